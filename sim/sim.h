@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim.h - the deterministic engine.
+ *
+ * The engine knows nothing of kernels.  It holds worlds as opaque, flat byte
+ * buffers of a fixed size (no pointers inside, so copy is memcpy and equality
+ * is memcmp), and actions as small integers.  It talks to a model through one
+ * ops table, the way iomap talks to a filesystem through iomap_ops.
+ *
+ * Every nondeterministic outcome is a choice among the actions the model
+ * reports enabled; every choice goes through sim_choose(), so the list of
+ * chosen indexes reproduces an execution exactly.
+ */
+#ifndef WBSIM_SIM_H
+#define WBSIM_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define SIM_MAX_ENABLED 256
+
+/* One enabled action.  `actor` orders actors for round-robin: smaller first. */
+struct sim_action {
+	uint32_t id;
+	uint32_t actor;
+};
+
+/* How an execution ended: the model's oracle classifies a terminal world. */
+enum sim_verdict {
+	SIM_SAFE = 0,
+	SIM_CORRUPT = 1,
+	SIM_DEADLOCK = 2,
+};
+
+/* What a model says about an actor named in a schedule entry. */
+enum sim_actor_status {
+	SIM_ACTOR_UNKNOWN = 0,	/* no such actor can ever exist */
+	SIM_ACTOR_ABSENT,	/* may exist later (e.g. an IO not created yet) */
+	SIM_ACTOR_RUNNABLE,	/* has an enabled action */
+	SIM_ACTOR_BLOCKED,	/* exists, waits for something (reason given) */
+	SIM_ACTOR_FINISHED,
+};
+
+/* A decoded action, for schedules and traces. */
+struct sim_label {
+	char actor[48];	/* "W2", "WB/io0" */
+	const char *step; /* "write_end" */
+	int arg;	/* the choice inside the step (a page for evict), or -1 */
+};
+
+struct sim_ops {
+	size_t world_size;
+	/* Fill `out` with the enabled actions, in actor order; return their count. */
+	unsigned (*enabled)(void *ctx, const void *world, struct sim_action *out);
+	/* Apply one enabled action. */
+	void (*apply)(void *ctx, void *world, uint32_t action);
+	/* Representation invariants; 0 if they hold, else write a message. */
+	int (*check)(void *ctx, const void *world, char *msg, size_t n);
+	/* Classify a world with no enabled action. */
+	enum sim_verdict (*verdict)(void *ctx, const void *world);
+	/* Name an action. */
+	void (*label)(void *ctx, const void *world, uint32_t action, struct sim_label *out);
+	/* Status of an actor by name; `why` says on what it waits when blocked. */
+	enum sim_actor_status (*actor_status)(void *ctx, const void *world, const char *actor,
+					      char *why, size_t n);
+	/* Is `step` a step name this actor can ever take? */
+	bool (*step_known)(void *ctx, const char *actor, const char *step);
+};
+
+/* ---- choices and policies ---- */
+
+/* A deterministic PRNG of the engine (splitmix64): same seed, same stream everywhere. */
+struct sim_rng {
+	uint64_t state;
+};
+void sim_rng_seed(struct sim_rng *r, uint64_t seed);
+uint64_t sim_rng_next(struct sim_rng *r);
+/* Uniform in [0, n), without modulo bias. */
+uint32_t sim_rng_below(struct sim_rng *r, uint32_t n);
+
+/* One schedule entry: "TASK", "TASK:STEP" or "TASK:STEP@PAGE". */
+struct sim_sched_entry {
+	char actor[48];
+	char step[32];	/* empty: run the actor until it finishes or blocks */
+	int arg;	/* -1: none */
+	const char *where; /* caller's locator for errors (a JSON pointer), may be NULL */
+	const char *text;  /* the entry as written */
+};
+
+/* Parse "TASK[:STEP[@PAGE]]"; returns 0, or -1 with a message. */
+int sim_sched_parse(const char *text, struct sim_sched_entry *e, char *err, size_t n);
+
+enum sim_policy_kind { SIM_POLICY_ROUND_ROBIN, SIM_POLICY_RANDOM };
+
+/* The record of one execution: the choices and the actions they picked. */
+struct sim_step {
+	uint32_t action;
+	uint16_t choice;	/* index into the enabled list */
+	uint16_t nenabled;
+};
+
+struct sim_run {
+	struct sim_step *steps;
+	size_t nsteps, cap;
+	void *world;	/* the final world */
+	enum sim_verdict verdict;
+};
+
+/* Called after every applied step (for traces); may be NULL. */
+typedef void (*sim_step_cb)(void *cbctx, size_t index, const void *before, const void *after,
+			    uint32_t action);
+
+struct sim_run_opts {
+	const struct sim_sched_entry *sched;
+	size_t nsched;
+	enum sim_policy_kind policy;
+	uint64_t seed;
+	const uint16_t *choices;	/* replay a choice list instead of policies */
+	size_t nchoices;
+	size_t max_steps;	/* 0: default bound */
+	bool check_every_step;	/* run ops->check after every step */
+	sim_step_cb cb;
+	void *cbctx;
+};
+
+/* Errors of sim_run_execute. */
+enum sim_run_error {
+	SIM_RUN_OK = 0,
+	SIM_RUN_SCHEDULE,	/* a schedule entry does not fit: message in err */
+	SIM_RUN_CHOICE,		/* a replayed choice is out of range */
+	SIM_RUN_INVARIANT,	/* ops->check failed: a bug in the model */
+	SIM_RUN_TOO_LONG,
+};
+
+/*
+ * Execute one execution from `init`: the schedule, then the policy (or the
+ * choice list).  The caller frees with sim_run_free().
+ */
+enum sim_run_error sim_run_execute(const struct sim_ops *ops, void *ctx, const void *init,
+				   const struct sim_run_opts *o, struct sim_run *out, char *err,
+				   size_t errn);
+void sim_run_free(struct sim_run *r);
+
+#endif
