@@ -50,7 +50,6 @@ struct sim_label {
 };
 
 struct sim_ops {
-	size_t world_size;
 	/* Fill `out` with the enabled actions, in actor order; return their count. */
 	unsigned (*enabled)(void *ctx, const void *world, struct sim_action *out);
 	/* Apply one enabled action. */
@@ -66,6 +65,13 @@ struct sim_ops {
 					      char *why, size_t n);
 	/* Is `step` a step name this actor can ever take? */
 	bool (*step_known)(void *ctx, const char *actor, const char *step);
+};
+
+/* A model instance: its ops, its context, and the size of its worlds. */
+struct sim_model {
+	const struct sim_ops *ops;
+	void *ctx;
+	size_t size;
 };
 
 /* ---- choices and policies ---- */
@@ -104,7 +110,9 @@ struct sim_run {
 	struct sim_step *steps;
 	size_t nsteps, cap;
 	void *world;	/* the final world */
-	enum sim_verdict verdict;
+	bool terminal;	/* no step is enabled in it */
+	size_t bad_entry; /* SIM_RUN_SCHEDULE: index of the entry that does not fit */
+	enum sim_verdict verdict; /* when terminal */
 };
 
 /* Called after every applied step (for traces); may be NULL. */
@@ -137,9 +145,47 @@ enum sim_run_error {
  * Execute one execution from `init`: the schedule, then the policy (or the
  * choice list).  The caller frees with sim_run_free().
  */
-enum sim_run_error sim_run_execute(const struct sim_ops *ops, void *ctx, const void *init,
+enum sim_run_error sim_run_execute(const struct sim_model *sm, const void *init,
 				   const struct sim_run_opts *o, struct sim_run *out, char *err,
 				   size_t errn);
 void sim_run_free(struct sim_run *r);
+
+/* ---- exhaustive exploration ---- */
+
+__extension__ typedef unsigned __int128 sim_u128;
+
+enum sim_order { SIM_ORDER_FORWARD, SIM_ORDER_REVERSE, SIM_ORDER_SHUFFLE };
+
+struct sim_explore_opts {
+	uint64_t max_states;	/* 0: no limit */
+	unsigned max_depth;	/* 0: no limit */
+	double time_limit;	/* seconds; 0: none */
+	enum sim_order order;	/* the order children are visited in (counts never change) */
+	uint64_t seed;		/* for SIM_ORDER_SHUFFLE */
+	/* called about once a second with a progress line; may be NULL */
+	void (*progress)(void *pctx, const char *line);
+	void *pctx;
+	volatile int *stop;	/* set asynchronously (Ctrl-C) to stop cleanly */
+};
+
+struct sim_explore_result {
+	bool complete;		/* the whole space was explored */
+	const char *stopped_by;	/* why not: "max-states", "max-depth", "time-limit", "interrupt" */
+	uint64_t states, transitions, end_states;
+	sim_u128 executions, failing;
+	bool overflow;		/* a count passed 2^128 - 1 and saturated */
+	unsigned max_depth;
+	enum sim_verdict verdict; /* of the shortest failing execution, or SAFE */
+	uint16_t *cex;		/* its choices */
+	size_t cex_len;
+	double seconds;
+	size_t table_bytes;
+};
+
+int sim_explore(const struct sim_model *sm, const void *init, const struct sim_explore_opts *o,
+		struct sim_explore_result *res);
+void sim_explore_result_free(struct sim_explore_result *res);
+/* Decimal text of a 128-bit count. */
+void sim_u128_text(sim_u128 v, char *buf, size_t n);
 
 #endif

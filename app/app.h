@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* app.h - the command line's shared pieces: loading a job, options, output helpers. */
+#ifndef WBSIM_APP_H
+#define WBSIM_APP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "model/oracle.h"
+#include "model/scenario.h"
+#include "model/world.h"
+#include "sim/sim.h"
+
+/* Exit codes (INTERFACE.md). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILURE_FOUND = 1,
+	EXIT_USAGE = 2,
+	EXIT_INTERNAL = 3,
+	EXIT_NO_VERDICT = 4,
+};
+
+#define WB_MAX_SETTINGS 32
+
+/* Settings from the command line, applied in the order given (--check, --set). */
+struct wb_cli_settings {
+	const char *kv[WB_MAX_SETTINGS];
+	size_t n;
+};
+
+/* A scenario with its resolved config, its model and initial world. */
+struct wb_job {
+	struct wb_scenario *sc;
+	struct wb_config cfg;
+	struct wb_model m;
+	struct sim_model sm;
+	void *init;
+	const struct wb_schedule *schedule; /* the one for this mode, or NULL */
+};
+
+/* Load a scenario and apply settings; prints diagnostics and returns an exit code. */
+int wb_job_open(struct wb_job *job, const char *path, const struct wb_cli_settings *set);
+/* The same for an already loaded scenario (check), settings as one "K=V,K=V" key. */
+int wb_job_from(struct wb_job *job, struct wb_scenario *sc, const char *settings, char *err,
+		size_t n);
+void wb_job_close(struct wb_job *job);
+/* "validity_check=off, writeback_revalidate=true" */
+void wb_settings_text(const struct wb_config *cfg, char *buf, size_t n);
+
+/* Parse a schedule (strings) into entries; entry errors go to err. */
+int wb_schedule_entries(char **texts, size_t n, const char *pointer,
+			struct sim_sched_entry **out, char *err, size_t errn);
+/* Split "A,B:c,D" into strings (malloc'd array of malloc'd strings). */
+char **wb_split_list(const char *s, size_t *n);
+void wb_free_list(char **v, size_t n);
+
+/* A choice list as a --schedule string that reproduces it step for step. */
+char *wb_choices_schedule(struct wb_job *job, const uint16_t *choices, size_t n,
+			  unsigned *preemptions);
+
+/* A finished execution, re-executed with descriptions and provenance. */
+struct wb_step_rec {
+	char actor[48];
+	const char *step;
+	int arg;
+	uint16_t choice;
+	char *desc;
+	uint32_t seq_after;
+};
+struct wb_exec {
+	struct wb_step_rec *steps;
+	size_t nsteps;
+	bool terminal;
+	struct wb_report report;
+	struct wb_prov prov;
+	char *states; /* --state text after every step, NUL-separated per step (or NULL) */
+	size_t *state_off;
+};
+/* Replay choices with full recording; returns 0 or an error code with err set. */
+int wb_exec_record(struct wb_job *job, const uint16_t *choices, size_t n, bool with_state,
+		   struct wb_exec *ex, char *err, size_t errn);
+void wb_exec_free(struct wb_exec *ex);
+
+const char *wb_verdict_name(enum sim_verdict v);
+const char *wb_step_kernel_fn(const char *step);
+
+/* Write the trace file (INTERFACE.md) atomically; returns 0 or -1 (message printed). */
+int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices, size_t n,
+		   const struct wb_exec *ex);
+
+int cmd_run(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* Option parsing helpers. */
+int wb_parse_u64(const char *s, unsigned long long *out);
+void wb_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

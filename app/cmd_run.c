@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_run.c - wbsim run: one deterministic execution, printed step by step.
+ *
+ * The execution is settled first (schedule, then round-robin or --seed), so a
+ * schedule that does not fit prints only the error; then its choice list is
+ * re-executed with descriptions and provenance and printed.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "app/app.h"
+#include "sim/xmalloc.h"
+
+static void run_help(FILE *out)
+{
+	fprintf(out,
+		"usage: wbsim run SCENARIO [--check MODE] [--set KEY=VALUE]... [--schedule LIST]\n"
+		"                 [--seed N] [--state] [--trace-out FILE] [--json]\n"
+		"\n"
+		"Run one deterministic execution of SCENARIO: its schedule (or --schedule, entries\n"
+		"TASK, TASK:STEP or TASK:STEP@PAGE, comma-separated), then round-robin over the\n"
+		"tasks (or a seeded random walk with --seed N). Prints one line per step and the\n"
+		"verdict.\n"
+		"\n"
+		"  --check MODE        validity_check: off, after_lock or before_lock\n"
+		"  --set KEY=VALUE     override a switch (validity_check, writeback_revalidate)\n"
+		"  --schedule LIST     replace the scenario's schedule\n"
+		"  --seed N            random choices after the schedule, from seed N\n"
+		"  --state             print the whole world after every step\n"
+		"  --trace-out FILE    write the trace file (for wbsim replay)\n"
+		"  --json              one JSON object on stdout\n"
+		"\n"
+		"Exit: 0 safe, 1 corruption or deadlock, 2 bad input, 3 internal error.\n");
+}
+
+static void print_report(FILE *out, const struct wb_report *r)
+{
+	if (r->verdict == SIM_CORRUPT) {
+		fprintf(out, "  lost: [%u,%u) expected %s, found %s\n", r->offset,
+			r->offset + r->length, r->expected, r->found);
+		fprintf(out, "  by:   %s\n", r->provenance);
+	} else if (r->verdict == SIM_DEADLOCK) {
+		fprintf(out, "  stuck: %s\n", r->deadlock);
+	}
+}
+
+json_t *wb_report_json(const struct wb_report *r);
+json_t *wb_report_json(const struct wb_report *r)
+{
+	if (r->verdict != SIM_CORRUPT)
+		return json_null();
+	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:i}", "offset", (json_int_t)r->offset,
+			 "length", (json_int_t)r->length, "expected", r->expected, "found",
+			 r->found, "provenance", r->provenance, "step", (json_int_t)r->origin_step);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "check", required_argument, NULL, 'c' },  { "set", required_argument, NULL, 'S' },
+		{ "schedule", required_argument, NULL, 's' }, { "seed", required_argument, NULL, 'r' },
+		{ "state", no_argument, NULL, 'w' },	  { "trace-out", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },	  { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct wb_cli_settings set = { .n = 0 };
+	const char *sched_arg = NULL, *trace_out = NULL;
+	bool state = false, json = false, seeded = false;
+	unsigned long long seed = 0;
+	char checkbuf[WB_MAX_SETTINGS][64];
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+		case 'S':
+			if (set.n == WB_MAX_SETTINGS) {
+				wb_usage_error("run", "too many settings");
+				return EXIT_USAGE;
+			}
+			if (c == 'c') {
+				snprintf(checkbuf[set.n], sizeof(checkbuf[0]), "validity_check=%s",
+					 optarg);
+				set.kv[set.n] = checkbuf[set.n];
+				set.n++;
+			} else {
+				set.kv[set.n++] = optarg;
+			}
+			break;
+		case 's':
+			sched_arg = optarg;
+			break;
+		case 'r':
+			if (wb_parse_u64(optarg, &seed)) {
+				wb_usage_error("run", "--seed: expected a number, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			seeded = true;
+			break;
+		case 'w':
+			state = true;
+			break;
+		case 'o':
+			trace_out = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			run_help(stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'wbsim run --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		wb_usage_error("run", optind >= argc ? "missing SCENARIO" : "too many arguments");
+		return EXIT_USAGE;
+	}
+
+	struct wb_job job;
+	rc = wb_job_open(&job, argv[optind], &set);
+	if (rc)
+		return rc;
+
+	/* the schedule */
+	char **texts = NULL, err[512];
+	size_t ntexts = 0;
+	const char *pointer = NULL;
+	struct sim_sched_entry *entries = NULL;
+	if (sched_arg) {
+		texts = wb_split_list(sched_arg, &ntexts);
+	} else if (job.schedule) {
+		texts = job.schedule->entries;
+		ntexts = job.schedule->n;
+		pointer = job.schedule->pointer;
+	}
+	if (wb_schedule_entries(texts, ntexts, pointer, &entries, err, sizeof(err))) {
+		fprintf(stderr, "wbsim run: error: --schedule: %s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+
+	/* settle the execution */
+	struct sim_run_opts o = { .sched = entries,
+				  .nsched = ntexts,
+				  .policy = seeded ? SIM_POLICY_RANDOM : SIM_POLICY_ROUND_ROBIN,
+				  .seed = seed };
+	struct sim_run run;
+	enum sim_run_error e = sim_run_execute(&job.sm, job.init, &o, &run, err, sizeof(err));
+	if (e == SIM_RUN_SCHEDULE) {
+		if (pointer) {
+			char ptr[64];
+			snprintf(ptr, sizeof(ptr), "%s/%zu", pointer, run.bad_entry);
+			wb_scenario_diag(job.sc, stderr, ptr, false, "%s", err);
+		} else {
+			fprintf(stderr, "wbsim run: error: --schedule: %s\n", err);
+		}
+		rc = EXIT_USAGE;
+		sim_run_free(&run);
+		goto out;
+	}
+	if (e) {
+		fprintf(stderr, "wbsim run: %s\n", err);
+		rc = e == SIM_RUN_INVARIANT ? EXIT_INTERNAL : EXIT_USAGE;
+		sim_run_free(&run);
+		goto out;
+	}
+	uint16_t *choices = wb_xcalloc(run.nsteps + 1, sizeof(uint16_t));
+	size_t nchoices = run.nsteps;
+	for (size_t i = 0; i < run.nsteps; i++)
+		choices[i] = run.steps[i].choice;
+	sim_run_free(&run);
+
+	/* re-execute it with descriptions and provenance */
+	struct wb_exec ex;
+	if (wb_exec_record(&job, choices, nchoices, state, &ex, err, sizeof(err))) {
+		fprintf(stderr, "wbsim run: internal error: %s\n", err);
+		rc = EXIT_INTERNAL;
+		goto out_ex;
+	}
+	char settings[160];
+	wb_settings_text(&job.cfg, settings, sizeof(settings));
+	enum sim_verdict v = ex.report.verdict;
+	if (json) {
+		json_t *o2 = json_pack("{s:s, s:{s:s, s:b}, s:s, s:i, s:o, s:i}", "scenario",
+				       job.sc->name, "settings", "validity_check",
+				       wb_check_name(job.cfg.validity_check), "writeback_revalidate",
+				       job.cfg.writeback_revalidate, "verdict", wb_verdict_name(v),
+				       "steps", (json_int_t)ex.nsteps, "corruption",
+				       wb_report_json(&ex.report), "stale_decisions",
+				       (json_int_t)ex.prov.stale_decisions);
+		if (v == SIM_DEADLOCK)
+			json_object_set_new(o2, "deadlock", json_string(ex.report.deadlock));
+		json_dumpf(o2, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(o2);
+	} else {
+		printf("scenario %s (%s)\n", job.sc->name, settings);
+		for (size_t i = 0; i < ex.nsteps; i++) {
+			const struct wb_step_rec *s = &ex.steps[i];
+			printf("%4zu %-8s %-15s %s\n", i + 1, s->actor, s->step, s->desc);
+			if (state)
+				fputs(ex.states + ex.state_off[i], stdout);
+		}
+		for (size_t i = 0; i < ex.prov.nwarnings; i++)
+			printf("warning: %s\n", ex.prov.warnings[i]);
+		printf("verdict: %s\n", wb_verdict_name(v));
+		print_report(stdout, &ex.report);
+	}
+	rc = v == SIM_SAFE ? EXIT_OK : EXIT_FAILURE_FOUND;
+	if (trace_out && wb_trace_write(trace_out, &job, choices, nchoices, &ex))
+		rc = EXIT_USAGE;
+out_ex:
+	wb_exec_free(&ex);
+	free(choices);
+out:
+	free(entries);
+	if (sched_arg)
+		wb_free_list(texts, ntexts);
+	wb_job_close(&job);
+	return rc;
+}

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * output.c - shared pieces of the commands: opening a job (scenario, settings,
+ * model), schedules, recording an execution with descriptions and provenance.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "sim/xmalloc.h"
+
+const char *wb_verdict_name(enum sim_verdict v)
+{
+	switch (v) {
+	case SIM_SAFE:
+		return "safe";
+	case SIM_CORRUPT:
+		return "corrupt";
+	case SIM_DEADLOCK:
+		return "deadlock";
+	}
+	return "?";
+}
+
+/* The kernel function each step models (docs/kernel-map.md has the details). */
+const char *wb_step_kernel_fn(const char *step)
+{
+	static const char *const map[][2] = {
+		{ "rwsem_lock", "xfs_file_buffered_write: xfs_ilock(IOLOCK_EXCL)" },
+		{ "iomap_begin", "xfs_buffered_write_iomap_begin" },
+		{ "iomap_valid", "xfs_iomap_valid" },
+		{ "folio_get", "__filemap_get_folio" },
+		{ "folio_lock", "folio_lock" },
+		{ "write_begin", "__iomap_write_begin" },
+		{ "copy", "copy_page_from_iter_atomic" },
+		{ "write_end", "iomap_write_end" },
+		{ "iomap_end", "xfs_buffered_write_iomap_end" },
+		{ "rwsem_unlock", "xfs_file_buffered_write: xfs_iunlock(IOLOCK_EXCL)" },
+		{ "tag_towrite", "tag_pages_for_writeback" },
+		{ "wb_lock", "write_cache_pages: folio_lock" },
+		{ "clear_dirty", "folio_clear_dirty_for_io" },
+		{ "map_blocks", "xfs_map_blocks" },
+		{ "start_writeback", "iomap_writepage_map: folio_start_writeback" },
+		{ "pass_end", "write_cache_pages: return" },
+		{ "io_write", "submit_bio: device write" },
+		{ "io_complete", "xfs_end_ioend" },
+		{ "evict", "__remove_mapping" },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i][0], step))
+			return map[i][1];
+	return "?";
+}
+
+void wb_settings_text(const struct wb_config *cfg, char *buf, size_t n)
+{
+	snprintf(buf, n, "validity_check=%s, writeback_revalidate=%s",
+		 wb_check_name(cfg->validity_check), cfg->writeback_revalidate ? "true" : "false");
+}
+
+static void wb_job_build(struct wb_job *job)
+{
+	const struct wb_scenario *sc = job->sc;
+
+	wb_model_init(&job->m, sc, &job->cfg);
+	job->sm.ops = &wb_sim_ops;
+	job->sm.ctx = &job->m;
+	job->sm.size = job->m.size;
+	job->init = wb_world_new(&job->m);
+	job->schedule = sc->schedules[job->cfg.validity_check].present
+				? &sc->schedules[job->cfg.validity_check]
+				: sc->schedule.present ? &sc->schedule : NULL;
+}
+
+int wb_job_open(struct wb_job *job, const char *path, const struct wb_cli_settings *set)
+{
+	char err[256];
+
+	memset(job, 0, sizeof(*job));
+	job->sc = wb_scenario_load(path, stderr);
+	if (!job->sc)
+		return EXIT_USAGE;
+	job->cfg = job->sc->config;
+	for (size_t i = 0; set && i < set->n; i++) {
+		if (wb_config_set(&job->cfg, set->kv[i], err, sizeof(err))) {
+			fprintf(stderr, "wbsim: error: --set %s: %s\n", set->kv[i], err);
+			wb_scenario_free(job->sc);
+			job->sc = NULL;
+			return EXIT_USAGE;
+		}
+	}
+	wb_job_build(job);
+	return EXIT_OK;
+}
+
+int wb_job_from(struct wb_job *job, struct wb_scenario *sc, const char *settings, char *err,
+		size_t n)
+{
+	size_t k;
+	char **kv;
+
+	memset(job, 0, sizeof(*job));
+	job->sc = sc;
+	job->cfg = sc->config;
+	kv = wb_split_list(settings, &k);
+	for (size_t i = 0; i < k; i++) {
+		if (!strchr(kv[i], '=')) {
+			/* a bare mode: "off" means validity_check=off */
+			char buf[96];
+			snprintf(buf, sizeof(buf), "validity_check=%s", kv[i]);
+			if (wb_config_set(&job->cfg, buf, err, n))
+				goto fail;
+		} else if (wb_config_set(&job->cfg, kv[i], err, n)) {
+			goto fail;
+		}
+	}
+	wb_free_list(kv, k);
+	wb_job_build(job);
+	return 0;
+fail:
+	wb_free_list(kv, k);
+	return -1;
+}
+
+void wb_job_close(struct wb_job *job)
+{
+	free(job->init);
+	if (job->sc)
+		wb_scenario_free(job->sc);
+	memset(job, 0, sizeof(*job));
+}
+
+char **wb_split_list(const char *s, size_t *n)
+{
+	char **v = NULL;
+	size_t k = 0;
+	const char *p = s;
+
+	while (p && *p) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		while (len && (*p == ' ')) {
+			p++;
+			len--;
+		}
+		while (len && p[len - 1] == ' ')
+			len--;
+		v = wb_xrealloc(v, (k + 1) * sizeof(char *));
+		v[k] = wb_xmalloc(len + 1);
+		memcpy(v[k], p, len);
+		v[k][len] = 0;
+		k++;
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	*n = k;
+	return v;
+}
+
+void wb_free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int wb_schedule_entries(char **texts, size_t n, const char *pointer,
+			struct sim_sched_entry **out, char *err, size_t errn)
+{
+	struct sim_sched_entry *e = wb_xcalloc(n ? n : 1, sizeof(*e));
+
+	for (size_t i = 0; i < n; i++) {
+		if (sim_sched_parse(texts[i], &e[i], err, errn)) {
+			free(e);
+			return -1;
+		}
+		e[i].where = pointer;
+	}
+	*out = e;
+	return 0;
+}
+
+/* Re-execute a choice list step by step and label each step. */
+char *wb_choices_schedule(struct wb_job *job, const uint16_t *choices, size_t n,
+			  unsigned *preemptions)
+{
+	const struct sim_model *sm = &job->sm;
+	void *w = wb_xmalloc(sm->size);
+	struct sim_action act[SIM_MAX_ENABLED];
+	struct sim_label *lab = wb_xcalloc(n ? n : 1, sizeof(*lab));
+	size_t cap = 256, len = 0, i;
+	char *out = wb_xmalloc(cap);
+	uint32_t prev_actor = 0;
+	bool have_prev = false;
+
+	*preemptions = 0;
+	out[0] = 0;
+	memcpy(w, job->init, sm->size);
+	for (i = 0; i < n; i++) {
+		unsigned k = sm->ops->enabled(sm->ctx, w, act), j;
+		if (choices[i] >= k)
+			break;
+		sm->ops->label(sm->ctx, w, act[choices[i]].id, &lab[i]);
+		if (have_prev && act[choices[i]].actor != prev_actor)
+			for (j = 0; j < k; j++)
+				if (act[j].actor == prev_actor) {
+					(*preemptions)++;
+					break;
+				}
+		prev_actor = act[choices[i]].actor;
+		have_prev = true;
+		sm->ops->apply(sm->ctx, w, act[choices[i]].id);
+	}
+	n = i;
+	/* one entry per maximal run of one actor, TASK:LASTSTEP, split where the last
+	 * step name occurs earlier in the run (the entry would stop there) */
+	for (i = 0; i < n;) {
+		size_t j = i + 1, cut;
+		while (j < n && !strcmp(lab[j].actor, lab[i].actor) && lab[j - 1].arg < 0)
+			j++;
+		for (cut = i + 1; cut < j; cut++) {
+			size_t q;
+			for (q = i; q < cut; q++)
+				if (!strcmp(lab[q].step, lab[cut].step))
+					break;
+			if (q < cut)
+				break;
+		}
+		char ent[128];
+		const struct sim_label *l = &lab[cut - 1];
+		if (l->arg >= 0)
+			snprintf(ent, sizeof(ent), "%s:%s@%d", l->actor, l->step, l->arg);
+		else
+			snprintf(ent, sizeof(ent), "%s:%s", l->actor, l->step);
+		while (len + strlen(ent) + 2 > cap) {
+			cap *= 2;
+			out = wb_xrealloc(out, cap);
+		}
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "," : "", ent);
+		i = cut;
+	}
+	free(lab);
+	free(w);
+	return out;
+}
+
+struct wb_rec_ctx {
+	struct wb_job *job;
+	struct wb_exec *ex;
+	bool with_state;
+	FILE *state;
+	char *state_buf;
+	size_t state_len;
+};
+
+static void wb_rec_cb(void *cbctx, size_t index, const void *before, const void *after,
+		      uint32_t action)
+{
+	struct wb_rec_ctx *rc = cbctx;
+	struct wb_exec *ex = rc->ex;
+	struct sim_label lab;
+	struct wb_step_rec *s;
+
+	(void)index;
+	ex->steps = wb_xrealloc(ex->steps, (ex->nsteps + 1) * sizeof(*ex->steps));
+	s = &ex->steps[ex->nsteps];
+	memset(s, 0, sizeof(*s));
+	wb_sim_ops.label(&rc->job->m, before, action, &lab);
+	memcpy(s->actor, lab.actor, sizeof(s->actor));
+	s->step = lab.step;
+	s->arg = lab.arg;
+	s->desc = wb_xstrdup(rc->job->m.desc);
+	s->seq_after = wb_inode(WBC(after))->seq;
+	if (rc->with_state) {
+		ex->state_off = wb_xrealloc(ex->state_off, (ex->nsteps + 1) * sizeof(size_t));
+		fflush(rc->state);
+		ex->state_off[ex->nsteps] = (size_t)ftell(rc->state);
+		wb_world_print(&rc->job->m, after, rc->state);
+		fputc(0, rc->state);
+	}
+	ex->nsteps++;
+}
+
+int wb_exec_record(struct wb_job *job, const uint16_t *choices, size_t n, bool with_state,
+		   struct wb_exec *ex, char *err, size_t errn)
+{
+	struct wb_rec_ctx rc = { .job = job, .ex = ex, .with_state = with_state };
+	struct sim_run_opts o = { .choices = choices, .nchoices = n, .cb = wb_rec_cb, .cbctx = &rc };
+	struct sim_run run;
+	char desc[2048];
+	enum sim_run_error e;
+
+	memset(ex, 0, sizeof(*ex));
+	wb_prov_init(&ex->prov, &job->m);
+	job->m.prov = &ex->prov;
+	job->m.desc = desc;
+	job->m.desc_len = sizeof(desc);
+	desc[0] = 0;
+#ifdef WBSIM_CHECK_EVERY_STEP
+	o.check_every_step = true;
+#endif
+	if (with_state)
+		rc.state = open_memstream(&rc.state_buf, &rc.state_len);
+	e = sim_run_execute(&job->sm, job->init, &o, &run, err, errn);
+	if (with_state) {
+		fclose(rc.state);
+		ex->states = rc.state_buf;
+	}
+	ex->terminal = run.terminal;
+	if (!e && run.terminal)
+		wb_oracle(&job->m, run.world, &ex->report);
+	sim_run_free(&run);
+	job->m.prov = NULL;
+	job->m.desc = NULL;
+	for (size_t i = 0; i < ex->nsteps; i++)
+		ex->steps[i].choice = choices[i];
+	return (int)e;
+}
+
+void wb_exec_free(struct wb_exec *ex)
+{
+	for (size_t i = 0; i < ex->nsteps; i++)
+		free(ex->steps[i].desc);
+	free(ex->steps);
+	free(ex->states);
+	free(ex->state_off);
+	wb_prov_free(&ex->prov);
+	memset(ex, 0, sizeof(*ex));
+}
+
+int wb_parse_u64(const char *s, unsigned long long *out)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	*out = strtoull(s, &end, 10);
+	return *end ? -1 : 0;
+}
+
+void wb_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "wbsim %s: error: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'wbsim %s --help'.\n", cmd);
+}

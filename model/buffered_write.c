@@ -1,0 +1,558 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * buffered_write.c - a buffered write(), step by step.
+ *
+ * Models fs/xfs/xfs_file.c xfs_file_buffered_write() around
+ * fs/iomap/buffered-io.c iomap_file_buffered_write(): the iomap_iter loop
+ * (fs/iomap/iter.c), the chunk loop of iomap_write_iter(), and XFS's
+ * ->iomap_begin/->iomap_end for buffered writes (fs/xfs/xfs_iomap.c).
+ * Left out: write checks (EOF zeroing), short copies, NOWAIT, large folios,
+ * balance_dirty_pages (the gap it opens is the gap between any two steps).
+ *
+ * The writer's program counter, one step per arrow:
+ *
+ *   RWSEM_LOCK -rwsem_lock-> IOMAP_BEGIN -iomap_begin-> [VALID_BEFORE -iomap_valid->]
+ *   FOLIO_GET -folio_get-> (found) FOLIO_LOCK -folio_lock-> [VALID_AFTER -iomap_valid->]
+ *             (created) -----------------------------------> [VALID_AFTER] -> WRITE_BEGIN
+ *   WRITE_BEGIN -write_begin-> COPY -copy-> WRITE_END -write_end-> next chunk or IOMAP_END
+ *   IOMAP_END -iomap_end-> IOMAP_BEGIN (bytes left, or STALE) or RWSEM_UNLOCK
+ *   RWSEM_UNLOCK -rwsem_unlock-> DONE
+ *
+ * A failed iomap_valid goes straight to IOMAP_END with IOMAP_F_STALE set.
+ */
+#include "model/buffered_write.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "model/extent_map.h"
+
+static const char *const wb_writer_step_names[] = {
+	[WP_RWSEM_LOCK] = "rwsem_lock",	  [WP_IOMAP_BEGIN] = "iomap_begin",
+	[WP_VALID_BEFORE] = "iomap_valid", [WP_FOLIO_GET] = "folio_get",
+	[WP_FOLIO_LOCK] = "folio_lock",	  [WP_VALID_AFTER] = "iomap_valid",
+	[WP_WRITE_BEGIN] = "write_begin", [WP_COPY] = "copy",
+	[WP_WRITE_END] = "write_end",	  [WP_IOMAP_END] = "iomap_end",
+	[WP_RWSEM_UNLOCK] = "rwsem_unlock", [WP_DONE] = NULL,
+};
+
+static const char *wb_type_name(unsigned type)
+{
+	return wb_ext_state_name((enum wb_ext_state)type);
+}
+
+static uint32_t wb_round_up(uint32_t x, uint32_t a)
+{
+	return (x + a - 1) / a * a;
+}
+
+static uint32_t wb_round_down(uint32_t x, uint32_t a)
+{
+	return x / a * a;
+}
+
+static uint32_t wb_write_end_pos(const struct wb_model *m, unsigned t)
+{
+	return (uint32_t)(m->sc->tasks[t].offset + m->sc->tasks[t].length);
+}
+
+/* The chunk at the writer's position: never crosses a page, nor the iteration's end. */
+static uint32_t wb_chunk_end(const struct wb_model *m, const struct wb_writer *wr)
+{
+	uint32_t page_end = wb_round_down(wr->pos, m->ps) + m->ps;
+
+	return page_end < wr->iter_end ? page_end : wr->iter_end;
+}
+
+static uint8_t wb_after_folio_pc(const struct wb_model *m)
+{
+	return m->cfg.validity_check == WB_CHECK_AFTER_LOCK ? WP_VALID_AFTER : WP_WRITE_BEGIN;
+}
+
+static uint8_t wb_next_chunk_pc(const struct wb_model *m)
+{
+	return m->cfg.validity_check == WB_CHECK_BEFORE_LOCK ? WP_VALID_BEFORE : WP_FOLIO_GET;
+}
+
+const char *wb_writer_step(const struct wb_model *m, const void *w, unsigned t)
+{
+	return wb_writer_step_names[wb_task(m, WBC(w), t)->w.pc];
+}
+
+bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned t, char *why, size_t n)
+{
+	void *cw = WBC(w);
+	const struct wb_writer *wr = &wb_task(m, cw, t)->w;
+	const struct wb_inode *ino = wb_inode(cw);
+
+	switch (wr->pc) {
+	case WP_DONE:
+		snprintf(why, n, "finished");
+		return false;
+	case WP_RWSEM_LOCK:
+		if (ino->rwsem_owner) {
+			snprintf(why, n, "waits for i_rwsem, held by %s",
+				 m->sc->tasks[ino->rwsem_owner - 1].name);
+			return false;
+		}
+		return true;
+	case WP_FOLIO_LOCK: {
+		const struct folio *f = wb_folio(m, cw, wr->pos / m->ps);
+		if (f->locked) {
+			snprintf(why, n, "waits for the lock of page %u, held by %s", wr->pos / m->ps,
+				 m->sc->tasks[f->locked - 1].name);
+			return false;
+		}
+		return true;
+	}
+	default:
+		return true;
+	}
+}
+
+/* Models: fs/xfs/xfs_file.c xfs_file_buffered_write() taking IOLOCK_EXCL (6.1, 6.3). */
+static void wb_rwsem_lock(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_inode *ino = wb_inode(w);
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+
+	ino->rwsem_owner = (uint8_t)(t + 1);
+	ino->order[ino->norder++] = (uint8_t)t;
+	wr->pos = (uint32_t)m->sc->tasks[t].offset;
+	wr->pc = WP_IOMAP_BEGIN;
+	wb_desc(m, "i_rwsem taken exclusive; write [%u,%u)", wr->pos, wb_write_end_pos(m, t));
+}
+
+/*
+ * Models: fs/xfs/xfs_iomap.c xfs_buffered_write_iomap_begin() (6.1, 6.3) for a
+ * non-reflink inode without extent size hint; omits speculative preallocation.
+ * An existing extent is returned whole; over a hole, DELALLOC is reserved up
+ * to the end of the request or the next extent and returned with IOMAP_F_NEW.
+ * The cookie is seq after the lookup (xfs_iomap_inode_sequence(), 6.2+).
+ */
+static void xfs_buffered_write_iomap_begin(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	uint8_t *ext = wb_ext(m, w);
+	uint32_t wend = wb_write_end_pos(m, t);
+	unsigned b = wr->pos / m->bs, s, e;
+
+	wb_desc(m, "pos=%u -> ", wr->pos);
+	if (ext[b] != WB_HOLE) {
+		wb_extent_at(m, w, b, &s, &e);
+		wr->type = ext[b];
+		wr->flags = 0;
+	} else {
+		unsigned req_end = wb_round_up(wend, m->bs) / m->bs;
+		unsigned next = wb_next_extent(m, w, b);
+		s = b;
+		e = req_end < next ? req_end : next;
+		wb_desc(m, "reserve ");
+		xfs_bmapi_reserve_delalloc(m, w, s, e);
+		wr->type = WB_DELALLOC;
+		wr->flags = IOMAP_F_NEW;
+	}
+	wr->map_off = s * m->bs;
+	wr->map_end = e * m->bs;
+	wr->cookie = wb_inode(w)->seq;
+	wr->iter_start = wr->pos;
+	wr->iter_end = wend < wr->map_end ? wend : wr->map_end;
+	wb_desc(m, "%s%s [%u,%u)%s cookie=%u, iteration [%u,%u)", wr->flags ? "" : "",
+		wb_type_name(wr->type), wr->map_off, wr->map_end,
+		(wr->flags & IOMAP_F_NEW) ? " NEW" : "", wr->cookie, wr->iter_start, wr->iter_end);
+	if (wr->flags & IOMAP_F_NEW) {
+		/* the reservation's seq bump was described inside the call; keep it readable */
+	}
+	wr->pc = wb_next_chunk_pc(m);
+}
+
+/* Mark the cached mapping stale (the failed half of xfs_iomap_valid()). */
+static void wb_mark_stale(struct wb_model *m, void *w, struct wb_writer *wr)
+{
+	wr->flags |= IOMAP_F_STALE;
+	wb_desc(m, "cookie=%u seq=%u -> STALE", wr->cookie, wb_inode(w)->seq);
+	wr->pc = WP_IOMAP_END;
+}
+
+/*
+ * Models: fs/xfs/xfs_iomap.c xfs_iomap_valid() (6.2+) as called from
+ * fs/iomap/buffered-io.c iomap_write_begin().  With after_lock (the fix) the
+ * call follows the folio lock; a mismatch unlocks and releases the folio,
+ * which stays cached exactly as it was.  With before_lock (a deliberately
+ * wrong placement) it precedes every folio_get and there is no folio yet.
+ */
+static void xfs_iomap_valid(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	bool before = wr->pc == WP_VALID_BEFORE;
+
+	if (wr->cookie == wb_inode(w)->seq) {
+		wb_desc(m, "cookie=%u seq=%u valid", wr->cookie, wb_inode(w)->seq);
+		wr->pc = before ? WP_FOLIO_GET : WP_WRITE_BEGIN;
+		return;
+	}
+	wb_mark_stale(m, w, wr);
+	if (!before) {
+		unsigned page = wr->pos / m->ps;
+		struct folio *f = wb_folio(m, w, page);
+		f->locked = 0;
+		f->flags &= (uint8_t)~FOLIO_REF;
+		wb_desc(m, "; page %u unlocked and released, stays cached (%s, %s)", page,
+			(f->flags & FOLIO_DIRTY) ? "dirty" : "clean",
+			f->uptodate == (1u << m->bpp) - 1 ? "uptodate" : "!uptodate");
+	}
+}
+
+/*
+ * Models: mm/filemap.c __filemap_get_folio(FGP_LOCK|FGP_WRITE|FGP_CREAT) as
+ * called by iomap_write_begin() (6.1, 6.3), up to the lock: find the folio and
+ * take a reference, or create an order-0 folio, locked, with a reference.
+ */
+static void wb_folio_get(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	unsigned page = wr->pos / m->ps;
+	struct folio *f = wb_folio(m, w, page);
+
+	wb_desc(m, "chunk [%u,%u): ", wr->pos, wb_chunk_end(m, wr));
+	if (f->flags & FOLIO_PRESENT) {
+		f->flags |= FOLIO_REF;
+		wr->pc = WP_FOLIO_LOCK;
+		wb_desc(m, "page %u found, reference taken", page);
+		return;
+	}
+	f->flags = FOLIO_PRESENT | FOLIO_REF;
+	f->locked = (uint8_t)(t + 1);
+	f->uptodate = 0;
+	if (m->prov)
+		memset(m->prov->cache + (size_t)page * m->gpp, 0, m->gpp * sizeof(uint32_t));
+	wr->pc = wb_after_folio_pc(m);
+	wb_desc(m, "page %u absent -> new folio, locked", page);
+}
+
+/* Models: mm/filemap.c __filemap_get_folio()'s folio_lock() (6.1, 6.3). */
+static void wb_folio_lock(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	unsigned page = wr->pos / m->ps;
+
+	wb_folio(m, w, page)->locked = (uint8_t)(t + 1);
+	wr->pc = wb_after_folio_pc(m);
+	wb_desc(m, "page %u locked", page);
+}
+
+/* A stale decision: zeroes where the block is WRITTEN but the mapping said otherwise. */
+static void wb_note_stale_zeroing(struct wb_model *m, void *w, unsigned t,
+				  const struct wb_writer *wr, unsigned b0, unsigned b1,
+				  uint32_t zs, uint32_t ze)
+{
+	const uint8_t *ext = wb_ext(m, w);
+	unsigned b;
+
+	if (!m->prov)
+		return;
+	for (b = b0; b < b1; b++) {
+		if (ext[b] != WB_WRITTEN || wr->type == WB_WRITTEN)
+			continue;
+		m->prov->stale_decisions++;
+		wb_warn(m,
+			"step %zu: stale decision: %s write_begin zeroed [%u,%u) of page %u using "
+			"a %s mapping with cookie %u, seq is %u; block %u is WRITTEN",
+			m->prov->step, m->sc->tasks[t].name, zs, ze, zs / m->ps,
+			wb_type_name(wr->type), wr->cookie, wb_inode(w)->seq, b);
+		return;
+	}
+}
+
+/* Zero [zs, ze) (file bytes) in the writer's folio, recording where the zeroes came from. */
+static void wb_zero_segment(struct wb_model *m, void *w, unsigned t, const struct wb_writer *wr,
+			    uint32_t zs, uint32_t ze)
+{
+	unsigned page = zs / m->ps;
+	uint8_t *c = wb_cache(m, w, page);
+	uint32_t g0 = (zs % m->ps) / m->gran, g1 = g0 + (ze - zs) / m->gran;
+
+	if (zs >= ze)
+		return;
+	memset(c + g0, 0, g1 - g0);
+	wb_desc(m, " zero [%u,%u)", zs, ze);
+	wb_note_stale_zeroing(m, w, t, wr, zs / m->bs, (ze + m->bs - 1) / m->bs, zs, ze);
+	if (m->prov) {
+		uint32_t o = wb_origin_new(
+			m, "%s write_begin zeroed [%u,%u) of page %u using a%s %s%s mapping with "
+			   "cookie %u, seq was %u; block%s %u%s is %s",
+			m->sc->tasks[t].name, zs, ze, page,
+			wr->type == WB_UNWRITTEN ? "n" : "", wb_type_name(wr->type),
+			(wr->flags & IOMAP_F_NEW) ? " NEW" : "", wr->cookie, wb_inode(w)->seq,
+			(ze - 1) / m->bs != zs / m->bs ? "s" : "", zs / m->bs,
+			(ze - 1) / m->bs != zs / m->bs ? "..." : "",
+			wb_type_name(wb_ext(m, w)[zs / m->bs]));
+		for (uint32_t g = g0; g < g1; g++)
+			m->prov->cache[(size_t)page * m->gpp + g] = o;
+	}
+}
+
+/*
+ * Models: fs/iomap/buffered-io.c __iomap_write_begin() with
+ * iomap_adjust_read_range() and iomap_block_needs_zeroing() (6.1, 6.3).
+ * The decision uses the cached mapping, never the current extent map.
+ */
+static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	unsigned page = wr->pos / m->ps;
+	struct folio *f = wb_folio(m, w, page);
+	uint32_t fpos = page * m->ps, from = wr->pos, to = wb_chunk_end(m, wr);
+	uint32_t i_size = wb_inode(w)->i_size;
+	uint32_t bstart = wb_round_down(from, m->bs), bend = wb_round_up(to, m->bs);
+	unsigned full = (1u << m->bpp) - 1;
+	bool acted = false;
+
+	wr->pc = WP_COPY;
+	if (f->uptodate == full) {
+		wb_desc(m, "page %u uptodate: nothing to do", page);
+		return;
+	}
+	wb_desc(m, "page %u, %s%s mapping:", page, wb_type_name(wr->type),
+		(wr->flags & IOMAP_F_NEW) ? " NEW" : "");
+	while (bstart < bend) {
+		/* a run of consecutive not-uptodate blocks */
+		unsigned b = (bstart - fpos) / m->bs;
+		uint32_t poff, pend;
+		if (f->uptodate & (1u << b)) {
+			bstart += m->bs;
+			continue;
+		}
+		poff = bstart;
+		pend = bstart;
+		while (pend < bend && !(f->uptodate & (1u << ((pend - fpos) / m->bs))))
+			pend += m->bs;
+		/* the EOF split: the run ends at the block holding byte i_size - 1 */
+		if (i_size > 0 && poff < i_size && pend > i_size) {
+			uint32_t eof_end = wb_round_up(i_size, m->bs);
+			if (eof_end < pend)
+				pend = eof_end;
+		}
+		bstart = pend;
+		if (!(from > poff && from < pend) && !(to > poff && to < pend)) {
+			wb_desc(m, " [%u,%u) covered by the chunk", poff, pend);
+			acted = true;
+			continue;
+		}
+		if (wr->type != IOMAP_MAPPED || (wr->flags & IOMAP_F_NEW) || poff >= i_size) {
+			wb_zero_segment(m, w, t, wr, poff, from > poff ? from : poff);
+			wb_zero_segment(m, w, t, wr, to < pend ? to : pend, pend);
+		} else {
+			/* Models: iomap_read_folio_sync(): the whole run, from disk */
+			uint8_t *c = wb_cache(m, w, page);
+			const uint8_t *d = wb_disk(m, w);
+			uint32_t g0 = (poff - fpos) / m->gran, n = (pend - poff) / m->gran;
+			memcpy(c + g0, d + poff / m->gran, n);
+			if (m->prov)
+				memcpy(m->prov->cache + (size_t)page * m->gpp + g0,
+				       m->prov->disk + poff / m->gran, n * sizeof(uint32_t));
+			wb_desc(m, " read [%u,%u) from disk", poff, pend);
+		}
+		for (uint32_t x = poff; x < pend; x += m->bs)
+			f->uptodate |= (uint16_t)(1u << ((x - fpos) / m->bs));
+		acted = true;
+	}
+	if (!acted)
+		wb_desc(m, " nothing to do");
+}
+
+/* Models: the copy_page_from_iter_atomic() call of iomap_write_iter() (6.1, 6.3). */
+static void wb_copy(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	unsigned page = wr->pos / m->ps;
+	uint32_t end = wb_chunk_end(m, wr);
+	uint32_t g0 = (wr->pos % m->ps) / m->gran, g1 = g0 + (end - wr->pos) / m->gran;
+	char data = m->sc->tasks[t].data;
+
+	memset(wb_cache(m, w, page) + g0, data, g1 - g0);
+	if (m->prov) {
+		uint32_t o = wb_origin_new(m, "%s copy of '%c' into [%u,%u)", m->sc->tasks[t].name,
+					   data, wr->pos, end);
+		for (uint32_t g = g0; g < g1; g++)
+			m->prov->cache[(size_t)page * m->gpp + g] = o;
+	}
+	wr->pc = WP_WRITE_END;
+	wb_desc(m, "'%c' x %u -> [%u,%u) of page %u", data, end - wr->pos, wr->pos, end, page);
+}
+
+/*
+ * Models: fs/iomap/buffered-io.c iomap_write_end() and __iomap_write_end()
+ * (6.1, 6.3) for a full copy: the touched blocks uptodate, the folio dirty,
+ * i_size raised, then unlock and put.
+ */
+static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_inode *ino = wb_inode(w);
+	unsigned page = wr->pos / m->ps;
+	struct folio *f = wb_folio(m, w, page);
+	uint32_t end = wb_chunk_end(m, wr), fpos = page * m->ps;
+
+	for (uint32_t x = wb_round_down(wr->pos, m->bs); x < end; x += m->bs)
+		f->uptodate |= (uint16_t)(1u << ((x - fpos) / m->bs));
+	f->flags |= FOLIO_DIRTY;
+	f->flags &= (uint8_t)~FOLIO_REF;
+	f->locked = 0;
+	wb_desc(m, "page %u dirty%s", page,
+		f->uptodate == (1u << m->bpp) - 1 ? ", uptodate" : "");
+	if (end > ino->i_size) {
+		wb_desc(m, ", i_size %u->%u", ino->i_size, end);
+		ino->i_size = end;
+	}
+	wb_desc(m, ", unlocked");
+	wr->pos = end;
+	wr->pc = end < wr->iter_end ? wb_next_chunk_pc(m) : WP_IOMAP_END;
+}
+
+/* Is block b data for SEEK_DATA in the page cache: an uptodate block of a cached folio? */
+static bool wb_block_is_data(const struct wb_model *m, void *w, unsigned b)
+{
+	const struct folio *f = wb_folio(m, w, b / m->bpp);
+
+	return (f->flags & FOLIO_PRESENT) && (f->uptodate & (1u << (b % m->bpp)));
+}
+
+/* Models: mm/filemap.c mapping_seek_hole_data() (6.2+), at block granularity. */
+static uint32_t wb_seek(const struct wb_model *m, void *w, uint32_t s, uint32_t end, bool data)
+{
+	while (s < end) {
+		if (wb_block_is_data(m, w, s / m->bs) == data)
+			return s;
+		s = wb_round_down(s, m->bs) + m->bs;
+	}
+	return end;
+}
+
+/*
+ * Models: fs/iomap/buffered-io.c iomap_write_delalloc_release() and
+ * iomap_write_delalloc_scan() (6.2+, f43dc4dc3eff): punch DELALLOC over
+ * [start, end) except under the cached data of dirty folios, scanning only
+ * below i_size.  Returns the number of blocks punched.
+ */
+static unsigned iomap_write_delalloc_release(struct wb_model *m, void *w, uint32_t start,
+					     uint32_t end)
+{
+	uint32_t punch_start = start, i_size = wb_inode(w)->i_size;
+	uint32_t scan_end = i_size < end ? i_size : end;
+	unsigned changed = 0;
+
+	while (start < scan_end) {
+		uint32_t data_end;
+		start = wb_seek(m, w, start, scan_end, true);
+		if (start >= scan_end)
+			break;
+		data_end = wb_seek(m, w, start, scan_end, false);
+		while (start < data_end) {
+			unsigned page = start / m->ps;
+			uint32_t next = (page + 1) * m->ps;
+			const struct folio *f = wb_folio(m, w, page);
+			if ((f->flags & FOLIO_PRESENT) && (f->flags & FOLIO_DIRTY)) {
+				if (start > punch_start)
+					changed += xfs_bmap_punch_delalloc_range(m, w, punch_start,
+										 start);
+				punch_start = data_end < next ? data_end : next;
+			}
+			start = next;
+		}
+		start = data_end;
+	}
+	if (punch_start < end)
+		changed += xfs_bmap_punch_delalloc_range(m, w, punch_start, end);
+	return changed;
+}
+
+/*
+ * Models: fs/xfs/xfs_iomap.c xfs_buffered_write_iomap_end() (6.2+) with
+ * iomap_file_buffered_write_punch_delalloc(), and the advance of
+ * fs/iomap/iter.c iomap_iter()/iomap_iter_advance() (6.2+: a STALE mapping is
+ * remapped even without progress).  Taking invalidate_lock is part of the step.
+ */
+static void xfs_buffered_write_iomap_end(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	uint32_t written = wr->pos - wr->iter_start, length = wr->iter_end - wr->iter_start;
+
+	wb_desc(m, "%s [%u,%u): %u of %u bytes written", wb_type_name(wr->type), wr->map_off,
+		wr->map_end, written, length);
+	if (wr->type == WB_DELALLOC && (wr->flags & IOMAP_F_NEW)) {
+		uint32_t start = written ? wb_round_up(wr->iter_start + written, m->bs)
+					 : wb_round_down(wr->iter_start, m->bs);
+		uint32_t end = wb_round_up(wr->iter_start + length, m->bs);
+		if (start < end) {
+			wb_desc(m, "; release unused reservation [%u,%u):", start, end);
+			if (iomap_write_delalloc_release(m, w, start, end))
+				wb_seq_bump(m, w);
+			else
+				wb_desc(m, " nothing punched");
+		}
+	}
+	if (wr->flags & IOMAP_F_STALE) {
+		wr->pc = WP_IOMAP_BEGIN;
+		wb_desc(m, "; STALE: remap at %u", wr->pos);
+	} else if (written == 0 || wr->pos >= wb_write_end_pos(m, t)) {
+		wr->pc = WP_RWSEM_UNLOCK;
+	} else {
+		wr->pc = WP_IOMAP_BEGIN;
+		wb_desc(m, "; next mapping at %u", wr->pos);
+	}
+	/* canonical: the mapping is dead */
+	wr->type = 0;
+	wr->flags = 0;
+	wr->iter_start = wr->iter_end = 0;
+	wr->map_off = wr->map_end = 0;
+	wr->cookie = 0;
+}
+
+/* Models: xfs_file_buffered_write() dropping IOLOCK_EXCL (6.1, 6.3). */
+static void wb_rwsem_unlock(struct wb_model *m, void *w, unsigned t)
+{
+	union wb_task_state *ts = wb_task(m, w, t);
+
+	wb_inode(w)->rwsem_owner = 0;
+	memset(ts, 0, sizeof(*ts));
+	ts->w.pc = WP_DONE;
+	wb_desc(m, "i_rwsem released; %s finished", m->sc->tasks[t].name);
+}
+
+void wb_writer_apply(struct wb_model *m, void *w, unsigned t)
+{
+	switch (wb_task(m, w, t)->w.pc) {
+	case WP_RWSEM_LOCK:
+		wb_rwsem_lock(m, w, t);
+		break;
+	case WP_IOMAP_BEGIN:
+		xfs_buffered_write_iomap_begin(m, w, t);
+		break;
+	case WP_VALID_BEFORE:
+	case WP_VALID_AFTER:
+		xfs_iomap_valid(m, w, t);
+		break;
+	case WP_FOLIO_GET:
+		wb_folio_get(m, w, t);
+		break;
+	case WP_FOLIO_LOCK:
+		wb_folio_lock(m, w, t);
+		break;
+	case WP_WRITE_BEGIN:
+		__iomap_write_begin(m, w, t);
+		break;
+	case WP_COPY:
+		wb_copy(m, w, t);
+		break;
+	case WP_WRITE_END:
+		iomap_write_end(m, w, t);
+		break;
+	case WP_IOMAP_END:
+		xfs_buffered_write_iomap_end(m, w, t);
+		break;
+	case WP_RWSEM_UNLOCK:
+		wb_rwsem_unlock(m, w, t);
+		break;
+	}
+}

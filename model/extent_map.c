@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * extent_map.c - the extent map operations that bump seq.
+ *
+ * Models the parts of fs/xfs/libxfs/xfs_bmap.c and fs/xfs/xfs_iomap.c that
+ * change the data fork under ILOCK_EXCL, each as one atomic step:
+ *
+ *   HOLE --reserve_delalloc--> DELALLOC --convert_delalloc--> UNWRITTEN
+ *   UNWRITTEN --write_unwritten (IO completion)--> WRITTEN
+ *   DELALLOC --punch_delalloc--> HOLE
+ *
+ * Disk addressing is the identity (file block b is disk block b), so
+ * allocation never moves data.
+ */
+#include "model/extent_map.h"
+
+void wb_extent_at(const struct wb_model *m, void *w, unsigned b, unsigned *start, unsigned *end)
+{
+	const uint8_t *ext = wb_ext(m, w);
+	unsigned s = b, e = b + 1;
+
+	while (s > 0 && ext[s - 1] == ext[b])
+		s--;
+	while (e < m->nblocks && ext[e] == ext[b])
+		e++;
+	*start = s;
+	*end = e;
+}
+
+unsigned wb_next_extent(const struct wb_model *m, void *w, unsigned b)
+{
+	const uint8_t *ext = wb_ext(m, w);
+
+	while (b < m->nblocks && ext[b] == WB_HOLE)
+		b++;
+	return b;
+}
+
+void wb_seq_bump(struct wb_model *m, void *w)
+{
+	struct wb_inode *ino = wb_inode(w);
+
+	wb_desc(m, ", seq %u->%u", ino->seq, ino->seq + 1);
+	ino->seq++;
+}
+
+/*
+ * Models: fs/xfs/libxfs/xfs_bmap.c xfs_bmapi_reserve_delalloc() (6.1, 6.3);
+ * omits quota, speculative preallocation and the 1024-page cap.
+ * Reserve DELALLOC over the holes [b0, b1); the caller trims b1 at the next extent.
+ */
+unsigned xfs_bmapi_reserve_delalloc(struct wb_model *m, void *w, unsigned b0, unsigned b1)
+{
+	uint8_t *ext = wb_ext(m, w);
+	unsigned b;
+
+	for (b = b0; b < b1; b++)
+		ext[b] = WB_DELALLOC;
+	wb_seq_bump(m, w);
+	return b1 - b0;
+}
+
+/*
+ * Models: fs/xfs/libxfs/xfs_bmap.c xfs_bmapi_convert_delalloc() (6.1, 6.3)
+ * with XFS_BMAPI_PREALLOC; omits short allocations (fragmented free space).
+ * Allocate the whole DELALLOC extent around block b as UNWRITTEN and return
+ * the UNWRITTEN extent it now belongs to (merged with its neighbours).
+ */
+void xfs_bmapi_convert_delalloc(struct wb_model *m, void *w, unsigned b, unsigned *start,
+				unsigned *end)
+{
+	uint8_t *ext = wb_ext(m, w);
+	unsigned s, e, i;
+
+	wb_extent_at(m, w, b, &s, &e);
+	for (i = s; i < e; i++)
+		ext[i] = WB_UNWRITTEN;
+	wb_desc(m, "DELALLOC [%u,%u) -> UNWRITTEN", s * m->bs, e * m->bs);
+	wb_seq_bump(m, w);
+	wb_extent_at(m, w, b, start, end);
+}
+
+/*
+ * Models: fs/xfs/xfs_iomap.c xfs_iomap_write_unwritten() (6.1, 6.3), called
+ * from xfs_end_ioend(); omits transactions and i_disk_size.
+ * Convert exactly the IO's blocks that still say UNWRITTEN to WRITTEN; one seq
+ * bump if any changed.  Returns how many changed.
+ */
+unsigned xfs_iomap_write_unwritten(struct wb_model *m, void *w, unsigned b0, uint16_t mask)
+{
+	uint8_t *ext = wb_ext(m, w);
+	unsigned i, changed = 0;
+
+	for (i = 0; i < m->bpp; i++) {
+		if ((mask & (1u << i)) && ext[b0 + i] == WB_UNWRITTEN) {
+			ext[b0 + i] = WB_WRITTEN;
+			if (!changed)
+				wb_desc(m, "block");
+			wb_desc(m, " %u", b0 + i);
+			changed++;
+		}
+	}
+	if (changed) {
+		wb_desc(m, " UNWRITTEN -> WRITTEN");
+		wb_seq_bump(m, w);
+	}
+	return changed;
+}
+
+/*
+ * Models: fs/xfs/xfs_bmap_util.c xfs_bmap_punch_delalloc_range() (6.3, byte
+ * range form of 7348b322332d): delete every DELALLOC block overlapping
+ * [start, end) bytes, leave other states alone.  The caller bumps seq once
+ * for its whole step if anything changed.
+ */
+unsigned xfs_bmap_punch_delalloc_range(struct wb_model *m, void *w, uint64_t start, uint64_t end)
+{
+	uint8_t *ext = wb_ext(m, w);
+	unsigned b0 = (unsigned)(start / m->bs);
+	unsigned b1 = (unsigned)((end + m->bs - 1) / m->bs);
+	unsigned b, changed = 0;
+
+	if (b1 > m->nblocks)
+		b1 = m->nblocks;
+	for (b = b0; b < b1; b++) {
+		if (ext[b] == WB_DELALLOC) {
+			ext[b] = WB_HOLE;
+			changed++;
+		}
+	}
+	if (changed)
+		wb_desc(m, " punch DELALLOC in [%llu,%llu)", (unsigned long long)b0 * m->bs,
+			(unsigned long long)b1 * m->bs);
+	return changed;
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ops.c - the model seen by the engine: which steps are enabled, applying
+ * one, naming it, and the verdict of a finished execution.
+ *
+ * An action is (slot << 8 | arg): slots below WB_MAX_TASKS are the scenario's
+ * tasks (arg: the page for evict), slot WB_IO_SLOT0 + p is the IO activity on
+ * page p.  Actions are listed in round-robin order: the tasks in scenario
+ * order, each followed by its IO activities in creation order.  The actor key
+ * (task << 16 | k + 1) keeps that order after an IO is gone.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/buffered_write.h"
+#include "model/oracle.h"
+#include "model/reclaim.h"
+#include "model/world.h"
+#include "model/writeback.h"
+
+static const char *const wb_write_steps[] = { "rwsem_lock", "iomap_begin", "iomap_valid",
+					      "folio_get",  "folio_lock",  "write_begin",
+					      "copy",	    "write_end",   "iomap_end",
+					      "rwsem_unlock", NULL };
+static const char *const wb_writeback_steps[] = { "tag_towrite", "wb_lock",	     "clear_dirty",
+						  "map_blocks",	 "start_writeback", "pass_end",
+						  NULL };
+static const char *const wb_reclaim_steps[] = { "evict", NULL };
+const char *const wb_io_steps[] = { "io_write", "io_complete", NULL };
+
+const char *const *wb_steps_of(enum wb_op op)
+{
+	switch (op) {
+	case WB_OP_WRITE:
+		return wb_write_steps;
+	case WB_OP_WRITEBACK:
+		return wb_writeback_steps;
+	case WB_OP_RECLAIM:
+		return wb_reclaim_steps;
+	}
+	return NULL;
+}
+
+static uint32_t wb_actor_key(unsigned task, int k)
+{
+	return ((uint32_t)task << 16) | (uint32_t)(k + 1);
+}
+
+static bool wb_task_can_step(const struct wb_model *m, const void *w, unsigned t, char *why,
+			     size_t n)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+
+	if (wb_task_finished(m, w, t)) {
+		snprintf(why, n, "finished");
+		return false;
+	}
+	if (!wb_task_after_done(m, w, t)) {
+		unsigned i;
+		for (i = 0; i < m->ntasks; i++)
+			if ((td->after & (1u << i)) && !wb_task_finished(m, w, i))
+				break;
+		snprintf(why, n, "runs after %s, which has not finished", m->sc->tasks[i].name);
+		return false;
+	}
+	switch (td->op) {
+	case WB_OP_WRITE:
+		return wb_writer_enabled(m, w, t, why, n);
+	case WB_OP_WRITEBACK:
+		return wb_writeback_enabled(m, w, t, why, n);
+	case WB_OP_RECLAIM:
+		if (wb_reclaim_candidates(m, w, t))
+			return true;
+		snprintf(why, n, "waits for a folio it may evict (present, unlocked, clean, "
+				 "not under writeback, unreferenced)");
+		return false;
+	}
+	return false;
+}
+
+static unsigned wb_ops_enabled(void *ctx, const void *w, struct sim_action *out)
+{
+	const struct wb_model *m = ctx;
+	unsigned n = 0, t, p;
+	char why[8];
+
+	for (t = 0; t < m->ntasks; t++) {
+		if (wb_task_can_step(m, w, t, why, sizeof(why))) {
+			if (m->sc->tasks[t].op == WB_OP_RECLAIM) {
+				uint64_t c = wb_reclaim_candidates(m, w, t);
+				for (p = 0; p < m->npages; p++)
+					if (c & (1ull << p)) {
+						out[n].id = WB_ACTION(t, p);
+						out[n++].actor = wb_actor_key(t, -1);
+					}
+			} else {
+				out[n].id = WB_ACTION(t, 0);
+				out[n++].actor = wb_actor_key(t, -1);
+			}
+		}
+		if (m->sc->tasks[t].op != WB_OP_WRITEBACK)
+			continue;
+		/* this task's IOs, in creation order */
+		unsigned first = n;
+		for (p = 0; p < m->npages; p++) {
+			const struct wb_io *io = wb_io(m, WBC(w), p);
+			if (!io->phase || io->parent != t)
+				continue;
+			unsigned j = n++;
+			while (j > first && out[j - 1].actor > wb_actor_key(t, io->k)) {
+				out[j] = out[j - 1];
+				j--;
+			}
+			out[j].id = WB_ACTION(WB_IO_SLOT0 + p, 0);
+			out[j].actor = wb_actor_key(t, io->k);
+		}
+	}
+	return n;
+}
+
+static void wb_ops_apply(void *ctx, void *w, uint32_t a)
+{
+	struct wb_model *m = ctx;
+	unsigned slot = WB_ACTION_SLOT(a);
+
+	if (m->prov)
+		m->prov->step++;
+	if (m->desc)
+		m->desc[0] = 0;
+	if (slot >= WB_IO_SLOT0) {
+		wb_io_apply(m, w, slot - WB_IO_SLOT0);
+		return;
+	}
+	switch (m->sc->tasks[slot].op) {
+	case WB_OP_WRITE:
+		wb_writer_apply(m, w, slot);
+		break;
+	case WB_OP_WRITEBACK:
+		wb_writeback_apply(m, w, slot);
+		break;
+	case WB_OP_RECLAIM:
+		wb_evict(m, w, slot, WB_ACTION_ARG(a));
+		break;
+	}
+}
+
+static int wb_ops_check(void *ctx, const void *w, char *msg, size_t n)
+{
+	return wb_world_check(ctx, w, msg, n);
+}
+
+static enum sim_verdict wb_ops_verdict(void *ctx, const void *w)
+{
+	return wb_oracle(ctx, w, NULL);
+}
+
+static void wb_ops_label(void *ctx, const void *w, uint32_t a, struct sim_label *out)
+{
+	const struct wb_model *m = ctx;
+	unsigned slot = WB_ACTION_SLOT(a);
+
+	out->arg = -1;
+	if (slot >= WB_IO_SLOT0) {
+		unsigned p = slot - WB_IO_SLOT0;
+		const struct wb_io *io = wb_io(m, WBC(w), p);
+		snprintf(out->actor, sizeof(out->actor), "%s/io%u", m->sc->tasks[io->parent].name,
+			 io->k);
+		out->step = wb_io_step(m, w, p);
+		return;
+	}
+	snprintf(out->actor, sizeof(out->actor), "%s", m->sc->tasks[slot].name);
+	switch (m->sc->tasks[slot].op) {
+	case WB_OP_WRITE:
+		out->step = wb_writer_step(m, w, slot);
+		break;
+	case WB_OP_WRITEBACK:
+		out->step = wb_writeback_step(m, w, slot);
+		break;
+	case WB_OP_RECLAIM:
+		out->step = "evict";
+		out->arg = (int)WB_ACTION_ARG(a);
+		break;
+	}
+}
+
+/* "WB/io3" -> writeback task index and k; -1 if not of that form. */
+static int wb_parse_io_name(const struct wb_model *m, const char *name, unsigned *k)
+{
+	const char *slash = strchr(name, '/');
+	char *end;
+	unsigned t;
+
+	if (!slash || strncmp(slash + 1, "io", 2) != 0 || !slash[3])
+		return -1;
+	unsigned long v = strtoul(slash + 3, &end, 10);
+	if (*end || v > 65535)
+		return -1;
+	for (t = 0; t < m->ntasks; t++)
+		if (strlen(m->sc->tasks[t].name) == (size_t)(slash - name) &&
+		    !strncmp(m->sc->tasks[t].name, name, (size_t)(slash - name)) &&
+		    m->sc->tasks[t].op == WB_OP_WRITEBACK) {
+			*k = (unsigned)v;
+			return (int)t;
+		}
+	return -1;
+}
+
+static int wb_task_by_name(const struct wb_model *m, const char *name)
+{
+	unsigned t;
+
+	for (t = 0; t < m->ntasks; t++)
+		if (!strcmp(m->sc->tasks[t].name, name))
+			return (int)t;
+	return -1;
+}
+
+static enum sim_actor_status wb_ops_actor_status(void *ctx, const void *w, const char *name,
+						 char *why, size_t n)
+{
+	const struct wb_model *m = ctx;
+	int t = wb_task_by_name(m, name);
+	unsigned k, p;
+
+	if (t >= 0) {
+		if (wb_task_finished(m, w, (unsigned)t))
+			return SIM_ACTOR_FINISHED;
+		return wb_task_can_step(m, w, (unsigned)t, why, n) ? SIM_ACTOR_RUNNABLE
+								   : SIM_ACTOR_BLOCKED;
+	}
+	t = wb_parse_io_name(m, name, &k);
+	if (t < 0)
+		return SIM_ACTOR_UNKNOWN;
+	for (p = 0; p < m->npages; p++) {
+		const struct wb_io *io = wb_io(m, WBC(w), p);
+		if (io->phase && io->parent == (unsigned)t && io->k == k)
+			return SIM_ACTOR_RUNNABLE;
+	}
+	snprintf(why, n, "is not in flight (not submitted yet, or already complete)");
+	return SIM_ACTOR_ABSENT;
+}
+
+static bool wb_ops_step_known(void *ctx, const char *actor, const char *step)
+{
+	const struct wb_model *m = ctx;
+	const char *const *v;
+	unsigned k;
+	int t = wb_task_by_name(m, actor);
+
+	if (t >= 0)
+		v = wb_steps_of(m->sc->tasks[t].op);
+	else if (wb_parse_io_name(m, actor, &k) >= 0)
+		v = wb_io_steps;
+	else
+		return false;
+	for (; *v; v++)
+		if (!strcmp(*v, step))
+			return true;
+	return false;
+}
+
+const struct sim_ops wb_sim_ops = {
+	.enabled = wb_ops_enabled,
+	.apply = wb_ops_apply,
+	.check = wb_ops_check,
+	.verdict = wb_ops_verdict,
+	.label = wb_ops_label,
+	.actor_status = wb_ops_actor_status,
+	.step_known = wb_ops_step_known,
+};

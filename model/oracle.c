@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * oracle.c - is the file right at the end?
+ *
+ * An execution ends when no step is enabled.  The oracle then makes the state
+ * quiescent by the actors' own rules (complete every IO in flight, write back
+ * every dirty folio, drop the page cache), reads the file back through the
+ * extent map (HOLE, DELALLOC and UNWRITTEN read as zeroes) and compares it
+ * with the initial contents with every write applied in the order the writers
+ * took i_rwsem.  Any difference is corruption.
+ */
+#include "model/oracle.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/buffered_write.h"
+#include "model/writeback.h"
+#include "sim/xmalloc.h"
+
+void wb_expected(const struct wb_model *m, const void *w, uint8_t *out, size_t ngran)
+{
+	const struct wb_inode *ino = wb_inode(WBC(w));
+	const struct wb_scenario *sc = m->sc;
+	size_t i, g;
+
+	memset(out, 0, ngran);
+	for (i = 0; i < sc->nextents; i++) {
+		const struct wb_extent_def *e = &sc->extents[i];
+		if (e->state != WB_WRITTEN)
+			continue;
+		for (g = e->offset / m->gran; g < (e->offset + e->length) / m->gran; g++)
+			if (g < ngran && g * m->gran < sc->file_size)
+				out[g] = (uint8_t)e->data;
+	}
+	for (i = 0; i < ino->norder; i++) {
+		const struct wb_task_def *t = &sc->tasks[ino->order[i]];
+		for (g = t->offset / m->gran; g < (t->offset + t->length) / m->gran && g < ngran; g++)
+			out[g] = (uint8_t)t->data;
+	}
+}
+
+static enum sim_verdict wb_deadlock(const struct wb_model *m, const void *w, struct wb_report *rep)
+{
+	size_t used = 0;
+	unsigned t;
+	bool stuck = false;
+
+	for (t = 0; t < m->ntasks; t++) {
+		char why[160];
+		if (m->sc->tasks[t].op == WB_OP_RECLAIM || wb_task_finished(m, w, t))
+			continue;
+		stuck = true;
+		if (!rep)
+			break;
+		if (!wb_task_after_done(m, w, t))
+			snprintf(why, sizeof(why), "waits for the tasks it runs after");
+		else if (m->sc->tasks[t].op == WB_OP_WRITE)
+			wb_writer_enabled(m, w, t, why, sizeof(why));
+		else
+			wb_writeback_enabled(m, w, t, why, sizeof(why));
+		int k = snprintf(rep->deadlock + used, sizeof(rep->deadlock) - used, "%s%s %s",
+				 used ? "; " : "", m->sc->tasks[t].name, why);
+		if (k > 0 && (size_t)k < sizeof(rep->deadlock) - used)
+			used += (size_t)k;
+	}
+	return stuck ? SIM_DEADLOCK : SIM_SAFE;
+}
+
+/* Where did the byte at granule g of the read-back come from? */
+static void wb_provenance(struct wb_model *m, const void *flushed, size_t g, struct wb_report *rep)
+{
+	unsigned blk = (unsigned)(g / m->gpb);
+	uint8_t state = wb_ext(m, WBC(flushed))[blk];
+
+	if (state != WB_WRITTEN) {
+		snprintf(rep->provenance, sizeof(rep->provenance),
+			 "block %u is %s at the end and reads as zeroes", blk,
+			 wb_ext_state_name((enum wb_ext_state)state));
+		return;
+	}
+	if (!m->prov) {
+		snprintf(rep->provenance, sizeof(rep->provenance), "block %u on disk", blk);
+		return;
+	}
+	const struct wb_origin *o = &m->prov->origins[m->prov->disk[g]];
+	rep->origin_step = o->step;
+	if (o->step)
+		snprintf(rep->provenance, sizeof(rep->provenance), "step %zu: %s", o->step,
+			 o->what);
+	else
+		snprintf(rep->provenance, sizeof(rep->provenance), "%s", o->what);
+}
+
+enum sim_verdict wb_oracle(struct wb_model *m, const void *w, struct wb_report *rep)
+{
+	enum sim_verdict v;
+	char *saved_desc = m->desc;
+	void *f;
+	uint8_t *exp, *got;
+	size_t ngran, g, p;
+
+	if (rep)
+		memset(rep, 0, sizeof(*rep));
+	v = wb_deadlock(m, w, rep);
+	if (v != SIM_SAFE)
+		goto out;
+
+	f = wb_xmalloc(m->size);
+	memcpy(f, w, m->size);
+	m->desc = NULL;
+	for (p = 0; p < m->npages; p++) {
+		struct wb_io *io = wb_io(m, f, (unsigned)p);
+		if (io->phase == IO_SUBMITTED)
+			wb_io_write(m, f, (unsigned)p);
+		if (io->phase == IO_WRITTEN)
+			xfs_end_ioend(m, f, (unsigned)p);
+	}
+	for (p = 0; p < m->npages; p++)
+		if (wb_folio(m, f, (unsigned)p)->flags & FOLIO_DIRTY)
+			wb_flush_folio(m, f, (unsigned)p);
+	m->desc = saved_desc;
+
+	ngran = wb_inode(f)->i_size / m->gran;
+	exp = wb_xmalloc(ngran + 1);
+	got = wb_xmalloc(ngran + 1);
+	wb_expected(m, f, exp, ngran);
+	for (g = 0; g < ngran; g++) {
+		unsigned blk = (unsigned)(g / m->gpb);
+		got[g] = wb_ext(m, f)[blk] == WB_WRITTEN ? wb_disk(m, f)[g] : 0;
+	}
+	for (g = 0; g < ngran && got[g] == exp[g]; g++)
+		;
+	if (g < ngran) {
+		v = SIM_CORRUPT;
+		if (rep) {
+			size_t e = g;
+			while (e < ngran && got[e] != exp[e])
+				e++;
+			rep->offset = (uint32_t)(g * m->gran);
+			rep->length = (uint32_t)((e - g) * m->gran);
+			wb_bytes_text(exp + g, e - g, m->gran, rep->expected, sizeof(rep->expected));
+			wb_bytes_text(got + g, e - g, m->gran, rep->found, sizeof(rep->found));
+			wb_provenance(m, f, g, rep);
+		}
+	}
+	free(exp);
+	free(got);
+	free(f);
+out:
+	if (rep)
+		rep->verdict = v;
+	return v;
+}

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * world.c - building the initial world of a scenario, its invariants, and
+ * printing it.  The layout is decided here once per scenario; see world.h.
+ */
+#include "model/world.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/xmalloc.h"
+
+static uint64_t wb_gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+static size_t wb_align8(size_t x)
+{
+	return (x + 7) & ~(size_t)7;
+}
+
+/* The granule: the largest size dividing every offset and length in the scenario. */
+static unsigned wb_granule(const struct wb_scenario *sc)
+{
+	uint64_t g = sc->page_size;
+	size_t i;
+
+	g = wb_gcd(g, sc->block_size);
+	g = wb_gcd(g, sc->file_size);
+	for (i = 0; i < sc->nextents; i++) {
+		g = wb_gcd(g, sc->extents[i].offset);
+		g = wb_gcd(g, sc->extents[i].length);
+	}
+	for (i = 0; i < sc->ntasks; i++) {
+		const struct wb_task_def *t = &sc->tasks[i];
+		if (t->op == WB_OP_RECLAIM || (t->op == WB_OP_WRITEBACK && !t->has_range))
+			continue;
+		g = wb_gcd(g, t->offset);
+		g = wb_gcd(g, t->length);
+	}
+	return (unsigned)g;
+}
+
+void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struct wb_config *cfg)
+{
+	uint64_t end = sc->file_size;
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->sc = sc;
+	m->cfg = *cfg;
+	m->bs = sc->block_size;
+	m->ps = sc->page_size;
+	m->bpp = m->ps / m->bs;
+	for (i = 0; i < sc->nextents; i++)
+		if (sc->extents[i].offset + sc->extents[i].length > end)
+			end = sc->extents[i].offset + sc->extents[i].length;
+	for (i = 0; i < sc->ntasks; i++) {
+		const struct wb_task_def *t = &sc->tasks[i];
+		if ((t->op == WB_OP_WRITE || (t->op == WB_OP_WRITEBACK && t->has_range)) &&
+		    t->offset + t->length > end)
+			end = t->offset + t->length;
+	}
+	m->npages = (unsigned)((end + m->ps - 1) / m->ps);
+	m->nblocks = m->npages * m->bpp;
+	m->all_pages = m->npages >= 64 ? ~0ull : ((1ull << m->npages) - 1);
+	m->gran = wb_granule(sc);
+	m->gpb = m->bs / m->gran;
+	m->gpp = m->ps / m->gran;
+	m->ntasks = (unsigned)sc->ntasks;
+
+	m->off_tasks = sizeof(struct wb_inode);
+	m->off_ext = m->off_tasks + (size_t)m->ntasks * WB_TASK_SLOT;
+	m->off_folio = wb_align8(m->off_ext + m->nblocks);
+	m->off_io = m->off_folio + (size_t)m->npages * sizeof(struct folio);
+	m->off_cache = m->off_io + (size_t)m->npages * sizeof(struct wb_io);
+	m->off_disk = m->off_cache + (size_t)m->npages * m->gpp;
+	m->size = wb_align8(m->off_disk + (size_t)m->nblocks * m->gpb);
+}
+
+void *wb_world_new(const struct wb_model *m)
+{
+	void *w = wb_xcalloc(1, m->size);
+	struct wb_inode *ino = wb_inode(w);
+	uint8_t *ext = wb_ext(m, w), *disk = wb_disk(m, w);
+	size_t i;
+
+	ino->i_size = (uint32_t)m->sc->file_size;
+	memset(disk, WB_GARBAGE, (size_t)m->nblocks * m->gpb);
+	for (i = 0; i < m->sc->nextents; i++) {
+		const struct wb_extent_def *e = &m->sc->extents[i];
+		unsigned b0 = (unsigned)(e->offset / m->bs), b1 = (unsigned)((e->offset + e->length) / m->bs);
+		memset(ext + b0, e->state, b1 - b0);
+		if (e->state == WB_WRITTEN)
+			memset(disk + (size_t)b0 * m->gpb, e->data, (size_t)(b1 - b0) * m->gpb);
+	}
+	for (i = 0; i < m->ntasks; i++) {
+		const struct wb_task_def *t = &m->sc->tasks[i];
+		union wb_task_state *ts = wb_task(m, w, (unsigned)i);
+		if (t->op == WB_OP_WRITE)
+			ts->w.pc = WP_RWSEM_LOCK;
+		else if (t->op == WB_OP_WRITEBACK) {
+			ts->b.pc = t->sync ? BP_TAG : BP_SCAN;
+			ts->b.pos = (uint8_t)(t->has_range ? t->offset / m->ps : 0);
+		}
+	}
+	return w;
+}
+
+bool wb_task_finished(const struct wb_model *m, const void *w, unsigned t)
+{
+	const union wb_task_state *ts = wb_task(m, WBC(w), t);
+
+	switch (m->sc->tasks[t].op) {
+	case WB_OP_WRITE:
+		return ts->w.pc == WP_DONE;
+	case WB_OP_WRITEBACK:
+		return ts->b.pc == BP_DONE;
+	case WB_OP_RECLAIM:
+		return ts->r.pc != 0;
+	}
+	return false;
+}
+
+bool wb_task_after_done(const struct wb_model *m, const void *w, unsigned t)
+{
+	uint32_t after = m->sc->tasks[t].after;
+	unsigned i;
+
+	for (i = 0; after; i++, after >>= 1)
+		if ((after & 1) && !wb_task_finished(m, w, i))
+			return false;
+	return true;
+}
+
+/* ---- invariants ---- */
+
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(msg, n, __VA_ARGS__);                                                     \
+		return -1;                                                                         \
+	} while (0)
+
+int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
+{
+	void *cw = WBC(w);
+	const struct wb_inode *ino = wb_inode(cw);
+	unsigned p, t, i, j, refs = 0;
+
+	for (i = 0; i < ino->norder; i++)
+		for (j = i + 1; j < ino->norder; j++)
+			if (ino->order[i] == ino->order[j])
+				FAIL("i_rwsem order lists task %u twice", ino->order[i]);
+	for (p = 0; p < m->npages; p++) {
+		const struct folio *f = wb_folio(m, cw, p);
+		const struct wb_io *io = wb_io(m, cw, p);
+		if (!(f->flags & FOLIO_PRESENT)) {
+			if (f->flags || f->locked || f->uptodate)
+				FAIL("page %u: absent folio with state", p);
+			if (io->phase)
+				FAIL("page %u: IO in flight on an absent folio", p);
+			continue;
+		}
+		if (f->locked) {
+			t = f->locked - 1u;
+			if (t >= m->ntasks)
+				FAIL("page %u: locked by unknown task %u", p, t);
+			if (m->sc->tasks[t].op == WB_OP_WRITEBACK) {
+				const struct wb_writeback *b = &wb_task(m, cw, t)->b;
+				if (b->pc < BP_CLEAR_DIRTY || b->pc > BP_START_WRITEBACK || b->cur != p)
+					FAIL("page %u: locked by %s, which does not hold it", p,
+					     m->sc->tasks[t].name);
+			}
+		}
+		if (f->flags & FOLIO_REF)
+			refs++;
+		if (!!(f->flags & FOLIO_WRITEBACK) != !!io->phase)
+			FAIL("page %u: writeback flag without exactly one IO in flight", p);
+		if (f->uptodate & ~((1u << m->bpp) - 1))
+			FAIL("page %u: uptodate bits past the folio", p);
+	}
+	if (refs > 1)
+		FAIL("%u folios referenced; only one writer runs at a time", refs);
+	if (ino->rwsem_owner) {
+		t = ino->rwsem_owner - 1u;
+		if (t >= m->ntasks || m->sc->tasks[t].op != WB_OP_WRITE)
+			FAIL("i_rwsem held by a task that is not a writer");
+	}
+	return 0;
+}
+
+/* ---- text ---- */
+
+void wb_bytes_text(const uint8_t *sym, size_t n, unsigned gran, char *buf, size_t len)
+{
+	size_t i = 0, used = 0;
+
+	buf[0] = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && sym[j] == sym[i])
+			j++;
+		int k = snprintf(buf + used, len - used, "%s%c*%zu", used ? " " : "",
+				 sym[i] ? sym[i] : '0', (j - i) * gran);
+		if (k < 0 || (size_t)k >= len - used)
+			return;
+		used += (size_t)k;
+		i = j;
+	}
+}
+
+void wb_desc(struct wb_model *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!m->desc || m->desc_len == 0)
+		return;
+	size_t used = strlen(m->desc);
+	if (used + 1 >= m->desc_len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(m->desc + used, m->desc_len - used, fmt, ap);
+	va_end(ap);
+}
+
+void wb_prov_init(struct wb_prov *p, const struct wb_model *m)
+{
+	memset(p, 0, sizeof(*p));
+	p->cache = wb_xcalloc((size_t)m->npages * m->gpp, sizeof(uint32_t));
+	p->disk = wb_xcalloc((size_t)m->nblocks * m->gpb, sizeof(uint32_t));
+	p->cap = 16;
+	p->origins = wb_xcalloc(p->cap, sizeof(*p->origins));
+	/* origin 0: initial contents; origin 1: never-written disk garbage */
+	snprintf(p->origins[0].what, sizeof(p->origins[0].what), "the initial file contents");
+	snprintf(p->origins[1].what, sizeof(p->origins[1].what),
+		 "never-written disk blocks (garbage)");
+	p->norigins = 2;
+	for (size_t b = 0; b < m->nblocks; b++) {
+		bool written = false;
+		for (size_t i = 0; i < m->sc->nextents; i++) {
+			const struct wb_extent_def *e = &m->sc->extents[i];
+			if (e->state == WB_WRITTEN && b * m->bs >= e->offset &&
+			    b * m->bs < e->offset + e->length)
+				written = true;
+		}
+		for (size_t g = 0; g < m->gpb; g++)
+			p->disk[b * m->gpb + g] = written ? 0 : 1;
+	}
+}
+
+void wb_prov_free(struct wb_prov *p)
+{
+	free(p->cache);
+	free(p->disk);
+	free(p->origins);
+	for (size_t i = 0; i < p->nwarnings; i++)
+		free(p->warnings[i]);
+	free(p->warnings);
+	memset(p, 0, sizeof(*p));
+}
+
+uint32_t wb_origin_new(struct wb_model *m, const char *fmt, ...)
+{
+	struct wb_prov *p = m->prov;
+	va_list ap;
+
+	if (!p)
+		return 0;
+	if (p->norigins == p->cap) {
+		p->cap *= 2;
+		p->origins = wb_xrealloc(p->origins, p->cap * sizeof(*p->origins));
+	}
+	struct wb_origin *o = &p->origins[p->norigins];
+	o->step = p->step;
+	va_start(ap, fmt);
+	vsnprintf(o->what, sizeof(o->what), fmt, ap);
+	va_end(ap);
+	return (uint32_t)p->norigins++;
+}
+
+void wb_warn(struct wb_model *m, const char *fmt, ...)
+{
+	struct wb_prov *p = m->prov;
+	char buf[512];
+	va_list ap;
+
+	if (!p)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	p->warnings = wb_xrealloc(p->warnings, (p->nwarnings + 1) * sizeof(char *));
+	p->warnings[p->nwarnings++] = wb_xstrdup(buf);
+}

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * world.h - the state of the simulated kernel, as one flat value.
+ *
+ * A world is a byte buffer laid out once per scenario (struct wb_model holds
+ * the layout): a header (seq, i_size, i_rwsem owner and order), one fixed-size
+ * slot per task (program counter and locals), the extent map (one byte per
+ * block), the page cache (one struct folio per page index), the IOs in flight
+ * (at most one per page, since a folio under writeback has exactly one IO),
+ * the folio contents and the disk contents (one byte per granule).
+ *
+ * No pointers and no implicit padding inside, so copy is memcpy, equality is
+ * memcmp and a hash covers every byte.  The state is canonical (MODEL.md
+ * section 2): whatever no later step can read is cleared to zero.
+ *
+ * Contents bytes are symbols: 0 for a zero byte, '#' for disk garbage, or a
+ * scenario's data character.
+ */
+#ifndef WBSIM_WORLD_H
+#define WBSIM_WORLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model/scenario.h"
+#include "sim/sim.h"
+
+/* struct iomap's types and flags, with the kernel's spellings. */
+#define IOMAP_HOLE WB_HOLE
+#define IOMAP_DELALLOC WB_DELALLOC
+#define IOMAP_UNWRITTEN WB_UNWRITTEN
+#define IOMAP_MAPPED WB_WRITTEN
+#define IOMAP_F_NEW 0x01
+#define IOMAP_F_STALE 0x02
+
+#define WB_GARBAGE '#'
+
+/* ---- the header ---- */
+struct wb_inode {
+	uint32_t seq;		/* the data fork's if_seq */
+	uint32_t i_size;
+	uint8_t rwsem_owner;	/* task index + 1; 0: free */
+	uint8_t norder;		/* writers that took i_rwsem so far */
+	uint8_t order[WB_MAX_TASKS]; /* their task indexes, in order */
+	uint8_t pad[6];
+};
+
+/* ---- tasks ---- */
+enum wb_writer_pc {
+	WP_RWSEM_LOCK = 0,
+	WP_IOMAP_BEGIN,
+	WP_VALID_BEFORE, /* before_lock: iomap_valid before folio_get */
+	WP_FOLIO_GET,
+	WP_FOLIO_LOCK,
+	WP_VALID_AFTER,	/* after_lock: iomap_valid after the lock */
+	WP_WRITE_BEGIN,
+	WP_COPY,
+	WP_WRITE_END,
+	WP_IOMAP_END,
+	WP_RWSEM_UNLOCK,
+	WP_DONE,
+};
+
+/* A buffered writer: the iomap_iter and its cached struct iomap. */
+struct wb_writer {
+	uint8_t pc;
+	uint8_t type;	/* cached mapping: IOMAP_* */
+	uint8_t flags;	/* IOMAP_F_NEW, IOMAP_F_STALE */
+	uint8_t pad;
+	uint32_t pos;	/* iter.pos: the next byte to write */
+	uint32_t iter_start; /* pos when the mapping was looked up */
+	uint32_t iter_end;   /* iter_start + iomap_length() */
+	uint32_t map_off, map_end; /* the mapping's file range */
+	uint32_t cookie;	   /* iomap.validity_cookie */
+};
+
+enum wb_writeback_pc {
+	BP_TAG = 0,	/* sync: tag_towrite */
+	BP_SCAN,	/* wb_lock the next candidate, or pass_end */
+	BP_CLEAR_DIRTY,
+	BP_MAP_BLOCKS,
+	BP_START_WRITEBACK,
+	BP_DONE,
+};
+
+/* A writeback task: write_cache_pages() with its writepage context. */
+struct wb_writeback {
+	uint8_t pc;
+	uint8_t passes_done;
+	uint8_t pos;	/* the pass position: next page index to consider */
+	uint8_t cur;	/* the folio this pass holds locked */
+	uint16_t nextio; /* k of the next IO activity <task>/io<k> */
+	uint16_t blk;	/* next block of cur to map */
+	uint16_t io_blocks; /* blocks of cur mapped for IO */
+	uint8_t cache_valid; /* wpc->iomap: the cached mapping */
+	uint8_t cache_type;
+	uint16_t cache_start, cache_end; /* blocks */
+	uint32_t cache_seq; /* wpc->data_seq */
+	uint32_t snap_lo, snap_hi; /* a sync pass's TOWRITE snapshot (page mask) */
+};
+
+struct wb_reclaim {
+	uint8_t pc;	/* 0 running, 1 finished */
+	uint8_t evicted;
+};
+
+#define WB_TASK_SLOT 32
+union wb_task_state {
+	struct wb_writer w;
+	struct wb_writeback b;
+	struct wb_reclaim r;
+	uint8_t raw[WB_TASK_SLOT];
+};
+
+/* ---- page cache ---- */
+#define FOLIO_PRESENT 0x01
+#define FOLIO_DIRTY 0x02
+#define FOLIO_WRITEBACK 0x04
+#define FOLIO_REF 0x08	/* a writer holds a reference */
+
+struct folio {
+	uint8_t flags;
+	uint8_t locked;	/* owner task index + 1; 0: unlocked */
+	uint16_t uptodate; /* per-block bitmap (the iop) */
+};
+
+/* An IO activity in flight: the ioend of one folio. */
+#define IO_NONE 0
+#define IO_SUBMITTED 1
+#define IO_WRITTEN 2
+struct wb_io {
+	uint8_t phase;
+	uint8_t parent;	/* writeback task index */
+	uint16_t k;	/* <parent>/io<k> */
+	uint16_t blocks; /* block mask within the folio */
+	uint16_t pad;
+};
+
+/* Origins of bytes, for provenance (kept outside the state). */
+struct wb_origin {
+	size_t step;	/* 1-based step index; 0: initial */
+	char what[240];
+};
+
+struct wb_prov {
+	uint32_t *cache;	/* origin per folio granule */
+	uint32_t *disk;		/* origin per disk granule */
+	struct wb_origin *origins;
+	size_t norigins, cap;
+	size_t step;		/* index of the step being applied */
+	unsigned stale_decisions;
+	char **warnings;
+	size_t nwarnings;
+};
+
+/* Everything fixed for one scenario and config: the model's context. */
+struct wb_model {
+	const struct wb_scenario *sc;
+	struct wb_config cfg;
+	unsigned bs, ps, bpp;	/* block size, page size, blocks per page */
+	unsigned npages, nblocks;
+	unsigned gran, gpb, gpp; /* granule, granules per block and per page */
+	unsigned ntasks;
+	uint64_t all_pages;	/* mask of valid page indexes */
+	/* layout */
+	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, size;
+	/* optional: provenance and step descriptions (run, replay; not explore) */
+	struct wb_prov *prov;
+	char *desc;
+	size_t desc_len;
+};
+
+static inline struct wb_inode *wb_inode(void *w)
+{
+	return (struct wb_inode *)w;
+}
+static inline union wb_task_state *wb_task(const struct wb_model *m, void *w, unsigned t)
+{
+	return (union wb_task_state *)((uint8_t *)w + m->off_tasks) + t;
+}
+static inline uint8_t *wb_ext(const struct wb_model *m, void *w)
+{
+	return (uint8_t *)w + m->off_ext;
+}
+static inline struct folio *wb_folio(const struct wb_model *m, void *w, unsigned page)
+{
+	return (struct folio *)((uint8_t *)w + m->off_folio) + page;
+}
+static inline struct wb_io *wb_io(const struct wb_model *m, void *w, unsigned page)
+{
+	return (struct wb_io *)((uint8_t *)w + m->off_io) + page;
+}
+static inline uint8_t *wb_cache(const struct wb_model *m, void *w, unsigned page)
+{
+	return (uint8_t *)w + m->off_cache + (size_t)page * m->gpp;
+}
+static inline uint8_t *wb_disk(const struct wb_model *m, void *w)
+{
+	return (uint8_t *)w + m->off_disk;
+}
+/* const views */
+#define WBC(w) ((void *)(uintptr_t)(const void *)(w))
+
+/* Build the model for a scenario and config; the initial world is malloc'd. */
+void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struct wb_config *cfg);
+void *wb_world_new(const struct wb_model *m);
+/* Representation invariants (MODEL.md section 5). */
+int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n);
+/* Print the whole world: inode, extent map, page cache, IOs, disk, tasks. */
+void wb_world_print(const struct wb_model *m, const void *w, FILE *out);
+
+bool wb_task_finished(const struct wb_model *m, const void *w, unsigned t);
+bool wb_task_after_done(const struct wb_model *m, const void *w, unsigned t);
+
+/* Step descriptions: append to m->desc when it is set. */
+void wb_desc(struct wb_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Provenance: record an origin for the step being applied, return its id. */
+uint32_t wb_origin_new(struct wb_model *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void wb_prov_init(struct wb_prov *p, const struct wb_model *m);
+void wb_prov_free(struct wb_prov *p);
+void wb_warn(struct wb_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Contents in text form: runs written CHAR*COUNT ("0*2048", "B*6144 A*2048" with spaces). */
+void wb_bytes_text(const uint8_t *sym, size_t n, unsigned gran, char *buf, size_t len);
+
+/* The step vocabulary (MODEL.md section 3). */
+const char *const *wb_steps_of(enum wb_op op);
+extern const char *const wb_io_steps[];
+
+/* ops.c: the sim_ops table of this model. */
+extern const struct sim_ops wb_sim_ops;
+enum wb_action_kind { WB_ACT_TASK, WB_ACT_IO };
+#define WB_ACTION(slot, arg) (((uint32_t)(slot) << 8) | (uint32_t)(arg))
+#define WB_ACTION_SLOT(a) ((a) >> 8)
+#define WB_ACTION_ARG(a) ((a)&0xffu)
+#define WB_IO_SLOT0 WB_MAX_TASKS
+
+#endif

@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * writeback.c - background and sync writeback passes, and the IO they submit.
+ *
+ * Models mm/page-writeback.c write_cache_pages() driving
+ * fs/iomap/buffered-io.c iomap_do_writepage()/iomap_writepage_map() with XFS's
+ * xfs_map_blocks() (fs/xfs/xfs_aops.c), and IO completion through
+ * xfs_end_ioend() and iomap_finish_ioends() (6.1, 6.3).
+ * Simplifications (each adds interleavings): folios are looked up one at a
+ * time, not in batches; each folio is an IO of its own (no ioend merging);
+ * the EOF handling of iomap_do_writepage() is left out.
+ *
+ * A pass, one step per arrow:
+ *
+ *   [TAG -tag_towrite->] SCAN -wb_lock-> CLEAR_DIRTY -clear_dirty-> MAP_BLOCKS
+ *   MAP_BLOCKS -map_blocks (one per uptodate block)-> START_WRITEBACK
+ *   START_WRITEBACK -start_writeback-> SCAN;  SCAN -pass_end-> next pass or DONE
+ *
+ * An IO activity <task>/io<k>: SUBMITTED -io_write-> WRITTEN -io_complete-> gone.
+ */
+#include "model/writeback.h"
+
+#include <string.h>
+
+#include "model/extent_map.h"
+
+static const char *const wb_writeback_step_names[] = {
+	[BP_TAG] = "tag_towrite",	  [BP_SCAN] = NULL, /* wb_lock or pass_end */
+	[BP_CLEAR_DIRTY] = "clear_dirty", [BP_MAP_BLOCKS] = "map_blocks",
+	[BP_START_WRITEBACK] = "start_writeback", [BP_DONE] = NULL,
+};
+
+static uint64_t wb_snapshot(const struct wb_writeback *b)
+{
+	return ((uint64_t)b->snap_hi << 32) | b->snap_lo;
+}
+
+static void wb_set_snapshot(struct wb_writeback *b, uint64_t s)
+{
+	b->snap_lo = (uint32_t)s;
+	b->snap_hi = (uint32_t)(s >> 32);
+}
+
+static void wb_range_pages(const struct wb_model *m, unsigned t, unsigned *first, unsigned *last)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+
+	if (!td->has_range) {
+		*first = 0;
+		*last = m->npages - 1;
+		return;
+	}
+	*first = (unsigned)(td->offset / m->ps);
+	*last = (unsigned)((td->offset + td->length - 1) / m->ps);
+}
+
+/* The next folio this pass would lock, or -1: the lowest dirty one at or after the position. */
+static int wb_candidate(const struct wb_model *m, void *w, unsigned t)
+{
+	const struct wb_writeback *b = &wb_task(m, w, t)->b;
+	bool sync = m->sc->tasks[t].sync;
+	uint64_t snap = wb_snapshot(b);
+	unsigned first, last, p;
+
+	wb_range_pages(m, t, &first, &last);
+	for (p = b->pos; p <= last; p++) {
+		const struct folio *f = wb_folio(m, w, p);
+		if (!(f->flags & FOLIO_PRESENT) || !(f->flags & FOLIO_DIRTY))
+			continue;
+		if (sync ? !(snap & (1ull << p)) : (f->flags & FOLIO_WRITEBACK) != 0)
+			continue;
+		return (int)p;
+	}
+	return -1;
+}
+
+const char *wb_writeback_step(const struct wb_model *m, const void *w, unsigned t)
+{
+	const struct wb_writeback *b = &wb_task(m, WBC(w), t)->b;
+
+	if (b->pc == BP_SCAN)
+		return wb_candidate(m, WBC(w), t) >= 0 ? "wb_lock" : "pass_end";
+	return wb_writeback_step_names[b->pc];
+}
+
+bool wb_writeback_enabled(const struct wb_model *m, const void *w, unsigned t, char *why,
+			  size_t n)
+{
+	void *cw = WBC(w);
+	const struct wb_writeback *b = &wb_task(m, cw, t)->b;
+
+	switch (b->pc) {
+	case BP_DONE:
+		snprintf(why, n, "finished");
+		return false;
+	case BP_SCAN: {
+		int p = wb_candidate(m, cw, t);
+		const struct folio *f;
+		if (p < 0)
+			return true;
+		f = wb_folio(m, cw, (unsigned)p);
+		if (f->locked) {
+			snprintf(why, n, "waits for the lock of page %d, held by %s", p,
+				 m->sc->tasks[f->locked - 1].name);
+			return false;
+		}
+		return true;
+	}
+	case BP_CLEAR_DIRTY:
+		if (wb_folio(m, cw, b->cur)->flags & FOLIO_WRITEBACK) {
+			snprintf(why, n, "waits for writeback of page %u to end (holding its lock)",
+				 b->cur);
+			return false;
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* Models: mm/page-writeback.c tag_pages_for_writeback() (6.1, 6.3), WB_SYNC_ALL only. */
+static void tag_pages_for_writeback(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writeback *b = &wb_task(m, w, t)->b;
+	unsigned first, last, p;
+	uint64_t snap = 0;
+
+	wb_range_pages(m, t, &first, &last);
+	wb_desc(m, "TOWRITE:");
+	for (p = first; p <= last; p++) {
+		const struct folio *f = wb_folio(m, w, p);
+		if ((f->flags & FOLIO_PRESENT) && (f->flags & FOLIO_DIRTY)) {
+			snap |= 1ull << p;
+			wb_desc(m, " %u", p);
+		}
+	}
+	if (!snap)
+		wb_desc(m, " none");
+	wb_set_snapshot(b, snap);
+	b->pc = BP_SCAN;
+}
+
+/* The first uptodate block of the folio at or after block index i, or bpp. */
+static uint16_t wb_next_uptodate(const struct wb_model *m, const struct folio *f, unsigned i)
+{
+	while (i < m->bpp && !(f->uptodate & (1u << i)))
+		i++;
+	return (uint16_t)i;
+}
+
+/*
+ * Models: write_cache_pages() picking the next dirty (or TOWRITE) folio and
+ * folio_lock() on it (6.1, 6.3).  Background passes skip folios under
+ * writeback; the pass position moves past the folio.
+ */
+static void wb_lock(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writeback *b = &wb_task(m, w, t)->b;
+	unsigned p = (unsigned)wb_candidate(m, w, t);
+
+	wb_folio(m, w, p)->locked = (uint8_t)(t + 1);
+	b->cur = (uint8_t)p;
+	b->pos = (uint8_t)(p + 1);
+	/* canonical: snapshot entries behind the position can no longer be read */
+	wb_set_snapshot(b, wb_snapshot(b) & ~((p + 1 >= 64) ? ~0ull : ((1ull << (p + 1)) - 1)));
+	b->pc = BP_CLEAR_DIRTY;
+	wb_desc(m, "page %u locked", p);
+}
+
+/* Models: mm/page-writeback.c folio_clear_dirty_for_io() (6.1, 6.3). */
+static void folio_clear_dirty_for_io(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writeback *b = &wb_task(m, w, t)->b;
+	struct folio *f = wb_folio(m, w, b->cur);
+
+	f->flags &= (uint8_t)~FOLIO_DIRTY;
+	b->blk = wb_next_uptodate(m, f, 0);
+	b->io_blocks = 0;
+	b->pc = b->blk < m->bpp ? BP_MAP_BLOCKS : BP_START_WRITEBACK;
+	wb_desc(m, "page %u clean", b->cur);
+}
+
+/*
+ * Models: fs/xfs/xfs_aops.c xfs_map_blocks() with xfs_imap_valid() and
+ * xfs_convert_blocks() (6.1, 6.3), for one uptodate block, as called from
+ * iomap_writepage_map().  The pass's cached mapping is reused while it covers
+ * the block and its seq sample equals seq (writeback_revalidate); a fresh
+ * lookup converts a DELALLOC extent whole to UNWRITTEN.  HOLE blocks are not
+ * written.
+ */
+static void xfs_map_blocks(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writeback *b = &wb_task(m, w, t)->b;
+	const uint8_t *ext = wb_ext(m, w);
+	unsigned blk = b->cur * m->bpp + b->blk, s, e;
+	uint32_t seq = wb_inode(w)->seq;
+
+	wb_desc(m, "block %u: ", blk);
+	if (b->cache_valid && blk >= b->cache_start && blk < b->cache_end &&
+	    (!m->cfg.writeback_revalidate || b->cache_seq == seq)) {
+		wb_desc(m, "cached %s [%u,%u) reused", wb_ext_state_name(b->cache_type),
+			b->cache_start * m->bs, b->cache_end * m->bs);
+	} else {
+		if (ext[blk] == WB_DELALLOC) {
+			xfs_bmapi_convert_delalloc(m, w, blk, &s, &e);
+		} else {
+			wb_extent_at(m, w, blk, &s, &e);
+			wb_desc(m, "lookup %s [%u,%u)", wb_ext_state_name(ext[blk]), s * m->bs,
+				e * m->bs);
+		}
+		b->cache_valid = 1;
+		b->cache_type = ext[blk];
+		b->cache_start = (uint16_t)s;
+		b->cache_end = (uint16_t)e;
+		b->cache_seq = wb_inode(w)->seq;
+	}
+	if (b->cache_type == WB_HOLE)
+		wb_desc(m, ", HOLE: not written");
+	else
+		b->io_blocks |= (uint16_t)(1u << b->blk);
+	b->blk = wb_next_uptodate(m, wb_folio(m, w, b->cur), b->blk + 1u);
+	if (b->blk >= m->bpp) {
+		b->blk = 0;
+		b->pc = BP_START_WRITEBACK;
+	}
+}
+
+/*
+ * Models: iomap_writepage_map()'s folio_start_writeback() and folio_unlock()
+ * (6.1, 6.3), and the ioend submission: IO activity <task>/io<k>.  Setting
+ * writeback clears the folio's TOWRITE tag in every sync pass.
+ */
+static void wb_start_writeback(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writeback *b = &wb_task(m, w, t)->b;
+	unsigned p = b->cur, i;
+	struct folio *f = wb_folio(m, w, p);
+
+	f->locked = 0;
+	if (b->io_blocks) {
+		struct wb_io *io = wb_io(m, w, p);
+		f->flags |= FOLIO_WRITEBACK;
+		io->phase = IO_SUBMITTED;
+		io->parent = (uint8_t)t;
+		io->k = b->nextio++;
+		io->blocks = b->io_blocks;
+		for (i = 0; i < m->ntasks; i++) {
+			struct wb_writeback *o = &wb_task(m, w, i)->b;
+			if (m->sc->tasks[i].op == WB_OP_WRITEBACK && m->sc->tasks[i].sync)
+				wb_set_snapshot(o, wb_snapshot(o) & ~(1ull << p));
+		}
+		wb_desc(m, "page %u under writeback, unlocked; %s/io%u writes block", p,
+			m->sc->tasks[t].name, io->k);
+		for (i = 0; i < m->bpp; i++)
+			if (io->blocks & (1u << i))
+				wb_desc(m, " %u", p * m->bpp + i);
+	} else {
+		wb_desc(m, "no block to write: page %u clean, unlocked", p);
+	}
+	b->cur = 0;
+	b->blk = 0;
+	b->io_blocks = 0;
+	b->pc = BP_SCAN;
+}
+
+/* Models: the end of write_cache_pages() for one pass (6.1, 6.3). */
+static void wb_pass_end(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writeback *b = &wb_task(m, w, t)->b;
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	unsigned first, last;
+
+	wb_range_pages(m, t, &first, &last);
+	b->passes_done++;
+	b->cache_valid = 0;
+	b->cache_type = 0;
+	b->cache_start = b->cache_end = 0;
+	b->cache_seq = 0;
+	wb_set_snapshot(b, 0);
+	wb_desc(m, "pass %u of %u ends", b->passes_done, td->passes);
+	if (b->passes_done < td->passes) {
+		b->pos = (uint8_t)first;
+		b->pc = td->sync ? BP_TAG : BP_SCAN;
+		return;
+	}
+	/*
+	 * Canonical: a finished task has no locals, except the IO counter, which
+	 * names IO activities that may outlive the task (kept as the independent
+	 * implementation of the model keeps it; see docs/kernel-map.md).
+	 */
+	uint16_t nextio = b->nextio;
+	memset(b, 0, sizeof(*b));
+	b->nextio = nextio;
+	b->pc = BP_DONE;
+	wb_desc(m, "; %s finished", td->name);
+}
+
+void wb_writeback_apply(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writeback *b = &wb_task(m, w, t)->b;
+
+	switch (b->pc) {
+	case BP_TAG:
+		tag_pages_for_writeback(m, w, t);
+		break;
+	case BP_SCAN:
+		if (wb_candidate(m, w, t) >= 0)
+			wb_lock(m, w, t);
+		else
+			wb_pass_end(m, w, t);
+		break;
+	case BP_CLEAR_DIRTY:
+		folio_clear_dirty_for_io(m, w, t);
+		break;
+	case BP_MAP_BLOCKS:
+		xfs_map_blocks(m, w, t);
+		break;
+	case BP_START_WRITEBACK:
+		wb_start_writeback(m, w, t);
+		break;
+	}
+}
+
+/* ---- IO activities ---- */
+
+const char *wb_io_step(const struct wb_model *m, const void *w, unsigned page)
+{
+	const struct wb_io *io = wb_io(m, WBC(w), page);
+
+	return io->phase == IO_SUBMITTED ? "io_write" : io->phase == IO_WRITTEN ? "io_complete" : NULL;
+}
+
+/*
+ * Models: the device write of the ioend's bio (block/, no stable pages): the
+ * folio's current bytes of the IO's blocks go to disk.
+ */
+void wb_io_write(struct wb_model *m, void *w, unsigned page)
+{
+	struct wb_io *io = wb_io(m, w, page);
+	const uint8_t *c = wb_cache(m, w, page);
+	uint8_t *d = wb_disk(m, w);
+	unsigned i;
+
+	for (i = 0; i < m->bpp; i++) {
+		if (!(io->blocks & (1u << i)))
+			continue;
+		unsigned blk = page * m->bpp + i;
+		memcpy(d + (size_t)blk * m->gpb, c + (size_t)i * m->gpb, m->gpb);
+		if (m->prov)
+			memcpy(m->prov->disk + (size_t)blk * m->gpb,
+			       m->prov->cache + (size_t)page * m->gpp + (size_t)i * m->gpb,
+			       m->gpb * sizeof(uint32_t));
+		char txt[128];
+		wb_bytes_text(c + (size_t)i * m->gpb, m->gpb, m->gran, txt, sizeof(txt));
+		wb_desc(m, "%sdisk block %u <- %s", i && (io->blocks & ((1u << i) - 1)) ? "; " : "",
+			blk, txt);
+	}
+	io->phase = IO_WRITTEN;
+}
+
+/*
+ * Models: fs/xfs/xfs_aops.c xfs_end_ioend() then iomap_finish_ioends() ->
+ * folio_end_writeback() (6.1, 6.3): the UNWRITTEN conversion happens before
+ * the folio stops being under writeback.
+ */
+void xfs_end_ioend(struct wb_model *m, void *w, unsigned page)
+{
+	struct wb_io *io = wb_io(m, w, page);
+
+	if (!xfs_iomap_write_unwritten(m, w, page * m->bpp, io->blocks))
+		wb_desc(m, "no conversion");
+	wb_folio(m, w, page)->flags &= (uint8_t)~FOLIO_WRITEBACK;
+	wb_desc(m, "; page %u writeback ends", page);
+	memset(io, 0, sizeof(*io));
+}
+
+void wb_io_apply(struct wb_model *m, void *w, unsigned page)
+{
+	if (wb_io(m, w, page)->phase == IO_SUBMITTED)
+		wb_io_write(m, w, page);
+	else
+		xfs_end_ioend(m, w, page);
+}
+
+/*
+ * The oracle's writeback of one dirty folio, by the rules above with no
+ * interleaving: every uptodate block not over a hole is written, DELALLOC is
+ * converted first, and the IO completes at once.
+ */
+void wb_flush_folio(struct wb_model *m, void *w, unsigned page)
+{
+	struct folio *f = wb_folio(m, w, page);
+	struct wb_io *io = wb_io(m, w, page);
+	const uint8_t *ext = wb_ext(m, w);
+	unsigned i, s, e;
+
+	f->flags &= (uint8_t)~FOLIO_DIRTY;
+	io->blocks = 0;
+	for (i = 0; i < m->bpp; i++) {
+		unsigned blk = page * m->bpp + i;
+		if (!(f->uptodate & (1u << i)) || ext[blk] == WB_HOLE)
+			continue;
+		if (ext[blk] == WB_DELALLOC)
+			xfs_bmapi_convert_delalloc(m, w, blk, &s, &e);
+		io->blocks |= (uint16_t)(1u << i);
+	}
+	if (!io->blocks)
+		return;
+	io->phase = IO_SUBMITTED;
+	f->flags |= FOLIO_WRITEBACK;
+	wb_io_write(m, w, page);
+	xfs_end_ioend(m, w, page);
+}

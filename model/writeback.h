@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* writeback.h - writeback passes and their IOs (mm/page-writeback.c, fs/iomap, fs/xfs). */
+#ifndef WBSIM_WRITEBACK_H
+#define WBSIM_WRITEBACK_H
+
+#include "model/world.h"
+
+const char *wb_writeback_step(const struct wb_model *m, const void *w, unsigned t);
+bool wb_writeback_enabled(const struct wb_model *m, const void *w, unsigned t, char *why,
+			  size_t n);
+void wb_writeback_apply(struct wb_model *m, void *w, unsigned t);
+
+const char *wb_io_step(const struct wb_model *m, const void *w, unsigned page);
+void wb_io_apply(struct wb_model *m, void *w, unsigned page);
+
+/* The oracle's flush: the same rules, with no interleaving. */
+void wb_io_write(struct wb_model *m, void *w, unsigned page);
+void xfs_end_ioend(struct wb_model *m, void *w, unsigned page);
+void wb_flush_folio(struct wb_model *m, void *w, unsigned page);
+
+#endif
