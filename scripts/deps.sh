@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install what wbsim needs to build and test on Debian, if anything is missing.
+# CI (CI=true) always refreshes the package lists and installs, as root.
+set -eu
+PKGS="build-essential cmake pkg-config libjansson-dev libcmocka-dev libxxhash-dev graphviz"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ] && [ "${CI:-}" != "true" ]; then
+	exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 && SUDO="sudo" || {
+		echo "deps.sh: missing packages:$missing (run as root, or install them)" >&2
+		exit 1
+	}
+fi
+echo "deps.sh: installing$missing" >&2
+$SUDO apt-get update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y $PKGS

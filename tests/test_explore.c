@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_explore.c - exhaustive exploration of the kernel model:
+ *  - every figure of tests/conformance/counts.txt (an independent
+ *    implementation's results) to the last digit;
+ *  - the cached counts against naive enumeration of every interleaving;
+ *  - the exploration order changes no count.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/world.h"
+#include "tests/naive.h"
+
+#define CONF WBSIM_SOURCE_DIR "/tests/conformance/"
+
+struct job {
+	struct wb_scenario *sc;
+	struct wb_model m;
+	struct sim_model sm;
+	void *init;
+};
+
+static void job_open(struct job *j, const char *name, const char *mode)
+{
+	char path[512], err[128], kv[64];
+	struct wb_config cfg;
+
+	snprintf(path, sizeof(path), CONF "%s.json", name);
+	j->sc = wb_scenario_load(path, stderr);
+	assert_non_null(j->sc);
+	cfg = j->sc->config;
+	snprintf(kv, sizeof(kv), "validity_check=%s", mode);
+	assert_int_equal(wb_config_set(&cfg, kv, err, sizeof(err)), 0);
+	wb_model_init(&j->m, j->sc, &cfg);
+	j->sm.ops = &wb_sim_ops;
+	j->sm.ctx = &j->m;
+	j->sm.size = j->m.size;
+	j->init = wb_world_new(&j->m);
+}
+
+static void job_close(struct job *j)
+{
+	free(j->init);
+	wb_scenario_free(j->sc);
+}
+
+static const char *verdict_word(enum sim_verdict v)
+{
+	return v == SIM_SAFE ? "safe" : v == SIM_CORRUPT ? "corrupt" : "deadlock";
+}
+
+static void test_conformance_counts(void **state)
+{
+	FILE *f = fopen(CONF "counts.txt", "r");
+	char name[64], mode[32], verdict[16], states[32], execs[48], failing[48], depth[16];
+	unsigned rows = 0;
+
+	(void)state;
+	assert_non_null(f);
+	while (fscanf(f, "%63s %31s %15s %31s %47s %47s %15s", name, mode, verdict, states, execs,
+		      failing, depth) == 7) {
+		struct job j;
+		struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD };
+		struct sim_explore_result res;
+		char got_states[32], got_exec[48], got_fail[48], got_depth[16];
+
+		job_open(&j, name, mode);
+		assert_int_equal(sim_explore(&j.sm, j.init, &eo, &res), 0);
+		assert_true(res.complete);
+		snprintf(got_states, sizeof(got_states), "%llu", (unsigned long long)res.states);
+		sim_u128_text(res.executions, got_exec, sizeof(got_exec));
+		sim_u128_text(res.failing, got_fail, sizeof(got_fail));
+		snprintf(got_depth, sizeof(got_depth), "%u", res.max_depth);
+		if (strcmp(verdict, verdict_word(res.verdict)) || strcmp(states, got_states) ||
+		    strcmp(execs, got_exec) || strcmp(failing, got_fail) || strcmp(depth, got_depth))
+			fail_msg("%s %s: expected %s %s %s %s %s, got %s %s %s %s %s", name, mode,
+				 verdict, states, execs, failing, depth, verdict_word(res.verdict),
+				 got_states, got_exec, got_fail, got_depth);
+		sim_explore_result_free(&res);
+		job_close(&j);
+		rows++;
+	}
+	fclose(f);
+	assert_int_equal(rows, 45);
+}
+
+static void test_cached_matches_naive(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "random-03", "off" },
+		{ "random-03", "before_lock" },
+		{ "random-08", "off" },
+		{ "random-09", "off" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct job j;
+		struct naive_counts nc;
+		struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD };
+		struct sim_explore_result res;
+
+		job_open(&j, cases[i][0], cases[i][1]);
+		naive_count(&j.sm, j.init, &nc);
+		assert_int_equal(sim_explore(&j.sm, j.init, &eo, &res), 0);
+		assert_true(res.executions == nc.executions);
+		assert_true(res.failing == nc.failing);
+		assert_int_equal(res.states, nc.states);
+		assert_int_equal(res.max_depth, nc.max_depth);
+		sim_explore_result_free(&res);
+		job_close(&j);
+	}
+}
+
+static void test_order_changes_no_count(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "c1-unwritten-prealloc", "off" },
+		{ "c1-unwritten-prealloc", "before_lock" },
+		{ "delalloc-sync", "after_lock" },
+		{ "1k-blocks-ranged-writeback", "off" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct job j;
+		struct sim_explore_result ref, res;
+		struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD };
+
+		job_open(&j, cases[i][0], cases[i][1]);
+		assert_int_equal(sim_explore(&j.sm, j.init, &eo, &ref), 0);
+		for (int order = 1; order < 3; order++) {
+			for (uint64_t seed = 1; seed <= (order == 2 ? 3u : 1u); seed++) {
+				eo.order = (enum sim_order)order;
+				eo.seed = seed;
+				assert_int_equal(sim_explore(&j.sm, j.init, &eo, &res), 0);
+				assert_int_equal(res.states, ref.states);
+				assert_int_equal(res.transitions, ref.transitions);
+				assert_int_equal(res.end_states, ref.end_states);
+				assert_true(res.executions == ref.executions);
+				assert_true(res.failing == ref.failing);
+				assert_int_equal(res.max_depth, ref.max_depth);
+				assert_int_equal(res.verdict, ref.verdict);
+				assert_int_equal(res.cex_len, ref.cex_len);
+				sim_explore_result_free(&res);
+			}
+		}
+		sim_explore_result_free(&ref);
+		job_close(&j);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conformance_counts),
+		cmocka_unit_test(test_cached_matches_naive),
+		cmocka_unit_test(test_order_changes_no_count),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

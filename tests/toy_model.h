@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * toy_model.h - a tiny model for engine tests: N tasks each increment a
+ * shared counter with a non-atomic load then store.  The lost update is the
+ * failure the engine must find.
+ */
+#ifndef WBSIM_TOY_MODEL_H
+#define WBSIM_TOY_MODEL_H
+
+#include <stdint.h>
+
+#include "sim/sim.h"
+
+#define TOY_MAX_TASKS 4
+
+struct toy_world {
+	uint8_t counter;
+	uint8_t pc[TOY_MAX_TASKS]; /* 0: load next, 1: store next, 2: done */
+	uint8_t tmp[TOY_MAX_TASKS];
+	uint8_t pad[3];
+};
+
+struct toy_ctx {
+	unsigned ntasks;
+	unsigned increments; /* per task */
+};
+
+extern const struct sim_ops toy_ops;
+void toy_init(struct toy_world *w);
+
+#endif
