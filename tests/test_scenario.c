@@ -1,0 +1,641 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_scenario.c - the scenario loader: every invalid case against its
+ * expected diagnostics, the JSON pointer walker, settings, and a valid load.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/scenario.h"
+#include "sim/xmalloc.h"
+
+#ifndef WBSIM_SOURCE_DIR
+#error "WBSIM_SOURCE_DIR must name the source root"
+#endif
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		fail_msg("cannot open %s: %s", path, strerror(errno));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	buf = wb_xmalloc((size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Load from a buffer; return the diagnostics (caller frees) and the scenario. */
+static char *load_diag(const char *path, const char *text, size_t len, struct wb_scenario **out)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	struct wb_scenario *sc;
+
+	assert_non_null(f);
+	sc = wb_scenario_load_buffer(path, text, len, f);
+	fclose(f);
+	if (out)
+		*out = sc;
+	else
+		wb_scenario_free(sc);
+	return buf;
+}
+
+static struct wb_scenario *load_ok(const char *text)
+{
+	struct wb_scenario *sc;
+	char *d = load_diag("ok.json", text, strlen(text), &sc);
+
+	if (!sc)
+		fail_msg("unexpected diagnostics:\n%s", d);
+	assert_string_equal(d, "");
+	free(d);
+	return sc;
+}
+
+/* ------------------------------------------------------- invalid cases */
+
+static void test_invalid_cases(void **state)
+{
+	glob_t g;
+	size_t failures = 0;
+
+	(void)state;
+	assert_int_equal(glob(WBSIM_SOURCE_DIR "/scenarios/invalid/*.json", 0, NULL, &g), 0);
+	assert_true(g.gl_pathc >= 25);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *full = g.gl_pathv[i], *base = strrchr(full, '/') + 1;
+		char rel[512], errpath[1024];
+		size_t len, elen;
+		char *text = slurp(full, &len), *want, *got;
+		struct wb_scenario *sc;
+
+		snprintf(rel, sizeof(rel), "scenarios/invalid/%s", base);
+		snprintf(errpath, sizeof(errpath), "%.*s.err", (int)(strlen(full) - 5), full);
+		want = slurp(errpath, &elen);
+		got = load_diag(rel, text, len, &sc);
+		if (sc) {
+			print_error("%s: loaded, but it is meant to be invalid\n", rel);
+			wb_scenario_free(sc);
+			failures++;
+		} else if (strcmp(want, got) != 0) {
+			print_error("%s: diagnostics differ\n--- expected\n%s--- got\n%s---\n", rel,
+				    want, got);
+			failures++;
+		}
+		free(text);
+		free(want);
+		free(got);
+	}
+	globfree(&g);
+	assert_int_equal(failures, 0);
+}
+
+/* Every .err has its .json (a renamed case must not leave a stale file behind). */
+static void test_invalid_pairs(void **state)
+{
+	glob_t g;
+
+	(void)state;
+	assert_int_equal(glob(WBSIM_SOURCE_DIR "/scenarios/invalid/*.err", 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char json[1024];
+		FILE *f;
+
+		snprintf(json, sizeof(json), "%.*s.json", (int)(strlen(g.gl_pathv[i]) - 4),
+			 g.gl_pathv[i]);
+		f = fopen(json, "rb");
+		if (!f)
+			fail_msg("%s has no .json", g.gl_pathv[i]);
+		fclose(f);
+	}
+	globfree(&g);
+}
+
+/* ------------------------------------------------------- wb_json_locate */
+
+static long at(const char *text, const char *needle)
+{
+	const char *p = strstr(text, needle);
+
+	assert_non_null(p);
+	return (long)(p - text);
+}
+
+static void test_locate(void **state)
+{
+	static const char t1[] =
+		"{\"a\": {\"b/c\": [1, \"x\\\"]\", {\"~k\": true}], \"d\": -1.5e3}, \"e\": null}";
+	static const char t2[] = "{\"\\u0041b\": 10, \"x\\ty\": 20, \"\\ud83d\\ude00\": 30, "
+				 "\"q\\\"\\\\\\/\": 40}";
+	static const char t3[] = "  \n\t{ \"k\" :\r\n [ ] ,\"m\":\t{}}";
+	static const char t4[] = "{\"a\": \"]}\", \"b\": [[[]], {\"c\": \"}\"}], \"z\": 1}";
+	size_t n1 = strlen(t1);
+	char *cut;
+
+	(void)state;
+	assert_int_equal(wb_json_locate(t1, n1, "", false), 0);
+	assert_int_equal(wb_json_locate(t1, n1, "", true), 0);
+	assert_int_equal(wb_json_locate(t1, n1, "/a", false), at(t1, "{\"b/c\""));
+	assert_int_equal(wb_json_locate(t1, n1, "/a", true), at(t1, "\"a\""));
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c", false), at(t1, "[1,"));
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c", true), at(t1, "\"b/c\""));
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c/0", false), at(t1, "1,"));
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c/1", false), at(t1, "\"x\\\""));
+	/* at_key on an array element: there is no key, so the value */
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c/1", true), at(t1, "\"x\\\""));
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c/2", false), at(t1, "{\"~k\""));
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c/2/~0k", false), at(t1, "true"));
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c/2/~0k", true), at(t1, "\"~k\""));
+	assert_int_equal(wb_json_locate(t1, n1, "/a/d", false), at(t1, "-1.5e3"));
+	assert_int_equal(wb_json_locate(t1, n1, "/e", false), at(t1, "null"));
+	assert_int_equal(wb_json_locate(t1, n1, "/e", true), at(t1, "\"e\""));
+
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c/3", false), -1);
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c/01", false), -1);
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c/-", false), -1);
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~1c/x", false), -1);
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b/c", false), -1);
+	assert_int_equal(wb_json_locate(t1, n1, "/a/b~2c", false), -1);
+	assert_int_equal(wb_json_locate(t1, n1, "/a/d/x", false), -1);
+	assert_int_equal(wb_json_locate(t1, n1, "/zz", false), -1);
+	assert_int_equal(wb_json_locate(t1, n1, "/", false), -1);
+	assert_int_equal(wb_json_locate(t1, n1, "a", false), -1);
+	assert_int_equal(wb_json_locate("", 0, "", false), -1);
+
+	/* keys written with escapes match their decoded text */
+	assert_int_equal(wb_json_locate(t2, strlen(t2), "/Ab", false), at(t2, "10"));
+	assert_int_equal(wb_json_locate(t2, strlen(t2), "/x\ty", false), at(t2, "20"));
+	assert_int_equal(wb_json_locate(t2, strlen(t2), "/\xf0\x9f\x98\x80", false), at(t2, "30"));
+	assert_int_equal(wb_json_locate(t2, strlen(t2), "/q\"\\~1", false), at(t2, "40"));
+	assert_int_equal(wb_json_locate(t2, strlen(t2), "/A", false), -1);
+	assert_int_equal(wb_json_locate(t2, strlen(t2), "/Abc", false), -1);
+
+	/* white space of every kind */
+	assert_int_equal(wb_json_locate(t3, strlen(t3), "", false), at(t3, "{"));
+	assert_int_equal(wb_json_locate(t3, strlen(t3), "/k", false), at(t3, "[ ]"));
+	assert_int_equal(wb_json_locate(t3, strlen(t3), "/k/0", false), -1);
+	assert_int_equal(wb_json_locate(t3, strlen(t3), "/m", false), at(t3, "{}"));
+
+	/* brackets inside strings do not count */
+	assert_int_equal(wb_json_locate(t4, strlen(t4), "/z", false), at(t4, "1}"));
+	assert_int_equal(wb_json_locate(t4, strlen(t4), "/b/1/c", false), at(t4, "\"}\"}"));
+	assert_int_equal(wb_json_locate(t4, strlen(t4), "/b/0/0", false), at(t4, "[]"));
+
+	/* a text cut short is never read past its end */
+	for (size_t n = 0; n < n1; n++) {
+		long r;
+
+		cut = wb_xmalloc(n ? n : 1);
+		memcpy(cut, t1, n);
+		r = wb_json_locate(cut, n, "/e", false);
+		assert_true(r == -1 || (n > (size_t)at(t1, "null") && r == at(t1, "null")));
+		r = wb_json_locate(cut, n, "/a/b~1c/2/~0k", true);
+		assert_true(r < (long)n);
+		free(cut);
+	}
+}
+
+/* -------------------------------------------------------- wb_config_set */
+
+static void test_config_set(void **state)
+{
+	struct wb_config cfg = { WB_CHECK_AFTER_LOCK, true };
+	char err[256];
+
+	(void)state;
+	assert_int_equal(wb_config_set(&cfg, "validity_check=off", err, sizeof(err)), 0);
+	assert_int_equal(cfg.validity_check, WB_CHECK_OFF);
+	assert_int_equal(wb_config_set(&cfg, "validity_check=before_lock", err, sizeof(err)), 0);
+	assert_int_equal(cfg.validity_check, WB_CHECK_BEFORE_LOCK);
+	assert_int_equal(wb_config_set(&cfg, "writeback_revalidate=false", err, sizeof(err)), 0);
+	assert_false(cfg.writeback_revalidate);
+	assert_int_equal(wb_config_set(&cfg, "writeback_revalidate=true", err, sizeof(err)), 0);
+	assert_true(cfg.writeback_revalidate);
+
+	assert_int_equal(wb_config_set(&cfg, "revalidate=true", err, sizeof(err)), -1);
+	assert_string_equal(err,
+			    "unknown setting 'revalidate' (known: validity_check, "
+			    "writeback_revalidate)");
+	assert_int_equal(wb_config_set(&cfg, "validity_check=on", err, sizeof(err)), -1);
+	assert_string_equal(err,
+			    "bad value 'on' for validity_check (expected off, after_lock or "
+			    "before_lock)");
+	assert_int_equal(wb_config_set(&cfg, "validity_check=", err, sizeof(err)), -1);
+	assert_string_equal(err,
+			    "bad value '' for validity_check (expected off, after_lock or "
+			    "before_lock)");
+	assert_int_equal(wb_config_set(&cfg, "writeback_revalidate=1", err, sizeof(err)), -1);
+	assert_string_equal(err, "bad value '1' for writeback_revalidate (expected true or false)");
+	assert_int_equal(wb_config_set(&cfg, "validity_check", err, sizeof(err)), -1);
+	assert_string_equal(err, "expected KEY=VALUE, got 'validity_check'");
+	assert_int_equal(wb_config_set(&cfg, "validity_checkx=off", err, sizeof(err)), -1);
+	assert_int_equal(wb_config_set(&cfg, "=off", err, sizeof(err)), -1);
+	assert_string_equal(err, "unknown setting '' (known: validity_check, "
+				 "writeback_revalidate)");
+	/* failures leave the config alone; a small or missing buffer is fine */
+	assert_int_equal(cfg.validity_check, WB_CHECK_BEFORE_LOCK);
+	assert_true(cfg.writeback_revalidate);
+	assert_int_equal(wb_config_set(&cfg, "x=y", err, 4), -1);
+	assert_string_equal(err, "unk");
+	assert_int_equal(wb_config_set(&cfg, "x=y", NULL, 0), -1);
+}
+
+static void test_names(void **state)
+{
+	enum wb_check c;
+
+	(void)state;
+	assert_string_equal(wb_check_name(WB_CHECK_OFF), "off");
+	assert_string_equal(wb_check_name(WB_CHECK_AFTER_LOCK), "after_lock");
+	assert_string_equal(wb_check_name(WB_CHECK_BEFORE_LOCK), "before_lock");
+	assert_int_equal(wb_check_parse("before_lock", &c), 0);
+	assert_int_equal(c, WB_CHECK_BEFORE_LOCK);
+	assert_int_equal(wb_check_parse("Before_lock", &c), -1);
+	assert_string_equal(wb_ext_state_name(WB_HOLE), "HOLE");
+	assert_string_equal(wb_ext_state_name(WB_DELALLOC), "DELALLOC");
+	assert_string_equal(wb_ext_state_name(WB_UNWRITTEN), "UNWRITTEN");
+	assert_string_equal(wb_ext_state_name(WB_WRITTEN), "WRITTEN");
+	assert_string_equal(wb_verdict_word_name(WB_V_SAFE), "safe");
+	assert_string_equal(wb_verdict_word_name(WB_V_CORRUPT), "corrupt");
+	assert_string_equal(wb_verdict_word_name(WB_V_DEADLOCK), "deadlock");
+}
+
+/* ---------------------------------------------------------- valid loads */
+
+static const char example[] =
+	"{\n"
+	"  \"wbsim\": 1,\n"
+	"  \"name\": \"c1-unwritten-prealloc\",\n"
+	"  \"description\": \"free text\",\n"
+	"  \"geometry\": { \"block_size\": 4096, \"page_size\": 4096 },\n"
+	"  \"file\": { \"size\": 8192, \"extents\": [ { \"offset\": 0, \"length\": 8192, "
+	"\"state\": \"unwritten\" } ] },\n"
+	"  \"config\": { \"validity_check\": \"after_lock\" },\n"
+	"  \"tasks\": [\n"
+	"    { \"name\": \"W1\", \"op\": \"write\", \"offset\": 6144, \"length\": 2048, "
+	"\"data\": \"A\" },\n"
+	"    { \"name\": \"W2\", \"op\": \"write\", \"offset\": 0, \"length\": 6144, \"data\": "
+	"\"B\", \"after\": [\"W1\"] },\n"
+	"    { \"name\": \"WB\", \"op\": \"writeback\" },\n"
+	"    { \"name\": \"RC\", \"op\": \"reclaim\", \"evictions\": 1, \"pages\": [1] }\n"
+	"  ],\n"
+	"  \"schedule\": [ \"W1\", \"W2:write_end\", \"WB\", \"WB/io0\", \"WB/io1\", \"RC\", "
+	"\"W2\" ],\n"
+	"  \"schedules\": { \"before_lock\": [ \"W1\", \"W2:write_end\", \"W2:iomap_valid\", "
+	"\"WB\", \"WB/io0\", \"WB/io1\", \"RC\", \"W2\" ] },\n"
+	"  \"expect\": { \"off\": \"corrupt\", \"after_lock\": \"safe\", \"before_lock\": "
+	"\"corrupt\" },\n"
+	"  \"expect_schedule\": { \"off\": \"corrupt\", \"after_lock\": \"safe\", "
+	"\"before_lock\": \"corrupt\" }\n"
+	"}\n";
+
+static void test_valid_example(void **state)
+{
+	struct wb_scenario *sc = load_ok(example);
+	const struct wb_task_def *t = sc->tasks;
+
+	(void)state;
+	assert_string_equal(sc->path, "ok.json");
+	assert_int_equal(sc->text_len, strlen(example));
+	assert_string_equal(sc->text, example);
+	assert_string_equal(sc->name, "c1-unwritten-prealloc");
+	assert_string_equal(sc->description, "free text");
+	assert_int_equal(sc->block_size, 4096);
+	assert_int_equal(sc->page_size, 4096);
+	assert_int_equal(sc->file_size, 8192);
+	assert_int_equal(sc->nextents, 1);
+	assert_int_equal(sc->extents[0].offset, 0);
+	assert_int_equal(sc->extents[0].length, 8192);
+	assert_int_equal(sc->extents[0].state, WB_UNWRITTEN);
+	assert_int_equal(sc->config.validity_check, WB_CHECK_AFTER_LOCK);
+	assert_true(sc->config_has_check);
+	assert_true(sc->config.writeback_revalidate);
+
+	assert_int_equal(sc->ntasks, 4);
+	assert_string_equal(t[0].name, "W1");
+	assert_int_equal(t[0].op, WB_OP_WRITE);
+	assert_int_equal(t[0].offset, 6144);
+	assert_int_equal(t[0].length, 2048);
+	assert_int_equal(t[0].data, 'A');
+	assert_int_equal(t[0].after, 0);
+	assert_string_equal(t[1].name, "W2");
+	assert_int_equal(t[1].offset, 0);
+	assert_int_equal(t[1].length, 6144);
+	assert_int_equal(t[1].data, 'B');
+	assert_int_equal(t[1].after, 1u << 0);
+	assert_string_equal(t[2].name, "WB");
+	assert_int_equal(t[2].op, WB_OP_WRITEBACK);
+	assert_false(t[2].sync);
+	assert_int_equal(t[2].passes, 1);
+	assert_false(t[2].has_range);
+	assert_string_equal(t[3].name, "RC");
+	assert_int_equal(t[3].op, WB_OP_RECLAIM);
+	assert_int_equal(t[3].evictions, 1);
+	assert_int_equal(t[3].pages, 1u << 1);
+
+	assert_true(sc->schedule.present);
+	assert_string_equal(sc->schedule.pointer, "/schedule");
+	assert_int_equal(sc->schedule.n, 7);
+	assert_string_equal(sc->schedule.entries[0], "W1");
+	assert_string_equal(sc->schedule.entries[1], "W2:write_end");
+	assert_string_equal(sc->schedule.entries[4], "WB/io1");
+	assert_string_equal(sc->schedule.entries[6], "W2");
+	assert_false(sc->schedules[WB_CHECK_OFF].present);
+	assert_false(sc->schedules[WB_CHECK_AFTER_LOCK].present);
+	assert_true(sc->schedules[WB_CHECK_BEFORE_LOCK].present);
+	assert_string_equal(sc->schedules[WB_CHECK_BEFORE_LOCK].pointer, "/schedules/before_lock");
+	assert_int_equal(sc->schedules[WB_CHECK_BEFORE_LOCK].n, 8);
+	assert_string_equal(sc->schedules[WB_CHECK_BEFORE_LOCK].entries[2], "W2:iomap_valid");
+
+	assert_int_equal(sc->nexpect, 3);
+	assert_string_equal(sc->expect[0].key, "off");
+	assert_int_equal(sc->expect[0].verdict, WB_V_CORRUPT);
+	assert_string_equal(sc->expect[1].key, "after_lock");
+	assert_int_equal(sc->expect[1].verdict, WB_V_SAFE);
+	assert_string_equal(sc->expect[2].key, "before_lock");
+	assert_int_equal(sc->expect[2].verdict, WB_V_CORRUPT);
+	assert_int_equal(sc->nexpect_schedule, 3);
+	assert_string_equal(sc->expect_schedule[1].key, "after_lock");
+	assert_int_equal(sc->expect_schedule[1].verdict, WB_V_SAFE);
+	wb_scenario_free(sc);
+}
+
+static void test_valid_defaults(void **state)
+{
+	static const char text[] =
+		"{ \"wbsim\": 1, \"name\": \"d\",\n"
+		"  \"tasks\": [ { \"name\": \"W_1-x\", \"op\": \"write\", \"offset\": 0, "
+		"\"length\": 1, \"data\": \"~\" },\n"
+		"    { \"name\": \"WB\", \"op\": \"writeback\" }, { \"name\": \"RC\", \"op\": "
+		"\"reclaim\" } ] }";
+	struct wb_scenario *sc = load_ok(text);
+
+	(void)state;
+	assert_null(sc->description);
+	assert_int_equal(sc->block_size, 4096);
+	assert_int_equal(sc->page_size, 4096);
+	assert_int_equal(sc->file_size, 0);
+	assert_int_equal(sc->nextents, 0);
+	assert_int_equal(sc->config.validity_check, WB_CHECK_AFTER_LOCK);
+	assert_false(sc->config_has_check);
+	assert_true(sc->config.writeback_revalidate);
+	assert_string_equal(sc->tasks[0].name, "W_1-x");
+	assert_int_equal(sc->tasks[0].data, '~');
+	assert_false(sc->tasks[1].sync);
+	assert_int_equal(sc->tasks[1].passes, 1);
+	assert_false(sc->tasks[1].has_range);
+	assert_int_equal(sc->tasks[2].evictions, 1);
+	assert_true(sc->tasks[2].pages == ~0ull);
+	assert_false(sc->schedule.present);
+	assert_int_equal(sc->schedule.n, 0);
+	assert_int_equal(sc->nexpect, 0);
+	wb_scenario_free(sc);
+}
+
+static void test_valid_everything(void **state)
+{
+	static const char text[] =
+		"{ \"wbsim\": 1, \"name\": \"e\",\n"
+		"  \"geometry\": { \"block_size\": 1024, \"page_size\": 16384 },\n"
+		"  \"file\": { \"size\": 40000, \"extents\": [\n"
+		"    { \"offset\": 32768, \"length\": 1024, \"state\": \"written\", \"data\": "
+		"\"W\" },\n"
+		"    { \"offset\": 0, \"length\": 2048, \"state\": \"delalloc\" },\n"
+		"    { \"offset\": 2048, \"length\": 1024, \"state\": \"hole\" } ] },\n"
+		"  \"config\": { \"validity_check\": \"before_lock\", \"writeback_revalidate\": "
+		"false },\n"
+		"  \"tasks\": [\n"
+		"    { \"name\": \"WB\", \"op\": \"writeback\", \"mode\": \"sync\", \"passes\": "
+		"16,\n"
+		"      \"offset\": 4, \"length\": 16380, \"after\": [ \"W\" ] },\n"
+		"    { \"name\": \"W\", \"op\": \"write\", \"offset\": 65532, \"length\": 4, "
+		"\"data\": \"!\" },\n"
+		"    { \"name\": \"RC\", \"op\": \"reclaim\", \"evictions\": 64, \"pages\": [ "
+		"3, 0 ],\n"
+		"      \"after\": [ \"W\", \"WB\" ] } ],\n"
+		"  \"schedule\": [ \"W:copy\", \"WB/io12:io_complete\", \"RC:evict@3\", "
+		"\"RC:evict\" ],\n"
+		"  \"schedules\": { \"off\": [], \"after_lock\": [ \"WB:pass_end\" ] },\n"
+		"  \"expect\": { \"validity_check=off,writeback_revalidate=true\": \"deadlock\" }\n"
+		"}\n";
+	struct wb_scenario *sc = load_ok(text);
+
+	(void)state;
+	assert_int_equal(sc->block_size, 1024);
+	assert_int_equal(sc->page_size, 16384);
+	assert_int_equal(sc->file_size, 40000);
+	/* sorted by offset, whatever the input order */
+	assert_int_equal(sc->nextents, 3);
+	assert_int_equal(sc->extents[0].offset, 0);
+	assert_int_equal(sc->extents[0].state, WB_DELALLOC);
+	assert_int_equal(sc->extents[1].offset, 2048);
+	assert_int_equal(sc->extents[1].state, WB_HOLE);
+	assert_int_equal(sc->extents[2].offset, 32768);
+	assert_int_equal(sc->extents[2].state, WB_WRITTEN);
+	assert_int_equal(sc->extents[2].data, 'W');
+	assert_int_equal(sc->config.validity_check, WB_CHECK_BEFORE_LOCK);
+	assert_true(sc->config_has_check);
+	assert_false(sc->config.writeback_revalidate);
+	assert_true(sc->tasks[0].sync);
+	assert_int_equal(sc->tasks[0].passes, 16);
+	assert_true(sc->tasks[0].has_range);
+	assert_int_equal(sc->tasks[0].offset, 4);
+	assert_int_equal(sc->tasks[0].length, 16380);
+	assert_int_equal(sc->tasks[0].after, 1u << 1);
+	assert_int_equal(sc->tasks[2].evictions, 64);
+	assert_true(sc->tasks[2].pages == ((1ull << 3) | 1));
+	assert_int_equal(sc->tasks[2].after, 3);
+	assert_int_equal(sc->schedule.n, 4);
+	assert_true(sc->schedules[WB_CHECK_OFF].present);
+	assert_int_equal(sc->schedules[WB_CHECK_OFF].n, 0);
+	assert_string_equal(sc->schedules[WB_CHECK_OFF].pointer, "/schedules/off");
+	assert_int_equal(sc->schedules[WB_CHECK_AFTER_LOCK].n, 1);
+	assert_false(sc->schedules[WB_CHECK_BEFORE_LOCK].present);
+	assert_int_equal(sc->nexpect, 1);
+	assert_string_equal(sc->expect[0].key, "validity_check=off,writeback_revalidate=true");
+	assert_int_equal(sc->expect[0].verdict, WB_V_DEADLOCK);
+	wb_scenario_free(sc);
+}
+
+/* ------------------------------------------------------------ diagnostics */
+
+static char *diag_of(const struct wb_scenario *sc, const char *pointer, bool at_key)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+
+	assert_non_null(f);
+	wb_scenario_diag(sc, f, pointer, at_key, "message %d", 42);
+	fclose(f);
+	return buf;
+}
+
+static void test_diag(void **state)
+{
+	static const char text[] =
+		"{ \"wbsim\": 1,\n"
+		"\t\"name\": \"d\", \"description\": \"d\xc3\xa9j\xc3\xa0\", \"tasks\": [\n"
+		"\t\t{ \"name\": \"W\", \"op\": \"write\", \"offset\": 0, \"length\": 1, "
+		"\"data\": \"A\" } ],\n"
+		"  \"schedule\": [ \"W\" ] }\n";
+	struct wb_scenario *sc = load_ok(text);
+	char *d;
+
+	(void)state;
+	d = diag_of(sc, "/tasks/0/length", false);
+	assert_string_equal(d, "ok.json:3:56: error: /tasks/0/length: message 42\n"
+			       "\t\t{ \"name\": \"W\", \"op\": \"write\", \"offset\": 0, "
+			       "\"length\": 1, "
+			       "\"data\": \"A\" } ],\n"
+			       "\t\t                                                     ^\n");
+	free(d);
+	/* at the key; a missing member falls back to the enclosing value */
+	d = diag_of(sc, "/schedule", true);
+	assert_string_equal(d, "ok.json:4:3: error: /schedule: message 42\n"
+			       "  \"schedule\": [ \"W\" ] }\n"
+			       "  ^\n");
+	free(d);
+	d = diag_of(sc, "/schedule/1", false);
+	assert_string_equal(d, "ok.json:4:15: error: /schedule/1: message 42\n"
+			       "  \"schedule\": [ \"W\" ] }\n"
+			       "              ^\n");
+	free(d);
+	/* columns count bytes, the caret one space a character */
+	d = diag_of(sc, "/tasks", false);
+	assert_string_equal(d, "ok.json:2:49: error: /tasks: message 42\n"
+			       "\t\"name\": \"d\", \"description\": \"d\xc3\xa9j\xc3\xa0\", "
+			       "\"tasks\": [\n"
+			       "\t                                             ^\n");
+	free(d);
+	d = diag_of(sc, "", false);
+	assert_string_equal(d, "ok.json:1:1: error: message 42\n{ \"wbsim\": 1,\n^\n");
+	free(d);
+	wb_scenario_free(sc);
+}
+
+static void test_diag_syntax(void **state)
+{
+	static const char crlf[] = "{\r\n  \"wbsim\": 1,\r\n  \"name\": x\r\n}\r\n";
+	static const char dup[] = "{\"\xc3\xa9\": 1, \"\xc3\xa9\": 2}";
+	char *d;
+
+	(void)state;
+	d = load_diag("s.json", crlf, strlen(crlf), NULL);
+	assert_string_equal(d, "s.json:3:11: error: invalid token near 'x'\n"
+			       "  \"name\": x\n"
+			       "          ^\n"
+			       "1 error\n");
+	free(d);
+	d = load_diag("s.json", "", 0, NULL);
+	assert_string_equal(d, "s.json:1:1: error: '[' or '{' expected near end of file\n"
+			       "\n^\n1 error\n");
+	free(d);
+	d = load_diag("s.json", "{\n", 2, NULL);
+	assert_string_equal(d, "s.json:2:1: error: string or '}' expected near end of file\n"
+			       "\n^\n1 error\n");
+	free(d);
+	/* the caret counts jansson's columns in characters */
+	d = load_diag("s.json", dup, strlen(dup), NULL);
+	assert_string_equal(d, "s.json:1:12: error: duplicate object key near '\"\xc3\xa9\"'\n"
+			       "{\"\xc3\xa9\": 1, \"\xc3\xa9\": 2}\n"
+			       "           ^\n"
+			       "1 error\n");
+	free(d);
+}
+
+static void test_cap(void **state)
+{
+	char text[4096];
+	size_t len;
+	char *d, *p;
+	int lines = 0;
+
+	(void)state;
+	len = (size_t)snprintf(text, sizeof(text),
+			       "{ \"wbsim\": 1, \"name\": \"cap\", \"tasks\": [ { \"name\": \"W\", "
+			       "\"op\": \"write\", \"offset\": 0, \"length\": 1, \"data\": "
+			       "\"A\" } ],\n"
+			       "  \"schedule\": [");
+	for (int i = 0; i < 30; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n\"X%d\"", i ? "," : "",
+					i);
+	len += (size_t)snprintf(text + len, sizeof(text) - len, " ] }\n");
+	d = load_diag("cap.json", text, len, NULL);
+	for (p = d; (p = strstr(p, ": error: ")); p++)
+		lines++;
+	assert_int_equal(lines, 20);
+	assert_non_null(strstr(d, "/schedule/19: \"X19\": no task named \"X19\" (the tasks are "
+				  "W)"));
+	assert_null(strstr(d, "/schedule/20"));
+	p = strstr(d, "cap.json: note: stopped checking after 20 errors\n20 errors\n");
+	assert_non_null(p);
+	assert_string_equal(p, "cap.json: note: stopped checking after 20 errors\n20 errors\n");
+	free(d);
+}
+
+static void test_load_file(void **state)
+{
+	const char *missing = WBSIM_SOURCE_DIR "/scenarios/invalid/no-such-case.json";
+	char *buf = NULL, want[1024];
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	struct wb_scenario *sc;
+
+	(void)state;
+	assert_null(wb_scenario_load(missing, f));
+	fclose(f);
+	snprintf(want, sizeof(want), "%s: error: cannot read: %s\n1 error\n", missing,
+		 strerror(ENOENT));
+	assert_string_equal(buf, want);
+	free(buf);
+
+	/* a real file, and no diagnostics stream at all */
+	sc = wb_scenario_load(WBSIM_SOURCE_DIR "/scenarios/invalid/wrong-version.json", NULL);
+	assert_null(sc);
+	assert_null(wb_scenario_load_buffer("x", example, strlen(example) - 3, NULL));
+	sc = wb_scenario_load_buffer("x", example, strlen(example), NULL);
+	assert_non_null(sc);
+	wb_scenario_free(sc);
+	wb_scenario_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_invalid_cases),
+		cmocka_unit_test(test_invalid_pairs),
+		cmocka_unit_test(test_locate),
+		cmocka_unit_test(test_config_set),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_valid_example),
+		cmocka_unit_test(test_valid_defaults),
+		cmocka_unit_test(test_valid_everything),
+		cmocka_unit_test(test_diag),
+		cmocka_unit_test(test_diag_syntax),
+		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_load_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
