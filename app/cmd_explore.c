@@ -214,7 +214,9 @@ int cmd_explore(int argc, char **argv)
 		json_object_set_new(o, "max_depth", json_integer(res.max_depth));
 		json_object_set_new(o, "end_states", json_integer((json_int_t)res.end_states));
 		json_object_set_new(o, "seconds", json_real(res.seconds));
+		json_object_set_new(o, "key_bytes", json_integer((json_int_t)res.key_bytes));
 		json_object_set_new(o, "table_bytes", json_integer((json_int_t)res.table_bytes));
+		json_object_set_new(o, "counter_bytes", json_integer((json_int_t)res.counter_bytes));
 		if (have_cex) {
 			json_t *cx = json_pack("{s:s?, s:s, s:i, s:i, s:o}", "trace", trace_out,
 					       "schedule", schedule, "steps", (json_int_t)res.cex_len,

@@ -67,6 +67,7 @@ static void wb_job_build(struct wb_job *job)
 	job->sm.ops = &wb_sim_ops;
 	job->sm.ctx = &job->m;
 	job->sm.size = job->m.size;
+	job->sm.key_size = job->m.pack.bytes;
 	job->init = wb_world_new(&job->m);
 	job->schedule = sc->schedules[job->cfg.validity_check].present
 				? &sc->schedules[job->cfg.validity_check]

@@ -87,11 +87,11 @@ bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned t, char
 
 	switch (wr->pc) {
 	case WP_DONE:
-		snprintf(why, n, "finished");
+		WB_WHY(why, n, "finished");
 		return false;
 	case WP_RWSEM_LOCK:
 		if (ino->rwsem_owner) {
-			snprintf(why, n, "waits for i_rwsem, held by %s",
+			WB_WHY(why, n, "waits for i_rwsem, held by %s",
 				 m->sc->tasks[ino->rwsem_owner - 1].name);
 			return false;
 		}
@@ -99,7 +99,7 @@ bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned t, char
 	case WP_FOLIO_LOCK: {
 		const struct folio *f = wb_folio(m, cw, wr->pos / m->ps);
 		if (f->locked) {
-			snprintf(why, n, "waits for the lock of page %u, held by %s", wr->pos / m->ps,
+			WB_WHY(why, n, "waits for the lock of page %u, held by %s", wr->pos / m->ps,
 				 m->sc->tasks[f->locked - 1].name);
 			return false;
 		}

@@ -53,7 +53,7 @@ static bool wb_task_can_step(const struct wb_model *m, const void *w, unsigned t
 	const struct wb_task_def *td = &m->sc->tasks[t];
 
 	if (wb_task_finished(m, w, t)) {
-		snprintf(why, n, "finished");
+		WB_WHY(why, n, "finished");
 		return false;
 	}
 	if (!wb_task_after_done(m, w, t)) {
@@ -61,7 +61,7 @@ static bool wb_task_can_step(const struct wb_model *m, const void *w, unsigned t
 		for (i = 0; i < m->ntasks; i++)
 			if ((td->after & (1u << i)) && !wb_task_finished(m, w, i))
 				break;
-		snprintf(why, n, "runs after %s, which has not finished", m->sc->tasks[i].name);
+		WB_WHY(why, n, "runs after %s, which has not finished", m->sc->tasks[i].name);
 		return false;
 	}
 	switch (td->op) {
@@ -72,7 +72,7 @@ static bool wb_task_can_step(const struct wb_model *m, const void *w, unsigned t
 	case WB_OP_RECLAIM:
 		if (wb_reclaim_candidates(m, w, t))
 			return true;
-		snprintf(why, n, "waits for a folio it may evict (present, unlocked, clean, "
+		WB_WHY(why, n, "waits for a folio it may evict (present, unlocked, clean, "
 				 "not under writeback, unreferenced)");
 		return false;
 	}
@@ -83,10 +83,9 @@ static unsigned wb_ops_enabled(void *ctx, const void *w, struct sim_action *out)
 {
 	const struct wb_model *m = ctx;
 	unsigned n = 0, t, p;
-	char why[8];
 
 	for (t = 0; t < m->ntasks; t++) {
-		if (wb_task_can_step(m, w, t, why, sizeof(why))) {
+		if (wb_task_can_step(m, w, t, NULL, 0)) {
 			if (m->sc->tasks[t].op == WB_OP_RECLAIM) {
 				uint64_t c = wb_reclaim_candidates(m, w, t);
 				for (p = 0; p < m->npages; p++)
@@ -237,7 +236,7 @@ static enum sim_actor_status wb_ops_actor_status(void *ctx, const void *w, const
 		if (io->phase && io->parent == (unsigned)t && io->k == k)
 			return SIM_ACTOR_RUNNABLE;
 	}
-	snprintf(why, n, "is not in flight (not submitted yet, or already complete)");
+	WB_WHY(why, n, "is not in flight (not submitted yet, or already complete)");
 	return SIM_ACTOR_ABSENT;
 }
 
@@ -260,7 +259,13 @@ static bool wb_ops_step_known(void *ctx, const char *actor, const char *step)
 	return false;
 }
 
+static void wb_ops_pack(void *ctx, const void *w, uint8_t *out)
+{
+	wb_pack(ctx, w, out);
+}
+
 const struct sim_ops wb_sim_ops = {
+	.pack = wb_ops_pack,
 	.enabled = wb_ops_enabled,
 	.apply = wb_ops_apply,
 	.check = wb_ops_check,

@@ -83,6 +83,7 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 	m->off_cache = m->off_io + (size_t)m->npages * sizeof(struct wb_io);
 	m->off_disk = m->off_cache + (size_t)m->npages * m->gpp;
 	m->size = wb_align8(m->off_disk + (size_t)m->nblocks * m->gpb);
+	wb_pack_init(m);
 }
 
 void *wb_world_new(const struct wb_model *m)

@@ -155,6 +155,16 @@ struct wb_prov {
 	size_t nwarnings;
 };
 
+/* The compact encoding's field widths (pack.c). */
+struct wb_pack {
+	uint8_t sym[256];	/* contents byte -> symbol index */
+	unsigned w_sym, w_gpos, w_blk, w_page, w_task, w_io, w_bpp, w_writers, nwriters;
+	unsigned w_passes[WB_MAX_TASKS], w_evicted[WB_MAX_TASKS], w_blkidx;
+	uint8_t kind_index[WB_MAX_TASKS]; /* a task's number among writers / writeback tasks */
+	unsigned w_writer_idx, w_wb_idx;
+	size_t bytes;		/* encoded size */
+};
+
 /* Everything fixed for one scenario and config: the model's context. */
 struct wb_model {
 	const struct wb_scenario *sc;
@@ -166,6 +176,7 @@ struct wb_model {
 	uint64_t all_pages;	/* mask of valid page indexes */
 	/* layout */
 	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, size;
+	struct wb_pack pack;
 	/* optional: provenance and step descriptions (run, replay; not explore) */
 	struct wb_prov *prov;
 	char *desc;
@@ -203,9 +214,19 @@ static inline uint8_t *wb_disk(const struct wb_model *m, void *w)
 /* const views */
 #define WBC(w) ((void *)(uintptr_t)(const void *)(w))
 
+/* Say why a step is not enabled, when the caller asked (why != NULL): off the hot path. */
+#define WB_WHY(why, n, ...)                                                                        \
+	do {                                                                                       \
+		if (why)                                                                           \
+			snprintf(why, n, __VA_ARGS__);                                             \
+	} while (0)
+
 /* Build the model for a scenario and config; the initial world is malloc'd. */
 void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struct wb_config *cfg);
 void *wb_world_new(const struct wb_model *m);
+/* The compact encoding of a world (the visited table's key). */
+void wb_pack_init(struct wb_model *m);
+void wb_pack(const struct wb_model *m, const void *w, uint8_t *out);
 /* Representation invariants (MODEL.md section 5). */
 int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n);
 /* Print the whole world: inode, extent map, page cache, IOs, disk, tasks. */

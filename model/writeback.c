@@ -91,7 +91,7 @@ bool wb_writeback_enabled(const struct wb_model *m, const void *w, unsigned t, c
 
 	switch (b->pc) {
 	case BP_DONE:
-		snprintf(why, n, "finished");
+		WB_WHY(why, n, "finished");
 		return false;
 	case BP_SCAN: {
 		int p = wb_candidate(m, cw, t);
@@ -100,7 +100,7 @@ bool wb_writeback_enabled(const struct wb_model *m, const void *w, unsigned t, c
 			return true;
 		f = wb_folio(m, cw, (unsigned)p);
 		if (f->locked) {
-			snprintf(why, n, "waits for the lock of page %d, held by %s", p,
+			WB_WHY(why, n, "waits for the lock of page %d, held by %s", p,
 				 m->sc->tasks[f->locked - 1].name);
 			return false;
 		}
@@ -108,7 +108,7 @@ bool wb_writeback_enabled(const struct wb_model *m, const void *w, unsigned t, c
 	}
 	case BP_CLEAR_DIRTY:
 		if (wb_folio(m, cw, b->cur)->flags & FOLIO_WRITEBACK) {
-			snprintf(why, n, "waits for writeback of page %u to end (holding its lock)",
+			WB_WHY(why, n, "waits for writeback of page %u to end (holding its lock)",
 				 b->cur);
 			return false;
 		}
@@ -350,10 +350,12 @@ void wb_io_write(struct wb_model *m, void *w, unsigned page)
 			memcpy(m->prov->disk + (size_t)blk * m->gpb,
 			       m->prov->cache + (size_t)page * m->gpp + (size_t)i * m->gpb,
 			       m->gpb * sizeof(uint32_t));
-		char txt[128];
-		wb_bytes_text(c + (size_t)i * m->gpb, m->gpb, m->gran, txt, sizeof(txt));
-		wb_desc(m, "%sdisk block %u <- %s", i && (io->blocks & ((1u << i) - 1)) ? "; " : "",
-			blk, txt);
+		if (m->desc) {
+			char txt[128];
+			wb_bytes_text(c + (size_t)i * m->gpb, m->gpb, m->gran, txt, sizeof(txt));
+			wb_desc(m, "%sdisk block %u <- %s",
+				i && (io->blocks & ((1u << i) - 1)) ? "; " : "", blk, txt);
+		}
 	}
 	io->phase = IO_WRITTEN;
 }

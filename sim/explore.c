@@ -23,39 +23,68 @@
 
 #define SIM_NO_FAIL 0xffffu
 #define SIM_IN_PROGRESS 0xfffeu
+#define SIM_CHUNK_BITS 16
+#define SIM_CHUNK (1u << SIM_CHUNK_BITS)
 
-struct sim_rec {
-	sim_u128 exec, fail;
+/* Per state, besides the path counters: the longest execution from it, the
+ * shortest failing one and its verdict. */
+struct sim_meta {
 	uint16_t depth;	/* longest execution from here */
 	uint16_t dist;	/* shortest failing execution from here, or SIM_NO_FAIL */
 	uint8_t verdict; /* of the failing execution dist leads to */
-	uint8_t pad[3];
-	uint32_t pad2;
+	uint8_t pad;
 };
 
+struct sim_counts {
+	sim_u128 exec, fail;
+};
+
+/*
+ * The visited table: open addressing over 32-bit slots.  A slot holds the
+ * record number + 1 in its low `ibits` bits (ibits = log2(nslots), and there
+ * are always fewer records than slots) and a tag from the hash in the bits
+ * above, compared before the key: one cache line per probe, and a key is
+ * read only when the tags agree.  Records live in chunks of SIM_CHUNK (keys,
+ * path counters, meta), so growing never copies them and wastes at most one
+ * chunk.
+ */
 struct sim_table {
-	uint32_t *slots;	/* record index + 1; 0: empty */
-	uint64_t *hashes;	/* per record */
-	size_t nslots, nrec, caprec;
-	uint8_t *keys;		/* nrec x size */
-	struct sim_rec *recs;
-	size_t size;
+	uint32_t *slots;
+	size_t nslots, nrec, nchunks;
+	unsigned ibits;
+	uint8_t **keys;
+	struct sim_counts **counts;
+	struct sim_meta **meta;
+	size_t key;		/* key size */
 };
 
-struct sim_search {
-	const struct sim_model *sm;
-	const struct sim_explore_opts *o;
-	struct sim_explore_result *res;
-	struct sim_table t;
-	uint8_t *stack;	/* one world per depth */
-	size_t stack_depth;
-	struct sim_action *acts; /* one action list per depth */
-	struct sim_rng rng;
-	struct timespec start;
-	double next_progress;
-	unsigned depth_now;
-	bool stop;
-};
+static inline uint8_t *sim_key(const struct sim_table *t, size_t r)
+{
+	return t->keys[r >> SIM_CHUNK_BITS] + (r & (SIM_CHUNK - 1)) * t->key;
+}
+
+static inline struct sim_counts *sim_counts(const struct sim_table *t, size_t r)
+{
+	return &t->counts[r >> SIM_CHUNK_BITS][r & (SIM_CHUNK - 1)];
+}
+
+static inline struct sim_meta *sim_meta(const struct sim_table *t, size_t r)
+{
+	return &t->meta[r >> SIM_CHUNK_BITS][r & (SIM_CHUNK - 1)];
+}
+
+static inline uint64_t sim_hash(const struct sim_table *t, const void *key)
+{
+	return XXH3_64bits(key, t->key);
+}
+
+/* The slot value of record r with hash h. */
+static inline uint32_t sim_slot_value(const struct sim_table *t, size_t r, uint64_t h)
+{
+	uint32_t tag = (uint32_t)(h >> 32) << t->ibits;
+
+	return tag | (uint32_t)(r + 1);
+}
 
 static double sim_now(const struct timespec *start)
 {
@@ -91,50 +120,70 @@ void sim_u128_text(sim_u128 v, char *buf, size_t n)
 
 /* ---- the visited table ---- */
 
-static void sim_table_init(struct sim_table *t, size_t size)
+static void sim_table_init(struct sim_table *t, size_t key)
 {
 	memset(t, 0, sizeof(*t));
-	t->size = size;
-	t->nslots = 1u << 16;
+	t->key = key;
+	t->ibits = 12;
+	t->nslots = 1u << t->ibits;
 	t->slots = wb_xcalloc(t->nslots, sizeof(uint32_t));
-	t->caprec = 1u << 14;
-	t->keys = wb_xmalloc(t->caprec * size);
-	t->recs = wb_xmalloc(t->caprec * sizeof(struct sim_rec));
-	t->hashes = wb_xmalloc(t->caprec * sizeof(uint64_t));
 }
 
 static void sim_table_free(struct sim_table *t)
 {
-	free(t->slots);
+	for (size_t i = 0; i < t->nchunks; i++) {
+		free(t->keys[i]);
+		free(t->counts[i]);
+		free(t->meta[i]);
+	}
 	free(t->keys);
-	free(t->recs);
-	free(t->hashes);
+	free(t->counts);
+	free(t->meta);
+	free(t->slots);
+}
+
+static size_t sim_table_bytes(const struct sim_table *t)
+{
+	return t->nslots * sizeof(uint32_t) +
+	       t->nchunks * (size_t)SIM_CHUNK * (t->key + sizeof(struct sim_meta));
 }
 
 static void sim_table_grow(struct sim_table *t)
 {
 	size_t i, mask;
 
+	if (t->ibits == 31) {
+		fprintf(stderr, "wbsim: internal limit: the visited table is full (2^30 states)\n");
+		exit(3);
+	}
 	free(t->slots);
-	t->nslots *= 2;
+	t->ibits++;
+	t->nslots = (size_t)1 << t->ibits;
 	t->slots = wb_xcalloc(t->nslots, sizeof(uint32_t));
 	mask = t->nslots - 1;
 	for (i = 0; i < t->nrec; i++) {
-		size_t s = (size_t)t->hashes[i] & mask;
+		uint64_t h = sim_hash(t, sim_key(t, i));
+		size_t s = (size_t)h & mask;
 		while (t->slots[s])
 			s = (s + 1) & mask;
-		t->slots[s] = (uint32_t)(i + 1);
+		t->slots[s] = sim_slot_value(t, i, h);
 	}
 }
 
-/* Find a world; returns its record index or -1, and the slot where it would go. */
-static long sim_table_find(struct sim_table *t, const void *w, uint64_t h, size_t *slot)
+static inline void sim_table_prefetch(const struct sim_table *t, uint64_t h)
+{
+	__builtin_prefetch(&t->slots[(size_t)h & (t->nslots - 1)]);
+}
+
+/* Find a key; returns its record index or -1, and the slot where it would go. */
+static long sim_table_find(const struct sim_table *t, const void *key, uint64_t h, size_t *slot)
 {
 	size_t mask = t->nslots - 1, s = (size_t)h & mask;
+	uint32_t imask = (uint32_t)mask, tag = sim_slot_value(t, 0, h) & ~imask, v;
 
-	while (t->slots[s]) {
-		size_t r = t->slots[s] - 1;
-		if (t->hashes[r] == h && !memcmp(t->keys + r * t->size, w, t->size))
+	while ((v = t->slots[s]) != 0) {
+		size_t r = (v & imask) - 1;
+		if ((v & ~imask) == tag && !memcmp(sim_key(t, r), key, t->key))
 			return (long)r;
 		s = (s + 1) & mask;
 	}
@@ -142,26 +191,64 @@ static long sim_table_find(struct sim_table *t, const void *w, uint64_t h, size_
 	return -1;
 }
 
-static size_t sim_table_insert(struct sim_table *t, const void *w, uint64_t h, size_t slot)
+static size_t sim_table_insert(struct sim_table *t, const void *key, uint64_t h, size_t slot)
 {
 	size_t r = t->nrec++;
 
-	if (r == t->caprec) {
-		t->caprec *= 2;
-		t->keys = wb_xrealloc(t->keys, t->caprec * t->size);
-		t->recs = wb_xrealloc(t->recs, t->caprec * sizeof(struct sim_rec));
-		t->hashes = wb_xrealloc(t->hashes, t->caprec * sizeof(uint64_t));
+	if ((r >> SIM_CHUNK_BITS) == t->nchunks) {
+		t->nchunks++;
+		t->keys = wb_xrealloc(t->keys, t->nchunks * sizeof(*t->keys));
+		t->counts = wb_xrealloc(t->counts, t->nchunks * sizeof(*t->counts));
+		t->meta = wb_xrealloc(t->meta, t->nchunks * sizeof(*t->meta));
+		t->keys[t->nchunks - 1] = wb_xmalloc((size_t)SIM_CHUNK * t->key);
+		t->counts[t->nchunks - 1] = wb_xmalloc((size_t)SIM_CHUNK * sizeof(struct sim_counts));
+		t->meta[t->nchunks - 1] = wb_xmalloc((size_t)SIM_CHUNK * sizeof(struct sim_meta));
 	}
-	memcpy(t->keys + r * t->size, w, t->size);
-	t->hashes[r] = h;
-	memset(&t->recs[r], 0, sizeof(t->recs[r]));
-	t->slots[slot] = (uint32_t)(r + 1);
+	memcpy(sim_key(t, r), key, t->key);
+	memset(sim_meta(t, r), 0, sizeof(struct sim_meta));
+	memset(sim_counts(t, r), 0, sizeof(struct sim_counts));
+	t->slots[slot] = sim_slot_value(t, r, h);
 	if (t->nrec * 4 > t->nslots * 3)
 		sim_table_grow(t);
 	return r;
 }
 
 /* ---- the search ---- */
+
+/* The children of one state: built, packed and hashed together, so that their
+ * table slots can be prefetched before any is looked up. */
+struct sim_level {
+	uint8_t *worlds, *keys;
+	uint64_t *hashes;
+	unsigned cap;
+};
+
+struct sim_search {
+	const struct sim_model *sm;
+	const struct sim_explore_opts *o;
+	struct sim_explore_result *res;
+	struct sim_table t;
+	struct sim_level *levels; /* one per depth */
+	size_t max_levels;
+	struct sim_action *acts; /* one action list per depth */
+	uint8_t *key;	/* scratch key */
+	struct sim_rng rng;
+	struct timespec start;
+	double next_progress;
+	unsigned depth_now;
+	bool stop;
+};
+
+/* The key of a world: its packed encoding into `buf`, or its bytes. */
+static const uint8_t *sim_world_key(const struct sim_search *s, const void *w, uint8_t *buf)
+{
+	const struct sim_model *sm = s->sm;
+
+	if (!sm->ops->pack)
+		return w;
+	sm->ops->pack(sm->ctx, w, buf);
+	return buf;
+}
 
 static void sim_progress(struct sim_search *s)
 {
@@ -182,8 +269,9 @@ static void sim_progress(struct sim_search *s)
 	snprintf(line, sizeof(line), "%llu states, %.0f states/s, depth %u, %.1f MiB",
 		 (unsigned long long)s->t.nrec, now > 0 ? (double)s->t.nrec / now : 0.0,
 		 s->depth_now,
-		 (double)(s->t.caprec * (s->t.size + sizeof(struct sim_rec) + 8) +
-			  s->t.nslots * 4) / (1 << 20));
+		 (double)(sim_table_bytes(&s->t) +
+			  s->t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts)) /
+			 (1 << 20));
 	s->o->progress(s->o->pctx, line);
 }
 
@@ -207,30 +295,43 @@ static void sim_order_children(struct sim_search *s, struct sim_action *a, unsig
 	}
 }
 
-/* Visit the world at stack level `d`; returns its record index. */
-static size_t sim_visit(struct sim_search *s, unsigned d)
+static struct sim_level *sim_level(struct sim_search *s, unsigned d, unsigned n)
+{
+	const struct sim_model *sm = s->sm;
+	struct sim_level *l;
+
+	if (d >= s->max_levels) {
+		fprintf(stderr, "wbsim: internal error: exploration deeper than %zu steps\n",
+			s->max_levels);
+		abort();
+	}
+	l = &s->levels[d];
+	if (l->cap < n) {
+		l->cap = n;
+		l->worlds = wb_xrealloc(l->worlds, (size_t)n * sm->size);
+		l->keys = wb_xrealloc(l->keys, (size_t)n * (sm->key_size ? sm->key_size : 1));
+		l->hashes = wb_xrealloc(l->hashes, (size_t)n * sizeof(uint64_t));
+	}
+	return l;
+}
+
+/*
+ * Visit a world not yet in the table (its key, hash and free slot given):
+ * record it, then its children.  Returns its record index.
+ */
+static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const uint8_t *key,
+			uint64_t h, size_t slot)
 {
 	const struct sim_model *sm = s->sm;
 	struct sim_table *t = &s->t;
-	void *w = s->stack + (size_t)d * sm->size;
-	uint64_t h = XXH3_64bits(w, sm->size);
-	size_t slot, r, i;
-	long found = sim_table_find(t, w, h, &slot);
 	struct sim_action *acts = s->acts + (size_t)d * SIM_MAX_ENABLED;
+	size_t r = sim_table_insert(t, key, h, slot), i;
 	unsigned n;
 	sim_u128 exec = 0, fail = 0;
 	unsigned depth = 0, dist = SIM_NO_FAIL, verdict = SIM_SAFE;
 
-	if (found >= 0) {
-		if (t->recs[found].dist == SIM_IN_PROGRESS) {
-			fprintf(stderr, "wbsim: internal error: the state graph has a cycle\n");
-			abort();
-		}
-		return (size_t)found;
-	}
-	r = sim_table_insert(t, w, h, slot);
-	t->recs[r].dist = SIM_IN_PROGRESS;
-	if ((t->nrec & 1023) == 0)
+	sim_meta(t, r)->dist = SIM_IN_PROGRESS;
+	if ((t->nrec & 4095) == 0)
 		sim_progress(s);
 	if (s->o->max_states && t->nrec >= s->o->max_states && !s->stop) {
 		s->stop = true;
@@ -250,57 +351,81 @@ static size_t sim_visit(struct sim_search *s, unsigned d)
 			s->res->stopped_by = "max-depth";
 		s->res->complete = false;
 	} else {
+		struct sim_level *l = sim_level(s, d, n);
+		size_t ks = sm->key_size;
 		sim_order_children(s, acts, n);
-		if (d + 1 >= s->stack_depth) {
-			fprintf(stderr, "wbsim: internal error: exploration deeper than %zu steps\n",
-				s->stack_depth);
-			abort();
-		}
 		for (i = 0; i < n; i++) {
-			void *c = s->stack + (size_t)(d + 1) * sm->size;
+			uint8_t *c = l->worlds + i * sm->size;
 			memcpy(c, w, sm->size);
 			sm->ops->apply(sm->ctx, c, acts[i].id);
-			s->depth_now = d + 1;
-			size_t cr = sim_visit(s, d + 1);
-			const struct sim_rec *cc = &t->recs[cr];
+#ifdef WBSIM_CHECK_EVERY_STEP
+			char msg[256];
+			if (sm->ops->check(sm->ctx, c, msg, sizeof(msg))) {
+				fprintf(stderr, "wbsim: internal error: invariant violated: %s\n", msg);
+				abort();
+			}
+#endif
+			l->hashes[i] = sim_hash(t, sim_world_key(s, c, l->keys + i * ks));
+			sim_table_prefetch(t, l->hashes[i]);
+		}
+		for (i = 0; i < n; i++) {
+			const uint8_t *c = l->worlds + i * sm->size;
+			const uint8_t *ck = sm->ops->pack ? l->keys + i * ks : c;
+			size_t cslot = 0;
+			long found = sim_table_find(t, ck, l->hashes[i], &cslot);
+			size_t cr;
+			if (found >= 0) {
+				cr = (size_t)found;
+				if (sim_meta(t, cr)->dist == SIM_IN_PROGRESS) {
+					fprintf(stderr,
+						"wbsim: internal error: the state graph has a cycle\n");
+					abort();
+				}
+			} else {
+				s->depth_now = d + 1;
+				cr = sim_visit(s, d + 1, c, ck, l->hashes[i], cslot);
+			}
+			const struct sim_counts *cc = sim_counts(t, cr);
+			const struct sim_meta *cm = sim_meta(t, cr);
 			s->res->transitions++;
 			exec = sim_add(exec, cc->exec, &s->res->overflow);
 			fail = sim_add(fail, cc->fail, &s->res->overflow);
-			if (cc->depth + 1u > depth)
-				depth = cc->depth + 1u;
-			if (cc->dist != SIM_NO_FAIL && cc->dist + 1u < dist) {
-				dist = cc->dist + 1u;
-				verdict = cc->verdict;
+			if (cm->depth + 1u > depth)
+				depth = cm->depth + 1u;
+			if (cm->dist != SIM_NO_FAIL && cm->dist + 1u < dist) {
+				dist = cm->dist + 1u;
+				verdict = cm->verdict;
 			}
 		}
 	}
-	t->recs[r].exec = exec;
-	t->recs[r].fail = fail;
-	t->recs[r].depth = (uint16_t)depth;
-	t->recs[r].dist = (uint16_t)dist;
-	t->recs[r].verdict = (uint8_t)verdict;
+	sim_counts(t, r)->exec = exec;
+	sim_counts(t, r)->fail = fail;
+	sim_meta(t, r)->depth = (uint16_t)depth;
+	sim_meta(t, r)->dist = (uint16_t)dist;
+	sim_meta(t, r)->verdict = (uint8_t)verdict;
 	return r;
 }
 
 /* Follow the shortest failing distance down from the initial state. */
-static void sim_counterexample(struct sim_search *s, size_t r0)
+static void sim_counterexample(struct sim_search *s, size_t r0, const void *init)
 {
 	const struct sim_model *sm = s->sm;
 	struct sim_table *t = &s->t;
-	unsigned d = t->recs[r0].dist, k;
+	unsigned d = sim_meta(t, r0)->dist, k;
 	void *w = wb_xmalloc(sm->size), *c = wb_xmalloc(sm->size);
 	struct sim_action acts[SIM_MAX_ENABLED];
 
 	s->res->cex = wb_xcalloc(d + 1u, sizeof(uint16_t));
-	memcpy(w, t->keys + r0 * t->size, sm->size);
+	memcpy(w, init, sm->size);
 	for (k = 0; k < d; k++) {
 		unsigned n = sm->ops->enabled(sm->ctx, w, acts), i;
 		for (i = 0; i < n; i++) {
 			size_t slot;
 			memcpy(c, w, sm->size);
 			sm->ops->apply(sm->ctx, c, acts[i].id);
-			long cr = sim_table_find(t, c, XXH3_64bits(c, sm->size), &slot);
-			if (cr >= 0 && t->recs[cr].dist == d - k - 1)
+			const uint8_t *key = sim_world_key(s, c, s->key);
+			long cr = sim_table_find(t, key, sim_hash(t, key), &slot);
+			if (cr >= 0 && sim_meta(t, (size_t)cr)->dist == d - k - 1)
 				break;
 		}
 		if (i == n)
@@ -316,32 +441,44 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		struct sim_explore_result *res)
 {
 	struct sim_search s = { .sm = sm, .o = o, .res = res };
-	size_t r0;
+	size_t r0, slot = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->complete = true;
 	clock_gettime(CLOCK_MONOTONIC, &s.start);
 	sim_rng_seed(&s.rng, o->seed);
-	sim_table_init(&s.t, sm->size);
-	s.stack_depth = 4096;
-	s.stack = wb_xmalloc(s.stack_depth * sm->size);
-	s.acts = wb_xmalloc(s.stack_depth * SIM_MAX_ENABLED * sizeof(struct sim_action));
-	memcpy(s.stack, init, sm->size);
+	sim_table_init(&s.t, sm->ops->pack ? sm->key_size : sm->size);
+	s.key = wb_xmalloc(sm->key_size ? sm->key_size : 1);
+	s.max_levels = 4096;
+	s.levels = wb_xcalloc(s.max_levels, sizeof(*s.levels));
+	s.acts = wb_xmalloc(s.max_levels * SIM_MAX_ENABLED * sizeof(struct sim_action));
 
-	r0 = sim_visit(&s, 0);
+	const uint8_t *key = sim_world_key(&s, init, s.key);
+	uint64_t h = sim_hash(&s.t, key);
+	sim_table_find(&s.t, key, h, &slot);
+	r0 = sim_visit(&s, 0, init, key, h, slot);
 	if (s.stop || res->stopped_by)
 		res->complete = false;
 	res->states = s.t.nrec;
-	res->executions = s.t.recs[r0].exec;
-	res->failing = s.t.recs[r0].fail;
-	res->max_depth = s.t.recs[r0].depth;
-	res->verdict = s.t.recs[r0].dist != SIM_NO_FAIL ? s.t.recs[r0].verdict : SIM_SAFE;
+	res->executions = sim_counts(&s.t, r0)->exec;
+	res->failing = sim_counts(&s.t, r0)->fail;
+	res->max_depth = sim_meta(&s.t, r0)->depth;
+	res->verdict = sim_meta(&s.t, r0)->dist != SIM_NO_FAIL ? sim_meta(&s.t, r0)->verdict
+							     : SIM_SAFE;
 	if (res->verdict != SIM_SAFE)
-		sim_counterexample(&s, r0);
-	res->table_bytes = s.t.caprec * (s.t.size + sizeof(struct sim_rec) + 8) + s.t.nslots * 4;
+		sim_counterexample(&s, r0, init);
+	res->key_bytes = s.t.key;
+	res->table_bytes = sim_table_bytes(&s.t);
+	res->counter_bytes = s.t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts);
 	res->seconds = sim_now(&s.start);
-	free(s.stack);
+	for (size_t i = 0; i < s.max_levels; i++) {
+		free(s.levels[i].worlds);
+		free(s.levels[i].keys);
+		free(s.levels[i].hashes);
+	}
+	free(s.levels);
 	free(s.acts);
+	free(s.key);
 	sim_table_free(&s.t);
 	return 0;
 }

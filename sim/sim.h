@@ -60,6 +60,12 @@ struct sim_ops {
 	enum sim_verdict (*verdict)(void *ctx, const void *world);
 	/* Name an action. */
 	void (*label)(void *ctx, const void *world, uint32_t action, struct sim_label *out);
+	/*
+	 * Optional: write the world's compact, injective encoding into `out`
+	 * (exactly key_size bytes).  Without it the visited table
+	 * keys on the world's bytes.
+	 */
+	void (*pack)(void *ctx, const void *world, uint8_t *out);
 	/* Status of an actor by name; `why` says on what it waits when blocked. */
 	enum sim_actor_status (*actor_status)(void *ctx, const void *world, const char *actor,
 					      char *why, size_t n);
@@ -72,6 +78,7 @@ struct sim_model {
 	const struct sim_ops *ops;
 	void *ctx;
 	size_t size;
+	size_t key_size; /* with ops->pack: the encoding's size */
 };
 
 /* ---- choices and policies ---- */
@@ -179,7 +186,9 @@ struct sim_explore_result {
 	uint16_t *cex;		/* its choices */
 	size_t cex_len;
 	double seconds;
-	size_t table_bytes;
+	size_t key_bytes;	/* bytes of one state's key */
+	size_t table_bytes;	/* the visited table besides the path counters */
+	size_t counter_bytes;	/* the path counters (two 128-bit counts per state) */
 };
 
 int sim_explore(const struct sim_model *sm, const void *init, const struct sim_explore_opts *o,

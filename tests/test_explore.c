@@ -42,6 +42,7 @@ static void job_open(struct job *j, const char *name, const char *mode)
 	j->sm.ops = &wb_sim_ops;
 	j->sm.ctx = &j->m;
 	j->sm.size = j->m.size;
+	j->sm.key_size = j->m.pack.bytes;
 	j->init = wb_world_new(&j->m);
 }
 
