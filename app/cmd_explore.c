@@ -29,12 +29,26 @@ static void explore_help(FILE *out)
 	fprintf(out,
 		"usage: wbsim explore SCENARIO [--check MODE] [--set KEY=VALUE]... [--max-states N]\n"
 		"                     [--max-depth N] [--time-limit SECONDS] [--trace-out FILE]\n"
-		"                     [--order forward|reverse|shuffle] [--json] [--quiet]\n"
+		"                     [--order forward|reverse|shuffle] [--census]\n"
+		"                     [--fewest-preemptions] [--preemption-bound K]\n"
+		"                     [--all-failing N] [--json] [--quiet]\n"
 		"\n"
 		"Visit every interleaving of SCENARIO's steps (state caching, no reduction) and\n"
 		"report exact counts: distinct states, transitions, complete executions, failing\n"
 		"executions, the longest execution; and a shortest failing execution, as a\n"
 		"--schedule string for wbsim run and, with --trace-out, as a trace file.\n"
+		"\n"
+		"  --census               every distinct final file content with its number of\n"
+		"                         executions and a shortest schedule reaching it, and the\n"
+		"                         executions in which each event happens (stale_remap: a\n"
+		"                         failed iomap_valid; stale_decision; eviction)\n"
+		"  --fewest-preemptions   the counterexample with the fewest preemptions (a task\n"
+		"                         switched away from while it could go on)\n"
+		"  --preemption-bound K   only executions with at most K preemptions\n"
+		"  --all-failing N        write up to N failing traces with distinct end states\n"
+		"                         (FILE-1.json ... from --trace-out FILE)\n"
+		"  --max-states N, --max-depth N, --time-limit S   stop early (exit 4 if no\n"
+		"                         failure was found); Ctrl-C stops with a partial report\n"
 		"\n"
 		"Exit: 0 explored completely with no failure, 1 a failure found, 2 bad input,\n"
 		"3 internal error, 4 stopped at a limit without a failure.\n");
@@ -58,6 +72,113 @@ static json_t *wb_count_json(sim_u128 v)
 	return json_string(buf);
 }
 
+/*
+ * The counterexample with the fewest preemptions: bounded searches with bound
+ * 0, 1, ... up to the shortest counterexample's count; the first that fails
+ * gives it (and, within that bound, the shortest such execution).
+ */
+static void explore_fewest_preemptions(struct wb_job *job, const struct sim_explore_opts *eo,
+				       struct sim_explore_result *res)
+{
+	struct sim_explore_opts bo = *eo;
+	unsigned pre = 0;
+	char *sched = wb_choices_schedule(job, res->cex, res->cex_len, &pre);
+
+	free(sched);
+	bo.census = false;
+	bo.all_failing = 0;
+	bo.bound_preemptions = true;
+	for (unsigned k = 0; k < pre; k++) {
+		struct sim_explore_result b;
+		bo.preemption_bound = k;
+		sim_explore(&job->sm, job->init, &bo, &b);
+		if (b.verdict != SIM_SAFE) {
+			free(res->cex);
+			res->cex = b.cex;
+			res->cex_len = b.cex_len;
+			res->verdict = b.verdict;
+			b.cex = NULL;
+			sim_explore_result_free(&b);
+			return;
+		}
+		sim_explore_result_free(&b);
+		if (wb_interrupted)
+			return;
+	}
+}
+
+/* --all-failing: one trace per failing end state, FILE-1.json, FILE-2.json, ... */
+static int explore_write_failing(struct wb_job *job, const struct sim_explore_result *res,
+				 const char *trace_out)
+{
+	size_t base = strlen(trace_out);
+	char err[256];
+
+	if (base > 5 && !strcmp(trace_out + base - 5, ".json"))
+		base -= 5;
+	for (size_t i = 0; i < res->nfailing_paths; i++) {
+		const struct sim_path *p = &res->failing_paths[i];
+		char path[4096];
+		struct wb_exec ex;
+		snprintf(path, sizeof(path), "%.*s-%zu.json", (int)base, trace_out, i + 1);
+		if (wb_exec_record(job, p->choices, p->len, false, &ex, err, sizeof(err))) {
+			fprintf(stderr, "wbsim explore: internal error: %s\n", err);
+			wb_exec_free(&ex);
+			return -1;
+		}
+		int rc = wb_trace_write(path, job, p->choices, p->len, &ex);
+		wb_exec_free(&ex);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static json_t *explore_census_json(struct wb_job *job, const struct sim_explore_result *res)
+{
+	json_t *oc = json_array(), *ev = json_object();
+	const char *const *names = job->sm.ops->event_names;
+
+	for (size_t i = 0; i < res->noutcomes; i++) {
+		const struct sim_outcome *o = &res->outcomes[i];
+		unsigned pre;
+		char *sched = wb_choices_schedule(job, o->path, o->path_len, &pre);
+		json_array_append_new(
+			oc, json_pack("{s:s, s:b, s:b, s:o, s:s, s:i}", "contents", o->text,
+				      "expected", o->expected, "failing", o->failing, "executions",
+				      wb_count_json(o->executions), "schedule", sched, "steps",
+				      (json_int_t)o->path_len));
+		free(sched);
+	}
+	for (unsigned k = 0; k < res->nevents; k++)
+		json_object_set_new(ev, names[k], wb_count_json(res->event_executions[k]));
+	return json_pack("{s:o, s:o}", "outcomes", oc, "events", ev);
+}
+
+static void explore_census_print(struct wb_job *job, const struct sim_explore_result *res)
+{
+	const char *const *names = job->sm.ops->event_names;
+	char num[48];
+
+	printf("census: %zu distinct outcomes\n", res->noutcomes);
+	for (size_t i = 0; i < res->noutcomes; i++) {
+		const struct sim_outcome *o = &res->outcomes[i];
+		unsigned pre;
+		char *sched = wb_choices_schedule(job, o->path, o->path_len, &pre);
+		sim_u128_text(o->executions, num, sizeof(num));
+		printf("  %s executions end in: %s (%s%s)\n", num, o->text,
+		       o->expected ? "expected" : "not expected",
+		       o->failing && o->expected ? ", failing" : "");
+		printf("    shortest (%zu steps): --schedule %s\n", o->path_len, sched);
+		free(sched);
+	}
+	printf("events (executions in which each happens at least once):\n");
+	for (unsigned k = 0; k < res->nevents; k++) {
+		sim_u128_text(res->event_executions[k], num, sizeof(num));
+		printf("  %-15s %s\n", names[k], num);
+	}
+}
+
 int cmd_explore(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -68,6 +189,10 @@ int cmd_explore(int argc, char **argv)
 		{ "time-limit", required_argument, NULL, 't' },
 		{ "trace-out", required_argument, NULL, 'o' },
 		{ "order", required_argument, NULL, 'O' },
+		{ "census", no_argument, NULL, 'C' },
+		{ "fewest-preemptions", no_argument, NULL, 'F' },
+		{ "preemption-bound", required_argument, NULL, 'P' },
+		{ "all-failing", required_argument, NULL, 'A' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -76,7 +201,7 @@ int cmd_explore(int argc, char **argv)
 	struct wb_cli_settings set = { .n = 0 };
 	struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD, .seed = 1 };
 	const char *trace_out = NULL;
-	bool json = false, quiet = false;
+	bool json = false, quiet = false, fewest = false;
 	char checkbuf[WB_MAX_SETTINGS][64];
 	unsigned long long v;
 	int c, rc;
@@ -136,6 +261,28 @@ int cmd_explore(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'C':
+			eo.census = true;
+			break;
+		case 'F':
+			fewest = true;
+			break;
+		case 'P':
+		case 'A':
+			if (wb_parse_u64(optarg, &v) || v > (c == 'P' ? 255u : 100000u) ||
+			    (c == 'A' && v == 0)) {
+				wb_usage_error("explore", "--%s: expected a number %s, got '%s'",
+					       c == 'P' ? "preemption-bound" : "all-failing",
+					       c == 'P' ? "0..255" : "1..100000", optarg);
+				return EXIT_USAGE;
+			}
+			if (c == 'P') {
+				eo.bound_preemptions = true;
+				eo.preemption_bound = (unsigned)v;
+			} else {
+				eo.all_failing = (unsigned)v;
+			}
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -155,6 +302,11 @@ int cmd_explore(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	if (eo.all_failing && !trace_out) {
+		wb_usage_error("explore", "--all-failing needs --trace-out FILE (traces go to "
+					  "FILE-1.json, FILE-2.json, ...)");
+		return EXIT_USAGE;
+	}
 	struct wb_job job;
 	rc = wb_job_open(&job, argv[optind], &set);
 	if (rc)
@@ -166,9 +318,17 @@ int cmd_explore(int argc, char **argv)
 
 	struct sim_explore_result res;
 	sim_explore(&job.sm, job.init, &eo, &res);
+	if (fewest && res.verdict != SIM_SAFE && !wb_interrupted)
+		explore_fewest_preemptions(&job, &eo, &res);
 	signal(SIGINT, SIG_DFL);
 	if (eo.progress)
 		fprintf(stderr, "\r\033[K");
+	if (eo.all_failing && explore_write_failing(&job, &res, trace_out)) {
+		rc = EXIT_USAGE;
+		sim_explore_result_free(&res);
+		wb_job_close(&job);
+		return rc;
+	}
 
 	/* the counterexample, re-executed with provenance */
 	struct wb_exec ex;
@@ -217,6 +377,13 @@ int cmd_explore(int argc, char **argv)
 		json_object_set_new(o, "key_bytes", json_integer((json_int_t)res.key_bytes));
 		json_object_set_new(o, "table_bytes", json_integer((json_int_t)res.table_bytes));
 		json_object_set_new(o, "counter_bytes", json_integer((json_int_t)res.counter_bytes));
+		if (eo.bound_preemptions)
+			json_object_set_new(o, "preemption_bound", json_integer(eo.preemption_bound));
+		if (eo.census)
+			json_object_set_new(o, "census", explore_census_json(&job, &res));
+		if (eo.all_failing)
+			json_object_set_new(o, "failing_traces",
+					    json_integer((json_int_t)res.nfailing_paths));
 		if (have_cex) {
 			json_t *cx = json_pack("{s:s?, s:s, s:i, s:i, s:o}", "trace", trace_out,
 					       "schedule", schedule, "steps", (json_int_t)res.cex_len,
@@ -244,8 +411,9 @@ int cmd_explore(int argc, char **argv)
 		       res.overflow ? " (saturated)" : "", fail_txt, res.max_depth,
 		       (unsigned long long)res.end_states, res.seconds);
 		if (have_cex) {
-			printf("shortest counterexample: %zu steps, %u preemptions\n", res.cex_len,
-			       preemptions);
+			printf("%s counterexample: %zu steps, %u preemption%s\n",
+			       fewest ? "fewest-preemption" : "shortest", res.cex_len, preemptions,
+			       preemptions == 1 ? "" : "s");
 			printf("  --schedule %s\n", schedule);
 			if (ex.report.verdict == SIM_CORRUPT) {
 				printf("  lost: [%u,%u) expected %s, found %s\n", ex.report.offset,
@@ -258,6 +426,11 @@ int cmd_explore(int argc, char **argv)
 			if (trace_out)
 				printf("  trace: %s\n", trace_out);
 		}
+		if (eo.census)
+			explore_census_print(&job, &res);
+		if (eo.all_failing)
+			printf("%zu failing traces with distinct end states written\n",
+			       res.nfailing_paths);
 	}
 	rc = have_cex ? EXIT_FAILURE_FOUND : res.complete ? EXIT_OK : EXIT_NO_VERDICT;
 out:

@@ -170,6 +170,7 @@ static void xfs_buffered_write_iomap_begin(struct wb_model *m, void *w, unsigned
 static void wb_mark_stale(struct wb_model *m, void *w, struct wb_writer *wr)
 {
 	wr->flags |= IOMAP_F_STALE;
+	m->events |= WB_EV_STALE_REMAP;
 	wb_desc(m, "cookie=%u seq=%u -> STALE", wr->cookie, wb_inode(w)->seq);
 	wr->pc = WP_IOMAP_END;
 }
@@ -249,11 +250,12 @@ static void wb_note_stale_zeroing(struct wb_model *m, void *w, unsigned t,
 	const uint8_t *ext = wb_ext(m, w);
 	unsigned b;
 
-	if (!m->prov)
-		return;
 	for (b = b0; b < b1; b++) {
 		if (ext[b] != WB_WRITTEN || wr->type == WB_WRITTEN)
 			continue;
+		m->events |= WB_EV_STALE_DECISION;
+		if (!m->prov)
+			return;
 		m->prov->stale_decisions++;
 		wb_warn(m,
 			"step %zu: stale decision: %s write_begin zeroed [%u,%u) of page %u using "

@@ -118,11 +118,8 @@ static unsigned wb_ops_enabled(void *ctx, const void *w, struct sim_action *out)
 	return n;
 }
 
-static void wb_ops_apply(void *ctx, void *w, uint32_t a)
+static void wb_ops_dispatch(struct wb_model *m, void *w, unsigned slot, uint32_t a)
 {
-	struct wb_model *m = ctx;
-	unsigned slot = WB_ACTION_SLOT(a);
-
 	if (m->prov)
 		m->prov->step++;
 	if (m->desc)
@@ -142,6 +139,24 @@ static void wb_ops_apply(void *ctx, void *w, uint32_t a)
 		wb_evict(m, w, slot, WB_ACTION_ARG(a));
 		break;
 	}
+}
+
+static uint32_t wb_ops_apply(void *ctx, void *w, uint32_t a)
+{
+	struct wb_model *m = ctx;
+	unsigned slot = WB_ACTION_SLOT(a);
+
+	m->events = 0;
+	wb_ops_dispatch(m, w, slot, a);
+	return m->events;
+}
+
+static const char *const wb_event_names[] = { "stale_remap", "stale_decision", "eviction",
+					      NULL };
+
+static bool wb_ops_outcome(void *ctx, const void *w, char *buf, size_t n)
+{
+	return wb_oracle_outcome(ctx, w, buf, n);
 }
 
 static int wb_ops_check(void *ctx, const void *w, char *msg, size_t n)
@@ -268,6 +283,8 @@ const struct sim_ops wb_sim_ops = {
 	.pack = wb_ops_pack,
 	.enabled = wb_ops_enabled,
 	.apply = wb_ops_apply,
+	.event_names = wb_event_names,
+	.outcome = wb_ops_outcome,
 	.check = wb_ops_check,
 	.verdict = wb_ops_verdict,
 	.label = wb_ops_label,

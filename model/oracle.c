@@ -92,21 +92,18 @@ static void wb_provenance(struct wb_model *m, const void *flushed, size_t g, str
 		snprintf(rep->provenance, sizeof(rep->provenance), "%s", o->what);
 }
 
-enum sim_verdict wb_oracle(struct wb_model *m, const void *w, struct wb_report *rep)
+/*
+ * Make a copy of the world quiescent by the actors' own rules (complete every
+ * IO in flight, write back every dirty folio), then read the file back and
+ * compute the expected contents.  The caller frees *flushed, *exp and *got.
+ */
+static size_t wb_final_contents(struct wb_model *m, const void *w, void **flushed, uint8_t **exp,
+				uint8_t **got)
 {
-	enum sim_verdict v;
 	char *saved_desc = m->desc;
-	void *f;
-	uint8_t *exp, *got;
+	void *f = wb_xmalloc(m->size);
 	size_t ngran, g, p;
 
-	if (rep)
-		memset(rep, 0, sizeof(*rep));
-	v = wb_deadlock(m, w, rep);
-	if (v != SIM_SAFE)
-		goto out;
-
-	f = wb_xmalloc(m->size);
 	memcpy(f, w, m->size);
 	m->desc = NULL;
 	for (p = 0; p < m->npages; p++) {
@@ -122,13 +119,28 @@ enum sim_verdict wb_oracle(struct wb_model *m, const void *w, struct wb_report *
 	m->desc = saved_desc;
 
 	ngran = wb_inode(f)->i_size / m->gran;
-	exp = wb_xmalloc(ngran + 1);
-	got = wb_xmalloc(ngran + 1);
-	wb_expected(m, f, exp, ngran);
-	for (g = 0; g < ngran; g++) {
-		unsigned blk = (unsigned)(g / m->gpb);
-		got[g] = wb_ext(m, f)[blk] == WB_WRITTEN ? wb_disk(m, f)[g] : 0;
-	}
+	*exp = wb_xmalloc(ngran + 1);
+	*got = wb_xmalloc(ngran + 1);
+	wb_expected(m, f, *exp, ngran);
+	for (g = 0; g < ngran; g++)
+		(*got)[g] = wb_ext(m, f)[g / m->gpb] == WB_WRITTEN ? wb_disk(m, f)[g] : 0;
+	*flushed = f;
+	return ngran;
+}
+
+enum sim_verdict wb_oracle(struct wb_model *m, const void *w, struct wb_report *rep)
+{
+	enum sim_verdict v;
+	void *f;
+	uint8_t *exp, *got;
+	size_t ngran, g;
+
+	if (rep)
+		memset(rep, 0, sizeof(*rep));
+	v = wb_deadlock(m, w, rep);
+	if (v != SIM_SAFE)
+		goto out;
+	ngran = wb_final_contents(m, w, &f, &exp, &got);
 	for (g = 0; g < ngran && got[g] == exp[g]; g++)
 		;
 	if (g < ngran) {
@@ -151,4 +163,27 @@ out:
 	if (rep)
 		rep->verdict = v;
 	return v;
+}
+
+bool wb_oracle_outcome(struct wb_model *m, const void *w, char *buf, size_t n)
+{
+	struct wb_prov *saved_prov = m->prov;
+	bool expected;
+	void *f;
+	uint8_t *exp, *got;
+	size_t ngran;
+
+	if (wb_deadlock(m, w, NULL) != SIM_SAFE) {
+		snprintf(buf, n, "deadlock");
+		return false;
+	}
+	m->prov = NULL;
+	ngran = wb_final_contents(m, w, &f, &exp, &got);
+	m->prov = saved_prov;
+	expected = !memcmp(exp, got, ngran);
+	wb_bytes_text(got, ngran, m->gran, buf, n);
+	free(exp);
+	free(got);
+	free(f);
+	return expected;
 }

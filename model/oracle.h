@@ -24,6 +24,13 @@ struct wb_report {
  */
 enum sim_verdict wb_oracle(struct wb_model *m, const void *w, struct wb_report *rep);
 
+/*
+ * The outcome of a terminal world for the census: the final file contents in
+ * text form ("B*6144 A*2048"), or "deadlock"; returns whether it is the
+ * expected contents.
+ */
+bool wb_oracle_outcome(struct wb_model *m, const void *w, char *buf, size_t n);
+
 /* The expected file contents (symbols per granule, up to i_size) for an i_rwsem order. */
 void wb_expected(const struct wb_model *m, const void *w, uint8_t *out, size_t ngran);
 

@@ -51,6 +51,7 @@ void wb_evict(struct wb_model *m, void *w, unsigned t, unsigned page)
 		}
 	}
 	r->evicted++;
+	m->events |= WB_EV_EVICTION;
 	wb_desc(m, "page %u evicted (%u of %u)", page, r->evicted, m->sc->tasks[t].evictions);
 	if (r->evicted >= m->sc->tasks[t].evictions) {
 		r->evicted = 0; /* canonical: a finished task has no locals */

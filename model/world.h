@@ -155,6 +155,11 @@ struct wb_prov {
 	size_t nwarnings;
 };
 
+/* Events a step can cause, counted by the outcome census (ops.c names them). */
+#define WB_EV_STALE_REMAP 0x1u	  /* a failed iomap_valid */
+#define WB_EV_STALE_DECISION 0x2u /* write_begin zeroed a WRITTEN block from a stale mapping */
+#define WB_EV_EVICTION 0x4u
+
 /* The compact encoding's field widths (pack.c). */
 struct wb_pack {
 	uint8_t sym[256];	/* contents byte -> symbol index */
@@ -177,6 +182,7 @@ struct wb_model {
 	/* layout */
 	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, size;
 	struct wb_pack pack;
+	uint32_t events; /* WB_EV_* of the step being applied */
 	/* optional: provenance and step descriptions (run, replay; not explore) */
 	struct wb_prov *prov;
 	char *desc;

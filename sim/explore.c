@@ -213,13 +213,71 @@ static size_t sim_table_insert(struct sim_table *t, const void *key, uint64_t h,
 	return r;
 }
 
+/* ---- the census: executions per outcome, and per event ---- */
+
+/* Executions from a state, per outcome reached, with the shortest distance to each. */
+struct sim_outitem {
+	sim_u128 count;
+	uint32_t id;
+	uint16_t dist;
+	uint16_t pad;
+};
+
+struct sim_outvec {
+	uint32_t n;
+	struct sim_outitem items[];
+};
+
+/* Merge a child's outcome vector into an accumulating one (one step further away). */
+static struct sim_outvec *sim_outvec_merge(struct sim_outvec *acc, const struct sim_outvec *c,
+					   bool *overflow)
+{
+	for (uint32_t i = 0; c && i < c->n; i++) {
+		const struct sim_outitem *ci = &c->items[i];
+		uint32_t j;
+		for (j = 0; acc && j < acc->n; j++)
+			if (acc->items[j].id == ci->id)
+				break;
+		if (!acc || j == acc->n) {
+			uint32_t n = acc ? acc->n : 0;
+			acc = wb_xrealloc(acc, sizeof(*acc) + (n + 1) * sizeof(acc->items[0]));
+			acc->n = n + 1;
+			acc->items[n] = *ci;
+			acc->items[n].dist = (uint16_t)(ci->dist + 1);
+			continue;
+		}
+		acc->items[j].count = sim_add(acc->items[j].count, ci->count, overflow);
+		if (ci->dist + 1u < acc->items[j].dist)
+			acc->items[j].dist = (uint16_t)(ci->dist + 1);
+	}
+	return acc;
+}
+
+static const struct sim_outitem *sim_outvec_find(const struct sim_outvec *v, uint32_t id)
+{
+	for (uint32_t i = 0; v && i < v->n; i++)
+		if (v->items[i].id == id)
+			return &v->items[i];
+	return NULL;
+}
+
 /* ---- the search ---- */
+
+/* Where the search is in the preemption-bounded graph: the last actor and the
+ * preemptions so far, appended to the key when a bound is set. */
+struct sim_ext {
+	uint32_t last;	/* actor key + 1; 0: none yet */
+	uint8_t pre;
+};
+#define SIM_EXT_BYTES 5
 
 /* The children of one state: built, packed and hashed together, so that their
  * table slots can be prefetched before any is looked up. */
 struct sim_level {
 	uint8_t *worlds, *keys;
 	uint64_t *hashes;
+	uint32_t *events;
+	struct sim_ext *ext;
 	unsigned cap;
 };
 
@@ -228,32 +286,94 @@ struct sim_search {
 	const struct sim_explore_opts *o;
 	struct sim_explore_result *res;
 	struct sim_table t;
+	size_t key_size;	/* the table's key: packed world (+ ext) */
+	bool bounded;
 	struct sim_level *levels; /* one per depth */
 	size_t max_levels;
 	struct sim_action *acts; /* one action list per depth */
-	uint8_t *key;	/* scratch key */
+	uint32_t *path;		/* the action taken at each depth (all_failing) */
+	uint8_t *key;		/* scratch key */
+	/* census */
+	sim_u128 **evcounts;	/* per chunk: nevents counts per record */
+	struct sim_outvec ***outv; /* per chunk: one vector per record */
+	unsigned nevents;
+	/* progress */
 	struct sim_rng rng;
 	struct timespec start;
 	double next_progress;
 	unsigned depth_now;
+	uint64_t pending;	/* siblings still to visit on the stack */
 	bool stop;
 };
 
-/* The key of a world: its packed encoding into `buf`, or its bytes. */
-static const uint8_t *sim_world_key(const struct sim_search *s, const void *w, uint8_t *buf)
+/* The key of a world (and its ext in a bounded search) into `buf`. */
+static const uint8_t *sim_world_key(const struct sim_search *s, const void *w,
+				    const struct sim_ext *e, uint8_t *buf)
 {
 	const struct sim_model *sm = s->sm;
+	size_t k = sm->ops->pack ? sm->key_size : sm->size;
 
-	if (!sm->ops->pack)
+	if (sm->ops->pack)
+		sm->ops->pack(sm->ctx, w, buf);
+	else if (s->bounded)
+		memcpy(buf, w, sm->size);
+	else
 		return w;
-	sm->ops->pack(sm->ctx, w, buf);
+	if (s->bounded) {
+		memcpy(buf + k, &e->last, 4);
+		buf[k + 4] = e->pre;
+	}
 	return buf;
+}
+
+static sim_u128 *sim_evcounts(const struct sim_search *s, size_t r)
+{
+	return &s->evcounts[r >> SIM_CHUNK_BITS][(r & (SIM_CHUNK - 1)) * s->nevents];
+}
+
+static struct sim_outvec **sim_outv(const struct sim_search *s, size_t r)
+{
+	return &s->outv[r >> SIM_CHUNK_BITS][r & (SIM_CHUNK - 1)];
+}
+
+/* Make room for the census data of record r (a new chunk every SIM_CHUNK records). */
+static void sim_census_room(struct sim_search *s, size_t r)
+{
+	size_t c = r >> SIM_CHUNK_BITS;
+
+	if ((r & (SIM_CHUNK - 1)) != 0)
+		return;
+	s->evcounts = wb_xrealloc(s->evcounts, (c + 1) * sizeof(*s->evcounts));
+	s->outv = wb_xrealloc(s->outv, (c + 1) * sizeof(*s->outv));
+	s->evcounts[c] = wb_xcalloc((size_t)SIM_CHUNK * (s->nevents ? s->nevents : 1),
+				    sizeof(sim_u128));
+	s->outv[c] = wb_xcalloc(SIM_CHUNK, sizeof(struct sim_outvec *));
+}
+
+static uint32_t sim_outcome_id(struct sim_search *s, const void *w, enum sim_verdict v)
+{
+	struct sim_explore_result *res = s->res;
+	char buf[512];
+	bool expected = s->sm->ops->outcome(s->sm->ctx, w, buf, sizeof(buf));
+	size_t i;
+
+	for (i = 0; i < res->noutcomes; i++)
+		if (!strcmp(res->outcomes[i].text, buf) && res->outcomes[i].expected == expected &&
+		    res->outcomes[i].failing == (v != SIM_SAFE))
+			return (uint32_t)i;
+	res->outcomes = wb_xrealloc(res->outcomes, (i + 1) * sizeof(*res->outcomes));
+	memset(&res->outcomes[i], 0, sizeof(res->outcomes[i]));
+	res->outcomes[i].text = wb_xstrdup(buf);
+	res->outcomes[i].expected = expected;
+	res->outcomes[i].failing = v != SIM_SAFE;
+	res->noutcomes++;
+	return (uint32_t)i;
 }
 
 static void sim_progress(struct sim_search *s)
 {
 	double now = sim_now(&s->start);
-	char line[200];
+	char line[240];
 
 	if (s->o->time_limit > 0 && now > s->o->time_limit) {
 		s->stop = true;
@@ -266,9 +386,10 @@ static void sim_progress(struct sim_search *s)
 	if (!s->o->progress || now < s->next_progress)
 		return;
 	s->next_progress = now + 1.0;
-	snprintf(line, sizeof(line), "%llu states, %.0f states/s, depth %u, %.1f MiB",
+	snprintf(line, sizeof(line),
+		 "%llu states, %.0f states/s, depth %u, frontier %llu, %.1f MiB",
 		 (unsigned long long)s->t.nrec, now > 0 ? (double)s->t.nrec / now : 0.0,
-		 s->depth_now,
+		 s->depth_now, (unsigned long long)s->pending,
 		 (double)(sim_table_bytes(&s->t) +
 			  s->t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts)) /
 			 (1 << 20));
@@ -309,28 +430,72 @@ static struct sim_level *sim_level(struct sim_search *s, unsigned d, unsigned n)
 	if (l->cap < n) {
 		l->cap = n;
 		l->worlds = wb_xrealloc(l->worlds, (size_t)n * sm->size);
-		l->keys = wb_xrealloc(l->keys, (size_t)n * (sm->key_size ? sm->key_size : 1));
+		l->keys = wb_xrealloc(l->keys, (size_t)n * s->key_size);
 		l->hashes = wb_xrealloc(l->hashes, (size_t)n * sizeof(uint64_t));
+		l->events = wb_xrealloc(l->events, (size_t)n * sizeof(uint32_t));
+		l->ext = wb_xrealloc(l->ext, (size_t)n * sizeof(struct sim_ext));
 	}
 	return l;
+}
+
+/* The ext of the child taking action a among acts, or false if the bound cuts it. */
+static bool sim_child_ext(const struct sim_search *s, const struct sim_action *acts, unsigned n,
+			  unsigned i, const struct sim_ext *e, struct sim_ext *out)
+{
+	out->last = acts[i].actor + 1;
+	out->pre = e->pre;
+	if (!s->bounded)
+		return true;
+	if (e->last && e->last != out->last) {
+		for (unsigned j = 0; j < n; j++) {
+			if (acts[j].actor + 1 == e->last) {
+				out->pre++; /* the last actor could have gone on */
+				break;
+			}
+		}
+	}
+	return out->pre <= s->o->preemption_bound;
+}
+
+/* A failing end state reached for the first time: keep the path to it. */
+static void sim_keep_failing_path(struct sim_search *s, unsigned d)
+{
+	struct sim_explore_result *res = s->res;
+
+	if (res->nfailing_paths >= s->o->all_failing)
+		return;
+	res->failing_paths = wb_xrealloc(res->failing_paths,
+					 (res->nfailing_paths + 1) * sizeof(struct sim_path));
+	struct sim_path *p = &res->failing_paths[res->nfailing_paths++];
+	/* action ids for now; sim_explore turns them into choice indexes */
+	p->ids = wb_xcalloc(d + 1u, sizeof(uint32_t));
+	p->choices = wb_xcalloc(d + 1u, sizeof(uint16_t));
+	p->len = d;
+	memcpy(p->ids, s->path, d * sizeof(uint32_t));
 }
 
 /*
  * Visit a world not yet in the table (its key, hash and free slot given):
  * record it, then its children.  Returns its record index.
  */
-static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const uint8_t *key,
-			uint64_t h, size_t slot)
+static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const struct sim_ext *e,
+			const uint8_t *key, uint64_t h, size_t slot)
 {
 	const struct sim_model *sm = s->sm;
 	struct sim_table *t = &s->t;
 	struct sim_action *acts = s->acts + (size_t)d * SIM_MAX_ENABLED;
 	size_t r = sim_table_insert(t, key, h, slot), i;
-	unsigned n;
+	unsigned n, kept = 0;
 	sim_u128 exec = 0, fail = 0;
 	unsigned depth = 0, dist = SIM_NO_FAIL, verdict = SIM_SAFE;
+	struct sim_outvec *ov = NULL;
+	sim_u128 ev[32];
 
 	sim_meta(t, r)->dist = SIM_IN_PROGRESS;
+	if (s->o->census) {
+		sim_census_room(s, r);
+		memset(ev, 0, sizeof(ev));
+	}
 	if ((t->nrec & 4095) == 0)
 		sim_progress(s);
 	if (s->o->max_states && t->nrec >= s->o->max_states && !s->stop) {
@@ -346,18 +511,31 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const u
 		dist = v != SIM_SAFE ? 0 : SIM_NO_FAIL;
 		verdict = v;
 		s->res->end_states++;
+		if (v != SIM_SAFE && s->o->all_failing)
+			sim_keep_failing_path(s, d);
+		if (s->o->census) {
+			ov = wb_xcalloc(1, sizeof(*ov) + sizeof(ov->items[0]));
+			ov->n = 1;
+			ov->items[0].id = sim_outcome_id(s, w, v);
+			ov->items[0].count = 1;
+		}
 	} else if (s->stop || (s->o->max_depth && d >= s->o->max_depth)) {
 		if (!s->res->stopped_by)
 			s->res->stopped_by = "max-depth";
 		s->res->complete = false;
 	} else {
 		struct sim_level *l = sim_level(s, d, n);
-		size_t ks = sm->key_size;
 		sim_order_children(s, acts, n);
+		/* build, pack and hash every child kept by the bound; prefetch their slots */
 		for (i = 0; i < n; i++) {
-			uint8_t *c = l->worlds + i * sm->size;
+			struct sim_ext ce;
+			if (!sim_child_ext(s, acts, n, (unsigned)i, e, &ce)) {
+				s->res->pruned = true;
+				continue;
+			}
+			uint8_t *c = l->worlds + kept * sm->size;
 			memcpy(c, w, sm->size);
-			sm->ops->apply(sm->ctx, c, acts[i].id);
+			l->events[kept] = sm->ops->apply(sm->ctx, c, acts[i].id);
 #ifdef WBSIM_CHECK_EVERY_STEP
 			char msg[256];
 			if (sm->ops->check(sm->ctx, c, msg, sizeof(msg))) {
@@ -365,15 +543,21 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const u
 				abort();
 			}
 #endif
-			l->hashes[i] = sim_hash(t, sim_world_key(s, c, l->keys + i * ks));
-			sim_table_prefetch(t, l->hashes[i]);
+			l->ext[kept] = ce;
+			acts[kept] = acts[i];
+			l->hashes[kept] = sim_hash(
+				t, sim_world_key(s, c, &ce, l->keys + kept * s->key_size));
+			sim_table_prefetch(t, l->hashes[kept]);
+			kept++;
 		}
-		for (i = 0; i < n; i++) {
+		s->pending += kept;
+		for (i = 0; i < kept; i++) {
 			const uint8_t *c = l->worlds + i * sm->size;
-			const uint8_t *ck = sm->ops->pack ? l->keys + i * ks : c;
-			size_t cslot = 0;
+			const uint8_t *ck = (sm->ops->pack || s->bounded) ? l->keys + i * s->key_size
+									   : c;
+			size_t cslot = 0, cr;
 			long found = sim_table_find(t, ck, l->hashes[i], &cslot);
-			size_t cr;
+			s->pending--;
 			if (found >= 0) {
 				cr = (size_t)found;
 				if (sim_meta(t, cr)->dist == SIM_IN_PROGRESS) {
@@ -383,7 +567,8 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const u
 				}
 			} else {
 				s->depth_now = d + 1;
-				cr = sim_visit(s, d + 1, c, ck, l->hashes[i], cslot);
+				s->path[d] = acts[i].id;
+				cr = sim_visit(s, d + 1, c, &l->ext[i], ck, l->hashes[i], cslot);
 			}
 			const struct sim_counts *cc = sim_counts(t, cr);
 			const struct sim_meta *cm = sim_meta(t, cr);
@@ -396,6 +581,14 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const u
 				dist = cm->dist + 1u;
 				verdict = cm->verdict;
 			}
+			if (s->o->census) {
+				const sim_u128 *cev = sim_evcounts(s, cr);
+				for (unsigned k = 0; k < s->nevents; k++)
+					ev[k] = sim_add(ev[k],
+							(l->events[i] & (1u << k)) ? cc->exec : cev[k],
+							&s->res->overflow);
+				ov = sim_outvec_merge(ov, *sim_outv(s, cr), &s->res->overflow);
+			}
 		}
 	}
 	sim_counts(t, r)->exec = exec;
@@ -403,88 +596,203 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const u
 	sim_meta(t, r)->depth = (uint16_t)depth;
 	sim_meta(t, r)->dist = (uint16_t)dist;
 	sim_meta(t, r)->verdict = (uint8_t)verdict;
+	if (s->o->census) {
+		memcpy(sim_evcounts(s, r), ev, s->nevents * sizeof(sim_u128));
+		*sim_outv(s, r) = ov;
+	}
 	return r;
 }
 
-/* Follow the shortest failing distance down from the initial state. */
-static void sim_counterexample(struct sim_search *s, size_t r0, const void *init)
+/*
+ * Walk down from the initial state along children whose record satisfies
+ * `next` (one step closer to the goal), recording choice indexes in the
+ * model's enabled order.  Used for the shortest counterexample and for the
+ * census' shortest execution to each outcome.
+ */
+typedef bool (*sim_walk_fn)(const struct sim_search *s, size_t child, unsigned left,
+			    const void *arg);
+
+static size_t sim_walk(struct sim_search *s, const void *init, unsigned len, sim_walk_fn next,
+		       const void *arg, uint16_t *out, unsigned *preemptions)
 {
 	const struct sim_model *sm = s->sm;
 	struct sim_table *t = &s->t;
-	unsigned d = sim_meta(t, r0)->dist, k;
 	void *w = wb_xmalloc(sm->size), *c = wb_xmalloc(sm->size);
 	struct sim_action acts[SIM_MAX_ENABLED];
+	struct sim_ext e = { 0, 0 }, ce;
+	size_t k;
 
-	s->res->cex = wb_xcalloc(d + 1u, sizeof(uint16_t));
 	memcpy(w, init, sm->size);
-	for (k = 0; k < d; k++) {
+	for (k = 0; k < len; k++) {
 		unsigned n = sm->ops->enabled(sm->ctx, w, acts), i;
 		for (i = 0; i < n; i++) {
 			size_t slot;
+			if (!sim_child_ext(s, acts, n, i, &e, &ce))
+				continue;
 			memcpy(c, w, sm->size);
 			sm->ops->apply(sm->ctx, c, acts[i].id);
-			const uint8_t *key = sim_world_key(s, c, s->key);
+			const uint8_t *key = sim_world_key(s, c, &ce, s->key);
 			long cr = sim_table_find(t, key, sim_hash(t, key), &slot);
-			if (cr >= 0 && sim_meta(t, (size_t)cr)->dist == d - k - 1)
+			if (cr >= 0 && next(s, (size_t)cr, len - (unsigned)k - 1, arg))
 				break;
 		}
 		if (i == n)
 			break;
-		s->res->cex[s->res->cex_len++] = (uint16_t)i;
+		/* preemptions counted as sim_child_ext does, bound or not */
+		if (e.last && e.last != acts[i].actor + 1)
+			for (unsigned j = 0; j < n; j++)
+				if (acts[j].actor + 1 == e.last) {
+					(*preemptions)++;
+					break;
+				}
+		out[k] = (uint16_t)i;
+		e = ce;
 		memcpy(w, c, sm->size);
 	}
 	free(w);
 	free(c);
+	return k;
+}
+
+static bool sim_next_fail(const struct sim_search *s, size_t child, unsigned left, const void *arg)
+{
+	(void)arg;
+	return sim_meta(&s->t, child)->dist == left;
+}
+
+static bool sim_next_outcome(const struct sim_search *s, size_t child, unsigned left,
+			     const void *arg)
+{
+	const struct sim_outitem *it = sim_outvec_find(*sim_outv(s, child), *(const uint32_t *)arg);
+
+	return it && it->dist == left;
+}
+
+/* Turn a path of action ids into choice indexes by replaying it. */
+static void sim_ids_to_choices(const struct sim_model *sm, const void *init, struct sim_path *p)
+{
+	void *w = wb_xmalloc(sm->size);
+	struct sim_action acts[SIM_MAX_ENABLED];
+
+	memcpy(w, init, sm->size);
+	for (size_t k = 0; k < p->len; k++) {
+		unsigned n = sm->ops->enabled(sm->ctx, w, acts), i;
+		for (i = 0; i < n && acts[i].id != p->ids[k]; i++)
+			;
+		p->choices[k] = (uint16_t)i;
+		sm->ops->apply(sm->ctx, w, acts[i].id);
+	}
+	free(p->ids);
+	p->ids = NULL;
+	free(w);
+}
+
+static void sim_search_free(struct sim_search *s)
+{
+	for (size_t i = 0; i < s->max_levels; i++) {
+		free(s->levels[i].worlds);
+		free(s->levels[i].keys);
+		free(s->levels[i].hashes);
+		free(s->levels[i].events);
+		free(s->levels[i].ext);
+	}
+	if (s->o->census) {
+		for (size_t c = 0; c < s->t.nchunks; c++) {
+			for (size_t i = 0; i < SIM_CHUNK && (c << SIM_CHUNK_BITS) + i < s->t.nrec; i++)
+				free(s->outv[c][i]);
+			free(s->outv[c]);
+			free(s->evcounts[c]);
+		}
+		free(s->outv);
+		free(s->evcounts);
+	}
+	free(s->levels);
+	free(s->acts);
+	free(s->path);
+	free(s->key);
+	sim_table_free(&s->t);
 }
 
 int sim_explore(const struct sim_model *sm, const void *init, const struct sim_explore_opts *o,
 		struct sim_explore_result *res)
 {
 	struct sim_search s = { .sm = sm, .o = o, .res = res };
+	struct sim_ext e0 = { 0, 0 };
 	size_t r0, slot = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->complete = true;
 	clock_gettime(CLOCK_MONOTONIC, &s.start);
 	sim_rng_seed(&s.rng, o->seed);
-	sim_table_init(&s.t, sm->ops->pack ? sm->key_size : sm->size);
-	s.key = wb_xmalloc(sm->key_size ? sm->key_size : 1);
+	s.bounded = o->bound_preemptions;
+	s.key_size = (sm->ops->pack ? sm->key_size : sm->size) + (s.bounded ? SIM_EXT_BYTES : 0);
+	if (o->census) {
+		while (sm->ops->event_names && sm->ops->event_names[s.nevents] && s.nevents < 32)
+			s.nevents++;
+		res->nevents = s.nevents;
+	}
+	sim_table_init(&s.t, s.key_size);
+	s.key = wb_xmalloc(s.key_size);
 	s.max_levels = 4096;
 	s.levels = wb_xcalloc(s.max_levels, sizeof(*s.levels));
 	s.acts = wb_xmalloc(s.max_levels * SIM_MAX_ENABLED * sizeof(struct sim_action));
+	s.path = wb_xcalloc(s.max_levels, sizeof(uint32_t));
 
-	const uint8_t *key = sim_world_key(&s, init, s.key);
+	const uint8_t *key = sim_world_key(&s, init, &e0, s.key);
 	uint64_t h = sim_hash(&s.t, key);
 	sim_table_find(&s.t, key, h, &slot);
-	r0 = sim_visit(&s, 0, init, key, h, slot);
+	r0 = sim_visit(&s, 0, init, &e0, key, h, slot);
 	if (s.stop || res->stopped_by)
 		res->complete = false;
+	if (res->pruned) {
+		res->complete = false;
+		if (!res->stopped_by)
+			res->stopped_by = "preemption-bound";
+	}
 	res->states = s.t.nrec;
 	res->executions = sim_counts(&s.t, r0)->exec;
 	res->failing = sim_counts(&s.t, r0)->fail;
 	res->max_depth = sim_meta(&s.t, r0)->depth;
 	res->verdict = sim_meta(&s.t, r0)->dist != SIM_NO_FAIL ? sim_meta(&s.t, r0)->verdict
 							     : SIM_SAFE;
-	if (res->verdict != SIM_SAFE)
-		sim_counterexample(&s, r0, init);
+	if (res->verdict != SIM_SAFE) {
+		unsigned d = sim_meta(&s.t, r0)->dist;
+		res->cex = wb_xcalloc(d + 1u, sizeof(uint16_t));
+		res->cex_len = sim_walk(&s, init, d, sim_next_fail, NULL, res->cex,
+					&res->cex_preemptions);
+	}
+	if (o->census) {
+		const struct sim_outvec *v = *sim_outv(&s, r0);
+		for (uint32_t i = 0; v && i < v->n; i++) {
+			struct sim_outcome *oc = &res->outcomes[v->items[i].id];
+			unsigned pre = 0;
+			oc->executions = v->items[i].count;
+			oc->path = wb_xcalloc(v->items[i].dist + 1u, sizeof(uint16_t));
+			oc->path_len = sim_walk(&s, init, v->items[i].dist, sim_next_outcome,
+						&v->items[i].id, oc->path, &pre);
+		}
+		memcpy(res->event_executions, sim_evcounts(&s, r0), s.nevents * sizeof(sim_u128));
+	}
+	for (size_t i = 0; i < res->nfailing_paths; i++)
+		sim_ids_to_choices(sm, init, &res->failing_paths[i]);
 	res->key_bytes = s.t.key;
 	res->table_bytes = sim_table_bytes(&s.t);
 	res->counter_bytes = s.t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts);
 	res->seconds = sim_now(&s.start);
-	for (size_t i = 0; i < s.max_levels; i++) {
-		free(s.levels[i].worlds);
-		free(s.levels[i].keys);
-		free(s.levels[i].hashes);
-	}
-	free(s.levels);
-	free(s.acts);
-	free(s.key);
-	sim_table_free(&s.t);
+	sim_search_free(&s);
 	return 0;
 }
 
 void sim_explore_result_free(struct sim_explore_result *res)
 {
 	free(res->cex);
-	res->cex = NULL;
+	for (size_t i = 0; i < res->noutcomes; i++) {
+		free(res->outcomes[i].text);
+		free(res->outcomes[i].path);
+	}
+	free(res->outcomes);
+	for (size_t i = 0; i < res->nfailing_paths; i++)
+		free(res->failing_paths[i].choices);
+	free(res->failing_paths);
+	memset(res, 0, sizeof(*res));
 }

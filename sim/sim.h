@@ -52,8 +52,15 @@ struct sim_label {
 struct sim_ops {
 	/* Fill `out` with the enabled actions, in actor order; return their count. */
 	unsigned (*enabled)(void *ctx, const void *world, struct sim_action *out);
-	/* Apply one enabled action. */
-	void (*apply)(void *ctx, void *world, uint32_t action);
+	/* Apply one enabled action; returns a mask of the named events it caused. */
+	uint32_t (*apply)(void *ctx, void *world, uint32_t action);
+	/* Names of the event bits apply() reports (NULL-terminated; may be NULL). */
+	const char *const *event_names;
+	/*
+	 * Optional, for the outcome census: describe a terminal world's outcome
+	 * (the final file contents) in `buf`; returns whether it is an expected one.
+	 */
+	bool (*outcome)(void *ctx, const void *world, char *buf, size_t n);
 	/* Representation invariants; 0 if they hold, else write a message. */
 	int (*check)(void *ctx, const void *world, char *msg, size_t n);
 	/* Classify a world with no enabled action. */
@@ -173,6 +180,34 @@ struct sim_explore_opts {
 	void (*progress)(void *pctx, const char *line);
 	void *pctx;
 	volatile int *stop;	/* set asynchronously (Ctrl-C) to stop cleanly */
+	/*
+	 * A preemption bound (CHESS): at most this many preemptions per
+	 * execution, a preemption being a step by another actor while the
+	 * previous step's actor could go on.  The counts are then
+	 * of the bounded graph, and the search is complete only if nothing was cut.
+	 * Used when bound_preemptions is set.
+	 */
+	bool bound_preemptions;
+	unsigned preemption_bound;
+	bool census;		/* count executions per outcome and per event */
+	unsigned all_failing;	/* keep the paths to up to this many failing end states */
+};
+
+/* One distinct outcome of the census. */
+struct sim_outcome {
+	char *text;
+	bool expected;
+	bool failing;
+	sim_u128 executions;
+	uint16_t *path;		/* the choices of one shortest execution reaching it */
+	size_t path_len;
+};
+
+/* A path as choice indexes. */
+struct sim_path {
+	uint16_t *choices;
+	size_t len;
+	uint32_t *ids;	/* internal: the action ids, before they become choices */
 };
 
 struct sim_explore_result {
@@ -189,6 +224,16 @@ struct sim_explore_result {
 	size_t key_bytes;	/* bytes of one state's key */
 	size_t table_bytes;	/* the visited table besides the path counters */
 	size_t counter_bytes;	/* the path counters (two 128-bit counts per state) */
+	unsigned cex_preemptions; /* of the counterexample (bounded search) */
+	bool pruned;		/* the preemption bound cut some execution */
+	/* census */
+	struct sim_outcome *outcomes;
+	size_t noutcomes;
+	sim_u128 event_executions[32]; /* executions in which event bit i happens */
+	unsigned nevents;
+	/* all_failing */
+	struct sim_path *failing_paths;
+	size_t nfailing_paths;
 };
 
 int sim_explore(const struct sim_model *sm, const void *init, const struct sim_explore_opts *o,

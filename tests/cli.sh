@@ -71,6 +71,15 @@ expect_rc 4 "$W" explore "$C1" --check after_lock --max-states 100 --json --quie
 has '"verdict": "unknown"'
 has '"complete": false'
 
+expect_rc 1 "$W" explore "$C1" --check off --census --fewest-preemptions
+has "fewest-preemption counterexample: 28 steps, 1 preemption"
+has "2624514 executions end in: B*6144 A*2048 (expected)"
+has "82460 executions end in: B*6144 0*2048 (not expected)"
+has "stale_decision  82460"
+expect_rc 1 "$W" explore "$C1" --check before_lock --all-failing 5 --trace-out "$T/af.json"
+[ -s "$T/af-1.json" ] || fail "--all-failing wrote no trace"
+expect_rc 2 "$W" explore "$C1" --all-failing 5
+
 # --- check
 expect_rc 0 "$W" check "$S/scenarios"
 has "0 failed"

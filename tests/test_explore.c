@@ -158,12 +158,120 @@ static void test_order_changes_no_count(void **state)
 	}
 }
 
+static void test_census_adds_up(void **state)
+{
+	static const char *const modes[] = { "off", "after_lock", "before_lock" };
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct job j;
+		struct sim_explore_opts eo = { .census = true };
+		struct sim_explore_result res;
+		sim_u128 all = 0, failing = 0;
+
+		job_open(&j, "c1-unwritten-prealloc", modes[i]);
+		assert_int_equal(sim_explore(&j.sm, j.init, &eo, &res), 0);
+		assert_true(res.noutcomes >= 1);
+		for (size_t k = 0; k < res.noutcomes; k++) {
+			all += res.outcomes[k].executions;
+			if (!res.outcomes[k].expected)
+				failing += res.outcomes[k].executions;
+			assert_true(res.outcomes[k].path_len > 0);
+		}
+		assert_true(all == res.executions);
+		assert_true(failing == res.failing);
+		assert_int_equal(res.nevents, 3);
+		/* the fix fires (stale_remap) only with a check; no stale decision with after_lock */
+		if (i == 0)
+			assert_true(res.event_executions[0] == 0);
+		else
+			assert_true(res.event_executions[0] > 0);
+		if (i == 1)
+			assert_true(res.event_executions[1] == 0);
+		else
+			assert_true(res.event_executions[1] >= res.failing);
+		sim_explore_result_free(&res);
+		job_close(&j);
+	}
+}
+
+static void test_preemption_bound(void **state)
+{
+	struct job j;
+	struct sim_explore_opts eo = { 0 };
+	struct sim_explore_result full, b;
+
+	(void)state;
+	job_open(&j, "c1-unwritten-prealloc", "off");
+	assert_int_equal(sim_explore(&j.sm, j.init, &eo, &full), 0);
+	eo.bound_preemptions = true;
+	/* without preemptions every task runs until it blocks or ends: safe here */
+	eo.preemption_bound = 0;
+	assert_int_equal(sim_explore(&j.sm, j.init, &eo, &b), 0);
+	assert_int_equal(b.verdict, SIM_SAFE);
+	assert_false(b.complete);
+	assert_true(b.executions < full.executions);
+	sim_explore_result_free(&b);
+	/* one preemption is enough for the race */
+	eo.preemption_bound = 1;
+	assert_int_equal(sim_explore(&j.sm, j.init, &eo, &b), 0);
+	assert_int_equal(b.verdict, SIM_CORRUPT);
+	sim_explore_result_free(&b);
+	/* a bound no execution reaches gives the full counts */
+	eo.preemption_bound = 200;
+	assert_int_equal(sim_explore(&j.sm, j.init, &eo, &b), 0);
+	assert_true(b.complete);
+	assert_true(b.executions == full.executions);
+	assert_true(b.failing == full.failing);
+	assert_int_equal(b.max_depth, full.max_depth);
+	sim_explore_result_free(&b);
+	sim_explore_result_free(&full);
+	job_close(&j);
+}
+
+static void test_all_failing_paths(void **state)
+{
+	struct job j;
+	struct sim_explore_opts eo = { .all_failing = 50 };
+	struct sim_explore_result res;
+	char err[128];
+
+	(void)state;
+	job_open(&j, "random-08", "before_lock");
+	assert_int_equal(sim_explore(&j.sm, j.init, &eo, &res), 0);
+	assert_true(res.nfailing_paths >= 1);
+	void **ends = calloc(res.nfailing_paths, sizeof(void *));
+	for (size_t i = 0; i < res.nfailing_paths; i++) {
+		struct sim_run r;
+		struct sim_run_opts o = { .choices = res.failing_paths[i].choices,
+					  .nchoices = res.failing_paths[i].len };
+		assert_int_equal(sim_run_execute(&j.sm, j.init, &o, &r, err, sizeof(err)),
+				 SIM_RUN_OK);
+		assert_true(r.terminal);
+		assert_int_equal(r.verdict, SIM_CORRUPT);
+		/* distinct end states */
+		for (size_t k = 0; k < i; k++)
+			assert_true(memcmp(ends[k], r.world, j.sm.size) != 0);
+		ends[i] = r.world;
+		r.world = NULL;
+		sim_run_free(&r);
+	}
+	for (size_t i = 0; i < res.nfailing_paths; i++)
+		free(ends[i]);
+	free(ends);
+	sim_explore_result_free(&res);
+	job_close(&j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conformance_counts),
 		cmocka_unit_test(test_cached_matches_naive),
 		cmocka_unit_test(test_order_changes_no_count),
+		cmocka_unit_test(test_census_adds_up),
+		cmocka_unit_test(test_preemption_bound),
+		cmocka_unit_test(test_all_failing_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

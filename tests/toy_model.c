@@ -27,7 +27,7 @@ static unsigned toy_enabled(void *ctx, const void *w, struct sim_action *out)
 	return n;
 }
 
-static void toy_apply(void *ctx, void *w, uint32_t a)
+static uint32_t toy_apply(void *ctx, void *w, uint32_t a)
 {
 	struct toy_world *tw = w;
 
@@ -37,6 +37,7 @@ static void toy_apply(void *ctx, void *w, uint32_t a)
 	else
 		tw->counter = (uint8_t)(tw->tmp[a] + 1);
 	tw->pc[a]++;
+	return 0;
 }
 
 static int toy_check(void *ctx, const void *w, char *msg, size_t n)
