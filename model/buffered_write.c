@@ -118,6 +118,7 @@ static void wb_rwsem_lock(struct wb_model *m, void *w, unsigned t)
 
 	ino->rwsem_owner = (uint8_t)(t + 1);
 	ino->order[ino->norder++] = (uint8_t)t;
+	wb_fp(m, WB_LOC_RWSEM, WB_FP_WAIT | WB_FP_WRITE);
 	wr->pos = (uint32_t)m->sc->tasks[t].offset;
 	wr->pc = WP_IOMAP_BEGIN;
 	wb_desc(m, "i_rwsem taken exclusive; write [%u,%u)", wr->pos, wb_write_end_pos(m, t));
@@ -155,6 +156,8 @@ static void xfs_buffered_write_iomap_begin(struct wb_model *m, void *w, unsigned
 	wr->map_off = s * m->bs;
 	wr->map_end = e * m->bs;
 	wr->cookie = wb_inode(w)->seq;
+	wb_fp_blocks(m, s, e, false, WB_FP_READ);
+	wb_fp(m, WB_LOC_SEQ, WB_FP_READ);
 	wr->iter_start = wr->pos;
 	wr->iter_end = wend < wr->map_end ? wend : wr->map_end;
 	wb_desc(m, "%s%s [%u,%u)%s cookie=%u, iteration [%u,%u)", wr->flags ? "" : "",
@@ -187,6 +190,7 @@ static void xfs_iomap_valid(struct wb_model *m, void *w, unsigned t)
 	struct wb_writer *wr = &wb_task(m, w, t)->w;
 	bool before = wr->pc == WP_VALID_BEFORE;
 
+	wb_fp(m, WB_LOC_SEQ, WB_FP_READ);
 	if (wr->cookie == wb_inode(w)->seq) {
 		wb_desc(m, "cookie=%u seq=%u valid", wr->cookie, wb_inode(w)->seq);
 		wr->pc = before ? WP_FOLIO_GET : WP_WRITE_BEGIN;
@@ -198,6 +202,7 @@ static void xfs_iomap_valid(struct wb_model *m, void *w, unsigned t)
 		struct folio *f = wb_folio(m, w, page);
 		f->locked = 0;
 		f->flags &= (uint8_t)~FOLIO_REF;
+		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 		wb_desc(m, "; page %u unlocked and released, stays cached (%s, %s)", page,
 			(f->flags & FOLIO_DIRTY) ? "dirty" : "clean",
 			f->uptodate == (1u << m->bpp) - 1 ? "uptodate" : "!uptodate");
@@ -216,6 +221,7 @@ static void wb_folio_get(struct wb_model *m, void *w, unsigned t)
 	struct folio *f = wb_folio(m, w, page);
 
 	wb_desc(m, "chunk [%u,%u): ", wr->pos, wb_chunk_end(m, wr));
+	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ | WB_FP_WRITE);
 	if (f->flags & FOLIO_PRESENT) {
 		f->flags |= FOLIO_REF;
 		wr->pc = WP_FOLIO_LOCK;
@@ -238,6 +244,7 @@ static void wb_folio_lock(struct wb_model *m, void *w, unsigned t)
 	unsigned page = wr->pos / m->ps;
 
 	wb_folio(m, w, page)->locked = (uint8_t)(t + 1);
+	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WAIT | WB_FP_WRITE);
 	wr->pc = wb_after_folio_pc(m);
 	wb_desc(m, "page %u locked", page);
 }
@@ -259,9 +266,9 @@ static void wb_note_stale_zeroing(struct wb_model *m, void *w, unsigned t,
 		m->prov->stale_decisions++;
 		wb_warn(m,
 			"step %zu: stale decision: %s write_begin zeroed [%u,%u) of page %u using "
-			"a %s mapping with cookie %u, seq is %u; block %u is WRITTEN",
+			"a%s %s mapping with cookie %u, seq is %u; block %u is WRITTEN",
 			m->prov->step, m->sc->tasks[t].name, zs, ze, zs / m->ps,
-			wb_type_name(wr->type), wr->cookie, wb_inode(w)->seq, b);
+			wr->type == WB_UNWRITTEN ? "n" : "", wb_type_name(wr->type), wr->cookie, wb_inode(w)->seq, b);
 		return;
 	}
 }
@@ -311,6 +318,7 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
 	bool acted = false;
 
 	wr->pc = WP_COPY;
+	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ);
 	if (f->uptodate == full) {
 		wb_desc(m, "page %u uptodate: nothing to do", page);
 		return;
@@ -350,6 +358,7 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
 			const uint8_t *d = wb_disk(m, w);
 			uint32_t g0 = (poff - fpos) / m->gran, n = (pend - poff) / m->gran;
 			memcpy(c + g0, d + poff / m->gran, n);
+			wb_fp_blocks(m, poff / m->bs, pend / m->bs, true, WB_FP_READ);
 			if (m->prov)
 				memcpy(m->prov->cache + (size_t)page * m->gpp + g0,
 				       m->prov->disk + poff / m->gran, n * sizeof(uint32_t));
@@ -357,6 +366,7 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
 		}
 		for (uint32_t x = poff; x < pend; x += m->bs)
 			f->uptodate |= (uint16_t)(1u << ((x - fpos) / m->bs));
+		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 		acted = true;
 	}
 	if (!acted)
@@ -373,6 +383,7 @@ static void wb_copy(struct wb_model *m, void *w, unsigned t)
 	char data = m->sc->tasks[t].data;
 
 	memset(wb_cache(m, w, page) + g0, data, g1 - g0);
+	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 	if (m->prov) {
 		uint32_t o = wb_origin_new(m, "%s copy of '%c' into [%u,%u)", m->sc->tasks[t].name,
 					   data, wr->pos, end);
@@ -401,6 +412,7 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 	f->flags |= FOLIO_DIRTY;
 	f->flags &= (uint8_t)~FOLIO_REF;
 	f->locked = 0;
+	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 	wb_desc(m, "page %u dirty%s", page,
 		f->uptodate == (1u << m->bpp) - 1 ? ", uptodate" : "");
 	if (end > ino->i_size) {
@@ -413,15 +425,16 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 }
 
 /* Is block b data for SEEK_DATA in the page cache: an uptodate block of a cached folio? */
-static bool wb_block_is_data(const struct wb_model *m, void *w, unsigned b)
+static bool wb_block_is_data(struct wb_model *m, void *w, unsigned b)
 {
 	const struct folio *f = wb_folio(m, w, b / m->bpp);
 
+	wb_fp(m, WB_LOC_FOLIO(m, b / m->bpp), WB_FP_READ);
 	return (f->flags & FOLIO_PRESENT) && (f->uptodate & (1u << (b % m->bpp)));
 }
 
 /* Models: mm/filemap.c mapping_seek_hole_data() (6.2+), at block granularity. */
-static uint32_t wb_seek(const struct wb_model *m, void *w, uint32_t s, uint32_t end, bool data)
+static uint32_t wb_seek(struct wb_model *m, void *w, uint32_t s, uint32_t end, bool data)
 {
 	while (s < end) {
 		if (wb_block_is_data(m, w, s / m->bs) == data)
@@ -517,6 +530,7 @@ static void wb_rwsem_unlock(struct wb_model *m, void *w, unsigned t)
 	union wb_task_state *ts = wb_task(m, w, t);
 
 	wb_inode(w)->rwsem_owner = 0;
+	wb_fp(m, WB_LOC_RWSEM, WB_FP_WRITE);
 	memset(ts, 0, sizeof(*ts));
 	ts->w.pc = WP_DONE;
 	wb_desc(m, "i_rwsem released; %s finished", m->sc->tasks[t].name);

@@ -42,6 +42,7 @@ void wb_seq_bump(struct wb_model *m, void *w)
 
 	wb_desc(m, ", seq %u->%u", ino->seq, ino->seq + 1);
 	ino->seq++;
+	wb_fp(m, WB_LOC_SEQ, WB_FP_WRITE);
 }
 
 /*
@@ -56,6 +57,7 @@ unsigned xfs_bmapi_reserve_delalloc(struct wb_model *m, void *w, unsigned b0, un
 
 	for (b = b0; b < b1; b++)
 		ext[b] = WB_DELALLOC;
+	wb_fp_blocks(m, b0, b1, false, WB_FP_WRITE);
 	wb_seq_bump(m, w);
 	return b1 - b0;
 }
@@ -75,6 +77,7 @@ void xfs_bmapi_convert_delalloc(struct wb_model *m, void *w, unsigned b, unsigne
 	wb_extent_at(m, w, b, &s, &e);
 	for (i = s; i < e; i++)
 		ext[i] = WB_UNWRITTEN;
+	wb_fp_blocks(m, s, e, false, WB_FP_WRITE);
 	wb_desc(m, "DELALLOC [%u,%u) -> UNWRITTEN", s * m->bs, e * m->bs);
 	wb_seq_bump(m, w);
 	wb_extent_at(m, w, b, start, end);
@@ -94,6 +97,7 @@ unsigned xfs_iomap_write_unwritten(struct wb_model *m, void *w, unsigned b0, uin
 	for (i = 0; i < m->bpp; i++) {
 		if ((mask & (1u << i)) && ext[b0 + i] == WB_UNWRITTEN) {
 			ext[b0 + i] = WB_WRITTEN;
+			wb_fp(m, WB_LOC_EXT(m, b0 + i), WB_FP_WRITE);
 			if (!changed)
 				wb_desc(m, "block");
 			wb_desc(m, " %u", b0 + i);
@@ -125,6 +129,7 @@ unsigned xfs_bmap_punch_delalloc_range(struct wb_model *m, void *w, uint64_t sta
 	for (b = b0; b < b1; b++) {
 		if (ext[b] == WB_DELALLOC) {
 			ext[b] = WB_HOLE;
+			wb_fp(m, WB_LOC_EXT(m, b), WB_FP_WRITE);
 			changed++;
 		}
 	}

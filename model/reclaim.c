@@ -40,6 +40,7 @@ void wb_evict(struct wb_model *m, void *w, unsigned t, unsigned page)
 	unsigned i;
 
 	memset(wb_folio(m, w, page), 0, sizeof(struct folio));
+	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ | WB_FP_WRITE);
 	memset(wb_cache(m, w, page), 0, m->gpp);
 	/* the folio is gone, and with it any TOWRITE tag a sync pass had on it */
 	for (i = 0; i < m->ntasks; i++) {

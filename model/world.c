@@ -99,8 +99,15 @@ void *wb_world_new(const struct wb_model *m)
 		const struct wb_extent_def *e = &m->sc->extents[i];
 		unsigned b0 = (unsigned)(e->offset / m->bs), b1 = (unsigned)((e->offset + e->length) / m->bs);
 		memset(ext + b0, e->state, b1 - b0);
-		if (e->state == WB_WRITTEN)
-			memset(disk + (size_t)b0 * m->gpb, e->data, (size_t)(b1 - b0) * m->gpb);
+		if (e->state != WB_WRITTEN)
+			continue;
+		/*
+		 * Initial data lies below i_size; a written block's bytes past EOF
+		 * read as zeroes, as the kernel's EOF zeroing (writeback's tail
+		 * zeroing, the write checks' iomap_zero_range) would leave them.
+		 */
+		for (size_t g = (size_t)b0 * m->gpb; g < (size_t)b1 * m->gpb; g++)
+			disk[g] = g * m->gran < m->sc->file_size ? (uint8_t)e->data : 0;
 	}
 	for (i = 0; i < m->ntasks; i++) {
 		const struct wb_task_def *t = &m->sc->tasks[i];
@@ -299,4 +306,44 @@ void wb_warn(struct wb_model *m, const char *fmt, ...)
 	va_end(ap);
 	p->warnings = wb_xrealloc(p->warnings, (p->nwarnings + 1) * sizeof(char *));
 	p->warnings[p->nwarnings++] = wb_xstrdup(buf);
+}
+
+void wb_fp(struct wb_model *m, unsigned loc, unsigned kind)
+{
+	struct wb_footprint *fp = m->fp;
+
+	if (!fp)
+		return;
+	for (unsigned i = 0; i < fp->n; i++) {
+		if (fp->v[i].loc == loc) {
+			fp->v[i].kind |= (uint8_t)kind;
+			return;
+		}
+	}
+	if (fp->n < WB_MAX_FP) {
+		fp->v[fp->n].loc = (uint16_t)loc;
+		fp->v[fp->n++].kind = (uint8_t)kind;
+	}
+}
+
+void wb_fp_blocks(struct wb_model *m, unsigned b0, unsigned b1, bool disk, unsigned kind)
+{
+	if (!m->fp)
+		return;
+	for (unsigned b = b0; b < b1 && b < m->nblocks; b++)
+		wb_fp(m, disk ? WB_LOC_DISK(m, b) : WB_LOC_EXT(m, b), kind);
+}
+
+void wb_loc_name(const struct wb_model *m, unsigned loc, char *buf, size_t n)
+{
+	if (loc == WB_LOC_RWSEM)
+		snprintf(buf, n, "i_rwsem");
+	else if (loc == WB_LOC_SEQ)
+		snprintf(buf, n, "seq");
+	else if (loc < WB_LOC_EXT(m, 0))
+		snprintf(buf, n, "folio %u", loc - WB_LOC_FOLIO(m, 0));
+	else if (loc < WB_LOC_DISK(m, 0))
+		snprintf(buf, n, "block %u", loc - WB_LOC_EXT(m, 0));
+	else
+		snprintf(buf, n, "disk %u", loc - WB_LOC_DISK(m, 0));
 }

@@ -155,6 +155,30 @@ struct wb_prov {
 	size_t nwarnings;
 };
 
+/*
+ * Footprints: the locations a step read, wrote or waited on, for the
+ * happens-before edges of diagrams and explanations (and, later, partial-order
+ * reduction).  Locations: i_rwsem, seq, a folio (its presence, flags and
+ * contents), a block's extent state, a block's disk contents.
+ */
+#define WB_FP_READ 0x1u
+#define WB_FP_WRITE 0x2u
+#define WB_FP_WAIT 0x4u /* the step waited for this location to change */
+#define WB_LOC_RWSEM 0u
+#define WB_LOC_SEQ 1u
+#define WB_LOC_FOLIO(m, p) (2u + (p))
+#define WB_LOC_EXT(m, b) (2u + (m)->npages + (b))
+#define WB_LOC_DISK(m, b) (2u + (m)->npages + (m)->nblocks + (b))
+#define WB_MAX_FP 256
+struct wb_fp {
+	uint16_t loc;
+	uint8_t kind;
+};
+struct wb_footprint {
+	struct wb_fp v[WB_MAX_FP];
+	unsigned n;
+};
+
 /* Events a step can cause, counted by the outcome census (ops.c names them). */
 #define WB_EV_STALE_REMAP 0x1u	  /* a failed iomap_valid */
 #define WB_EV_STALE_DECISION 0x2u /* write_begin zeroed a WRITTEN block from a stale mapping */
@@ -183,6 +207,7 @@ struct wb_model {
 	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, size;
 	struct wb_pack pack;
 	uint32_t events; /* WB_EV_* of the step being applied */
+	struct wb_footprint *fp; /* when set, the footprint of the step being applied */
 	/* optional: provenance and step descriptions (run, replay; not explore) */
 	struct wb_prov *prov;
 	char *desc;
@@ -240,6 +265,12 @@ void wb_world_print(const struct wb_model *m, const void *w, FILE *out);
 
 bool wb_task_finished(const struct wb_model *m, const void *w, unsigned t);
 bool wb_task_after_done(const struct wb_model *m, const void *w, unsigned t);
+
+/* Record a footprint entry (when m->fp is set); ranges of blocks in one call. */
+void wb_fp(struct wb_model *m, unsigned loc, unsigned kind);
+void wb_fp_blocks(struct wb_model *m, unsigned b0, unsigned b1, bool disk, unsigned kind);
+/* "folio 1", "block 3", "disk 3", "seq", "i_rwsem" */
+void wb_loc_name(const struct wb_model *m, unsigned loc, char *buf, size_t n);
 
 /* Step descriptions: append to m->desc when it is set. */
 void wb_desc(struct wb_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

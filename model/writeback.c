@@ -129,6 +129,7 @@ static void tag_pages_for_writeback(struct wb_model *m, void *w, unsigned t)
 	wb_desc(m, "TOWRITE:");
 	for (p = first; p <= last; p++) {
 		const struct folio *f = wb_folio(m, w, p);
+		wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_READ);
 		if ((f->flags & FOLIO_PRESENT) && (f->flags & FOLIO_DIRTY)) {
 			snap |= 1ull << p;
 			wb_desc(m, " %u", p);
@@ -159,6 +160,7 @@ static void wb_lock(struct wb_model *m, void *w, unsigned t)
 	unsigned p = (unsigned)wb_candidate(m, w, t);
 
 	wb_folio(m, w, p)->locked = (uint8_t)(t + 1);
+	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_READ | WB_FP_WAIT | WB_FP_WRITE);
 	b->cur = (uint8_t)p;
 	b->pos = (uint8_t)(p + 1);
 	/* canonical: snapshot entries behind the position can no longer be read */
@@ -174,6 +176,7 @@ static void folio_clear_dirty_for_io(struct wb_model *m, void *w, unsigned t)
 	struct folio *f = wb_folio(m, w, b->cur);
 
 	f->flags &= (uint8_t)~FOLIO_DIRTY;
+	wb_fp(m, WB_LOC_FOLIO(m, b->cur), WB_FP_WAIT | WB_FP_WRITE);
 	b->blk = wb_next_uptodate(m, f, 0);
 	b->io_blocks = 0;
 	b->pc = b->blk < m->bpp ? BP_MAP_BLOCKS : BP_START_WRITEBACK;
@@ -196,6 +199,8 @@ static void xfs_map_blocks(struct wb_model *m, void *w, unsigned t)
 	uint32_t seq = wb_inode(w)->seq;
 
 	wb_desc(m, "block %u: ", blk);
+	wb_fp(m, WB_LOC_EXT(m, blk), WB_FP_READ);
+	wb_fp(m, WB_LOC_SEQ, WB_FP_READ);
 	if (b->cache_valid && blk >= b->cache_start && blk < b->cache_end &&
 	    (!m->cfg.writeback_revalidate || b->cache_seq == seq)) {
 		wb_desc(m, "cached %s [%u,%u) reused", wb_ext_state_name(b->cache_type),
@@ -237,6 +242,7 @@ static void wb_start_writeback(struct wb_model *m, void *w, unsigned t)
 	struct folio *f = wb_folio(m, w, p);
 
 	f->locked = 0;
+	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
 	if (b->io_blocks) {
 		struct wb_io *io = wb_io(m, w, p);
 		f->flags |= FOLIO_WRITEBACK;
@@ -341,10 +347,12 @@ void wb_io_write(struct wb_model *m, void *w, unsigned page)
 	uint8_t *d = wb_disk(m, w);
 	unsigned i;
 
+	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ);
 	for (i = 0; i < m->bpp; i++) {
 		if (!(io->blocks & (1u << i)))
 			continue;
 		unsigned blk = page * m->bpp + i;
+		wb_fp(m, WB_LOC_DISK(m, blk), WB_FP_WRITE);
 		memcpy(d + (size_t)blk * m->gpb, c + (size_t)i * m->gpb, m->gpb);
 		if (m->prov)
 			memcpy(m->prov->disk + (size_t)blk * m->gpb,
@@ -372,6 +380,7 @@ void xfs_end_ioend(struct wb_model *m, void *w, unsigned page)
 	if (!xfs_iomap_write_unwritten(m, w, page * m->bpp, io->blocks))
 		wb_desc(m, "no conversion");
 	wb_folio(m, w, page)->flags &= (uint8_t)~FOLIO_WRITEBACK;
+	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 	wb_desc(m, "; page %u writeback ends", page);
 	memset(io, 0, sizeof(*io));
 }

@@ -342,7 +342,7 @@ static void test_c1_off_corrupts(void **state)
 	assert_int_equal(t.prov.nwarnings, 1);
 	assert_string_equal(t.prov.warnings[0],
 			    "step 30: stale decision: W2 write_begin zeroed [6144,8192) of page 1 "
-			    "using a UNWRITTEN mapping with cookie 0, seq is 2; "
+			    "using an UNWRITTEN mapping with cookie 0, seq is 2; "
 			    "block 1 is WRITTEN");
 	RUN(&t, "W2");
 	assert_string_equal(t.trace, "copy write_end iomap_end rwsem_unlock");
