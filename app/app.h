@@ -43,6 +43,8 @@ int wb_job_open(struct wb_job *job, const char *path, const struct wb_cli_settin
 /* The same for an already loaded scenario (check), settings as one "K=V,K=V" key. */
 int wb_job_from(struct wb_job *job, struct wb_scenario *sc, const char *settings, char *err,
 		size_t n);
+/* A job for a loaded scenario with a given config (the job then owns sc). */
+void wb_job_with_config(struct wb_job *job, struct wb_scenario *sc, const struct wb_config *cfg);
 void wb_job_close(struct wb_job *job);
 /* "validity_check=off, writeback_revalidate=true" */
 void wb_settings_text(const struct wb_config *cfg, char *buf, size_t n);
@@ -64,8 +66,13 @@ struct wb_step_rec {
 	const char *step;
 	int arg;
 	uint16_t choice;
-	char *desc;
-	uint32_t seq_after;
+	char *desc;		/* what changed, in words */
+	uint32_t seq_after, i_size_after;
+	char *extents;		/* the extent map after the step */
+	char *mapping;		/* a writer's cached mapping during the step, or NULL */
+	char *folios;		/* the pages the step touched, after it ("page 1: ...\n") */
+	struct wb_footprint fp;
+	uint32_t events;
 };
 struct wb_exec {
 	struct wb_step_rec *steps;
@@ -88,7 +95,23 @@ const char *wb_step_kernel_fn(const char *step);
 int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices, size_t n,
 		   const struct wb_exec *ex);
 
+/* A trace file, read and checked (jansson types stay opaque here). */
+struct json_t;
+struct wb_trace {
+	struct json_t *root;
+	struct wb_scenario *sc; /* the embedded scenario, loaded */
+	struct wb_config cfg;
+	uint16_t *choices;
+	size_t nchoices;
+	struct json_t *steps;
+	const char *verdict;
+};
+/* Read a trace; prints the error (path and JSON pointer) and returns -1 if bad. */
+int wb_trace_read(const char *path, struct wb_trace *tr);
+void wb_trace_free(struct wb_trace *tr);
+
 int cmd_run(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 

@@ -416,9 +416,9 @@ int cmd_explore(int argc, char **argv)
 			       preemptions == 1 ? "" : "s");
 			printf("  --schedule %s\n", schedule);
 			if (ex.report.verdict == SIM_CORRUPT) {
-				printf("  lost: [%u,%u) expected %s, found %s\n", ex.report.offset,
-				       ex.report.offset + ex.report.length, ex.report.expected,
-				       ex.report.found);
+				printf("  lost: [%u,%u) expected %s (written by %s), found %s\n",
+				       ex.report.offset, ex.report.offset + ex.report.length,
+				       ex.report.expected, ex.report.lost_writer, ex.report.found);
 				printf("  by:   %s\n", ex.report.provenance);
 			} else {
 				printf("  stuck: %s\n", ex.report.deadlock);

@@ -40,8 +40,8 @@ static void run_help(FILE *out)
 static void print_report(FILE *out, const struct wb_report *r)
 {
 	if (r->verdict == SIM_CORRUPT) {
-		fprintf(out, "  lost: [%u,%u) expected %s, found %s\n", r->offset,
-			r->offset + r->length, r->expected, r->found);
+		fprintf(out, "  lost: [%u,%u) expected %s (written by %s), found %s\n", r->offset,
+			r->offset + r->length, r->expected, r->lost_writer, r->found);
 		fprintf(out, "  by:   %s\n", r->provenance);
 	} else if (r->verdict == SIM_DEADLOCK) {
 		fprintf(out, "  stuck: %s\n", r->deadlock);
@@ -53,9 +53,10 @@ json_t *wb_report_json(const struct wb_report *r)
 {
 	if (r->verdict != SIM_CORRUPT)
 		return json_null();
-	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:i}", "offset", (json_int_t)r->offset,
+	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:i}", "offset", (json_int_t)r->offset,
 			 "length", (json_int_t)r->length, "expected", r->expected, "found",
-			 r->found, "provenance", r->provenance, "step", (json_int_t)r->origin_step);
+			 r->found, "lost_writer", r->lost_writer, "provenance", r->provenance,
+			 "step", (json_int_t)r->origin_step);
 }
 
 int cmd_run(int argc, char **argv)

@@ -17,6 +17,7 @@ static void main_help(FILE *out)
 		"  wbsim explore  SCENARIO [--check MODE] [--set KEY=VALUE]... [--max-states N]\n"
 		"                          [--max-depth N] [--time-limit SECONDS] [--trace-out FILE]\n"
 		"                          [--json] [--quiet]\n"
+		"  wbsim replay   TRACE [--at N] [--json]\n"
 		"  wbsim check    SCENARIO|DIR ... [--json]\n"
 		"  wbsim --help | --version      (and COMMAND --help)\n"
 		"\n"
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "explore"))
 		return cmd_explore(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "replay"))
+		return cmd_replay(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check(argc - 1, argv + 1);
 	fprintf(stderr, "wbsim: error: unknown command '%s'\nTry 'wbsim --help'.\n", argv[1]);

@@ -95,6 +95,14 @@ int wb_job_open(struct wb_job *job, const char *path, const struct wb_cli_settin
 	return EXIT_OK;
 }
 
+void wb_job_with_config(struct wb_job *job, struct wb_scenario *sc, const struct wb_config *cfg)
+{
+	memset(job, 0, sizeof(*job));
+	job->sc = sc;
+	job->cfg = *cfg;
+	wb_job_build(job);
+}
+
 int wb_job_from(struct wb_job *job, struct wb_scenario *sc, const char *settings, char *err,
 		size_t n)
 {
@@ -274,6 +282,36 @@ static void wb_rec_cb(void *cbctx, size_t index, const void *before, const void 
 	s->arg = lab.arg;
 	s->desc = wb_xstrdup(rc->job->m.desc);
 	s->seq_after = wb_inode(WBC(after))->seq;
+	s->i_size_after = wb_inode(WBC(after))->i_size;
+	s->fp = *rc->job->m.fp;
+	s->events = rc->job->m.events;
+	{
+		const struct wb_model *m = &rc->job->m;
+		char buf[2048], *fol = NULL;
+		size_t flen = 0;
+		unsigned slot = WB_ACTION_SLOT(action);
+
+		wb_extents_text(m, after, buf, sizeof(buf));
+		s->extents = wb_xstrdup(buf);
+		if (slot < WB_IO_SLOT0 && m->sc->tasks[slot].op == WB_OP_WRITE) {
+			wb_mapping_text(m, after, slot, buf, sizeof(buf));
+			if (!buf[0])
+				wb_mapping_text(m, before, slot, buf, sizeof(buf));
+			if (buf[0])
+				s->mapping = wb_xstrdup(buf);
+		}
+		FILE *f = open_memstream(&fol, &flen);
+		for (unsigned i = 0; i < s->fp.n; i++) {
+			unsigned loc = s->fp.v[i].loc;
+			if (loc >= WB_LOC_FOLIO(m, 0) && loc < WB_LOC_EXT(m, 0) &&
+			    (s->fp.v[i].kind & WB_FP_WRITE)) {
+				wb_folio_text(m, after, loc - WB_LOC_FOLIO(m, 0), buf, sizeof(buf));
+				fprintf(f, "%s\n", buf);
+			}
+		}
+		fclose(f);
+		s->folios = fol;
+	}
 	if (rc->with_state) {
 		ex->state_off = wb_xrealloc(ex->state_off, (ex->nsteps + 1) * sizeof(size_t));
 		fflush(rc->state);
@@ -288,6 +326,7 @@ int wb_exec_record(struct wb_job *job, const uint16_t *choices, size_t n, bool w
 		   struct wb_exec *ex, char *err, size_t errn)
 {
 	struct wb_rec_ctx rc = { .job = job, .ex = ex, .with_state = with_state };
+	struct wb_footprint fp;
 	struct sim_run_opts o = { .choices = choices, .nchoices = n, .cb = wb_rec_cb, .cbctx = &rc };
 	struct sim_run run;
 	char desc[2048];
@@ -298,6 +337,8 @@ int wb_exec_record(struct wb_job *job, const uint16_t *choices, size_t n, bool w
 	job->m.prov = &ex->prov;
 	job->m.desc = desc;
 	job->m.desc_len = sizeof(desc);
+	job->m.fp = &fp;
+	fp.n = 0;
 	desc[0] = 0;
 #ifdef WBSIM_CHECK_EVERY_STEP
 	o.check_every_step = true;
@@ -315,6 +356,7 @@ int wb_exec_record(struct wb_job *job, const uint16_t *choices, size_t n, bool w
 	sim_run_free(&run);
 	job->m.prov = NULL;
 	job->m.desc = NULL;
+	job->m.fp = NULL;
 	for (size_t i = 0; i < ex->nsteps; i++)
 		ex->steps[i].choice = choices[i];
 	return (int)e;
@@ -322,8 +364,12 @@ int wb_exec_record(struct wb_job *job, const uint16_t *choices, size_t n, bool w
 
 void wb_exec_free(struct wb_exec *ex)
 {
-	for (size_t i = 0; i < ex->nsteps; i++)
+	for (size_t i = 0; i < ex->nsteps; i++) {
 		free(ex->steps[i].desc);
+		free(ex->steps[i].extents);
+		free(ex->steps[i].mapping);
+		free(ex->steps[i].folios);
+	}
 	free(ex->steps);
 	free(ex->states);
 	free(ex->state_off);

@@ -1,20 +1,65 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * trace_json.c - the trace file (INTERFACE.md): the scenario as loaded, the
- * config, the choice list, every step with what it changed, and the verdict
+ * trace_json.c - the trace file (INTERFACE.md), written and read.
+ *
+ * A trace embeds the scenario (with a checksum, so an edited scenario is
+ * caught), the config, the choice list that reproduces the execution, every
+ * step with what it changed (words, seq, i_size, extent map, the writer's
+ * mapping, the folios it wrote, its footprint and events), and the verdict
  * with provenance.  Written to a temporary file and renamed, so an
  * interrupted run never leaves half a trace.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <jansson.h>
+#include <xxhash.h>
 
 #include "app/app.h"
+#include "sim/xmalloc.h"
 
 json_t *wb_report_json(const struct wb_report *r);
+
+/* The checksum of a scenario object: xxh64 of its compact, key-sorted dump. */
+static void wb_scenario_checksum(json_t *scen, char out[17])
+{
+	char *dump = json_dumps(scen, JSON_COMPACT | JSON_SORT_KEYS);
+
+	snprintf(out, 17, "%016llx",
+		 (unsigned long long)XXH64(dump ? dump : "", dump ? strlen(dump) : 0, 0));
+	free(dump);
+}
+
+static json_t *wb_footprint_json(const struct wb_model *m, const struct wb_footprint *fp)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < fp->n; i++) {
+		char loc[32], acc[32] = "";
+		wb_loc_name(m, fp->v[i].loc, loc, sizeof(loc));
+		if (fp->v[i].kind & WB_FP_READ)
+			strcat(acc, "read");
+		if (fp->v[i].kind & WB_FP_WAIT)
+			strcat(acc, acc[0] ? ",wait" : "wait");
+		if (fp->v[i].kind & WB_FP_WRITE)
+			strcat(acc, acc[0] ? ",write" : "write");
+		json_array_append_new(a, json_pack("{s:s, s:s}", "loc", loc, "access", acc));
+	}
+	return a;
+}
+
+static json_t *wb_events_json(const struct sim_ops *ops, uint32_t ev)
+{
+	json_t *a = json_array();
+
+	for (unsigned k = 0; ops->event_names && ops->event_names[k]; k++)
+		if (ev & (1u << k))
+			json_array_append_new(a, json_string(ops->event_names[k]));
+	return a;
+}
 
 int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices, size_t n,
 		   const struct wb_exec *ex)
@@ -22,15 +67,19 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 	json_error_t jerr;
 	json_t *scen = json_loadb(job->sc->text, job->sc->text_len, 0, &jerr);
 	json_t *root, *ch, *steps;
-	char tmp[4096];
+	char tmp[4096], sum[17];
 	int rc = 0;
 
-	if (!scen)
-		scen = json_null();
+	if (!scen) {
+		fprintf(stderr, "wbsim: internal error: the scenario no longer parses\n");
+		return -1;
+	}
+	wb_scenario_checksum(scen, sum);
 	root = json_object();
 	json_object_set_new(root, "wbsim_trace", json_integer(1));
 	json_object_set_new(root, "wbsim_version", json_string(WBSIM_VERSION));
 	json_object_set_new(root, "scenario", scen);
+	json_object_set_new(root, "scenario_checksum", json_string(sum));
 	json_object_set_new(root, "config",
 			    json_pack("{s:s, s:b}", "validity_check",
 				      wb_check_name(job->cfg.validity_check),
@@ -42,12 +91,21 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 	steps = json_array();
 	for (size_t i = 0; i < ex->nsteps; i++) {
 		const struct wb_step_rec *s = &ex->steps[i];
-		json_t *st = json_pack("{s:i, s:s, s:s, s:s, s:s, s:i}", "index", (json_int_t)(i + 1),
+		json_t *st = json_pack("{s:i, s:s, s:s, s:s, s:s}", "index", (json_int_t)(i + 1),
 				       "task", s->actor, "step", s->step, "models",
-				       wb_step_kernel_fn(s->step), "changes", s->desc, "seq",
-				       (json_int_t)s->seq_after);
+				       wb_step_kernel_fn(s->step), "changes", s->desc);
 		if (s->arg >= 0)
 			json_object_set_new(st, "page", json_integer(s->arg));
+		if (s->mapping)
+			json_object_set_new(st, "mapping", json_string(s->mapping));
+		json_object_set_new(st, "seq", json_integer(s->seq_after));
+		json_object_set_new(st, "i_size", json_integer(s->i_size_after));
+		json_object_set_new(st, "extents", json_string(s->extents));
+		if (s->folios && s->folios[0])
+			json_object_set_new(st, "folios", json_string(s->folios));
+		json_object_set_new(st, "footprint", wb_footprint_json(&job->m, &s->fp));
+		if (s->events)
+			json_object_set_new(st, "events", wb_events_json(job->sm.ops, s->events));
 		json_array_append_new(steps, st);
 	}
 	json_object_set_new(root, "steps", steps);
@@ -69,4 +127,123 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 	}
 	json_decref(root);
 	return rc;
+}
+
+/* ---- reading ---- */
+
+static int wb_trace_error(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int wb_trace_error(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: error: ", path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+int wb_trace_read(const char *path, struct wb_trace *tr)
+{
+	json_error_t jerr;
+	json_t *v, *scen;
+	char sum[17], *text;
+	size_t i;
+
+	memset(tr, 0, sizeof(*tr));
+	tr->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!tr->root) {
+		if (jerr.line < 0)
+			return wb_trace_error(path, "%s", jerr.text);
+		return wb_trace_error(path, "%d:%d: not a valid trace (truncated or invalid JSON): %s",
+				      jerr.line, jerr.column, jerr.text);
+	}
+	if (!json_is_object(tr->root))
+		return wb_trace_error(path, "not a trace: expected a JSON object");
+	v = json_object_get(tr->root, "wbsim_trace");
+	if (!json_is_integer(v) || json_integer_value(v) != 1)
+		return wb_trace_error(path, "/wbsim_trace: missing or not 1 (not a wbsim trace, or "
+					    "a version this wbsim does not read)");
+	scen = json_object_get(tr->root, "scenario");
+	if (!json_is_object(scen))
+		return wb_trace_error(path, "/scenario: missing or not an object");
+	v = json_object_get(tr->root, "scenario_checksum");
+	if (!json_is_string(v))
+		return wb_trace_error(path, "/scenario_checksum: missing or not a string");
+	wb_scenario_checksum(scen, sum);
+	if (strcmp(sum, json_string_value(v)))
+		return wb_trace_error(path, "/scenario: the scenario inside the trace was changed "
+					    "after the trace was written (checksum %s, recorded %s); "
+					    "its choices no longer describe this scenario",
+				      sum, json_string_value(v));
+	text = json_dumps(scen, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char where[4200];
+	snprintf(where, sizeof(where), "%s#/scenario", path);
+	tr->sc = wb_scenario_load_buffer(where, text, strlen(text), stderr);
+	free(text);
+	if (!tr->sc)
+		return -1;
+	tr->cfg = tr->sc->config;
+	v = json_object_get(tr->root, "config");
+	if (!json_is_object(v))
+		return wb_trace_error(path, "/config: missing or not an object");
+	const char *key;
+	json_t *val;
+	json_object_foreach(v, key, val) {
+		char kv[160], err[200];
+		if (json_is_string(val))
+			snprintf(kv, sizeof(kv), "%s=%s", key, json_string_value(val));
+		else if (json_is_boolean(val))
+			snprintf(kv, sizeof(kv), "%s=%s", key, json_is_true(val) ? "true" : "false");
+		else
+			return wb_trace_error(path, "/config/%s: expected a string or a boolean", key);
+		if (wb_config_set(&tr->cfg, kv, err, sizeof(err)))
+			return wb_trace_error(path, "/config/%s: %s", key, err);
+	}
+	v = json_object_get(tr->root, "choices");
+	if (!json_is_array(v))
+		return wb_trace_error(path, "/choices: missing or not an array");
+	tr->nchoices = json_array_size(v);
+	tr->choices = wb_xcalloc(tr->nchoices + 1, sizeof(uint16_t));
+	for (i = 0; i < tr->nchoices; i++) {
+		json_t *c = json_array_get(v, i);
+		if (!json_is_integer(c) || json_integer_value(c) < 0 ||
+		    json_integer_value(c) >= SIM_MAX_ENABLED)
+			return wb_trace_error(path, "/choices/%zu: expected a choice index 0..%d", i,
+					      SIM_MAX_ENABLED - 1);
+		tr->choices[i] = (uint16_t)json_integer_value(c);
+	}
+	tr->steps = json_object_get(tr->root, "steps");
+	if (!json_is_array(tr->steps))
+		return wb_trace_error(path, "/steps: missing or not an array");
+	if (json_array_size(tr->steps) != tr->nchoices)
+		return wb_trace_error(path, "/steps: %zu steps recorded for %zu choices",
+				      json_array_size(tr->steps), tr->nchoices);
+	for (i = 0; i < tr->nchoices; i++) {
+		json_t *s = json_array_get(tr->steps, i);
+		static const char *const need[] = { "task", "step", "changes", "extents", NULL };
+		if (!json_is_object(s))
+			return wb_trace_error(path, "/steps/%zu: expected an object", i);
+		for (const char *const *k = need; *k; k++)
+			if (!json_is_string(json_object_get(s, *k)))
+				return wb_trace_error(path, "/steps/%zu/%s: missing or not a string",
+						      i, *k);
+		if (!json_is_integer(json_object_get(s, "seq")))
+			return wb_trace_error(path, "/steps/%zu/seq: missing or not an integer", i);
+	}
+	v = json_object_get(tr->root, "verdict");
+	if (!json_is_string(v))
+		return wb_trace_error(path, "/verdict: missing or not a string");
+	tr->verdict = json_string_value(v);
+	return 0;
+}
+
+void wb_trace_free(struct wb_trace *tr)
+{
+	json_decref(tr->root);
+	free(tr->choices);
+	memset(tr, 0, sizeof(*tr));
 }

@@ -15,33 +15,60 @@ static const char *wb_ext_state_name_short(unsigned s)
 	return wb_ext_state_name((enum wb_ext_state)s);
 }
 
-static void wb_print_extents(const struct wb_model *m, void *w, FILE *out)
+void wb_extents_text(const struct wb_model *m, const void *w, char *buf, size_t n)
 {
-	const uint8_t *ext = wb_ext(m, w);
+	const uint8_t *ext = wb_ext(m, WBC(w));
 	unsigned b = 0;
+	size_t used = 0;
 
-	fprintf(out, "  extents:");
+	buf[0] = 0;
 	while (b < m->nblocks) {
 		unsigned e = b;
 		while (e < m->nblocks && ext[e] == ext[b])
 			e++;
-		fprintf(out, " [%u,%u) %s", b * m->bs, e * m->bs, wb_ext_state_name_short(ext[b]));
+		int k = snprintf(buf + used, n - used, "%s[%u,%u) %s", used ? " " : "", b * m->bs,
+				 e * m->bs, wb_ext_state_name_short(ext[b]));
+		if (k < 0 || (size_t)k >= n - used)
+			return;
+		used += (size_t)k;
 		b = e;
 	}
-	fprintf(out, "\n");
+}
+
+static void wb_print_extents(const struct wb_model *m, void *w, FILE *out)
+{
+	char buf[2048];
+
+	wb_extents_text(m, w, buf, sizeof(buf));
+	fprintf(out, "  extents: %s\n", buf);
 }
 
 static void wb_print_folio(const struct wb_model *m, void *w, unsigned p, FILE *out)
 {
+	char buf[1024];
+
+	wb_folio_text(m, w, p, buf, sizeof(buf));
+	fprintf(out, "  %s\n", buf);
+}
+
+void wb_folio_text(const struct wb_model *m, const void *cw, unsigned p, char *buf, size_t n)
+{
+	FILE *out = fmemopen(buf, n, "w");
+	void *w = WBC(cw);
 	const struct folio *f = wb_folio(m, w, p);
 	unsigned full = (1u << m->bpp) - 1, i;
 	char txt[512];
 
-	if (!(f->flags & FOLIO_PRESENT)) {
-		fprintf(out, "  page %u: absent\n", p);
+	if (!out) {
+		snprintf(buf, n, "page %u", p);
 		return;
 	}
-	fprintf(out, "  page %u: %s", p, (f->flags & FOLIO_DIRTY) ? "dirty" : "clean");
+	if (!(f->flags & FOLIO_PRESENT)) {
+		fprintf(out, "page %u: absent", p);
+		fclose(out);
+		return;
+	}
+	fprintf(out, "page %u: %s", p, (f->flags & FOLIO_DIRTY) ? "dirty" : "clean");
 	if (f->uptodate == full)
 		fprintf(out, " uptodate");
 	else if (!f->uptodate)
@@ -59,7 +86,20 @@ static void wb_print_folio(const struct wb_model *m, void *w, unsigned p, FILE *
 	if (f->flags & FOLIO_REF)
 		fprintf(out, " ref");
 	wb_bytes_text(wb_cache(m, w, p), m->gpp, m->gran, txt, sizeof(txt));
-	fprintf(out, "  %s\n", txt);
+	fprintf(out, "  %s", txt);
+	fclose(out);
+}
+
+void wb_mapping_text(const struct wb_model *m, const void *w, unsigned t, char *buf, size_t n)
+{
+	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
+
+	buf[0] = 0;
+	if (m->sc->tasks[t].op != WB_OP_WRITE || !wr->iter_end)
+		return;
+	snprintf(buf, n, "%s%s%s [%u,%u) cookie %u", wb_ext_state_name_short(wr->type),
+		 (wr->flags & IOMAP_F_NEW) ? " NEW" : "", (wr->flags & IOMAP_F_STALE) ? " STALE" : "",
+		 wr->map_off, wr->map_end, wr->cookie);
 }
 
 static void wb_print_task(const struct wb_model *m, void *w, unsigned t, FILE *out)

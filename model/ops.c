@@ -147,6 +147,8 @@ static uint32_t wb_ops_apply(void *ctx, void *w, uint32_t a)
 	unsigned slot = WB_ACTION_SLOT(a);
 
 	m->events = 0;
+	if (m->fp)
+		m->fp->n = 0;
 	wb_ops_dispatch(m, w, slot, a);
 	return m->events;
 }

@@ -67,6 +67,20 @@ static enum sim_verdict wb_deadlock(const struct wb_model *m, const void *w, str
 	return stuck ? SIM_DEADLOCK : SIM_SAFE;
 }
 
+/* Whose bytes should be at `off`: the last writer, in i_rwsem order, that wrote there. */
+static void wb_lost_writer(const struct wb_model *m, const void *w, uint32_t off,
+			   struct wb_report *rep)
+{
+	const struct wb_inode *ino = wb_inode(WBC(w));
+
+	snprintf(rep->lost_writer, sizeof(rep->lost_writer), "initial contents");
+	for (unsigned i = 0; i < ino->norder; i++) {
+		const struct wb_task_def *t = &m->sc->tasks[ino->order[i]];
+		if (off >= t->offset && off < t->offset + t->length)
+			snprintf(rep->lost_writer, sizeof(rep->lost_writer), "%s", t->name);
+	}
+}
+
 /* Where did the byte at granule g of the read-back come from? */
 static void wb_provenance(struct wb_model *m, const void *flushed, size_t g, struct wb_report *rep)
 {
@@ -154,6 +168,7 @@ enum sim_verdict wb_oracle(struct wb_model *m, const void *w, struct wb_report *
 			wb_bytes_text(exp + g, e - g, m->gran, rep->expected, sizeof(rep->expected));
 			wb_bytes_text(got + g, e - g, m->gran, rep->found, sizeof(rep->found));
 			wb_provenance(m, f, g, rep);
+			wb_lost_writer(m, f, rep->offset, rep);
 		}
 	}
 	free(exp);

@@ -12,6 +12,7 @@ struct wb_report {
 	char expected[256], found[256];
 	char provenance[512]; /* the step that put the wrong bytes there */
 	size_t origin_step;   /* its 1-based index, 0 if none */
+	char lost_writer[WB_MAX_NAME + 8]; /* whose bytes were lost: a writer, or "initial contents" */
 	/* deadlock: who is stuck, on what */
 	char deadlock[512];
 };

@@ -260,6 +260,10 @@ void wb_pack_init(struct wb_model *m);
 void wb_pack(const struct wb_model *m, const void *w, uint8_t *out);
 /* Representation invariants (MODEL.md section 5). */
 int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n);
+/* Texts for traces: the extent map, one folio, a writer's cached mapping ("" if none). */
+void wb_extents_text(const struct wb_model *m, const void *w, char *buf, size_t n);
+void wb_folio_text(const struct wb_model *m, const void *w, unsigned p, char *buf, size_t n);
+void wb_mapping_text(const struct wb_model *m, const void *w, unsigned t, char *buf, size_t n);
 /* Print the whole world: inode, extent map, page cache, IOs, disk, tasks. */
 void wb_world_print(const struct wb_model *m, const void *w, FILE *out);
 

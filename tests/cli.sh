@@ -29,7 +29,7 @@ has_err() { grep -qF -- "$1" "$T/err" || fail "stderr lacks '$1'"; }
 # --- run: the canonical race under the three settings
 expect_rc 1 "$W" run "$C1" --check off
 has "W2       write_begin     page 1, UNWRITTEN mapping: zero [6144,8192)"
-has "lost: [6144,8192) expected A*2048, found 0*2048"
+has "lost: [6144,8192) expected A*2048 (written by W1), found 0*2048"
 has "W2 write_begin zeroed [6144,8192) of page 1 using an UNWRITTEN mapping with cookie 0, seq was 2; block 1 is WRITTEN"
 has "warning: step 30: stale decision"
 has "verdict: corrupt"
@@ -79,6 +79,30 @@ has "stale_decision  82460"
 expect_rc 1 "$W" explore "$C1" --check before_lock --all-failing 5 --trace-out "$T/af.json"
 [ -s "$T/af-1.json" ] || fail "--all-failing wrote no trace"
 expect_rc 2 "$W" explore "$C1" --all-failing 5
+
+# --- replay: traces reproduce; bad traces are exit 2 with a message
+expect_rc 1 "$W" replay "$T/cex.json"
+has "verdict: corrupt"
+"$W" run "$C1" --check after_lock --trace-out "$T/safe.json" >/dev/null
+expect_rc 0 "$W" replay "$T/safe.json"
+expect_rc 0 "$W" replay "$T/safe.json" --at 32
+has "after step 32 (W2 iomap_valid):"
+head -c 400 "$T/cex.json" >"$T/trunc.json"
+expect_rc 2 "$W" replay "$T/trunc.json"
+has_err "not a valid trace"
+sed 's/"length": 2048/"length": 1024/' "$T/cex.json" >"$T/edited.json"
+expect_rc 2 "$W" replay "$T/edited.json"
+has_err "the scenario inside the trace was changed"
+sed 's/"choices": \[/"choices": [ 9,/' "$T/cex.json" >"$T/choice.json"
+expect_rc 2 "$W" replay "$T/choice.json"
+sed '0,/"step": "iomap_begin"/s//"step": "iomap_frobnicate"/' "$T/cex.json" >"$T/step.json"
+expect_rc 2 "$W" replay "$T/step.json"
+has_err "diverges from the trace at step 2"
+sed 's/"wbsim_trace": 1,//' "$T/cex.json" >"$T/nover.json"
+expect_rc 2 "$W" replay "$T/nover.json"
+has_err "/wbsim_trace: missing"
+sed 's/"verdict": "corrupt"/"verdict": "safe"/' "$T/cex.json" >"$T/verdict.json"
+expect_rc 2 "$W" replay "$T/verdict.json"
 
 # --- check
 expect_rc 0 "$W" check "$S/scenarios"
