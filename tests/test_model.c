@@ -113,7 +113,7 @@ static int tc_find(struct tc *t, const char *actor, int arg, uint32_t *a, struct
 static const char *tc_next(struct tc *t, const char *actor)
 {
 	struct sim_label l;
-	uint32_t a;
+	uint32_t a = 0;
 
 	return tc_find(t, actor, -1, &a, &l) >= 0 ? l.step : NULL;
 }
@@ -189,7 +189,7 @@ static const char *tc_step_at(struct tc *t, const char *actor, const char *step,
 static void tc_run(struct tc *t, const char *actor)
 {
 	struct sim_label l;
-	uint32_t a;
+	uint32_t a = 0;
 
 	t->trace[0] = 0;
 	while (tc_find(t, actor, -1, &a, &l) >= 0)
@@ -201,7 +201,7 @@ static void tc_run_to_at(struct tc *t, const char *actor, const char *step, cons
 			 int line)
 {
 	struct sim_label l;
-	uint32_t a;
+	uint32_t a = 0;
 
 	t->trace[0] = 0;
 	for (;;) {
@@ -1363,7 +1363,7 @@ static void test_wb_passes_and_io_numbers(void **state)
 	struct tc t;
 	struct wb_writeback *b;
 	struct sim_label l;
-	uint32_t a;
+	uint32_t a = 0;
 
 	(void)state;
 	tc_open(&t, "{'wbsim':1,'name':'t'," C1_FILE ",'tasks':["
