@@ -9,6 +9,7 @@
  * a scenario with any error is never returned half-loaded.
  */
 #include "model/scenario.h"
+#include "model/world.h" /* wb_steps_of, wb_io_steps: the step vocabularies */
 #include "sim/xmalloc.h"
 
 #include <errno.h>
@@ -28,18 +29,10 @@ static const char *const check_words[] = { "off", "after_lock", "before_lock", N
 static const char *const state_names[] = { "HOLE", "DELALLOC", "UNWRITTEN", "WRITTEN" };
 static const char *const state_words[] = { "hole", "delalloc", "unwritten", "written", NULL };
 static const char *const verdict_words[] = { "safe", "corrupt", "deadlock", NULL };
-static const char *const op_words[] = { "write", "writeback", "reclaim", NULL };
-
-static const char *const write_steps[] = {
-	"rwsem_lock", "iomap_begin", "iomap_valid", "folio_get", "folio_lock", "write_begin",
-	"copy", "write_end", "iomap_end", "rwsem_unlock", NULL,
+static const char *const op_words[] = {
+	"write", "writeback", "reclaim", "read_fault", "mmap_write", "punch", "fallocate",
+	"truncate", NULL,
 };
-static const char *const writeback_steps[] = {
-	"tag_towrite", "wb_lock", "clear_dirty", "map_blocks", "start_writeback", "pass_end", NULL,
-};
-static const char *const io_steps[] = { "io_write", "io_complete", NULL };
-static const char *const reclaim_steps[] = { "evict", NULL };
-static const char *const *const op_steps[] = { write_steps, writeback_steps, reclaim_steps };
 
 static const char *const top_keys[] = {
 	"wbsim", "name", "description", "geometry", "file", "config", "tasks", "schedule",
@@ -48,21 +41,41 @@ static const char *const top_keys[] = {
 static const char *const geometry_keys[] = { "block_size", "page_size", NULL };
 static const char *const file_keys[] = { "size", "extents", NULL };
 static const char *const extent_keys[] = { "offset", "length", "state", "data", NULL };
-static const char *const config_keys[] = { "validity_check", "writeback_revalidate", NULL };
-/* Switches of later work: named so that a newer file gets a clear refusal. */
-static const char *const config_later_keys[] = {
-	"kernel", "write_fail_cleanup", "mkwrite_iomap_end", "drop_writes", "stable_pages", NULL,
+/* docs/model.md section 3, in its order */
+static const char *const config_keys[] = {
+	"kernel", "validity_check", "write_fail_cleanup", "mkwrite_iomap_end", "drop_writes",
+	"writeback_revalidate", "stable_pages", NULL,
 };
-static const char *const write_keys[] = { "name", "op", "offset", "length", "data", "after", NULL };
+static const char *const write_keys[] = {
+	"name", "op", "offset", "length", "data", "short_copy_at", "after", NULL,
+};
 static const char *const writeback_keys[] = {
-	"name", "op", "mode", "passes", "offset", "length", "after", NULL,
+	"name", "op", "mode", "passes", "offset", "length", "wait", "after", NULL,
 };
 static const char *const reclaim_keys[] = { "name", "op", "evictions", "pages", "after", NULL };
-static const char *const any_task_keys[] = {
-	"name", "op", "offset", "length", "data", "mode", "passes", "evictions", "pages", "after",
-	NULL,
+static const char *const read_fault_keys[] = { "name", "op", "page", "after", NULL };
+static const char *const mmap_write_keys[] = {
+	"name", "op", "offset", "length", "data", "after", NULL,
 };
-static const char *const *const op_keys[] = { write_keys, writeback_keys, reclaim_keys };
+static const char *const range_keys[] = { "name", "op", "offset", "length", "after", NULL };
+static const char *const truncate_keys[] = { "name", "op", "size", "after", NULL };
+static const char *const any_task_keys[] = {
+	"name", "op", "offset", "length", "data", "short_copy_at", "mode", "passes", "wait",
+	"evictions", "pages", "page", "size", "after", NULL,
+};
+/* indexed by enum wb_op */
+static const char *const *const op_keys[] = {
+	write_keys, writeback_keys, reclaim_keys, read_fault_keys,
+	mmap_write_keys, range_keys, range_keys, truncate_keys,
+};
+_Static_assert(sizeof(op_words) / sizeof(op_words[0]) == WB_OP_NOPS + 1, "op_words");
+_Static_assert(sizeof(op_keys) / sizeof(op_keys[0]) == WB_OP_NOPS, "op_keys");
+
+/* "a write task", "an mmap_write task" */
+static const char *article(int op)
+{
+	return op == WB_OP_MMAP_WRITE ? "an" : "a";
+}
 
 const char *wb_check_name(enum wb_check c)
 {
@@ -111,63 +124,18 @@ static const char *join(char *buf, size_t n, const char *const *list)
 	return buf;
 }
 
-/* ----------------------------------------------------------- wb_config_set */
-
-static void set_err(char *err, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t n, const char *fmt, ...)
+/* "a, b or c" for a NULL-terminated list. */
+static const char *join_or(char *buf, size_t n, const char *const *list)
 {
-	va_list ap;
+	size_t len = 0, k = 0;
 
-	if (!err || !n)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, n, fmt, ap);
-	va_end(ap);
-}
-
-int wb_config_set(struct wb_config *cfg, const char *kv, char *err, size_t n)
-{
-	const char *eq = strchr(kv, '=');
-	const char *val;
-	size_t klen;
-
-	if (!eq) {
-		set_err(err, n, "expected KEY=VALUE, got '%s'", kv);
-		return -1;
-	}
-	klen = (size_t)(eq - kv);
-	val = eq + 1;
-	if (klen == strlen("validity_check") && strncmp(kv, "validity_check", klen) == 0) {
-		enum wb_check c;
-
-		if (wb_check_parse(val, &c)) {
-			set_err(err, n,
-				"bad value '%s' for validity_check (expected off, after_lock or before_lock)",
-				val);
-			return -1;
-		}
-		cfg->validity_check = c;
-		return 0;
-	}
-	if (klen == strlen("writeback_revalidate") &&
-	    strncmp(kv, "writeback_revalidate", klen) == 0) {
-		if (strcmp(val, "true") == 0) {
-			cfg->writeback_revalidate = true;
-		} else if (strcmp(val, "false") == 0) {
-			cfg->writeback_revalidate = false;
-		} else {
-			set_err(err, n,
-				"bad value '%s' for writeback_revalidate (expected true or false)",
-				val);
-			return -1;
-		}
-		return 0;
-	}
-	set_err(err, n, "unknown setting '%.*s' (known: validity_check, writeback_revalidate)",
-		(int)klen, kv);
-	return -1;
+	while (list[k])
+		k++;
+	buf[0] = '\0';
+	for (size_t i = 0; i < k && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s",
+					i == 0 ? "" : i + 1 == k ? " or " : ", ", list[i]);
+	return buf;
 }
 
 /* ------------------------------------------------------------- diagnostics */
@@ -320,6 +288,7 @@ struct ctx {
 	const char *task_name[WB_MAX_TASKS];	/* any string name, NULL if none */
 	int task_op[WB_MAX_TASKS];		/* enum wb_op, or -1 */
 	bool after_ok[WB_MAX_TASKS];
+	bool range_ok[WB_MAX_TASKS];		/* a write or mmap store read whole */
 };
 
 static void ptr_grow(struct ptr *p, size_t more)
@@ -930,44 +899,84 @@ static void check_file(struct ctx *c, json_t *root)
 	ptr_pop(&c->p, mark);
 }
 
+/* A boolean member of the config, or of a task; true when given and good. */
+static bool get_bool(struct ctx *c, json_t *obj, const char *key, bool *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v)
+		return false;
+	if (!json_is_boolean(v)) {
+		errm(c, key, "expected true or false, got %s", type_desc(v));
+		return false;
+	}
+	*out = json_is_true(v);
+	return true;
+}
+
+/*
+ * The switches.  An explicit key beats the object's own "kernel" preset
+ * whatever their order: the preset is applied first (as wb_config_apply_list
+ * does), then the explicit keys, then wb_config_check().
+ */
 static void check_config(struct ctx *c, json_t *root)
 {
 	struct wb_scenario *sc = c->sc;
 	json_t *cfg = get_object(c, root, "config"), *v;
-	const char *key;
-	char list[256], q[QUOTE_LEN];
+	struct wb_config out;
+	const char *cleanup_words[WB_CLEANUP_SCAN_PUNCH + 2];
+	char q[QUOTE_LEN], expected[128], msg[512];
+	unsigned nerr;
 	size_t mark;
 	int i;
 
 	if (!cfg)
 		return;
 	mark = ptr_key(&c->p, "config");
-	json_object_foreach(cfg, key, v) {
-		size_t m;
+	check_keys(c, cfg, config_keys, "");
+	nerr = c->nerr; /* unknown keys do not spoil the values */
+	wb_config_defaults(&out);
 
-		if (stop(c))
-			break;
-		if (word_index(config_keys, key) >= 0)
-			continue;
-		m = ptr_key(&c->p, key);
-		if (word_index(config_later_keys, key) >= 0)
-			err_key(c, "%s is not supported in this version of wbsim", quote(q, key));
-		else
-			err_key(c, "unknown key %s (allowed: %s)", quote(q, key),
-				join(list, sizeof(list), config_keys));
-		ptr_pop(&c->p, m);
+	v = json_object_get(cfg, "kernel");
+	if (v && !json_is_string(v)) {
+		errm(c, "kernel", "expected a string (\"6.1\" or \"6.2\"), got %s", type_desc(v));
+	} else if (v) {
+		const char *s = json_string_value(v);
+		char kv[32];
+		int n = snprintf(kv, sizeof(kv), "kernel=%s", s);
+
+		/* wb_config_set decides (and applies the preset): the loader cannot drift */
+		if (n < 0 || (size_t)n >= sizeof(kv) || strlen(s) != json_string_length(v) ||
+		    wb_config_set(&out, kv, NULL, 0))
+			errm(c, "kernel", "unknown kernel version %s (expected \"6.1\" or \"6.2\")",
+			     quote(q, s));
 	}
+
 	i = get_word(c, cfg, "validity_check", false, check_words, "validity_check value",
 		     "off, after_lock or before_lock");
 	if (i >= 0) {
-		sc->config.validity_check = (enum wb_check)i;
+		out.validity_check = (enum wb_check)i;
 		sc->config_has_check = true;
 	}
-	v = json_object_get(cfg, "writeback_revalidate");
-	if (v && !json_is_boolean(v))
-		errm(c, "writeback_revalidate", "expected true or false, got %s", type_desc(v));
-	else if (v)
-		sc->config.writeback_revalidate = json_is_true(v);
+	for (i = 0; i <= WB_CLEANUP_SCAN_PUNCH; i++)
+		cleanup_words[i] = wb_cleanup_name((enum wb_cleanup)i);
+	cleanup_words[i] = NULL;
+	i = get_word(c, cfg, "write_fail_cleanup", false, cleanup_words,
+		     "write_fail_cleanup value", join_or(expected, sizeof(expected), cleanup_words));
+	if (i >= 0)
+		out.write_fail_cleanup = (enum wb_cleanup)i;
+	get_bool(c, cfg, "mkwrite_iomap_end", &out.mkwrite_iomap_end);
+	get_bool(c, cfg, "drop_writes", &out.drop_writes);
+	get_bool(c, cfg, "writeback_revalidate", &out.writeback_revalidate);
+	get_bool(c, cfg, "stable_pages", &out.stable_pages);
+
+	if (c->nerr == nerr && wb_config_check(&out, msg, sizeof(msg))) {
+		if (json_object_get(cfg, "drop_writes"))
+			errm(c, "drop_writes", "%s", msg);
+		else
+			err(c, "%s", msg);
+	}
+	sc->config = out;
 	ptr_pop(&c->p, mark);
 }
 
@@ -1024,14 +1033,99 @@ static void check_task_name(struct ctx *c, json_t *t, size_t i)
 	}
 }
 
-static void check_write(struct ctx *c, json_t *t, struct wb_task_def *d)
+static void check_write(struct ctx *c, json_t *t, struct wb_task_def *d, size_t i)
 {
 	int ro = get_int(c, t, "offset", true, 0, MAX_INT, &d->offset);
 	int rl = get_int(c, t, "length", true, 1, MAX_INT, &d->length);
+	int rs = get_int(c, t, "short_copy_at", false, 0, MAX_INT, &d->short_copy_at);
+	bool ok = ro == F_OK && rl == F_OK;
 
-	if (ro == F_OK && rl == F_OK)
+	if (ok)
 		reach_range(c, d->offset, d->length, "write");
-	get_data(c, t, &d->data);
+	if (rs == F_OK && ok) {
+		if (d->short_copy_at < d->offset || d->short_copy_at >= d->offset + d->length) {
+			errm(c, "short_copy_at",
+			     "must lie inside the write [%" PRIu64 ",%" PRIu64 "), between %" PRIu64
+			     " and %" PRIu64 " (got %" PRIu64 ")",
+			     d->offset, d->offset + d->length, d->offset,
+			     d->offset + d->length - 1, d->short_copy_at);
+		} else {
+			d->has_short_copy = true;
+			/* the copy stops there: a granule boundary */
+			fold_granule(c, "short_copy_at", d->short_copy_at);
+		}
+	}
+	if (get_data(c, t, &d->data) && ok)
+		c->range_ok[i] = true;
+}
+
+/* A byte count that must be a multiple of the block size; `what` says why. */
+static bool block_aligned(struct ctx *c, const char *member, uint64_t v, const char *what)
+{
+	if (!c->geom_ok || v % c->sc->block_size == 0)
+		return true;
+	errm(c, member,
+	     "%" PRIu64 " is not a multiple of the block size %u (%s must be block-aligned)", v,
+	     c->sc->block_size, what);
+	return false;
+}
+
+static void check_read_fault(struct ctx *c, json_t *t, struct wb_task_def *d)
+{
+	uint64_t v;
+
+	/* Out-of-range pages are reported once the world's size is known. */
+	if (get_int(c, t, "page", true, 0, MAX_INT, &v) != F_OK || v >= WB_MAX_PAGES)
+		return;
+	d->page = (unsigned)v;
+	d->offset = v * c->sc->page_size;
+	d->length = c->sc->page_size;
+}
+
+static void check_mmap_write(struct ctx *c, json_t *t, struct wb_task_def *d, size_t i)
+{
+	int ro = get_int(c, t, "offset", true, 0, MAX_INT, &d->offset);
+	int rl = get_int(c, t, "length", true, 1, MAX_INT, &d->length);
+	bool ok = ro == F_OK && rl == F_OK;
+	unsigned ps = c->sc->page_size;
+
+	if (ok && c->geom_ok && d->offset / ps != (d->offset + d->length - 1) / ps) {
+		uint64_t edge = (d->offset / ps + 1) * ps;
+
+		errm(c, "length",
+		     "an mmap store stays within one page: [%" PRIu64 ",%" PRIu64
+		     ") crosses the page boundary at %" PRIu64 " (pages of %u)",
+		     d->offset, d->offset + d->length, edge, ps);
+		ok = false;
+	}
+	if (ok)
+		reach_range(c, d->offset, d->length, "mmap store");
+	if (get_data(c, t, &d->data) && ok)
+		c->range_ok[i] = true;
+}
+
+/* punch and fallocate: a block-aligned range */
+static void check_range_op(struct ctx *c, json_t *t, struct wb_task_def *d, const char *what)
+{
+	int ro = get_int(c, t, "offset", true, 0, MAX_INT, &d->offset);
+	int rl = get_int(c, t, "length", true, 1, MAX_INT, &d->length);
+	bool ok = ro == F_OK && rl == F_OK;
+	char why[48];
+
+	snprintf(why, sizeof(why), "a %s", what);
+	if (ro == F_OK && !block_aligned(c, "offset", d->offset, why))
+		ok = false;
+	if (rl == F_OK && !block_aligned(c, "length", d->length, why))
+		ok = false;
+	if (ok)
+		reach_range(c, d->offset, d->length, what);
+}
+
+static void check_truncate(struct ctx *c, json_t *t, struct wb_task_def *d)
+{
+	if (get_int(c, t, "size", true, 0, MAX_INT, &d->size) == F_OK &&
+	    block_aligned(c, "size", d->size, "a truncate size"))
+		reach(c, "size", d->size);
 }
 
 static void check_writeback(struct ctx *c, json_t *t, struct wb_task_def *d)
@@ -1044,6 +1138,7 @@ static void check_writeback(struct ctx *c, json_t *t, struct wb_task_def *d)
 	d->passes = 1;
 	if (get_int(c, t, "passes", false, 1, WB_MAX_PASSES, &v) == F_OK)
 		d->passes = (unsigned)v;
+	get_bool(c, t, "wait", &d->wait);
 	ro = get_int(c, t, "offset", false, 0, MAX_INT, &d->offset);
 	rl = get_int(c, t, "length", false, 1, MAX_INT, &d->length);
 	if ((ro == F_MISSING) != (rl == F_MISSING)) {
@@ -1139,7 +1234,7 @@ static void check_task(struct ctx *c, size_t i)
 {
 	json_t *t = c->task[i];
 	struct wb_task_def *d = &c->sc->tasks[i];
-	char what[32];
+	char what[32], ops[128];
 	int op;
 
 	if (!json_is_object(t)) {
@@ -1147,21 +1242,43 @@ static void check_task(struct ctx *c, size_t i)
 		return;
 	}
 	check_task_name(c, t, i);
-	op = get_word(c, t, "op", true, op_words, "op", "write, writeback or reclaim");
+	op = get_word(c, t, "op", true, op_words, "op", join_or(ops, sizeof(ops), op_words));
 	if (op < 0) {
 		check_keys(c, t, any_task_keys, "");
 		check_after(c, t, i);
 		return;
 	}
 	d->op = (enum wb_op)op;
-	snprintf(what, sizeof(what), " for a %s task", op_words[op]);
+	snprintf(what, sizeof(what), " for %s %s task", article(op), op_words[op]);
 	check_keys(c, t, op_keys[op], what);
-	if (op == WB_OP_WRITE)
-		check_write(c, t, d);
-	else if (op == WB_OP_WRITEBACK)
+	switch (d->op) {
+	case WB_OP_WRITE:
+		check_write(c, t, d, i);
+		break;
+	case WB_OP_WRITEBACK:
 		check_writeback(c, t, d);
-	else
+		break;
+	case WB_OP_RECLAIM:
 		check_reclaim(c, t, d);
+		break;
+	case WB_OP_READ_FAULT:
+		check_read_fault(c, t, d);
+		break;
+	case WB_OP_MMAP_WRITE:
+		check_mmap_write(c, t, d, i);
+		break;
+	case WB_OP_PUNCH:
+		check_range_op(c, t, d, "punch range");
+		break;
+	case WB_OP_FALLOCATE:
+		check_range_op(c, t, d, "fallocate range");
+		break;
+	case WB_OP_TRUNCATE:
+		check_truncate(c, t, d);
+		break;
+	case WB_OP_NOPS:
+		break;
+	}
 	check_after(c, t, i);
 }
 
@@ -1197,6 +1314,63 @@ static void cycle_dfs(struct ctx *c, size_t u, int *color, size_t *stack, size_t
 		ptr_pop(&c->p, m);
 	}
 	color[u] = BLACK;
+}
+
+static const char *store_kind(enum wb_op op)
+{
+	return op == WB_OP_MMAP_WRITE ? "mmap store" : "write";
+}
+
+/*
+ * docs/model.md section 2: an mmap store and a write, or two mmap stores,
+ * touching the same bytes must be ordered by "after" (directly or through
+ * other tasks); otherwise their order would be a race of user space.
+ */
+static void check_store_order(struct ctx *c)
+{
+	const struct wb_scenario *sc = c->sc;
+	uint32_t before[WB_MAX_TASKS];
+	size_t n = sc->ntasks;
+
+	for (size_t i = 0; i < n; i++)
+		before[i] = sc->tasks[i].after;
+	for (size_t k = 0; k < n; k++) {
+		for (size_t i = 0; i < n; i++) {
+			if (before[i] & (1u << k))
+				before[i] |= before[k];
+		}
+	}
+	for (size_t j = 0; j < n && !stop(c); j++) {
+		const struct wb_task_def *b = &sc->tasks[j];
+
+		if (!c->range_ok[j])
+			continue;
+		for (size_t i = 0; i < j && !stop(c); i++) {
+			const struct wb_task_def *a = &sc->tasks[i];
+			char name[32];
+			size_t m;
+
+			if (!c->range_ok[i] ||
+			    (a->op != WB_OP_MMAP_WRITE && b->op != WB_OP_MMAP_WRITE))
+				continue;
+			if (a->offset >= b->offset + b->length || b->offset >= a->offset + a->length)
+				continue;
+			if ((before[i] & (1u << j)) || (before[j] & (1u << i)))
+				continue;
+			if (c->task_name[i])
+				snprintf(name, sizeof(name), "%s", c->task_name[i]);
+			else
+				snprintf(name, sizeof(name), "/tasks/%zu", i);
+			m = ptr_index(&c->p, j);
+			errm(c, "offset",
+			     "%s [%" PRIu64 ",%" PRIu64 ") overlaps %s %s [%" PRIu64 ",%" PRIu64
+			     ") with no \"after\" ordering them; their order would be a race of "
+			     "user space",
+			     store_kind(b->op), b->offset, b->offset + b->length, store_kind(a->op),
+			     name, a->offset, a->offset + a->length);
+			ptr_pop(&c->p, m);
+		}
+	}
 }
 
 static void check_tasks(struct ctx *c, json_t *root)
@@ -1244,6 +1418,7 @@ static void check_tasks(struct ctx *c, json_t *root)
 			if (color[i] == WHITE)
 				cycle_dfs(c, i, color, stack, 0);
 		}
+		check_store_order(c);
 	}
 	ptr_pop(&c->p, mark);
 }
@@ -1259,7 +1434,16 @@ static void page_range_error(struct ctx *c, uint64_t page, const char *what)
 		    page, c->npages, c->npages - 1);
 }
 
-/* Reclaim page indexes, now that the world's size is known. */
+/* A page index at the current pointer, now that the world's size is known. */
+static void check_page_index(struct ctx *c, json_t *v)
+{
+	long long x = json_integer_value(v);
+
+	if (json_is_integer(v) && x >= 0 && (uint64_t)x <= MAX_INT && (uint64_t)x >= c->npages)
+		page_range_error(c, (uint64_t)x, "");
+}
+
+/* Reclaim page lists and read fault pages, now that the world's size is known. */
 static void check_page_ranges(struct ctx *c)
 {
 	size_t mark = ptr_key(&c->p, "tasks");
@@ -1268,22 +1452,17 @@ static void check_page_ranges(struct ctx *c)
 		json_t *pages = json_object_get(c->task[i], "pages");
 		size_t m = ptr_index(&c->p, i);
 
-		ptr_key(&c->p, "pages");
-		if (c->task_op[i] != WB_OP_RECLAIM || !json_is_array(pages)) {
-			ptr_pop(&c->p, m);
-			continue;
-		}
-		for (size_t k = 0; k < json_array_size(pages) && !stop(c); k++) {
-			json_t *v = json_array_get(pages, k);
-			long long x = json_integer_value(v);
-			size_t mk;
+		if (c->task_op[i] == WB_OP_READ_FAULT) {
+			ptr_key(&c->p, "page");
+			check_page_index(c, json_object_get(c->task[i], "page"));
+		} else if (c->task_op[i] == WB_OP_RECLAIM && json_is_array(pages)) {
+			ptr_key(&c->p, "pages");
+			for (size_t k = 0; k < json_array_size(pages) && !stop(c); k++) {
+				size_t mk = ptr_index(&c->p, k);
 
-			if (!json_is_integer(v) || x < 0 || (uint64_t)x > MAX_INT ||
-			    (uint64_t)x < c->npages)
-				continue;
-			mk = ptr_index(&c->p, k);
-			page_range_error(c, (uint64_t)x, "");
-			ptr_pop(&c->p, mk);
+				check_page_index(c, json_array_get(pages, k));
+				ptr_pop(&c->p, mk);
+			}
 		}
 		ptr_pop(&c->p, m);
 	}
@@ -1354,8 +1533,8 @@ static void check_entry(struct ctx *c, const char *e)
 		if (c->task_op[j] < 0)
 			return;
 		if (c->task_op[j] != WB_OP_WRITEBACK) {
-			err(c, "%s: only a writeback task has IO activities (%s is a %s task)", qe,
-			    quote_n(q, e, blen), op_words[c->task_op[j]]);
+			err(c, "%s: only a writeback task has IO activities (%s is %s %s task)", qe,
+			    quote_n(q, e, blen), article(c->task_op[j]), op_words[c->task_op[j]]);
 			return;
 		}
 		if (alen < 3 || alen > 11 || memcmp(act, "io", 2) != 0 ||
@@ -1364,7 +1543,7 @@ static void check_entry(struct ctx *c, const char *e)
 			    qe, quote_n(q, act, alen), (int)blen, e);
 			return;
 		}
-		steps = io_steps;
+		steps = wb_io_steps;
 		snprintf(list, sizeof(list), "an IO activity");
 	} else {
 		j = find_task(c, e, tlen);
@@ -1384,17 +1563,22 @@ static void check_entry(struct ctx *c, const char *e)
 		}
 		if (c->task_op[j] < 0)
 			return;
-		steps = op_steps[c->task_op[j]];
-		snprintf(list, sizeof(list), "a %s task", op_words[c->task_op[j]]);
+		steps = wb_steps_of((enum wb_op)c->task_op[j]);
+		snprintf(list, sizeof(list), "%s %s task", article(c->task_op[j]),
+			 op_words[c->task_op[j]]);
 	}
 	if (!step)
 		return;
+	if (!steps) {
+		err(c, "%s: the model has no steps for %s", qe, list);
+		return;
+	}
 	for (j = 0; steps[j]; j++) {
 		if (strlen(steps[j]) == slen && memcmp(steps[j], step, slen) == 0)
 			break;
 	}
 	if (!steps[j]) {
-		char names[256];
+		char names[512];
 
 		err(c, "%s: %s has no step %s (its steps: %s)", qe, list, quote_n(q, step, slen),
 		    join(names, sizeof(names), steps));
@@ -1469,12 +1653,15 @@ static void check_schedules(struct ctx *c, json_t *root)
 	ptr_pop(&c->p, mark);
 }
 
-/* An expect key at the current pointer: a validity_check value or KEY=VALUE,... */
+/*
+ * An expect key at the current pointer: a validity_check value or
+ * KEY=VALUE,... as wb_config_apply_list() reads it (the kernel presets first,
+ * then the explicit keys, then wb_config_check()), tried on the defaults.
+ */
 static bool check_expect_key(struct ctx *c, const char *key)
 {
-	struct wb_config scratch = { WB_CHECK_AFTER_LOCK, true };
-	char q[QUOTE_LEN], msg[256], *copy, *piece, *next;
-	bool ok = true;
+	struct wb_config scratch;
+	char q[QUOTE_LEN], msg[512];
 
 	if (strlen(key) >= sizeof(((struct wb_expect *)0)->key)) {
 		err_key(c, "key %s is too long (%zu bytes; at most %zu)", quote(q, key),
@@ -1489,19 +1676,12 @@ static bool check_expect_key(struct ctx *c, const char *key)
 			quote(q, key));
 		return false;
 	}
-	copy = wb_xstrdup(key);
-	for (piece = copy; piece; piece = next) {
-		next = strchr(piece, ',');
-		if (next)
-			*next++ = '\0';
-		if (wb_config_set(&scratch, piece, msg, sizeof(msg))) {
-			err_key(c, "bad key %s: %s", quote(q, key), msg);
-			ok = false;
-			break;
-		}
+	wb_config_defaults(&scratch);
+	if (wb_config_apply_list(&scratch, key, msg, sizeof(msg))) {
+		err_key(c, "bad key %s: %s", quote(q, key), msg);
+		return false;
 	}
-	free(copy);
-	return ok;
+	return true;
 }
 
 static void check_expect(struct ctx *c, json_t *root, const char *name, struct wb_expect *out,
@@ -1627,8 +1807,7 @@ struct wb_scenario *wb_scenario_load_buffer(const char *path, const char *text, 
 	sc->text_len = len;
 	sc->block_size = 4096;
 	sc->page_size = 4096;
-	sc->config.validity_check = WB_CHECK_AFTER_LOCK;
-	sc->config.writeback_revalidate = true;
+	wb_config_defaults(&sc->config);
 
 	root = json_loadb(sc->text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {

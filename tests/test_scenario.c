@@ -217,12 +217,17 @@ static void test_locate(void **state)
 
 /* -------------------------------------------------------- wb_config_set */
 
+#define KNOWN_SETTINGS                                                                     \
+	"known: kernel, validity_check, write_fail_cleanup, mkwrite_iomap_end, drop_writes, " \
+	"writeback_revalidate, stable_pages"
+
 static void test_config_set(void **state)
 {
-	struct wb_config cfg = { WB_CHECK_AFTER_LOCK, true };
+	struct wb_config cfg;
 	char err[256];
 
 	(void)state;
+	wb_config_defaults(&cfg);
 	assert_int_equal(wb_config_set(&cfg, "validity_check=off", err, sizeof(err)), 0);
 	assert_int_equal(cfg.validity_check, WB_CHECK_OFF);
 	assert_int_equal(wb_config_set(&cfg, "validity_check=before_lock", err, sizeof(err)), 0);
@@ -233,9 +238,7 @@ static void test_config_set(void **state)
 	assert_true(cfg.writeback_revalidate);
 
 	assert_int_equal(wb_config_set(&cfg, "revalidate=true", err, sizeof(err)), -1);
-	assert_string_equal(err,
-			    "unknown setting 'revalidate' (known: validity_check, "
-			    "writeback_revalidate)");
+	assert_string_equal(err, "unknown setting 'revalidate' (" KNOWN_SETTINGS ")");
 	assert_int_equal(wb_config_set(&cfg, "validity_check=on", err, sizeof(err)), -1);
 	assert_string_equal(err,
 			    "bad value 'on' for validity_check (expected off, after_lock or "
@@ -250,8 +253,7 @@ static void test_config_set(void **state)
 	assert_string_equal(err, "expected KEY=VALUE, got 'validity_check'");
 	assert_int_equal(wb_config_set(&cfg, "validity_checkx=off", err, sizeof(err)), -1);
 	assert_int_equal(wb_config_set(&cfg, "=off", err, sizeof(err)), -1);
-	assert_string_equal(err, "unknown setting '' (known: validity_check, "
-				 "writeback_revalidate)");
+	assert_string_equal(err, "unknown setting '' (" KNOWN_SETTINGS ")");
 	/* failures leave the config alone; a small or missing buffer is fine */
 	assert_int_equal(cfg.validity_check, WB_CHECK_BEFORE_LOCK);
 	assert_true(cfg.writeback_revalidate);
@@ -477,6 +479,255 @@ static void test_valid_everything(void **state)
 	wb_scenario_free(sc);
 }
 
+/* Every new op and key (docs/model.md section 2). */
+static const char fidelity[] =
+	"{ \"wbsim\": 1, \"name\": \"f\",\n"
+	"  \"geometry\": { \"block_size\": 1024, \"page_size\": 4096 },\n"
+	"  \"file\": { \"size\": 8192 },\n"
+	"  \"config\": { \"write_fail_cleanup\": \"locked_truncate_punch\", \"kernel\": \"6.1\",\n"
+	"    \"drop_writes\": true, \"stable_pages\": true, \"mkwrite_iomap_end\": false,\n"
+	"    \"writeback_revalidate\": false },\n"
+	"  \"tasks\": [\n"
+	"    { \"name\": \"W1\", \"op\": \"write\", \"offset\": 0, \"length\": 4096, \"data\": "
+	"\"A\", \"short_copy_at\": 1500 },\n"
+	"    { \"name\": \"WB\", \"op\": \"writeback\", \"mode\": \"sync\", \"wait\": true },\n"
+	"    { \"name\": \"RF\", \"op\": \"read_fault\", \"page\": 1, \"after\": [ \"M1\" ] },\n"
+	"    { \"name\": \"M1\", \"op\": \"mmap_write\", \"offset\": 1000, \"length\": 8, "
+	"\"data\": \"M\", \"after\": [ \"W1\" ] },\n"
+	"    { \"name\": \"M2\", \"op\": \"mmap_write\", \"offset\": 1004, \"length\": 4, "
+	"\"data\": \"N\", \"after\": [ \"RF\" ] },\n"
+	"    { \"name\": \"W2\", \"op\": \"write\", \"offset\": 1006, \"length\": 10, \"data\": "
+	"\"B\", \"after\": [ \"M2\" ] },\n"
+	"    { \"name\": \"P1\", \"op\": \"punch\", \"offset\": 8192, \"length\": 2048, "
+	"\"after\": [ \"RF\" ] },\n"
+	"    { \"name\": \"F1\", \"op\": \"fallocate\", \"offset\": 10240, \"length\": 1024 },\n"
+	"    { \"name\": \"T1\", \"op\": \"truncate\", \"size\": 13312, \"after\": [ \"P1\", "
+	"\"F1\" ] },\n"
+	"    { \"name\": \"RF3\", \"op\": \"read_fault\", \"page\": 3, \"after\": [ \"T1\" ] },\n"
+	"    { \"name\": \"WB2\", \"op\": \"writeback\", \"wait\": false } ],\n"
+	"  \"schedule\": [ \"W1:zero_gap\", \"W1:punch_delalloc\", \"WB:fdatawait\", "
+	"\"RF:fault_begin\", \"RF:read_folio\", \"M1:mkwrite_iomap_begin\", "
+	"\"M1:mkwrite_iomap_end\", \"M1:store\", \"M2:write_fault\", \"P1:invalidate_lock\", "
+	"\"P1:flush_range\", \"P1:punch_range\", \"F1:alloc_range\", \"T1:setsize\", "
+	"\"T1:rwsem_unlock\" ],\n"
+	"  \"expect\": { \"kernel=6.1,drop_writes=true\": \"deadlock\", \"drop_writes=true\": "
+	"\"safe\",\n"
+	"    \"kernel=6.1,write_fail_cleanup=scan_punch,stable_pages=true\": \"safe\",\n"
+	"    \"kernel=6.3,before_lock\": \"safe\", \"stable_pages=true\": \"safe\" },\n"
+	"  \"expect_schedule\": { \"write_fail_cleanup=truncate_punch\": \"corrupt\" }\n"
+	"}\n";
+
+static void test_valid_fidelity(void **state)
+{
+	struct wb_scenario *sc = load_ok(fidelity);
+	const struct wb_task_def *t = sc->tasks;
+
+	(void)state;
+	/* explicit keys beat the kernel preset, whatever their order */
+	assert_int_equal(sc->config.kernel, 61);
+	assert_int_equal(sc->config.validity_check, WB_CHECK_OFF);
+	assert_false(sc->config_has_check);
+	assert_int_equal(sc->config.write_fail_cleanup, WB_CLEANUP_LOCKED_TRUNCATE_PUNCH);
+	assert_true(sc->config.drop_writes);
+	assert_true(sc->config.stable_pages);
+	assert_false(sc->config.mkwrite_iomap_end);
+	assert_false(sc->config.writeback_revalidate);
+
+	assert_int_equal(sc->ntasks, 11);
+	assert_int_equal(t[0].op, WB_OP_WRITE);
+	assert_true(t[0].has_short_copy);
+	assert_int_equal(t[0].short_copy_at, 1500);
+	assert_int_equal(t[1].op, WB_OP_WRITEBACK);
+	assert_true(t[1].sync);
+	assert_true(t[1].wait);
+	assert_false(t[1].has_range);
+	assert_int_equal(t[2].op, WB_OP_READ_FAULT);
+	assert_int_equal(t[2].page, 1);
+	assert_int_equal(t[2].offset, 4096);
+	assert_int_equal(t[2].length, 4096);
+	assert_int_equal(t[2].after, 1u << 3);
+	assert_int_equal(t[3].op, WB_OP_MMAP_WRITE);
+	assert_int_equal(t[3].offset, 1000);
+	assert_int_equal(t[3].length, 8);
+	assert_int_equal(t[3].data, 'M');
+	assert_int_equal(t[3].after, 1u << 0);
+	assert_int_equal(t[4].op, WB_OP_MMAP_WRITE);
+	assert_int_equal(t[4].data, 'N');
+	assert_int_equal(t[5].op, WB_OP_WRITE);
+	assert_false(t[5].has_short_copy);
+	assert_int_equal(t[6].op, WB_OP_PUNCH);
+	assert_int_equal(t[6].offset, 8192);
+	assert_int_equal(t[6].length, 2048);
+	assert_int_equal(t[7].op, WB_OP_FALLOCATE);
+	assert_int_equal(t[7].offset, 10240);
+	assert_int_equal(t[7].length, 1024);
+	assert_int_equal(t[7].after, 0);
+	assert_int_equal(t[8].op, WB_OP_TRUNCATE);
+	assert_int_equal(t[8].size, 13312);
+	assert_int_equal(t[8].after, (1u << 6) | (1u << 7));
+	/* page 3 exists because the truncate size reaches into it */
+	assert_int_equal(t[9].op, WB_OP_READ_FAULT);
+	assert_int_equal(t[9].page, 3);
+	assert_int_equal(t[9].offset, 3 * 4096);
+	assert_false(t[10].wait);
+
+	assert_int_equal(sc->schedule.n, 15);
+	assert_int_equal(sc->nexpect, 5);
+	assert_string_equal(sc->expect[0].key, "kernel=6.1,drop_writes=true");
+	assert_int_equal(sc->expect[0].verdict, WB_V_DEADLOCK);
+	assert_string_equal(sc->expect[3].key, "kernel=6.3,before_lock");
+	assert_int_equal(sc->nexpect_schedule, 1);
+	wb_scenario_free(sc);
+}
+
+/* A one-write scenario with the given config object (text) and extra tasks. */
+static char *with_config(const char *config, const char *tasks)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+
+	assert_non_null(f);
+	fprintf(f,
+		"{ \"wbsim\": 1, \"name\": \"c\", \"config\": %s,\n"
+		"  \"tasks\": [ { \"name\": \"W1\", \"op\": \"write\", \"offset\": 0, \"length\": "
+		"4096, \"data\": \"A\" }%s ] }\n",
+		config, tasks);
+	fclose(f);
+	return text;
+}
+
+static struct wb_scenario *load_config(const char *config)
+{
+	char *text = with_config(config, "");
+	struct wb_scenario *sc = load_ok(text);
+
+	free(text);
+	return sc;
+}
+
+static void test_config_precedence(void **state)
+{
+	static const char *const orders[] = {
+		"{ \"kernel\": \"6.1\", \"write_fail_cleanup\": \"scan_punch\" }",
+		"{ \"write_fail_cleanup\": \"scan_punch\", \"kernel\": \"6.1\" }",
+	};
+	struct wb_scenario *sc;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		sc = load_config(orders[i]);
+		assert_int_equal(sc->config.kernel, 61);
+		assert_int_equal(sc->config.validity_check, WB_CHECK_OFF);
+		assert_false(sc->config_has_check);
+		assert_true(sc->config.mkwrite_iomap_end);
+		assert_int_equal(sc->config.write_fail_cleanup, WB_CLEANUP_SCAN_PUNCH);
+		assert_false(sc->config.drop_writes);
+		assert_true(sc->config.writeback_revalidate);
+		assert_false(sc->config.stable_pages);
+		wb_scenario_free(sc);
+	}
+
+	/* an explicit validity_check beats the preset, and counts as given */
+	sc = load_config("{ \"validity_check\": \"after_lock\", \"kernel\": \"6.1\" }");
+	assert_int_equal(sc->config.validity_check, WB_CHECK_AFTER_LOCK);
+	assert_true(sc->config_has_check);
+	assert_true(sc->config.mkwrite_iomap_end);
+	wb_scenario_free(sc);
+
+	/* the 6.2 preset; "6.3" reads as 6.2 */
+	sc = load_config("{ \"kernel\": \"6.3\", \"drop_writes\": false }");
+	assert_int_equal(sc->config.kernel, 62);
+	assert_int_equal(sc->config.validity_check, WB_CHECK_AFTER_LOCK);
+	assert_int_equal(sc->config.write_fail_cleanup, WB_CLEANUP_SCAN_PUNCH);
+	assert_false(sc->config.mkwrite_iomap_end);
+	wb_scenario_free(sc);
+
+	/* no kernel key: the 6.2 values, kernel 0, and drop_writes may be set */
+	sc = load_config("{ \"drop_writes\": true }");
+	assert_int_equal(sc->config.kernel, 0);
+	assert_true(sc->config.drop_writes);
+	assert_int_equal(sc->config.validity_check, WB_CHECK_AFTER_LOCK);
+	assert_int_equal(sc->config.write_fail_cleanup, WB_CLEANUP_SCAN_PUNCH);
+	wb_scenario_free(sc);
+
+	sc = load_config("{}");
+	assert_int_equal(sc->config.kernel, 0);
+	assert_false(sc->config_has_check);
+	assert_false(sc->config.mkwrite_iomap_end);
+	wb_scenario_free(sc);
+}
+
+/* The first error line of a text that must not load (caller frees). */
+static char *first_error(const char *text)
+{
+	struct wb_scenario *sc;
+	char *d = load_diag("x.json", text, strlen(text), &sc), *nl;
+
+	if (sc)
+		fail_msg("loaded, but it is meant to be invalid:\n%s", text);
+	nl = strchr(d, '\n');
+	if (nl)
+		*nl = '\0';
+	return d;
+}
+
+static void test_new_ranges(void **state)
+{
+	char *text, *d;
+
+	(void)state;
+	/* the copy stops at short_copy_at: it folds into the granule */
+	d = first_error("{ \"wbsim\": 1, \"name\": \"g\", \"geometry\": { \"page_size\": 65536 },\n"
+			"  \"tasks\": [ { \"name\": \"W\", \"op\": \"write\", \"offset\": 0, "
+			"\"length\": 65536, \"data\": \"A\", \"short_copy_at\": 8 } ] }");
+	assert_string_equal(d, "x.json:2:104: error: /tasks/0/short_copy_at: 8 makes the granule "
+			       "(the largest size dividing every offset, length and size) 8 "
+			       "bytes: 8192 granules a page of 65536, more than 4096");
+	free(d);
+	/* a truncate size counts towards the limit */
+	text = with_config("{}", ", { \"name\": \"T\", \"op\": \"truncate\", \"size\": 268435456 }");
+	d = first_error(text);
+	assert_string_equal(d, "x.json:2:130: error: /tasks/1/size: 268435456 is past the limit "
+			       "of 262144 bytes (64 pages of 4096)");
+	free(d);
+	free(text);
+	/* so do punch and fallocate ranges */
+	text = with_config("{}", ", { \"name\": \"F\", \"op\": \"fallocate\", \"offset\": 258048, "
+				 "\"length\": 8192 }");
+	d = first_error(text);
+	assert_non_null(strstr(d, "/tasks/1/length: the fallocate range ends at 266240, past the "
+				  "limit of 262144 bytes (64 pages of 4096)"));
+	free(d);
+	free(text);
+	/* an mmap store may end exactly at a page boundary */
+	text = with_config("{}", ", { \"name\": \"M\", \"op\": \"mmap_write\", \"offset\": 4092, "
+				 "\"length\": 4, \"data\": \"M\", \"after\": [ \"W1\" ] }");
+	wb_scenario_free(load_ok(text));
+	free(text);
+	/* ordered the other way round, through a read fault */
+	text = with_config("{}", ", { \"name\": \"M\", \"op\": \"mmap_write\", \"offset\": 0, "
+				 "\"length\": 4, \"data\": \"M\" }, { \"name\": \"R\", \"op\": "
+				 "\"read_fault\", \"page\": 0, \"after\": [ \"M\" ] }");
+	d = first_error(text);
+	assert_non_null(strstr(d, "/tasks/1/offset: mmap store [0,4) overlaps write W1 [0,4096) "
+				  "with no \"after\" ordering them; their order would be a race of "
+				  "user space"));
+	free(d);
+	free(text);
+	text = with_config("{}", ", { \"name\": \"M\", \"op\": \"mmap_write\", \"offset\": 0, "
+				 "\"length\": 4, \"data\": \"M\" }, { \"name\": \"R\", \"op\": "
+				 "\"read_fault\", \"page\": 0, \"after\": [ \"M\" ] }, { \"name\": "
+				 "\"W2\", \"op\": \"write\", \"offset\": 2, \"length\": 1, \"data\": "
+				 "\"B\", \"after\": [ \"R\", \"W1\" ] }");
+	d = load_diag("x.json", text, strlen(text), NULL);
+	/* W2 comes after M through R, and after W1: only M against W1 is reported */
+	assert_non_null(strstr(d, "/tasks/1/offset: mmap store [0,4) overlaps write W1"));
+	assert_non_null(strstr(d, "^\n1 error\n"));
+	free(d);
+	free(text);
+}
+
 /* ------------------------------------------------------------ diagnostics */
 
 static char *diag_of(const struct wb_scenario *sc, const char *pointer, bool at_key)
@@ -631,6 +882,9 @@ int main(void)
 		cmocka_unit_test(test_valid_example),
 		cmocka_unit_test(test_valid_defaults),
 		cmocka_unit_test(test_valid_everything),
+		cmocka_unit_test(test_valid_fidelity),
+		cmocka_unit_test(test_config_precedence),
+		cmocka_unit_test(test_new_ranges),
 		cmocka_unit_test(test_diag),
 		cmocka_unit_test(test_diag_syntax),
 		cmocka_unit_test(test_cap),
