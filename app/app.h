@@ -114,6 +114,7 @@ int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_dot(int argc, char **argv);
 
 /* Option parsing helpers. */
 int wb_parse_u64(const char *s, unsigned long long *out);

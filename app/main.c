@@ -18,6 +18,7 @@ static void main_help(FILE *out)
 		"                          [--max-depth N] [--time-limit SECONDS] [--trace-out FILE]\n"
 		"                          [--json] [--quiet]\n"
 		"  wbsim replay   TRACE [--at N] [--json]\n"
+		"  wbsim dot      TRACE [-o FILE.dot] [--svg FILE.svg] [--steps-only] [--compare]\n"
 		"  wbsim check    SCENARIO|DIR ... [--json]\n"
 		"  wbsim --help | --version      (and COMMAND --help)\n"
 		"\n"
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "dot"))
+		return cmd_dot(argc - 1, argv + 1);
 	fprintf(stderr, "wbsim: error: unknown command '%s'\nTry 'wbsim --help'.\n", argv[1]);
 	return EXIT_USAGE;
 }
