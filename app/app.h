@@ -48,6 +48,8 @@ void wb_job_with_config(struct wb_job *job, struct wb_scenario *sc, const struct
 void wb_job_close(struct wb_job *job);
 /* "validity_check=off, writeback_revalidate=true" */
 void wb_settings_text(const struct wb_config *cfg, char *buf, size_t n);
+/* The config as key/value strings (at most 8 pairs), for JSON output and traces. */
+void wb_config_json_pairs(const struct wb_config *cfg, const char **k, const char **v, size_t *n);
 
 /* Parse a schedule (strings) into entries; entry errors go to err. */
 int wb_schedule_entries(char **texts, size_t n, const char *pointer,
@@ -106,6 +108,10 @@ struct wb_trace {
 	struct json_t *steps;
 	const char *verdict;
 };
+/* JSON pieces shared by the commands' --json output and the trace file. */
+struct json_t *wb_report_json(const struct wb_report *r);
+struct json_t *wb_config_json(const struct wb_config *cfg);
+
 /* Read a trace; prints the error (path and JSON pointer) and returns -1 if bad. */
 int wb_trace_read(const char *path, struct wb_trace *tr);
 void wb_trace_free(struct wb_trace *tr);

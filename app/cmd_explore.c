@@ -14,7 +14,6 @@
 #include "app/app.h"
 #include "sim/xmalloc.h"
 
-json_t *wb_report_json(const struct wb_report *r);
 
 static volatile int wb_interrupted;
 
@@ -183,6 +182,7 @@ int cmd_explore(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "check", required_argument, NULL, 'c' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ "set", required_argument, NULL, 'S' },
 		{ "max-states", required_argument, NULL, 'm' },
 		{ "max-depth", required_argument, NULL, 'd' },
@@ -210,14 +210,15 @@ int cmd_explore(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
+		case 'k':
 		case 'S':
 			if (set.n == WB_MAX_SETTINGS) {
 				wb_usage_error("explore", "too many settings");
 				return EXIT_USAGE;
 			}
-			if (c == 'c') {
-				snprintf(checkbuf[set.n], sizeof(checkbuf[0]), "validity_check=%s",
-					 optarg);
+			if (c == 'c' || c == 'k') {
+				snprintf(checkbuf[set.n], sizeof(checkbuf[0]), "%s=%s",
+					 c == 'c' ? "validity_check" : "kernel", optarg);
 				set.kv[set.n] = checkbuf[set.n];
 			} else {
 				set.kv[set.n] = optarg;
@@ -358,9 +359,7 @@ int cmd_explore(int argc, char **argv)
 		json_t *o = json_object();
 		json_object_set_new(o, "scenario", json_string(job.sc->name));
 		json_object_set_new(o, "settings",
-				    json_pack("{s:s, s:b}", "validity_check",
-					      wb_check_name(job.cfg.validity_check),
-					      "writeback_revalidate", job.cfg.writeback_revalidate));
+				    wb_config_json(&job.cfg));
 		json_object_set_new(o, "verdict", json_string(verdict));
 		json_object_set_new(o, "complete", json_boolean(res.complete));
 		if (!res.complete)

@@ -13,7 +13,6 @@
 
 #include "app/app.h"
 
-json_t *wb_report_json(const struct wb_report *r);
 
 static void replay_help(FILE *out)
 {

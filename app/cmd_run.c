@@ -48,7 +48,6 @@ static void print_report(FILE *out, const struct wb_report *r)
 	}
 }
 
-json_t *wb_report_json(const struct wb_report *r);
 json_t *wb_report_json(const struct wb_report *r)
 {
 	if (r->verdict != SIM_CORRUPT)
@@ -63,6 +62,7 @@ int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "check", required_argument, NULL, 'c' },  { "set", required_argument, NULL, 'S' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ "schedule", required_argument, NULL, 's' }, { "seed", required_argument, NULL, 'r' },
 		{ "state", no_argument, NULL, 'w' },	  { "trace-out", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },	  { "help", no_argument, NULL, 'h' },
@@ -79,14 +79,15 @@ int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
+		case 'k':
 		case 'S':
 			if (set.n == WB_MAX_SETTINGS) {
 				wb_usage_error("run", "too many settings");
 				return EXIT_USAGE;
 			}
-			if (c == 'c') {
-				snprintf(checkbuf[set.n], sizeof(checkbuf[0]), "validity_check=%s",
-					 optarg);
+			if (c == 'c' || c == 'k') {
+				snprintf(checkbuf[set.n], sizeof(checkbuf[0]), "%s=%s",
+					 c == 'c' ? "validity_check" : "kernel", optarg);
 				set.kv[set.n] = checkbuf[set.n];
 				set.n++;
 			} else {
@@ -190,10 +191,9 @@ int cmd_run(int argc, char **argv)
 	wb_settings_text(&job.cfg, settings, sizeof(settings));
 	enum sim_verdict v = ex.report.verdict;
 	if (json) {
-		json_t *o2 = json_pack("{s:s, s:{s:s, s:b}, s:s, s:i, s:o, s:i}", "scenario",
-				       job.sc->name, "settings", "validity_check",
-				       wb_check_name(job.cfg.validity_check), "writeback_revalidate",
-				       job.cfg.writeback_revalidate, "verdict", wb_verdict_name(v),
+		json_t *o2 = json_pack("{s:s, s:o, s:s, s:i, s:o, s:i}", "scenario",
+				       job.sc->name, "settings", wb_config_json(&job.cfg),
+				       "verdict", wb_verdict_name(v),
 				       "steps", (json_int_t)ex.nsteps, "corruption",
 				       wb_report_json(&ex.report), "stale_decisions",
 				       (json_int_t)ex.prov.stale_decisions);

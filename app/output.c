@@ -55,8 +55,47 @@ const char *wb_step_kernel_fn(const char *step)
 
 void wb_settings_text(const struct wb_config *cfg, char *buf, size_t n)
 {
-	snprintf(buf, n, "validity_check=%s, writeback_revalidate=%s",
-		 wb_check_name(cfg->validity_check), cfg->writeback_revalidate ? "true" : "false");
+	int k = snprintf(buf, n, "%s%svalidity_check=%s", cfg->kernel ? "kernel=" : "",
+			 cfg->kernel == 61 ? "6.1, " : cfg->kernel == 62 ? "6.2, " : "",
+			 wb_check_name(cfg->validity_check));
+	/* the other switches only where they differ from 6.2 */
+	if (k > 0 && (size_t)k < n && !cfg->writeback_revalidate)
+		k += snprintf(buf + k, n - (size_t)k, ", writeback_revalidate=false");
+	if (k > 0 && (size_t)k < n && cfg->write_fail_cleanup != WB_CLEANUP_SCAN_PUNCH)
+		k += snprintf(buf + k, n - (size_t)k, ", write_fail_cleanup=%s",
+			      wb_cleanup_name(cfg->write_fail_cleanup));
+	if (k > 0 && (size_t)k < n && cfg->mkwrite_iomap_end)
+		k += snprintf(buf + k, n - (size_t)k, ", mkwrite_iomap_end=true");
+	if (k > 0 && (size_t)k < n && cfg->drop_writes)
+		k += snprintf(buf + k, n - (size_t)k, ", drop_writes=true");
+	if (k > 0 && (size_t)k < n && cfg->stable_pages)
+		snprintf(buf + k, n - (size_t)k, ", stable_pages=true");
+}
+
+/* The config as JSON-ready pairs for traces and --json. */
+void wb_config_json_pairs(const struct wb_config *cfg, const char **k, const char **v, size_t *n)
+{
+	static char kernel[8];
+	size_t i = 0;
+
+	if (cfg->kernel) {
+		snprintf(kernel, sizeof(kernel), "%s", cfg->kernel == 61 ? "6.1" : "6.2");
+		k[i] = "kernel";
+		v[i++] = kernel;
+	}
+	k[i] = "validity_check";
+	v[i++] = wb_check_name(cfg->validity_check);
+	k[i] = "write_fail_cleanup";
+	v[i++] = wb_cleanup_name(cfg->write_fail_cleanup);
+	k[i] = "mkwrite_iomap_end";
+	v[i++] = cfg->mkwrite_iomap_end ? "true" : "false";
+	k[i] = "drop_writes";
+	v[i++] = cfg->drop_writes ? "true" : "false";
+	k[i] = "writeback_revalidate";
+	v[i++] = cfg->writeback_revalidate ? "true" : "false";
+	k[i] = "stable_pages";
+	v[i++] = cfg->stable_pages ? "true" : "false";
+	*n = i;
 }
 
 static void wb_job_build(struct wb_job *job)
@@ -83,13 +122,23 @@ int wb_job_open(struct wb_job *job, const char *path, const struct wb_cli_settin
 	if (!job->sc)
 		return EXIT_USAGE;
 	job->cfg = job->sc->config;
+	/* the command line is one layer: its kernel preset first, then --check/--set in order */
+	size_t len = 1;
+	for (size_t i = 0; set && i < set->n; i++)
+		len += strlen(set->kv[i]) + 1;
+	char *list = wb_xcalloc(len, 1);
 	for (size_t i = 0; set && i < set->n; i++) {
-		if (wb_config_set(&job->cfg, set->kv[i], err, sizeof(err))) {
-			fprintf(stderr, "wbsim: error: --set %s: %s\n", set->kv[i], err);
-			wb_scenario_free(job->sc);
-			job->sc = NULL;
-			return EXIT_USAGE;
-		}
+		if (i)
+			strcat(list, ",");
+		strcat(list, set->kv[i]);
+	}
+	int rc = wb_config_apply_list(&job->cfg, list, err, sizeof(err));
+	free(list);
+	if (rc) {
+		fprintf(stderr, "wbsim: error: %s\n", err);
+		wb_scenario_free(job->sc);
+		job->sc = NULL;
+		return EXIT_USAGE;
 	}
 	wb_job_build(job);
 	return EXIT_OK;
@@ -106,30 +155,13 @@ void wb_job_with_config(struct wb_job *job, struct wb_scenario *sc, const struct
 int wb_job_from(struct wb_job *job, struct wb_scenario *sc, const char *settings, char *err,
 		size_t n)
 {
-	size_t k;
-	char **kv;
-
 	memset(job, 0, sizeof(*job));
 	job->sc = sc;
 	job->cfg = sc->config;
-	kv = wb_split_list(settings, &k);
-	for (size_t i = 0; i < k; i++) {
-		if (!strchr(kv[i], '=')) {
-			/* a bare mode: "off" means validity_check=off */
-			char buf[96];
-			snprintf(buf, sizeof(buf), "validity_check=%s", kv[i]);
-			if (wb_config_set(&job->cfg, buf, err, n))
-				goto fail;
-		} else if (wb_config_set(&job->cfg, kv[i], err, n)) {
-			goto fail;
-		}
-	}
-	wb_free_list(kv, k);
+	if (wb_config_apply_list(&job->cfg, settings, err, n))
+		return -1;
 	wb_job_build(job);
 	return 0;
-fail:
-	wb_free_list(kv, k);
-	return -1;
 }
 
 void wb_job_close(struct wb_job *job)

@@ -21,7 +21,23 @@
 #include "app/app.h"
 #include "sim/xmalloc.h"
 
-json_t *wb_report_json(const struct wb_report *r);
+
+/* The config as a JSON object: strings for words, booleans for switches. */
+json_t *wb_config_json(const struct wb_config *cfg)
+{
+	const char *k[8], *v[8];
+	size_t n;
+	json_t *o = json_object();
+
+	wb_config_json_pairs(cfg, k, v, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(v[i], "true") || !strcmp(v[i], "false"))
+			json_object_set_new(o, k[i], json_boolean(!strcmp(v[i], "true")));
+		else
+			json_object_set_new(o, k[i], json_string(v[i]));
+	}
+	return o;
+}
 
 /* The checksum of a scenario object: xxh64 of its compact, key-sorted dump. */
 static void wb_scenario_checksum(json_t *scen, char out[17])
@@ -81,9 +97,7 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 	json_object_set_new(root, "scenario", scen);
 	json_object_set_new(root, "scenario_checksum", json_string(sum));
 	json_object_set_new(root, "config",
-			    json_pack("{s:s, s:b}", "validity_check",
-				      wb_check_name(job->cfg.validity_check),
-				      "writeback_revalidate", job->cfg.writeback_revalidate));
+			    wb_config_json(&job->cfg));
 	ch = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(ch, json_integer(choices[i]));

@@ -34,6 +34,7 @@ static const char *const wb_writer_step_names[] = {
 	[WP_WRITE_BEGIN] = "write_begin", [WP_COPY] = "copy",
 	[WP_WRITE_END] = "write_end",	  [WP_IOMAP_END] = "iomap_end",
 	[WP_RWSEM_UNLOCK] = "rwsem_unlock", [WP_DONE] = NULL,
+	[WP_ZERO_GAP] = "zero_gap",	  [WP_PUNCH_DELALLOC] = "punch_delalloc",
 };
 
 static const char *wb_type_name(unsigned type)
@@ -56,12 +57,28 @@ static uint32_t wb_write_end_pos(const struct wb_model *m, unsigned t)
 	return (uint32_t)(m->sc->tasks[t].offset + m->sc->tasks[t].length);
 }
 
-/* The chunk at the writer's position: never crosses a page, nor the iteration's end. */
-static uint32_t wb_chunk_end(const struct wb_model *m, const struct wb_writer *wr)
+/* Where the user buffer faults, or 0 (a write never faults at offset 0 of the file: the
+ * loader accepts short_copy_at == offset, checked with has_short_copy). */
+static bool wb_faults_at(const struct wb_model *m, unsigned t, uint32_t pos)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+
+	return td->has_short_copy && pos == td->short_copy_at;
+}
+
+/*
+ * The chunk at the writer's position: never crosses a page, nor the
+ * iteration's end; a retried short copy is cut at the copied length.
+ */
+static uint32_t wb_chunk_end_t(const struct wb_model *m, const struct wb_writer *wr, unsigned t)
 {
 	uint32_t page_end = wb_round_down(wr->pos, m->ps) + m->ps;
+	uint32_t end = page_end < wr->iter_end ? page_end : wr->iter_end;
+	const struct wb_task_def *td = &m->sc->tasks[t];
 
-	return page_end < wr->iter_end ? page_end : wr->iter_end;
+	if ((wr->wflags & WR_RETRY) && td->short_copy_at < end)
+		end = (uint32_t)td->short_copy_at;
+	return end;
 }
 
 static uint8_t wb_after_folio_pc(const struct wb_model *m)
@@ -69,9 +86,44 @@ static uint8_t wb_after_folio_pc(const struct wb_model *m)
 	return m->cfg.validity_check == WB_CHECK_AFTER_LOCK ? WP_VALID_AFTER : WP_WRITE_BEGIN;
 }
 
-static uint8_t wb_next_chunk_pc(const struct wb_model *m)
+/*
+ * The start of a chunk (iomap_write_iter's loop): fault the user buffer in;
+ * if it faults here the iteration ends in error, next iomap_end.
+ */
+static uint8_t wb_next_chunk(struct wb_model *m, struct wb_writer *wr, unsigned t)
 {
+	if (wb_faults_at(m, t, wr->pos)) {
+		wr->wflags |= WR_ERR;
+		wb_desc(m, "; the user buffer faults at %u", wr->pos);
+		return WP_IOMAP_END;
+	}
 	return m->cfg.validity_check == WB_CHECK_BEFORE_LOCK ? WP_VALID_BEFORE : WP_FOLIO_GET;
+}
+
+/*
+ * The write cleanup's range, if the iomap_end of this iteration has one:
+ * a DELALLOC mapping this write reserved (NEW), and blocks past what it
+ * wrote (6.1 and 6.2 compute it alike).  drop_writes (6.1 error injection)
+ * treats every DELALLOC mapping as NEW with nothing written.
+ */
+static bool wb_cleanup_range(const struct wb_model *m, const struct wb_writer *wr,
+			     uint32_t *start, uint32_t *end)
+{
+	uint32_t written = wr->pos - wr->iter_start, length = wr->iter_end - wr->iter_start;
+	bool new = wr->flags & IOMAP_F_NEW;
+
+	if (wr->type != WB_DELALLOC)
+		return false;
+	if (m->cfg.drop_writes) {
+		new = true;
+		written = 0;
+	}
+	if (!new)
+		return false;
+	*start = written ? wb_round_up(wr->iter_start + written, m->bs)
+			 : wb_round_down(wr->iter_start, m->bs);
+	*end = wb_round_up(wr->iter_start + length, m->bs);
+	return *start < *end;
 }
 
 const char *wb_writer_step(const struct wb_model *m, const void *w, unsigned t)
@@ -103,6 +155,26 @@ bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned t, char
 				 m->sc->tasks[f->locked - 1].name);
 			return false;
 		}
+		if (m->cfg.stable_pages && (f->flags & FOLIO_WRITEBACK)) {
+			WB_WHY(why, n, "waits for writeback of page %u (stable pages)",
+			       wr->pos / m->ps);
+			return false;
+		}
+		return true;
+	}
+	case WP_IOMAP_END: {
+		uint32_t s, e;
+		if (!wb_cleanup_range(m, wr, &s, &e))
+			return true;
+		if (m->cfg.write_fail_cleanup != WB_CLEANUP_TRUNCATE_PUNCH && !wb_inval_free(cw)) {
+			WB_WHY(why, n, "waits for the invalidate_lock (exclusive) for its cleanup");
+			return false;
+		}
+		if (m->cfg.write_fail_cleanup != WB_CLEANUP_SCAN_PUNCH &&
+		    !wb_range_quiet(m, cw, s, e, true)) {
+			WB_WHY(why, n, "waits to lock the folios of [%u,%u) to truncate them", s, e);
+			return false;
+		}
 		return true;
 	}
 	default:
@@ -117,11 +189,62 @@ static void wb_rwsem_lock(struct wb_model *m, void *w, unsigned t)
 	struct wb_writer *wr = &wb_task(m, w, t)->w;
 
 	ino->rwsem_owner = (uint8_t)(t + 1);
-	ino->order[ino->norder++] = (uint8_t)t;
+	wb_order_append(w, t);
 	wb_fp(m, WB_LOC_RWSEM, WB_FP_WAIT | WB_FP_WRITE);
 	wr->pos = (uint32_t)m->sc->tasks[t].offset;
-	wr->pc = WP_IOMAP_BEGIN;
+	wr->pc = wr->pos > ino->i_size ? WP_ZERO_GAP : WP_IOMAP_BEGIN;
 	wb_desc(m, "i_rwsem taken exclusive; write [%u,%u)", wr->pos, wb_write_end_pos(m, t));
+}
+
+/*
+ * Models: fs/xfs/xfs_file.c xfs_file_write_checks() zeroing [i_size, pos)
+ * with iomap_zero_range() (6.1, 6.3), as one step: HOLE and UNWRITTEN blocks
+ * are skipped; over DELALLOC and WRITTEN blocks the gap is zeroed through the
+ * page cache (a WRITTEN block not cached is read first) and the folio dirtied;
+ * iomap_write_end raises i_size to the end of what it zeroed.
+ */
+static void xfs_file_write_checks(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_inode *ino = wb_inode(w);
+	uint8_t *ext = wb_ext(m, w);
+	uint32_t gs = ino->i_size, ge = wr->pos, x;
+	bool any = false;
+
+	wb_desc(m, "zero the gap [%u,%u):", gs, ge);
+	wb_fp_blocks(m, gs / m->bs, (ge + m->bs - 1) / m->bs, false, WB_FP_READ);
+	for (x = wb_round_down(gs, m->bs); x < ge; x += m->bs) {
+		unsigned b = x / m->bs, page = x / m->ps, bi = b % m->bpp;
+		struct folio *f = wb_folio(m, w, page);
+		uint32_t zs = x > gs ? x : gs, ze = x + m->bs < ge ? x + m->bs : ge;
+		uint8_t *c = wb_cache(m, w, page);
+		if (ext[b] == WB_HOLE || ext[b] == WB_UNWRITTEN)
+			continue;
+		if (!(f->flags & FOLIO_PRESENT)) {
+			f->flags = FOLIO_PRESENT;
+			f->uptodate = 0;
+		}
+		if (!(f->uptodate & (1u << bi))) {
+			size_t g0 = (size_t)(x % m->ps) / m->gran;
+			if (ext[b] == WB_WRITTEN && x < ino->i_size) {
+				memcpy(c + g0, wb_disk(m, w) + (size_t)x / m->gran, m->gpb);
+				wb_fp(m, WB_LOC_DISK(m, b), WB_FP_READ);
+			} else {
+				memset(c + g0, 0, m->gpb);
+			}
+			f->uptodate |= (uint16_t)(1u << bi);
+		}
+		memset(c + (zs % m->ps) / m->gran, 0, (ze - zs) / m->gran);
+		f->flags |= FOLIO_DIRTY;
+		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+		wb_desc(m, " [%u,%u) of page %u", zs, ze, page);
+		if (ze > ino->i_size)
+			ino->i_size = ze;
+		any = true;
+	}
+	if (!any)
+		wb_desc(m, " nothing over DELALLOC or WRITTEN");
+	wr->pc = WP_IOMAP_BEGIN;
 }
 
 /*
@@ -166,7 +289,23 @@ static void xfs_buffered_write_iomap_begin(struct wb_model *m, void *w, unsigned
 	if (wr->flags & IOMAP_F_NEW) {
 		/* the reservation's seq bump was described inside the call; keep it readable */
 	}
-	wr->pc = wb_next_chunk_pc(m);
+	wr->pc = wb_next_chunk(m, wr, t);
+}
+
+/*
+ * Models: fs/iomap/buffered-io.c iomap_write_failed() (6.2+): a chunk that
+ * extended the file and failed leaves no page cache past i_size.
+ */
+static void iomap_write_failed(struct wb_model *m, void *w, const struct wb_writer *wr,
+			       unsigned t)
+{
+	uint32_t end = wb_chunk_end_t(m, wr, t), i_size = wb_inode(w)->i_size;
+
+	if (end <= i_size)
+		return;
+	wb_desc(m, "; iomap_write_failed: truncate [%u,%u):", wr->pos > i_size ? wr->pos : i_size,
+		end);
+	wb_truncate_pagecache(m, w, wr->pos > i_size ? wr->pos : i_size, end);
 }
 
 /* Mark the cached mapping stale (the failed half of xfs_iomap_valid()). */
@@ -206,6 +345,7 @@ static void xfs_iomap_valid(struct wb_model *m, void *w, unsigned t)
 		wb_desc(m, "; page %u unlocked and released, stays cached (%s, %s)", page,
 			(f->flags & FOLIO_DIRTY) ? "dirty" : "clean",
 			f->uptodate == (1u << m->bpp) - 1 ? "uptodate" : "!uptodate");
+		iomap_write_failed(m, w, wr, t);
 	}
 }
 
@@ -220,7 +360,7 @@ static void wb_folio_get(struct wb_model *m, void *w, unsigned t)
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
 
-	wb_desc(m, "chunk [%u,%u): ", wr->pos, wb_chunk_end(m, wr));
+	wb_desc(m, "chunk [%u,%u): ", wr->pos, wb_chunk_end_t(m, wr, t));
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ | WB_FP_WRITE);
 	if (f->flags & FOLIO_PRESENT) {
 		f->flags |= FOLIO_REF;
@@ -311,7 +451,7 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
 	struct wb_writer *wr = &wb_task(m, w, t)->w;
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
-	uint32_t fpos = page * m->ps, from = wr->pos, to = wb_chunk_end(m, wr);
+	uint32_t fpos = page * m->ps, from = wr->pos, to = wb_chunk_end_t(m, wr, t);
 	uint32_t i_size = wb_inode(w)->i_size;
 	uint32_t bstart = wb_round_down(from, m->bs), bend = wb_round_up(to, m->bs);
 	unsigned full = (1u << m->bpp) - 1;
@@ -378,9 +518,16 @@ static void wb_copy(struct wb_model *m, void *w, unsigned t)
 {
 	struct wb_writer *wr = &wb_task(m, w, t)->w;
 	unsigned page = wr->pos / m->ps;
-	uint32_t end = wb_chunk_end(m, wr);
+	uint32_t end = wb_chunk_end_t(m, wr, t);
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	char data = td->data;
+
+	if (td->has_short_copy && td->short_copy_at > wr->pos && td->short_copy_at < end) {
+		end = (uint32_t)td->short_copy_at; /* the user buffer faults here */
+		wr->wflags |= WR_SHORT;
+		wb_desc(m, "short copy: ");
+	}
 	uint32_t g0 = (wr->pos % m->ps) / m->gran, g1 = g0 + (end - wr->pos) / m->gran;
-	char data = m->sc->tasks[t].data;
 
 	memset(wb_cache(m, w, page) + g0, data, g1 - g0);
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
@@ -405,8 +552,28 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 	struct wb_inode *ino = wb_inode(w);
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
-	uint32_t end = wb_chunk_end(m, wr), fpos = page * m->ps;
+	uint32_t end = wb_chunk_end_t(m, wr, t), fpos = page * m->ps;
+	unsigned full = (1u << m->bpp) - 1;
 
+	if (wr->wflags & WR_SHORT) {
+		wr->wflags &= (uint8_t)~WR_SHORT;
+		end = (uint32_t)m->sc->tasks[t].short_copy_at;
+		if (f->uptodate != full) {
+			/* __iomap_write_end: a short copy into a !uptodate folio counts 0 */
+			for (unsigned i = 0; i < m->bpp; i++)
+				if (!(f->uptodate & (1u << i)))
+					memset(wb_cache(m, w, page) + (size_t)i * m->gpb, 0, m->gpb);
+			f->flags &= (uint8_t)~FOLIO_REF;
+			f->locked = 0;
+			wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+			wr->wflags |= WR_RETRY;
+			wr->pc = wb_next_chunk(m, wr, t);
+			wb_desc(m, "short copy into a !uptodate folio: 0 bytes, page %u unlocked; "
+				   "retry the chunk cut at %u", page, end);
+			return;
+		}
+	}
+	wr->wflags &= (uint8_t)~WR_RETRY;
 	for (uint32_t x = wb_round_down(wr->pos, m->bs); x < end; x += m->bs)
 		f->uptodate |= (uint16_t)(1u << ((x - fpos) / m->bs));
 	f->flags |= FOLIO_DIRTY;
@@ -421,7 +588,7 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 	}
 	wb_desc(m, ", unlocked");
 	wr->pos = end;
-	wr->pc = end < wr->iter_end ? wb_next_chunk_pc(m) : WP_IOMAP_END;
+	wr->pc = end < wr->iter_end ? wb_next_chunk(m, wr, t) : WP_IOMAP_END;
 }
 
 /* Is block b data for SEEK_DATA in the page cache: an uptodate block of a cached folio? */
@@ -483,33 +650,22 @@ static unsigned iomap_write_delalloc_release(struct wb_model *m, void *w, uint32
 }
 
 /*
- * Models: fs/xfs/xfs_iomap.c xfs_buffered_write_iomap_end() (6.2+) with
- * iomap_file_buffered_write_punch_delalloc(), and the advance of
- * fs/iomap/iter.c iomap_iter()/iomap_iter_advance() (6.2+: a STALE mapping is
- * remapped even without progress).  Taking invalidate_lock is part of the step.
+ * Models: fs/iomap/iter.c iomap_iter() / iomap_iter_advance() after
+ * ->iomap_end: a STALE mapping is remapped even without progress (6.2+); an
+ * iteration that ended in error stops the write unless it made progress (then
+ * the rest is mapped once more, and fails at once); any other iteration without
+ * progress ends the write.
  */
-static void xfs_buffered_write_iomap_end(struct wb_model *m, void *w, unsigned t)
+static void wb_iomap_advance(struct wb_model *m, struct wb_writer *wr, unsigned t)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
-	uint32_t written = wr->pos - wr->iter_start, length = wr->iter_end - wr->iter_start;
+	uint32_t written = wr->pos - wr->iter_start;
 
-	wb_desc(m, "%s [%u,%u): %u of %u bytes written", wb_type_name(wr->type), wr->map_off,
-		wr->map_end, written, length);
-	if (wr->type == WB_DELALLOC && (wr->flags & IOMAP_F_NEW)) {
-		uint32_t start = written ? wb_round_up(wr->iter_start + written, m->bs)
-					 : wb_round_down(wr->iter_start, m->bs);
-		uint32_t end = wb_round_up(wr->iter_start + length, m->bs);
-		if (start < end) {
-			wb_desc(m, "; release unused reservation [%u,%u):", start, end);
-			if (iomap_write_delalloc_release(m, w, start, end))
-				wb_seq_bump(m, w);
-			else
-				wb_desc(m, " nothing punched");
-		}
-	}
 	if (wr->flags & IOMAP_F_STALE) {
 		wr->pc = WP_IOMAP_BEGIN;
 		wb_desc(m, "; STALE: remap at %u", wr->pos);
+	} else if (wr->wflags & WR_ERR) {
+		wr->pc = written ? WP_IOMAP_BEGIN : WP_RWSEM_UNLOCK;
+		wb_desc(m, "; the write %s", written ? "goes on with the rest" : "fails here");
 	} else if (written == 0 || wr->pos >= wb_write_end_pos(m, t)) {
 		wr->pc = WP_RWSEM_UNLOCK;
 	} else {
@@ -519,9 +675,85 @@ static void xfs_buffered_write_iomap_end(struct wb_model *m, void *w, unsigned t
 	/* canonical: the mapping is dead */
 	wr->type = 0;
 	wr->flags = 0;
+	wr->wflags &= (uint8_t)~(WR_ERR | WR_INVAL);
 	wr->iter_start = wr->iter_end = 0;
 	wr->map_off = wr->map_end = 0;
 	wr->cookie = 0;
+}
+
+/* drop_writes: the iteration's bytes are discarded; the oracle expects them lost. */
+static void wb_drop_iteration(struct wb_model *m, void *w, const struct wb_writer *wr)
+{
+	uint8_t *drop = wb_drop(m, w);
+
+	for (uint32_t g = wr->iter_start / m->gran; g < wr->iter_end / m->gran; g++)
+		drop[g / 8] |= (uint8_t)(1u << (g % 8));
+	wb_desc(m, "; drop_writes: [%u,%u) dropped", wr->iter_start, wr->iter_end);
+}
+
+/*
+ * Models: fs/xfs/xfs_iomap.c xfs_buffered_write_iomap_end() (6.1, 6.3) and
+ * the write cleanup in its three versions (write_fail_cleanup):
+ * truncate_punch (6.1): truncate_pagecache_range() here, the punch as a step
+ * of its own; locked_truncate_punch (198dd8aedee6): the same under the
+ * invalidate_lock taken here; scan_punch (6.2, f43dc4dc3eff):
+ * iomap_file_buffered_write_punch_delalloc() under the invalidate_lock, in
+ * this one step.  6.1's drop_writes injection forces NEW and written = 0.
+ */
+static void xfs_buffered_write_iomap_end(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	uint32_t written = wr->pos - wr->iter_start, length = wr->iter_end - wr->iter_start;
+	uint32_t start, end;
+
+	wb_desc(m, "%s [%u,%u): %u of %u bytes written", wb_type_name(wr->type), wr->map_off,
+		wr->map_end, written, length);
+	if (m->cfg.drop_writes && wr->type == WB_DELALLOC)
+		wb_drop_iteration(m, w, wr);
+	if (wb_cleanup_range(m, wr, &start, &end)) {
+		wb_desc(m, "; release unused reservation [%u,%u):", start, end);
+		switch (m->cfg.write_fail_cleanup) {
+		case WB_CLEANUP_SCAN_PUNCH:
+			wb_fp(m, WB_LOC_INVAL(m), WB_FP_WAIT);
+			if (iomap_write_delalloc_release(m, w, start, end))
+				wb_seq_bump(m, w);
+			else
+				wb_desc(m, " nothing punched");
+			break;
+		case WB_CLEANUP_LOCKED_TRUNCATE_PUNCH:
+			wb_inode(w)->inval_excl = (uint8_t)(t + 1);
+			wr->wflags |= WR_INVAL;
+			wb_fp(m, WB_LOC_INVAL(m), WB_FP_WAIT | WB_FP_WRITE);
+			wb_desc(m, " invalidate_lock taken;");
+			/* fall through */
+		case WB_CLEANUP_TRUNCATE_PUNCH:
+			wb_desc(m, " truncate_pagecache_range:");
+			wb_truncate_pagecache(m, w, start, end);
+			wr->pc = WP_PUNCH_DELALLOC;
+			return;
+		}
+	}
+	wb_iomap_advance(m, wr, t);
+}
+
+/* Models: the xfs_bmap_punch_delalloc_range() call of 6.1's xfs_buffered_write_iomap_end(). */
+static void wb_punch_delalloc(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	uint32_t start = 0, end = 0;
+
+	wb_cleanup_range(m, wr, &start, &end);
+	wb_desc(m, "[%u,%u):", start, end);
+	if (xfs_bmap_punch_delalloc_range(m, w, start, end))
+		wb_seq_bump(m, w);
+	else
+		wb_desc(m, " nothing punched");
+	if (wr->wflags & WR_INVAL) {
+		wb_inode(w)->inval_excl = 0;
+		wb_fp(m, WB_LOC_INVAL(m), WB_FP_WRITE);
+		wb_desc(m, "; invalidate_lock released");
+	}
+	wb_iomap_advance(m, wr, t);
 }
 
 /* Models: xfs_file_buffered_write() dropping IOLOCK_EXCL (6.1, 6.3). */
@@ -569,6 +801,12 @@ void wb_writer_apply(struct wb_model *m, void *w, unsigned t)
 		break;
 	case WP_RWSEM_UNLOCK:
 		wb_rwsem_unlock(m, w, t);
+		break;
+	case WP_ZERO_GAP:
+		xfs_file_write_checks(m, w, t);
+		break;
+	case WP_PUNCH_DELALLOC:
+		wb_punch_delalloc(m, w, t);
 		break;
 	}
 }

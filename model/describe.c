@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "model/buffered_write.h"
+#include "model/fault.h"
+#include "model/rangeop.h"
 #include "model/world.h"
 #include "model/writeback.h"
 
@@ -85,6 +87,8 @@ void wb_folio_text(const struct wb_model *m, const void *cw, unsigned p, char *b
 		fprintf(out, " locked(%s)", m->sc->tasks[f->locked - 1].name);
 	if (f->flags & FOLIO_REF)
 		fprintf(out, " ref");
+	if (f->flags & FOLIO_PTE_W)
+		fprintf(out, " mapped-writable");
 	wb_bytes_text(wb_cache(m, w, p), m->gpp, m->gran, txt, sizeof(txt));
 	fprintf(out, "  %s", txt);
 	fclose(out);
@@ -151,6 +155,20 @@ static void wb_print_task(const struct wb_model *m, void *w, unsigned t, FILE *o
 	case WB_OP_RECLAIM:
 		fprintf(out, "%u of %u evictions done", ts->r.evicted, td->evictions);
 		break;
+	case WB_OP_READ_FAULT:
+	case WB_OP_MMAP_WRITE:
+		fprintf(out, "next %s%s%s%s", wb_fault_step(m, w, t),
+			(ts->f.holds & FT_SHARED) ? ", holds the invalidate_lock shared" : "",
+			(ts->f.holds & FT_LOCK) ? ", holds the folio lock" : "",
+			(ts->f.holds & FT_REF) ? ", holds a folio reference" : "");
+		break;
+	case WB_OP_PUNCH:
+	case WB_OP_FALLOCATE:
+	case WB_OP_TRUNCATE:
+		fprintf(out, "next %s", wb_rangeop_step(m, w, t));
+		break;
+	case WB_OP_NOPS:
+		break;
 	}
 	fprintf(out, "\n");
 }
@@ -164,6 +182,10 @@ void wb_world_print(const struct wb_model *m, const void *w, FILE *out)
 
 	fprintf(out, "  i_size %u, seq %u, i_rwsem %s", ino->i_size, ino->seq,
 		ino->rwsem_owner ? m->sc->tasks[ino->rwsem_owner - 1].name : "free");
+	if (ino->inval_excl)
+		fprintf(out, ", invalidate_lock %s", m->sc->tasks[ino->inval_excl - 1].name);
+	else if (ino->inval_shared)
+		fprintf(out, ", invalidate_lock shared by %u", ino->inval_shared);
 	if (ino->norder) {
 		fprintf(out, " (taken by");
 		for (i = 0; i < ino->norder; i++)

@@ -14,19 +14,35 @@
 #include <string.h>
 
 #include "model/buffered_write.h"
+#include "model/fault.h"
+#include "model/rangeop.h"
 #include "model/oracle.h"
 #include "model/reclaim.h"
 #include "model/world.h"
 #include "model/writeback.h"
 
-static const char *const wb_write_steps[] = { "rwsem_lock", "iomap_begin", "iomap_valid",
-					      "folio_get",  "folio_lock",  "write_begin",
-					      "copy",	    "write_end",   "iomap_end",
-					      "rwsem_unlock", NULL };
-static const char *const wb_writeback_steps[] = { "tag_towrite", "wb_lock",	     "clear_dirty",
-						  "map_blocks",	 "start_writeback", "pass_end",
-						  NULL };
+static const char *const wb_write_steps[] = {
+	"rwsem_lock", "zero_gap",  "iomap_begin", "iomap_valid",    "folio_get",    "folio_lock",
+	"write_begin", "copy",	   "write_end",	  "iomap_end",	    "punch_delalloc", "rwsem_unlock",
+	NULL,
+};
+static const char *const wb_writeback_steps[] = {
+	"tag_towrite", "wb_lock", "clear_dirty", "map_blocks", "start_writeback", "pass_end",
+	"fdatawait",   NULL,
+};
 static const char *const wb_reclaim_steps[] = { "evict", NULL };
+static const char *const wb_read_fault_steps[] = { "fault_begin", "folio_get", "folio_lock",
+						   "read_folio",  "fault_end", NULL };
+static const char *const wb_mmap_write_steps[] = {
+	"fault_begin",	     "folio_get", "folio_lock", "read_folio",  "mkwrite_iomap_begin",
+	"mkwrite_iomap_end", "fault_end", "store",	"write_fault", NULL,
+};
+static const char *const wb_punch_steps[] = { "rwsem_lock", "invalidate_lock", "flush_range",
+					      "punch_range", "rwsem_unlock", NULL };
+static const char *const wb_fallocate_steps[] = { "rwsem_lock", "invalidate_lock", "alloc_range",
+						  "rwsem_unlock", NULL };
+static const char *const wb_truncate_steps[] = { "rwsem_lock", "invalidate_lock", "flush_range",
+						 "setsize", "rwsem_unlock", NULL };
 const char *const wb_io_steps[] = { "io_write", "io_complete", NULL };
 
 const char *const *wb_steps_of(enum wb_op op)
@@ -38,6 +54,18 @@ const char *const *wb_steps_of(enum wb_op op)
 		return wb_writeback_steps;
 	case WB_OP_RECLAIM:
 		return wb_reclaim_steps;
+	case WB_OP_READ_FAULT:
+		return wb_read_fault_steps;
+	case WB_OP_MMAP_WRITE:
+		return wb_mmap_write_steps;
+	case WB_OP_PUNCH:
+		return wb_punch_steps;
+	case WB_OP_FALLOCATE:
+		return wb_fallocate_steps;
+	case WB_OP_TRUNCATE:
+		return wb_truncate_steps;
+	case WB_OP_NOPS:
+		break;
 	}
 	return NULL;
 }
@@ -75,6 +103,15 @@ static bool wb_task_can_step(const struct wb_model *m, const void *w, unsigned t
 		WB_WHY(why, n, "waits for a folio it may evict (present, unlocked, clean, "
 				 "not under writeback, unreferenced)");
 		return false;
+	case WB_OP_READ_FAULT:
+	case WB_OP_MMAP_WRITE:
+		return wb_fault_enabled(m, w, t, why, n);
+	case WB_OP_PUNCH:
+	case WB_OP_FALLOCATE:
+	case WB_OP_TRUNCATE:
+		return wb_rangeop_enabled(m, w, t, why, n);
+	case WB_OP_NOPS:
+		break;
 	}
 	return false;
 }
@@ -138,6 +175,17 @@ static void wb_ops_dispatch(struct wb_model *m, void *w, unsigned slot, uint32_t
 	case WB_OP_RECLAIM:
 		wb_evict(m, w, slot, WB_ACTION_ARG(a));
 		break;
+	case WB_OP_READ_FAULT:
+	case WB_OP_MMAP_WRITE:
+		wb_fault_apply(m, w, slot);
+		break;
+	case WB_OP_PUNCH:
+	case WB_OP_FALLOCATE:
+	case WB_OP_TRUNCATE:
+		wb_rangeop_apply(m, w, slot);
+		break;
+	case WB_OP_NOPS:
+		break;
 	}
 }
 
@@ -196,6 +244,17 @@ static void wb_ops_label(void *ctx, const void *w, uint32_t a, struct sim_label 
 	case WB_OP_RECLAIM:
 		out->step = "evict";
 		out->arg = (int)WB_ACTION_ARG(a);
+		break;
+	case WB_OP_READ_FAULT:
+	case WB_OP_MMAP_WRITE:
+		out->step = wb_fault_step(m, w, slot);
+		break;
+	case WB_OP_PUNCH:
+	case WB_OP_FALLOCATE:
+	case WB_OP_TRUNCATE:
+		out->step = wb_rangeop_step(m, w, slot);
+		break;
+	case WB_OP_NOPS:
 		break;
 	}
 }

@@ -18,26 +18,54 @@
 #include "model/writeback.h"
 #include "sim/xmalloc.h"
 
+/* The bytes a write reported written: up to where its user buffer faulted. */
+static uint64_t wb_written_end(const struct wb_task_def *t)
+{
+	return t->has_short_copy ? t->short_copy_at : t->offset + t->length;
+}
+
 void wb_expected(const struct wb_model *m, const void *w, uint8_t *out, size_t ngran)
 {
 	const struct wb_inode *ino = wb_inode(WBC(w));
 	const struct wb_scenario *sc = m->sc;
-	size_t i, g;
+	size_t i, g, all = (size_t)m->npages * m->gpp;
+	uint8_t *e = wb_xcalloc(all + 1, 1);
 
 	memset(out, 0, ngran);
 	for (i = 0; i < sc->nextents; i++) {
-		const struct wb_extent_def *e = &sc->extents[i];
-		if (e->state != WB_WRITTEN)
+		const struct wb_extent_def *ext = &sc->extents[i];
+		if (ext->state != WB_WRITTEN)
 			continue;
-		for (g = e->offset / m->gran; g < (e->offset + e->length) / m->gran; g++)
-			if (g < ngran && g * m->gran < sc->file_size)
-				out[g] = (uint8_t)e->data;
+		for (g = ext->offset / m->gran; g < (ext->offset + ext->length) / m->gran; g++)
+			if (g < all && g * m->gran < sc->file_size)
+				e[g] = (uint8_t)ext->data;
 	}
+	/* writes, mmap stores, punches and truncates, in the order they happened */
 	for (i = 0; i < ino->norder; i++) {
 		const struct wb_task_def *t = &sc->tasks[ino->order[i]];
-		for (g = t->offset / m->gran; g < (t->offset + t->length) / m->gran && g < ngran; g++)
-			out[g] = (uint8_t)t->data;
+		size_t g0 = t->offset / m->gran, g1;
+		switch (t->op) {
+		case WB_OP_WRITE:
+			g1 = wb_written_end(t) / m->gran;
+			memset(e + g0, t->data, g1 - g0);
+			break;
+		case WB_OP_MMAP_WRITE:
+			memset(e + g0, t->data, t->length / m->gran);
+			break;
+		case WB_OP_PUNCH:
+			memset(e + g0, 0, t->length / m->gran);
+			break;
+		case WB_OP_TRUNCATE:
+			g0 = t->size / m->gran;
+			if (g0 < all)
+				memset(e + g0, 0, all - g0);
+			break;
+		default:
+			break;
+		}
 	}
+	memcpy(out, e, ngran < all ? ngran : all);
+	free(e);
 }
 
 static enum sim_verdict wb_deadlock(const struct wb_model *m, const void *w, struct wb_report *rep)
@@ -53,12 +81,8 @@ static enum sim_verdict wb_deadlock(const struct wb_model *m, const void *w, str
 		stuck = true;
 		if (!rep)
 			break;
-		if (!wb_task_after_done(m, w, t))
-			snprintf(why, sizeof(why), "waits for the tasks it runs after");
-		else if (m->sc->tasks[t].op == WB_OP_WRITE)
-			wb_writer_enabled(m, w, t, why, sizeof(why));
-		else
-			wb_writeback_enabled(m, w, t, why, sizeof(why));
+		why[0] = 0;
+		wb_sim_ops.actor_status(WBC(m), w, m->sc->tasks[t].name, why, sizeof(why));
 		int k = snprintf(rep->deadlock + used, sizeof(rep->deadlock) - used, "%s%s %s",
 				 used ? "; " : "", m->sc->tasks[t].name, why);
 		if (k > 0 && (size_t)k < sizeof(rep->deadlock) - used)
@@ -76,7 +100,8 @@ static void wb_lost_writer(const struct wb_model *m, const void *w, uint32_t off
 	snprintf(rep->lost_writer, sizeof(rep->lost_writer), "initial contents");
 	for (unsigned i = 0; i < ino->norder; i++) {
 		const struct wb_task_def *t = &m->sc->tasks[ino->order[i]];
-		if (off >= t->offset && off < t->offset + t->length)
+		if ((t->op == WB_OP_WRITE || t->op == WB_OP_MMAP_WRITE) && off >= t->offset &&
+		    off < t->offset + t->length)
 			snprintf(rep->lost_writer, sizeof(rep->lost_writer), "%s", t->name);
 	}
 }
@@ -142,6 +167,15 @@ static size_t wb_final_contents(struct wb_model *m, const void *w, void **flushe
 	return ngran;
 }
 
+/* Does granule g read back as expected?  Bytes drop_writes discarded may read as anything. */
+static bool wb_same(const struct wb_model *m, const void *w, const uint8_t *exp,
+		    const uint8_t *got, size_t g)
+{
+	if (exp[g] == got[g])
+		return true;
+	return m->cfg.drop_writes && (wb_drop(m, WBC(w))[g / 8] & (1u << (g % 8)));
+}
+
 enum sim_verdict wb_oracle(struct wb_model *m, const void *w, struct wb_report *rep)
 {
 	enum sim_verdict v;
@@ -155,13 +189,13 @@ enum sim_verdict wb_oracle(struct wb_model *m, const void *w, struct wb_report *
 	if (v != SIM_SAFE)
 		goto out;
 	ngran = wb_final_contents(m, w, &f, &exp, &got);
-	for (g = 0; g < ngran && got[g] == exp[g]; g++)
+	for (g = 0; g < ngran && wb_same(m, w, exp, got, g); g++)
 		;
 	if (g < ngran) {
 		v = SIM_CORRUPT;
 		if (rep) {
 			size_t e = g;
-			while (e < ngran && got[e] != exp[e])
+			while (e < ngran && !wb_same(m, w, exp, got, e))
 				e++;
 			rep->offset = (uint32_t)(g * m->gran);
 			rep->length = (uint32_t)((e - g) * m->gran);
@@ -195,7 +229,9 @@ bool wb_oracle_outcome(struct wb_model *m, const void *w, char *buf, size_t n)
 	m->prov = NULL;
 	ngran = wb_final_contents(m, w, &f, &exp, &got);
 	m->prov = saved_prov;
-	expected = !memcmp(exp, got, ngran);
+	expected = true;
+	for (size_t g = 0; g < ngran; g++)
+		expected = expected && wb_same(m, w, exp, got, g);
 	wb_bytes_text(got, ngran, m->gran, buf, n);
 	free(exp);
 	free(got);

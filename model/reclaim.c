@@ -27,7 +27,7 @@ uint64_t wb_reclaim_candidates(const struct wb_model *m, const void *w, unsigned
 		if (!(allowed & (1ull << p)))
 			continue;
 		if ((f->flags & FOLIO_PRESENT) && !f->locked &&
-		    !(f->flags & (FOLIO_DIRTY | FOLIO_WRITEBACK | FOLIO_REF)))
+		    !(f->flags & (FOLIO_DIRTY | FOLIO_WRITEBACK | FOLIO_REF | FOLIO_FREF_MASK)))
 			out |= 1ull << p;
 	}
 	return out;
@@ -37,20 +37,8 @@ uint64_t wb_reclaim_candidates(const struct wb_model *m, const void *w, unsigned
 void wb_evict(struct wb_model *m, void *w, unsigned t, unsigned page)
 {
 	struct wb_reclaim *r = &wb_task(m, w, t)->r;
-	unsigned i;
 
-	memset(wb_folio(m, w, page), 0, sizeof(struct folio));
-	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ | WB_FP_WRITE);
-	memset(wb_cache(m, w, page), 0, m->gpp);
-	/* the folio is gone, and with it any TOWRITE tag a sync pass had on it */
-	for (i = 0; i < m->ntasks; i++) {
-		struct wb_writeback *b = &wb_task(m, w, i)->b;
-		if (m->sc->tasks[i].op == WB_OP_WRITEBACK && m->sc->tasks[i].sync) {
-			uint64_t s = ((uint64_t)b->snap_hi << 32 | b->snap_lo) & ~(1ull << page);
-			b->snap_lo = (uint32_t)s;
-			b->snap_hi = (uint32_t)(s >> 32);
-		}
-	}
+	wb_folio_remove(m, w, page);
 	r->evicted++;
 	m->events |= WB_EV_EVICTION;
 	wb_desc(m, "page %u evicted (%u of %u)", page, r->evicted, m->sc->tasks[t].evictions);

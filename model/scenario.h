@@ -41,6 +41,12 @@ enum wb_op {
 	WB_OP_WRITE,
 	WB_OP_WRITEBACK,
 	WB_OP_RECLAIM,
+	WB_OP_READ_FAULT,
+	WB_OP_MMAP_WRITE,
+	WB_OP_PUNCH,
+	WB_OP_FALLOCATE,
+	WB_OP_TRUNCATE,
+	WB_OP_NOPS,
 };
 
 enum wb_check {
@@ -50,11 +56,26 @@ enum wb_check {
 	WB_CHECK_NMODES,
 };
 
-/* The switches of MODEL.md section 4 (the later ones are carried already). */
+enum wb_cleanup {
+	WB_CLEANUP_TRUNCATE_PUNCH,	  /* 6.1 */
+	WB_CLEANUP_LOCKED_TRUNCATE_PUNCH, /* after 198dd8aedee6, before f43dc4dc3eff */
+	WB_CLEANUP_SCAN_PUNCH,		  /* 6.2 */
+};
+
+/* The switches of MODEL.md section 4 and docs/model.md section 3. */
 struct wb_config {
 	enum wb_check validity_check;
 	bool writeback_revalidate;
+	enum wb_cleanup write_fail_cleanup;
+	bool mkwrite_iomap_end;
+	bool drop_writes;
+	bool stable_pages;
+	unsigned kernel; /* the preset last applied: 0 none, 61 or 62 */
 };
+
+/* The 6.2 values (every unset key), and the presets. */
+void wb_config_defaults(struct wb_config *cfg);
+void wb_config_preset(struct wb_config *cfg, unsigned kernel);
 
 struct wb_extent_def {
 	uint64_t offset, length;
@@ -75,6 +96,14 @@ struct wb_task_def {
 	/* reclaim */
 	unsigned evictions;
 	uint64_t pages; /* bit mask of allowed page indexes; all ones when not given */
+	/* write: the user buffer faults at this file offset (has_short_copy) */
+	bool has_short_copy;
+	uint64_t short_copy_at;
+	/* writeback: wait for its range's writeback after the last pass (fsync) */
+	bool wait;
+	/* read_fault: the page; truncate: the new size (read_fault uses offset = page * PS) */
+	unsigned page;
+	uint64_t size;
 	/* tasks (indexes) that must finish before this one takes a step */
 	uint32_t after;
 };
@@ -89,7 +118,7 @@ struct wb_schedule {
 enum wb_verdict_word { WB_V_SAFE, WB_V_CORRUPT, WB_V_DEADLOCK };
 
 struct wb_expect {
-	char key[64];		/* "off" or "KEY=VALUE,..." as written */
+	char key[160];		/* "off" or "KEY=VALUE,..." as written */
 	enum wb_verdict_word verdict;
 };
 
@@ -151,5 +180,12 @@ const char *wb_verdict_word_name(enum wb_verdict_word v);
  * Returns 0, or -1 with a message naming the key or value.
  */
 int wb_config_set(struct wb_config *cfg, const char *kv, char *err, size_t n);
+/*
+ * Apply "KEY=VALUE,KEY=VALUE" (a bare mode "off" means validity_check=off),
+ * the kernel presets first, then check the result (drop_writes needs 6.1).
+ */
+int wb_config_apply_list(struct wb_config *cfg, const char *list, char *err, size_t n);
+int wb_config_check(const struct wb_config *cfg, char *err, size_t n);
+const char *wb_cleanup_name(enum wb_cleanup c);
 
 #endif

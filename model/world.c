@@ -82,7 +82,8 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 	m->off_io = m->off_folio + (size_t)m->npages * sizeof(struct folio);
 	m->off_cache = m->off_io + (size_t)m->npages * sizeof(struct wb_io);
 	m->off_disk = m->off_cache + (size_t)m->npages * m->gpp;
-	m->size = wb_align8(m->off_disk + (size_t)m->nblocks * m->gpb);
+	m->off_drop = m->off_disk + (size_t)m->nblocks * m->gpb;
+	m->size = wb_align8(m->off_drop + ((size_t)m->npages * m->gpp + 7) / 8);
 	wb_pack_init(m);
 }
 
@@ -133,8 +134,89 @@ bool wb_task_finished(const struct wb_model *m, const void *w, unsigned t)
 		return ts->b.pc == BP_DONE;
 	case WB_OP_RECLAIM:
 		return ts->r.pc != 0;
+	case WB_OP_READ_FAULT:
+	case WB_OP_MMAP_WRITE:
+		return ts->f.pc == FP_DONE;
+	case WB_OP_PUNCH:
+	case WB_OP_FALLOCATE:
+	case WB_OP_TRUNCATE:
+		return ts->o.pc == RP_DONE;
+	case WB_OP_NOPS:
+		break;
 	}
 	return false;
+}
+
+void wb_folio_remove(struct wb_model *m, void *w, unsigned page)
+{
+	unsigned i;
+
+	memset(wb_folio(m, w, page), 0, sizeof(struct folio));
+	memset(wb_cache(m, w, page), 0, m->gpp);
+	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ | WB_FP_WRITE);
+	/* the folio is gone, and with it any TOWRITE tag a sync pass had on it */
+	for (i = 0; i < m->ntasks; i++) {
+		struct wb_writeback *b = &wb_task(m, w, i)->b;
+		if (m->sc->tasks[i].op == WB_OP_WRITEBACK && m->sc->tasks[i].sync) {
+			uint64_t s = ((uint64_t)b->snap_hi << 32 | b->snap_lo) & ~(1ull << page);
+			b->snap_lo = (uint32_t)s;
+			b->snap_hi = (uint32_t)(s >> 32);
+		}
+	}
+}
+
+void wb_truncate_pagecache(struct wb_model *m, void *w, uint64_t start, uint64_t end)
+{
+	unsigned p;
+
+	for (p = (unsigned)(start / m->ps); p < m->npages && (uint64_t)p * m->ps < end; p++) {
+		struct folio *f = wb_folio(m, w, p);
+		uint64_t fs = (uint64_t)p * m->ps, fe = fs + m->ps;
+		if (!(f->flags & FOLIO_PRESENT))
+			continue;
+		if (start <= fs && end >= fe && !f->locked && !(f->flags & FOLIO_WRITEBACK)) {
+			wb_folio_remove(m, w, p);
+			wb_desc(m, " page %u removed;", p);
+			continue;
+		}
+		uint64_t zs = start > fs ? start : fs, ze = end < fe ? end : fe;
+		memset(wb_cache(m, w, p) + (zs - fs) / m->gran, 0, (size_t)(ze - zs) / m->gran);
+		if (m->prov)
+			memset(m->prov->cache + (size_t)p * m->gpp + (zs - fs) / m->gran, 0,
+			       (size_t)(ze - zs) / m->gran * sizeof(uint32_t));
+		wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
+		wb_desc(m, " [%llu,%llu) of page %u zeroed;", (unsigned long long)zs,
+			(unsigned long long)ze, p);
+	}
+}
+
+bool wb_range_quiet(const struct wb_model *m, const void *w, uint64_t start, uint64_t end,
+		    bool writeback_too)
+{
+	unsigned p;
+
+	for (p = (unsigned)(start / m->ps); p < m->npages && (uint64_t)p * m->ps < end; p++) {
+		const struct folio *f = wb_folio(m, WBC(w), p);
+		if (!(f->flags & FOLIO_PRESENT))
+			continue;
+		if (f->locked || (writeback_too && (f->flags & FOLIO_WRITEBACK)))
+			return false;
+	}
+	return true;
+}
+
+bool wb_inval_free(const void *w)
+{
+	const struct wb_inode *ino = wb_inode(WBC(w));
+
+	return !ino->inval_excl && !ino->inval_shared;
+}
+
+void wb_order_append(void *w, unsigned t)
+{
+	struct wb_inode *ino = wb_inode(w);
+
+	ino->order[ino->norder++] = (uint8_t)t;
 }
 
 bool wb_task_after_done(const struct wb_model *m, const void *w, unsigned t)
@@ -195,12 +277,16 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 			FAIL("page %u: uptodate bits past the folio", p);
 	}
 	if (refs > 1)
-		FAIL("%u folios referenced; only one writer runs at a time", refs);
+		FAIL("%u folios referenced by writers; only one writer runs at a time", refs);
 	if (ino->rwsem_owner) {
 		t = ino->rwsem_owner - 1u;
-		if (t >= m->ntasks || m->sc->tasks[t].op != WB_OP_WRITE)
-			FAIL("i_rwsem held by a task that is not a writer");
+		if (t >= m->ntasks || m->sc->tasks[t].op == WB_OP_WRITEBACK ||
+		    m->sc->tasks[t].op == WB_OP_RECLAIM || m->sc->tasks[t].op == WB_OP_READ_FAULT ||
+		    m->sc->tasks[t].op == WB_OP_MMAP_WRITE)
+			FAIL("i_rwsem held by a task that does not take it");
 	}
+	if (ino->inval_excl && ino->inval_shared)
+		FAIL("invalidate_lock held exclusive and shared at once");
 	return 0;
 }
 
@@ -344,6 +430,8 @@ void wb_loc_name(const struct wb_model *m, unsigned loc, char *buf, size_t n)
 		snprintf(buf, n, "folio %u", loc - WB_LOC_FOLIO(m, 0));
 	else if (loc < WB_LOC_DISK(m, 0))
 		snprintf(buf, n, "block %u", loc - WB_LOC_EXT(m, 0));
-	else
+	else if (loc < WB_LOC_INVAL(m))
 		snprintf(buf, n, "disk %u", loc - WB_LOC_DISK(m, 0));
+	else
+		snprintf(buf, n, "invalidate_lock");
 }

@@ -44,7 +44,9 @@ struct wb_inode {
 	uint8_t rwsem_owner;	/* task index + 1; 0: free */
 	uint8_t norder;		/* writers that took i_rwsem so far */
 	uint8_t order[WB_MAX_TASKS]; /* their task indexes, in order */
-	uint8_t pad[6];
+	uint8_t inval_excl;	/* invalidate_lock: exclusive owner + 1; 0: none */
+	uint8_t inval_shared;	/* invalidate_lock: shared holders */
+	uint8_t pad[4];
 };
 
 /* ---- tasks ---- */
@@ -61,14 +63,22 @@ enum wb_writer_pc {
 	WP_IOMAP_END,
 	WP_RWSEM_UNLOCK,
 	WP_DONE,
+	WP_ZERO_GAP,		/* write checks: zero [i_size, offset) */
+	WP_PUNCH_DELALLOC,	/* the second step of the 6.1 cleanup */
 };
+
+/* A writer's own flags (wflags). */
+#define WR_ERR 0x01	/* the user buffer faulted: this iteration ends in error */
+#define WR_RETRY 0x02	/* retry the chunk cut at the short copy's length */
+#define WR_SHORT 0x04	/* the copy in progress stopped short */
+#define WR_INVAL 0x08	/* holds the invalidate_lock exclusive (locked cleanup) */
 
 /* A buffered writer: the iomap_iter and its cached struct iomap. */
 struct wb_writer {
 	uint8_t pc;
 	uint8_t type;	/* cached mapping: IOMAP_* */
 	uint8_t flags;	/* IOMAP_F_NEW, IOMAP_F_STALE */
-	uint8_t pad;
+	uint8_t wflags;	/* WR_* */
 	uint32_t pos;	/* iter.pos: the next byte to write */
 	uint32_t iter_start; /* pos when the mapping was looked up */
 	uint32_t iter_end;   /* iter_start + iomap_length() */
@@ -83,6 +93,7 @@ enum wb_writeback_pc {
 	BP_MAP_BLOCKS,
 	BP_START_WRITEBACK,
 	BP_DONE,
+	BP_FDATAWAIT,	/* after the last pass, with "wait" */
 };
 
 /* A writeback task: write_cache_pages() with its writepage context. */
@@ -106,11 +117,50 @@ struct wb_reclaim {
 	uint8_t evicted;
 };
 
+enum wb_fault_pc {
+	FP_FAULT_BEGIN = 0,
+	FP_FOLIO_GET,
+	FP_FOLIO_LOCK,
+	FP_READ,
+	FP_MKWRITE_BEGIN,
+	FP_MKWRITE_END,
+	FP_FAULT_END,
+	FP_STORE,	/* store, or write_fault when the page is not mapped writable */
+	FP_DONE,
+};
+
+#define FT_SHARED 0x01	/* holds the invalidate_lock shared */
+#define FT_LOCK 0x02	/* holds the folio lock */
+#define FT_REF 0x04	/* holds a folio reference */
+#define FT_SIGBUS 0x08	/* the page is past EOF: no store */
+
+/* A read fault or an mmap write. */
+struct wb_fault {
+	uint8_t pc;
+	uint8_t holds;	/* FT_* */
+};
+
+enum wb_range_pc {
+	RP_RWSEM_LOCK = 0,
+	RP_INVAL_LOCK,
+	RP_FLUSH,	/* punch, truncate */
+	RP_CHANGE,	/* punch_range, alloc_range, setsize */
+	RP_UNLOCK,
+	RP_DONE,
+};
+
+/* Hole punch, fallocate, truncate. */
+struct wb_rangeop {
+	uint8_t pc;
+};
+
 #define WB_TASK_SLOT 32
 union wb_task_state {
 	struct wb_writer w;
 	struct wb_writeback b;
 	struct wb_reclaim r;
+	struct wb_fault f;
+	struct wb_rangeop o;
 	uint8_t raw[WB_TASK_SLOT];
 };
 
@@ -119,6 +169,9 @@ union wb_task_state {
 #define FOLIO_DIRTY 0x02
 #define FOLIO_WRITEBACK 0x04
 #define FOLIO_REF 0x08	/* a writer holds a reference */
+#define FOLIO_PTE_W 0x10 /* mapped writable into a user page table */
+#define FOLIO_FREF_ONE 0x20  /* faults holding a reference: a count in the top 3 bits */
+#define FOLIO_FREF_MASK 0xe0
 
 struct folio {
 	uint8_t flags;
@@ -169,6 +222,7 @@ struct wb_prov {
 #define WB_LOC_FOLIO(m, p) (2u + (p))
 #define WB_LOC_EXT(m, b) (2u + (m)->npages + (b))
 #define WB_LOC_DISK(m, b) (2u + (m)->npages + (m)->nblocks + (b))
+#define WB_LOC_INVAL(m) (2u + (m)->npages + 2u * (m)->nblocks)
 #define WB_MAX_FP 256
 struct wb_fp {
 	uint16_t loc;
@@ -190,7 +244,7 @@ struct wb_pack {
 	unsigned w_sym, w_gpos, w_blk, w_page, w_task, w_io, w_bpp, w_writers, nwriters;
 	unsigned w_passes[WB_MAX_TASKS], w_evicted[WB_MAX_TASKS], w_blkidx;
 	uint8_t kind_index[WB_MAX_TASKS]; /* a task's number among writers / writeback tasks */
-	unsigned w_writer_idx, w_wb_idx;
+	unsigned w_writer_idx, w_wb_idx, w_faults;
 	size_t bytes;		/* encoded size */
 };
 
@@ -204,7 +258,7 @@ struct wb_model {
 	unsigned ntasks;
 	uint64_t all_pages;	/* mask of valid page indexes */
 	/* layout */
-	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, size;
+	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, off_drop, size;
 	struct wb_pack pack;
 	uint32_t events; /* WB_EV_* of the step being applied */
 	struct wb_footprint *fp; /* when set, the footprint of the step being applied */
@@ -242,6 +296,11 @@ static inline uint8_t *wb_disk(const struct wb_model *m, void *w)
 {
 	return (uint8_t *)w + m->off_disk;
 }
+/* drop_writes: one bit per granule of the file whose write data the injection discarded */
+static inline uint8_t *wb_drop(const struct wb_model *m, void *w)
+{
+	return (uint8_t *)w + m->off_drop;
+}
 /* const views */
 #define WBC(w) ((void *)(uintptr_t)(const void *)(w))
 
@@ -269,6 +328,21 @@ void wb_world_print(const struct wb_model *m, const void *w, FILE *out);
 
 bool wb_task_finished(const struct wb_model *m, const void *w, unsigned t);
 bool wb_task_after_done(const struct wb_model *m, const void *w, unsigned t);
+
+/* Remove a folio from the page cache (eviction, truncation). */
+void wb_folio_remove(struct wb_model *m, void *w, unsigned page);
+/*
+ * truncate_pagecache_range(start, end - 1): folios wholly inside [start, end)
+ * are removed, even dirty; the overlap of a partial folio is zeroed.
+ */
+void wb_truncate_pagecache(struct wb_model *m, void *w, uint64_t start, uint64_t end);
+/* Can every cached folio overlapping [start, end) be locked now (and is none under writeback)? */
+bool wb_range_quiet(const struct wb_model *m, const void *w, uint64_t start, uint64_t end,
+		    bool writeback_too);
+/* Is the invalidate_lock free (for an exclusive taker)? */
+bool wb_inval_free(const void *w);
+/* Append a content operation to the oracle's order. */
+void wb_order_append(void *w, unsigned t);
 
 /* Record a footprint entry (when m->fp is set); ranges of blocks in one call. */
 void wb_fp(struct wb_model *m, unsigned loc, unsigned kind);

@@ -28,6 +28,7 @@ static const char *const wb_writeback_step_names[] = {
 	[BP_TAG] = "tag_towrite",	  [BP_SCAN] = NULL, /* wb_lock or pass_end */
 	[BP_CLEAR_DIRTY] = "clear_dirty", [BP_MAP_BLOCKS] = "map_blocks",
 	[BP_START_WRITEBACK] = "start_writeback", [BP_DONE] = NULL,
+	[BP_FDATAWAIT] = "fdatawait",
 };
 
 static uint64_t wb_snapshot(const struct wb_writeback *b)
@@ -113,6 +114,17 @@ bool wb_writeback_enabled(const struct wb_model *m, const void *w, unsigned t, c
 			return false;
 		}
 		return true;
+	case BP_FDATAWAIT: {
+		unsigned first, last, p;
+		wb_range_pages(m, t, &first, &last);
+		for (p = first; p <= last; p++) {
+			if (wb_folio(m, cw, p)->flags & FOLIO_WRITEBACK) {
+				WB_WHY(why, n, "waits for writeback of page %u to end (fdatawait)", p);
+				return false;
+			}
+		}
+		return true;
+	}
 	default:
 		return true;
 	}
@@ -175,7 +187,7 @@ static void folio_clear_dirty_for_io(struct wb_model *m, void *w, unsigned t)
 	struct wb_writeback *b = &wb_task(m, w, t)->b;
 	struct folio *f = wb_folio(m, w, b->cur);
 
-	f->flags &= (uint8_t)~FOLIO_DIRTY;
+	f->flags &= (uint8_t)~(FOLIO_DIRTY | FOLIO_PTE_W); /* and write-protect */
 	wb_fp(m, WB_LOC_FOLIO(m, b->cur), WB_FP_WAIT | WB_FP_WRITE);
 	b->blk = wb_next_uptodate(m, f, 0);
 	b->io_blocks = 0;
@@ -297,6 +309,11 @@ static void wb_pass_end(struct wb_model *m, void *w, unsigned t)
 	uint16_t nextio = b->nextio;
 	memset(b, 0, sizeof(*b));
 	b->nextio = nextio;
+	if (td->wait) {
+		b->pc = BP_FDATAWAIT;
+		wb_desc(m, "; then waits for its writeback (fdatawait)");
+		return;
+	}
 	b->pc = BP_DONE;
 	wb_desc(m, "; %s finished", td->name);
 }
@@ -323,6 +340,13 @@ void wb_writeback_apply(struct wb_model *m, void *w, unsigned t)
 		break;
 	case BP_START_WRITEBACK:
 		wb_start_writeback(m, w, t);
+		break;
+	case BP_FDATAWAIT:
+		/* Models: mm/filemap.c filemap_fdatawait_range() (6.1, 6.3) */
+		b->pc = BP_DONE;
+		for (unsigned p = 0; p < m->npages; p++)
+			wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WAIT);
+		wb_desc(m, "no writeback left in range; %s finished", m->sc->tasks[t].name);
 		break;
 	}
 }

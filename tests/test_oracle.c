@@ -669,7 +669,7 @@ static void test_deadlock(void **state)
 	assert_int_equal(tc_oracle(&t, &rep), SIM_DEADLOCK);
 	assert_string_equal(rep.deadlock, "W2 waits for the lock of page 0, held by W1; "
 					  "WB waits for the lock of page 0, held by W1; "
-					  "W3 waits for the tasks it runs after");
+					  "W3 runs after W2, which has not finished");
 	assert_string_equal(rep.expected, "");
 	tc_close(&t);
 }

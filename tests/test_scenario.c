@@ -662,13 +662,11 @@ static void test_config_precedence(void **state)
 static char *first_error(const char *text)
 {
 	struct wb_scenario *sc;
-	char *d = load_diag("x.json", text, strlen(text), &sc), *nl;
+	char *d = load_diag("x.json", text, strlen(text), &sc);
 
 	if (sc)
 		fail_msg("loaded, but it is meant to be invalid:\n%s", text);
-	nl = strchr(d, '\n');
-	if (nl)
-		*nl = '\0';
+	d[strcspn(d, "\n")] = '\0';
 	return d;
 }
 

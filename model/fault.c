@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fault.c - page faults on a shared file mapping: a read fault (or readahead)
+ * that brings a page in with a fresh mapping, and a write fault followed by a
+ * user store (docs/model.md sections 5 and 6).
+ *
+ * Models mm/filemap.c filemap_fault() and fs/iomap/buffered-io.c
+ * iomap_read_folio() with fs/xfs/xfs_iomap.c xfs_read_iomap_begin(), and
+ * fs/xfs/xfs_file.c xfs_filemap_page_mkwrite() -> iomap_page_mkwrite()
+ * (6.1, 6.3).  Left out: large folios from readahead, the PTE itself beyond
+ * "mapped writable", SIGBUS paths other than a page past EOF.
+ *
+ *   FAULT_BEGIN -fault_begin-> FOLIO_GET -folio_get-> [FOLIO_LOCK -folio_lock->]
+ *   [READ -read_folio->] (read fault) FAULT_END | (mmap write) MKWRITE_BEGIN
+ *   MKWRITE_BEGIN -mkwrite_iomap_begin-> [MKWRITE_END -mkwrite_iomap_end->] FAULT_END
+ *   FAULT_END -fault_end-> DONE (read) | STORE (write)
+ *   STORE -store-> DONE, or -write_fault-> FAULT_BEGIN when not mapped writable
+ */
+#include "model/fault.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "model/extent_map.h"
+
+static const char *const wb_fault_step_names[] = {
+	[FP_FAULT_BEGIN] = "fault_begin",
+	[FP_FOLIO_GET] = "folio_get",
+	[FP_FOLIO_LOCK] = "folio_lock",
+	[FP_READ] = "read_folio",
+	[FP_MKWRITE_BEGIN] = "mkwrite_iomap_begin",
+	[FP_MKWRITE_END] = "mkwrite_iomap_end",
+	[FP_FAULT_END] = "fault_end",
+	[FP_STORE] = "store",
+	[FP_DONE] = NULL,
+};
+
+static bool wb_is_mmap(const struct wb_model *m, unsigned t)
+{
+	return m->sc->tasks[t].op == WB_OP_MMAP_WRITE;
+}
+
+static unsigned wb_fault_page(const struct wb_model *m, unsigned t)
+{
+	return (unsigned)(m->sc->tasks[t].offset / m->ps);
+}
+
+/* Can the store go ahead without a fault: cached and mapped writable? */
+static bool wb_store_ok(const struct wb_model *m, const void *w, unsigned t)
+{
+	const struct folio *f = wb_folio(m, WBC(w), wb_fault_page(m, t));
+
+	return (f->flags & FOLIO_PRESENT) && (f->flags & FOLIO_PTE_W);
+}
+
+const char *wb_fault_step(const struct wb_model *m, const void *w, unsigned t)
+{
+	const struct wb_fault *ft = &wb_task(m, WBC(w), t)->f;
+
+	if (ft->pc == FP_STORE && !wb_store_ok(m, w, t))
+		return "write_fault";
+	return wb_fault_step_names[ft->pc];
+}
+
+/*
+ * The 6.1 mkwrite cleanup with drop_writes truncates the faulting folio's
+ * range, and truncate_inode_pages_range() then locks that folio with
+ * FGP_LOCK while this fault holds its lock: it can never proceed.  Without
+ * drop_writes the mkwrite iteration writes its whole range and there is
+ * nothing to clean up.
+ */
+static bool wb_mkwrite_cleanup_blocks(const struct wb_model *m, const void *w, unsigned t)
+{
+	const uint8_t *ext = wb_ext(m, WBC(w));
+	unsigned p = wb_fault_page(m, t);
+
+	if (!m->cfg.drop_writes)
+		return false;
+	for (unsigned i = 0; i < m->bpp; i++)
+		if (ext[p * m->bpp + i] == WB_DELALLOC)
+			return true;
+	return false;
+}
+
+bool wb_fault_enabled(const struct wb_model *m, const void *w, unsigned t, char *why, size_t n)
+{
+	void *cw = WBC(w);
+	const struct wb_fault *ft = &wb_task(m, cw, t)->f;
+	const struct wb_inode *ino = wb_inode(cw);
+	unsigned p = wb_fault_page(m, t);
+
+	switch (ft->pc) {
+	case FP_DONE:
+		WB_WHY(why, n, "finished");
+		return false;
+	case FP_FAULT_BEGIN:
+		if (ino->inval_excl) {
+			WB_WHY(why, n, "waits for the invalidate_lock, held exclusive by %s",
+			       m->sc->tasks[ino->inval_excl - 1].name);
+			return false;
+		}
+		return true;
+	case FP_FOLIO_LOCK: {
+		const struct folio *f = wb_folio(m, cw, p);
+		if (f->locked) {
+			WB_WHY(why, n, "waits for the lock of page %u, held by %s", p,
+			       m->sc->tasks[f->locked - 1].name);
+			return false;
+		}
+		return true;
+	}
+	case FP_MKWRITE_END:
+		if (wb_mkwrite_cleanup_blocks(m, w, t)) {
+			WB_WHY(why, n, "waits forever: its cleanup truncates page %u, whose lock it "
+				       "holds itself (truncate_inode_pages_range locks it with "
+				       "FGP_LOCK)", p);
+			return false;
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* Models: the invalidate_lock shared of filemap_fault() / xfs_filemap_page_mkwrite(). */
+static void wb_fault_begin(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_fault *ft = &wb_task(m, w, t)->f;
+
+	wb_inode(w)->inval_shared++;
+	ft->holds |= FT_SHARED;
+	wb_fp(m, WB_LOC_INVAL(m), WB_FP_WAIT | WB_FP_WRITE);
+	ft->pc = FP_FOLIO_GET;
+	wb_desc(m, "invalidate_lock shared; fault on page %u", wb_fault_page(m, t));
+}
+
+/* Models: filemap_fault() finding the folio, or __filemap_get_folio(FGP_CREAT). */
+static void wb_fault_folio_get(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_fault *ft = &wb_task(m, w, t)->f;
+	unsigned p = wb_fault_page(m, t);
+	struct folio *f = wb_folio(m, w, p);
+	unsigned full = (1u << m->bpp) - 1;
+
+	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_READ | WB_FP_WRITE);
+	if (!(f->flags & FOLIO_PRESENT)) {
+		f->flags = FOLIO_PRESENT | FOLIO_FREF_ONE;
+		f->locked = (uint8_t)(t + 1);
+		f->uptodate = 0;
+		if (m->prov)
+			memset(m->prov->cache + (size_t)p * m->gpp, 0, m->gpp * sizeof(uint32_t));
+		ft->holds |= FT_LOCK | FT_REF;
+		ft->pc = FP_READ;
+		wb_desc(m, "page %u absent -> new folio, locked", p);
+		return;
+	}
+	if (f->uptodate == full && !wb_is_mmap(m, t)) {
+		ft->pc = FP_FAULT_END;
+		wb_desc(m, "page %u cached and uptodate: nothing to read", p);
+		return;
+	}
+	f->flags = (uint8_t)(f->flags + FOLIO_FREF_ONE);
+	ft->holds |= FT_REF;
+	ft->pc = FP_FOLIO_LOCK;
+	wb_desc(m, "page %u found, reference taken", p);
+}
+
+static void wb_fault_folio_lock(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_fault *ft = &wb_task(m, w, t)->f;
+	unsigned p = wb_fault_page(m, t);
+	struct folio *f = wb_folio(m, w, p);
+	bool uptodate = f->uptodate == (1u << m->bpp) - 1;
+
+	f->locked = (uint8_t)(t + 1);
+	ft->holds |= FT_LOCK;
+	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WAIT | WB_FP_WRITE);
+	ft->pc = !uptodate ? FP_READ : wb_is_mmap(m, t) ? FP_MKWRITE_BEGIN : FP_FAULT_END;
+	wb_desc(m, "page %u locked%s", p, uptodate ? ", uptodate" : "");
+}
+
+/*
+ * Models: fs/iomap/buffered-io.c iomap_read_folio() with xfs_read_iomap_begin()
+ * (6.1, 6.3): a fresh mapping per block; a WRITTEN block inside i_size is read,
+ * anything else is zeroed; every block becomes uptodate.
+ */
+static void iomap_read_folio(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_fault *ft = &wb_task(m, w, t)->f;
+	unsigned p = wb_fault_page(m, t), i;
+	struct folio *f = wb_folio(m, w, p);
+	const uint8_t *ext = wb_ext(m, w);
+	uint8_t *c = wb_cache(m, w, p);
+	uint32_t i_size = wb_inode(w)->i_size;
+
+	wb_desc(m, "page %u:", p);
+	for (i = 0; i < m->bpp; i++) {
+		unsigned b = p * m->bpp + i;
+		uint32_t bs = b * m->bs;
+		if (f->uptodate & (1u << i))
+			continue;
+		wb_fp(m, WB_LOC_EXT(m, b), WB_FP_READ);
+		if (ext[b] == WB_WRITTEN && bs < i_size) {
+			memcpy(c + (size_t)i * m->gpb, wb_disk(m, w) + (size_t)b * m->gpb, m->gpb);
+			wb_fp(m, WB_LOC_DISK(m, b), WB_FP_READ);
+			if (m->prov)
+				memcpy(m->prov->cache + (size_t)p * m->gpp + (size_t)i * m->gpb,
+				       m->prov->disk + (size_t)b * m->gpb, m->gpb * sizeof(uint32_t));
+			wb_desc(m, " block %u WRITTEN: read", b);
+		} else {
+			memset(c + (size_t)i * m->gpb, 0, m->gpb);
+			if (m->prov) {
+				uint32_t o = wb_origin_new(m, "%s read_folio zeroed block %u (%s)",
+							   m->sc->tasks[t].name, b,
+							   wb_ext_state_name((enum wb_ext_state)ext[b]));
+				for (unsigned g = 0; g < m->gpb; g++)
+					m->prov->cache[(size_t)p * m->gpp + i * m->gpb + g] = o;
+			}
+			wb_desc(m, " block %u %s: zeroed", b,
+				wb_ext_state_name((enum wb_ext_state)ext[b]));
+		}
+	}
+	f->uptodate = (uint16_t)((1u << m->bpp) - 1);
+	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
+	if (wb_is_mmap(m, t)) {
+		ft->pc = FP_MKWRITE_BEGIN;
+		return;
+	}
+	f->locked = 0;
+	f->flags = (uint8_t)(f->flags - FOLIO_FREF_ONE);
+	ft->holds &= (uint8_t)~(FT_LOCK | FT_REF);
+	ft->pc = FP_FAULT_END;
+	wb_desc(m, "; uptodate, unlocked");
+}
+
+/*
+ * Models: fs/iomap/buffered-io.c iomap_page_mkwrite() with
+ * xfs_buffered_write_iomap_begin() and iomap_folio_mkwrite_iter() (6.1, 6.3),
+ * all mappings of the folio's range in one step: HOLE blocks get a DELALLOC
+ * reservation (one seq bump), the folio is marked dirty.  A page past EOF is
+ * a SIGBUS: the fault ends without a store.
+ */
+static void iomap_page_mkwrite(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_fault *ft = &wb_task(m, w, t)->f;
+	unsigned p = wb_fault_page(m, t), i, b0 = p * m->bpp, r0 = 0, nres = 0;
+	struct folio *f = wb_folio(m, w, p);
+	uint8_t *ext = wb_ext(m, w);
+	uint32_t i_size = wb_inode(w)->i_size, fs = p * m->ps;
+
+	if (fs >= i_size) {
+		wb_desc(m, "page %u is past EOF: SIGBUS", p);
+		ft->pc = FP_FAULT_END;
+		ft->holds |= FT_SIGBUS; /* no store */
+		return;
+	}
+	wb_fp_blocks(m, b0, b0 + m->bpp, false, WB_FP_READ);
+	for (i = 0; i < m->bpp && fs + i * m->bs < i_size; i++) {
+		if (ext[b0 + i] != WB_HOLE)
+			continue;
+		if (!nres++)
+			r0 = b0 + i;
+		ext[b0 + i] = WB_DELALLOC;
+		wb_fp(m, WB_LOC_EXT(m, b0 + i), WB_FP_WRITE);
+	}
+	if (nres) {
+		wb_desc(m, "reserve DELALLOC over the holes from block %u", r0);
+		wb_seq_bump(m, w);
+		wb_desc(m, "; ");
+	}
+	f->flags |= FOLIO_DIRTY;
+	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
+	ft->pc = m->cfg.mkwrite_iomap_end ? FP_MKWRITE_END : FP_FAULT_END;
+	wb_desc(m, "page %u dirty", p);
+}
+
+/* Models: 6.1's xfs_buffered_write_iomap_end() run by iomap_page_mkwrite() (patch 1 removed it). */
+static void wb_mkwrite_iomap_end(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_fault *ft = &wb_task(m, w, t)->f;
+
+	/* enabled only when there is nothing to clean up (see wb_fault_enabled) */
+	ft->pc = FP_FAULT_END;
+	wb_desc(m, "the whole range was written: no cleanup");
+}
+
+/* Models: the end of the fault: finish_fault() maps the page, the locks go. */
+static void wb_fault_end(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_fault *ft = &wb_task(m, w, t)->f;
+	unsigned p = wb_fault_page(m, t);
+	struct folio *f = wb_folio(m, w, p);
+	bool sigbus = ft->holds & FT_SIGBUS;
+
+	if (ft->holds & FT_LOCK)
+		f->locked = 0;
+	if (ft->holds & FT_REF)
+		f->flags = (uint8_t)(f->flags - FOLIO_FREF_ONE);
+	if (wb_is_mmap(m, t) && !sigbus && (f->flags & FOLIO_PRESENT))
+		f->flags |= FOLIO_PTE_W;
+	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
+	wb_inode(w)->inval_shared--;
+	wb_fp(m, WB_LOC_INVAL(m), WB_FP_WRITE);
+	ft->holds = 0;
+	ft->pc = wb_is_mmap(m, t) && !sigbus ? FP_STORE : FP_DONE;
+	wb_desc(m, "page %u %s; invalidate_lock released%s", p,
+		wb_is_mmap(m, t) && !sigbus ? "mapped writable" : "mapped",
+		ft->pc == FP_DONE ? "; finished" : "");
+}
+
+/* The user store (not under the folio lock), or the fault it takes when not mapped writable. */
+static void wb_store(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_fault *ft = &wb_task(m, w, t)->f;
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	unsigned p = wb_fault_page(m, t);
+	uint32_t g0 = (uint32_t)(td->offset % m->ps) / m->gran;
+	uint32_t g1 = g0 + (uint32_t)td->length / m->gran;
+
+	if (!wb_store_ok(m, w, t)) {
+		ft->pc = FP_FAULT_BEGIN;
+		wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_READ);
+		wb_desc(m, "page %u not mapped writable: fault again", p);
+		return;
+	}
+	memset(wb_cache(m, w, p) + g0, td->data, g1 - g0);
+	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_READ | WB_FP_WRITE);
+	if (m->prov) {
+		uint32_t o = wb_origin_new(m, "%s store of '%c' into [%llu,%llu)", td->name,
+					   td->data, (unsigned long long)td->offset,
+					   (unsigned long long)(td->offset + td->length));
+		for (uint32_t g = g0; g < g1; g++)
+			m->prov->cache[(size_t)p * m->gpp + g] = o;
+	}
+	wb_order_append(w, t);
+	ft->pc = FP_DONE;
+	wb_desc(m, "'%c' x %llu -> [%llu,%llu) of page %u; %s finished", td->data,
+		(unsigned long long)td->length, (unsigned long long)td->offset,
+		(unsigned long long)(td->offset + td->length), p, td->name);
+}
+
+void wb_fault_apply(struct wb_model *m, void *w, unsigned t)
+{
+	switch (wb_task(m, w, t)->f.pc) {
+	case FP_FAULT_BEGIN:
+		wb_fault_begin(m, w, t);
+		break;
+	case FP_FOLIO_GET:
+		wb_fault_folio_get(m, w, t);
+		break;
+	case FP_FOLIO_LOCK:
+		wb_fault_folio_lock(m, w, t);
+		break;
+	case FP_READ:
+		iomap_read_folio(m, w, t);
+		break;
+	case FP_MKWRITE_BEGIN:
+		iomap_page_mkwrite(m, w, t);
+		break;
+	case FP_MKWRITE_END:
+		wb_mkwrite_iomap_end(m, w, t);
+		break;
+	case FP_FAULT_END:
+		wb_fault_end(m, w, t);
+		break;
+	case FP_STORE:
+		wb_store(m, w, t);
+		break;
+	}
+}
