@@ -116,8 +116,14 @@ struct json_t *wb_config_json(const struct wb_config *cfg);
 int wb_trace_read(const char *path, struct wb_trace *tr);
 void wb_trace_free(struct wb_trace *tr);
 
+/* run/explore --dot FILE and --svg FILE: the diagram of an execution (an exit code). */
+int wb_dot_outputs(struct wb_job *job, const uint16_t *choices, size_t n,
+		   const struct wb_exec *ex, const char *trace_out, const char *dot,
+		   const char *svg);
+
 int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_dot(int argc, char **argv);

@@ -30,7 +30,8 @@ static void explore_help(FILE *out)
 		"                     [--max-depth N] [--time-limit SECONDS] [--trace-out FILE]\n"
 		"                     [--order forward|reverse|shuffle] [--census]\n"
 		"                     [--fewest-preemptions] [--preemption-bound K]\n"
-		"                     [--all-failing N] [--json] [--quiet]\n"
+		"                     [--all-failing N] [--kernel 6.1|6.2] [--dot FILE]\n"
+		"                     [--svg FILE] [--json] [--quiet]\n"
 		"\n"
 		"Visit every interleaving of SCENARIO's steps (state caching, no reduction) and\n"
 		"report exact counts: distinct states, transitions, complete executions, failing\n"
@@ -44,6 +45,7 @@ static void explore_help(FILE *out)
 		"  --fewest-preemptions   the counterexample with the fewest preemptions (a task\n"
 		"                         switched away from while it could go on)\n"
 		"  --preemption-bound K   only executions with at most K preemptions\n"
+		"  --dot FILE, --svg FILE the counterexample's diagram (DOT; SVG through dot)\n"
 		"  --all-failing N        write up to N failing traces with distinct end states\n"
 		"                         (FILE-1.json ... from --trace-out FILE)\n"
 		"  --max-states N, --max-depth N, --time-limit S   stop early (exit 4 if no\n"
@@ -183,6 +185,8 @@ int cmd_explore(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "check", required_argument, NULL, 'c' },
 		{ "kernel", required_argument, NULL, 'k' },
+		{ "dot", required_argument, NULL, 'D' },
+		{ "svg", required_argument, NULL, 'V' },
 		{ "set", required_argument, NULL, 'S' },
 		{ "max-states", required_argument, NULL, 'm' },
 		{ "max-depth", required_argument, NULL, 'd' },
@@ -200,7 +204,7 @@ int cmd_explore(int argc, char **argv)
 	};
 	struct wb_cli_settings set = { .n = 0 };
 	struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD, .seed = 1 };
-	const char *trace_out = NULL;
+	const char *trace_out = NULL, *dot = NULL, *svg = NULL;
 	bool json = false, quiet = false, fewest = false;
 	char checkbuf[WB_MAX_SETTINGS][64];
 	unsigned long long v;
@@ -249,6 +253,12 @@ int cmd_explore(int argc, char **argv)
 		}
 		case 'o':
 			trace_out = optarg;
+			break;
+		case 'D':
+			dot = optarg;
+			break;
+		case 'V':
+			svg = optarg;
 			break;
 		case 'O':
 			if (!strcmp(optarg, "forward"))
@@ -345,6 +355,10 @@ int cmd_explore(int argc, char **argv)
 			goto out;
 		}
 		if (trace_out && wb_trace_write(trace_out, &job, res.cex, res.cex_len, &ex)) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (wb_dot_outputs(&job, res.cex, res.cex_len, &ex, trace_out, dot, svg)) {
 			rc = EXIT_USAGE;
 			goto out;
 		}

@@ -19,7 +19,8 @@ static void run_help(FILE *out)
 {
 	fprintf(out,
 		"usage: wbsim run SCENARIO [--check MODE] [--set KEY=VALUE]... [--schedule LIST]\n"
-		"                 [--seed N] [--state] [--trace-out FILE] [--json]\n"
+		"                 [--seed N] [--state] [--trace-out FILE] [--dot FILE] [--svg FILE]\n"
+		"                 [--kernel 6.1|6.2] [--json]\n"
 		"\n"
 		"Run one deterministic execution of SCENARIO: its schedule (or --schedule, entries\n"
 		"TASK, TASK:STEP or TASK:STEP@PAGE, comma-separated), then round-robin over the\n"
@@ -27,11 +28,16 @@ static void run_help(FILE *out)
 		"verdict.\n"
 		"\n"
 		"  --check MODE        validity_check: off, after_lock or before_lock\n"
-		"  --set KEY=VALUE     override a switch (validity_check, writeback_revalidate)\n"
+		"  --set KEY=VALUE     override a switch (kernel, validity_check, write_fail_cleanup,\n"
+		"                      mkwrite_iomap_end, drop_writes, writeback_revalidate,\n"
+		"                      stable_pages)\n"
 		"  --schedule LIST     replace the scenario's schedule\n"
 		"  --seed N            random choices after the schedule, from seed N\n"
 		"  --state             print the whole world after every step\n"
+		"  --kernel 6.1|6.2    every switch as in that kernel (--check/--set still win)\n"
 		"  --trace-out FILE    write the trace file (for wbsim replay)\n"
+		"  --dot FILE          write the Graphviz diagram of the execution\n"
+		"  --svg FILE          render it with dot -Tsvg\n"
 		"  --json              one JSON object on stdout\n"
 		"\n"
 		"Exit: 0 safe, 1 corruption or deadlock, 2 bad input, 3 internal error.\n");
@@ -63,13 +69,14 @@ int cmd_run(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "check", required_argument, NULL, 'c' },  { "set", required_argument, NULL, 'S' },
 		{ "kernel", required_argument, NULL, 'k' },
+		{ "dot", required_argument, NULL, 'd' },    { "svg", required_argument, NULL, 'v' },
 		{ "schedule", required_argument, NULL, 's' }, { "seed", required_argument, NULL, 'r' },
 		{ "state", no_argument, NULL, 'w' },	  { "trace-out", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },	  { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct wb_cli_settings set = { .n = 0 };
-	const char *sched_arg = NULL, *trace_out = NULL;
+	const char *sched_arg = NULL, *trace_out = NULL, *dot = NULL, *svg = NULL;
 	bool state = false, json = false, seeded = false;
 	unsigned long long seed = 0;
 	char checkbuf[WB_MAX_SETTINGS][64];
@@ -109,6 +116,12 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'o':
 			trace_out = optarg;
+			break;
+		case 'd':
+			dot = optarg;
+			break;
+		case 'v':
+			svg = optarg;
 			break;
 		case 'j':
 			json = true;
@@ -217,6 +230,8 @@ int cmd_run(int argc, char **argv)
 	}
 	rc = v == SIM_SAFE ? EXIT_OK : EXIT_FAILURE_FOUND;
 	if (trace_out && wb_trace_write(trace_out, &job, choices, nchoices, &ex))
+		rc = EXIT_USAGE;
+	else if (wb_dot_outputs(&job, choices, nchoices, &ex, trace_out, dot, svg))
 		rc = EXIT_USAGE;
 out_ex:
 	wb_exec_free(&ex);

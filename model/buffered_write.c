@@ -271,8 +271,9 @@ static void xfs_buffered_write_iomap_begin(struct wb_model *m, void *w, unsigned
 		unsigned next = wb_next_extent(m, w, b);
 		s = b;
 		e = req_end < next ? req_end : next;
-		wb_desc(m, "reserve ");
-		xfs_bmapi_reserve_delalloc(m, w, s, e);
+		wb_desc(m, "reserve DELALLOC [%u,%u)", s * m->bs, e * m->bs);
+		xfs_bmapi_reserve_delalloc(m, w, s, e); /* describes ", seq a->b" */
+		wb_desc(m, "; ");
 		wr->type = WB_DELALLOC;
 		wr->flags = IOMAP_F_NEW;
 	}
@@ -283,12 +284,9 @@ static void xfs_buffered_write_iomap_begin(struct wb_model *m, void *w, unsigned
 	wb_fp(m, WB_LOC_SEQ, WB_FP_READ);
 	wr->iter_start = wr->pos;
 	wr->iter_end = wend < wr->map_end ? wend : wr->map_end;
-	wb_desc(m, "%s%s [%u,%u)%s cookie=%u, iteration [%u,%u)", wr->flags ? "" : "",
-		wb_type_name(wr->type), wr->map_off, wr->map_end,
-		(wr->flags & IOMAP_F_NEW) ? " NEW" : "", wr->cookie, wr->iter_start, wr->iter_end);
-	if (wr->flags & IOMAP_F_NEW) {
-		/* the reservation's seq bump was described inside the call; keep it readable */
-	}
+	wb_desc(m, "%s [%u,%u)%s cookie=%u, iteration [%u,%u)", wb_type_name(wr->type),
+		wr->map_off, wr->map_end, (wr->flags & IOMAP_F_NEW) ? " NEW" : "", wr->cookie,
+		wr->iter_start, wr->iter_end);
 	wr->pc = wb_next_chunk(m, wr, t);
 }
 

@@ -268,8 +268,9 @@ static const struct sim_outitem *sim_outvec_find(const struct sim_outvec *v, uin
 struct sim_ext {
 	uint32_t last;	/* actor key + 1; 0: none yet */
 	uint8_t pre;
+	uint16_t ca, cb; /* steps taken by the constraint's two actors */
 };
-#define SIM_EXT_BYTES 5
+#define SIM_EXT_BYTES 9
 
 /* The children of one state: built, packed and hashed together, so that their
  * table slots can be prefetched before any is looked up. */
@@ -320,8 +321,12 @@ static const uint8_t *sim_world_key(const struct sim_search *s, const void *w,
 	else
 		return w;
 	if (s->bounded) {
-		memcpy(buf + k, &e->last, 4);
+		/* the last actor matters only to a preemption bound */
+		uint32_t last = s->o->bound_preemptions ? e->last : 0;
+		memcpy(buf + k, &last, 4);
 		buf[k + 4] = e->pre;
+		memcpy(buf + k + 5, &e->ca, 2);
+		memcpy(buf + k + 7, &e->cb, 2);
 	}
 	return buf;
 }
@@ -439,12 +444,27 @@ static struct sim_level *sim_level(struct sim_search *s, unsigned d, unsigned n)
 }
 
 /* The ext of the child taking action a among acts, or false if the bound cuts it. */
-static bool sim_child_ext(const struct sim_search *s, const struct sim_action *acts, unsigned n,
-			  unsigned i, const struct sim_ext *e, struct sim_ext *out)
+static bool sim_child_ext(const struct sim_search *s, const void *w,
+			  const struct sim_action *acts, unsigned n, unsigned i,
+			  const struct sim_ext *e, struct sim_ext *out)
 {
+	const struct sim_explore_opts *o = s->o;
+
 	out->last = acts[i].actor + 1;
 	out->pre = e->pre;
-	if (!s->bounded)
+	out->ca = e->ca;
+	out->cb = e->cb;
+	if (o->constrain) {
+		if (o->match(o->mctx, w, acts[i].id, 0)) {
+			if (e->ca + 1u == o->hold_n && e->cb < o->until_n)
+				return false; /* not yet: the other step comes first */
+			if (out->ca < 0xffff)
+				out->ca++;
+		}
+		if (o->match(o->mctx, w, acts[i].id, 1) && out->cb < 0xffff)
+			out->cb++;
+	}
+	if (!o->bound_preemptions)
 		return true;
 	if (e->last && e->last != out->last) {
 		for (unsigned j = 0; j < n; j++) {
@@ -529,8 +549,9 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 		/* build, pack and hash every child kept by the bound; prefetch their slots */
 		for (i = 0; i < n; i++) {
 			struct sim_ext ce;
-			if (!sim_child_ext(s, acts, n, (unsigned)i, e, &ce)) {
-				s->res->pruned = true;
+			if (!sim_child_ext(s, w, acts, n, (unsigned)i, e, &ce)) {
+				if (s->o->bound_preemptions && ce.pre > s->o->preemption_bound)
+					s->res->pruned = true;
 				continue;
 			}
 			uint8_t *c = l->worlds + kept * sm->size;
@@ -619,7 +640,7 @@ static size_t sim_walk(struct sim_search *s, const void *init, unsigned len, sim
 	struct sim_table *t = &s->t;
 	void *w = wb_xmalloc(sm->size), *c = wb_xmalloc(sm->size);
 	struct sim_action acts[SIM_MAX_ENABLED];
-	struct sim_ext e = { 0, 0 }, ce;
+	struct sim_ext e = { 0, 0, 0, 0 }, ce;
 	size_t k;
 
 	memcpy(w, init, sm->size);
@@ -627,7 +648,7 @@ static size_t sim_walk(struct sim_search *s, const void *init, unsigned len, sim
 		unsigned n = sm->ops->enabled(sm->ctx, w, acts), i;
 		for (i = 0; i < n; i++) {
 			size_t slot;
-			if (!sim_child_ext(s, acts, n, i, &e, &ce))
+			if (!sim_child_ext(s, w, acts, n, i, &e, &ce))
 				continue;
 			memcpy(c, w, sm->size);
 			sm->ops->apply(sm->ctx, c, acts[i].id);
@@ -717,14 +738,14 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		struct sim_explore_result *res)
 {
 	struct sim_search s = { .sm = sm, .o = o, .res = res };
-	struct sim_ext e0 = { 0, 0 };
+	struct sim_ext e0 = { 0, 0, 0, 0 };
 	size_t r0, slot = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->complete = true;
 	clock_gettime(CLOCK_MONOTONIC, &s.start);
 	sim_rng_seed(&s.rng, o->seed);
-	s.bounded = o->bound_preemptions;
+	s.bounded = o->bound_preemptions || o->constrain;
 	s.key_size = (sm->ops->pack ? sm->key_size : sm->size) + (s.bounded ? SIM_EXT_BYTES : 0);
 	if (o->census) {
 		while (sm->ops->event_names && sm->ops->event_names[s.nevents] && s.nevents < 32)

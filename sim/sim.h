@@ -190,6 +190,17 @@ struct sim_explore_opts {
 	bool bound_preemptions;
 	unsigned preemption_bound;
 	bool census;		/* count executions per outcome and per event */
+	/*
+	 * An order constraint (wbsim explain): the hold_n-th action (1-based)
+	 * that match(..., 0) accepts may not run until match(..., 1) has accepted
+	 * until_n actions.  match() sees the world the action applies to.
+	 * Executions the constraint leaves stuck are not executions at all: they
+	 * count neither as complete nor as failing.
+	 */
+	bool constrain;
+	bool (*match)(void *mctx, const void *world, uint32_t action, int which);
+	void *mctx;
+	unsigned hold_n, until_n;
 	unsigned all_failing;	/* keep the paths to up to this many failing end states */
 };
 

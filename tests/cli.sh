@@ -2,8 +2,8 @@
 # cli.sh WBSIM SRCDIR - the command line's contract: output, exit codes,
 # determinism, schedules from explore replayed by run.  POSIX sh + grep only.
 set -u
-W=$1
-S=$2
+W=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+S=$(cd "$2" && pwd)
 C1=$S/scenarios/c1-unwritten.json
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -103,6 +103,24 @@ expect_rc 2 "$W" replay "$T/nover.json"
 has_err "/wbsim_trace: missing"
 sed 's/"verdict": "corrupt"/"verdict": "safe"/' "$T/cex.json" >"$T/verdict.json"
 expect_rc 2 "$W" replay "$T/verdict.json"
+
+# --- explain: golden outputs for C1 (its schedule) and the DELALLOC variant (shortest)
+(cd "$T" && "$W" run "$C1" --check off --trace-out c1.trace.json >/dev/null)
+(cd "$T" && "$W" explore "$S/scenarios/v2-delalloc.json" --check off \
+	--trace-out v2-delalloc.trace.json >/dev/null)
+for g in c1 v2-delalloc; do
+	(cd "$T" && "$W" explain $g.trace.json >"$T/$g.explain" 2>&1) || fail "explain $g failed"
+	if [ -n "${WBSIM_UPDATE_GOLDEN:-}" ]; then
+		cp "$T/$g.explain" "$S/tests/golden/explain-$g.txt"
+	else
+		diff -u "$S/tests/golden/explain-$g.txt" "$T/$g.explain" >&2 ||
+			fail "wbsim explain $g differs from tests/golden/explain-$g.txt"
+	fi
+done
+grep -qF "necessary    28 RC evict ->  29 W2 folio_get   [folio 1]" "$T/c1.explain" ||
+	fail "explain: the eviction before W2's folio_get is not necessary"
+expect_rc 2 "$W" explain "$T/safe.json"
+has_err "no failure to explain"
 
 # --- check
 expect_rc 0 "$W" check "$S/scenarios"
