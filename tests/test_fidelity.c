@@ -1,0 +1,1642 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_fidelity.c - the fidelity actors of docs/model.md, step by step: read
+ * faults, mmap writes, short copies and the write's error path, the three
+ * write cleanup versions, drop_writes, hole punch / fallocate / truncate,
+ * writeback's fdatawait, EOF zeroing, iomap_write_failed, stable pages and
+ * the kernel presets.  Each test builds a small scenario, drives named steps
+ * one at a time (checking every step's label and the world's invariants) and
+ * pins the step's effect on the state.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/oracle.h"
+#include "model/scenario.h"
+#include "model/world.h"
+#include "sim/sim.h"
+#include "sim/xmalloc.h"
+
+/* ------------------------------------------------------------------ harness */
+
+struct tc {
+	struct wb_scenario *sc;
+	struct wb_model m;
+	void *w;
+	char desc[4096];  /* the description of the last step */
+	char trace[4096]; /* the steps taken by the last RUN_TO / tc_run */
+	char ebuf[WB_MAX_PAGES * WB_MAX_BLOCKS_PER_PAGE + 1];
+	char cbuf[1024], xbuf[1024];
+};
+
+/* Load a scenario written with ' for " (easier to read in C), with its own config. */
+static void tc_open(struct tc *t, const char *text)
+{
+	char *json = wb_xstrdup(text);
+	char msg[256];
+
+	for (char *p = json; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	memset(t, 0, sizeof(*t));
+	t->sc = wb_scenario_load_buffer("test.json", json, strlen(json), stderr);
+	free(json);
+	assert_non_null(t->sc);
+	wb_model_init(&t->m, t->sc, &t->sc->config);
+	t->w = wb_world_new(&t->m);
+	t->m.desc = t->desc;
+	t->m.desc_len = sizeof(t->desc);
+	assert_int_equal(wb_world_check(&t->m, t->w, msg, sizeof(msg)), 0);
+}
+
+static void tc_close(struct tc *t)
+{
+	free(t->w);
+	wb_scenario_free(t->sc);
+}
+
+static unsigned tc_task(const struct tc *t, const char *name)
+{
+	for (unsigned i = 0; i < t->m.ntasks; i++)
+		if (!strcmp(t->sc->tasks[i].name, name))
+			return i;
+	fail_msg("no task %s", name);
+	return 0;
+}
+
+static struct wb_writer *tc_wr(struct tc *t, const char *name)
+{
+	return &wb_task(&t->m, t->w, tc_task(t, name))->w;
+}
+
+static struct wb_fault *tc_ft(struct tc *t, const char *name)
+{
+	return &wb_task(&t->m, t->w, tc_task(t, name))->f;
+}
+
+static struct folio *tc_folio(struct tc *t, unsigned page)
+{
+	return wb_folio(&t->m, t->w, page);
+}
+
+static struct wb_inode *tc_ino(struct tc *t)
+{
+	return wb_inode(t->w);
+}
+
+static bool tc_finished(struct tc *t, const char *name)
+{
+	return wb_task_finished(&t->m, t->w, tc_task(t, name));
+}
+
+/* The enabled action of `actor`: its index, or -1. */
+static int tc_find(struct tc *t, const char *actor, uint32_t *a, struct sim_label *l)
+{
+	struct sim_action acts[SIM_MAX_ENABLED];
+	unsigned n = wb_sim_ops.enabled(&t->m, t->w, acts);
+
+	for (unsigned i = 0; i < n; i++) {
+		wb_sim_ops.label(&t->m, t->w, acts[i].id, l);
+		if (strcmp(l->actor, actor))
+			continue;
+		*a = acts[i].id;
+		return (int)i;
+	}
+	return -1;
+}
+
+/* The next step of an actor, or NULL when it has no enabled step. */
+static const char *tc_next(struct tc *t, const char *actor)
+{
+	struct sim_label l;
+	uint32_t a = 0;
+
+	return tc_find(t, actor, &a, &l) >= 0 ? l.step : NULL;
+}
+
+/* The label of an actor's next step, enabled or not (the program point). */
+static const char *tc_label(struct tc *t, const char *actor)
+{
+	struct sim_label l;
+
+	wb_sim_ops.label(&t->m, t->w, WB_ACTION(tc_task(t, actor), 0), &l);
+	return l.step;
+}
+
+/* Why the actor is blocked (its status text). */
+static const char *tc_why(struct tc *t, const char *actor)
+{
+	t->xbuf[0] = 0;
+	wb_sim_ops.actor_status(&t->m, t->w, actor, t->xbuf, sizeof(t->xbuf));
+	return t->xbuf;
+}
+
+static unsigned tc_nenabled(struct tc *t)
+{
+	struct sim_action acts[SIM_MAX_ENABLED];
+
+	return wb_sim_ops.enabled(&t->m, t->w, acts);
+}
+
+static void tc_apply(struct tc *t, uint32_t a, const struct sim_label *l, const char *file,
+		     int line)
+{
+	char msg[256];
+	size_t used = strlen(t->trace);
+
+	snprintf(t->trace + used, sizeof(t->trace) - used, "%s%s", used ? " " : "", l->step);
+	wb_sim_ops.apply(&t->m, t->w, a);
+	if (wb_world_check(&t->m, t->w, msg, sizeof(msg))) {
+		print_error("after %s:%s: invariant broken: %s\n", l->actor, l->step, msg);
+		_fail(file, line);
+	}
+}
+
+/* Take the next step of `actor`, which must be enabled and named `step`. */
+static const char *tc_step_at(struct tc *t, const char *actor, const char *step,
+			      const char *file, int line)
+{
+	struct sim_label l = { .step = NULL };
+	uint32_t a = 0;
+
+	if (tc_find(t, actor, &a, &l) < 0) {
+		print_error("%s has no enabled step (wanted %s)\n", actor, step);
+		_fail(file, line);
+	}
+	if (!l.step || strcmp(l.step, step)) {
+		print_error("%s: next step is %s, wanted %s\n", actor, l.step ? l.step : "?", step);
+		_fail(file, line);
+	}
+	t->trace[0] = 0;
+	tc_apply(t, a, &l, file, line);
+	return t->desc;
+}
+#define STEP(t, actor, step) tc_step_at(t, actor, step, __FILE__, __LINE__)
+
+/* Run `actor` while it has an enabled step; the steps taken are in t->trace. */
+static void tc_run(struct tc *t, const char *actor)
+{
+	struct sim_label l;
+	uint32_t a = 0;
+
+	t->trace[0] = 0;
+	while (tc_find(t, actor, &a, &l) >= 0)
+		tc_apply(t, a, &l, __FILE__, __LINE__);
+}
+
+/* Run `actor` up to and including its next step named `step`. */
+static void tc_run_to_at(struct tc *t, const char *actor, const char *step, const char *file,
+			 int line)
+{
+	struct sim_label l;
+	uint32_t a = 0;
+
+	t->trace[0] = 0;
+	for (;;) {
+		if (tc_find(t, actor, &a, &l) < 0) {
+			print_error("%s stopped before %s (took: %s)\n", actor, step, t->trace);
+			_fail(file, line);
+		}
+		bool last = !strcmp(l.step, step);
+		tc_apply(t, a, &l, file, line);
+		if (last)
+			return;
+	}
+}
+#define RUN_TO(t, actor, step) tc_run_to_at(t, actor, step, __FILE__, __LINE__)
+
+/* Run the first enabled action until none is left (a terminal state). */
+static void tc_run_all(struct tc *t)
+{
+	struct sim_action acts[SIM_MAX_ENABLED];
+	struct sim_label l;
+	unsigned n, guard = 0;
+
+	while ((n = wb_sim_ops.enabled(&t->m, t->w, acts)) > 0) {
+		wb_sim_ops.label(&t->m, t->w, acts[0].id, &l);
+		tc_apply(t, acts[0].id, &l, __FILE__, __LINE__);
+		assert_true(++guard < 10000);
+	}
+}
+
+/* The extent map, one letter per block: H D U W. */
+static const char *tc_exts(struct tc *t)
+{
+	static const char letter[] = "HDUW";
+	const uint8_t *ext = wb_ext(&t->m, t->w);
+	unsigned b;
+
+	for (b = 0; b < t->m.nblocks; b++)
+		t->ebuf[b] = letter[ext[b]];
+	t->ebuf[b] = 0;
+	return t->ebuf;
+}
+
+/* A page's cached contents, as "0*1024 A*2048 ...". */
+static const char *tc_cache(struct tc *t, unsigned page)
+{
+	wb_bytes_text(wb_cache(&t->m, t->w, page), t->m.gpp, t->m.gran, t->cbuf, sizeof(t->cbuf));
+	return t->cbuf;
+}
+
+/* The oracle's expected contents up to i_size, in the current order. */
+static const char *tc_expected(struct tc *t)
+{
+	size_t ngran = tc_ino(t)->i_size / t->m.gran;
+	uint8_t *e = wb_xmalloc(ngran + 1);
+
+	wb_expected(&t->m, t->w, e, ngran);
+	wb_bytes_text(e, ngran, t->m.gran, t->xbuf, sizeof(t->xbuf));
+	free(e);
+	return t->xbuf;
+}
+
+/* The verdict of a terminal world (nothing enabled). */
+static enum sim_verdict tc_verdict(struct tc *t, struct wb_report *rep)
+{
+	assert_int_equal(tc_nenabled(t), 0);
+	return wb_oracle(&t->m, t->w, rep);
+}
+
+static uint32_t tc_seq(struct tc *t)
+{
+	return tc_ino(t)->seq;
+}
+
+#define GEOM_1K "'geometry':{'block_size':1024,'page_size':4096}"
+#define FULL 0xf /* every block of a 1 KiB-block folio uptodate */
+
+/* ------------------------------------------------------------------ read fault */
+
+/*
+ * An absent page: created locked with a fault reference, read_folio reads
+ * WRITTEN blocks inside i_size and zeroes the rest, all uptodate, unlocked.
+ */
+static void test_read_fault_absent_page(void **state)
+{
+	struct tc t;
+	struct folio *f0, *f1;
+	struct wb_fault *rf;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':5120,'extents':["
+		    "{'offset':0,'length':1024,'state':'written','data':'X'},"
+		    "{'offset':1024,'length':1024,'state':'delalloc'},"
+		    "{'offset':2048,'length':1024,'state':'unwritten'},"
+		    "{'offset':4096,'length':2048,'state':'written','data':'Y'}]},'tasks':["
+		    "{'name':'RF','op':'read_fault','page':0},"
+		    "{'name':'RF1','op':'read_fault','page':1,'after':['RF']},"
+		    "{'name':'RC','op':'reclaim','evictions':1}]}");
+	f0 = tc_folio(&t, 0);
+	f1 = tc_folio(&t, 1);
+	rf = tc_ft(&t, "RF");
+	assert_string_equal(tc_exts(&t), "WDUHWWHH");
+
+	STEP(&t, "RF", "fault_begin");
+	assert_int_equal(tc_ino(&t)->inval_shared, 1);
+	assert_int_equal(tc_ino(&t)->inval_excl, 0);
+	assert_int_equal(rf->holds, FT_SHARED);
+	assert_int_equal(f0->flags, 0);
+
+	STEP(&t, "RF", "folio_get");
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_FREF_ONE);
+	assert_int_equal(f0->locked, tc_task(&t, "RF") + 1);
+	assert_int_equal(f0->uptodate, 0);
+	assert_int_equal(rf->holds, FT_SHARED | FT_LOCK | FT_REF);
+	assert_string_equal(tc_next(&t, "RF"), "read_folio");
+	/* locked and referenced: reclaim has nothing to evict */
+	assert_null(tc_next(&t, "RC"));
+
+	memset(wb_cache(&t.m, t.w, 0), 'Q', t.m.gpp); /* whatever the new folio held */
+	d = STEP(&t, "RF", "read_folio");
+	assert_non_null(strstr(d, "block 0 WRITTEN: read"));
+	assert_non_null(strstr(d, "block 1 DELALLOC: zeroed"));
+	assert_non_null(strstr(d, "block 2 UNWRITTEN: zeroed"));
+	assert_non_null(strstr(d, "block 3 HOLE: zeroed"));
+	assert_string_equal(tc_cache(&t, 0), "X*1024 0*3072");
+	assert_int_equal(f0->uptodate, FULL);
+	assert_int_equal(f0->locked, 0);
+	assert_int_equal(f0->flags, FOLIO_PRESENT); /* reference dropped, clean */
+	assert_int_equal(rf->holds, FT_SHARED);
+	assert_int_equal(tc_ino(&t)->inval_shared, 1);
+	assert_string_equal(tc_next(&t, "RF"), "fault_end");
+	/* nothing read changed the extent map or seq */
+	assert_string_equal(tc_exts(&t), "WDUHWWHH");
+	assert_int_equal(tc_seq(&t), 0);
+
+	STEP(&t, "RF", "fault_end");
+	assert_int_equal(tc_ino(&t)->inval_shared, 0);
+	assert_int_equal(rf->holds, 0);
+	assert_int_equal(f0->flags, FOLIO_PRESENT); /* a read fault maps it read-only */
+	assert_true(tc_finished(&t, "RF"));
+	assert_null(tc_next(&t, "RF"));
+
+	/* page 1: block 4 WRITTEN inside i_size is read, block 5 WRITTEN past it is not */
+	memset(wb_disk(&t.m, t.w) + 5 * t.m.gpb, 'Z', t.m.gpb);
+	RUN_TO(&t, "RF1", "read_folio");
+	assert_string_equal(t.trace, "fault_begin folio_get read_folio");
+	assert_string_equal(tc_cache(&t, 1), "Y*1024 0*3072");
+	assert_int_equal(f1->uptodate, FULL);
+	STEP(&t, "RF1", "fault_end");
+	assert_int_equal(tc_ino(&t)->inval_shared, 0);
+	assert_true(tc_finished(&t, "RF1"));
+	/* clean, unlocked, unreferenced: evictable now */
+	STEP(&t, "RC", "evict");
+	tc_close(&t);
+}
+
+/*
+ * A cached folio: uptodate -> straight to fault_end, no reference; not
+ * uptodate -> a reference (not evictable), folio_lock (waits for the lock),
+ * read_folio of the missing blocks only.
+ */
+static void test_read_fault_cached_page(void **state)
+{
+	struct tc t;
+	struct folio *f0;
+	struct wb_fault *rf;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
+		    "{'name':'W1','op':'write','offset':0,'length':1024,'data':'A'},"
+		    "{'name':'WB','op':'writeback','after':['W1']},"
+		    "{'name':'RF','op':'read_fault','page':0,'after':['WB']},"
+		    "{'name':'WB2','op':'writeback','after':['RF']},"
+		    "{'name':'RF2','op':'read_fault','page':0,'after':['WB2']},"
+		    "{'name':'RC','op':'reclaim','evictions':1}]}");
+	f0 = tc_folio(&t, 0);
+	rf = tc_ft(&t, "RF");
+	tc_run(&t, "W1");
+	tc_run(&t, "WB");
+	tc_run(&t, "WB/io0");
+	/* block 0 written back; the folio is clean with only block 0 uptodate */
+	assert_string_equal(tc_exts(&t), "WHHH");
+	assert_int_equal(f0->flags, FOLIO_PRESENT);
+	assert_int_equal(f0->uptodate, 0x1);
+	assert_string_equal(tc_cache(&t, 0), "A*1024 0*3072");
+
+	STEP(&t, "RF", "fault_begin");
+	STEP(&t, "RF", "folio_get");
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_FREF_ONE);
+	assert_int_equal(f0->locked, 0);
+	assert_int_equal(rf->holds, FT_SHARED | FT_REF);
+	/* referenced (not locked): reclaim may not evict it */
+	assert_null(tc_next(&t, "RC"));
+	/* someone else holds the lock: folio_lock waits */
+	f0->locked = (uint8_t)(tc_task(&t, "W1") + 1);
+	assert_null(tc_next(&t, "RF"));
+	assert_string_equal(tc_label(&t, "RF"), "folio_lock");
+	f0->locked = 0;
+	STEP(&t, "RF", "folio_lock");
+	assert_int_equal(f0->locked, tc_task(&t, "RF") + 1);
+	assert_int_equal(rf->holds, FT_SHARED | FT_REF | FT_LOCK);
+	assert_null(tc_next(&t, "RC"));
+	memset(wb_cache(&t.m, t.w, 0) + t.m.gpb, 'Q', 3 * t.m.gpb);
+	STEP(&t, "RF", "read_folio");
+	/* block 0 stays as cached; blocks 1-3 (HOLE) zeroed */
+	assert_string_equal(tc_cache(&t, 0), "A*1024 0*3072");
+	assert_int_equal(f0->uptodate, FULL);
+	assert_int_equal(f0->flags, FOLIO_PRESENT);
+	assert_int_equal(f0->locked, 0);
+	STEP(&t, "RF", "fault_end");
+	assert_true(tc_finished(&t, "RF"));
+
+	/* now cached and uptodate: nothing to read, no reference, no lock */
+	tc_run(&t, "WB2");
+	STEP(&t, "RF2", "fault_begin");
+	const char *d = STEP(&t, "RF2", "folio_get");
+	assert_non_null(strstr(d, "nothing to read"));
+	assert_int_equal(f0->flags, FOLIO_PRESENT);
+	assert_int_equal(f0->locked, 0);
+	assert_int_equal(tc_ft(&t, "RF2")->holds, FT_SHARED);
+	assert_string_equal(tc_next(&t, "RF2"), "fault_end");
+	STEP(&t, "RF2", "fault_end");
+	assert_int_equal(tc_ino(&t)->inval_shared, 0);
+	assert_true(tc_finished(&t, "RF2"));
+	STEP(&t, "RC", "evict");
+	tc_close(&t);
+}
+
+/* fault_begin waits while a punch holds the invalidate_lock exclusive, and vice versa. */
+static void test_read_fault_and_invalidate_lock(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192},'tasks':["
+		    "{'name':'RF','op':'read_fault','page':0},"
+		    "{'name':'PU','op':'punch','offset':4096,'length':4096},"
+		    "{'name':'RF2','op':'read_fault','page':1,'after':['PU']}]}");
+	STEP(&t, "PU", "rwsem_lock");
+	STEP(&t, "PU", "invalidate_lock");
+	assert_int_equal(tc_ino(&t)->inval_excl, tc_task(&t, "PU") + 1);
+	assert_null(tc_next(&t, "RF"));
+	assert_string_equal(tc_label(&t, "RF"), "fault_begin");
+	assert_non_null(strstr(tc_why(&t, "RF"), "invalidate_lock"));
+	tc_run(&t, "PU");
+	assert_string_equal(t.trace, "flush_range punch_range rwsem_unlock");
+	assert_int_equal(tc_ino(&t)->inval_excl, 0);
+	STEP(&t, "RF", "fault_begin");
+
+	/* a fault holding it shared keeps an exclusive taker out */
+	STEP(&t, "RF2", "fault_begin");
+	assert_int_equal(tc_ino(&t)->inval_shared, 2);
+	tc_run(&t, "RF");
+	assert_int_equal(tc_ino(&t)->inval_shared, 1);
+	tc_run(&t, "RF2");
+	assert_int_equal(tc_ino(&t)->inval_shared, 0);
+	tc_close(&t);
+
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192},'tasks':["
+		    "{'name':'RF','op':'read_fault','page':0},"
+		    "{'name':'PU','op':'punch','offset':4096,'length':4096}]}");
+	STEP(&t, "RF", "fault_begin");
+	STEP(&t, "PU", "rwsem_lock");
+	assert_null(tc_next(&t, "PU"));
+	assert_string_equal(tc_label(&t, "PU"), "invalidate_lock");
+	tc_run(&t, "RF");
+	STEP(&t, "PU", "invalidate_lock");
+	tc_close(&t);
+}
+
+/* ------------------------------------------------------------------ mmap write */
+
+static void test_mmap_write_fault_sequence(void **state)
+{
+	struct tc t;
+	struct folio *f0, *f1;
+	struct wb_fault *p;
+	unsigned ip;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':6144,'extents':["
+		    "{'offset':0,'length':1024,'state':'written','data':'X'},"
+		    "{'offset':2048,'length':1024,'state':'unwritten'}]},'tasks':["
+		    "{'name':'P','op':'mmap_write','offset':1024,'length':1024,'data':'P'},"
+		    "{'name':'P2','op':'mmap_write','offset':4096,'length':1024,'data':'Q',"
+		    "'after':['P']}]}");
+	f0 = tc_folio(&t, 0);
+	f1 = tc_folio(&t, 1);
+	p = tc_ft(&t, "P");
+	ip = tc_task(&t, "P");
+	assert_false(t.m.cfg.mkwrite_iomap_end); /* 6.2 values */
+
+	STEP(&t, "P", "fault_begin");
+	assert_int_equal(tc_ino(&t)->inval_shared, 1);
+	STEP(&t, "P", "folio_get");
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_FREF_ONE);
+	assert_int_equal(f0->locked, ip + 1);
+	STEP(&t, "P", "read_folio");
+	/* the lock and the reference stay with the write fault */
+	assert_string_equal(tc_cache(&t, 0), "X*1024 0*3072");
+	assert_int_equal(f0->uptodate, FULL);
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_FREF_ONE);
+	assert_int_equal(f0->locked, ip + 1);
+	assert_int_equal(p->holds, FT_SHARED | FT_LOCK | FT_REF);
+	assert_int_equal(tc_seq(&t), 0);
+
+	STEP(&t, "P", "mkwrite_iomap_begin");
+	/* HOLE blocks 1 and 3 of the page -> DELALLOC, one seq bump; W and U kept */
+	assert_string_equal(tc_exts(&t), "WDUDHHHH");
+	assert_int_equal(tc_seq(&t), 1);
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_FREF_ONE | FOLIO_DIRTY);
+	assert_int_equal(f0->locked, ip + 1);
+	assert_string_equal(tc_next(&t, "P"), "fault_end");
+
+	STEP(&t, "P", "fault_end");
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_DIRTY | FOLIO_PTE_W);
+	assert_int_equal(f0->locked, 0);
+	assert_int_equal(tc_ino(&t)->inval_shared, 0);
+	assert_int_equal(p->holds, 0);
+	assert_int_equal(tc_ino(&t)->norder, 0);
+	assert_string_equal(tc_next(&t, "P"), "store");
+
+	STEP(&t, "P", "store");
+	assert_string_equal(tc_cache(&t, 0), "X*1024 P*1024 0*2048");
+	assert_int_equal(tc_ino(&t)->norder, 1);
+	assert_int_equal(tc_ino(&t)->order[0], ip);
+	assert_true(tc_finished(&t, "P"));
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_DIRTY | FOLIO_PTE_W);
+
+	/* page 1 straddles EOF (6144): only the blocks below i_size are reserved */
+	RUN_TO(&t, "P2", "mkwrite_iomap_begin");
+	assert_string_equal(tc_exts(&t), "WDUDDDHH");
+	assert_int_equal(tc_seq(&t), 2);
+	assert_true(f1->flags & FOLIO_DIRTY);
+	tc_run(&t, "P2");
+	assert_string_equal(t.trace, "fault_end store");
+	assert_string_equal(tc_cache(&t, 1), "Q*1024 0*3072");
+	assert_int_equal(tc_ino(&t)->order[1], tc_task(&t, "P2"));
+	assert_int_equal(tc_ino(&t)->i_size, 6144);
+
+	assert_string_equal(tc_expected(&t), "X*1024 P*1024 0*2048 Q*1024 0*1024");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* Writeback write-protects: the store point becomes write_fault, and the fault runs again. */
+static void test_mmap_write_protect_refaults(void **state)
+{
+	struct tc t;
+	struct folio *f0;
+	struct wb_fault *p;
+	uint32_t seq;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
+		    "{'name':'P','op':'mmap_write','offset':0,'length':1024,'data':'P'},"
+		    "{'name':'WB','op':'writeback'}]}");
+	f0 = tc_folio(&t, 0);
+	p = tc_ft(&t, "P");
+	RUN_TO(&t, "P", "fault_end");
+	assert_string_equal(t.trace, "fault_begin folio_get read_folio mkwrite_iomap_begin "
+				     "fault_end");
+	assert_string_equal(tc_label(&t, "P"), "store");
+	STEP(&t, "WB", "wb_lock");
+	STEP(&t, "WB", "clear_dirty");
+	assert_int_equal(f0->flags & (FOLIO_DIRTY | FOLIO_PTE_W), 0);
+	/* same program point, now write-protected */
+	assert_int_equal(p->pc, FP_STORE);
+	assert_string_equal(tc_next(&t, "P"), "write_fault");
+	STEP(&t, "P", "write_fault");
+	assert_int_equal(p->pc, FP_FAULT_BEGIN);
+	assert_string_equal(tc_cache(&t, 0), "0*4096"); /* nothing stored */
+	assert_int_equal(tc_ino(&t)->norder, 0);
+	STEP(&t, "P", "fault_begin");
+	/* cached and uptodate: an mmap write takes a reference and locks it */
+	STEP(&t, "P", "folio_get");
+	assert_true(f0->flags & FOLIO_FREF_ONE);
+	assert_string_equal(tc_label(&t, "P"), "folio_lock");
+	assert_null(tc_next(&t, "P")); /* writeback holds the lock */
+	RUN_TO(&t, "WB", "start_writeback");
+	seq = tc_seq(&t);
+	STEP(&t, "P", "folio_lock");
+	assert_string_equal(tc_next(&t, "P"), "mkwrite_iomap_begin");
+	STEP(&t, "P", "mkwrite_iomap_begin");
+	assert_int_equal(tc_seq(&t), seq); /* no hole left: no reservation */
+	assert_true(f0->flags & FOLIO_DIRTY);
+	STEP(&t, "P", "fault_end");
+	assert_true(f0->flags & FOLIO_PTE_W);
+	STEP(&t, "P", "store");
+	assert_string_equal(tc_cache(&t, 0), "P*1024 0*3072");
+	assert_int_equal(tc_ino(&t)->norder, 1);
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* A punch removes the mapped folio: the store faults again and reserves anew. */
+static void test_mmap_write_folio_gone(void **state)
+{
+	struct tc t;
+	unsigned ip, ipu;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
+		    "{'name':'P','op':'mmap_write','offset':1024,'length':1024,'data':'P'},"
+		    "{'name':'PU','op':'punch','offset':0,'length':4096}]}");
+	ip = tc_task(&t, "P");
+	ipu = tc_task(&t, "PU");
+	RUN_TO(&t, "P", "fault_end");
+	assert_string_equal(tc_exts(&t), "DDDD");
+	assert_int_equal(tc_seq(&t), 1);
+	tc_run(&t, "PU");
+	assert_int_equal(tc_folio(&t, 0)->flags, 0); /* dirty and mapped, removed all the same */
+	assert_string_equal(tc_exts(&t), "HHHH");
+	assert_int_equal(tc_seq(&t), 2);
+	assert_string_equal(tc_next(&t, "P"), "write_fault");
+	STEP(&t, "P", "write_fault");
+	tc_run(&t, "P");
+	assert_string_equal(t.trace, "fault_begin folio_get read_folio mkwrite_iomap_begin "
+				     "fault_end store");
+	assert_string_equal(tc_exts(&t), "DDDD");
+	assert_int_equal(tc_seq(&t), 3);
+	assert_int_equal(tc_ino(&t)->norder, 2);
+	assert_int_equal(tc_ino(&t)->order[0], ipu);
+	assert_int_equal(tc_ino(&t)->order[1], ip);
+	assert_string_equal(tc_expected(&t), "0*1024 P*1024 0*2048");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* A page past EOF at mkwrite: SIGBUS, no reservation, no store. */
+static void test_mmap_write_sigbus(void **state)
+{
+	struct tc t;
+	struct folio *f1;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192},'tasks':["
+		    "{'name':'TR','op':'truncate','size':4096},"
+		    "{'name':'P','op':'mmap_write','offset':5120,'length':1024,'data':'P',"
+		    "'after':['TR']}]}");
+	f1 = tc_folio(&t, 1);
+	tc_run(&t, "TR");
+	assert_int_equal(tc_ino(&t)->i_size, 4096);
+	assert_int_equal(tc_ino(&t)->norder, 1);
+	RUN_TO(&t, "P", "read_folio");
+	uint32_t seq = tc_seq(&t);
+	const char *d = STEP(&t, "P", "mkwrite_iomap_begin");
+	assert_non_null(strstr(d, "SIGBUS"));
+	assert_int_equal(tc_seq(&t), seq);
+	assert_string_equal(tc_exts(&t), "HHHHHHHH");
+	assert_int_equal(f1->flags & FOLIO_DIRTY, 0);
+	STEP(&t, "P", "fault_end");
+	assert_true(tc_finished(&t, "P"));
+	assert_int_equal(f1->flags & FOLIO_PTE_W, 0);
+	assert_int_equal(f1->locked, 0);
+	assert_int_equal(f1->flags & FOLIO_FREF_MASK, 0);
+	assert_int_equal(tc_ino(&t)->inval_shared, 0);
+	assert_int_equal(tc_ino(&t)->norder, 1); /* only the truncate */
+	assert_int_equal(tc_nenabled(&t), 0);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* 6.1's mkwrite_iomap_end: a no-op step, or (drop_writes) never enabled: deadlock. */
+static void test_mmap_write_mkwrite_iomap_end(void **state)
+{
+	struct tc t;
+	struct wb_report rep;
+	uint8_t *before;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.1'},"
+		    "'file':{'size':4096},'tasks':["
+		    "{'name':'P','op':'mmap_write','offset':1024,'length':1024,'data':'P'}]}");
+	assert_true(t.m.cfg.mkwrite_iomap_end);
+	RUN_TO(&t, "P", "mkwrite_iomap_begin");
+	assert_string_equal(tc_exts(&t), "DDDD");
+	assert_int_equal(tc_seq(&t), 1);
+	assert_string_equal(tc_next(&t, "P"), "mkwrite_iomap_end");
+	before = wb_xmalloc(t.m.size);
+	memcpy(before, t.w, t.m.size);
+	STEP(&t, "P", "mkwrite_iomap_end");
+	/* only the program counter moved */
+	assert_int_equal(tc_ft(&t, "P")->pc, FP_FAULT_END);
+	tc_ft(&t, "P")->pc = FP_MKWRITE_END;
+	assert_memory_equal(before, t.w, t.m.size);
+	tc_ft(&t, "P")->pc = FP_FAULT_END;
+	free(before);
+	tc_run(&t, "P");
+	assert_string_equal(t.trace, "fault_end store");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.1',"
+		    "'drop_writes':true},'file':{'size':4096},'tasks':["
+		    "{'name':'P','op':'mmap_write','offset':1024,'length':1024,'data':'P'}]}");
+	assert_true(t.m.cfg.drop_writes);
+	RUN_TO(&t, "P", "mkwrite_iomap_begin");
+	assert_string_equal(tc_label(&t, "P"), "mkwrite_iomap_end");
+	assert_null(tc_next(&t, "P"));
+	assert_non_null(strstr(tc_why(&t, "P"), "holds itself"));
+	/* the fault still holds the folio lock and the invalidate_lock */
+	assert_int_equal(tc_folio(&t, 0)->locked, tc_task(&t, "P") + 1);
+	assert_int_equal(tc_ino(&t)->inval_shared, 1);
+	assert_int_equal(tc_verdict(&t, &rep), SIM_DEADLOCK);
+	assert_int_equal(rep.verdict, SIM_DEADLOCK);
+	assert_non_null(strstr(rep.deadlock, "P "));
+	tc_close(&t);
+}
+
+/* ------------------------------------------------------------------ short copy */
+
+/* A short copy into a !uptodate folio: nothing committed, the chunk retried cut short. */
+static void test_short_copy_not_uptodate(void **state)
+{
+	struct tc t;
+	struct wb_writer *wr;
+	struct folio *f0;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
+		    "{'name':'W','op':'write','offset':0,'length':4096,'data':'A',"
+		    "'short_copy_at':2048}]}");
+	wr = tc_wr(&t, "W");
+	f0 = tc_folio(&t, 0);
+	RUN_TO(&t, "W", "copy");
+	assert_string_equal(t.trace, "rwsem_lock iomap_begin folio_get iomap_valid write_begin "
+				     "copy");
+	assert_string_equal(tc_exts(&t), "DDDD");
+	assert_int_equal(tc_seq(&t), 1);
+	assert_int_equal(f0->uptodate, 0); /* the whole page was to be overwritten */
+	assert_string_equal(tc_cache(&t, 0), "A*2048 0*2048");
+	assert_true(wr->wflags & WR_SHORT);
+
+	d = STEP(&t, "W", "write_end");
+	assert_non_null(strstr(d, "retry the chunk cut at 2048"));
+	/* nothing marked: not dirty, not uptodate, the copied bytes discarded */
+	assert_int_equal(f0->flags, FOLIO_PRESENT);
+	assert_int_equal(f0->locked, 0);
+	assert_int_equal(f0->uptodate, 0);
+	assert_string_equal(tc_cache(&t, 0), "0*4096");
+	assert_int_equal(wr->pos, 0);
+	assert_int_equal(wr->wflags & WR_RETRY, WR_RETRY);
+	assert_string_equal(tc_next(&t, "W"), "folio_get");
+
+	d = STEP(&t, "W", "folio_get");
+	assert_non_null(strstr(d, "chunk [0,2048)"));
+	RUN_TO(&t, "W", "write_end");
+	assert_string_equal(t.trace, "folio_lock iomap_valid write_begin copy write_end");
+	assert_string_equal(tc_cache(&t, 0), "A*2048 0*2048");
+	assert_true(f0->flags & FOLIO_DIRTY);
+	assert_int_equal(wr->pos, 2048);
+	assert_int_equal(wr->wflags & WR_RETRY, 0);
+	/* the next chunk starts at the faulting byte: the iteration ends in error */
+	assert_int_equal(wr->wflags & WR_ERR, WR_ERR);
+	assert_string_equal(tc_next(&t, "W"), "iomap_end");
+	d = STEP(&t, "W", "iomap_end");
+	assert_non_null(strstr(d, "2048 of 4096 bytes written"));
+	assert_non_null(strstr(d, "goes on with the rest"));
+	/* blocks 2 and 3 were never uptodate: their reservation is released */
+	assert_int_equal(f0->uptodate, 0x3);
+	assert_string_equal(tc_exts(&t), "DDHH");
+	assert_int_equal(tc_seq(&t), 2);
+	/* the rest is mapped once more, then the write fails at once */
+	STEP(&t, "W", "iomap_begin");
+	assert_int_equal(wr->type, IOMAP_DELALLOC);
+	assert_int_equal(wr->flags, IOMAP_F_NEW);
+	assert_int_equal(wr->iter_start, 2048);
+	assert_int_equal(wr->iter_end, 4096);
+	assert_string_equal(tc_exts(&t), "DDDD");
+	assert_int_equal(tc_seq(&t), 3);
+	assert_string_equal(tc_next(&t, "W"), "iomap_end");
+	d = STEP(&t, "W", "iomap_end");
+	assert_non_null(strstr(d, "0 of 2048 bytes written"));
+	assert_non_null(strstr(d, "fails here"));
+	assert_string_equal(tc_exts(&t), "DDHH");
+	assert_int_equal(tc_seq(&t), 4);
+	assert_int_equal(wr->pos, 2048);
+	STEP(&t, "W", "rwsem_unlock");
+	assert_true(tc_finished(&t, "W"));
+	assert_int_equal(tc_ino(&t)->i_size, 4096);
+	/* the oracle expects only [offset, short_copy_at) written */
+	assert_string_equal(tc_expected(&t), "A*2048 0*2048");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* A short copy into an uptodate folio: the copied bytes are committed at once. */
+static void test_short_copy_uptodate(void **state)
+{
+	struct tc t;
+	struct wb_writer *wr;
+	struct folio *f0;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096,'extents':["
+		    "{'offset':0,'length':4096,'state':'written','data':'X'}]},'tasks':["
+		    "{'name':'RF','op':'read_fault','page':0},"
+		    "{'name':'W','op':'write','offset':0,'length':4096,'data':'A',"
+		    "'short_copy_at':1024,'after':['RF']}]}");
+	wr = tc_wr(&t, "W");
+	f0 = tc_folio(&t, 0);
+	tc_run(&t, "RF");
+	assert_int_equal(f0->uptodate, FULL);
+	RUN_TO(&t, "W", "write_end");
+	assert_string_equal(t.trace, "rwsem_lock iomap_begin folio_get folio_lock iomap_valid "
+				     "write_begin copy write_end");
+	assert_string_equal(tc_cache(&t, 0), "A*1024 X*3072");
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_DIRTY);
+	assert_int_equal(f0->locked, 0);
+	assert_int_equal(wr->pos, 1024);
+	assert_int_equal(wr->wflags & WR_RETRY, 0);
+	assert_string_equal(tc_next(&t, "W"), "iomap_end");
+	tc_run(&t, "W");
+	assert_string_equal(t.trace, "iomap_end iomap_begin iomap_end rwsem_unlock");
+	assert_string_equal(tc_expected(&t), "A*1024 X*3072");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* A fault at the write's first byte: iomap_begin then iomap_end with nothing written. */
+static void test_short_copy_at_first_byte(void **state)
+{
+	struct tc t;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
+		    "{'name':'W','op':'write','offset':1024,'length':1024,'data':'A',"
+		    "'short_copy_at':1024}]}");
+	STEP(&t, "W", "rwsem_lock");
+	STEP(&t, "W", "iomap_begin");
+	assert_string_equal(tc_exts(&t), "HDHH");
+	assert_int_equal(tc_seq(&t), 1);
+	assert_string_equal(tc_next(&t, "W"), "iomap_end");
+	d = STEP(&t, "W", "iomap_end");
+	assert_non_null(strstr(d, "0 of 1024 bytes written"));
+	/* 6.2: the unused reservation is punched in this step */
+	assert_string_equal(tc_exts(&t), "HHHH");
+	assert_int_equal(tc_seq(&t), 2);
+	STEP(&t, "W", "rwsem_unlock");
+	assert_int_equal(tc_folio(&t, 0)->flags, 0); /* never got a folio */
+	assert_string_equal(tc_expected(&t), "0*4096");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* ------------------------------------------------------------------ write cleanup */
+
+/*
+ * 6.1 (truncate_punch): iomap_end truncates the page cache (a dirty folio
+ * wholly inside is removed), then punch_delalloc punches with one seq bump.
+ */
+static void test_cleanup_truncate_punch(void **state)
+{
+	struct tc t;
+	struct wb_writer *wr;
+	struct folio *f0;
+	const char *d;
+
+	(void)state;
+	/* 4 KiB blocks: W's cleanup range [0,4096) covers page 0, P stores beside W's bytes */
+	tc_open(&t, "{'wbsim':1,'name':'t','config':{'kernel':'6.1'},"
+		    "'file':{'size':8192},'tasks':["
+		    "{'name':'W','op':'write','offset':1024,'length':2048,'data':'W',"
+		    "'short_copy_at':1024},"
+		    "{'name':'P','op':'mmap_write','offset':3072,'length':1024,'data':'P'}]}");
+	wr = tc_wr(&t, "W");
+	f0 = tc_folio(&t, 0);
+	assert_int_equal(t.m.cfg.write_fail_cleanup, WB_CLEANUP_TRUNCATE_PUNCH);
+	STEP(&t, "W", "rwsem_lock");
+	STEP(&t, "W", "iomap_begin");
+	assert_string_equal(tc_exts(&t), "DH");
+	assert_int_equal(wr->flags, IOMAP_F_NEW);
+	assert_int_equal(tc_seq(&t), 1);
+	/* P faults the page in over W's DELALLOC: no new reservation */
+	RUN_TO(&t, "P", "folio_get");
+	/* the cleanup's truncate cannot lock P's folio */
+	assert_string_equal(tc_label(&t, "W"), "iomap_end");
+	assert_null(tc_next(&t, "W"));
+	tc_run(&t, "P");
+	assert_int_equal(tc_seq(&t), 1);
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_DIRTY | FOLIO_PTE_W);
+	assert_string_equal(tc_cache(&t, 0), "0*3072 P*1024");
+
+	d = STEP(&t, "W", "iomap_end");
+	assert_non_null(strstr(d, "0 of 2048 bytes written"));
+	assert_non_null(strstr(d, "page 0 removed"));
+	assert_int_equal(f0->flags, 0); /* dirty, removed all the same */
+	assert_int_equal(f0->uptodate, 0);
+	assert_string_equal(tc_exts(&t), "DH"); /* not punched yet */
+	assert_int_equal(tc_seq(&t), 1);
+	assert_int_equal(tc_ino(&t)->inval_excl, 0); /* 6.1: no invalidate_lock */
+	assert_string_equal(tc_next(&t, "W"), "punch_delalloc");
+	STEP(&t, "W", "punch_delalloc");
+	assert_string_equal(tc_exts(&t), "HH");
+	assert_int_equal(tc_seq(&t), 2);
+	STEP(&t, "W", "rwsem_unlock");
+	assert_true(tc_finished(&t, "W"));
+	/* P's store is lost: the patch 5 race */
+	assert_string_equal(tc_expected(&t), "0*3072 P*1024 0*4096");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_CORRUPT);
+	tc_close(&t);
+}
+
+/* truncate_punch over part of a folio zeroes the overlap; the folio stays (dirty). */
+static void test_cleanup_truncate_partial_folio(void **state)
+{
+	struct tc t;
+	struct folio *f0;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.1'},"
+		    "'file':{'size':4096},'tasks':["
+		    "{'name':'W','op':'write','offset':512,'length':1024,'data':'W',"
+		    "'short_copy_at':512},"
+		    "{'name':'P','op':'mmap_write','offset':1536,'length':512,'data':'P'}]}");
+	f0 = tc_folio(&t, 0);
+	STEP(&t, "W", "rwsem_lock");
+	STEP(&t, "W", "iomap_begin");
+	assert_string_equal(tc_exts(&t), "DDHH");
+	tc_run(&t, "P");
+	assert_string_equal(tc_exts(&t), "DDDD"); /* P reserved blocks 2 and 3 */
+	assert_int_equal(tc_seq(&t), 2);
+	assert_string_equal(tc_cache(&t, 0), "0*1536 P*512 0*2048");
+	d = STEP(&t, "W", "iomap_end");
+	assert_non_null(strstr(d, "[0,2048) of page 0 zeroed"));
+	assert_string_equal(tc_cache(&t, 0), "0*4096");
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_DIRTY | FOLIO_PTE_W);
+	assert_int_equal(f0->uptodate, FULL);
+	assert_int_equal(tc_seq(&t), 2);
+	STEP(&t, "W", "punch_delalloc");
+	assert_string_equal(tc_exts(&t), "HHDD");
+	assert_int_equal(tc_seq(&t), 3);
+	STEP(&t, "W", "rwsem_unlock");
+	assert_string_equal(tc_expected(&t), "0*1536 P*512 0*2048");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_CORRUPT);
+	tc_close(&t);
+
+	/* a folio of the range under writeback: iomap_end waits for it */
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.1'},"
+		    "'file':{'size':4096},'tasks':["
+		    "{'name':'W','op':'write','offset':512,'length':1024,'data':'W',"
+		    "'short_copy_at':512},"
+		    "{'name':'P','op':'mmap_write','offset':1536,'length':512,'data':'P'},"
+		    "{'name':'WB','op':'writeback'}]}");
+	f0 = tc_folio(&t, 0);
+	STEP(&t, "W", "rwsem_lock");
+	STEP(&t, "W", "iomap_begin");
+	tc_run(&t, "P");
+	RUN_TO(&t, "WB", "wb_lock");
+	assert_null(tc_next(&t, "W")); /* locked by writeback */
+	RUN_TO(&t, "WB", "start_writeback");
+	assert_true(f0->flags & FOLIO_WRITEBACK);
+	assert_string_equal(tc_label(&t, "W"), "iomap_end");
+	assert_null(tc_next(&t, "W"));
+	STEP(&t, "WB/io0", "io_write");
+	assert_null(tc_next(&t, "W"));
+	STEP(&t, "WB/io0", "io_complete");
+	assert_string_equal(tc_exts(&t), "WWWW"); /* writeback converted W's DELALLOC */
+	uint32_t seq = tc_seq(&t);
+	STEP(&t, "W", "iomap_end");
+	assert_int_equal(f0->flags, FOLIO_PRESENT); /* partial: zeroed, kept */
+	d = STEP(&t, "W", "punch_delalloc");
+	assert_non_null(strstr(d, "nothing punched"));
+	assert_int_equal(tc_seq(&t), seq);
+	tc_close(&t);
+}
+
+/* locked_truncate_punch: the invalidate_lock is held from iomap_end to punch_delalloc. */
+static void test_cleanup_locked_truncate_punch(void **state)
+{
+	struct tc t;
+	struct wb_writer *wr;
+	unsigned iw;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.1',"
+		    "'write_fail_cleanup':'locked_truncate_punch'},'file':{'size':8192},'tasks':["
+		    "{'name':'W','op':'write','offset':0,'length':4096,'data':'W',"
+		    "'short_copy_at':0},"
+		    "{'name':'RF','op':'read_fault','page':1},"
+		    "{'name':'RF0','op':'read_fault','page':0}]}");
+	wr = tc_wr(&t, "W");
+	iw = tc_task(&t, "W");
+	assert_int_equal(t.m.cfg.write_fail_cleanup, WB_CLEANUP_LOCKED_TRUNCATE_PUNCH);
+	assert_int_equal(t.m.cfg.validity_check, WB_CHECK_OFF);
+	STEP(&t, "W", "rwsem_lock");
+	STEP(&t, "W", "iomap_begin");
+	STEP(&t, "RF", "fault_begin");
+	/* a fault holds the invalidate_lock shared: the cleanup waits */
+	assert_string_equal(tc_label(&t, "W"), "iomap_end");
+	assert_null(tc_next(&t, "W"));
+	tc_run(&t, "RF");
+	STEP(&t, "W", "iomap_end");
+	assert_int_equal(tc_ino(&t)->inval_excl, iw + 1);
+	assert_int_equal(wr->wflags & WR_INVAL, WR_INVAL);
+	assert_string_equal(tc_exts(&t), "DDDDHHHH");
+	assert_int_equal(tc_seq(&t), 1);
+	/* the window of patch 2 is closed: no fault can come in before the punch */
+	assert_null(tc_next(&t, "RF0"));
+	assert_string_equal(tc_next(&t, "W"), "punch_delalloc");
+	STEP(&t, "W", "punch_delalloc");
+	assert_string_equal(tc_exts(&t), "HHHHHHHH");
+	assert_int_equal(tc_seq(&t), 2);
+	assert_int_equal(tc_ino(&t)->inval_excl, 0);
+	assert_int_equal(wr->wflags & WR_INVAL, 0);
+	assert_string_equal(tc_next(&t, "RF0"), "fault_begin");
+	STEP(&t, "W", "rwsem_unlock");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* scan_punch (6.2): one step, DELALLOC kept under a dirty cached folio, the rest punched. */
+static void test_cleanup_scan_punch(void **state)
+{
+	struct tc t;
+	struct folio *f0;
+	const char *d;
+
+	(void)state;
+	/* 4 KiB blocks: W's cleanup range [0,8192) holds P's page 0 and RF's page 1 */
+	tc_open(&t, "{'wbsim':1,'name':'t','file':{'size':8192},'tasks':["
+		    "{'name':'W','op':'write','offset':1024,'length':7168,'data':'W',"
+		    "'short_copy_at':1024},"
+		    "{'name':'P','op':'mmap_write','offset':0,'length':1024,'data':'P'},"
+		    "{'name':'RF','op':'read_fault','page':1}]}");
+	f0 = tc_folio(&t, 0);
+	assert_int_equal(t.m.cfg.write_fail_cleanup, WB_CLEANUP_SCAN_PUNCH);
+	STEP(&t, "W", "rwsem_lock");
+	STEP(&t, "W", "iomap_begin");
+	assert_string_equal(tc_exts(&t), "DD");
+	assert_int_equal(tc_seq(&t), 1);
+	tc_run(&t, "P");
+	assert_int_equal(tc_seq(&t), 1);
+	STEP(&t, "RF", "fault_begin");
+	assert_string_equal(tc_label(&t, "W"), "iomap_end");
+	assert_null(tc_next(&t, "W")); /* needs the invalidate_lock */
+	tc_run(&t, "RF");
+	/* RF's page 1 is cached and uptodate, but clean: its DELALLOC goes */
+	assert_int_equal(tc_folio(&t, 1)->flags, FOLIO_PRESENT);
+	d = STEP(&t, "W", "iomap_end");
+	assert_non_null(strstr(d, "release unused reservation [0,8192)"));
+	assert_string_equal(tc_exts(&t), "DH");
+	assert_int_equal(tc_seq(&t), 2);
+	assert_int_equal(tc_ino(&t)->inval_excl, 0);
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_DIRTY | FOLIO_PTE_W);
+	assert_string_equal(tc_cache(&t, 0), "P*1024 0*3072");
+	assert_int_equal(tc_folio(&t, 1)->flags, FOLIO_PRESENT); /* no truncation */
+	assert_string_equal(tc_next(&t, "W"), "rwsem_unlock");
+	STEP(&t, "W", "rwsem_unlock");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	/* all of the range under a dirty folio: nothing punched, no seq bump */
+	tc_open(&t, "{'wbsim':1,'name':'t','file':{'size':4096},'tasks':["
+		    "{'name':'W','op':'write','offset':1024,'length':3072,'data':'W',"
+		    "'short_copy_at':1024},"
+		    "{'name':'P','op':'mmap_write','offset':0,'length':1024,'data':'P'}]}");
+	STEP(&t, "W", "rwsem_lock");
+	STEP(&t, "W", "iomap_begin");
+	tc_run(&t, "P");
+	d = STEP(&t, "W", "iomap_end");
+	assert_non_null(strstr(d, "nothing punched"));
+	assert_string_equal(tc_exts(&t), "D");
+	assert_int_equal(tc_seq(&t), 1);
+	tc_run(&t, "W");
+	assert_string_equal(t.trace, "rwsem_unlock");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* ------------------------------------------------------------------ drop_writes */
+
+static void test_drop_writes(void **state)
+{
+	struct tc t;
+	struct wb_report rep;
+	struct folio *f0;
+	const uint8_t *drop;
+	const char *d;
+	char out[256];
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.1',"
+		    "'drop_writes':true},'file':{'size':4096},'tasks':["
+		    "{'name':'W','op':'write','offset':0,'length':2048,'data':'A'}]}");
+	f0 = tc_folio(&t, 0);
+	drop = wb_drop(&t.m, t.w);
+	assert_int_equal(t.m.gran, 1024);
+	RUN_TO(&t, "W", "write_end");
+	assert_string_equal(t.trace, "rwsem_lock iomap_begin folio_get write_begin copy write_end");
+	assert_string_equal(tc_cache(&t, 0), "A*2048 0*2048");
+	assert_int_equal(drop[0], 0);
+	d = STEP(&t, "W", "iomap_end");
+	assert_non_null(strstr(d, "drop_writes: [0,2048) dropped"));
+	assert_int_equal(drop[0], 0x03); /* granules 0 and 1 */
+	/* the cleanup as if nothing was written: truncate (the overlap zeroed), then punch */
+	assert_string_equal(tc_cache(&t, 0), "0*4096");
+	assert_true(f0->flags & FOLIO_PRESENT);
+	assert_string_equal(tc_exts(&t), "DDHH");
+	assert_int_equal(tc_seq(&t), 1);
+	STEP(&t, "W", "punch_delalloc");
+	assert_string_equal(tc_exts(&t), "HHHH");
+	assert_int_equal(tc_seq(&t), 2);
+	STEP(&t, "W", "rwsem_unlock");
+	assert_int_equal(drop[0], 0x03);
+	/* the write's bytes are expected lost, not corruption */
+	assert_string_equal(tc_expected(&t), "A*2048 0*2048");
+	assert_int_equal(tc_verdict(&t, &rep), SIM_SAFE);
+	assert_true(wb_oracle_outcome(&t.m, t.w, out, sizeof(out)));
+	assert_string_equal(out, "0*4096");
+	tc_close(&t);
+}
+
+/* ------------------------------------------------------------------ punch, fallocate, truncate */
+
+static void test_punch(void **state)
+{
+	struct tc t;
+	struct folio *f0, *f1;
+	unsigned iw, ip;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':12288,'extents':["
+		    "{'offset':0,'length':12288,'state':'written','data':'X'}]},'tasks':["
+		    "{'name':'RF','op':'read_fault','page':0},"
+		    "{'name':'W','op':'write','offset':4096,'length':1024,'data':'A',"
+		    "'after':['RF']},"
+		    "{'name':'WB','op':'writeback','after':['W']},"
+		    "{'name':'PU','op':'punch','offset':2048,'length':6144,'after':['W']},"
+		    "{'name':'PU2','op':'punch','offset':2048,'length':2048,'after':['PU']}]}");
+	f0 = tc_folio(&t, 0);
+	f1 = tc_folio(&t, 1);
+	iw = tc_task(&t, "W");
+	ip = tc_task(&t, "PU");
+	tc_run(&t, "RF");
+	tc_run(&t, "W");
+	/* block 4 wholly overwritten; blocks 5-7 not read (not uptodate) */
+	assert_string_equal(tc_cache(&t, 1), "A*1024 0*3072");
+	assert_int_equal(f1->uptodate, 0x1);
+	STEP(&t, "WB", "wb_lock");
+	STEP(&t, "PU", "rwsem_lock");
+	assert_int_equal(tc_ino(&t)->rwsem_owner, ip + 1);
+	assert_int_equal(tc_ino(&t)->norder, 2);
+	assert_int_equal(tc_ino(&t)->order[0], iw);
+	assert_int_equal(tc_ino(&t)->order[1], ip);
+	STEP(&t, "PU", "invalidate_lock");
+	assert_int_equal(tc_ino(&t)->inval_excl, ip + 1);
+	/* page 1 locked by writeback, then under writeback: flush_range waits */
+	assert_string_equal(tc_label(&t, "PU"), "flush_range");
+	assert_null(tc_next(&t, "PU"));
+	RUN_TO(&t, "WB", "start_writeback");
+	assert_true(f1->flags & FOLIO_WRITEBACK);
+	assert_null(tc_next(&t, "PU"));
+	STEP(&t, "WB/io0", "io_write");
+	assert_null(tc_next(&t, "PU"));
+	STEP(&t, "WB/io0", "io_complete");
+	uint32_t seq = tc_seq(&t);
+	const char *d = STEP(&t, "PU", "flush_range");
+	assert_non_null(strstr(d, "[2048,4096) of page 0 zeroed"));
+	assert_non_null(strstr(d, "page 1 removed"));
+	assert_string_equal(tc_cache(&t, 0), "X*2048 0*2048");
+	assert_int_equal(f0->flags, FOLIO_PRESENT);
+	assert_int_equal(f1->flags, 0);
+	assert_string_equal(tc_exts(&t), "WWWWWWWWWWWW"); /* not yet */
+	assert_int_equal(tc_seq(&t), seq);
+	STEP(&t, "PU", "punch_range");
+	assert_string_equal(tc_exts(&t), "WWHHHHHHWWWW");
+	assert_int_equal(tc_seq(&t), seq + 1);
+	assert_int_equal(tc_ino(&t)->i_size, 12288);
+	STEP(&t, "PU", "rwsem_unlock");
+	assert_int_equal(tc_ino(&t)->rwsem_owner, 0);
+	assert_int_equal(tc_ino(&t)->inval_excl, 0);
+	assert_true(tc_finished(&t, "PU"));
+	/* a punch of holes changes nothing: no seq bump */
+	tc_run(&t, "PU2");
+	assert_string_equal(t.trace, "rwsem_lock invalidate_lock flush_range punch_range "
+				     "rwsem_unlock");
+	assert_int_equal(tc_seq(&t), seq + 1);
+	assert_int_equal(tc_ino(&t)->norder, 3);
+	tc_run_all(&t);
+	/* W's A at 4096 is punched after it was written: expected zero */
+	assert_string_equal(tc_expected(&t), "X*2048 0*6144 X*4096");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+static void test_fallocate(void **state)
+{
+	struct tc t;
+	unsigned ia;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096,'extents':["
+		    "{'offset':0,'length':1024,'state':'written','data':'X'},"
+		    "{'offset':1024,'length':1024,'state':'delalloc'},"
+		    "{'offset':3072,'length':1024,'state':'unwritten'},"
+		    "{'offset':4096,'length':2048,'state':'unwritten'}]},'tasks':["
+		    "{'name':'FA','op':'fallocate','offset':0,'length':8192},"
+		    "{'name':'FA2','op':'fallocate','offset':0,'length':4096,'after':['FA']},"
+		    "{'name':'W','op':'write','offset':0,'length':1024,'data':'A'}]}");
+	ia = tc_task(&t, "FA");
+	assert_string_equal(tc_exts(&t), "WDHUUUHH");
+	STEP(&t, "FA", "rwsem_lock");
+	assert_int_equal(tc_ino(&t)->rwsem_owner, ia + 1);
+	assert_int_equal(tc_ino(&t)->norder, 0); /* fallocate is no content operation */
+	assert_null(tc_next(&t, "W"));
+	STEP(&t, "FA", "invalidate_lock");
+	assert_int_equal(tc_ino(&t)->inval_excl, ia + 1);
+	assert_string_equal(tc_next(&t, "FA"), "alloc_range"); /* no flush */
+	STEP(&t, "FA", "alloc_range");
+	assert_string_equal(tc_exts(&t), "WUUUUUUU");
+	assert_int_equal(tc_seq(&t), 1);
+	assert_int_equal(tc_ino(&t)->i_size, 8192);
+	STEP(&t, "FA", "rwsem_unlock");
+	assert_int_equal(tc_ino(&t)->rwsem_owner, 0);
+	assert_int_equal(tc_ino(&t)->inval_excl, 0);
+	assert_true(tc_finished(&t, "FA"));
+	/* nothing to allocate, nothing to extend: no seq bump, i_size kept */
+	tc_run(&t, "FA2");
+	assert_string_equal(t.trace, "rwsem_lock invalidate_lock alloc_range rwsem_unlock");
+	assert_int_equal(tc_seq(&t), 1);
+	assert_int_equal(tc_ino(&t)->i_size, 8192);
+	assert_int_equal(tc_ino(&t)->norder, 0);
+	tc_run_all(&t);
+	assert_string_equal(tc_expected(&t), "A*1024 0*7168");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+static void test_truncate(void **state)
+{
+	struct tc t;
+	struct folio *f1, *f2;
+	unsigned it;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':12288,'extents':["
+		    "{'offset':0,'length':12288,'state':'written','data':'X'}]},'tasks':["
+		    "{'name':'RF1','op':'read_fault','page':1},"
+		    "{'name':'RF2','op':'read_fault','page':2},"
+		    "{'name':'TR','op':'truncate','size':5120,'after':['RF1']},"
+		    "{'name':'TR2','op':'truncate','size':8192,'after':['TR']}]}");
+	f1 = tc_folio(&t, 1);
+	f2 = tc_folio(&t, 2);
+	it = tc_task(&t, "TR");
+	tc_run(&t, "RF1");
+	RUN_TO(&t, "RF2", "folio_get");
+	STEP(&t, "TR", "rwsem_lock");
+	assert_int_equal(tc_ino(&t)->norder, 1);
+	assert_int_equal(tc_ino(&t)->order[0], it);
+	/* RF2 holds the invalidate_lock shared */
+	assert_null(tc_next(&t, "TR"));
+	STEP(&t, "RF2", "read_folio");
+	STEP(&t, "RF2", "fault_end");
+	STEP(&t, "TR", "invalidate_lock");
+	const char *d = STEP(&t, "TR", "flush_range");
+	assert_non_null(strstr(d, "[5120,8192) of page 1 zeroed"));
+	assert_non_null(strstr(d, "page 2 removed"));
+	assert_string_equal(tc_cache(&t, 1), "X*1024 0*3072");
+	assert_int_equal(f1->flags, FOLIO_PRESENT);
+	assert_int_equal(f2->flags, 0);
+	assert_int_equal(tc_ino(&t)->i_size, 12288);
+	STEP(&t, "TR", "setsize");
+	assert_int_equal(tc_ino(&t)->i_size, 5120);
+	assert_string_equal(tc_exts(&t), "WWWWWHHHHHHH");
+	assert_int_equal(tc_seq(&t), 1);
+	STEP(&t, "TR", "rwsem_unlock");
+	assert_true(tc_finished(&t, "TR"));
+	assert_string_equal(tc_expected(&t), "X*5120");
+
+	/* up: i_size set, no block changes, no seq bump; the new bytes read as zero */
+	tc_run(&t, "TR2");
+	assert_string_equal(t.trace, "rwsem_lock invalidate_lock flush_range setsize "
+				     "rwsem_unlock");
+	assert_int_equal(tc_ino(&t)->i_size, 8192);
+	assert_int_equal(tc_seq(&t), 1);
+	assert_int_equal(tc_ino(&t)->norder, 2);
+	assert_string_equal(tc_expected(&t), "X*5120 0*3072");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* The oracle applies truncates and writes in their i_rwsem order. */
+static void test_truncate_order_in_oracle(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192,'extents':["
+		    "{'offset':0,'length':8192,'state':'written','data':'X'}]},'tasks':["
+		    "{'name':'W','op':'write','offset':4096,'length':2048,'data':'A'},"
+		    "{'name':'TR','op':'truncate','size':2048},"
+		    "{'name':'TR2','op':'truncate','size':8192,'after':['TR','W']}]}");
+	tc_run(&t, "TR");
+	tc_run(&t, "W"); /* past the truncated EOF: zero_gap first */
+	tc_run(&t, "TR2");
+	assert_int_equal(tc_ino(&t)->order[0], tc_task(&t, "TR"));
+	assert_int_equal(tc_ino(&t)->order[1], tc_task(&t, "W"));
+	assert_string_equal(tc_expected(&t), "X*2048 0*2048 A*2048 0*2048");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	/* the other order: the truncate clears what the write put past its size */
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192,'extents':["
+		    "{'offset':0,'length':8192,'state':'written','data':'X'}]},'tasks':["
+		    "{'name':'W','op':'write','offset':4096,'length':2048,'data':'A'},"
+		    "{'name':'TR','op':'truncate','size':2048,'after':['W']},"
+		    "{'name':'TR2','op':'truncate','size':8192,'after':['TR']}]}");
+	tc_run_all(&t);
+	assert_string_equal(tc_expected(&t), "X*2048 0*6144");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* ------------------------------------------------------------------ fdatawait */
+
+static void test_writeback_fdatawait(void **state)
+{
+	struct tc t;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
+		    "{'name':'W','op':'write','offset':0,'length':4096,'data':'A'},"
+		    "{'name':'FS','op':'writeback','mode':'sync','wait':true,'after':['W']},"
+		    "{'name':'BG','op':'writeback','after':['FS']}]}");
+	tc_run(&t, "W");
+	RUN_TO(&t, "FS", "pass_end");
+	assert_string_equal(t.trace, "tag_towrite wb_lock clear_dirty map_blocks map_blocks "
+				     "map_blocks map_blocks start_writeback pass_end");
+	assert_false(tc_finished(&t, "FS"));
+	assert_int_equal(tc_task(&t, "FS"), 1);
+	assert_int_equal(wb_task(&t.m, t.w, 1)->b.pc, BP_FDATAWAIT);
+	assert_string_equal(tc_label(&t, "FS"), "fdatawait");
+	assert_null(tc_next(&t, "FS"));
+	assert_non_null(strstr(tc_why(&t, "FS"), "fdatawait"));
+	STEP(&t, "FS/io0", "io_write");
+	assert_null(tc_next(&t, "FS"));
+	STEP(&t, "FS/io0", "io_complete");
+	d = STEP(&t, "FS", "fdatawait");
+	assert_non_null(strstr(d, "finished"));
+	assert_true(tc_finished(&t, "FS"));
+	assert_null(tc_next(&t, "FS"));
+	/* without wait the last pass_end finishes the task */
+	STEP(&t, "BG", "pass_end");
+	assert_true(tc_finished(&t, "BG"));
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* ------------------------------------------------------------------ zero_gap */
+
+static void test_zero_gap(void **state)
+{
+	struct tc t;
+	struct folio *f0, *f1;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':1536,'extents':["
+		    "{'offset':0,'length':2048,'state':'written','data':'X'},"
+		    "{'offset':2048,'length':1024,'state':'unwritten'},"
+		    "{'offset':4096,'length':1024,'state':'delalloc'}]},'tasks':["
+		    "{'name':'W','op':'write','offset':6144,'length':1024,'data':'A'}]}");
+	f0 = tc_folio(&t, 0);
+	f1 = tc_folio(&t, 1);
+	assert_string_equal(tc_exts(&t), "WWUHDHHH");
+	STEP(&t, "W", "rwsem_lock");
+	assert_string_equal(tc_next(&t, "W"), "zero_gap");
+	d = STEP(&t, "W", "zero_gap");
+	assert_non_null(strstr(d, "zero the gap [1536,6144)"));
+	/* block 1 WRITTEN, not cached: read first, then its gap bytes zeroed */
+	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_DIRTY);
+	assert_int_equal(f0->uptodate, 0x2);
+	assert_string_equal(tc_cache(&t, 0), "0*1024 X*512 0*2560");
+	/* blocks 2 (UNWRITTEN) and 3 (HOLE) skipped; block 4 DELALLOC zeroed */
+	assert_int_equal(f1->flags, FOLIO_PRESENT | FOLIO_DIRTY);
+	assert_int_equal(f1->uptodate, 0x1);
+	assert_string_equal(tc_cache(&t, 1), "0*4096");
+	/* i_size raised to the end of what it zeroed (block 5 is a HOLE) */
+	assert_int_equal(tc_ino(&t)->i_size, 5120);
+	assert_string_equal(tc_exts(&t), "WWUHDHHH");
+	assert_int_equal(tc_seq(&t), 0);
+	assert_string_equal(tc_next(&t, "W"), "iomap_begin");
+	tc_run(&t, "W");
+	assert_int_equal(tc_ino(&t)->i_size, 7168);
+	assert_string_equal(tc_expected(&t), "X*1536 0*4608 A*1024");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	/* nothing over DELALLOC or WRITTEN: no folio, i_size unchanged until the write */
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':1024,'extents':["
+		    "{'offset':1024,'length':1024,'state':'unwritten'}]},'tasks':["
+		    "{'name':'W','op':'write','offset':3072,'length':1024,'data':'A'}]}");
+	STEP(&t, "W", "rwsem_lock");
+	d = STEP(&t, "W", "zero_gap");
+	assert_non_null(strstr(d, "nothing over DELALLOC or WRITTEN"));
+	assert_int_equal(tc_folio(&t, 0)->flags, 0);
+	assert_int_equal(tc_ino(&t)->i_size, 1024);
+	tc_close(&t);
+
+	/* a write at i_size has no gap */
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':1024},'tasks':["
+		    "{'name':'W','op':'write','offset':1024,'length':1024,'data':'A'}]}");
+	STEP(&t, "W", "rwsem_lock");
+	assert_string_equal(tc_next(&t, "W"), "iomap_begin");
+	tc_close(&t);
+}
+
+/* ------------------------------------------------------------------ iomap_write_failed */
+
+static void test_iomap_write_failed(void **state)
+{
+	static const unsigned sizes[] = { 4096, 8192 };
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		struct tc t;
+		char json[1024];
+		struct folio *f1;
+		struct wb_writer *wr;
+
+		snprintf(json, sizeof(json),
+			 "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':%u},'tasks':["
+			 "{'name':'W','op':'write','offset':4096,'length':4096,'data':'A'},"
+			 "{'name':'P','op':'mmap_write','offset':0,'length':1024,'data':'P'}]}",
+			 sizes[i]);
+		tc_open(&t, json);
+		f1 = tc_folio(&t, 1);
+		wr = tc_wr(&t, "W");
+		assert_int_equal(t.m.cfg.validity_check, WB_CHECK_AFTER_LOCK);
+		STEP(&t, "W", "rwsem_lock");
+		STEP(&t, "W", "iomap_begin");
+		assert_int_equal(wr->cookie, 1);
+		STEP(&t, "W", "folio_get");
+		assert_int_equal(f1->flags, FOLIO_PRESENT | FOLIO_REF);
+		/* P's mkwrite reserves DELALLOC over page 0: seq moves on */
+		tc_run(&t, "P");
+		assert_int_equal(tc_seq(&t), 2);
+		const char *d = STEP(&t, "W", "iomap_valid");
+		assert_int_equal(wr->flags & IOMAP_F_STALE, IOMAP_F_STALE);
+		assert_int_equal(wr->pc, WP_IOMAP_END);
+		if (sizes[i] == 4096) {
+			/* the chunk [4096,8192) extends the file: its page cache goes */
+			assert_non_null(strstr(d, "iomap_write_failed: truncate [4096,8192)"));
+			assert_non_null(strstr(d, "page 1 removed"));
+			assert_int_equal(f1->flags, 0);
+		} else {
+			/* inside i_size: the folio stays cached, unlocked and released */
+			assert_null(strstr(d, "iomap_write_failed"));
+			assert_int_equal(f1->flags, FOLIO_PRESENT);
+			assert_int_equal(f1->locked, 0);
+		}
+		tc_run_all(&t);
+		assert_string_equal(tc_expected(&t), "P*1024 0*3072 A*4096");
+		assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+		tc_close(&t);
+	}
+}
+
+/* ------------------------------------------------------------------ stable pages */
+
+static void test_stable_pages(void **state)
+{
+	static const char *const cfgs[] = { "'config':{'stable_pages':true},",
+					    "'config':{'stable_pages':false}," };
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		struct tc t;
+		char json[1024];
+
+		snprintf(json, sizeof(json),
+			 "{'wbsim':1,'name':'t'," GEOM_1K ",%s'file':{'size':4096},'tasks':["
+			 "{'name':'W1','op':'write','offset':0,'length':1024,'data':'A'},"
+			 "{'name':'WB','op':'writeback','after':['W1']},"
+			 "{'name':'W2','op':'write','offset':1024,'length':1024,'data':'B',"
+			 "'after':['W1']}]}",
+			 cfgs[i]);
+		tc_open(&t, json);
+		assert_int_equal(t.m.cfg.stable_pages, i == 0);
+		tc_run(&t, "W1");
+		tc_run(&t, "WB");
+		assert_true(tc_folio(&t, 0)->flags & FOLIO_WRITEBACK);
+		RUN_TO(&t, "W2", "folio_get");
+		assert_string_equal(tc_label(&t, "W2"), "folio_lock");
+		if (i == 0) {
+			assert_null(tc_next(&t, "W2"));
+			assert_non_null(strstr(tc_why(&t, "W2"), "stable pages"));
+			STEP(&t, "WB/io0", "io_write");
+			assert_null(tc_next(&t, "W2"));
+			STEP(&t, "WB/io0", "io_complete");
+		}
+		STEP(&t, "W2", "folio_lock");
+		tc_run_all(&t);
+		assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+		tc_close(&t);
+	}
+}
+
+/* ------------------------------------------------------------------ config */
+
+static void test_config_precedence(void **state)
+{
+	struct wb_config cfg, bad;
+	char err[512], want[512];
+
+	(void)state;
+	/* the preset first, whatever the order: the explicit key wins */
+	wb_config_defaults(&cfg);
+	assert_int_equal(wb_config_apply_list(&cfg, "drop_writes=true,kernel=6.1", err,
+					      sizeof(err)), 0);
+	assert_true(cfg.drop_writes);
+	assert_int_equal(cfg.kernel, 61);
+	assert_int_equal(cfg.validity_check, WB_CHECK_OFF);
+	assert_int_equal(cfg.write_fail_cleanup, WB_CLEANUP_TRUNCATE_PUNCH);
+	assert_true(cfg.mkwrite_iomap_end);
+
+	wb_config_defaults(&cfg);
+	assert_int_equal(wb_config_apply_list(&cfg, "write_fail_cleanup=locked_truncate_punch,"
+						    "kernel=6.1", err, sizeof(err)), 0);
+	assert_int_equal(cfg.write_fail_cleanup, WB_CLEANUP_LOCKED_TRUNCATE_PUNCH);
+
+	/* drop_writes with the 6.2 preset: refused with wb_config_check's message */
+	memset(&bad, 0, sizeof(bad));
+	wb_config_preset(&bad, 62);
+	bad.drop_writes = true;
+	assert_int_equal(wb_config_check(&bad, want, sizeof(want)), -1);
+	assert_non_null(strstr(want, "drop_writes"));
+	wb_config_defaults(&cfg);
+	err[0] = 0;
+	assert_int_equal(wb_config_apply_list(&cfg, "kernel=6.2,drop_writes=true", err,
+					      sizeof(err)), -1);
+	assert_string_equal(err, want);
+	wb_config_defaults(&cfg);
+	err[0] = 0;
+	assert_int_equal(wb_config_apply_list(&cfg, "drop_writes=true,kernel=6.2", err,
+					      sizeof(err)), -1);
+	assert_string_equal(err, want);
+}
+
+/* Every switch is set by a preset, whatever it was before. */
+static void test_config_presets(void **state)
+{
+	struct wb_config cfg, def;
+	char err[256];
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.validity_check = WB_CHECK_BEFORE_LOCK;
+		cfg.writeback_revalidate = false;
+		cfg.write_fail_cleanup = WB_CLEANUP_LOCKED_TRUNCATE_PUNCH;
+		cfg.mkwrite_iomap_end = k == 1;
+		cfg.drop_writes = true;
+		cfg.stable_pages = true;
+		assert_int_equal(wb_config_set(&cfg, k ? "kernel=6.2" : "kernel=6.1", err,
+					       sizeof(err)), 0);
+		assert_int_equal(cfg.kernel, k ? 62 : 61);
+		assert_int_equal(cfg.validity_check, k ? WB_CHECK_AFTER_LOCK : WB_CHECK_OFF);
+		assert_true(cfg.writeback_revalidate);
+		assert_int_equal(cfg.write_fail_cleanup,
+				 k ? WB_CLEANUP_SCAN_PUNCH : WB_CLEANUP_TRUNCATE_PUNCH);
+		assert_int_equal(cfg.mkwrite_iomap_end, k == 0);
+		assert_false(cfg.drop_writes);
+		assert_false(cfg.stable_pages);
+	}
+	/* unset keys take the 6.2 values */
+	wb_config_defaults(&def);
+	memset(&cfg, 0, sizeof(cfg));
+	wb_config_preset(&cfg, 62);
+	cfg.kernel = 0;
+	assert_memory_equal(&def, &cfg, sizeof(cfg));
+
+	/* a scenario's config: an explicit key beats its own preset; 6.2 refuses drop_writes */
+	struct wb_scenario *sc;
+	const char *ok = "{\"wbsim\":1,\"name\":\"t\",\"config\":{\"drop_writes\":true,"
+			 "\"kernel\":\"6.1\"},\"file\":{\"size\":4096},\"tasks\":[{\"name\":\"R\","
+			 "\"op\":\"read_fault\",\"page\":0}]}";
+	sc = wb_scenario_load_buffer("t.json", ok, strlen(ok), stderr);
+	assert_non_null(sc);
+	assert_true(sc->config.drop_writes);
+	assert_int_equal(sc->config.write_fail_cleanup, WB_CLEANUP_TRUNCATE_PUNCH);
+	wb_scenario_free(sc);
+
+	const char *no = "{\"wbsim\":1,\"name\":\"t\",\"config\":{\"kernel\":\"6.2\","
+			 "\"drop_writes\":true},\"file\":{\"size\":4096},\"tasks\":[{\"name\":\"R\","
+			 "\"op\":\"read_fault\",\"page\":0}]}";
+	FILE *diag = tmpfile();
+	assert_non_null(diag);
+	sc = wb_scenario_load_buffer("t.json", no, strlen(no), diag);
+	assert_null(sc);
+	char text[2048];
+	size_t n;
+	rewind(diag);
+	n = fread(text, 1, sizeof(text) - 1, diag);
+	text[n] = 0;
+	fclose(diag);
+	assert_non_null(strstr(text, "/config/drop_writes"));
+	assert_non_null(strstr(text, "not available with kernel 6.2"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_fault_absent_page),
+		cmocka_unit_test(test_read_fault_cached_page),
+		cmocka_unit_test(test_read_fault_and_invalidate_lock),
+		cmocka_unit_test(test_mmap_write_fault_sequence),
+		cmocka_unit_test(test_mmap_write_protect_refaults),
+		cmocka_unit_test(test_mmap_write_folio_gone),
+		cmocka_unit_test(test_mmap_write_sigbus),
+		cmocka_unit_test(test_mmap_write_mkwrite_iomap_end),
+		cmocka_unit_test(test_short_copy_not_uptodate),
+		cmocka_unit_test(test_short_copy_uptodate),
+		cmocka_unit_test(test_short_copy_at_first_byte),
+		cmocka_unit_test(test_cleanup_truncate_punch),
+		cmocka_unit_test(test_cleanup_truncate_partial_folio),
+		cmocka_unit_test(test_cleanup_locked_truncate_punch),
+		cmocka_unit_test(test_cleanup_scan_punch),
+		cmocka_unit_test(test_drop_writes),
+		cmocka_unit_test(test_punch),
+		cmocka_unit_test(test_fallocate),
+		cmocka_unit_test(test_truncate),
+		cmocka_unit_test(test_truncate_order_in_oracle),
+		cmocka_unit_test(test_writeback_fdatawait),
+		cmocka_unit_test(test_zero_gap),
+		cmocka_unit_test(test_iomap_write_failed),
+		cmocka_unit_test(test_stable_pages),
+		cmocka_unit_test(test_config_precedence),
+		cmocka_unit_test(test_config_presets),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
