@@ -27,6 +27,23 @@ static size_t wb_align8(size_t x)
 }
 
 /* The granule: the largest size dividing every offset and length in the scenario. */
+/* Does the task name a byte range (offset, length) the world must hold? */
+static bool wb_task_has_range(const struct wb_task_def *t)
+{
+	switch (t->op) {
+	case WB_OP_WRITE:
+	case WB_OP_MMAP_WRITE:
+	case WB_OP_PUNCH:
+	case WB_OP_FALLOCATE:
+	case WB_OP_READ_FAULT:
+		return true;
+	case WB_OP_WRITEBACK:
+		return t->has_range;
+	default:
+		return false;
+	}
+}
+
 static unsigned wb_granule(const struct wb_scenario *sc)
 {
 	uint64_t g = sc->page_size;
@@ -40,7 +57,11 @@ static unsigned wb_granule(const struct wb_scenario *sc)
 	}
 	for (i = 0; i < sc->ntasks; i++) {
 		const struct wb_task_def *t = &sc->tasks[i];
-		if (t->op == WB_OP_RECLAIM || (t->op == WB_OP_WRITEBACK && !t->has_range))
+		if (t->op == WB_OP_TRUNCATE)
+			g = wb_gcd(g, t->size);
+		if (t->has_short_copy)
+			g = wb_gcd(g, t->short_copy_at);
+		if (!wb_task_has_range(t))
 			continue;
 		g = wb_gcd(g, t->offset);
 		g = wb_gcd(g, t->length);
@@ -64,9 +85,10 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 			end = sc->extents[i].offset + sc->extents[i].length;
 	for (i = 0; i < sc->ntasks; i++) {
 		const struct wb_task_def *t = &sc->tasks[i];
-		if ((t->op == WB_OP_WRITE || (t->op == WB_OP_WRITEBACK && t->has_range)) &&
-		    t->offset + t->length > end)
+		if (wb_task_has_range(t) && t->offset + t->length > end)
 			end = t->offset + t->length;
+		if (t->op == WB_OP_TRUNCATE && t->size > end)
+			end = t->size;
 	}
 	m->npages = (unsigned)((end + m->ps - 1) / m->ps);
 	m->nblocks = m->npages * m->bpp;

@@ -1607,9 +1607,34 @@ static void test_config_presets(void **state)
 	assert_non_null(strstr(text, "not available with kernel 6.2"));
 }
 
+/* The world holds every page a task can reach, not only the file's and the writes'. */
+static void test_world_covers_every_task(void **state)
+{
+	static const char *const texts[] = {
+		"{'wbsim':1,'name':'t','file':{'size':4096},'tasks':[{'name':'P','op':'mmap_write',"
+		"'offset':4096,'length':1024,'data':'P'},{'name':'W','op':'writeback'}]}",
+		"{'wbsim':1,'name':'t','file':{'size':4096},'tasks':[{'name':'FA',"
+		"'op':'fallocate','offset':4096,'length':4096}]}",
+		"{'wbsim':1,'name':'t','file':{'size':4096},'tasks':[{'name':'PH','op':'punch',"
+		"'offset':4096,'length':4096},{'name':'RF','op':'read_fault','page':1}]}",
+		"{'wbsim':1,'name':'t','file':{'size':4096},'tasks':[{'name':'T','op':'truncate',"
+		"'size':8192}]}",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct tc t;
+		tc_open(&t, texts[i]);
+		assert_int_equal(t.m.npages, 2);
+		assert_int_equal(t.m.nblocks, 2);
+		tc_close(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_world_covers_every_task),
 		cmocka_unit_test(test_read_fault_absent_page),
 		cmocka_unit_test(test_read_fault_cached_page),
 		cmocka_unit_test(test_read_fault_and_invalidate_lock),
