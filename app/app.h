@@ -25,8 +25,12 @@ enum {
 /* Settings from the command line, applied in the order given (--check, --set). */
 struct wb_cli_settings {
 	const char *kv[WB_MAX_SETTINGS];
+	char buf[WB_MAX_SETTINGS][64];
 	size_t n;
 };
+
+/* Add --check MODE (key 'c'), --kernel V ('k') or --set KEY=VALUE ('S'); an exit code. */
+int wb_cli_setting_add(struct wb_cli_settings *set, const char *cmd, int key, const char *arg);
 
 /* A scenario with its resolved config, its model and initial world. */
 struct wb_job {
@@ -114,6 +118,10 @@ struct json_t *wb_config_json(const struct wb_config *cfg);
 
 /* Read a trace; prints the error (path and JSON pointer) and returns -1 if bad. */
 int wb_trace_read(const char *path, struct wb_trace *tr);
+/* Read a trace and build its job (owning the scenario); an exit code, the error printed. */
+int wb_trace_open(const char *path, struct wb_trace *tr, struct wb_job *job);
+/* "PATH: error: ..." on stderr; returns -1. */
+int wb_trace_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void wb_trace_free(struct wb_trace *tr);
 
 /* run/explore --dot FILE and --svg FILE: the diagram of an execution (an exit code). */

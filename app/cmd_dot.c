@@ -146,19 +146,6 @@ static long mapping_cookie(const char *mapping)
 
 /* ---- from a trace file's JSON ---- */
 
-static int dot_bad(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int dot_bad(const char *path, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: error: ", path);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
 static const char *jstr(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -178,7 +165,7 @@ static int conv_access(const char *path, size_t i, size_t k, const char *acc, un
 		else if (n == 4 && !strncmp(acc, "wait", 4))
 			*mode |= VIZ_WAIT;
 		else
-			return dot_bad(path,
+			return wb_trace_error(path,
 				       "/steps/%zu/footprint/%zu/access: unknown access '%.*s'", i,
 				       k, (int)n, acc);
 		acc += n + (acc[n] == ',');
@@ -196,12 +183,12 @@ static int conv_footprint(struct dot_mem *mm, const char *path, size_t i, json_t
 	if (!fp)
 		return 0;
 	if (!json_is_array(fp))
-		return dot_bad(path, "/steps/%zu/footprint: expected an array", i);
+		return wb_trace_error(path, "/steps/%zu/footprint: expected an array", i);
 	a = dm_alloc(mm, (json_array_size(fp) + 1) * sizeof(*a));
 	json_array_foreach(fp, k, e) {
 		a[k].loc = jstr(e, "loc");
 		if (!a[k].loc || !jstr(e, "access"))
-			return dot_bad(path, "/steps/%zu/footprint/%zu: expected an object "
+			return wb_trace_error(path, "/steps/%zu/footprint/%zu: expected an object "
 					     "with \"loc\" and \"access\" strings", i, k);
 		if (conv_access(path, i, k, jstr(e, "access"), &a[k].mode))
 			return -1;
@@ -221,11 +208,11 @@ static int conv_events(struct dot_mem *mm, const char *path, size_t i, json_t *s
 	if (!ev)
 		return 0;
 	if (!json_is_array(ev))
-		return dot_bad(path, "/steps/%zu/events: expected an array", i);
+		return wb_trace_error(path, "/steps/%zu/events: expected an array", i);
 	names = dm_alloc(mm, (json_array_size(ev) + 1) * sizeof(*names));
 	json_array_foreach(ev, k, e) {
 		if (!json_is_string(e))
-			return dot_bad(path, "/steps/%zu/events/%zu: expected a string", i, k);
+			return wb_trace_error(path, "/steps/%zu/events/%zu: expected a string", i, k);
 		names[k] = json_string_value(e);
 	}
 	s->events = names;
@@ -274,10 +261,10 @@ static int conv_json_verdict(struct dot_mem *mm, const char *path, const struct 
 		return 0;
 	if (!json_is_object(c) || !json_is_integer(json_object_get(c, "offset")) ||
 	    !json_is_integer(json_object_get(c, "length")))
-		return dot_bad(path, "/corruption: expected null or an object with offset, length");
+		return wb_trace_error(path, "/corruption: expected null or an object with offset, length");
 	for (const char *const *k = need; *k; k++)
 		if (!jstr(c, *k))
-			return dot_bad(path, "/corruption/%s: missing or not a string", *k);
+			return wb_trace_error(path, "/corruption/%s: missing or not a string", *k);
 	vc = dm_alloc(mm, sizeof(*vc));
 	vc->offset = (unsigned long)json_integer_value(json_object_get(c, "offset"));
 	vc->length = (unsigned long)json_integer_value(json_object_get(c, "length"));
@@ -535,19 +522,6 @@ static int gen_single(const void *ctx, FILE *out)
 	return viz_write_dot(c->vt, &c->opts, out);
 }
 
-/* Read a trace; on success the caller holds tr and a job built from it (owning tr->sc). */
-static int open_trace(const char *path, struct wb_trace *tr, struct wb_job *job)
-{
-	if (wb_trace_read(path, tr)) {
-		if (tr->sc)
-			wb_scenario_free(tr->sc);
-		wb_trace_free(tr);
-		return EXIT_USAGE;
-	}
-	wb_job_with_config(job, tr->sc, &tr->cfg);
-	return EXIT_OK;
-}
-
 int wb_dot_from_trace(const char *trace_path, const char *dot_path, const char *svg_path,
 		      bool steps_only)
 {
@@ -556,7 +530,7 @@ int wb_dot_from_trace(const char *trace_path, const char *dot_path, const char *
 	struct wb_job job;
 	struct viz_trace vt;
 	struct single_ctx c = { .vt = &vt, .opts = { .steps_only = steps_only } };
-	int rc = open_trace(trace_path, &tr, &job);
+	int rc = wb_trace_open(trace_path, &tr, &job);
 
 	if (rc)
 		return rc;
@@ -731,7 +705,7 @@ int wb_dot_compare_from_trace(const char *trace_path, const char *dot_path, cons
 	struct wb_trace tr;
 	struct wb_job job0;
 	unsigned pre;
-	int rc = open_trace(trace_path, &tr, &job0), opened;
+	int rc = wb_trace_open(trace_path, &tr, &job0), opened;
 	char *sched;
 
 	if (rc)

@@ -288,16 +288,11 @@ int cmd_explain(int argc, char **argv)
 	}
 	const char *path = argv[optind];
 	struct wb_trace tr;
-	if (wb_trace_read(path, &tr)) {
-		if (tr.sc)
-			wb_scenario_free(tr.sc);
-		wb_trace_free(&tr);
-		return EXIT_USAGE;
-	}
 	struct wb_job job;
+	if (wb_trace_open(path, &tr, &job))
+		return EXIT_USAGE;
 	struct wb_exec ex;
 	char err[256];
-	wb_job_with_config(&job, tr.sc, &tr.cfg);
 	if (wb_exec_record(&job, tr.choices, tr.nchoices, false, &ex, err, sizeof(err)) ||
 	    !ex.terminal) {
 		fprintf(stderr, "%s: error: the trace does not replay to its end: %s\n", path, err);

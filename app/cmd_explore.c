@@ -206,7 +206,6 @@ int cmd_explore(int argc, char **argv)
 	struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD, .seed = 1 };
 	const char *trace_out = NULL, *dot = NULL, *svg = NULL;
 	bool json = false, quiet = false, fewest = false;
-	char checkbuf[WB_MAX_SETTINGS][64];
 	unsigned long long v;
 	int c, rc;
 
@@ -216,18 +215,8 @@ int cmd_explore(int argc, char **argv)
 		case 'c':
 		case 'k':
 		case 'S':
-			if (set.n == WB_MAX_SETTINGS) {
-				wb_usage_error("explore", "too many settings");
+			if (wb_cli_setting_add(&set, "explore", c, optarg))
 				return EXIT_USAGE;
-			}
-			if (c == 'c' || c == 'k') {
-				snprintf(checkbuf[set.n], sizeof(checkbuf[0]), "%s=%s",
-					 c == 'c' ? "validity_check" : "kernel", optarg);
-				set.kv[set.n] = checkbuf[set.n];
-			} else {
-				set.kv[set.n] = optarg;
-			}
-			set.n++;
 			break;
 		case 'm':
 		case 'd':

@@ -92,22 +92,17 @@ int cmd_replay(int argc, char **argv)
 	}
 	const char *path = argv[optind];
 	struct wb_trace tr;
-	if (wb_trace_read(path, &tr)) {
-		if (tr.sc)
-			wb_scenario_free(tr.sc);
-		wb_trace_free(&tr);
+	struct wb_job job;
+	if (wb_trace_open(path, &tr, &job))
 		return EXIT_USAGE;
-	}
 	if (at > tr.nchoices) {
 		wb_usage_error("replay", "--at %llu: the trace has %zu steps", at, tr.nchoices);
-		wb_scenario_free(tr.sc);
+		wb_job_close(&job);
 		wb_trace_free(&tr);
 		return EXIT_USAGE;
 	}
-	struct wb_job job;
 	struct wb_exec ex;
 	char err[256];
-	wb_job_with_config(&job, tr.sc, &tr.cfg);
 	rc = wb_exec_record(&job, tr.choices, tr.nchoices, at > 0, &ex, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "%s: error: %s\n", path,

@@ -79,7 +79,6 @@ int cmd_run(int argc, char **argv)
 	const char *sched_arg = NULL, *trace_out = NULL, *dot = NULL, *svg = NULL;
 	bool state = false, json = false, seeded = false;
 	unsigned long long seed = 0;
-	char checkbuf[WB_MAX_SETTINGS][64];
 	int c, rc;
 
 	optind = 1;
@@ -88,18 +87,8 @@ int cmd_run(int argc, char **argv)
 		case 'c':
 		case 'k':
 		case 'S':
-			if (set.n == WB_MAX_SETTINGS) {
-				wb_usage_error("run", "too many settings");
+			if (wb_cli_setting_add(&set, "run", c, optarg))
 				return EXIT_USAGE;
-			}
-			if (c == 'c' || c == 'k') {
-				snprintf(checkbuf[set.n], sizeof(checkbuf[0]), "%s=%s",
-					 c == 'c' ? "validity_check" : "kernel", optarg);
-				set.kv[set.n] = checkbuf[set.n];
-				set.n++;
-			} else {
-				set.kv[set.n++] = optarg;
-			}
 			break;
 		case 's':
 			sched_arg = optarg;

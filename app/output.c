@@ -116,6 +116,23 @@ static void wb_job_build(struct wb_job *job)
 				: sc->schedule.present ? &sc->schedule : NULL;
 }
 
+int wb_cli_setting_add(struct wb_cli_settings *set, const char *cmd, int key, const char *arg)
+{
+	if (set->n == WB_MAX_SETTINGS) {
+		wb_usage_error(cmd, "too many settings (at most %d)", WB_MAX_SETTINGS);
+		return EXIT_USAGE;
+	}
+	if (key == 'S') {
+		set->kv[set->n++] = arg;
+		return EXIT_OK;
+	}
+	snprintf(set->buf[set->n], sizeof(set->buf[0]), "%s=%s",
+		 key == 'c' ? "validity_check" : "kernel", arg);
+	set->kv[set->n] = set->buf[set->n];
+	set->n++;
+	return EXIT_OK;
+}
+
 int wb_job_open(struct wb_job *job, const char *path, const struct wb_cli_settings *set)
 {
 	char err[256];

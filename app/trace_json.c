@@ -145,10 +145,7 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 
 /* ---- reading ---- */
 
-static int wb_trace_error(const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int wb_trace_error(const char *path, const char *fmt, ...)
+int wb_trace_error(const char *path, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -253,6 +250,18 @@ int wb_trace_read(const char *path, struct wb_trace *tr)
 		return wb_trace_error(path, "/verdict: missing or not a string");
 	tr->verdict = json_string_value(v);
 	return 0;
+}
+
+int wb_trace_open(const char *path, struct wb_trace *tr, struct wb_job *job)
+{
+	if (wb_trace_read(path, tr)) {
+		if (tr->sc)
+			wb_scenario_free(tr->sc);
+		wb_trace_free(tr);
+		return EXIT_USAGE;
+	}
+	wb_job_with_config(job, tr->sc, &tr->cfg);
+	return EXIT_OK;
 }
 
 void wb_trace_free(struct wb_trace *tr)

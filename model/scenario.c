@@ -589,16 +589,6 @@ static json_t *get_array(struct ctx *c, json_t *obj, const char *key)
 	return v;
 }
 
-static uint64_t gcd(uint64_t a, uint64_t b)
-{
-	while (b) {
-		uint64_t t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
-}
 
 /*
  * Fold a byte count into the granule, the largest size dividing every offset,
@@ -610,7 +600,7 @@ static void fold_granule(struct ctx *c, const char *member, uint64_t v)
 
 	if (!c->geom_ok || c->granule_err || v == 0)
 		return;
-	g = gcd(c->granule, v);
+	g = wb_gcd(c->granule, v);
 	if (c->sc->page_size / g > WB_MAX_GRANULES_PER_PAGE) {
 		errm(c, member,
 		     "%" PRIu64 " makes the granule (the largest size dividing every offset, length and size) %" PRIu64 " byte%s: %" PRIu64 " granules a page of %u, more than %u",

@@ -170,6 +170,9 @@ void wb_scenario_diag(const struct wb_scenario *sc, FILE *out, const char *point
 /* Locate a JSON pointer in a JSON text: byte offset of the value (or key), or -1. */
 long wb_json_locate(const char *text, size_t len, const char *pointer, bool at_key);
 
+/* The greatest common divisor (the granule is the gcd of every offset and size). */
+uint64_t wb_gcd(uint64_t a, uint64_t b);
+
 const char *wb_check_name(enum wb_check c);
 int wb_check_parse(const char *s, enum wb_check *out);
 const char *wb_ext_state_name(enum wb_ext_state s); /* "HOLE", "DELALLOC", ... */

@@ -11,7 +11,7 @@
 
 #include "sim/xmalloc.h"
 
-static uint64_t wb_gcd(uint64_t a, uint64_t b)
+uint64_t wb_gcd(uint64_t a, uint64_t b)
 {
 	while (b) {
 		uint64_t t = a % b;
