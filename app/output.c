@@ -49,6 +49,21 @@ const char *wb_step_kernel_fn(const char *step)
 		{ "io_write", "submit_bio: device write" },
 		{ "io_complete", "xfs_end_ioend" },
 		{ "evict", "__remove_mapping" },
+		{ "zero_gap", "xfs_file_write_checks: iomap_zero_range" },
+		{ "punch_delalloc", "xfs_bmap_punch_delalloc_range" },
+		{ "fdatawait", "filemap_fdatawait_range" },
+		{ "fault_begin", "filemap_fault / xfs_filemap_page_mkwrite: invalidate_lock shared" },
+		{ "read_folio", "iomap_read_folio" },
+		{ "mkwrite_iomap_begin", "iomap_page_mkwrite: xfs_buffered_write_iomap_begin" },
+		{ "mkwrite_iomap_end", "iomap_page_mkwrite: xfs_buffered_write_iomap_end (6.1)" },
+		{ "fault_end", "finish_fault" },
+		{ "store", "user store" },
+		{ "write_fault", "do_shared_fault" },
+		{ "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
+		{ "flush_range", "xfs_flush_unmap_range / truncate_pagecache" },
+		{ "punch_range", "xfs_free_file_space" },
+		{ "alloc_range", "xfs_alloc_file_space" },
+		{ "setsize", "truncate_setsize / xfs_itruncate_extents" },
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i][0], step))

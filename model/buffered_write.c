@@ -175,6 +175,19 @@ bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned t, char
 			WB_WHY(why, n, "waits to lock the folios of [%u,%u) to truncate them", s, e);
 			return false;
 		}
+		/*
+		 * The 6.2 scan locks each cached folio it examines (below i_size).
+		 * MODEL.md's core table keeps iomap_end always enabled: without page
+		 * faults no folio over the write's unused reservation holds anyone's
+		 * data, so the locks cannot change an outcome; with faults they do
+		 * (a folio writeback has cleaned but not yet mapped), so they count.
+		 */
+		if (m->cfg.write_fail_cleanup == WB_CLEANUP_SCAN_PUNCH && m->has_faults &&
+		    !wb_range_quiet(m, cw, s, e < wb_inode(cw)->i_size ? e : wb_inode(cw)->i_size,
+				    false)) {
+			WB_WHY(why, n, "waits to lock the folios of [%u,%u) to scan them", s, e);
+			return false;
+		}
 		return true;
 	}
 	default:
@@ -580,11 +593,14 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 	wb_desc(m, "page %u dirty%s", page,
 		f->uptodate == (1u << m->bpp) - 1 ? ", uptodate" : "");
+	uint32_t old_size = ino->i_size;
 	if (end > ino->i_size) {
 		wb_desc(m, ", i_size %u->%u", ino->i_size, end);
 		ino->i_size = end;
 	}
 	wb_desc(m, ", unlocked");
+	if (old_size < wr->pos)
+		wb_isize_extended(m, w, old_size, wr->pos);
 	wr->pos = end;
 	wr->pc = end < wr->iter_end ? wb_next_chunk(m, wr, t) : WP_IOMAP_END;
 }

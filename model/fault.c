@@ -143,6 +143,13 @@ static void wb_fault_folio_get(struct wb_model *m, void *w, unsigned t)
 	unsigned full = (1u << m->bpp) - 1;
 
 	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_READ | WB_FP_WRITE);
+	if (p * m->ps >= wb_inode(w)->i_size) {
+		/* filemap_fault: a page at or past EOF is a SIGBUS */
+		ft->holds |= FT_SIGBUS;
+		ft->pc = FP_FAULT_END;
+		wb_desc(m, "page %u is past EOF: SIGBUS", p);
+		return;
+	}
 	if (!(f->flags & FOLIO_PRESENT)) {
 		f->flags = FOLIO_PRESENT | FOLIO_FREF_ONE;
 		f->locked = (uint8_t)(t + 1);

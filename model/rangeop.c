@@ -122,6 +122,7 @@ static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
 		if (td->offset + td->length > ino->i_size) {
 			wb_desc(m, ", i_size %u->%llu", ino->i_size,
 				(unsigned long long)(td->offset + td->length));
+			wb_isize_extended(m, w, ino->i_size, (uint32_t)(td->offset + td->length));
 			ino->i_size = (uint32_t)(td->offset + td->length);
 		}
 		break;
@@ -137,6 +138,8 @@ static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
 				}
 			wb_desc(m, ", blocks from %llu -> HOLE", (unsigned long long)(td->size / m->bs));
 		}
+		if (td->size > ino->i_size)
+			wb_isize_extended(m, w, ino->i_size, (uint32_t)td->size);
 		ino->i_size = (uint32_t)td->size;
 		break;
 	}
@@ -154,8 +157,6 @@ void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t)
 	switch (o->pc) {
 	case RP_RWSEM_LOCK:
 		ino->rwsem_owner = (uint8_t)(t + 1);
-		if (op != WB_OP_FALLOCATE)
-			wb_order_append(w, t);
 		wb_fp(m, WB_LOC_RWSEM, WB_FP_WAIT | WB_FP_WRITE);
 		o->pc = RP_INVAL_LOCK;
 		wb_desc(m, "i_rwsem taken exclusive");
@@ -172,6 +173,9 @@ void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t)
 		wb_desc(m, "page cache of [%llu,%llu):", (unsigned long long)s,
 			(unsigned long long)e);
 		wb_truncate_pagecache(m, w, s, e);
+		/* a store before this point lands before the range goes; one after faults
+		 * on the invalidate_lock until the range is gone: this is the content order */
+		wb_order_append(w, t);
 		o->pc = RP_CHANGE;
 		break;
 	case RP_CHANGE:

@@ -91,6 +91,9 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 			end = t->size;
 	}
 	m->npages = (unsigned)((end + m->ps - 1) / m->ps);
+	for (i = 0; i < sc->ntasks; i++)
+		if (sc->tasks[i].op == WB_OP_READ_FAULT || sc->tasks[i].op == WB_OP_MMAP_WRITE)
+			m->has_faults = true;
 	m->nblocks = m->npages * m->bpp;
 	m->all_pages = m->npages >= 64 ? ~0ull : ((1ull << m->npages) - 1);
 	m->gran = wb_granule(sc);
@@ -176,6 +179,21 @@ void wb_folio_remove(struct wb_model *m, void *w, unsigned page)
 	memset(wb_folio(m, w, page), 0, sizeof(struct folio));
 	memset(wb_cache(m, w, page), 0, m->gpp);
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ | WB_FP_WRITE);
+	/*
+	 * A fault that found this folio and holds a reference but not yet the
+	 * lock will, once it locks it, see it gone from the mapping and look it
+	 * up again (filemap_fault's retry): its reference goes with the folio.
+	 */
+	for (i = 0; i < m->ntasks; i++) {
+		struct wb_fault *ft = &wb_task(m, w, i)->f;
+		enum wb_op op = m->sc->tasks[i].op;
+		if ((op != WB_OP_READ_FAULT && op != WB_OP_MMAP_WRITE) ||
+		    m->sc->tasks[i].offset / m->ps != page || !(ft->holds & FT_REF))
+			continue;
+		ft->holds &= (uint8_t)~FT_REF;
+		if (ft->pc == FP_FOLIO_LOCK)
+			ft->pc = FP_FOLIO_GET;
+	}
 	/* the folio is gone, and with it any TOWRITE tag a sync pass had on it */
 	for (i = 0; i < m->ntasks; i++) {
 		struct wb_writeback *b = &wb_task(m, w, i)->b;
@@ -202,6 +220,7 @@ void wb_truncate_pagecache(struct wb_model *m, void *w, uint64_t start, uint64_t
 			continue;
 		}
 		uint64_t zs = start > fs ? start : fs, ze = end < fe ? end : fe;
+		f->flags &= (uint8_t)~FOLIO_PTE_W; /* unmap_mapping_range() first */
 		memset(wb_cache(m, w, p) + (zs - fs) / m->gran, 0, (size_t)(ze - zs) / m->gran);
 		if (m->prov)
 			memset(m->prov->cache + (size_t)p * m->gpp + (zs - fs) / m->gran, 0,
@@ -209,6 +228,26 @@ void wb_truncate_pagecache(struct wb_model *m, void *w, uint64_t start, uint64_t
 		wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
 		wb_desc(m, " [%llu,%llu) of page %u zeroed;", (unsigned long long)zs,
 			(unsigned long long)ze, p);
+	}
+}
+
+/*
+ * Models: mm/truncate.c pagecache_isize_extended() (6.1, 6.3): when i_size
+ * grows past a page whose blocks beyond the old EOF are not backed, that page
+ * is write-protected so that the next store faults and reserves them.
+ */
+void wb_isize_extended(struct wb_model *m, void *w, uint32_t from, uint32_t to)
+{
+	uint32_t rounded = (from + m->bs - 1) / m->bs * m->bs;
+	struct folio *f;
+
+	if (m->bs == m->ps || to <= rounded || !(rounded % m->ps))
+		return;
+	f = wb_folio(m, w, from / m->ps);
+	if (f->flags & FOLIO_PTE_W) {
+		f->flags &= (uint8_t)~FOLIO_PTE_W;
+		wb_fp(m, WB_LOC_FOLIO(m, from / m->ps), WB_FP_WRITE);
+		wb_desc(m, "; page %u write-protected (i_size extended)", from / m->ps);
 	}
 }
 

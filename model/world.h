@@ -260,6 +260,7 @@ struct wb_model {
 	/* layout */
 	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, off_drop, size;
 	struct wb_pack pack;
+	bool has_faults; /* read faults or mmap writes in the scenario */
 	uint32_t events; /* WB_EV_* of the step being applied */
 	struct wb_footprint *fp; /* when set, the footprint of the step being applied */
 	/* optional: provenance and step descriptions (run, replay; not explore) */
@@ -339,6 +340,8 @@ void wb_truncate_pagecache(struct wb_model *m, void *w, uint64_t start, uint64_t
 /* Can every cached folio overlapping [start, end) be locked now (and is none under writeback)? */
 bool wb_range_quiet(const struct wb_model *m, const void *w, uint64_t start, uint64_t end,
 		    bool writeback_too);
+/* pagecache_isize_extended(): write-protect the page straddling the old EOF. */
+void wb_isize_extended(struct wb_model *m, void *w, uint32_t from, uint32_t to);
 /* Is the invalidate_lock free (for an exclusive taker)? */
 bool wb_inval_free(const void *w);
 /* Append a content operation to the oracle's order. */
