@@ -8,270 +8,8 @@
  * one at a time (checking every step's label and the world's invariants) and
  * pins the step's effect on the state.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "tests/harness.h"
 
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "model/oracle.h"
-#include "model/scenario.h"
-#include "model/world.h"
-#include "sim/sim.h"
-#include "sim/xmalloc.h"
-
-/* ------------------------------------------------------------------ harness */
-
-struct tc {
-	struct wb_scenario *sc;
-	struct wb_model m;
-	void *w;
-	char desc[4096];  /* the description of the last step */
-	char trace[4096]; /* the steps taken by the last RUN_TO / tc_run */
-	char ebuf[WB_MAX_PAGES * WB_MAX_BLOCKS_PER_PAGE + 1];
-	char cbuf[1024], xbuf[1024];
-};
-
-/* Load a scenario written with ' for " (easier to read in C), with its own config. */
-static void tc_open(struct tc *t, const char *text)
-{
-	char *json = wb_xstrdup(text);
-	char msg[256];
-
-	for (char *p = json; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	memset(t, 0, sizeof(*t));
-	t->sc = wb_scenario_load_buffer("test.json", json, strlen(json), stderr);
-	free(json);
-	assert_non_null(t->sc);
-	wb_model_init(&t->m, t->sc, &t->sc->config);
-	t->w = wb_world_new(&t->m);
-	t->m.desc = t->desc;
-	t->m.desc_len = sizeof(t->desc);
-	assert_int_equal(wb_world_check(&t->m, t->w, msg, sizeof(msg)), 0);
-}
-
-static void tc_close(struct tc *t)
-{
-	free(t->w);
-	wb_scenario_free(t->sc);
-}
-
-static unsigned tc_task(const struct tc *t, const char *name)
-{
-	for (unsigned i = 0; i < t->m.ntasks; i++)
-		if (!strcmp(t->sc->tasks[i].name, name))
-			return i;
-	fail_msg("no task %s", name);
-	return 0;
-}
-
-static struct wb_writer *tc_wr(struct tc *t, const char *name)
-{
-	return &wb_task(&t->m, t->w, tc_task(t, name))->w;
-}
-
-static struct wb_fault *tc_ft(struct tc *t, const char *name)
-{
-	return &wb_task(&t->m, t->w, tc_task(t, name))->f;
-}
-
-static struct folio *tc_folio(struct tc *t, unsigned page)
-{
-	return wb_folio(&t->m, t->w, page);
-}
-
-static struct wb_inode *tc_ino(struct tc *t)
-{
-	return wb_inode(t->w);
-}
-
-static bool tc_finished(struct tc *t, const char *name)
-{
-	return wb_task_finished(&t->m, t->w, tc_task(t, name));
-}
-
-/* The enabled action of `actor`: its index, or -1. */
-static int tc_find(struct tc *t, const char *actor, uint32_t *a, struct sim_label *l)
-{
-	struct sim_action acts[SIM_MAX_ENABLED];
-	unsigned n = wb_sim_ops.enabled(&t->m, t->w, acts);
-
-	for (unsigned i = 0; i < n; i++) {
-		wb_sim_ops.label(&t->m, t->w, acts[i].id, l);
-		if (strcmp(l->actor, actor))
-			continue;
-		*a = acts[i].id;
-		return (int)i;
-	}
-	return -1;
-}
-
-/* The next step of an actor, or NULL when it has no enabled step. */
-static const char *tc_next(struct tc *t, const char *actor)
-{
-	struct sim_label l;
-	uint32_t a = 0;
-
-	return tc_find(t, actor, &a, &l) >= 0 ? l.step : NULL;
-}
-
-/* The label of an actor's next step, enabled or not (the program point). */
-static const char *tc_label(struct tc *t, const char *actor)
-{
-	struct sim_label l;
-
-	wb_sim_ops.label(&t->m, t->w, WB_ACTION(tc_task(t, actor), 0), &l);
-	return l.step;
-}
-
-/* Why the actor is blocked (its status text). */
-static const char *tc_why(struct tc *t, const char *actor)
-{
-	t->xbuf[0] = 0;
-	wb_sim_ops.actor_status(&t->m, t->w, actor, t->xbuf, sizeof(t->xbuf));
-	return t->xbuf;
-}
-
-static unsigned tc_nenabled(struct tc *t)
-{
-	struct sim_action acts[SIM_MAX_ENABLED];
-
-	return wb_sim_ops.enabled(&t->m, t->w, acts);
-}
-
-static void tc_apply(struct tc *t, uint32_t a, const struct sim_label *l, const char *file,
-		     int line)
-{
-	char msg[256];
-	size_t used = strlen(t->trace);
-
-	snprintf(t->trace + used, sizeof(t->trace) - used, "%s%s", used ? " " : "", l->step);
-	wb_sim_ops.apply(&t->m, t->w, a);
-	if (wb_world_check(&t->m, t->w, msg, sizeof(msg))) {
-		print_error("after %s:%s: invariant broken: %s\n", l->actor, l->step, msg);
-		_fail(file, line);
-	}
-}
-
-/* Take the next step of `actor`, which must be enabled and named `step`. */
-static const char *tc_step_at(struct tc *t, const char *actor, const char *step,
-			      const char *file, int line)
-{
-	struct sim_label l = { .step = NULL };
-	uint32_t a = 0;
-
-	if (tc_find(t, actor, &a, &l) < 0) {
-		print_error("%s has no enabled step (wanted %s)\n", actor, step);
-		_fail(file, line);
-	}
-	if (!l.step || strcmp(l.step, step)) {
-		print_error("%s: next step is %s, wanted %s\n", actor, l.step ? l.step : "?", step);
-		_fail(file, line);
-	}
-	t->trace[0] = 0;
-	tc_apply(t, a, &l, file, line);
-	return t->desc;
-}
-#define STEP(t, actor, step) tc_step_at(t, actor, step, __FILE__, __LINE__)
-
-/* Run `actor` while it has an enabled step; the steps taken are in t->trace. */
-static void tc_run(struct tc *t, const char *actor)
-{
-	struct sim_label l;
-	uint32_t a = 0;
-
-	t->trace[0] = 0;
-	while (tc_find(t, actor, &a, &l) >= 0)
-		tc_apply(t, a, &l, __FILE__, __LINE__);
-}
-
-/* Run `actor` up to and including its next step named `step`. */
-static void tc_run_to_at(struct tc *t, const char *actor, const char *step, const char *file,
-			 int line)
-{
-	struct sim_label l;
-	uint32_t a = 0;
-
-	t->trace[0] = 0;
-	for (;;) {
-		if (tc_find(t, actor, &a, &l) < 0) {
-			print_error("%s stopped before %s (took: %s)\n", actor, step, t->trace);
-			_fail(file, line);
-		}
-		bool last = !strcmp(l.step, step);
-		tc_apply(t, a, &l, file, line);
-		if (last)
-			return;
-	}
-}
-#define RUN_TO(t, actor, step) tc_run_to_at(t, actor, step, __FILE__, __LINE__)
-
-/* Run the first enabled action until none is left (a terminal state). */
-static void tc_run_all(struct tc *t)
-{
-	struct sim_action acts[SIM_MAX_ENABLED];
-	struct sim_label l;
-	unsigned n, guard = 0;
-
-	while ((n = wb_sim_ops.enabled(&t->m, t->w, acts)) > 0) {
-		wb_sim_ops.label(&t->m, t->w, acts[0].id, &l);
-		tc_apply(t, acts[0].id, &l, __FILE__, __LINE__);
-		assert_true(++guard < 10000);
-	}
-}
-
-/* The extent map, one letter per block: H D U W. */
-static const char *tc_exts(struct tc *t)
-{
-	static const char letter[] = "HDUW";
-	const uint8_t *ext = wb_ext(&t->m, t->w);
-	unsigned b;
-
-	for (b = 0; b < t->m.nblocks; b++)
-		t->ebuf[b] = letter[ext[b]];
-	t->ebuf[b] = 0;
-	return t->ebuf;
-}
-
-/* A page's cached contents, as "0*1024 A*2048 ...". */
-static const char *tc_cache(struct tc *t, unsigned page)
-{
-	wb_bytes_text(wb_cache(&t->m, t->w, page), t->m.gpp, t->m.gran, t->cbuf, sizeof(t->cbuf));
-	return t->cbuf;
-}
-
-/* The oracle's expected contents up to i_size, in the current order. */
-static const char *tc_expected(struct tc *t)
-{
-	size_t ngran = tc_ino(t)->i_size / t->m.gran;
-	uint8_t *e = wb_xmalloc(ngran + 1);
-
-	wb_expected(&t->m, t->w, e, ngran);
-	wb_bytes_text(e, ngran, t->m.gran, t->xbuf, sizeof(t->xbuf));
-	free(e);
-	return t->xbuf;
-}
-
-/* The verdict of a terminal world (nothing enabled). */
-static enum sim_verdict tc_verdict(struct tc *t, struct wb_report *rep)
-{
-	assert_int_equal(tc_nenabled(t), 0);
-	return wb_oracle(&t->m, t->w, rep);
-}
-
-static uint32_t tc_seq(struct tc *t)
-{
-	return tc_ino(t)->seq;
-}
-
-#define GEOM_1K "'geometry':{'block_size':1024,'page_size':4096}"
 #define FULL 0xf /* every block of a 1 KiB-block folio uptodate */
 
 /* ------------------------------------------------------------------ read fault */
@@ -295,7 +33,8 @@ static void test_read_fault_absent_page(void **state)
 		    "{'offset':4096,'length':2048,'state':'written','data':'Y'}]},'tasks':["
 		    "{'name':'RF','op':'read_fault','page':0},"
 		    "{'name':'RF1','op':'read_fault','page':1,'after':['RF']},"
-		    "{'name':'RC','op':'reclaim','evictions':1}]}");
+		    "{'name':'RC','op':'reclaim','evictions':1}]}",
+		SCENARIO_CHECK);
 	f0 = tc_folio(&t, 0);
 	f1 = tc_folio(&t, 1);
 	rf = tc_ft(&t, "RF");
@@ -372,7 +111,8 @@ static void test_read_fault_cached_page(void **state)
 		    "{'name':'RF','op':'read_fault','page':0,'after':['WB']},"
 		    "{'name':'WB2','op':'writeback','after':['RF']},"
 		    "{'name':'RF2','op':'read_fault','page':0,'after':['WB2']},"
-		    "{'name':'RC','op':'reclaim','evictions':1}]}");
+		    "{'name':'RC','op':'reclaim','evictions':1}]}",
+		SCENARIO_CHECK);
 	f0 = tc_folio(&t, 0);
 	rf = tc_ft(&t, "RF");
 	tc_run(&t, "W1");
@@ -435,7 +175,8 @@ static void test_read_fault_and_invalidate_lock(void **state)
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192},'tasks':["
 		    "{'name':'RF','op':'read_fault','page':0},"
 		    "{'name':'PU','op':'punch','offset':4096,'length':4096},"
-		    "{'name':'RF2','op':'read_fault','page':1,'after':['PU']}]}");
+		    "{'name':'RF2','op':'read_fault','page':1,'after':['PU']}]}",
+		SCENARIO_CHECK);
 	STEP(&t, "PU", "rwsem_lock");
 	STEP(&t, "PU", "invalidate_lock");
 	assert_int_equal(tc_ino(&t)->inval_excl, tc_task(&t, "PU") + 1);
@@ -458,7 +199,8 @@ static void test_read_fault_and_invalidate_lock(void **state)
 
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192},'tasks':["
 		    "{'name':'RF','op':'read_fault','page':0},"
-		    "{'name':'PU','op':'punch','offset':4096,'length':4096}]}");
+		    "{'name':'PU','op':'punch','offset':4096,'length':4096}]}",
+		SCENARIO_CHECK);
 	STEP(&t, "RF", "fault_begin");
 	STEP(&t, "PU", "rwsem_lock");
 	assert_null(tc_next(&t, "PU"));
@@ -483,7 +225,8 @@ static void test_mmap_write_fault_sequence(void **state)
 		    "{'offset':2048,'length':1024,'state':'unwritten'}]},'tasks':["
 		    "{'name':'P','op':'mmap_write','offset':1024,'length':1024,'data':'P'},"
 		    "{'name':'P2','op':'mmap_write','offset':4096,'length':1024,'data':'Q',"
-		    "'after':['P']}]}");
+		    "'after':['P']}]}",
+		SCENARIO_CHECK);
 	f0 = tc_folio(&t, 0);
 	f1 = tc_folio(&t, 1);
 	p = tc_ft(&t, "P");
@@ -554,7 +297,8 @@ static void test_mmap_write_protect_refaults(void **state)
 	(void)state;
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
 		    "{'name':'P','op':'mmap_write','offset':0,'length':1024,'data':'P'},"
-		    "{'name':'WB','op':'writeback'}]}");
+		    "{'name':'WB','op':'writeback'}]}",
+		SCENARIO_CHECK);
 	f0 = tc_folio(&t, 0);
 	p = tc_ft(&t, "P");
 	RUN_TO(&t, "P", "fault_end");
@@ -603,7 +347,8 @@ static void test_mmap_write_folio_gone(void **state)
 	(void)state;
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
 		    "{'name':'P','op':'mmap_write','offset':1024,'length':1024,'data':'P'},"
-		    "{'name':'PU','op':'punch','offset':0,'length':4096}]}");
+		    "{'name':'PU','op':'punch','offset':0,'length':4096}]}",
+		SCENARIO_CHECK);
 	ip = tc_task(&t, "P");
 	ipu = tc_task(&t, "PU");
 	RUN_TO(&t, "P", "fault_end");
@@ -638,7 +383,8 @@ static void test_mmap_write_sigbus(void **state)
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192},'tasks':["
 		    "{'name':'TR','op':'truncate','size':4096},"
 		    "{'name':'P','op':'mmap_write','offset':5120,'length':1024,'data':'P',"
-		    "'after':['TR']}]}");
+		    "'after':['TR']}]}",
+		SCENARIO_CHECK);
 	f1 = tc_folio(&t, 1);
 	tc_run(&t, "TR");
 	assert_int_equal(tc_ino(&t)->i_size, 4096);
@@ -673,7 +419,8 @@ static void test_mmap_write_mkwrite_iomap_end(void **state)
 	(void)state;
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.1'},"
 		    "'file':{'size':4096},'tasks':["
-		    "{'name':'P','op':'mmap_write','offset':1024,'length':1024,'data':'P'}]}");
+		    "{'name':'P','op':'mmap_write','offset':1024,'length':1024,'data':'P'}]}",
+		SCENARIO_CHECK);
 	assert_true(t.m.cfg.mkwrite_iomap_end);
 	RUN_TO(&t, "P", "mkwrite_iomap_begin");
 	assert_string_equal(tc_exts(&t), "DDDD");
@@ -695,7 +442,8 @@ static void test_mmap_write_mkwrite_iomap_end(void **state)
 
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.1',"
 		    "'drop_writes':true},'file':{'size':4096},'tasks':["
-		    "{'name':'P','op':'mmap_write','offset':1024,'length':1024,'data':'P'}]}");
+		    "{'name':'P','op':'mmap_write','offset':1024,'length':1024,'data':'P'}]}",
+		SCENARIO_CHECK);
 	assert_true(t.m.cfg.drop_writes);
 	RUN_TO(&t, "P", "mkwrite_iomap_begin");
 	assert_string_equal(tc_label(&t, "P"), "mkwrite_iomap_end");
@@ -723,7 +471,8 @@ static void test_short_copy_not_uptodate(void **state)
 	(void)state;
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
 		    "{'name':'W','op':'write','offset':0,'length':4096,'data':'A',"
-		    "'short_copy_at':2048}]}");
+		    "'short_copy_at':2048}]}",
+		SCENARIO_CHECK);
 	wr = tc_wr(&t, "W");
 	f0 = tc_folio(&t, 0);
 	RUN_TO(&t, "W", "copy");
@@ -800,7 +549,8 @@ static void test_short_copy_uptodate(void **state)
 		    "{'offset':0,'length':4096,'state':'written','data':'X'}]},'tasks':["
 		    "{'name':'RF','op':'read_fault','page':0},"
 		    "{'name':'W','op':'write','offset':0,'length':4096,'data':'A',"
-		    "'short_copy_at':1024,'after':['RF']}]}");
+		    "'short_copy_at':1024,'after':['RF']}]}",
+		SCENARIO_CHECK);
 	wr = tc_wr(&t, "W");
 	f0 = tc_folio(&t, 0);
 	tc_run(&t, "RF");
@@ -830,7 +580,8 @@ static void test_short_copy_at_first_byte(void **state)
 	(void)state;
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
 		    "{'name':'W','op':'write','offset':1024,'length':1024,'data':'A',"
-		    "'short_copy_at':1024}]}");
+		    "'short_copy_at':1024}]}",
+		SCENARIO_CHECK);
 	STEP(&t, "W", "rwsem_lock");
 	STEP(&t, "W", "iomap_begin");
 	assert_string_equal(tc_exts(&t), "HDHH");
@@ -867,7 +618,8 @@ static void test_cleanup_truncate_punch(void **state)
 		    "'file':{'size':8192},'tasks':["
 		    "{'name':'W','op':'write','offset':1024,'length':2048,'data':'W',"
 		    "'short_copy_at':1024},"
-		    "{'name':'P','op':'mmap_write','offset':3072,'length':1024,'data':'P'}]}");
+		    "{'name':'P','op':'mmap_write','offset':3072,'length':1024,'data':'P'}]}",
+		SCENARIO_CHECK);
 	wr = tc_wr(&t, "W");
 	f0 = tc_folio(&t, 0);
 	assert_int_equal(t.m.cfg.write_fail_cleanup, WB_CLEANUP_TRUNCATE_PUNCH);
@@ -918,7 +670,8 @@ static void test_cleanup_truncate_partial_folio(void **state)
 		    "'file':{'size':4096},'tasks':["
 		    "{'name':'W','op':'write','offset':512,'length':1024,'data':'W',"
 		    "'short_copy_at':512},"
-		    "{'name':'P','op':'mmap_write','offset':1536,'length':512,'data':'P'}]}");
+		    "{'name':'P','op':'mmap_write','offset':1536,'length':512,'data':'P'}]}",
+		SCENARIO_CHECK);
 	f0 = tc_folio(&t, 0);
 	STEP(&t, "W", "rwsem_lock");
 	STEP(&t, "W", "iomap_begin");
@@ -948,7 +701,8 @@ static void test_cleanup_truncate_partial_folio(void **state)
 		    "{'name':'W','op':'write','offset':512,'length':1024,'data':'W',"
 		    "'short_copy_at':512},"
 		    "{'name':'P','op':'mmap_write','offset':1536,'length':512,'data':'P'},"
-		    "{'name':'WB','op':'writeback'}]}");
+		    "{'name':'WB','op':'writeback'}]}",
+		SCENARIO_CHECK);
 	f0 = tc_folio(&t, 0);
 	STEP(&t, "W", "rwsem_lock");
 	STEP(&t, "W", "iomap_begin");
@@ -985,7 +739,8 @@ static void test_cleanup_locked_truncate_punch(void **state)
 		    "{'name':'W','op':'write','offset':0,'length':4096,'data':'W',"
 		    "'short_copy_at':0},"
 		    "{'name':'RF','op':'read_fault','page':1},"
-		    "{'name':'RF0','op':'read_fault','page':0}]}");
+		    "{'name':'RF0','op':'read_fault','page':0}]}",
+		SCENARIO_CHECK);
 	wr = tc_wr(&t, "W");
 	iw = tc_task(&t, "W");
 	assert_int_equal(t.m.cfg.write_fail_cleanup, WB_CLEANUP_LOCKED_TRUNCATE_PUNCH);
@@ -1030,7 +785,8 @@ static void test_cleanup_scan_punch(void **state)
 		    "{'name':'W','op':'write','offset':1024,'length':7168,'data':'W',"
 		    "'short_copy_at':1024},"
 		    "{'name':'P','op':'mmap_write','offset':0,'length':1024,'data':'P'},"
-		    "{'name':'RF','op':'read_fault','page':1}]}");
+		    "{'name':'RF','op':'read_fault','page':1}]}",
+		SCENARIO_CHECK);
 	f0 = tc_folio(&t, 0);
 	assert_int_equal(t.m.cfg.write_fail_cleanup, WB_CLEANUP_SCAN_PUNCH);
 	STEP(&t, "W", "rwsem_lock");
@@ -1062,7 +818,8 @@ static void test_cleanup_scan_punch(void **state)
 	tc_open(&t, "{'wbsim':1,'name':'t','file':{'size':4096},'tasks':["
 		    "{'name':'W','op':'write','offset':1024,'length':3072,'data':'W',"
 		    "'short_copy_at':1024},"
-		    "{'name':'P','op':'mmap_write','offset':0,'length':1024,'data':'P'}]}");
+		    "{'name':'P','op':'mmap_write','offset':0,'length':1024,'data':'P'}]}",
+		SCENARIO_CHECK);
 	STEP(&t, "W", "rwsem_lock");
 	STEP(&t, "W", "iomap_begin");
 	tc_run(&t, "P");
@@ -1090,7 +847,8 @@ static void test_drop_writes(void **state)
 	(void)state;
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.1',"
 		    "'drop_writes':true},'file':{'size':4096},'tasks':["
-		    "{'name':'W','op':'write','offset':0,'length':2048,'data':'A'}]}");
+		    "{'name':'W','op':'write','offset':0,'length':2048,'data':'A'}]}",
+		SCENARIO_CHECK);
 	f0 = tc_folio(&t, 0);
 	drop = wb_drop(&t.m, t.w);
 	assert_int_equal(t.m.gran, 1024);
@@ -1135,7 +893,8 @@ static void test_punch(void **state)
 		    "'after':['RF']},"
 		    "{'name':'WB','op':'writeback','after':['W']},"
 		    "{'name':'PU','op':'punch','offset':2048,'length':6144,'after':['W']},"
-		    "{'name':'PU2','op':'punch','offset':2048,'length':2048,'after':['PU']}]}");
+		    "{'name':'PU2','op':'punch','offset':2048,'length':2048,'after':['PU']}]}",
+		SCENARIO_CHECK);
 	f0 = tc_folio(&t, 0);
 	f1 = tc_folio(&t, 1);
 	iw = tc_task(&t, "W");
@@ -1207,7 +966,8 @@ static void test_fallocate(void **state)
 		    "{'offset':4096,'length':2048,'state':'unwritten'}]},'tasks':["
 		    "{'name':'FA','op':'fallocate','offset':0,'length':8192},"
 		    "{'name':'FA2','op':'fallocate','offset':0,'length':4096,'after':['FA']},"
-		    "{'name':'W','op':'write','offset':0,'length':1024,'data':'A'}]}");
+		    "{'name':'W','op':'write','offset':0,'length':1024,'data':'A'}]}",
+		SCENARIO_CHECK);
 	ia = tc_task(&t, "FA");
 	assert_string_equal(tc_exts(&t), "WDHUUUHH");
 	STEP(&t, "FA", "rwsem_lock");
@@ -1249,7 +1009,8 @@ static void test_truncate(void **state)
 		    "{'name':'RF1','op':'read_fault','page':1},"
 		    "{'name':'RF2','op':'read_fault','page':2},"
 		    "{'name':'TR','op':'truncate','size':5120,'after':['RF1']},"
-		    "{'name':'TR2','op':'truncate','size':8192,'after':['TR']}]}");
+		    "{'name':'TR2','op':'truncate','size':8192,'after':['TR']}]}",
+		SCENARIO_CHECK);
 	f1 = tc_folio(&t, 1);
 	f2 = tc_folio(&t, 2);
 	it = tc_task(&t, "TR");
@@ -1301,7 +1062,8 @@ static void test_truncate_order_in_oracle(void **state)
 		    "{'offset':0,'length':8192,'state':'written','data':'X'}]},'tasks':["
 		    "{'name':'W','op':'write','offset':4096,'length':2048,'data':'A'},"
 		    "{'name':'TR','op':'truncate','size':2048},"
-		    "{'name':'TR2','op':'truncate','size':8192,'after':['TR','W']}]}");
+		    "{'name':'TR2','op':'truncate','size':8192,'after':['TR','W']}]}",
+		SCENARIO_CHECK);
 	tc_run(&t, "TR");
 	tc_run(&t, "W"); /* past the truncated EOF: zero_gap first */
 	tc_run(&t, "TR2");
@@ -1317,7 +1079,8 @@ static void test_truncate_order_in_oracle(void **state)
 		    "{'offset':0,'length':8192,'state':'written','data':'X'}]},'tasks':["
 		    "{'name':'W','op':'write','offset':4096,'length':2048,'data':'A'},"
 		    "{'name':'TR','op':'truncate','size':2048,'after':['W']},"
-		    "{'name':'TR2','op':'truncate','size':8192,'after':['TR']}]}");
+		    "{'name':'TR2','op':'truncate','size':8192,'after':['TR']}]}",
+		SCENARIO_CHECK);
 	tc_run_all(&t);
 	assert_string_equal(tc_expected(&t), "X*2048 0*6144");
 	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
@@ -1335,7 +1098,8 @@ static void test_writeback_fdatawait(void **state)
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
 		    "{'name':'W','op':'write','offset':0,'length':4096,'data':'A'},"
 		    "{'name':'FS','op':'writeback','mode':'sync','wait':true,'after':['W']},"
-		    "{'name':'BG','op':'writeback','after':['FS']}]}");
+		    "{'name':'BG','op':'writeback','after':['FS']}]}",
+		SCENARIO_CHECK);
 	tc_run(&t, "W");
 	RUN_TO(&t, "FS", "pass_end");
 	assert_string_equal(t.trace, "tag_towrite wb_lock clear_dirty map_blocks map_blocks "
@@ -1373,7 +1137,8 @@ static void test_zero_gap(void **state)
 		    "{'offset':0,'length':2048,'state':'written','data':'X'},"
 		    "{'offset':2048,'length':1024,'state':'unwritten'},"
 		    "{'offset':4096,'length':1024,'state':'delalloc'}]},'tasks':["
-		    "{'name':'W','op':'write','offset':6144,'length':1024,'data':'A'}]}");
+		    "{'name':'W','op':'write','offset':6144,'length':1024,'data':'A'}]}",
+		SCENARIO_CHECK);
 	f0 = tc_folio(&t, 0);
 	f1 = tc_folio(&t, 1);
 	assert_string_equal(tc_exts(&t), "WWUHDHHH");
@@ -1403,7 +1168,8 @@ static void test_zero_gap(void **state)
 	/* nothing over DELALLOC or WRITTEN: no folio, i_size unchanged until the write */
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':1024,'extents':["
 		    "{'offset':1024,'length':1024,'state':'unwritten'}]},'tasks':["
-		    "{'name':'W','op':'write','offset':3072,'length':1024,'data':'A'}]}");
+		    "{'name':'W','op':'write','offset':3072,'length':1024,'data':'A'}]}",
+		SCENARIO_CHECK);
 	STEP(&t, "W", "rwsem_lock");
 	d = STEP(&t, "W", "zero_gap");
 	assert_non_null(strstr(d, "nothing over DELALLOC or WRITTEN"));
@@ -1413,7 +1179,8 @@ static void test_zero_gap(void **state)
 
 	/* a write at i_size has no gap */
 	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':1024},'tasks':["
-		    "{'name':'W','op':'write','offset':1024,'length':1024,'data':'A'}]}");
+		    "{'name':'W','op':'write','offset':1024,'length':1024,'data':'A'}]}",
+		SCENARIO_CHECK);
 	STEP(&t, "W", "rwsem_lock");
 	assert_string_equal(tc_next(&t, "W"), "iomap_begin");
 	tc_close(&t);
@@ -1437,7 +1204,7 @@ static void test_iomap_write_failed(void **state)
 			 "{'name':'W','op':'write','offset':4096,'length':4096,'data':'A'},"
 			 "{'name':'P','op':'mmap_write','offset':0,'length':1024,'data':'P'}]}",
 			 sizes[i]);
-		tc_open(&t, json);
+		tc_open(&t, json, SCENARIO_CHECK);
 		f1 = tc_folio(&t, 1);
 		wr = tc_wr(&t, "W");
 		assert_int_equal(t.m.cfg.validity_check, WB_CHECK_AFTER_LOCK);
@@ -1489,7 +1256,7 @@ static void test_stable_pages(void **state)
 			 "{'name':'W2','op':'write','offset':1024,'length':1024,'data':'B',"
 			 "'after':['W1']}]}",
 			 cfgs[i]);
-		tc_open(&t, json);
+		tc_open(&t, json, SCENARIO_CHECK);
 		assert_int_equal(t.m.cfg.stable_pages, i == 0);
 		tc_run(&t, "W1");
 		tc_run(&t, "WB");
@@ -1629,7 +1396,7 @@ static void test_world_covers_every_task(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		struct tc t;
-		tc_open(&t, texts[i]);
+		tc_open(&t, texts[i], SCENARIO_CHECK);
 		assert_int_equal(t.m.npages, 2);
 		assert_int_equal(t.m.nblocks, 2);
 		tc_close(&t);

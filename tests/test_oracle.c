@@ -5,268 +5,11 @@
  * provenance, the final flush, deadlock, and the expected contents following
  * the order in which the writers took i_rwsem.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "model/oracle.h"
-#include "model/scenario.h"
-#include "model/world.h"
 #include "model/writeback.h"
-#include "sim/sim.h"
-#include "sim/xmalloc.h"
-
-/* ------------------------------------------------------------------ harness */
-
-#define SCENARIO_CHECK (-1) /* use the scenario's validity_check */
-
-struct tc {
-	struct wb_scenario *sc;
-	struct wb_model m;
-	void *w;
-	struct wb_prov prov;
-	size_t nsteps;
-	char desc[4096];  /* the description of the last step */
-	char trace[4096]; /* the steps taken by the last tc_run/tc_run_to */
-	char ebuf[WB_MAX_PAGES * WB_MAX_BLOCKS_PER_PAGE + 1];
-	char cbuf[1024], dbuf[1024];
-};
-
-/* Load a scenario written with ' for " and record provenance from the start. */
-static void tc_open(struct tc *t, const char *text, int check)
-{
-	char *json = wb_xstrdup(text);
-	struct wb_config cfg;
-	char msg[256];
-
-	for (char *p = json; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	memset(t, 0, sizeof(*t));
-	t->sc = wb_scenario_load_buffer("test.json", json, strlen(json), stderr);
-	free(json);
-	assert_non_null(t->sc);
-	cfg = t->sc->config;
-	if (check != SCENARIO_CHECK)
-		cfg.validity_check = (enum wb_check)check;
-	wb_model_init(&t->m, t->sc, &cfg);
-	t->w = wb_world_new(&t->m);
-	t->m.desc = t->desc;
-	t->m.desc_len = sizeof(t->desc);
-	wb_prov_init(&t->prov, &t->m);
-	t->m.prov = &t->prov;
-	assert_int_equal(wb_world_check(&t->m, t->w, msg, sizeof(msg)), 0);
-}
-
-static void tc_close(struct tc *t)
-{
-	wb_prov_free(&t->prov);
-	free(t->w);
-	wb_scenario_free(t->sc);
-}
-
-static unsigned tc_task(const struct tc *t, const char *name)
-{
-	for (unsigned i = 0; i < t->m.ntasks; i++)
-		if (!strcmp(t->sc->tasks[i].name, name))
-			return i;
-	fail_msg("no task %s", name);
-	return 0;
-}
-
-static struct wb_writer *tc_wr(struct tc *t, const char *name)
-{
-	return &wb_task(&t->m, t->w, tc_task(t, name))->w;
-}
-
-static struct folio *tc_folio(struct tc *t, unsigned page)
-{
-	return wb_folio(&t->m, t->w, page);
-}
-
-/* The enabled action of `actor`: its index, or -1. */
-static int tc_find(struct tc *t, const char *actor, uint32_t *a, struct sim_label *l)
-{
-	struct sim_action acts[SIM_MAX_ENABLED];
-	unsigned n = wb_sim_ops.enabled(&t->m, t->w, acts);
-
-	for (unsigned i = 0; i < n; i++) {
-		wb_sim_ops.label(&t->m, t->w, acts[i].id, l);
-		if (strcmp(l->actor, actor))
-			continue;
-		*a = acts[i].id;
-		return (int)i;
-	}
-	return -1;
-}
-
-static const char *tc_next(struct tc *t, const char *actor)
-{
-	struct sim_label l;
-	uint32_t a;
-
-	return tc_find(t, actor, &a, &l) >= 0 ? l.step : NULL;
-}
-
-static unsigned tc_nenabled(struct tc *t)
-{
-	struct sim_action acts[SIM_MAX_ENABLED];
-
-	return wb_sim_ops.enabled(&t->m, t->w, acts);
-}
-
-static void tc_apply(struct tc *t, uint32_t a, const struct sim_label *l, const char *file,
-		     int line)
-{
-	char msg[256];
-	size_t used = strlen(t->trace);
-
-	snprintf(t->trace + used, sizeof(t->trace) - used, "%s%s", used ? " " : "", l->step);
-	wb_sim_ops.apply(&t->m, t->w, a);
-	t->nsteps++;
-	if (wb_world_check(&t->m, t->w, msg, sizeof(msg))) {
-		print_error("after %s:%s: invariant broken: %s\n", l->actor, l->step, msg);
-		_fail(file, line);
-	}
-}
-
-/* Take the next step of `actor`, which must be enabled and named `step`. */
-static const char *tc_step_at(struct tc *t, const char *actor, const char *step,
-			      const char *file, int line)
-{
-	struct sim_label l = { .step = NULL };
-	uint32_t a = 0;
-
-	if (tc_find(t, actor, &a, &l) < 0) {
-		print_error("%s has no enabled step (wanted %s)\n", actor, step);
-		_fail(file, line);
-	}
-	if (!l.step || strcmp(l.step, step)) {
-		print_error("%s: next step is %s, wanted %s\n", actor, l.step ? l.step : "?", step);
-		_fail(file, line);
-	}
-	t->trace[0] = 0;
-	tc_apply(t, a, &l, file, line);
-	return t->desc;
-}
-#define STEP(t, actor, step) tc_step_at(t, actor, step, __FILE__, __LINE__)
-
-/*
- * One schedule entry, as in a scenario file: "TASK" runs the actor while it
- * has an enabled step; "TASK:STEP" runs it up to and including STEP.
- */
-static void tc_entry_at(struct tc *t, const char *entry, const char *file, int line)
-{
-	char actor[48];
-	const char *colon = strchr(entry, ':'), *step = colon ? colon + 1 : NULL;
-	struct sim_label l;
-	uint32_t a;
-
-	snprintf(actor, sizeof(actor), "%.*s", colon ? (int)(colon - entry) : (int)strlen(entry),
-		 entry);
-	t->trace[0] = 0;
-	if (tc_find(t, actor, &a, &l) < 0) {
-		print_error("entry %s: %s has no enabled step\n", entry, actor);
-		_fail(file, line);
-	}
-	for (;;) {
-		bool last = step && !strcmp(l.step, step);
-		tc_apply(t, a, &l, file, line);
-		if (last)
-			return;
-		if (tc_find(t, actor, &a, &l) < 0) {
-			if (!step)
-				return;
-			print_error("entry %s: %s stopped before %s (took: %s)\n", entry, actor,
-				    step, t->trace);
-			_fail(file, line);
-		}
-	}
-}
-#define RUN(t, entry) tc_entry_at(t, entry, __FILE__, __LINE__)
-
-static void tc_sched_at(struct tc *t, const char *const *entries, size_t n, const char *file,
-			int line)
-{
-	for (size_t i = 0; i < n; i++)
-		tc_entry_at(t, entries[i], file, line);
-}
-#define SCHED(t, e) tc_sched_at(t, e, sizeof(e) / sizeof(e[0]), __FILE__, __LINE__)
-
-/* Run the lowest enabled action until none is left. */
-static void tc_run_all(struct tc *t)
-{
-	struct sim_action acts[SIM_MAX_ENABLED];
-	struct sim_label l;
-
-	while (wb_sim_ops.enabled(&t->m, t->w, acts)) {
-		wb_sim_ops.label(&t->m, t->w, acts[0].id, &l);
-		tc_apply(t, acts[0].id, &l, __FILE__, __LINE__);
-	}
-}
-
-static const char *tc_exts(struct tc *t)
-{
-	static const char letter[] = "HDUW";
-	const uint8_t *ext = wb_ext(&t->m, t->w);
-	unsigned b;
-
-	for (b = 0; b < t->m.nblocks; b++)
-		t->ebuf[b] = letter[ext[b]];
-	t->ebuf[b] = 0;
-	return t->ebuf;
-}
-
-static const char *tc_cache(struct tc *t, unsigned page)
-{
-	wb_bytes_text(wb_cache(&t->m, t->w, page), t->m.gpp, t->m.gran, t->cbuf, sizeof(t->cbuf));
-	return t->cbuf;
-}
-
-static const char *tc_disk(struct tc *t, unsigned b0, unsigned n)
-{
-	wb_bytes_text(wb_disk(&t->m, t->w) + (size_t)b0 * t->m.gpb, (size_t)n * t->m.gpb,
-		      t->m.gran, t->dbuf, sizeof(t->dbuf));
-	return t->dbuf;
-}
-
-/* The expected file for the i_rwsem order so far, as text. */
-static const char *tc_expected(struct tc *t, char *buf, size_t n)
-{
-	size_t ngran = wb_inode(t->w)->i_size / t->m.gran;
-	uint8_t *exp = wb_xmalloc(ngran + 1);
-
-	wb_expected(&t->m, t->w, exp, ngran);
-	wb_bytes_text(exp, ngran, t->m.gran, buf, n);
-	free(exp);
-	return buf;
-}
-
-/* The oracle's verdict, checking it leaves the world alone and agrees with the ops table. */
-static enum sim_verdict tc_oracle(struct tc *t, struct wb_report *rep)
-{
-	void *before = wb_xmalloc(t->m.size);
-	enum sim_verdict v;
-
-	memcpy(before, t->w, t->m.size);
-	v = wb_oracle(&t->m, t->w, rep);
-	assert_memory_equal(before, t->w, t->m.size);
-	assert_int_equal(rep->verdict, v);
-	assert_int_equal(wb_sim_ops.verdict(&t->m, t->w), v);
-	free(before);
-	return v;
-}
+#include "tests/harness.h"
 
 /* ------------------------------------------------------------------ C1 */
 
-#define C1_FILE "'file':{'size':8192,'extents':[{'offset':0,'length':8192,'state':'unwritten'}]}"
 #define C1_TASKS                                                                                   \
 	"'tasks':[{'name':'W1','op':'write','offset':6144,'length':2048,'data':'A'},"              \
 	"{'name':'W2','op':'write','offset':0,'length':6144,'data':'B','after':['W1']},"           \
@@ -281,13 +24,12 @@ static void test_safe_final_state(void **state)
 {
 	static const int modes[] = { WB_CHECK_OFF, WB_CHECK_AFTER_LOCK, WB_CHECK_BEFORE_LOCK };
 	struct wb_report rep;
-	char buf[256];
 
 	(void)state;
 	for (unsigned i = 0; i < 3; i++) {
 		struct tc t;
 
-		tc_open(&t, C1, modes[i]);
+		tc_open_prov(&t, C1, modes[i]);
 		/* W1, W2, then writeback and its IOs, then reclaim: no race */
 		tc_run_all(&t);
 		assert_true(wb_task_finished(&t.m, t.w, tc_task(&t, "W2")));
@@ -298,7 +40,7 @@ static void test_safe_final_state(void **state)
 		assert_int_equal(rep.length, 0);
 		assert_string_equal(rep.deadlock, "");
 		assert_string_equal(rep.provenance, "");
-		assert_string_equal(tc_expected(&t, buf, sizeof(buf)), "B*6144 A*2048");
+		assert_string_equal(tc_expected(&t), "B*6144 A*2048");
 		assert_string_equal(tc_disk(&t, 0, 2), "B*6144 A*2048");
 		assert_int_equal(t.prov.stale_decisions, 0);
 		tc_close(&t);
@@ -313,7 +55,7 @@ static void test_c1_off_corrupts(void **state)
 	size_t wb_step;
 
 	(void)state;
-	tc_open(&t, C1, WB_CHECK_OFF);
+	tc_open_prov(&t, C1, WB_CHECK_OFF);
 	RUN(&t, "W1");
 	assert_string_equal(tc_cache(&t, 1), "0*2048 A*2048");
 	RUN(&t, "W2:write_end");
@@ -372,10 +114,9 @@ static void test_c1_after_lock_remaps(void **state)
 	struct tc t;
 	struct wb_report rep;
 	struct wb_writer *wr;
-	char buf[256];
 
 	(void)state;
-	tc_open(&t, C1, WB_CHECK_AFTER_LOCK);
+	tc_open_prov(&t, C1, WB_CHECK_AFTER_LOCK);
 	SCHED(&t, c1_sched);
 	assert_string_equal(t.trace, "folio_get iomap_valid iomap_end iomap_begin folio_get "
 				     "folio_lock iomap_valid write_begin copy write_end iomap_end "
@@ -385,7 +126,7 @@ static void test_c1_after_lock_remaps(void **state)
 	tc_close(&t);
 
 	/* the same, step by step */
-	tc_open(&t, C1, WB_CHECK_AFTER_LOCK);
+	tc_open_prov(&t, C1, WB_CHECK_AFTER_LOCK);
 	wr = tc_wr(&t, "W2");
 	RUN(&t, "W1");
 	RUN(&t, "W2:write_end");
@@ -423,7 +164,7 @@ static void test_c1_after_lock_remaps(void **state)
 	assert_string_equal(tc_cache(&t, 1), "B*2048 A*2048");
 	assert_int_equal(tc_nenabled(&t), 0);
 	assert_int_equal(tc_oracle(&t, &rep), SIM_SAFE);
-	assert_string_equal(tc_expected(&t, buf, sizeof(buf)), "B*6144 A*2048");
+	assert_string_equal(tc_expected(&t), "B*6144 A*2048");
 	tc_close(&t);
 }
 
@@ -436,7 +177,7 @@ static void test_c1_before_lock(void **state)
 	struct wb_report rep;
 
 	(void)state;
-	tc_open(&t, C1, WB_CHECK_BEFORE_LOCK);
+	tc_open_prov(&t, C1, WB_CHECK_BEFORE_LOCK);
 	SCHED(&t, c1_sched);
 	assert_string_equal(t.trace, "iomap_valid iomap_end iomap_begin iomap_valid folio_get "
 				     "write_begin copy write_end iomap_end rwsem_unlock");
@@ -444,7 +185,7 @@ static void test_c1_before_lock(void **state)
 	assert_int_equal(tc_oracle(&t, &rep), SIM_SAFE);
 	tc_close(&t);
 
-	tc_open(&t, C1, WB_CHECK_BEFORE_LOCK);
+	tc_open_prov(&t, C1, WB_CHECK_BEFORE_LOCK);
 	SCHED(&t, late);
 	assert_string_equal(t.trace, "folio_get write_begin copy write_end iomap_end rwsem_unlock");
 	assert_int_equal(tc_nenabled(&t), 0);
@@ -469,7 +210,8 @@ static void test_c1_delalloc_corrupts(void **state)
 	struct wb_report rep;
 
 	(void)state;
-	tc_open(&t, "{'wbsim':1,'name':'c1d','file':{'size':8192}," C1_TASKS "}", WB_CHECK_OFF);
+	tc_open_prov(&t, "{'wbsim':1,'name':'c1d','file':{'size':8192}," C1_TASKS "}",
+		     WB_CHECK_OFF);
 	RUN(&t, "W1");
 	assert_string_equal(tc_exts(&t), "HD");
 	SCHED(&t, sched);
@@ -484,8 +226,8 @@ static void test_c1_delalloc_corrupts(void **state)
 					       "block 1 is WRITTEN"));
 	tc_close(&t);
 
-	tc_open(&t, "{'wbsim':1,'name':'c1d','file':{'size':8192}," C1_TASKS "}",
-		WB_CHECK_AFTER_LOCK);
+	tc_open_prov(&t, "{'wbsim':1,'name':'c1d','file':{'size':8192}," C1_TASKS "}",
+		     WB_CHECK_AFTER_LOCK);
 	RUN(&t, "W1");
 	SCHED(&t, sched);
 	assert_int_equal(tc_oracle(&t, &rep), SIM_SAFE);
@@ -501,11 +243,11 @@ static void test_flush_completes_ios(void **state)
 	struct wb_report rep;
 
 	(void)state;
-	tc_open(&t, "{'wbsim':1,'name':'t','file':{'size':8192,'extents':["
-		    "{'offset':0,'length':8192,'state':'unwritten'}]},'tasks':["
-		    "{'name':'W1','op':'write','offset':0,'length':8192,'data':'A'},"
-		    "{'name':'WB','op':'writeback'}]}",
-		SCENARIO_CHECK);
+	tc_open_prov(&t, "{'wbsim':1,'name':'t','file':{'size':8192,'extents':["
+			 "{'offset':0,'length':8192,'state':'unwritten'}]},'tasks':["
+			 "{'name':'W1','op':'write','offset':0,'length':8192,'data':'A'},"
+			 "{'name':'WB','op':'writeback'}]}",
+		     SCENARIO_CHECK);
 	RUN(&t, "W1");
 	RUN(&t, "WB");
 	STEP(&t, "WB/io1", "io_write");
@@ -517,13 +259,13 @@ static void test_flush_completes_ios(void **state)
 
 	/* a folio dirtied again under writeback: the IO, then the flush, both land */
 	tc_close(&t);
-	tc_open(&t, "{'wbsim':1,'name':'t','file':{'size':4096,'extents':["
-		    "{'offset':0,'length':4096,'state':'unwritten'}]},'tasks':["
-		    "{'name':'W1','op':'write','offset':0,'length':4096,'data':'A'},"
-		    "{'name':'WB','op':'writeback'},"
-		    "{'name':'W2','op':'write','offset':0,'length':2048,'data':'B',"
-		    "'after':['WB']}]}",
-		SCENARIO_CHECK);
+	tc_open_prov(&t, "{'wbsim':1,'name':'t','file':{'size':4096,'extents':["
+			 "{'offset':0,'length':4096,'state':'unwritten'}]},'tasks':["
+			 "{'name':'W1','op':'write','offset':0,'length':4096,'data':'A'},"
+			 "{'name':'WB','op':'writeback'},"
+			 "{'name':'W2','op':'write','offset':0,'length':2048,'data':'B',"
+			 "'after':['WB']}]}",
+		     SCENARIO_CHECK);
 	RUN(&t, "W1");
 	RUN(&t, "WB");
 	RUN(&t, "W2");
@@ -537,20 +279,19 @@ static void test_flush_uptodate_blocks_only(void **state)
 {
 	struct tc t;
 	struct wb_report rep;
-	char buf[256];
 	void *saved;
 
 	(void)state;
-	tc_open(&t, "{'wbsim':1,'name':'t','geometry':{'block_size':1024,'page_size':4096},"
-		    "'file':{'size':4096,'extents':["
-		    "{'offset':0,'length':4096,'state':'written','data':'X'}]},'tasks':["
-		    "{'name':'W1','op':'write','offset':1024,'length':1024,'data':'A'}]}",
-		SCENARIO_CHECK);
+	tc_open_prov(&t, "{'wbsim':1,'name':'t','geometry':{'block_size':1024,'page_size':4096},"
+			 "'file':{'size':4096,'extents':["
+			 "{'offset':0,'length':4096,'state':'written','data':'X'}]},'tasks':["
+			 "{'name':'W1','op':'write','offset':1024,'length':1024,'data':'A'}]}",
+		     SCENARIO_CHECK);
 	RUN(&t, "W1");
 	assert_int_equal(tc_folio(&t, 0)->uptodate, 0x2);
 	assert_string_equal(tc_cache(&t, 0), "0*1024 A*1024 0*2048");
 	assert_int_equal(tc_oracle(&t, &rep), SIM_SAFE);
-	assert_string_equal(tc_expected(&t, buf, sizeof(buf)), "X*1024 A*1024 X*2048");
+	assert_string_equal(tc_expected(&t), "X*1024 A*1024 X*2048");
 
 	saved = wb_xmalloc(t.m.size);
 	memcpy(saved, t.w, t.m.size);
@@ -577,18 +318,17 @@ static void test_flush_delalloc_and_holes(void **state)
 {
 	struct tc t;
 	struct wb_report rep;
-	char buf[256];
 
 	(void)state;
-	tc_open(&t, "{'wbsim':1,'name':'t','geometry':{'block_size':1024,'page_size':4096},"
-		    "'file':{'size':0},'tasks':["
-		    "{'name':'W1','op':'write','offset':1536,'length':1024,'data':'A'}]}",
-		SCENARIO_CHECK);
+	tc_open_prov(&t, "{'wbsim':1,'name':'t','geometry':{'block_size':1024,'page_size':4096},"
+			 "'file':{'size':0},'tasks':["
+			 "{'name':'W1','op':'write','offset':1536,'length':1024,'data':'A'}]}",
+		     SCENARIO_CHECK);
 	RUN(&t, "W1");
 	assert_string_equal(tc_exts(&t), "HDDH");
 	assert_int_equal(wb_inode(t.w)->seq, 1);
 	assert_int_equal(tc_oracle(&t, &rep), SIM_SAFE);
-	assert_string_equal(tc_expected(&t, buf, sizeof(buf)), "0*1536 A*1024");
+	assert_string_equal(tc_expected(&t), "0*1536 A*1024");
 	wb_flush_folio(&t.m, t.w, 0);
 	assert_string_equal(tc_exts(&t), "HWWH");
 	assert_int_equal(wb_inode(t.w)->seq, 3); /* one conversion, one completion */
@@ -598,11 +338,11 @@ static void test_flush_delalloc_and_holes(void **state)
 	tc_close(&t);
 
 	/* uptodate dirty blocks over a HOLE (made by hand) are not written */
-	tc_open(&t, "{'wbsim':1,'name':'t','geometry':{'block_size':1024,'page_size':4096},"
-		    "'file':{'size':8192,'extents':["
-		    "{'offset':1024,'length':3072,'state':'unwritten'}]},'tasks':["
-		    "{'name':'WB','op':'writeback'}]}",
-		SCENARIO_CHECK);
+	tc_open_prov(&t, "{'wbsim':1,'name':'t','geometry':{'block_size':1024,'page_size':4096},"
+			 "'file':{'size':8192,'extents':["
+			 "{'offset':1024,'length':3072,'state':'unwritten'}]},'tasks':["
+			 "{'name':'WB','op':'writeback'}]}",
+		     SCENARIO_CHECK);
 	for (unsigned p = 0; p < 2; p++) {
 		tc_folio(&t, p)->flags = FOLIO_PRESENT | FOLIO_DIRTY;
 		tc_folio(&t, p)->uptodate = 0xf;
@@ -626,17 +366,16 @@ static void test_flush_past_eof(void **state)
 {
 	struct tc t;
 	struct wb_report rep;
-	char buf[256];
 
 	(void)state;
-	tc_open(&t, "{'wbsim':1,'name':'t','geometry':{'block_size':1024,'page_size':4096},"
-		    "'file':{'size':2048,'extents':["
-		    "{'offset':0,'length':4096,'state':'written','data':'X'}]},'tasks':["
-		    "{'name':'W1','op':'write','offset':2560,'length':1024,'data':'A'}]}",
-		SCENARIO_CHECK);
+	tc_open_prov(&t, "{'wbsim':1,'name':'t','geometry':{'block_size':1024,'page_size':4096},"
+			 "'file':{'size':2048,'extents':["
+			 "{'offset':0,'length':4096,'state':'written','data':'X'}]},'tasks':["
+			 "{'name':'W1','op':'write','offset':2560,'length':1024,'data':'A'}]}",
+		     SCENARIO_CHECK);
 	RUN(&t, "W1");
 	assert_int_equal(wb_inode(t.w)->i_size, 3584);
-	assert_string_equal(tc_expected(&t, buf, sizeof(buf)), "X*2048 0*512 A*1024");
+	assert_string_equal(tc_expected(&t), "X*2048 0*512 A*1024");
 	assert_int_equal(tc_oracle(&t, &rep), SIM_SAFE);
 	tc_close(&t);
 }
@@ -649,14 +388,14 @@ static void test_deadlock(void **state)
 	struct wb_report rep;
 
 	(void)state;
-	tc_open(&t, "{'wbsim':1,'name':'t'," C1_FILE ",'tasks':["
-		    "{'name':'W1','op':'write','offset':0,'length':4096,'data':'A'},"
-		    "{'name':'W2','op':'write','offset':0,'length':2048,'data':'B'},"
-		    "{'name':'WB','op':'writeback'},"
-		    "{'name':'W3','op':'write','offset':4096,'length':2048,'data':'C',"
-		    "'after':['W2']},"
-		    "{'name':'RC','op':'reclaim'}]}",
-		SCENARIO_CHECK);
+	tc_open_prov(&t, "{'wbsim':1,'name':'t'," C1_FILE ",'tasks':["
+			 "{'name':'W1','op':'write','offset':0,'length':4096,'data':'A'},"
+			 "{'name':'W2','op':'write','offset':0,'length':2048,'data':'B'},"
+			 "{'name':'WB','op':'writeback'},"
+			 "{'name':'W3','op':'write','offset':4096,'length':2048,'data':'C',"
+			 "'after':['W2']},"
+			 "{'name':'RC','op':'reclaim'}]}",
+		     SCENARIO_CHECK);
 	RUN(&t, "W1");
 	/* a folio left locked by a finished task (made by hand) */
 	tc_folio(&t, 0)->locked = 1;
@@ -681,10 +420,10 @@ static void test_waiting_reclaim_is_not_deadlock(void **state)
 	struct wb_report rep;
 
 	(void)state;
-	tc_open(&t, "{'wbsim':1,'name':'t'," C1_FILE ",'tasks':["
-		    "{'name':'W1','op':'write','offset':0,'length':4096,'data':'A'},"
-		    "{'name':'RC','op':'reclaim','pages':[1]}]}",
-		SCENARIO_CHECK);
+	tc_open_prov(&t, "{'wbsim':1,'name':'t'," C1_FILE ",'tasks':["
+			 "{'name':'W1','op':'write','offset':0,'length':4096,'data':'A'},"
+			 "{'name':'RC','op':'reclaim','pages':[1]}]}",
+		     SCENARIO_CHECK);
 	tc_run_all(&t);
 	assert_false(wb_task_finished(&t.m, t.w, tc_task(&t, "RC")));
 	assert_int_equal(tc_oracle(&t, &rep), SIM_SAFE);
@@ -699,28 +438,28 @@ static void test_expected_follows_rwsem_order(void **state)
 	static const char *const order[2][2] = { { "W1", "W2" }, { "W2", "W1" } };
 	static const char *const after_first[2] = { "A*6144 0*2048", "X*2048 B*6144" };
 	static const char *const after_both[2] = { "A*2048 B*6144", "A*6144 B*2048" };
-	char buf[256];
 
 	(void)state;
 	for (unsigned i = 0; i < 2; i++) {
 		struct tc t;
 		struct wb_report rep;
 
-		tc_open(&t, "{'wbsim':1,'name':'t','file':{'size':8192,'extents':["
-			    "{'offset':0,'length':4096,'state':'written','data':'X'},"
-			    "{'offset':4096,'length':4096,'state':'unwritten'}]},'tasks':["
-			    "{'name':'W1','op':'write','offset':0,'length':6144,'data':'A'},"
-			    "{'name':'W2','op':'write','offset':2048,'length':6144,'data':'B'},"
-			    "{'name':'WB','op':'writeback','after':['W1','W2']}]}",
-			SCENARIO_CHECK);
-		assert_string_equal(tc_expected(&t, buf, sizeof(buf)), "X*4096 0*4096");
+		tc_open_prov(&t, "{'wbsim':1,'name':'t',"
+				 "'file':{'size':8192,'extents':["
+				 "{'offset':0,'length':4096,'state':'written','data':'X'},"
+				 "{'offset':4096,'length':4096,'state':'unwritten'}]},'tasks':["
+				 "{'name':'W1','op':'write','offset':0,'length':6144,'data':'A'},"
+				 "{'name':'W2','op':'write','offset':2048,'length':6144,'data':'B'},"
+				 "{'name':'WB','op':'writeback','after':['W1','W2']}]}",
+			     SCENARIO_CHECK);
+		assert_string_equal(tc_expected(&t), "X*4096 0*4096");
 		/* rwsem_lock alone fixes the order */
 		STEP(&t, order[i][0], "rwsem_lock");
 		assert_int_equal(wb_inode(t.w)->order[0], tc_task(&t, order[i][0]));
-		assert_string_equal(tc_expected(&t, buf, sizeof(buf)), after_first[i]);
+		assert_string_equal(tc_expected(&t), after_first[i]);
 		RUN(&t, order[i][0]);
 		RUN(&t, order[i][1]);
-		assert_string_equal(tc_expected(&t, buf, sizeof(buf)), after_both[i]);
+		assert_string_equal(tc_expected(&t), after_both[i]);
 		tc_run_all(&t);
 		assert_string_equal(tc_disk(&t, 0, 2), after_both[i]);
 		assert_int_equal(tc_oracle(&t, &rep), SIM_SAFE);
@@ -733,17 +472,16 @@ static void test_expected_up_to_i_size(void **state)
 {
 	struct tc t;
 	struct wb_report rep;
-	char buf[256];
 
 	(void)state;
-	tc_open(&t, "{'wbsim':1,'name':'t','file':{'size':0},'tasks':["
-		    "{'name':'W1','op':'write','offset':4096,'length':2048,'data':'A'},"
-		    "{'name':'WB','op':'writeback','after':['W1']}]}",
-		SCENARIO_CHECK);
-	assert_string_equal(tc_expected(&t, buf, sizeof(buf)), "");
+	tc_open_prov(&t, "{'wbsim':1,'name':'t','file':{'size':0},'tasks':["
+			 "{'name':'W1','op':'write','offset':4096,'length':2048,'data':'A'},"
+			 "{'name':'WB','op':'writeback','after':['W1']}]}",
+		     SCENARIO_CHECK);
+	assert_string_equal(tc_expected(&t), "");
 	RUN(&t, "W1");
 	assert_int_equal(wb_inode(t.w)->i_size, 6144);
-	assert_string_equal(tc_expected(&t, buf, sizeof(buf)), "0*4096 A*2048");
+	assert_string_equal(tc_expected(&t), "0*4096 A*2048");
 	tc_run_all(&t);
 	assert_string_equal(tc_exts(&t), "HW");
 	assert_int_equal(tc_oracle(&t, &rep), SIM_SAFE);
