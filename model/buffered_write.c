@@ -57,8 +57,7 @@ static uint32_t wb_write_end_pos(const struct wb_model *m, unsigned t)
 	return (uint32_t)(m->sc->tasks[t].offset + m->sc->tasks[t].length);
 }
 
-/* Where the user buffer faults, or 0 (a write never faults at offset 0 of the file: the
- * loader accepts short_copy_at == offset, checked with has_short_copy). */
+/* Does the user buffer fault at this file position (short_copy_at)? */
 static bool wb_faults_at(const struct wb_model *m, unsigned t, uint32_t pos)
 {
 	const struct wb_task_def *td = &m->sc->tasks[t];
@@ -70,7 +69,7 @@ static bool wb_faults_at(const struct wb_model *m, unsigned t, uint32_t pos)
  * The chunk at the writer's position: never crosses a page, nor the
  * iteration's end; a retried short copy is cut at the copied length.
  */
-static uint32_t wb_chunk_end_t(const struct wb_model *m, const struct wb_writer *wr, unsigned t)
+static uint32_t wb_chunk_end(const struct wb_model *m, const struct wb_writer *wr, unsigned t)
 {
 	uint32_t page_end = wb_round_down(wr->pos, m->ps) + m->ps;
 	uint32_t end = page_end < wr->iter_end ? page_end : wr->iter_end;
@@ -310,7 +309,7 @@ static void xfs_buffered_write_iomap_begin(struct wb_model *m, void *w, unsigned
 static void iomap_write_failed(struct wb_model *m, void *w, const struct wb_writer *wr,
 			       unsigned t)
 {
-	uint32_t end = wb_chunk_end_t(m, wr, t), i_size = wb_inode(w)->i_size;
+	uint32_t end = wb_chunk_end(m, wr, t), i_size = wb_inode(w)->i_size;
 
 	if (end <= i_size)
 		return;
@@ -371,7 +370,7 @@ static void wb_folio_get(struct wb_model *m, void *w, unsigned t)
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
 
-	wb_desc(m, "chunk [%u,%u): ", wr->pos, wb_chunk_end_t(m, wr, t));
+	wb_desc(m, "chunk [%u,%u): ", wr->pos, wb_chunk_end(m, wr, t));
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ | WB_FP_WRITE);
 	if (f->flags & FOLIO_PRESENT) {
 		f->flags |= FOLIO_REF;
@@ -462,7 +461,7 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
 	struct wb_writer *wr = &wb_task(m, w, t)->w;
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
-	uint32_t fpos = page * m->ps, from = wr->pos, to = wb_chunk_end_t(m, wr, t);
+	uint32_t fpos = page * m->ps, from = wr->pos, to = wb_chunk_end(m, wr, t);
 	uint32_t i_size = wb_inode(w)->i_size;
 	uint32_t bstart = wb_round_down(from, m->bs), bend = wb_round_up(to, m->bs);
 	unsigned full = (1u << m->bpp) - 1;
@@ -529,7 +528,7 @@ static void wb_copy(struct wb_model *m, void *w, unsigned t)
 {
 	struct wb_writer *wr = &wb_task(m, w, t)->w;
 	unsigned page = wr->pos / m->ps;
-	uint32_t end = wb_chunk_end_t(m, wr, t);
+	uint32_t end = wb_chunk_end(m, wr, t);
 	const struct wb_task_def *td = &m->sc->tasks[t];
 	char data = td->data;
 
@@ -563,7 +562,7 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 	struct wb_inode *ino = wb_inode(w);
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
-	uint32_t end = wb_chunk_end_t(m, wr, t), fpos = page * m->ps;
+	uint32_t end = wb_chunk_end(m, wr, t), fpos = page * m->ps;
 	unsigned full = (1u << m->bpp) - 1;
 
 	if (wr->wflags & WR_SHORT) {

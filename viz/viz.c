@@ -431,8 +431,8 @@ static void window_add(struct viz *v, size_t end, enum win_kind kind)
 	if (start == SIZE_MAX)
 		return;
 	for (size_t i = 0; i < v->nwin; i++)
-		if (v->lane_of[v->win[i].start] == v->lane_of[start] && start <= v->win[i].end &&
-		    v->win[i].start <= end)
+		if (start <= v->win[i].end && v->win[i].start <= end &&
+		    v->lane_of[v->win[i].start] == v->lane_of[start])
 			return; /* overlaps one already shaded */
 	v->win = wb_xrealloc(v->win, (v->nwin + 1) * sizeof(*v->win));
 	v->win[v->nwin++] = (struct window){ .start = start, .end = end, .kind = kind };
