@@ -133,6 +133,21 @@ void wb_pack_init(struct wb_model *m)
 	k->w_writer_idx = wb_bits_for(nordered ? nordered - 1 : 0);
 	k->w_wb_idx = wb_bits_for(nwb ? nwb - 1 : 0);
 	k->w_faults = wb_bits_for(nfaults);
+	/*
+	 * Fields only some scenarios use: the folio's fault bits (mapped
+	 * writable, fault references), a writer's own flags (short copies, the
+	 * locked cleanup), the invalidate_lock's exclusive owner.
+	 */
+	bool rangeops = false, shorts = false;
+	for (t = 0; t < m->ntasks; t++) {
+		enum wb_op op = sc->tasks[t].op;
+		rangeops |= op == WB_OP_PUNCH || op == WB_OP_FALLOCATE || op == WB_OP_TRUNCATE;
+		shorts |= sc->tasks[t].has_short_copy;
+	}
+	bool locked = m->cfg.write_fail_cleanup == WB_CLEANUP_LOCKED_TRUNCATE_PUNCH;
+	k->w_fflags = nfaults ? 8 : 4;
+	k->w_wflags = shorts || locked ? 4 : 0;
+	k->w_inval = nfaults || rangeops || locked ? k->w_task : 0;
 
 	/* the size: pack a zero world into a buffer large enough for any widths */
 	void *zero = calloc(1, m->size);
@@ -155,7 +170,7 @@ WB_HOT void wb_pack_task(const struct wb_model *m, const void *cw, unsigned t, s
 		wb_put(b, ts->w.pc, 4);
 		wb_put(b, ts->w.type, 2);
 		wb_put(b, ts->w.flags, 2);
-		wb_put(b, ts->w.wflags, 4);
+		wb_put(b, ts->w.wflags, k->w_wflags);
 		wb_put(b, ts->w.pos / m->gran, k->w_gpos);
 		wb_put(b, ts->w.iter_start / m->gran, k->w_gpos);
 		wb_put(b, ts->w.iter_end / m->gran, k->w_gpos);
@@ -211,7 +226,7 @@ WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits
 	wb_put_seq(b, ino->seq);
 	wb_put(b, ino->i_size / m->gran, k->w_gpos);
 	wb_put(b, ino->rwsem_owner, k->w_task);
-	wb_put(b, ino->inval_excl, k->w_task);
+	wb_put(b, ino->inval_excl, k->w_inval);
 	wb_put(b, ino->inval_shared, k->w_faults);
 	/* the content order as order numbers, fixed width: unused entries are zero */
 	wb_put(b, ino->norder, k->w_writers);
@@ -225,7 +240,7 @@ WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits
 	for (p = 0; p < m->npages; p++) {
 		const struct folio *f = wb_folio(m, cw, p);
 		const struct wb_io *io = wb_io(m, cw, p);
-		wb_put(b, f->flags, 8);
+		wb_put(b, f->flags, k->w_fflags);
 		wb_put(b, f->locked, k->w_task);
 		wb_put(b, f->uptodate, m->bpp);
 		wb_put(b, io->phase, 2);

@@ -244,7 +244,7 @@ struct wb_pack {
 	unsigned w_sym, w_gpos, w_blk, w_page, w_task, w_io, w_bpp, w_writers, nwriters;
 	unsigned w_passes[WB_MAX_TASKS], w_evicted[WB_MAX_TASKS], w_blkidx;
 	uint8_t kind_index[WB_MAX_TASKS]; /* a task's number among writers / writeback tasks */
-	unsigned w_writer_idx, w_wb_idx, w_faults;
+	unsigned w_writer_idx, w_wb_idx, w_faults, w_fflags, w_wflags, w_inval;
 	size_t bytes;		/* encoded size */
 };
 
