@@ -138,6 +138,8 @@ int cmd_dot(int argc, char **argv);
 
 /* Option parsing helpers. */
 int wb_parse_u64(const char *s, unsigned long long *out);
+/* --time-limit SECONDS: an exit code, the usage error printed. */
+int wb_parse_seconds(const char *cmd, const char *s, double *out);
 void wb_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

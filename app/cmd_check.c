@@ -201,15 +201,10 @@ int cmd_check(int argc, char **argv)
 		case 'j':
 			t.json = true;
 			break;
-		case 't': {
-			char *end;
-			t.time_limit = strtod(optarg, &end);
-			if (*end || t.time_limit <= 0) {
-				wb_usage_error("check", "--time-limit: expected seconds > 0");
+		case 't':
+			if (wb_parse_seconds("check", optarg, &t.time_limit))
 				return EXIT_USAGE;
-			}
 			break;
-		}
 		case 'h':
 			check_help(stdout);
 			return EXIT_OK;

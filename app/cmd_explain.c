@@ -265,15 +265,10 @@ int cmd_explain(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 't': {
-			char *end;
-			time_limit = strtod(optarg, &end);
-			if (*end || time_limit <= 0) {
-				wb_usage_error("explain", "--time-limit: expected seconds > 0");
+		case 't':
+			if (wb_parse_seconds("explain", optarg, &time_limit))
 				return EXIT_USAGE;
-			}
 			break;
-		}
 		case 'h':
 			explain_help(stdout);
 			return EXIT_OK;

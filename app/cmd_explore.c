@@ -230,16 +230,10 @@ int cmd_explore(int argc, char **argv)
 			else
 				eo.max_depth = v > 4000 ? 4000 : (unsigned)v;
 			break;
-		case 't': {
-			char *end;
-			eo.time_limit = strtod(optarg, &end);
-			if (*end || eo.time_limit <= 0) {
-				wb_usage_error("explore", "--time-limit: expected seconds > 0, got '%s'",
-					       optarg);
+		case 't':
+			if (wb_parse_seconds("explore", optarg, &eo.time_limit))
 				return EXIT_USAGE;
-			}
 			break;
-		}
 		case 'o':
 			trace_out = optarg;
 			break;

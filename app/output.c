@@ -454,6 +454,18 @@ int wb_parse_u64(const char *s, unsigned long long *out)
 	return *end ? -1 : 0;
 }
 
+int wb_parse_seconds(const char *cmd, const char *s, double *out)
+{
+	char *end;
+
+	*out = strtod(s, &end);
+	if (!*s || *end || !(*out > 0)) {
+		wb_usage_error(cmd, "--time-limit: expected seconds > 0, got '%s'", s);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 void wb_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -126,11 +126,10 @@ void wb_pack_init(struct wb_model *m)
 	k->w_page = wb_bits_for(m->npages);
 	k->w_task = wb_bits_for(m->ntasks);
 	k->w_io = wb_bits_for(maxio);
-	k->w_bpp = m->bpp;
 	k->w_blkidx = wb_bits_for(m->bpp);
-	k->nwriters = nordered;
-	k->w_writers = wb_bits_for(nordered);
-	k->w_writer_idx = wb_bits_for(nordered ? nordered - 1 : 0);
+	k->nordered = nordered;
+	k->w_norder = wb_bits_for(nordered);
+	k->w_order_idx = wb_bits_for(nordered ? nordered - 1 : 0);
 	k->w_wb_idx = wb_bits_for(nwb ? nwb - 1 : 0);
 	k->w_faults = wb_bits_for(nfaults);
 	/*
@@ -229,9 +228,9 @@ WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits
 	wb_put(b, ino->inval_excl, k->w_inval);
 	wb_put(b, ino->inval_shared, k->w_faults);
 	/* the content order as order numbers, fixed width: unused entries are zero */
-	wb_put(b, ino->norder, k->w_writers);
-	for (i = 0; i < k->nwriters; i++)
-		wb_put(b, i < ino->norder ? k->kind_index[ino->order[i]] : 0, k->w_writer_idx);
+	wb_put(b, ino->norder, k->w_norder);
+	for (i = 0; i < k->nordered; i++)
+		wb_put(b, i < ino->norder ? k->kind_index[ino->order[i]] : 0, k->w_order_idx);
 	for (t = 0; t < m->ntasks; t++)
 		wb_pack_task(m, cw, t, b);
 	const uint8_t *ext = wb_ext(m, cw);

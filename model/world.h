@@ -241,10 +241,10 @@ struct wb_footprint {
 /* The compact encoding's field widths (pack.c). */
 struct wb_pack {
 	uint8_t sym[256];	/* contents byte -> symbol index */
-	unsigned w_sym, w_gpos, w_blk, w_page, w_task, w_io, w_bpp, w_writers, nwriters;
+	unsigned w_sym, w_gpos, w_blk, w_page, w_task, w_io, w_norder, nordered;
 	unsigned w_passes[WB_MAX_TASKS], w_evicted[WB_MAX_TASKS], w_blkidx;
-	uint8_t kind_index[WB_MAX_TASKS]; /* a task's number among writers / writeback tasks */
-	unsigned w_writer_idx, w_wb_idx, w_faults, w_fflags, w_wflags, w_inval;
+	uint8_t kind_index[WB_MAX_TASKS]; /* a task's number among ordered ops / writeback tasks */
+	unsigned w_order_idx, w_wb_idx, w_faults, w_fflags, w_wflags, w_inval;
 	size_t bytes;		/* encoded size */
 };
 
@@ -371,7 +371,6 @@ extern const char *const wb_io_steps[];
 
 /* ops.c: the sim_ops table of this model. */
 extern const struct sim_ops wb_sim_ops;
-enum wb_action_kind { WB_ACT_TASK, WB_ACT_IO };
 #define WB_ACTION(slot, arg) (((uint32_t)(slot) << 8) | (uint32_t)(arg))
 #define WB_ACTION_SLOT(a) ((a) >> 8)
 #define WB_ACTION_ARG(a) ((a)&0xffu)
