@@ -26,51 +26,6 @@ const char *wb_verdict_name(enum sim_verdict v)
 	return "?";
 }
 
-/* The kernel function each step models (docs/kernel-map.md has the details). */
-const char *wb_step_kernel_fn(const char *step)
-{
-	static const char *const map[][2] = {
-		{ "rwsem_lock", "xfs_file_buffered_write: xfs_ilock(IOLOCK_EXCL)" },
-		{ "iomap_begin", "xfs_buffered_write_iomap_begin" },
-		{ "iomap_valid", "xfs_iomap_valid" },
-		{ "folio_get", "__filemap_get_folio" },
-		{ "folio_lock", "folio_lock" },
-		{ "write_begin", "__iomap_write_begin" },
-		{ "copy", "copy_page_from_iter_atomic" },
-		{ "write_end", "iomap_write_end" },
-		{ "iomap_end", "xfs_buffered_write_iomap_end" },
-		{ "rwsem_unlock", "xfs_file_buffered_write: xfs_iunlock(IOLOCK_EXCL)" },
-		{ "tag_towrite", "tag_pages_for_writeback" },
-		{ "wb_lock", "write_cache_pages: folio_lock" },
-		{ "clear_dirty", "folio_clear_dirty_for_io" },
-		{ "map_blocks", "xfs_map_blocks" },
-		{ "start_writeback", "iomap_writepage_map: folio_start_writeback" },
-		{ "pass_end", "write_cache_pages: return" },
-		{ "io_write", "submit_bio: device write" },
-		{ "io_complete", "xfs_end_ioend" },
-		{ "evict", "__remove_mapping" },
-		{ "zero_gap", "xfs_file_write_checks: iomap_zero_range" },
-		{ "punch_delalloc", "xfs_bmap_punch_delalloc_range" },
-		{ "fdatawait", "filemap_fdatawait_range" },
-		{ "fault_begin", "filemap_fault / xfs_filemap_page_mkwrite: invalidate_lock shared" },
-		{ "read_folio", "iomap_read_folio" },
-		{ "mkwrite_iomap_begin", "iomap_page_mkwrite: xfs_buffered_write_iomap_begin" },
-		{ "mkwrite_iomap_end", "iomap_page_mkwrite: xfs_buffered_write_iomap_end (6.1)" },
-		{ "fault_end", "finish_fault" },
-		{ "store", "user store" },
-		{ "write_fault", "do_shared_fault" },
-		{ "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
-		{ "flush_range", "xfs_flush_unmap_range / truncate_pagecache" },
-		{ "punch_range", "xfs_free_file_space" },
-		{ "alloc_range", "xfs_alloc_file_space" },
-		{ "setsize", "truncate_setsize / xfs_itruncate_extents" },
-	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(map[i][0], step))
-			return map[i][1];
-	return "?";
-}
-
 void wb_settings_text(const struct wb_config *cfg, char *buf, size_t n)
 {
 	int k = snprintf(buf, n, "%s%svalidity_check=%s", cfg->kernel ? "kernel=" : "",

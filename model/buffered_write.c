@@ -20,22 +20,14 @@
  *
  * A failed iomap_valid goes straight to IOMAP_END with IOMAP_F_STALE set.
  */
-#include "model/buffered_write.h"
+#include <stddef.h>
 
 #include <stdio.h>
 #include <string.h>
 
+#include "model/actor.h"
 #include "model/extent_map.h"
 
-static const char *const wb_writer_step_names[] = {
-	[WP_RWSEM_LOCK] = "rwsem_lock",	  [WP_IOMAP_BEGIN] = "iomap_begin",
-	[WP_VALID_BEFORE] = "iomap_valid", [WP_FOLIO_GET] = "folio_get",
-	[WP_FOLIO_LOCK] = "folio_lock",	  [WP_VALID_AFTER] = "iomap_valid",
-	[WP_WRITE_BEGIN] = "write_begin", [WP_COPY] = "copy",
-	[WP_WRITE_END] = "write_end",	  [WP_IOMAP_END] = "iomap_end",
-	[WP_RWSEM_UNLOCK] = "rwsem_unlock", [WP_DONE] = NULL,
-	[WP_ZERO_GAP] = "zero_gap",	  [WP_PUNCH_DELALLOC] = "punch_delalloc",
-};
 
 static const char *wb_type_name(unsigned type)
 {
@@ -125,12 +117,7 @@ static bool wb_cleanup_range(const struct wb_model *m, const struct wb_writer *w
 	return *start < *end;
 }
 
-const char *wb_writer_step(const struct wb_model *m, const void *w, unsigned t)
-{
-	return wb_writer_step_names[wb_task(m, WBC(w), t)->w.pc];
-}
-
-bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned t, char *why, size_t n)
+static bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned t, char *why, size_t n)
 {
 	void *cw = WBC(w);
 	const struct wb_writer *wr = &wb_task(m, cw, t)->w;
@@ -781,8 +768,9 @@ static void wb_rwsem_unlock(struct wb_model *m, void *w, unsigned t)
 	wb_desc(m, "i_rwsem released; %s finished", m->sc->tasks[t].name);
 }
 
-void wb_writer_apply(struct wb_model *m, void *w, unsigned t)
+static void wb_writer_apply(struct wb_model *m, void *w, unsigned t, unsigned arg)
 {
+	(void)arg;
 	switch (wb_task(m, w, t)->w.pc) {
 	case WP_RWSEM_LOCK:
 		wb_rwsem_lock(m, w, t);
@@ -823,3 +811,102 @@ void wb_writer_apply(struct wb_model *m, void *w, unsigned t)
 		break;
 	}
 }
+
+/* ---- the actor ---- */
+
+static unsigned wb_writer_offsets(const struct wb_task_def *td, uint64_t out[4])
+{
+	unsigned n = 0;
+
+	out[n++] = td->offset;
+	out[n++] = td->offset + td->length;
+	if (td->has_short_copy)
+		out[n++] = td->short_copy_at;
+	return n;
+}
+
+static void wb_writer_pack_fields(const struct wb_model *m, unsigned t, struct wb_pack_fields *pf)
+{
+	const struct wb_pack *k = &m->pack;
+
+	WB_PACK(pf, m, t, struct wb_writer, pc, 4, 1);
+	WB_PACK(pf, m, t, struct wb_writer, type, 2, 1);
+	WB_PACK(pf, m, t, struct wb_writer, flags, 2, 1);
+	WB_PACK(pf, m, t, struct wb_writer, wflags, k->w_wflags, 1);
+	WB_PACK(pf, m, t, struct wb_writer, pos, k->w_gpos, m->gran);
+	WB_PACK(pf, m, t, struct wb_writer, iter_start, k->w_gpos, m->gran);
+	WB_PACK(pf, m, t, struct wb_writer, iter_end, k->w_gpos, m->gran);
+	WB_PACK(pf, m, t, struct wb_writer, map_off, k->w_blk, m->bs);
+	WB_PACK(pf, m, t, struct wb_writer, map_end, k->w_blk, m->bs);
+	wb_pack_seq_add(pf, m, t, offsetof(struct wb_writer, cookie));
+}
+
+static void wb_writer_mapping_text(const struct wb_model *m, const void *w, unsigned t, char *buf,
+				   size_t n)
+{
+	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
+
+	buf[0] = 0;
+	if (!wr->iter_end)
+		return;
+	snprintf(buf, n, "%s%s%s [%u,%u) cookie %u", wb_type_name(wr->type),
+		 (wr->flags & IOMAP_F_NEW) ? " NEW" : "", (wr->flags & IOMAP_F_STALE) ? " STALE" : "",
+		 wr->map_off, wr->map_end, wr->cookie);
+}
+
+static void wb_writer_describe(const struct wb_model *m, const void *w, unsigned t, FILE *out)
+{
+	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
+
+	fprintf(out, "next %s", wb_task_step(m, w, t)->name);
+	if (wr->pc != WP_RWSEM_LOCK)
+		fprintf(out, ", pos %u", wr->pos);
+	if (wr->iter_end)
+		fprintf(out, ", mapping %s%s%s [%u,%u) cookie %u, iteration [%u,%u)",
+			wb_type_name(wr->type), (wr->flags & IOMAP_F_NEW) ? " NEW" : "",
+			(wr->flags & IOMAP_F_STALE) ? " STALE" : "", wr->map_off, wr->map_end,
+			wr->cookie, wr->iter_start, wr->iter_end);
+}
+
+/* The bytes the write reported written: up to where its user buffer faulted. */
+static void wb_writer_expected(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	uint64_t end = td->has_short_copy ? td->short_copy_at : td->offset + td->length;
+	size_t g0 = td->offset / m->gran, g1 = end / m->gran;
+
+	(void)ngran;
+	memset(e + g0, td->data, g1 - g0);
+}
+
+static const struct wb_step_def wb_writer_steps[] = {
+	{ WP_RWSEM_LOCK, "rwsem_lock", "xfs_file_buffered_write: xfs_ilock(IOLOCK_EXCL)" },
+	{ WP_ZERO_GAP, "zero_gap", "xfs_file_write_checks: iomap_zero_range" },
+	{ WP_IOMAP_BEGIN, "iomap_begin", "xfs_buffered_write_iomap_begin" },
+	{ WP_VALID_BEFORE, "iomap_valid", "xfs_iomap_valid" },
+	{ WP_FOLIO_GET, "folio_get", "__filemap_get_folio" },
+	{ WP_FOLIO_LOCK, "folio_lock", "folio_lock" },
+	{ WP_VALID_AFTER, "iomap_valid", "xfs_iomap_valid" },
+	{ WP_WRITE_BEGIN, "write_begin", "__iomap_write_begin" },
+	{ WP_COPY, "copy", "copy_page_from_iter_atomic" },
+	{ WP_WRITE_END, "write_end", "iomap_write_end" },
+	{ WP_IOMAP_END, "iomap_end", "xfs_buffered_write_iomap_end" },
+	{ WP_PUNCH_DELALLOC, "punch_delalloc", "xfs_bmap_punch_delalloc_range" },
+	{ WP_RWSEM_UNLOCK, "rwsem_unlock", "xfs_file_buffered_write: xfs_iunlock(IOLOCK_EXCL)" },
+};
+
+const struct wb_actor wb_actor_write = {
+	.name = "write",
+	.flags = WB_ACT_RWSEM | WB_ACT_DATA | WB_ACT_ORDERED,
+	.steps = wb_writer_steps,
+	.nsteps = sizeof(wb_writer_steps) / sizeof(wb_writer_steps[0]),
+	.npc = WP_PUNCH_DELALLOC + 1,
+	.done_pc = WP_DONE,
+	.offsets = wb_writer_offsets,
+	.enabled = wb_writer_enabled,
+	.apply = wb_writer_apply,
+	.pack_fields = wb_writer_pack_fields,
+	.describe = wb_writer_describe,
+	.expected = wb_writer_expected,
+	.mapping_text = wb_writer_mapping_text,
+};

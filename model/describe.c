@@ -6,11 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model/buffered_write.h"
-#include "model/fault.h"
-#include "model/rangeop.h"
+#include "model/actor.h"
 #include "model/world.h"
-#include "model/writeback.h"
 
 static const char *wb_ext_state_name_short(unsigned s)
 {
@@ -96,80 +93,21 @@ void wb_folio_text(const struct wb_model *m, const void *cw, unsigned p, char *b
 
 void wb_mapping_text(const struct wb_model *m, const void *w, unsigned t, char *buf, size_t n)
 {
-	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
+	const struct wb_actor *a = wb_actor_of(m, t);
 
 	buf[0] = 0;
-	if (m->sc->tasks[t].op != WB_OP_WRITE || !wr->iter_end)
-		return;
-	snprintf(buf, n, "%s%s%s [%u,%u) cookie %u", wb_ext_state_name_short(wr->type),
-		 (wr->flags & IOMAP_F_NEW) ? " NEW" : "", (wr->flags & IOMAP_F_STALE) ? " STALE" : "",
-		 wr->map_off, wr->map_end, wr->cookie);
+	if (a->mapping_text)
+		a->mapping_text(m, w, t, buf, n);
 }
 
-static void wb_print_task(const struct wb_model *m, void *w, unsigned t, FILE *out)
+static void wb_print_task(const struct wb_model *m, const void *w, unsigned t, FILE *out)
 {
-	const struct wb_task_def *td = &m->sc->tasks[t];
-	const union wb_task_state *ts = wb_task(m, w, t);
-
-	fprintf(out, "  task %s: ", td->name);
+	fprintf(out, "  task %s: ", m->sc->tasks[t].name);
 	if (wb_task_finished(m, w, t)) {
 		fprintf(out, "finished\n");
 		return;
 	}
-	switch (td->op) {
-	case WB_OP_WRITE: {
-		const struct wb_writer *wr = &ts->w;
-		fprintf(out, "next %s", wb_writer_step(m, w, t));
-		if (wr->pc != WP_RWSEM_LOCK)
-			fprintf(out, ", pos %u", wr->pos);
-		if (wr->iter_end)
-			fprintf(out, ", mapping %s%s%s [%u,%u) cookie %u, iteration [%u,%u)",
-				wb_ext_state_name_short(wr->type),
-				(wr->flags & IOMAP_F_NEW) ? " NEW" : "",
-				(wr->flags & IOMAP_F_STALE) ? " STALE" : "", wr->map_off, wr->map_end,
-				wr->cookie, wr->iter_start, wr->iter_end);
-		break;
-	}
-	case WB_OP_WRITEBACK: {
-		const struct wb_writeback *b = &ts->b;
-		fprintf(out, "next %s, pass %u of %u, position page %u",
-			wb_writeback_step(m, w, t), b->passes_done + 1u, td->passes, b->pos);
-		if (b->pc >= BP_CLEAR_DIRTY && b->pc <= BP_START_WRITEBACK)
-			fprintf(out, ", holds page %u", b->cur);
-		if (b->cache_valid)
-			fprintf(out, ", cached %s [%u,%u) seq %u",
-				wb_ext_state_name_short(b->cache_type), b->cache_start * m->bs,
-				b->cache_end * m->bs, b->cache_seq);
-		if (td->sync) {
-			uint64_t snap = (uint64_t)b->snap_hi << 32 | b->snap_lo;
-			fprintf(out, ", TOWRITE {");
-			for (unsigned p = 0, first = 1; p < m->npages; p++)
-				if (snap & (1ull << p)) {
-					fprintf(out, first ? "%u" : ",%u", p);
-					first = 0;
-				}
-			fprintf(out, "}");
-		}
-		break;
-	}
-	case WB_OP_RECLAIM:
-		fprintf(out, "%u of %u evictions done", ts->r.evicted, td->evictions);
-		break;
-	case WB_OP_READ_FAULT:
-	case WB_OP_MMAP_WRITE:
-		fprintf(out, "next %s%s%s%s", wb_fault_step(m, w, t),
-			(ts->f.holds & FT_SHARED) ? ", holds the invalidate_lock shared" : "",
-			(ts->f.holds & FT_LOCK) ? ", holds the folio lock" : "",
-			(ts->f.holds & FT_REF) ? ", holds a folio reference" : "");
-		break;
-	case WB_OP_PUNCH:
-	case WB_OP_FALLOCATE:
-	case WB_OP_TRUNCATE:
-		fprintf(out, "next %s", wb_rangeop_step(m, w, t));
-		break;
-	case WB_OP_NOPS:
-		break;
-	}
+	wb_actor_of(m, t)->describe(m, w, t, out);
 	fprintf(out, "\n");
 }
 

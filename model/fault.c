@@ -16,28 +16,16 @@
  *   FAULT_END -fault_end-> DONE (read) | STORE (write)
  *   STORE -store-> DONE, or -write_fault-> FAULT_BEGIN when not mapped writable
  */
-#include "model/fault.h"
-
 #include <stdio.h>
 #include <string.h>
 
+#include "model/actor.h"
 #include "model/extent_map.h"
 
-static const char *const wb_fault_step_names[] = {
-	[FP_FAULT_BEGIN] = "fault_begin",
-	[FP_FOLIO_GET] = "folio_get",
-	[FP_FOLIO_LOCK] = "folio_lock",
-	[FP_READ] = "read_folio",
-	[FP_MKWRITE_BEGIN] = "mkwrite_iomap_begin",
-	[FP_MKWRITE_END] = "mkwrite_iomap_end",
-	[FP_FAULT_END] = "fault_end",
-	[FP_STORE] = "store",
-	[FP_DONE] = NULL,
-};
 
 static bool wb_is_mmap(const struct wb_model *m, unsigned t)
 {
-	return m->sc->tasks[t].op == WB_OP_MMAP_WRITE;
+	return wb_task_is(m, t, WB_ACT_DATA);
 }
 
 static unsigned wb_fault_page(const struct wb_model *m, unsigned t)
@@ -53,14 +41,6 @@ static bool wb_store_ok(const struct wb_model *m, const void *w, unsigned t)
 	return (f->flags & FOLIO_PRESENT) && (f->flags & FOLIO_PTE_W);
 }
 
-const char *wb_fault_step(const struct wb_model *m, const void *w, unsigned t)
-{
-	const struct wb_fault *ft = &wb_task(m, WBC(w), t)->f;
-
-	if (ft->pc == FP_STORE && !wb_store_ok(m, w, t))
-		return "write_fault";
-	return wb_fault_step_names[ft->pc];
-}
 
 /*
  * The 6.1 mkwrite cleanup with drop_writes truncates the faulting folio's
@@ -82,7 +62,8 @@ static bool wb_mkwrite_cleanup_blocks(const struct wb_model *m, const void *w, u
 	return false;
 }
 
-bool wb_fault_enabled(const struct wb_model *m, const void *w, unsigned t, char *why, size_t n)
+static bool wb_fault_enabled(const struct wb_model *m, const void *w, unsigned t, char *why,
+			     size_t n)
 {
 	void *cw = WBC(w);
 	const struct wb_fault *ft = &wb_task(m, cw, t)->f;
@@ -346,8 +327,9 @@ static void wb_store(struct wb_model *m, void *w, unsigned t)
 		(unsigned long long)(td->offset + td->length), p, td->name);
 }
 
-void wb_fault_apply(struct wb_model *m, void *w, unsigned t)
+static void wb_fault_apply(struct wb_model *m, void *w, unsigned t, unsigned arg)
 {
+	(void)arg;
 	switch (wb_task(m, w, t)->f.pc) {
 	case FP_FAULT_BEGIN:
 		wb_fault_begin(m, w, t);
@@ -375,3 +357,119 @@ void wb_fault_apply(struct wb_model *m, void *w, unsigned t)
 		break;
 	}
 }
+
+/* ---- the actors: read_fault and mmap_write ---- */
+
+static unsigned wb_fault_offsets(const struct wb_task_def *td, uint64_t out[4])
+{
+	out[0] = td->offset;
+	out[1] = td->offset + td->length;
+	return 2;
+}
+
+/* A store that finds the page not mapped writable faults instead. */
+static const struct wb_step_def *wb_fault_step(const struct wb_model *m, const void *w, unsigned t)
+{
+	const struct wb_actor *a = wb_actor_of(m, t);
+	const struct wb_step_def *s = wb_step_at(a, wb_task(m, WBC(w), t)->f.pc);
+
+	if (s && s->pc == FP_STORE && !wb_store_ok(m, w, t))
+		s++; /* the entry after store's: write_fault */
+	return s;
+}
+
+static void wb_fault_pack_fields(const struct wb_model *m, unsigned t, struct wb_pack_fields *pf)
+{
+	WB_PACK(pf, m, t, struct wb_fault, pc, 4, 1);
+	WB_PACK(pf, m, t, struct wb_fault, holds, 4, 1);
+}
+
+static void wb_fault_describe(const struct wb_model *m, const void *w, unsigned t, FILE *out)
+{
+	const struct wb_fault *ft = &wb_task(m, WBC(w), t)->f;
+
+	fprintf(out, "next %s%s%s%s", wb_task_step(m, w, t)->name,
+		(ft->holds & FT_SHARED) ? ", holds the invalidate_lock shared" : "",
+		(ft->holds & FT_LOCK) ? ", holds the folio lock" : "",
+		(ft->holds & FT_REF) ? ", holds a folio reference" : "");
+}
+
+/*
+ * A fault that found this folio and holds a reference but not yet the lock
+ * will, once it locks it, see it gone from the mapping and look it up again
+ * (filemap_fault's retry): its reference goes with the folio.
+ */
+static void wb_fault_folio_removed(struct wb_model *m, void *w, unsigned t, unsigned page)
+{
+	struct wb_fault *ft = &wb_task(m, w, t)->f;
+
+	if (wb_fault_page(m, t) != page || !(ft->holds & FT_REF))
+		return;
+	ft->holds &= (uint8_t)~FT_REF;
+	if (ft->pc == FP_FOLIO_LOCK)
+		ft->pc = FP_FOLIO_GET;
+}
+
+static void wb_mmap_write_expected(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+
+	(void)ngran;
+	memset(e + td->offset / m->gran, td->data, td->length / m->gran);
+}
+
+static const struct wb_step_def wb_read_fault_steps[] = {
+	{ FP_FAULT_BEGIN, "fault_begin",
+	  "filemap_fault / xfs_filemap_page_mkwrite: invalidate_lock shared" },
+	{ FP_FOLIO_GET, "folio_get", "__filemap_get_folio" },
+	{ FP_FOLIO_LOCK, "folio_lock", "folio_lock" },
+	{ FP_READ, "read_folio", "iomap_read_folio" },
+	{ FP_FAULT_END, "fault_end", "finish_fault" },
+};
+
+static const struct wb_step_def wb_mmap_write_steps[] = {
+	{ FP_FAULT_BEGIN, "fault_begin",
+	  "filemap_fault / xfs_filemap_page_mkwrite: invalidate_lock shared" },
+	{ FP_FOLIO_GET, "folio_get", "__filemap_get_folio" },
+	{ FP_FOLIO_LOCK, "folio_lock", "folio_lock" },
+	{ FP_READ, "read_folio", "iomap_read_folio" },
+	{ FP_MKWRITE_BEGIN, "mkwrite_iomap_begin", "iomap_page_mkwrite: xfs_buffered_write_iomap_begin" },
+	{ FP_MKWRITE_END, "mkwrite_iomap_end",
+	  "iomap_page_mkwrite: xfs_buffered_write_iomap_end (6.1)" },
+	{ FP_FAULT_END, "fault_end", "finish_fault" },
+	{ FP_STORE, "store", "user store" },
+	{ FP_STORE, "write_fault", "do_shared_fault" }, /* right after store */
+};
+
+const struct wb_actor wb_actor_read_fault = {
+	.name = "read_fault",
+	.flags = WB_ACT_FAULT,
+	.steps = wb_read_fault_steps,
+	.nsteps = sizeof(wb_read_fault_steps) / sizeof(wb_read_fault_steps[0]),
+	.npc = FP_DONE + 1,
+	.done_pc = FP_DONE,
+	.no_step = 1u << FP_MKWRITE_BEGIN | 1u << FP_MKWRITE_END | 1u << FP_STORE,
+	.offsets = wb_fault_offsets,
+	.enabled = wb_fault_enabled,
+	.apply = wb_fault_apply,
+	.pack_fields = wb_fault_pack_fields,
+	.describe = wb_fault_describe,
+	.folio_removed = wb_fault_folio_removed,
+};
+
+const struct wb_actor wb_actor_mmap_write = {
+	.name = "mmap_write",
+	.flags = WB_ACT_FAULT | WB_ACT_DATA | WB_ACT_ORDERED,
+	.steps = wb_mmap_write_steps,
+	.nsteps = sizeof(wb_mmap_write_steps) / sizeof(wb_mmap_write_steps[0]),
+	.npc = FP_DONE + 1,
+	.done_pc = FP_DONE,
+	.offsets = wb_fault_offsets,
+	.enabled = wb_fault_enabled,
+	.apply = wb_fault_apply,
+	.step = wb_fault_step,
+	.pack_fields = wb_fault_pack_fields,
+	.describe = wb_fault_describe,
+	.expected = wb_mmap_write_expected,
+	.folio_removed = wb_fault_folio_removed,
+};

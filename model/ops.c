@@ -13,62 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/buffered_write.h"
-#include "model/fault.h"
-#include "model/rangeop.h"
+#include "model/actor.h"
 #include "model/oracle.h"
-#include "model/reclaim.h"
 #include "model/world.h"
 #include "model/writeback.h"
-
-static const char *const wb_write_steps[] = {
-	"rwsem_lock", "zero_gap",  "iomap_begin", "iomap_valid",    "folio_get",    "folio_lock",
-	"write_begin", "copy",	   "write_end",	  "iomap_end",	    "punch_delalloc", "rwsem_unlock",
-	NULL,
-};
-static const char *const wb_writeback_steps[] = {
-	"tag_towrite", "wb_lock", "clear_dirty", "map_blocks", "start_writeback", "pass_end",
-	"fdatawait",   NULL,
-};
-static const char *const wb_reclaim_steps[] = { "evict", NULL };
-static const char *const wb_read_fault_steps[] = { "fault_begin", "folio_get", "folio_lock",
-						   "read_folio",  "fault_end", NULL };
-static const char *const wb_mmap_write_steps[] = {
-	"fault_begin",	     "folio_get", "folio_lock", "read_folio",  "mkwrite_iomap_begin",
-	"mkwrite_iomap_end", "fault_end", "store",	"write_fault", NULL,
-};
-static const char *const wb_punch_steps[] = { "rwsem_lock", "invalidate_lock", "flush_range",
-					      "punch_range", "rwsem_unlock", NULL };
-static const char *const wb_fallocate_steps[] = { "rwsem_lock", "invalidate_lock", "alloc_range",
-						  "rwsem_unlock", NULL };
-static const char *const wb_truncate_steps[] = { "rwsem_lock", "invalidate_lock", "flush_range",
-						 "setsize", "rwsem_unlock", NULL };
-const char *const wb_io_steps[] = { "io_write", "io_complete", NULL };
-
-const char *const *wb_steps_of(enum wb_op op)
-{
-	switch (op) {
-	case WB_OP_WRITE:
-		return wb_write_steps;
-	case WB_OP_WRITEBACK:
-		return wb_writeback_steps;
-	case WB_OP_RECLAIM:
-		return wb_reclaim_steps;
-	case WB_OP_READ_FAULT:
-		return wb_read_fault_steps;
-	case WB_OP_MMAP_WRITE:
-		return wb_mmap_write_steps;
-	case WB_OP_PUNCH:
-		return wb_punch_steps;
-	case WB_OP_FALLOCATE:
-		return wb_fallocate_steps;
-	case WB_OP_TRUNCATE:
-		return wb_truncate_steps;
-	case WB_OP_NOPS:
-		break;
-	}
-	return NULL;
-}
 
 static uint32_t wb_actor_key(unsigned task, int k)
 {
@@ -92,28 +40,7 @@ static bool wb_task_can_step(const struct wb_model *m, const void *w, unsigned t
 		WB_WHY(why, n, "runs after %s, which has not finished", m->sc->tasks[i].name);
 		return false;
 	}
-	switch (td->op) {
-	case WB_OP_WRITE:
-		return wb_writer_enabled(m, w, t, why, n);
-	case WB_OP_WRITEBACK:
-		return wb_writeback_enabled(m, w, t, why, n);
-	case WB_OP_RECLAIM:
-		if (wb_reclaim_candidates(m, w, t))
-			return true;
-		WB_WHY(why, n, "waits for a folio it may evict (present, unlocked, clean, "
-				 "not under writeback, unreferenced)");
-		return false;
-	case WB_OP_READ_FAULT:
-	case WB_OP_MMAP_WRITE:
-		return wb_fault_enabled(m, w, t, why, n);
-	case WB_OP_PUNCH:
-	case WB_OP_FALLOCATE:
-	case WB_OP_TRUNCATE:
-		return wb_rangeop_enabled(m, w, t, why, n);
-	case WB_OP_NOPS:
-		break;
-	}
-	return false;
+	return wb_actor_of(m, t)->enabled(m, w, t, why, n);
 }
 
 static unsigned wb_ops_enabled(void *ctx, const void *w, struct sim_action *out)
@@ -122,9 +49,10 @@ static unsigned wb_ops_enabled(void *ctx, const void *w, struct sim_action *out)
 	unsigned n = 0, t, p;
 
 	for (t = 0; t < m->ntasks; t++) {
+		const struct wb_actor *act = wb_actor_of(m, t);
 		if (wb_task_can_step(m, w, t, NULL, 0)) {
-			if (m->sc->tasks[t].op == WB_OP_RECLAIM) {
-				uint64_t c = wb_reclaim_candidates(m, w, t);
+			if (act->choices) {
+				uint64_t c = act->choices(m, w, t);
 				for (p = 0; p < m->npages; p++)
 					if (c & (1ull << p)) {
 						out[n].id = WB_ACTION(t, p);
@@ -135,7 +63,7 @@ static unsigned wb_ops_enabled(void *ctx, const void *w, struct sim_action *out)
 				out[n++].actor = wb_actor_key(t, -1);
 			}
 		}
-		if (m->sc->tasks[t].op != WB_OP_WRITEBACK)
+		if (!(act->flags & WB_ACT_IO))
 			continue;
 		/* this task's IOs, in creation order */
 		unsigned first = n;
@@ -165,28 +93,7 @@ static void wb_ops_dispatch(struct wb_model *m, void *w, unsigned slot, uint32_t
 		wb_io_apply(m, w, slot - WB_IO_SLOT0);
 		return;
 	}
-	switch (m->sc->tasks[slot].op) {
-	case WB_OP_WRITE:
-		wb_writer_apply(m, w, slot);
-		break;
-	case WB_OP_WRITEBACK:
-		wb_writeback_apply(m, w, slot);
-		break;
-	case WB_OP_RECLAIM:
-		wb_evict(m, w, slot, WB_ACTION_ARG(a));
-		break;
-	case WB_OP_READ_FAULT:
-	case WB_OP_MMAP_WRITE:
-		wb_fault_apply(m, w, slot);
-		break;
-	case WB_OP_PUNCH:
-	case WB_OP_FALLOCATE:
-	case WB_OP_TRUNCATE:
-		wb_rangeop_apply(m, w, slot);
-		break;
-	case WB_OP_NOPS:
-		break;
-	}
+	wb_actor_of(m, slot)->apply(m, w, slot, WB_ACTION_ARG(a));
 }
 
 static uint32_t wb_ops_apply(void *ctx, void *w, uint32_t a)
@@ -230,33 +137,13 @@ static void wb_ops_label(void *ctx, const void *w, uint32_t a, struct sim_label 
 		const struct wb_io *io = wb_io(m, WBC(w), p);
 		snprintf(out->actor, sizeof(out->actor), "%s/io%u", m->sc->tasks[io->parent].name,
 			 io->k);
-		out->step = wb_io_step(m, w, p);
+		out->step = wb_io_step(m, w, p)->name;
 		return;
 	}
 	snprintf(out->actor, sizeof(out->actor), "%s", m->sc->tasks[slot].name);
-	switch (m->sc->tasks[slot].op) {
-	case WB_OP_WRITE:
-		out->step = wb_writer_step(m, w, slot);
-		break;
-	case WB_OP_WRITEBACK:
-		out->step = wb_writeback_step(m, w, slot);
-		break;
-	case WB_OP_RECLAIM:
-		out->step = "evict";
+	out->step = wb_task_step(m, w, slot)->name;
+	if (wb_actor_of(m, slot)->choices)
 		out->arg = (int)WB_ACTION_ARG(a);
-		break;
-	case WB_OP_READ_FAULT:
-	case WB_OP_MMAP_WRITE:
-		out->step = wb_fault_step(m, w, slot);
-		break;
-	case WB_OP_PUNCH:
-	case WB_OP_FALLOCATE:
-	case WB_OP_TRUNCATE:
-		out->step = wb_rangeop_step(m, w, slot);
-		break;
-	case WB_OP_NOPS:
-		break;
-	}
 }
 
 /* "WB/io3" -> writeback task index and k; -1 if not of that form. */
@@ -274,7 +161,7 @@ static int wb_parse_io_name(const struct wb_model *m, const char *name, unsigned
 	for (t = 0; t < m->ntasks; t++)
 		if (strlen(m->sc->tasks[t].name) == (size_t)(slash - name) &&
 		    !strncmp(m->sc->tasks[t].name, name, (size_t)(slash - name)) &&
-		    m->sc->tasks[t].op == WB_OP_WRITEBACK) {
+		    wb_task_is(m, t, WB_ACT_IO)) {
 			*k = (unsigned)v;
 			return (int)t;
 		}

@@ -14,15 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/buffered_write.h"
+#include "model/actor.h"
 #include "model/writeback.h"
 #include "sim/xmalloc.h"
-
-/* The bytes a write reported written: up to where its user buffer faulted. */
-static uint64_t wb_written_end(const struct wb_task_def *t)
-{
-	return t->has_short_copy ? t->short_copy_at : t->offset + t->length;
-}
 
 void wb_expected(const struct wb_model *m, const void *w, uint8_t *out, size_t ngran)
 {
@@ -41,29 +35,8 @@ void wb_expected(const struct wb_model *m, const void *w, uint8_t *out, size_t n
 				e[g] = (uint8_t)ext->data;
 	}
 	/* writes, mmap stores, punches and truncates, in the order they happened */
-	for (i = 0; i < ino->norder; i++) {
-		const struct wb_task_def *t = &sc->tasks[ino->order[i]];
-		size_t g0 = t->offset / m->gran, g1;
-		switch (t->op) {
-		case WB_OP_WRITE:
-			g1 = wb_written_end(t) / m->gran;
-			memset(e + g0, t->data, g1 - g0);
-			break;
-		case WB_OP_MMAP_WRITE:
-			memset(e + g0, t->data, t->length / m->gran);
-			break;
-		case WB_OP_PUNCH:
-			memset(e + g0, 0, t->length / m->gran);
-			break;
-		case WB_OP_TRUNCATE:
-			g0 = t->size / m->gran;
-			if (g0 < all)
-				memset(e + g0, 0, all - g0);
-			break;
-		default:
-			break;
-		}
-	}
+	for (i = 0; i < ino->norder; i++)
+		wb_actor_of(m, ino->order[i])->expected(m, ino->order[i], e, all);
 	memcpy(out, e, ngran < all ? ngran : all);
 	free(e);
 }
@@ -76,7 +49,7 @@ static enum sim_verdict wb_deadlock(const struct wb_model *m, const void *w, str
 
 	for (t = 0; t < m->ntasks; t++) {
 		char why[160];
-		if (m->sc->tasks[t].op == WB_OP_RECLAIM || wb_task_finished(m, w, t))
+		if (wb_task_is(m, t, WB_ACT_OPTIONAL) || wb_task_finished(m, w, t))
 			continue;
 		stuck = true;
 		if (!rep)
@@ -100,7 +73,7 @@ static void wb_lost_writer(const struct wb_model *m, const void *w, uint32_t off
 	snprintf(rep->lost_writer, sizeof(rep->lost_writer), "initial contents");
 	for (unsigned i = 0; i < ino->norder; i++) {
 		const struct wb_task_def *t = &m->sc->tasks[ino->order[i]];
-		if ((t->op == WB_OP_WRITE || t->op == WB_OP_MMAP_WRITE) && off >= t->offset &&
+		if (wb_task_is(m, ino->order[i], WB_ACT_DATA) && off >= t->offset &&
 		    off < t->offset + t->length)
 			snprintf(rep->lost_writer, sizeof(rep->lost_writer), "%s", t->name);
 	}

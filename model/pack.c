@@ -16,9 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/world.h"
-
-#define WB_SEQ_BITS 12
+#include "model/actor.h"
 
 /* A little-endian bit writer with a 64-bit accumulator, flushed 32 bits at a time. */
 struct wb_bits {
@@ -30,20 +28,26 @@ struct wb_bits {
 /* Always inlined, so that the writer lives in registers across the whole packing. */
 #define WB_HOT static inline __attribute__((always_inline))
 
+/* Write out the accumulator's low 32 bits (little-endian). */
+WB_HOT void wb_put_word(struct wb_bits *b)
+{
+	uint32_t lo = (uint32_t)b->acc;
+
+	b->out[0] = (uint8_t)lo;
+	b->out[1] = (uint8_t)(lo >> 8);
+	b->out[2] = (uint8_t)(lo >> 16);
+	b->out[3] = (uint8_t)(lo >> 24);
+	b->out += 4;
+	b->acc >>= 32;
+	b->nacc -= 32;
+}
+
 WB_HOT void wb_put(struct wb_bits *b, uint32_t v, unsigned width)
 {
 	b->acc |= (uint64_t)(v & (uint32_t)((1ull << width) - 1)) << b->nacc;
 	b->nacc += width;
-	if (b->nacc >= 32) {
-		uint32_t lo = (uint32_t)b->acc;
-		b->out[0] = (uint8_t)lo;
-		b->out[1] = (uint8_t)(lo >> 8);
-		b->out[2] = (uint8_t)(lo >> 16);
-		b->out[3] = (uint8_t)(lo >> 24);
-		b->out += 4;
-		b->acc >>= 32;
-		b->nacc -= 32;
-	}
+	if (b->nacc >= 32)
+		wb_put_word(b);
 }
 
 WB_HOT void wb_flush(struct wb_bits *b)
@@ -55,7 +59,7 @@ WB_HOT void wb_flush(struct wb_bits *b)
 	}
 }
 
-static unsigned wb_bits_for(uint64_t maxval)
+unsigned wb_bits_for(uint64_t maxval)
 {
 	unsigned n = 0;
 
@@ -82,11 +86,32 @@ WB_HOT void wb_put_seq(struct wb_bits *b, uint32_t v)
 	wb_put(b, v, WB_SEQ_BITS);
 }
 
-/* Content operations the oracle orders: writers, mmap stores, punches, truncates. */
-static bool wb_ordered(enum wb_op op)
+void wb_pack_field_add(struct wb_pack_fields *pf, const struct wb_model *m, unsigned t,
+		       size_t off_in_slot, size_t size, unsigned width, uint32_t div)
 {
-	return op == WB_OP_WRITE || op == WB_OP_MMAP_WRITE || op == WB_OP_PUNCH ||
-	       op == WB_OP_TRUNCATE;
+	struct wb_pack_field *f;
+
+	if (!width)
+		return;
+	/* divisors are block sizes and granules: powers of two (the granule divides the page) */
+	assert(pf->n < pf->cap && (size == 1 || size == 2 || size == 4) && width <= 32);
+	assert(div && !(div & (div - 1)));
+	f = &pf->v[pf->n++];
+	memset(f, 0, sizeof(*f));
+	f->off = (uint32_t)(m->off_tasks + (size_t)t * WB_TASK_SLOT + off_in_slot);
+	f->lmask = size == 4 ? ~0u : (1u << (8 * size)) - 1;
+	f->max = ~0u;
+	f->width = (uint8_t)width;
+	f->wmask = (uint32_t)((1ull << width) - 1);
+	while (div >>= 1)
+		f->shift++;
+}
+
+void wb_pack_seq_add(struct wb_pack_fields *pf, const struct wb_model *m, unsigned t,
+		     size_t off_in_slot)
+{
+	wb_pack_field_add(pf, m, t, off_in_slot, 4, WB_SEQ_BITS, 1);
+	pf->v[pf->n - 1].max = (1u << WB_SEQ_BITS) - 1;
 }
 
 WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits *b);
@@ -106,19 +131,17 @@ void wb_pack_init(struct wb_model *m)
 			k->sym[(uint8_t)sc->extents[i].data] = (uint8_t)nsym++;
 	for (t = 0; t < m->ntasks; t++) {
 		const struct wb_task_def *td = &sc->tasks[t];
-		if ((td->op == WB_OP_WRITE || td->op == WB_OP_MMAP_WRITE) &&
-		    k->sym[(uint8_t)td->data] == 0xff)
+		unsigned fl = wb_actor_of(m, t)->flags;
+		if ((fl & WB_ACT_DATA) && k->sym[(uint8_t)td->data] == 0xff)
 			k->sym[(uint8_t)td->data] = (uint8_t)nsym++;
-		if (wb_ordered(td->op))
+		if (fl & WB_ACT_ORDERED)
 			k->kind_index[t] = (uint8_t)nordered++;
-		if (td->op == WB_OP_WRITEBACK) {
+		if (fl & WB_ACT_IO) {
 			k->kind_index[t] = (uint8_t)nwb++;
 			maxio += td->passes * m->npages;
 		}
-		if (td->op == WB_OP_READ_FAULT || td->op == WB_OP_MMAP_WRITE)
+		if (fl & WB_ACT_FAULT)
 			nfaults++;
-		k->w_passes[t] = wb_bits_for(td->passes);
-		k->w_evicted[t] = wb_bits_for(td->evictions);
 	}
 	k->w_sym = wb_bits_for(nsym - 1);
 	k->w_gpos = wb_bits_for((uint64_t)m->npages * m->gpp);
@@ -139,14 +162,18 @@ void wb_pack_init(struct wb_model *m)
 	 */
 	bool rangeops = false, shorts = false;
 	for (t = 0; t < m->ntasks; t++) {
-		enum wb_op op = sc->tasks[t].op;
-		rangeops |= op == WB_OP_PUNCH || op == WB_OP_FALLOCATE || op == WB_OP_TRUNCATE;
+		rangeops |= wb_task_is(m, t, WB_ACT_INVAL);
 		shorts |= sc->tasks[t].has_short_copy;
 	}
 	bool locked = m->cfg.write_fail_cleanup == WB_CLEANUP_LOCKED_TRUNCATE_PUNCH;
 	k->w_fflags = nfaults ? 8 : 4;
 	k->w_wflags = shorts || locked ? 4 : 0;
 	k->w_inval = nfaults || rangeops || locked ? k->w_task : 0;
+	/* every task slot's fields, as its actor lays them out */
+	struct wb_pack_fields pf = { .v = k->fields, .cap = WB_MAX_PACK_FIELDS };
+	for (t = 0; t < m->ntasks; t++)
+		wb_actor_of(m, t)->pack_fields(m, t, &pf);
+	k->nfields = pf.n;
 
 	/* the size: pack a zero world into a buffer large enough for any widths */
 	void *zero = calloc(1, m->size);
@@ -158,60 +185,25 @@ void wb_pack_init(struct wb_model *m)
 	free(zero);
 }
 
-WB_HOT void wb_pack_task(const struct wb_model *m, const void *cw, unsigned t, struct wb_bits *b)
+/*
+ * The task slots: the fields their actors declared, flattened once per
+ * scenario.  A field is read as four bytes and masked (task slots are never
+ * the world's last bytes), so the loop has no branch but the limit check.
+ */
+WB_HOT void wb_pack_tasks(const struct wb_model *m, const uint8_t *w, struct wb_bits *b)
 {
-	const struct wb_pack *k = &m->pack;
-	const union wb_task_state *ts = wb_task(m, WBC(cw), t);
-	const struct wb_task_def *td = &m->sc->tasks[t];
+	const struct wb_pack_field *f = m->pack.fields, *end = f + m->pack.nfields;
 
-	switch (td->op) {
-	case WB_OP_WRITE:
-		wb_put(b, ts->w.pc, 4);
-		wb_put(b, ts->w.type, 2);
-		wb_put(b, ts->w.flags, 2);
-		wb_put(b, ts->w.wflags, k->w_wflags);
-		wb_put(b, ts->w.pos / m->gran, k->w_gpos);
-		wb_put(b, ts->w.iter_start / m->gran, k->w_gpos);
-		wb_put(b, ts->w.iter_end / m->gran, k->w_gpos);
-		wb_put(b, ts->w.map_off / m->bs, k->w_blk);
-		wb_put(b, ts->w.map_end / m->bs, k->w_blk);
-		wb_put_seq(b, ts->w.cookie);
-		break;
-	case WB_OP_WRITEBACK:
-		wb_put(b, ts->b.pc, 3);
-		wb_put(b, ts->b.passes_done, k->w_passes[t]);
-		wb_put(b, ts->b.pos, k->w_page);
-		wb_put(b, ts->b.cur, k->w_page);
-		wb_put(b, ts->b.nextio, k->w_io);
-		wb_put(b, ts->b.blk, k->w_blkidx);
-		wb_put(b, ts->b.io_blocks, m->bpp);
-		wb_put(b, ts->b.cache_valid, 1);
-		wb_put(b, ts->b.cache_type, 2);
-		wb_put(b, ts->b.cache_start, k->w_blk);
-		wb_put(b, ts->b.cache_end, k->w_blk);
-		wb_put_seq(b, ts->b.cache_seq);
-		if (td->sync) {
-			wb_put(b, ts->b.snap_lo, m->npages < 32 ? m->npages : 32);
-			if (m->npages > 32)
-				wb_put(b, ts->b.snap_hi, m->npages - 32);
-		}
-		break;
-	case WB_OP_RECLAIM:
-		wb_put(b, ts->r.pc, 1);
-		wb_put(b, ts->r.evicted, k->w_evicted[t]);
-		break;
-	case WB_OP_READ_FAULT:
-	case WB_OP_MMAP_WRITE:
-		wb_put(b, ts->f.pc, 4);
-		wb_put(b, ts->f.holds, 4);
-		break;
-	case WB_OP_PUNCH:
-	case WB_OP_FALLOCATE:
-	case WB_OP_TRUNCATE:
-		wb_put(b, ts->o.pc, 3);
-		break;
-	case WB_OP_NOPS:
-		break;
+	for (; f < end; f++) {
+		uint32_t v;
+		memcpy(&v, w + f->off, 4);
+		v = (v & f->lmask) >> f->shift;
+		if (__builtin_expect(v > f->max, 0))
+			wb_seq_overflow(v);
+		b->acc |= (uint64_t)(v & f->wmask) << b->nacc;
+		b->nacc += f->width;
+		if (b->nacc >= 32)
+			wb_put_word(b);
 	}
 }
 
@@ -220,7 +212,7 @@ WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits
 	const struct wb_pack *k = &m->pack;
 	void *cw = WBC(w);
 	const struct wb_inode *ino = wb_inode(cw);
-	unsigned t, p, i;
+	unsigned p, i;
 
 	wb_put_seq(b, ino->seq);
 	wb_put(b, ino->i_size / m->gran, k->w_gpos);
@@ -231,8 +223,7 @@ WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits
 	wb_put(b, ino->norder, k->w_norder);
 	for (i = 0; i < k->nordered; i++)
 		wb_put(b, i < ino->norder ? k->kind_index[ino->order[i]] : 0, k->w_order_idx);
-	for (t = 0; t < m->ntasks; t++)
-		wb_pack_task(m, cw, t, b);
+	wb_pack_tasks(m, (const uint8_t *)cw, b);
 	const uint8_t *ext = wb_ext(m, cw);
 	for (i = 0; i < m->nblocks; i++)
 		wb_put(b, ext[i], 2);
@@ -250,8 +241,11 @@ WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits
 	/* cache and disk are contiguous in the world */
 	const uint8_t *c = (const uint8_t *)cw + m->off_cache;
 	size_t n = (size_t)m->npages * m->gpp + (size_t)m->nblocks * m->gpb;
+	/* in locals: the output's byte stores could otherwise alias them */
+	const unsigned wsym = k->w_sym;
+	const uint8_t *sym = k->sym;
 	for (i = 0; i < n; i++)
-		wb_put(b, k->sym[c[i]], k->w_sym);
+		wb_put(b, sym[c[i]], wsym);
 	if (m->cfg.drop_writes) {
 		const uint8_t *d = wb_drop(m, cw);
 		for (i = 0; i < (unsigned)(m->npages * m->gpp); i++)

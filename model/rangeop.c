@@ -12,32 +12,12 @@
  *   RWSEM_LOCK -rwsem_lock-> INVAL_LOCK -invalidate_lock-> [FLUSH -flush_range->]
  *   CHANGE -punch_range|alloc_range|setsize-> UNLOCK -rwsem_unlock-> DONE
  */
-#include "model/rangeop.h"
-
 #include <stdio.h>
 #include <string.h>
 
+#include "model/actor.h"
 #include "model/extent_map.h"
 
-const char *wb_rangeop_step(const struct wb_model *m, const void *w, unsigned t)
-{
-	enum wb_op op = m->sc->tasks[t].op;
-
-	switch (wb_task(m, WBC(w), t)->o.pc) {
-	case RP_RWSEM_LOCK:
-		return "rwsem_lock";
-	case RP_INVAL_LOCK:
-		return "invalidate_lock";
-	case RP_FLUSH:
-		return "flush_range";
-	case RP_CHANGE:
-		return op == WB_OP_PUNCH ? "punch_range" : op == WB_OP_FALLOCATE ? "alloc_range"
-										  : "setsize";
-	case RP_UNLOCK:
-		return "rwsem_unlock";
-	}
-	return NULL;
-}
 
 /* The byte range whose page cache the operation drops. */
 static void wb_rangeop_range(const struct wb_model *m, unsigned t, uint64_t *s, uint64_t *e)
@@ -53,7 +33,8 @@ static void wb_rangeop_range(const struct wb_model *m, unsigned t, uint64_t *s, 
 	}
 }
 
-bool wb_rangeop_enabled(const struct wb_model *m, const void *w, unsigned t, char *why, size_t n)
+static bool wb_rangeop_enabled(const struct wb_model *m, const void *w, unsigned t, char *why,
+			       size_t n)
 {
 	void *cw = WBC(w);
 	const struct wb_inode *ino = wb_inode(cw);
@@ -147,13 +128,14 @@ static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
 		wb_seq_bump(m, w);
 }
 
-void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t)
+static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned arg)
 {
 	struct wb_rangeop *o = &wb_task(m, w, t)->o;
 	struct wb_inode *ino = wb_inode(w);
 	enum wb_op op = m->sc->tasks[t].op;
 	uint64_t s, e;
 
+	(void)arg;
 	switch (o->pc) {
 	case RP_RWSEM_LOCK:
 		ino->rwsem_owner = (uint8_t)(t + 1);
@@ -192,3 +174,96 @@ void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t)
 		break;
 	}
 }
+
+/* ---- the actors: punch, fallocate, truncate ---- */
+
+static unsigned wb_range_offsets(const struct wb_task_def *td, uint64_t out[4])
+{
+	out[0] = td->offset;
+	out[1] = td->offset + td->length;
+	return 2;
+}
+
+static unsigned wb_truncate_offsets(const struct wb_task_def *td, uint64_t out[4])
+{
+	out[0] = td->size;
+	return 1;
+}
+
+static void wb_rangeop_pack_fields(const struct wb_model *m, unsigned t, struct wb_pack_fields *pf)
+{
+	WB_PACK(pf, m, t, struct wb_rangeop, pc, 3, 1);
+}
+
+static void wb_rangeop_describe(const struct wb_model *m, const void *w, unsigned t, FILE *out)
+{
+	fprintf(out, "next %s", wb_task_step(m, w, t)->name);
+}
+
+static void wb_punch_expected(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+
+	(void)ngran;
+	memset(e + td->offset / m->gran, 0, td->length / m->gran);
+}
+
+static void wb_truncate_expected(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran)
+{
+	size_t g0 = m->sc->tasks[t].size / m->gran;
+
+	if (g0 < ngran)
+		memset(e + g0, 0, ngran - g0);
+}
+
+static const struct wb_step_def wb_punch_steps[] = {
+	{ RP_RWSEM_LOCK, "rwsem_lock", "xfs_file_fallocate: xfs_ilock(IOLOCK_EXCL)" },
+	{ RP_INVAL_LOCK, "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
+	{ RP_FLUSH, "flush_range", "xfs_flush_unmap_range / truncate_pagecache" },
+	{ RP_CHANGE, "punch_range", "xfs_free_file_space" },
+	{ RP_UNLOCK, "rwsem_unlock", "xfs_file_fallocate: xfs_iunlock" },
+};
+
+static const struct wb_step_def wb_fallocate_steps[] = {
+	{ RP_RWSEM_LOCK, "rwsem_lock", "xfs_file_fallocate: xfs_ilock(IOLOCK_EXCL)" },
+	{ RP_INVAL_LOCK, "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
+	{ RP_CHANGE, "alloc_range", "xfs_alloc_file_space" },
+	{ RP_UNLOCK, "rwsem_unlock", "xfs_file_fallocate: xfs_iunlock" },
+};
+
+static const struct wb_step_def wb_truncate_steps[] = {
+	{ RP_RWSEM_LOCK, "rwsem_lock", "do_truncate: inode_lock" },
+	{ RP_INVAL_LOCK, "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
+	{ RP_FLUSH, "flush_range", "xfs_flush_unmap_range / truncate_pagecache" },
+	{ RP_CHANGE, "setsize", "truncate_setsize / xfs_itruncate_extents" },
+	{ RP_UNLOCK, "rwsem_unlock", "do_truncate: inode_unlock" },
+};
+
+#define WB_RANGEOP_ROW(steps_)                                                                     \
+	.steps = steps_, .nsteps = sizeof(steps_) / sizeof(steps_[0]), .npc = RP_DONE + 1,        \
+	.done_pc = RP_DONE, .enabled = wb_rangeop_enabled, .apply = wb_rangeop_apply,              \
+	.pack_fields = wb_rangeop_pack_fields, .describe = wb_rangeop_describe
+
+const struct wb_actor wb_actor_punch = {
+	.name = "punch",
+	.flags = WB_ACT_RWSEM | WB_ACT_INVAL | WB_ACT_ORDERED,
+	WB_RANGEOP_ROW(wb_punch_steps),
+	.offsets = wb_range_offsets,
+	.expected = wb_punch_expected,
+};
+
+const struct wb_actor wb_actor_fallocate = {
+	.name = "fallocate",
+	.flags = WB_ACT_RWSEM | WB_ACT_INVAL,
+	WB_RANGEOP_ROW(wb_fallocate_steps),
+	.no_step = 1u << RP_FLUSH,
+	.offsets = wb_range_offsets,
+};
+
+const struct wb_actor wb_actor_truncate = {
+	.name = "truncate",
+	.flags = WB_ACT_RWSEM | WB_ACT_INVAL | WB_ACT_ORDERED,
+	WB_RANGEOP_ROW(wb_truncate_steps),
+	.offsets = wb_truncate_offsets,
+	.expected = wb_truncate_expected,
+};

@@ -10,11 +10,12 @@
  * reclaim never cleans a dirty folio itself.  Which folio goes, among several,
  * is the engine's choice.
  */
-#include "model/reclaim.h"
-
 #include <string.h>
 
-uint64_t wb_reclaim_candidates(const struct wb_model *m, const void *w, unsigned t)
+#include "model/actor.h"
+
+/* The folios it may evict now: present, unlocked, clean, not under writeback, unreferenced. */
+static uint64_t wb_reclaim_candidates(const struct wb_model *m, const void *w, unsigned t)
 {
 	void *cw = WBC(w);
 	uint64_t allowed = m->sc->tasks[t].pages & m->all_pages, out = 0;
@@ -34,7 +35,7 @@ uint64_t wb_reclaim_candidates(const struct wb_model *m, const void *w, unsigned
 }
 
 /* Models: mm/vmscan.c __remove_mapping() of one folio (6.1, 6.3). */
-void wb_evict(struct wb_model *m, void *w, unsigned t, unsigned page)
+static void wb_evict(struct wb_model *m, void *w, unsigned t, unsigned page)
 {
 	struct wb_reclaim *r = &wb_task(m, w, t)->r;
 
@@ -48,3 +49,46 @@ void wb_evict(struct wb_model *m, void *w, unsigned t, unsigned page)
 		wb_desc(m, "; %s finished", m->sc->tasks[t].name);
 	}
 }
+
+/* ---- the actor ---- */
+
+static bool wb_reclaim_enabled(const struct wb_model *m, const void *w, unsigned t, char *why,
+			       size_t n)
+{
+	if (wb_reclaim_candidates(m, w, t))
+		return true;
+	WB_WHY(why, n, "waits for a folio it may evict (present, unlocked, clean, "
+			 "not under writeback, unreferenced)");
+	return false;
+}
+
+static void wb_reclaim_pack_fields(const struct wb_model *m, unsigned t, struct wb_pack_fields *pf)
+{
+	WB_PACK(pf, m, t, struct wb_reclaim, pc, 1, 1);
+	WB_PACK(pf, m, t, struct wb_reclaim, evicted, wb_bits_for(m->sc->tasks[t].evictions), 1);
+}
+
+static void wb_reclaim_describe(const struct wb_model *m, const void *w, unsigned t, FILE *out)
+{
+	fprintf(out, "%u of %u evictions done", wb_task(m, WBC(w), t)->r.evicted,
+		m->sc->tasks[t].evictions);
+}
+
+static const struct wb_step_def wb_reclaim_steps[] = {
+	{ 0, "evict", "__remove_mapping" },
+};
+
+/* Reclaim evicts what it can: left unfinished at the end is no deadlock. */
+const struct wb_actor wb_actor_reclaim = {
+	.name = "reclaim",
+	.flags = WB_ACT_OPTIONAL,
+	.steps = wb_reclaim_steps,
+	.nsteps = 1,
+	.npc = 2,
+	.done_pc = 1,
+	.enabled = wb_reclaim_enabled,
+	.choices = wb_reclaim_candidates,
+	.apply = wb_evict,
+	.pack_fields = wb_reclaim_pack_fields,
+	.describe = wb_reclaim_describe,
+};

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/actor.h"
 #include "sim/xmalloc.h"
 
 uint64_t wb_gcd(uint64_t a, uint64_t b)
@@ -27,26 +28,9 @@ static size_t wb_align8(size_t x)
 }
 
 /* The granule: the largest size dividing every offset and length in the scenario. */
-/* Does the task name a byte range (offset, length) the world must hold? */
-static bool wb_task_has_range(const struct wb_task_def *t)
-{
-	switch (t->op) {
-	case WB_OP_WRITE:
-	case WB_OP_MMAP_WRITE:
-	case WB_OP_PUNCH:
-	case WB_OP_FALLOCATE:
-	case WB_OP_READ_FAULT:
-		return true;
-	case WB_OP_WRITEBACK:
-		return t->has_range;
-	default:
-		return false;
-	}
-}
-
 static unsigned wb_granule(const struct wb_scenario *sc)
 {
-	uint64_t g = sc->page_size;
+	uint64_t g = sc->page_size, v[4];
 	size_t i;
 
 	g = wb_gcd(g, sc->block_size);
@@ -56,15 +40,10 @@ static unsigned wb_granule(const struct wb_scenario *sc)
 		g = wb_gcd(g, sc->extents[i].length);
 	}
 	for (i = 0; i < sc->ntasks; i++) {
-		const struct wb_task_def *t = &sc->tasks[i];
-		if (t->op == WB_OP_TRUNCATE)
-			g = wb_gcd(g, t->size);
-		if (t->has_short_copy)
-			g = wb_gcd(g, t->short_copy_at);
-		if (!wb_task_has_range(t))
-			continue;
-		g = wb_gcd(g, t->offset);
-		g = wb_gcd(g, t->length);
+		const struct wb_actor *a = wb_actors[sc->tasks[i].op];
+		unsigned n = a->offsets ? a->offsets(&sc->tasks[i], v) : 0;
+		for (unsigned j = 0; j < n; j++)
+			g = wb_gcd(g, v[j]);
 	}
 	return (unsigned)g;
 }
@@ -84,16 +63,16 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 		if (sc->extents[i].offset + sc->extents[i].length > end)
 			end = sc->extents[i].offset + sc->extents[i].length;
 	for (i = 0; i < sc->ntasks; i++) {
-		const struct wb_task_def *t = &sc->tasks[i];
-		if (wb_task_has_range(t) && t->offset + t->length > end)
-			end = t->offset + t->length;
-		if (t->op == WB_OP_TRUNCATE && t->size > end)
-			end = t->size;
+		const struct wb_actor *a = wb_actors[sc->tasks[i].op];
+		uint64_t v[4];
+		unsigned n = a->offsets ? a->offsets(&sc->tasks[i], v) : 0;
+		for (unsigned j = 0; j < n; j++)
+			if (v[j] > end)
+				end = v[j];
+		if (a->flags & WB_ACT_FAULT)
+			m->has_faults = true;
 	}
 	m->npages = (unsigned)((end + m->ps - 1) / m->ps);
-	for (i = 0; i < sc->ntasks; i++)
-		if (sc->tasks[i].op == WB_OP_READ_FAULT || sc->tasks[i].op == WB_OP_MMAP_WRITE)
-			m->has_faults = true;
 	m->nblocks = m->npages * m->bpp;
 	m->all_pages = m->npages >= 64 ? ~0ull : ((1ull << m->npages) - 1);
 	m->gran = wb_granule(sc);
@@ -135,41 +114,10 @@ void *wb_world_new(const struct wb_model *m)
 		for (size_t g = (size_t)b0 * m->gpb; g < (size_t)b1 * m->gpb; g++)
 			disk[g] = g * m->gran < m->sc->file_size ? (uint8_t)e->data : 0;
 	}
-	for (i = 0; i < m->ntasks; i++) {
-		const struct wb_task_def *t = &m->sc->tasks[i];
-		union wb_task_state *ts = wb_task(m, w, (unsigned)i);
-		if (t->op == WB_OP_WRITE)
-			ts->w.pc = WP_RWSEM_LOCK;
-		else if (t->op == WB_OP_WRITEBACK) {
-			ts->b.pc = t->sync ? BP_TAG : BP_SCAN;
-			ts->b.pos = (uint8_t)(t->has_range ? t->offset / m->ps : 0);
-		}
-	}
+	for (i = 0; i < m->ntasks; i++)
+		if (wb_actor_of(m, (unsigned)i)->init)
+			wb_actor_of(m, (unsigned)i)->init(m, w, (unsigned)i);
 	return w;
-}
-
-bool wb_task_finished(const struct wb_model *m, const void *w, unsigned t)
-{
-	const union wb_task_state *ts = wb_task(m, WBC(w), t);
-
-	switch (m->sc->tasks[t].op) {
-	case WB_OP_WRITE:
-		return ts->w.pc == WP_DONE;
-	case WB_OP_WRITEBACK:
-		return ts->b.pc == BP_DONE;
-	case WB_OP_RECLAIM:
-		return ts->r.pc != 0;
-	case WB_OP_READ_FAULT:
-	case WB_OP_MMAP_WRITE:
-		return ts->f.pc == FP_DONE;
-	case WB_OP_PUNCH:
-	case WB_OP_FALLOCATE:
-	case WB_OP_TRUNCATE:
-		return ts->o.pc == RP_DONE;
-	case WB_OP_NOPS:
-		break;
-	}
-	return false;
 }
 
 void wb_folio_remove(struct wb_model *m, void *w, unsigned page)
@@ -179,30 +127,10 @@ void wb_folio_remove(struct wb_model *m, void *w, unsigned page)
 	memset(wb_folio(m, w, page), 0, sizeof(struct folio));
 	memset(wb_cache(m, w, page), 0, m->gpp);
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ | WB_FP_WRITE);
-	/*
-	 * A fault that found this folio and holds a reference but not yet the
-	 * lock will, once it locks it, see it gone from the mapping and look it
-	 * up again (filemap_fault's retry): its reference goes with the folio.
-	 */
-	for (i = 0; i < m->ntasks; i++) {
-		struct wb_fault *ft = &wb_task(m, w, i)->f;
-		enum wb_op op = m->sc->tasks[i].op;
-		if ((op != WB_OP_READ_FAULT && op != WB_OP_MMAP_WRITE) ||
-		    m->sc->tasks[i].offset / m->ps != page || !(ft->holds & FT_REF))
-			continue;
-		ft->holds &= (uint8_t)~FT_REF;
-		if (ft->pc == FP_FOLIO_LOCK)
-			ft->pc = FP_FOLIO_GET;
-	}
-	/* the folio is gone, and with it any TOWRITE tag a sync pass had on it */
-	for (i = 0; i < m->ntasks; i++) {
-		struct wb_writeback *b = &wb_task(m, w, i)->b;
-		if (m->sc->tasks[i].op == WB_OP_WRITEBACK && m->sc->tasks[i].sync) {
-			uint64_t s = ((uint64_t)b->snap_hi << 32 | b->snap_lo) & ~(1ull << page);
-			b->snap_lo = (uint32_t)s;
-			b->snap_hi = (uint32_t)(s >> 32);
-		}
-	}
+	/* what tasks held of it goes with it: fault references, TOWRITE tags */
+	for (i = 0; i < m->ntasks; i++)
+		if (wb_actor_of(m, i)->folio_removed)
+			wb_actor_of(m, i)->folio_removed(m, w, i, page);
 }
 
 void wb_truncate_pagecache(struct wb_model *m, void *w, uint64_t start, uint64_t end)
@@ -323,12 +251,9 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 			t = f->locked - 1u;
 			if (t >= m->ntasks)
 				FAIL("page %u: locked by unknown task %u", p, t);
-			if (m->sc->tasks[t].op == WB_OP_WRITEBACK) {
-				const struct wb_writeback *b = &wb_task(m, cw, t)->b;
-				if (b->pc < BP_CLEAR_DIRTY || b->pc > BP_START_WRITEBACK || b->cur != p)
-					FAIL("page %u: locked by %s, which does not hold it", p,
-					     m->sc->tasks[t].name);
-			}
+			if (wb_actor_of(m, t)->holds_folio && !wb_actor_of(m, t)->holds_folio(m, w, t, p))
+				FAIL("page %u: locked by %s, which does not hold it", p,
+				     m->sc->tasks[t].name);
 		}
 		if (f->flags & FOLIO_REF)
 			refs++;
@@ -341,9 +266,7 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 		FAIL("%u folios referenced by writers; only one writer runs at a time", refs);
 	if (ino->rwsem_owner) {
 		t = ino->rwsem_owner - 1u;
-		if (t >= m->ntasks || m->sc->tasks[t].op == WB_OP_WRITEBACK ||
-		    m->sc->tasks[t].op == WB_OP_RECLAIM || m->sc->tasks[t].op == WB_OP_READ_FAULT ||
-		    m->sc->tasks[t].op == WB_OP_MMAP_WRITE)
+		if (t >= m->ntasks || !wb_task_is(m, t, WB_ACT_RWSEM))
 			FAIL("i_rwsem held by a task that does not take it");
 	}
 	if (ino->inval_excl && ino->inval_shared)

@@ -239,13 +239,26 @@ struct wb_footprint {
 #define WB_EV_EVICTION 0x4u
 
 /* The compact encoding's field widths (pack.c). */
+#define WB_SEQ_BITS 12
+#define WB_MAX_PACK_FIELDS 256
 struct wb_pack {
 	uint8_t sym[256];	/* contents byte -> symbol index */
 	unsigned w_sym, w_gpos, w_blk, w_page, w_task, w_io, w_norder, nordered;
-	unsigned w_passes[WB_MAX_TASKS], w_evicted[WB_MAX_TASKS], w_blkidx;
+	unsigned w_blkidx;
 	uint8_t kind_index[WB_MAX_TASKS]; /* a task's number among ordered ops / writeback tasks */
 	unsigned w_order_idx, w_wb_idx, w_faults, w_fflags, w_wflags, w_inval;
 	size_t bytes;		/* encoded size */
+	/* the task slots' fields, as their actors declare them (actor.h) */
+	struct wb_pack_field {
+		uint32_t off;	/* byte offset in the world */
+		uint32_t lmask;	/* the field's bytes of a 4-byte load */
+		uint32_t max;	/* larger values stop the program (sequence numbers) */
+		uint32_t wmask;	/* the encoding's width as a mask */
+		uint8_t shift;	/* stored as value >> shift (granules, blocks: powers of two) */
+		uint8_t width;	/* bits in the encoding */
+		uint8_t pad[2];
+	} fields[WB_MAX_PACK_FIELDS];
+	size_t nfields;
 };
 
 /* Everything fixed for one scenario and config: the model's context. */
@@ -366,8 +379,12 @@ void wb_warn(struct wb_model *m, const char *fmt, ...) __attribute__((format(pri
 void wb_bytes_text(const uint8_t *sym, size_t n, unsigned gran, char *buf, size_t len);
 
 /* The step vocabulary (MODEL.md section 3). */
+/* The step vocabularies, from the actors' step tables (actors.c): names, each once. */
 const char *const *wb_steps_of(enum wb_op op);
-extern const char *const wb_io_steps[];
+const char *const *wb_io_steps_vocab(void);
+#define wb_io_steps (wb_io_steps_vocab())
+/* The kernel function a step name models (the first actor's with that step). */
+const char *wb_step_kernel_fn(const char *step);
 
 /* ops.c: the sim_ops table of this model. */
 extern const struct sim_ops wb_sim_ops;

@@ -22,14 +22,9 @@
 
 #include <string.h>
 
+#include "model/actor.h"
 #include "model/extent_map.h"
 
-static const char *const wb_writeback_step_names[] = {
-	[BP_TAG] = "tag_towrite",	  [BP_SCAN] = NULL, /* wb_lock or pass_end */
-	[BP_CLEAR_DIRTY] = "clear_dirty", [BP_MAP_BLOCKS] = "map_blocks",
-	[BP_START_WRITEBACK] = "start_writeback", [BP_DONE] = NULL,
-	[BP_FDATAWAIT] = "fdatawait",
-};
 
 static uint64_t wb_snapshot(const struct wb_writeback *b)
 {
@@ -75,17 +70,9 @@ static int wb_candidate(const struct wb_model *m, void *w, unsigned t)
 	return -1;
 }
 
-const char *wb_writeback_step(const struct wb_model *m, const void *w, unsigned t)
-{
-	const struct wb_writeback *b = &wb_task(m, WBC(w), t)->b;
 
-	if (b->pc == BP_SCAN)
-		return wb_candidate(m, WBC(w), t) >= 0 ? "wb_lock" : "pass_end";
-	return wb_writeback_step_names[b->pc];
-}
-
-bool wb_writeback_enabled(const struct wb_model *m, const void *w, unsigned t, char *why,
-			  size_t n)
+static bool wb_writeback_enabled(const struct wb_model *m, const void *w, unsigned t, char *why,
+				 size_t n)
 {
 	void *cw = WBC(w);
 	const struct wb_writeback *b = &wb_task(m, cw, t)->b;
@@ -318,10 +305,11 @@ static void wb_pass_end(struct wb_model *m, void *w, unsigned t)
 	wb_desc(m, "; %s finished", td->name);
 }
 
-void wb_writeback_apply(struct wb_model *m, void *w, unsigned t)
+static void wb_writeback_apply(struct wb_model *m, void *w, unsigned t, unsigned arg)
 {
 	struct wb_writeback *b = &wb_task(m, w, t)->b;
 
+	(void)arg;
 	switch (b->pc) {
 	case BP_TAG:
 		tag_pages_for_writeback(m, w, t);
@@ -353,11 +341,20 @@ void wb_writeback_apply(struct wb_model *m, void *w, unsigned t)
 
 /* ---- IO activities ---- */
 
-const char *wb_io_step(const struct wb_model *m, const void *w, unsigned page)
-{
-	const struct wb_io *io = wb_io(m, WBC(w), page);
+const struct wb_step_def wb_io_step_defs[] = {
+	{ IO_SUBMITTED, "io_write", "submit_bio: device write" },
+	{ IO_WRITTEN, "io_complete", "xfs_end_ioend" },
+};
+const unsigned wb_io_nsteps = sizeof(wb_io_step_defs) / sizeof(wb_io_step_defs[0]);
 
-	return io->phase == IO_SUBMITTED ? "io_write" : io->phase == IO_WRITTEN ? "io_complete" : NULL;
+const struct wb_step_def *wb_io_step(const struct wb_model *m, const void *w, unsigned page)
+{
+	uint8_t phase = wb_io(m, WBC(w), page)->phase;
+
+	for (unsigned i = 0; i < wb_io_nsteps; i++)
+		if (wb_io_step_defs[i].pc == phase)
+			return &wb_io_step_defs[i];
+	return NULL;
 }
 
 /*
@@ -446,3 +443,131 @@ void wb_flush_folio(struct wb_model *m, void *w, unsigned page)
 	wb_io_write(m, w, page);
 	xfs_end_ioend(m, w, page);
 }
+
+/* ---- the actor ---- */
+
+static unsigned wb_writeback_offsets(const struct wb_task_def *td, uint64_t out[4])
+{
+	if (!td->has_range)
+		return 0;
+	out[0] = td->offset;
+	out[1] = td->offset + td->length;
+	return 2;
+}
+
+static void wb_writeback_init(const struct wb_model *m, void *w, unsigned t)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	struct wb_writeback *b = &wb_task(m, w, t)->b;
+
+	b->pc = td->sync ? BP_TAG : BP_SCAN;
+	b->pos = (uint8_t)(td->has_range ? td->offset / m->ps : 0);
+}
+
+static void wb_writeback_pack_fields(const struct wb_model *m, unsigned t,
+				     struct wb_pack_fields *pf)
+{
+	const struct wb_pack *k = &m->pack;
+	const struct wb_task_def *td = &m->sc->tasks[t];
+
+	WB_PACK(pf, m, t, struct wb_writeback, pc, 3, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, passes_done, wb_bits_for(td->passes), 1);
+	WB_PACK(pf, m, t, struct wb_writeback, pos, k->w_page, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, cur, k->w_page, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, nextio, k->w_io, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, blk, k->w_blkidx, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, io_blocks, m->bpp, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, cache_valid, 1, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, cache_type, 2, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, cache_start, k->w_blk, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, cache_end, k->w_blk, 1);
+	wb_pack_seq_add(pf, m, t, offsetof(struct wb_writeback, cache_seq));
+	if (td->sync) {
+		WB_PACK(pf, m, t, struct wb_writeback, snap_lo, m->npages < 32 ? m->npages : 32, 1);
+		if (m->npages > 32)
+			WB_PACK(pf, m, t, struct wb_writeback, snap_hi, m->npages - 32, 1);
+	}
+}
+
+static void wb_writeback_describe(const struct wb_model *m, const void *w, unsigned t, FILE *out)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	const struct wb_writeback *b = &wb_task(m, WBC(w), t)->b;
+
+	fprintf(out, "next %s, pass %u of %u, position page %u", wb_task_step(m, w, t)->name,
+		b->passes_done + 1u, td->passes, b->pos);
+	if (b->pc >= BP_CLEAR_DIRTY && b->pc <= BP_START_WRITEBACK)
+		fprintf(out, ", holds page %u", b->cur);
+	if (b->cache_valid)
+		fprintf(out, ", cached %s [%u,%u) seq %u",
+			wb_ext_state_name((enum wb_ext_state)b->cache_type), b->cache_start * m->bs,
+			b->cache_end * m->bs, b->cache_seq);
+	if (td->sync) {
+		uint64_t snap = wb_snapshot(b);
+		fprintf(out, ", TOWRITE {");
+		for (unsigned p = 0, first = 1; p < m->npages; p++)
+			if (snap & (1ull << p)) {
+				fprintf(out, first ? "%u" : ",%u", p);
+				first = 0;
+			}
+		fprintf(out, "}");
+	}
+}
+
+/* The folio is gone, and with it any TOWRITE tag a sync pass had on it. */
+static void wb_writeback_folio_removed(struct wb_model *m, void *w, unsigned t, unsigned page)
+{
+	struct wb_writeback *b = &wb_task(m, w, t)->b;
+
+	if (m->sc->tasks[t].sync)
+		wb_set_snapshot(b, wb_snapshot(b) & ~(1ull << page));
+}
+
+/* Between wb_lock and start_writeback a pass holds the lock of the folio it works on. */
+static bool wb_writeback_holds_folio(const struct wb_model *m, const void *w, unsigned t,
+				     unsigned page)
+{
+	const struct wb_writeback *b = &wb_task(m, WBC(w), t)->b;
+
+	return b->pc >= BP_CLEAR_DIRTY && b->pc <= BP_START_WRITEBACK && b->cur == page;
+}
+
+static const struct wb_step_def wb_writeback_steps[] = {
+	{ BP_TAG, "tag_towrite", "tag_pages_for_writeback" },
+	{ BP_SCAN, "wb_lock", "write_cache_pages: folio_lock" },
+	{ BP_CLEAR_DIRTY, "clear_dirty", "folio_clear_dirty_for_io" },
+	{ BP_MAP_BLOCKS, "map_blocks", "xfs_map_blocks" },
+	{ BP_START_WRITEBACK, "start_writeback", "iomap_writepage_map: folio_start_writeback" },
+#define WB_PASS_END_STEP 5
+	{ BP_SCAN, "pass_end", "write_cache_pages: return" },
+	{ BP_FDATAWAIT, "fdatawait", "filemap_fdatawait_range" },
+};
+
+/* The scan's step is wb_lock while a candidate is left, then pass_end. */
+static const struct wb_step_def *wb_writeback_step(const struct wb_model *m, const void *w,
+						   unsigned t)
+{
+	const struct wb_writeback *b = &wb_task(m, WBC(w), t)->b;
+
+	if (b->pc == BP_SCAN && wb_candidate(m, WBC(w), t) < 0)
+		return &wb_writeback_steps[WB_PASS_END_STEP];
+	return wb_step_at(&wb_actor_writeback, b->pc);
+}
+
+const struct wb_actor wb_actor_writeback = {
+	.name = "writeback",
+	.flags = WB_ACT_IO,
+	.steps = wb_writeback_steps,
+	.nsteps = sizeof(wb_writeback_steps) / sizeof(wb_writeback_steps[0]),
+	.npc = BP_FDATAWAIT + 1,
+	.done_pc = BP_DONE,
+	.offsets = wb_writeback_offsets,
+	.init = wb_writeback_init,
+	.enabled = wb_writeback_enabled,
+	.apply = wb_writeback_apply,
+	.step = wb_writeback_step,
+	.pack_fields = wb_writeback_pack_fields,
+	.describe = wb_writeback_describe,
+	.folio_removed = wb_writeback_folio_removed,
+	.holds_folio = wb_writeback_holds_folio,
+};

@@ -5,12 +5,10 @@
 
 #include "model/world.h"
 
-const char *wb_writeback_step(const struct wb_model *m, const void *w, unsigned t);
-bool wb_writeback_enabled(const struct wb_model *m, const void *w, unsigned t, char *why,
-			  size_t n);
-void wb_writeback_apply(struct wb_model *m, void *w, unsigned t);
+struct wb_step_def;
 
-const char *wb_io_step(const struct wb_model *m, const void *w, unsigned page);
+/* An IO activity: its next step (io_write, io_complete), and taking it. */
+const struct wb_step_def *wb_io_step(const struct wb_model *m, const void *w, unsigned page);
 void wb_io_apply(struct wb_model *m, void *w, unsigned page);
 
 /* The oracle's flush: the same rules, with no interleaving. */

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * actor.h - the actor seam: one row per kind of task.
+ *
+ * Every kind of task a scenario can run (a buffered write, writeback, reclaim,
+ * a page fault, a hole punch...) is one struct wb_actor in the table
+ * wb_actors[] (model/actors.c), indexed by its enum wb_op.  The row holds the
+ * actor's name in scenario files, what it does to shared state (flags), its
+ * step table (the only list of its steps and the kernel functions they model)
+ * and its hooks.  The rest of the model - enabling and applying steps, the
+ * world's layout, the state encoding, the oracle, descriptions - iterates
+ * the table instead of switching on the op, so a new actor is one new file
+ * and one row (docs/hacking.md).
+ *
+ * The first byte of every task slot is the actor's program counter; a task
+ * is finished when it equals the row's done_pc.
+ */
+#ifndef WBSIM_ACTOR_H
+#define WBSIM_ACTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model/world.h"
+
+/*
+ * One step of an actor: the program counter it is taken at, its name (in
+ * traces and schedules) and the kernel function it models.  Several entries
+ * may share a pc when the step taken there depends on the state (writeback's
+ * scan is wb_lock or pass_end); a name may appear at several pcs (the writer's
+ * iomap_valid before or after the folio lock).
+ */
+struct wb_step_def {
+	uint8_t pc;
+	const char *name;
+	const char *kernel_fn;
+};
+
+/* What an actor does to shared state: the flags of its row. */
+#define WB_ACT_RWSEM 0x001u   /* takes i_rwsem exclusive */
+#define WB_ACT_INVAL 0x002u   /* takes the invalidate_lock exclusive */
+#define WB_ACT_FAULT 0x004u   /* a page fault: the invalidate_lock shared, folio references */
+#define WB_ACT_DATA 0x008u    /* stores its data character over [offset, offset + length) */
+#define WB_ACT_ORDERED 0x010u /* changes contents: the oracle applies it in i_rwsem order */
+#define WB_ACT_IO 0x020u      /* submits IO activities (<task>/io<k>) */
+#define WB_ACT_OPTIONAL 0x040u /* may be left unfinished at the end without a deadlock */
+
+/* The task slots' fields of the compact encoding (struct wb_pack_field, world.h). */
+struct wb_pack_fields {
+	struct wb_pack_field *v;
+	size_t n, cap;
+};
+
+/* Append a field of task t's slot (pack_fields hooks); width 0 adds nothing. */
+void wb_pack_field_add(struct wb_pack_fields *pf, const struct wb_model *m, unsigned t,
+		       size_t off_in_slot, size_t size, unsigned width, uint32_t div);
+#define WB_PACK(pf, m, t, type, field, width, div)                                                 \
+	wb_pack_field_add(pf, m, t, offsetof(type, field), sizeof(((type *)0)->field), width, div)
+/* A sequence number field: WB_SEQ_BITS wide, checked. */
+void wb_pack_seq_add(struct wb_pack_fields *pf, const struct wb_model *m, unsigned t,
+		     size_t off_in_slot);
+unsigned wb_bits_for(uint64_t maxval);
+
+struct wb_actor {
+	const char *name;	/* the scenario's "op" */
+	unsigned flags;		/* WB_ACT_* */
+	const struct wb_step_def *steps; /* in the order schedules' errors list them */
+	unsigned nsteps;
+	uint8_t npc;		/* program counters 0 .. npc-1 */
+	uint8_t done_pc;	/* the pc of a finished task (no step there) */
+	uint32_t no_step;	/* pcs this actor never reaches (shared pc enums) */
+
+	/* Byte offsets of the file the task names (granule, the world's reach); optional. */
+	unsigned (*offsets)(const struct wb_task_def *td, uint64_t out[4]);
+	/* The initial task slot (the world is zeroed before); optional. */
+	void (*init)(const struct wb_model *m, void *w, unsigned t);
+	/* Can the task take its next step now?  If not, say why when why != NULL. */
+	bool (*enabled)(const struct wb_model *m, const void *w, unsigned t, char *why, size_t n);
+	/* The choices of an enabled step as a mask of args (evict: pages); optional: one, arg 0. */
+	uint64_t (*choices)(const struct wb_model *m, const void *w, unsigned t);
+	/* Take the next step (arg: the choice). */
+	void (*apply)(struct wb_model *m, void *w, unsigned t, unsigned arg);
+	/* The next step, when its pc alone does not say (optional). */
+	const struct wb_step_def *(*step)(const struct wb_model *m, const void *w, unsigned t);
+	/* The task slot's fields in the compact encoding, in order. */
+	void (*pack_fields)(const struct wb_model *m, unsigned t, struct wb_pack_fields *pf);
+	/* The state of an unfinished task in words, after "task NAME: " (--state). */
+	void (*describe)(const struct wb_model *m, const void *w, unsigned t, FILE *out);
+	/* Apply the task's effect to the expected contents (ordered actors). */
+	void (*expected)(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran);
+	/* A folio left the page cache: drop what the task held of it (optional). */
+	void (*folio_removed)(struct wb_model *m, void *w, unsigned t, unsigned page);
+	/* Does the task hold the lock of this folio (invariants; optional: any lock it takes)? */
+	bool (*holds_folio)(const struct wb_model *m, const void *w, unsigned t, unsigned page);
+	/* The task's cached mapping in words ("" if none); optional. */
+	void (*mapping_text)(const struct wb_model *m, const void *w, unsigned t, char *buf,
+			     size_t n);
+};
+
+extern const struct wb_actor *const wb_actors[WB_OP_NOPS];
+
+static inline const struct wb_actor *wb_actor_of(const struct wb_model *m, unsigned t)
+{
+	return wb_actors[m->sc->tasks[t].op];
+}
+
+static inline bool wb_task_is(const struct wb_model *m, unsigned t, unsigned flag)
+{
+	return (wb_actor_of(m, t)->flags & flag) != 0;
+}
+
+/* The step an unfinished task takes next (NULL when finished). */
+const struct wb_step_def *wb_task_step(const struct wb_model *m, const void *w, unsigned t);
+/* The first step def of an actor at a program counter. */
+const struct wb_step_def *wb_step_at(const struct wb_actor *a, unsigned pc);
+
+/* The IO activity of writeback: its two steps (writeback.c). */
+extern const struct wb_step_def wb_io_step_defs[];
+extern const unsigned wb_io_nsteps;
+
+/* The actors (one file each). */
+extern const struct wb_actor wb_actor_write, wb_actor_writeback, wb_actor_reclaim,
+	wb_actor_read_fault, wb_actor_mmap_write, wb_actor_punch, wb_actor_fallocate,
+	wb_actor_truncate;
+
+#endif
