@@ -54,16 +54,6 @@ static void print_report(FILE *out, const struct wb_report *r)
 	}
 }
 
-json_t *wb_report_json(const struct wb_report *r)
-{
-	if (r->verdict != SIM_CORRUPT)
-		return json_null();
-	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:i}", "offset", (json_int_t)r->offset,
-			 "length", (json_int_t)r->length, "expected", r->expected, "found",
-			 r->found, "lost_writer", r->lost_writer, "provenance", r->provenance,
-			 "step", (json_int_t)r->origin_step);
-}
-
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
