@@ -124,10 +124,12 @@ int wb_trace_open(const char *path, struct wb_trace *tr, struct wb_job *job);
 int wb_trace_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void wb_trace_free(struct wb_trace *tr);
 
-/* run/explore --dot FILE and --svg FILE: the diagram of an execution (an exit code). */
-int wb_dot_outputs(struct wb_job *job, const uint16_t *choices, size_t n,
-		   const struct wb_exec *ex, const char *trace_out, const char *dot,
-		   const char *svg);
+/*
+ * run/explore --dot FILE and --svg FILE: the diagram of a recorded execution,
+ * drawn from it directly (dot_render.c); nothing to do when both are NULL.
+ * An exit code, the error printed.
+ */
+int wb_dot_outputs(struct wb_job *job, const struct wb_exec *ex, const char *dot, const char *svg);
 
 int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

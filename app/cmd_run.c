@@ -210,7 +210,7 @@ int cmd_run(int argc, char **argv)
 	rc = v == SIM_SAFE ? EXIT_OK : EXIT_FAILURE_FOUND;
 	if (trace_out && wb_trace_write(trace_out, &job, choices, nchoices, &ex))
 		rc = EXIT_USAGE;
-	else if (wb_dot_outputs(&job, choices, nchoices, &ex, trace_out, dot, svg))
+	else if (wb_dot_outputs(&job, &ex, dot, svg))
 		rc = EXIT_USAGE;
 out_ex:
 	wb_exec_free(&ex);

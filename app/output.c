@@ -7,10 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistd.h>
-
 #include "app/app.h"
-#include "app/dot_out.h"
 #include "sim/xmalloc.h"
 
 const char *wb_verdict_name(enum sim_verdict v)
@@ -475,38 +472,4 @@ void wb_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'wbsim %s --help'.\n", cmd);
-}
-
-/*
- * --dot / --svg of run and explore: draw the execution's trace, written to
- * --trace-out if given, else to a temporary file removed afterwards.
- */
-int wb_dot_outputs(struct wb_job *job, const uint16_t *choices, size_t n,
-		   const struct wb_exec *ex, const char *trace_out, const char *dot,
-		   const char *svg)
-{
-	char tmp[64] = "";
-	const char *trace = trace_out;
-	int rc;
-
-	if (!dot && !svg)
-		return 0;
-	if (!trace) {
-		snprintf(tmp, sizeof(tmp), "/tmp/wbsim-trace-XXXXXX");
-		int fd = mkstemp(tmp);
-		if (fd < 0) {
-			fprintf(stderr, "wbsim: error: cannot create a temporary trace file\n");
-			return EXIT_USAGE;
-		}
-		close(fd);
-		trace = tmp;
-		if (wb_trace_write(trace, job, choices, n, ex)) {
-			unlink(tmp);
-			return EXIT_USAGE;
-		}
-	}
-	rc = wb_dot_from_trace(trace, dot, svg, false);
-	if (tmp[0])
-		unlink(tmp);
-	return rc;
 }
