@@ -265,25 +265,19 @@ char *wb_choices_schedule(struct wb_job *job, const uint16_t *choices, size_t n,
 	struct sim_label *lab = wb_xcalloc(n ? n : 1, sizeof(*lab));
 	size_t cap = 256, len = 0, i;
 	char *out = wb_xmalloc(cap);
-	uint32_t prev_actor = 0;
-	bool have_prev = false;
+	uint32_t last = 0; /* the previous step's actor + 1 */
 
 	*preemptions = 0;
 	out[0] = 0;
 	memcpy(w, job->init, sm->size);
 	for (i = 0; i < n; i++) {
-		unsigned k = sm->ops->enabled(sm->ctx, w, act), j;
+		unsigned k = sm->ops->enabled(sm->ctx, w, act);
 		if (choices[i] >= k)
 			break;
 		sm->ops->label(sm->ctx, w, act[choices[i]].id, &lab[i]);
-		if (have_prev && act[choices[i]].actor != prev_actor)
-			for (j = 0; j < k; j++)
-				if (act[j].actor == prev_actor) {
-					(*preemptions)++;
-					break;
-				}
-		prev_actor = act[choices[i]].actor;
-		have_prev = true;
+		if (sim_is_preemption(last, act, k, act[choices[i]].actor))
+			(*preemptions)++;
+		last = act[choices[i]].actor + 1;
 		sm->ops->apply(sm->ctx, w, act[choices[i]].id);
 	}
 	n = i;
