@@ -59,15 +59,16 @@ static const char *task_desc(struct wb_dot_mem *mm, const struct wb_model *m,
 
 	switch (td->op) {
 	case WB_OP_WRITE:
-		return wb_dot_mem_printf(mm, "write [%llu,%llu) '%c'", (unsigned long long)td->offset,
-				 (unsigned long long)(td->offset + td->length), td->data);
+		return wb_dot_mem_printf(mm, "write [%llu,%llu) '%c'",
+					 (unsigned long long)td->offset,
+					 (unsigned long long)(td->offset + td->length), td->data);
 	case WB_OP_WRITEBACK:
 		if (td->has_range)
 			snprintf(pages, sizeof(pages), " of [%llu,%llu)",
 				 (unsigned long long)td->offset,
 				 (unsigned long long)(td->offset + td->length));
-		return wb_dot_mem_printf(mm, "%s writeback%s%s", td->sync ? "sync" : "background", pages,
-				 td->passes > 1 ? ", several passes" : "");
+		return wb_dot_mem_printf(mm, "%s writeback%s%s", td->sync ? "sync" : "background",
+					 pages, td->passes > 1 ? ", several passes" : "");
 	case WB_OP_RECLAIM:
 		if ((td->pages & m->all_pages) != m->all_pages)
 			for (unsigned p = 0; p < m->npages && len + 8 < sizeof(pages); p++)
@@ -75,7 +76,7 @@ static const char *task_desc(struct wb_dot_mem *mm, const struct wb_model *m,
 					len += (size_t)snprintf(pages + len, sizeof(pages) - len,
 								"%s%u", len ? "," : " of page ", p);
 		return wb_dot_mem_printf(mm, "reclaim: %u eviction%s%s", td->evictions,
-				 td->evictions == 1 ? "" : "s", pages);
+					 td->evictions == 1 ? "" : "s", pages);
 	default:
 		return NULL; /* ops without a description: the lane shows the name only */
 	}
@@ -194,7 +195,8 @@ static int conv_events(struct wb_dot_mem *mm, const char *path, size_t i, json_t
 	names = wb_dot_mem_alloc(mm, (json_array_size(ev) + 1) * sizeof(*names));
 	json_array_foreach(ev, k, e) {
 		if (!json_is_string(e))
-			return wb_trace_error(path, "/steps/%zu/events/%zu: expected a string", i, k);
+			return wb_trace_error(path, "/steps/%zu/events/%zu: expected a string", i,
+					      k);
 		names[k] = json_string_value(e);
 	}
 	s->events = names;
@@ -243,7 +245,8 @@ static int conv_json_verdict(struct wb_dot_mem *mm, const char *path, const stru
 		return 0;
 	if (!json_is_object(c) || !json_is_integer(json_object_get(c, "offset")) ||
 	    !json_is_integer(json_object_get(c, "length")))
-		return wb_trace_error(path, "/corruption: expected null or an object with offset, length");
+		return wb_trace_error(path,
+				      "/corruption: expected null or an object with offset, length");
 	for (const char *const *k = need; *k; k++)
 		if (!jstr(c, *k))
 			return wb_trace_error(path, "/corruption/%s: missing or not a string", *k);

@@ -3,10 +3,10 @@
  * test_viz.c - the diagram module on small hand-made traces: edges derived
  * from footprints (last writer, other lane, merged, dropped when two-lane
  * program order implies them), the happens-before derivation they share with
- * wbsim explain (the caller's notion of a task, every location kept), --steps-only folding, the stale window and the
- * lost-bytes note, escaping, determinism.  Every diagram drawn here goes
- * through the real `dot -Tsvg`, which must exit 0 and print nothing; a
- * missing dot is a failure, not a skip.
+ * wbsim explain (the caller's notion of a task, every location kept),
+ * --steps-only folding, the stale window and the lost-bytes note, escaping,
+ * determinism.  Every diagram drawn here goes through the real `dot -Tsvg`,
+ * which must exit 0 and print nothing; a missing dot is a failure, not a skip.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -210,7 +210,8 @@ static void test_hb(void **state)
 	struct viz_access wr[40], rd[41];
 	struct viz_step s[] = {
 		step("WB/io0", "io_complete", FP({ "seq", VIZ_WRITE }, { "block 0", VIZ_WRITE })),
-		step("WB/io2", "io_complete", FP({ "block 0", VIZ_READ }, { "block 1", VIZ_WRITE })),
+		step("WB/io2", "io_complete",
+		     FP({ "block 0", VIZ_READ }, { "block 1", VIZ_WRITE })),
 		step("W", "iomap_begin",
 		     FP({ "block 1", VIZ_READ }, { "seq", VIZ_READ }, { "block 0", VIZ_READ })),
 		step("X", "write", wr, 40),

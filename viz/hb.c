@@ -61,7 +61,8 @@ struct viz_hb_edge *viz_hb_edges(const struct viz_step *steps, size_t nsteps, co
 
 		for (size_t k = 0; k < s->nfp; k++) {
 			struct hb_writer *l = hb_writer_find(w, nw, s->fp[k].loc);
-			if ((s->fp[k].mode & (VIZ_READ | VIZ_WAIT)) && l && task[l->step] != task[j])
+			if ((s->fp[k].mode & (VIZ_READ | VIZ_WAIT)) && l &&
+			    task[l->step] != task[j])
 				hb_add(&e, n, l->step, j, s->fp[k].loc);
 		}
 		for (size_t k = 0; k < s->nfp; k++) {

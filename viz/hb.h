@@ -21,8 +21,8 @@
 #include "viz/viz.h"
 
 struct viz_hb_edge {
-	size_t from, to;	/* step indexes, 0-based, from < to */
-	const char **locs;	/* the steps' location strings (borrowed) */
+	size_t from, to;   /* step indexes, 0-based, from < to */
+	const char **locs; /* the steps' location strings (borrowed) */
 	size_t nlocs;
 };
 
