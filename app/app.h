@@ -11,7 +11,7 @@
 #include "model/world.h"
 #include "sim/sim.h"
 
-/* Exit codes (INTERFACE.md). */
+/* Exit codes (docs/cli.md). */
 enum {
 	EXIT_OK = 0,
 	EXIT_FAILURE_FOUND = 1,
@@ -97,7 +97,7 @@ void wb_exec_free(struct wb_exec *ex);
 const char *wb_verdict_name(enum sim_verdict v);
 const char *wb_step_kernel_fn(const char *step);
 
-/* Write the trace file (INTERFACE.md) atomically; returns 0 or -1 (message printed). */
+/* Write the trace file (docs/json.md) atomically; returns 0 or -1 (message printed). */
 int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices, size_t n,
 		   const struct wb_exec *ex);
 

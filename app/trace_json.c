@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * trace_json.c - the trace file (INTERFACE.md), written and read.
+ * trace_json.c - the trace file (docs/json.md), written and read.
  *
  * A trace embeds the scenario (with a checksum, so an edited scenario is
  * caught), the config, the choice list that reproduces the execution, every
