@@ -11,7 +11,7 @@
 #include "model/world.h"
 #include "sim/sim.h"
 
-/* Exit codes (INTERFACE.md). */
+/* Exit codes (docs/cli.md). */
 enum {
 	EXIT_OK = 0,
 	EXIT_FAILURE_FOUND = 1,
@@ -97,7 +97,7 @@ void wb_exec_free(struct wb_exec *ex);
 const char *wb_verdict_name(enum sim_verdict v);
 const char *wb_step_kernel_fn(const char *step);
 
-/* Write the trace file (INTERFACE.md) atomically; returns 0 or -1 (message printed). */
+/* Write the trace file (docs/json.md) atomically; returns 0 or -1 (message printed). */
 int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices, size_t n,
 		   const struct wb_exec *ex);
 
@@ -124,10 +124,12 @@ int wb_trace_open(const char *path, struct wb_trace *tr, struct wb_job *job);
 int wb_trace_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void wb_trace_free(struct wb_trace *tr);
 
-/* run/explore --dot FILE and --svg FILE: the diagram of an execution (an exit code). */
-int wb_dot_outputs(struct wb_job *job, const uint16_t *choices, size_t n,
-		   const struct wb_exec *ex, const char *trace_out, const char *dot,
-		   const char *svg);
+/*
+ * run/explore --dot FILE and --svg FILE: the diagram of a recorded execution,
+ * drawn from it directly (dot_render.c); nothing to do when both are NULL.
+ * An exit code, the error printed.
+ */
+int wb_dot_outputs(struct wb_job *job, const struct wb_exec *ex, const char *dot, const char *svg);
 
 int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

@@ -4,7 +4,8 @@
  *
  * From the footprints of the trace's steps, every pair of steps of two
  * different tasks where the later one read (or waited for) a location the
- * earlier one wrote is a happens-before edge.  An edge is *necessary* when
+ * earlier one wrote last is a happens-before edge (viz/hb.h: the derivation
+ * the diagrams use too).  An edge is *necessary* when
  * exploring the scenario with the pair forced into the opposite order (the
  * later step's task must take that step before the earlier step's task takes
  * its step) finds no failure at all.  The necessary edges, in trace order, are
@@ -15,7 +16,9 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/dot_out.h"
 #include "sim/xmalloc.h"
+#include "viz/hb.h"
 
 /*
  * A step's identity across executions: the task (an IO activity by its parent
@@ -111,49 +114,53 @@ static bool explain_match(void *mctx, const void *world, uint32_t action, int wh
 	return explain_same(&id, x->which[which]);
 }
 
-/* Candidate edges: the last earlier write, by another task, of what a step reads or waits on. */
+/* Same task across executions: the same task, or an IO of the same parent and page. */
+static size_t *explain_tasks(const struct ex_step *st, size_t n)
+{
+	size_t *task = wb_xcalloc(n + 1, sizeof(*task));
+
+	for (size_t j = 0; j < n; j++) {
+		task[j] = j;
+		for (size_t i = 0; i < j; i++)
+			if (st[i].io_page == st[j].io_page && !strcmp(st[i].actor, st[j].actor)) {
+				task[j] = task[i];
+				break;
+			}
+	}
+	return task;
+}
+
+/*
+ * Candidate edges: the happens-before edges of the execution, derived from its
+ * footprints as the diagrams derive theirs (viz/hb.h), between tasks as
+ * explain_tasks() tells them apart; their locations listed in one short line.
+ */
 static struct ex_edge *explain_edges(struct wb_job *job, const struct wb_exec *ex,
 				     const struct ex_step *st, size_t *nedges)
 {
-	struct ex_edge *e = NULL;
-	size_t n = 0, i, j, k;
+	struct wb_dot_mem mm = { 0 };
+	struct viz_trace vt;
+	struct viz_hb_edge *h;
+	struct ex_edge *e;
+	size_t *task = explain_tasks(st, ex->nsteps), n;
 
-	for (j = 0; j < ex->nsteps; j++) {
-		const struct wb_footprint *fj = &ex->steps[j].fp;
-		for (k = 0; k < fj->n; k++) {
-			unsigned loc = fj->v[k].loc;
-			if (!(fj->v[k].kind & (WB_FP_READ | WB_FP_WAIT)))
-				continue;
-			for (i = j; i-- > 0;) {
-				const struct wb_footprint *fi = &ex->steps[i].fp;
-				unsigned q;
-				for (q = 0; q < fi->n; q++)
-					if (fi->v[q].loc == loc && (fi->v[q].kind & WB_FP_WRITE))
-						break;
-				if (q < fi->n)
-					break;
-			}
-			if (i == (size_t)-1 || (!strcmp(st[i].actor, st[j].actor) &&
-						  st[i].io_page == st[j].io_page))
-				continue;
-			char name[32];
-			wb_loc_name(&job->m, loc, name, sizeof(name));
-			size_t x;
-			for (x = 0; x < n && !(e[x].from == i && e[x].to == j); x++)
-				;
-			if (x == n) {
-				e = wb_xrealloc(e, (n + 1) * sizeof(*e));
-				memset(&e[n], 0, sizeof(e[n]));
-				e[n].from = i;
-				e[n].to = j;
-				n++;
-			}
+	wb_viz_from_exec(&mm, job, ex, &vt);
+	h = viz_hb_edges(vt.steps, vt.nsteps, task, &n);
+	e = wb_xcalloc(n + 1, sizeof(*e));
+	for (size_t x = 0; x < n; x++) {
+		e[x].from = h[x].from;
+		e[x].to = h[x].to;
+		for (size_t k = 0; k < h[x].nlocs; k++) {
+			const char *name = h[x].locs[k];
 			size_t len = strlen(e[x].locs);
 			if (!strstr(e[x].locs, name) && len + strlen(name) + 3 < sizeof(e[x].locs))
 				snprintf(e[x].locs + len, sizeof(e[x].locs) - len, "%s%s",
 					 len ? ", " : "", name);
 		}
 	}
+	viz_hb_free(h, n);
+	wb_dot_mem_free(&mm);
+	free(task);
 	*nedges = n;
 	return e;
 }

@@ -341,7 +341,7 @@ int cmd_explore(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		if (wb_dot_outputs(&job, res.cex, res.cex_len, &ex, trace_out, dot, svg)) {
+		if (wb_dot_outputs(&job, &ex, dot, svg)) {
 			rc = EXIT_USAGE;
 			goto out;
 		}

@@ -54,16 +54,6 @@ static void print_report(FILE *out, const struct wb_report *r)
 	}
 }
 
-json_t *wb_report_json(const struct wb_report *r)
-{
-	if (r->verdict != SIM_CORRUPT)
-		return json_null();
-	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:i}", "offset", (json_int_t)r->offset,
-			 "length", (json_int_t)r->length, "expected", r->expected, "found",
-			 r->found, "lost_writer", r->lost_writer, "provenance", r->provenance,
-			 "step", (json_int_t)r->origin_step);
-}
-
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -220,7 +210,7 @@ int cmd_run(int argc, char **argv)
 	rc = v == SIM_SAFE ? EXIT_OK : EXIT_FAILURE_FOUND;
 	if (trace_out && wb_trace_write(trace_out, &job, choices, nchoices, &ex))
 		rc = EXIT_USAGE;
-	else if (wb_dot_outputs(&job, choices, nchoices, &ex, trace_out, dot, svg))
+	else if (wb_dot_outputs(&job, &ex, dot, svg))
 		rc = EXIT_USAGE;
 out_ex:
 	wb_exec_free(&ex);

@@ -7,10 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistd.h>
-
 #include "app/app.h"
-#include "app/dot_out.h"
 #include "sim/xmalloc.h"
 
 const char *wb_verdict_name(enum sim_verdict v)
@@ -223,25 +220,19 @@ char *wb_choices_schedule(struct wb_job *job, const uint16_t *choices, size_t n,
 	struct sim_label *lab = wb_xcalloc(n ? n : 1, sizeof(*lab));
 	size_t cap = 256, len = 0, i;
 	char *out = wb_xmalloc(cap);
-	uint32_t prev_actor = 0;
-	bool have_prev = false;
+	uint32_t last = 0; /* the previous step's actor + 1 */
 
 	*preemptions = 0;
 	out[0] = 0;
 	memcpy(w, job->init, sm->size);
 	for (i = 0; i < n; i++) {
-		unsigned k = sm->ops->enabled(sm->ctx, w, act), j;
+		unsigned k = sm->ops->enabled(sm->ctx, w, act);
 		if (choices[i] >= k)
 			break;
 		sm->ops->label(sm->ctx, w, act[choices[i]].id, &lab[i]);
-		if (have_prev && act[choices[i]].actor != prev_actor)
-			for (j = 0; j < k; j++)
-				if (act[j].actor == prev_actor) {
-					(*preemptions)++;
-					break;
-				}
-		prev_actor = act[choices[i]].actor;
-		have_prev = true;
+		if (sim_is_preemption(last, act, k, act[choices[i]].actor))
+			(*preemptions)++;
+		last = act[choices[i]].actor + 1;
 		sm->ops->apply(sm->ctx, w, act[choices[i]].id);
 	}
 	n = i;
@@ -430,38 +421,4 @@ void wb_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'wbsim %s --help'.\n", cmd);
-}
-
-/*
- * --dot / --svg of run and explore: draw the execution's trace, written to
- * --trace-out if given, else to a temporary file removed afterwards.
- */
-int wb_dot_outputs(struct wb_job *job, const uint16_t *choices, size_t n,
-		   const struct wb_exec *ex, const char *trace_out, const char *dot,
-		   const char *svg)
-{
-	char tmp[64] = "";
-	const char *trace = trace_out;
-	int rc;
-
-	if (!dot && !svg)
-		return 0;
-	if (!trace) {
-		snprintf(tmp, sizeof(tmp), "/tmp/wbsim-trace-XXXXXX");
-		int fd = mkstemp(tmp);
-		if (fd < 0) {
-			fprintf(stderr, "wbsim: error: cannot create a temporary trace file\n");
-			return EXIT_USAGE;
-		}
-		close(fd);
-		trace = tmp;
-		if (wb_trace_write(trace, job, choices, n, ex)) {
-			unlink(tmp);
-			return EXIT_USAGE;
-		}
-	}
-	rc = wb_dot_from_trace(trace, dot, svg, false);
-	if (tmp[0])
-		unlink(tmp);
-	return rc;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * trace_json.c - the trace file (INTERFACE.md), written and read.
+ * trace_json.c - the trace file (docs/json.md), written and read.
  *
  * A trace embeds the scenario (with a checksum, so an edited scenario is
  * caught), the config, the choice list that reproduces the execution, every
@@ -8,6 +8,10 @@
  * mapping, the folios it wrote, its footprint and events), and the verdict
  * with provenance.  Written to a temporary file and renamed, so an
  * interrupted run never leaves half a trace.
+ *
+ * Also the JSON pieces the commands' --json output shares with the trace (the
+ * config, the corruption report).  This file uses the shared helpers of
+ * output.c and the model, never a command (cmd_*.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,7 +24,6 @@
 
 #include "app/app.h"
 #include "sim/xmalloc.h"
-
 
 /* The config as a JSON object: strings for words, booleans for switches. */
 json_t *wb_config_json(const struct wb_config *cfg)
@@ -37,6 +40,17 @@ json_t *wb_config_json(const struct wb_config *cfg)
 			json_object_set_new(o, k[i], json_string(v[i]));
 	}
 	return o;
+}
+
+/* The corruption report as a JSON object, or null when the execution did not corrupt. */
+json_t *wb_report_json(const struct wb_report *r)
+{
+	if (r->verdict != SIM_CORRUPT)
+		return json_null();
+	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:i}", "offset", (json_int_t)r->offset,
+			 "length", (json_int_t)r->length, "expected", r->expected, "found",
+			 r->found, "lost_writer", r->lost_writer, "provenance", r->provenance,
+			 "step", (json_int_t)r->origin_step);
 }
 
 /* The checksum of a scenario object: xxh64 of its compact, key-sorted dump. */

@@ -466,14 +466,8 @@ static bool sim_child_ext(const struct sim_search *s, const void *w,
 	}
 	if (!o->bound_preemptions)
 		return true;
-	if (e->last && e->last != out->last) {
-		for (unsigned j = 0; j < n; j++) {
-			if (acts[j].actor + 1 == e->last) {
-				out->pre++; /* the last actor could have gone on */
-				break;
-			}
-		}
-	}
+	if (sim_is_preemption(e->last, acts, n, acts[i].actor))
+		out->pre++;
 	return out->pre <= s->o->preemption_bound;
 }
 
@@ -660,12 +654,8 @@ static size_t sim_walk(struct sim_search *s, const void *init, unsigned len, sim
 		if (i == n)
 			break;
 		/* preemptions counted as sim_child_ext does, bound or not */
-		if (e.last && e.last != acts[i].actor + 1)
-			for (unsigned j = 0; j < n; j++)
-				if (acts[j].actor + 1 == e.last) {
-					(*preemptions)++;
-					break;
-				}
+		if (sim_is_preemption(e.last, acts, n, acts[i].actor))
+			(*preemptions)++;
 		out[k] = (uint16_t)i;
 		e = ce;
 		memcpy(w, c, sm->size);

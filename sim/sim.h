@@ -26,6 +26,15 @@ struct sim_action {
 	uint32_t actor;
 };
 
+/*
+ * Is taking a step of `actor`, chosen among the n enabled acts, a preemption:
+ * another actor steps while the previous step's actor could go on (it has an
+ * action among acts)?  `last` is the previous step's actor + 1, or 0 before
+ * the first step.  The one definition (sim/preempt.c) that preemption bounds
+ * and every preemption count use.
+ */
+bool sim_is_preemption(uint32_t last, const struct sim_action *acts, unsigned n, uint32_t actor);
+
 /* How an execution ended: the model's oracle classifies a terminal world. */
 enum sim_verdict {
 	SIM_SAFE = 0,

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # dot.sh WBSIM SRCDIR [--update] - wbsim dot: golden DOT files compared byte for
 # byte, every diagram rendered by the real `dot -Tsvg` with nothing on stderr,
-# the C1 picture's facts, determinism, --svg, --compare and the errors.
+# the C1 picture's facts, determinism, run/explore --dot against wbsim dot,
+# --svg, --compare and the errors.
 # Goldens change only with --update (or WBSIM_UPDATE_GOLDEN=1).  POSIX sh.
 set -u
 W=$1
@@ -125,6 +126,12 @@ wdot "$T/again.dot" "$T/c1.json"
 cmp -s "$T/again.dot" "$D" || fail "two runs of wbsim dot differ"
 wdot "$T/again-compare.dot" --compare "$T/c1.json"
 cmp -s "$T/again-compare.dot" "$T/c1-unwritten-compare.dot" || fail "two --compare runs differ"
+
+# --- run/explore --dot draw the execution itself: the bytes wbsim dot draws from its trace
+"$W" run "$C1" --check off --dot "$T/run.dot" >/dev/null
+cmp -s "$T/run.dot" "$D" || fail "run --dot differs from wbsim dot of the run's trace"
+"$W" explore "$C1" --check off --dot "$T/explore.dot" >/dev/null
+cmp -s "$T/explore.dot" "$T/cex.dot" || fail "explore --dot differs from wbsim dot of its trace"
 
 # --- -o and --svg
 expect_rc 0 "$T/c1.json" -o "$T/o.dot" --svg "$T/o.svg"

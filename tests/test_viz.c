@@ -2,10 +2,11 @@
 /*
  * test_viz.c - the diagram module on small hand-made traces: edges derived
  * from footprints (last writer, other lane, merged, dropped when two-lane
- * program order implies them), --steps-only folding, the stale window and the
- * lost-bytes note, escaping, determinism.  Every diagram drawn here goes
- * through the real `dot -Tsvg`, which must exit 0 and print nothing; a
- * missing dot is a failure, not a skip.
+ * program order implies them), the happens-before derivation they share with
+ * wbsim explain (the caller's notion of a task, every location kept),
+ * --steps-only folding, the stale window and the lost-bytes note, escaping,
+ * determinism.  Every diagram drawn here goes through the real `dot -Tsvg`,
+ * which must exit 0 and print nothing; a missing dot is a failure, not a skip.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "viz/hb.h"
 #include "viz/viz.h"
 
 #define FP(...)                                                                                    \
@@ -197,6 +199,67 @@ static void test_dropped(void **state)
 	free(draw(&t2, false));
 }
 
+/*
+ * The shared derivation (viz/hb.h): the caller says which steps are one task,
+ * edges come in order of creation with every location once, uncapped (a
+ * diagram's label lists 32 and "...").
+ */
+static void test_hb(void **state)
+{
+	char names[40][16];
+	struct viz_access wr[40], rd[41];
+	struct viz_step s[] = {
+		step("WB/io0", "io_complete", FP({ "seq", VIZ_WRITE }, { "block 0", VIZ_WRITE })),
+		step("WB/io2", "io_complete",
+		     FP({ "block 0", VIZ_READ }, { "block 1", VIZ_WRITE })),
+		step("W", "iomap_begin",
+		     FP({ "block 1", VIZ_READ }, { "seq", VIZ_READ }, { "block 0", VIZ_READ })),
+		step("X", "write", wr, 40),
+		step("Y", "read", rd, 41),
+	};
+	size_t lanes[] = { 0, 1, 2, 3, 4 }, same_io[] = { 0, 0, 2, 3, 4 }, n;
+	struct viz_trace t = trace(s, 5);
+	struct viz_hb_edge *e;
+	struct viz_edge *ve;
+
+	(void)state;
+	for (int i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "disk %d", i);
+		wr[i] = (struct viz_access){ names[i], VIZ_WRITE };
+		rd[i] = (struct viz_access){ names[i], VIZ_READ };
+	}
+	rd[40] = (struct viz_access){ names[0], VIZ_READ };
+	e = viz_hb_edges(s, 5, lanes, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(e[0].from, 0);
+	assert_int_equal(e[0].to, 1);
+	assert_int_equal(e[1].from, 1);
+	assert_int_equal(e[1].to, 2);
+	assert_int_equal(e[2].from, 0);
+	assert_int_equal(e[2].to, 2);
+	assert_int_equal(e[2].nlocs, 2);
+	assert_string_equal(e[2].locs[0], "seq");
+	assert_string_equal(e[2].locs[1], "block 0");
+	assert_int_equal(e[3].nlocs, 40);
+	viz_hb_free(e, n);
+	/* the two IOs as one task (explain's view of IOs of one page): no edge between them */
+	e = viz_hb_edges(s, 5, same_io, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(e[0].from, 1);
+	assert_int_equal(e[0].to, 2);
+	viz_hb_free(e, n);
+	/* W in the IOs' task too: only X -> Y is left */
+	same_io[2] = 0;
+	e = viz_hb_edges(s, 5, same_io, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].from, 3);
+	viz_hb_free(e, n);
+	ve = viz_edges(&t, &n);
+	assert_int_equal(n, 4);
+	assert_edge(&ve[3], 3, 4, "disk 0-31, ...");
+	free(ve);
+}
+
 /* The canonical shape: the stale window, the red step, the note with cookie vs seq. */
 static void test_stale_window(void **state)
 {
@@ -374,6 +437,7 @@ int main(void)
 		cmocka_unit_test(test_stale_window), cmocka_unit_test(test_caught),
 		cmocka_unit_test(test_steps_only),   cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_deterministic), cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_hb),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

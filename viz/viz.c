@@ -7,11 +7,12 @@
  * that the same trace always gives the same bytes:
  *
  *   lanes    one per task, in order of first appearance
- *   edges    reads-from: a step that reads or waits on a location gets an edge
- *            from the last step that wrote it, when that step is in another
- *            lane; merged per (source, target); an edge is dropped when another
- *            edge between the same two lanes leaves no earlier and arrives no
- *            later (program order on both sides implies it)
+ *   edges    reads-from (viz/hb.c, shared with wbsim explain): a step that
+ *            reads or waits on a location gets an edge from the last step that
+ *            wrote it, when that step is in another lane; merged per (source,
+ *            target); an edge is dropped when another edge between the same
+ *            two lanes leaves no earlier and arrives no later (program order
+ *            on both sides implies it)
  *   nodes    one per step, or with --steps-only one per run of consecutive steps
  *            of one lane that no edge enters after its first step or leaves
  *            before its last
@@ -28,10 +29,11 @@
 #include <string.h>
 
 #include "sim/xmalloc.h"
+#include "viz/hb.h"
 #include "viz/viz.h"
 
 #define VIZ_WRAP 38		/* text columns of a node */
-#define VIZ_MAX_LOCS 32		/* locations listed on one edge */
+#define VIZ_MAX_LOCS 32		/* locations listed on one edge's label */
 
 #define COL_LANE_BG "#f4f4f4"
 #define COL_LANE "#9a9a9a"
@@ -45,14 +47,6 @@
 #define COL_WINDOW_BG "#fde2e0"
 
 enum win_kind { WIN_STALE, WIN_CAUGHT };
-
-struct raw_edge {
-	size_t from, to;
-	const char *locs[VIZ_MAX_LOCS];
-	size_t nlocs;
-	bool more;	/* locations past VIZ_MAX_LOCS */
-	bool dropped;
-};
 
 struct vnode {
 	size_t first, last; /* step indexes, inclusive */
@@ -72,8 +66,9 @@ struct viz {
 	const char **lanes;
 	size_t nlanes;
 	size_t *lane_of;	/* per step */
-	struct raw_edge *e;
+	struct viz_hb_edge *e;	/* the cross-lane edges, as found */
 	size_t ne;
+	bool *dropped;		/* per edge: implied by another one, not drawn */
 	bool *is_src, *is_dst;	/* per step: an end of a drawn edge */
 	struct vnode *nodes;
 	size_t nnodes;
@@ -216,76 +211,16 @@ static const char *lane_desc(const struct viz_trace *t, const char *task)
 
 /* ---- edges ---- */
 
-struct lastw {
-	const char *loc;
-	size_t step;
-};
-
-static struct lastw *lastw_find(struct lastw *w, size_t n, const char *loc)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(w[i].loc, loc))
-			return &w[i];
-	return NULL;
-}
-
-static void edge_add(struct viz *v, size_t from, size_t to, const char *loc)
-{
-	struct raw_edge *e = NULL;
-
-	for (size_t i = v->ne; i-- > 0 && v->e[i].to == to;)
-		if (v->e[i].from == from)
-			e = &v->e[i];
-	if (!e) {
-		v->e = wb_xrealloc(v->e, (v->ne + 1) * sizeof(*v->e));
-		e = &v->e[v->ne++];
-		memset(e, 0, sizeof(*e));
-		e->from = from;
-		e->to = to;
-	}
-	for (size_t i = 0; i < e->nlocs; i++)
-		if (!strcmp(e->locs[i], loc))
-			return;
-	if (e->nlocs < VIZ_MAX_LOCS)
-		e->locs[e->nlocs++] = loc;
-	else
-		e->more = true;
-}
-
-/* Reads-from edges: each read or wait against the last writer of the location. */
+/* Reads-from edges between lanes (viz/hb.h). */
 static void build_raw_edges(struct viz *v)
 {
-	const struct viz_trace *t = v->t;
-	struct lastw *w = NULL;
-	size_t nw = 0;
-
-	for (size_t j = 0; j < t->nsteps; j++) {
-		const struct viz_step *s = &t->steps[j];
-
-		for (size_t k = 0; k < s->nfp; k++) {
-			struct lastw *l = lastw_find(w, nw, s->fp[k].loc);
-			if ((s->fp[k].mode & (VIZ_READ | VIZ_WAIT)) && l &&
-			    v->lane_of[l->step] != v->lane_of[j])
-				edge_add(v, l->step, j, s->fp[k].loc);
-		}
-		for (size_t k = 0; k < s->nfp; k++) {
-			struct lastw *l;
-			if (!(s->fp[k].mode & VIZ_WRITE))
-				continue;
-			l = lastw_find(w, nw, s->fp[k].loc);
-			if (!l) {
-				w = wb_xrealloc(w, (nw + 1) * sizeof(*w));
-				l = &w[nw++];
-				l->loc = s->fp[k].loc;
-			}
-			l->step = j;
-		}
-	}
-	free(w);
+	v->e = viz_hb_edges(v->t->steps, v->t->nsteps, v->lane_of, &v->ne);
+	v->dropped = wb_xcalloc(v->ne + 1, sizeof(bool));
 }
 
 /* Does edge b make edge a redundant (same two lanes, leaves no earlier, arrives no later)? */
-static bool edge_implies(const struct viz *v, const struct raw_edge *b, const struct raw_edge *a)
+static bool edge_implies(const struct viz *v, const struct viz_hb_edge *b,
+			 const struct viz_hb_edge *a)
 {
 	return b != a && v->lane_of[b->from] == v->lane_of[a->from] &&
 	       v->lane_of[b->to] == v->lane_of[a->to] && b->from >= a->from && b->to <= a->to;
@@ -294,13 +229,13 @@ static bool edge_implies(const struct viz *v, const struct raw_edge *b, const st
 static void reduce_edges(struct viz *v)
 {
 	for (size_t i = 0; i < v->ne; i++)
-		for (size_t k = 0; k < v->ne && !v->e[i].dropped; k++)
+		for (size_t k = 0; k < v->ne && !v->dropped[i]; k++)
 			if (edge_implies(v, &v->e[k], &v->e[i]))
-				v->e[i].dropped = true;
+				v->dropped[i] = true;
 	v->is_src = wb_xcalloc(v->t->nsteps + 1, sizeof(bool));
 	v->is_dst = wb_xcalloc(v->t->nsteps + 1, sizeof(bool));
 	for (size_t i = 0; i < v->ne; i++) {
-		if (v->e[i].dropped)
+		if (v->dropped[i])
 			continue;
 		v->is_src[v->e[i].from] = true;
 		v->is_dst[v->e[i].to] = true;
@@ -320,11 +255,12 @@ static bool loc_split(const char *loc, size_t *plen, unsigned long *num)
 	return *end == 0;
 }
 
-static void edge_label(const struct raw_edge *e, char *buf, size_t n)
+static void edge_label(const struct viz_hb_edge *e, char *buf, size_t n)
 {
 	struct sbuf b = { 0 };
+	size_t nlocs = e->nlocs < VIZ_MAX_LOCS ? e->nlocs : VIZ_MAX_LOCS;
 
-	for (size_t i = 0; i < e->nlocs;) {
+	for (size_t i = 0; i < nlocs;) {
 		size_t plen, plen2, j = i + 1;
 		unsigned long a, z;
 
@@ -336,7 +272,7 @@ static void edge_label(const struct raw_edge *e, char *buf, size_t n)
 			continue;
 		}
 		z = a;
-		while (j < e->nlocs && loc_split(e->locs[j], &plen2, &z) && plen2 == plen &&
+		while (j < nlocs && loc_split(e->locs[j], &plen2, &z) && plen2 == plen &&
 		       !strncmp(e->locs[i], e->locs[j], plen) && z == a + (j - i))
 			j++;
 		if (j - i > 1)
@@ -345,7 +281,7 @@ static void edge_label(const struct raw_edge *e, char *buf, size_t n)
 			sb_printf(&b, "%s", e->locs[i]);
 		i = j;
 	}
-	if (e->more)
+	if (e->nlocs > nlocs)
 		sb_put(&b, ", ...", 5);
 	snprintf(buf, n, "%s", b.s ? b.s : "");
 	if (b.len >= n && n > 4)
@@ -374,7 +310,7 @@ struct viz_edge *viz_edges(const struct viz_trace *t, size_t *n)
 	out = wb_xcalloc(v.ne + 1, sizeof(*out));
 	*n = 0;
 	for (size_t i = 0; i < v.ne; i++) {
-		if (v.e[i].dropped)
+		if (v.dropped[i])
 			continue;
 		out[*n].from = v.e[i].from;
 		out[*n].to = v.e[i].to;
@@ -520,7 +456,8 @@ static void viz_free(struct viz *v)
 {
 	free(v->lanes);
 	free(v->lane_of);
-	free(v->e);
+	viz_hb_free(v->e, v->ne);
+	free(v->dropped);
 	free(v->is_src);
 	free(v->is_dst);
 	free(v->nodes);
@@ -770,7 +707,7 @@ static void emit_program_order(const struct viz *v, FILE *out)
 static bool cross_between(const struct viz *v, size_t na, size_t nb)
 {
 	for (size_t i = 0; i < v->ne; i++)
-		if (!v->e[i].dropped && v->node_of[v->e[i].from] == na &&
+		if (!v->dropped[i] && v->node_of[v->e[i].from] == na &&
 		    v->node_of[v->e[i].to] == nb)
 			return true;
 	return false;
@@ -797,8 +734,8 @@ static void emit_cross(const struct viz *v, FILE *out)
 
 	fputs("\t/* what one step caused in another lane: reads-from, by location */\n", out);
 	for (size_t i = 0; i < v->ne; i++) {
-		const struct raw_edge *e = &v->e[i];
-		if (e->dropped)
+		const struct viz_hb_edge *e = &v->e[i];
+		if (v->dropped[i])
 			continue;
 		node_id(v, &v->nodes[v->node_of[e->from]], a, sizeof(a));
 		node_id(v, &v->nodes[v->node_of[e->to]], b, sizeof(b));

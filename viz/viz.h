@@ -32,7 +32,7 @@ struct viz_access {
 
 struct viz_step {
 	const char *task;	/* the lane: "W1", "WB", "WB/io0", "RC" */
-	const char *step;	/* MODEL.md's vocabulary: "write_begin" */
+	const char *step;	/* the model's step name (docs/model.md): "write_begin" */
 	int page;		/* the choice inside the step (evict's page), or -1 */
 	const char *changes;	/* what changed, in words */
 	const char *mapping;	/* a writer's cached mapping, or NULL */
