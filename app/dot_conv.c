@@ -51,35 +51,12 @@ void wb_dot_mem_free(struct wb_dot_mem *mm)
 
 /* ---- what every trace shares: scenario, settings, initial state, lanes ---- */
 
-static const char *task_desc(struct wb_dot_mem *mm, const struct wb_model *m,
-			     const struct wb_task_def *td)
+/* The task in a few words for its lane, from its actor (NULL: the lane shows the name only). */
+static const char *task_desc(struct wb_dot_mem *mm, const struct wb_model *m, unsigned t)
 {
-	char pages[256] = "";
-	size_t len = 0;
+	char buf[512];
 
-	switch (td->op) {
-	case WB_OP_WRITE:
-		return wb_dot_mem_printf(mm, "write [%llu,%llu) '%c'",
-					 (unsigned long long)td->offset,
-					 (unsigned long long)(td->offset + td->length), td->data);
-	case WB_OP_WRITEBACK:
-		if (td->has_range)
-			snprintf(pages, sizeof(pages), " of [%llu,%llu)",
-				 (unsigned long long)td->offset,
-				 (unsigned long long)(td->offset + td->length));
-		return wb_dot_mem_printf(mm, "%s writeback%s%s", td->sync ? "sync" : "background",
-					 pages, td->passes > 1 ? ", several passes" : "");
-	case WB_OP_RECLAIM:
-		if ((td->pages & m->all_pages) != m->all_pages)
-			for (unsigned p = 0; p < m->npages && len + 8 < sizeof(pages); p++)
-				if (td->pages & (1ull << p))
-					len += (size_t)snprintf(pages + len, sizeof(pages) - len,
-								"%s%u", len ? "," : " of page ", p);
-		return wb_dot_mem_printf(mm, "reclaim: %u eviction%s%s", td->evictions,
-					 td->evictions == 1 ? "" : "s", pages);
-	default:
-		return NULL; /* ops without a description: the lane shows the name only */
-	}
+	return wb_task_summary(m, t, buf, sizeof(buf)) ? wb_dot_mem_printf(mm, "%s", buf) : NULL;
 }
 
 /* Lanes: the scenario's tasks, then each IO activity named in the steps. */
@@ -90,7 +67,7 @@ static void conv_lanes(struct wb_dot_mem *mm, const struct wb_job *job, struct v
 
 	for (size_t i = 0; i < job->sc->ntasks; i++) {
 		l[n].task = job->sc->tasks[i].name;
-		l[n++].desc = task_desc(mm, &job->m, &job->sc->tasks[i]);
+		l[n++].desc = task_desc(mm, &job->m, (unsigned)i);
 	}
 	for (size_t i = 0; i < vt->nsteps; i++) {
 		const char *task = vt->steps[i].task, *slash = strchr(task, '/');

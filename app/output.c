@@ -306,7 +306,7 @@ static void wb_rec_cb(void *cbctx, size_t index, const void *before, const void 
 
 		wb_extents_text(m, after, buf, sizeof(buf));
 		s->extents = wb_xstrdup(buf);
-		if (slot < WB_IO_SLOT0 && m->sc->tasks[slot].op == WB_OP_WRITE) {
+		if (slot < WB_IO_SLOT0) { /* a writer's cached mapping, if it has one */
 			wb_mapping_text(m, after, slot, buf, sizeof(buf));
 			if (!buf[0])
 				wb_mapping_text(m, before, slot, buf, sizeof(buf));

@@ -94,6 +94,8 @@ struct wb_actor {
 	void (*folio_removed)(struct wb_model *m, void *w, unsigned t, unsigned page);
 	/* Does the task hold the lock of this folio (invariants; optional: any lock it takes)? */
 	bool (*holds_folio)(const struct wb_model *m, const void *w, unsigned t, unsigned page);
+	/* The task in a few words for diagrams ("write [0,4096) 'A'"); optional. */
+	void (*summary)(const struct wb_model *m, unsigned t, char *buf, size_t n);
 	/* The task's cached mapping in words ("" if none); optional. */
 	void (*mapping_text)(const struct wb_model *m, const void *w, unsigned t, char *buf,
 			     size_t n);

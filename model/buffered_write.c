@@ -879,6 +879,14 @@ static void wb_writer_expected(const struct wb_model *m, unsigned t, uint8_t *e,
 	memset(e + g0, td->data, g1 - g0);
 }
 
+static void wb_writer_summary(const struct wb_model *m, unsigned t, char *buf, size_t n)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+
+	snprintf(buf, n, "write [%llu,%llu) '%c'", (unsigned long long)td->offset,
+		 (unsigned long long)(td->offset + td->length), td->data);
+}
+
 static const struct wb_step_def wb_writer_steps[] = {
 	{ WP_RWSEM_LOCK, "rwsem_lock", "xfs_file_buffered_write: xfs_ilock(IOLOCK_EXCL)" },
 	{ WP_ZERO_GAP, "zero_gap", "xfs_file_write_checks: iomap_zero_range" },
@@ -908,5 +916,6 @@ const struct wb_actor wb_actor_write = {
 	.pack_fields = wb_writer_pack_fields,
 	.describe = wb_writer_describe,
 	.expected = wb_writer_expected,
+	.summary = wb_writer_summary,
 	.mapping_text = wb_writer_mapping_text,
 };

@@ -100,6 +100,17 @@ void wb_mapping_text(const struct wb_model *m, const void *w, unsigned t, char *
 		a->mapping_text(m, w, t, buf, n);
 }
 
+bool wb_task_summary(const struct wb_model *m, unsigned t, char *buf, size_t n)
+{
+	const struct wb_actor *a = wb_actor_of(m, t);
+
+	buf[0] = 0;
+	if (!a->summary)
+		return false;
+	a->summary(m, t, buf, n);
+	return true;
+}
+
 static void wb_print_task(const struct wb_model *m, const void *w, unsigned t, FILE *out)
 {
 	fprintf(out, "  task %s: ", m->sc->tasks[t].name);

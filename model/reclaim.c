@@ -74,6 +74,21 @@ static void wb_reclaim_describe(const struct wb_model *m, const void *w, unsigne
 		m->sc->tasks[t].evictions);
 }
 
+static void wb_reclaim_summary(const struct wb_model *m, unsigned t, char *buf, size_t n)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	char pages[256] = "";
+	size_t len = 0;
+
+	if ((td->pages & m->all_pages) != m->all_pages)
+		for (unsigned p = 0; p < m->npages && len + 8 < sizeof(pages); p++)
+			if (td->pages & (1ull << p))
+				len += (size_t)snprintf(pages + len, sizeof(pages) - len, "%s%u",
+							len ? "," : " of page ", p);
+	snprintf(buf, n, "reclaim: %u eviction%s%s", td->evictions, td->evictions == 1 ? "" : "s",
+		 pages);
+}
+
 static const struct wb_step_def wb_reclaim_steps[] = {
 	{ 0, "evict", "__remove_mapping" },
 };
@@ -91,4 +106,5 @@ const struct wb_actor wb_actor_reclaim = {
 	.apply = wb_evict,
 	.pack_fields = wb_reclaim_pack_fields,
 	.describe = wb_reclaim_describe,
+	.summary = wb_reclaim_summary,
 };

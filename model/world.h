@@ -337,6 +337,8 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 void wb_extents_text(const struct wb_model *m, const void *w, char *buf, size_t n);
 void wb_folio_text(const struct wb_model *m, const void *w, unsigned p, char *buf, size_t n);
 void wb_mapping_text(const struct wb_model *m, const void *w, unsigned t, char *buf, size_t n);
+/* The task in a few words (diagram lanes); false if its actor has none. */
+bool wb_task_summary(const struct wb_model *m, unsigned t, char *buf, size_t n);
 /* Print the whole world: inode, extent map, page cache, IOs, disk, tasks. */
 void wb_world_print(const struct wb_model *m, const void *w, FILE *out);
 

@@ -532,6 +532,18 @@ static bool wb_writeback_holds_folio(const struct wb_model *m, const void *w, un
 	return b->pc >= BP_CLEAR_DIRTY && b->pc <= BP_START_WRITEBACK && b->cur == page;
 }
 
+static void wb_writeback_summary(const struct wb_model *m, unsigned t, char *buf, size_t n)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	char range[96] = "";
+
+	if (td->has_range)
+		snprintf(range, sizeof(range), " of [%llu,%llu)", (unsigned long long)td->offset,
+			 (unsigned long long)(td->offset + td->length));
+	snprintf(buf, n, "%s writeback%s%s", td->sync ? "sync" : "background", range,
+		 td->passes > 1 ? ", several passes" : "");
+}
+
 static const struct wb_step_def wb_writeback_steps[] = {
 	{ BP_TAG, "tag_towrite", "tag_pages_for_writeback" },
 	{ BP_SCAN, "wb_lock", "write_cache_pages: folio_lock" },
@@ -570,4 +582,5 @@ const struct wb_actor wb_actor_writeback = {
 	.describe = wb_writeback_describe,
 	.folio_removed = wb_writeback_folio_removed,
 	.holds_folio = wb_writeback_holds_folio,
+	.summary = wb_writeback_summary,
 };
