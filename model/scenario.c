@@ -25,7 +25,6 @@
 
 /* ---------------------------------------------------------------- names */
 
-static const char *const check_words[] = { "off", "after_lock", "before_lock", NULL };
 static const char *const state_names[] = { "HOLE", "DELALLOC", "UNWRITTEN", "WRITTEN" };
 static const char *const state_words[] = { "hole", "delalloc", "unwritten", "written", NULL };
 static const char *const verdict_words[] = { "safe", "corrupt", "deadlock", NULL };
@@ -41,11 +40,6 @@ static const char *const top_keys[] = {
 static const char *const geometry_keys[] = { "block_size", "page_size", NULL };
 static const char *const file_keys[] = { "size", "extents", NULL };
 static const char *const extent_keys[] = { "offset", "length", "state", "data", NULL };
-/* docs/model.md section 3, in its order */
-static const char *const config_keys[] = {
-	"kernel", "validity_check", "write_fail_cleanup", "mkwrite_iomap_end", "drop_writes",
-	"writeback_revalidate", "stable_pages", NULL,
-};
 static const char *const write_keys[] = {
 	"name", "op", "offset", "length", "data", "short_copy_at", "after", NULL,
 };
@@ -77,22 +71,6 @@ static const char *article(int op)
 	return op == WB_OP_MMAP_WRITE ? "an" : "a";
 }
 
-const char *wb_check_name(enum wb_check c)
-{
-	return (unsigned)c < WB_CHECK_NMODES ? check_words[c] : "?";
-}
-
-int wb_check_parse(const char *s, enum wb_check *out)
-{
-	for (unsigned i = 0; i < WB_CHECK_NMODES; i++) {
-		if (s && strcmp(s, check_words[i]) == 0) {
-			*out = (enum wb_check)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 const char *wb_ext_state_name(enum wb_ext_state s)
 {
 	return (unsigned)s <= WB_WRITTEN ? state_names[s] : "?";
@@ -101,6 +79,12 @@ const char *wb_ext_state_name(enum wb_ext_state s)
 const char *wb_verdict_word_name(enum wb_verdict_word v)
 {
 	return (unsigned)v <= WB_V_DEADLOCK ? verdict_words[v] : "?";
+}
+
+/* "off, after_lock or before_lock" */
+static const char *check_modes(char *buf, size_t n)
+{
+	return wb_switch_expected(wb_switch_find("validity_check"), buf, n);
 }
 
 /* Index of `s` in a NULL-terminated list, or -1. */
@@ -914,55 +898,55 @@ static void check_config(struct ctx *c, json_t *root)
 	struct wb_scenario *sc = c->sc;
 	json_t *cfg = get_object(c, root, "config"), *v;
 	struct wb_config out;
-	const char *cleanup_words[WB_CLEANUP_SCAN_PUNCH + 2];
-	char q[QUOTE_LEN], expected[128], msg[512];
+	char q[QUOTE_LEN], expected[160], msg[512];
 	unsigned nerr;
 	size_t mark;
-	int i;
 
 	if (!cfg)
 		return;
 	mark = ptr_key(&c->p, "config");
-	check_keys(c, cfg, config_keys, "");
+	check_keys(c, cfg, wb_config_keys(), "");
 	nerr = c->nerr; /* unknown keys do not spoil the values */
 	wb_config_defaults(&out);
 
 	v = json_object_get(cfg, "kernel");
+	wb_kernel_versions(expected, sizeof(expected), "\"", ", ", " or ");
 	if (v && !json_is_string(v)) {
-		errm(c, "kernel", "expected a string (\"6.1\" or \"6.2\"), got %s", type_desc(v));
+		errm(c, "kernel", "expected a string (%s), got %s", expected, type_desc(v));
 	} else if (v) {
 		const char *s = json_string_value(v);
-		char kv[32];
-		int n = snprintf(kv, sizeof(kv), "kernel=%s", s);
+		const struct wb_kernel *k = strlen(s) == json_string_length(v) ? wb_kernel_find(s)
+									       : NULL;
 
-		/* wb_config_set decides (and applies the preset): the loader cannot drift */
-		if (n < 0 || (size_t)n >= sizeof(kv) || strlen(s) != json_string_length(v) ||
-		    wb_config_set(&out, kv, NULL, 0))
-			errm(c, "kernel", "unknown kernel version %s (expected \"6.1\" or \"6.2\")",
-			     quote(q, s));
+		if (k)
+			wb_config_preset(&out, k);
+		else
+			errm(c, "kernel", "unknown kernel version %s (expected %s)", quote(q, s),
+			     expected);
 	}
 
-	i = get_word(c, cfg, "validity_check", false, check_words, "validity_check value",
-		     "off, after_lock or before_lock");
-	if (i >= 0) {
-		out.validity_check = (enum wb_check)i;
-		sc->config_has_check = true;
+	for (size_t i = 0; i < wb_nswitches; i++) {
+		const struct wb_switch *sw = &wb_switches[i];
+		bool b;
+
+		if (sw->kind == WB_SWITCH_BOOL) {
+			if (get_bool(c, cfg, sw->name, &b))
+				wb_switch_put(&out, sw, b);
+			continue;
+		}
+		snprintf(msg, sizeof(msg), "%s value", sw->name);
+		int w = get_word(c, cfg, sw->name, false, sw->words, msg,
+				 wb_switch_expected(sw, expected, sizeof(expected)));
+		if (w < 0)
+			continue;
+		wb_switch_put(&out, sw, (unsigned)w);
+		if (sw->offset == offsetof(struct wb_config, validity_check))
+			sc->config_has_check = true;
 	}
-	for (i = 0; i <= WB_CLEANUP_SCAN_PUNCH; i++)
-		cleanup_words[i] = wb_cleanup_name((enum wb_cleanup)i);
-	cleanup_words[i] = NULL;
-	i = get_word(c, cfg, "write_fail_cleanup", false, cleanup_words,
-		     "write_fail_cleanup value", join_or(expected, sizeof(expected), cleanup_words));
-	if (i >= 0)
-		out.write_fail_cleanup = (enum wb_cleanup)i;
-	get_bool(c, cfg, "mkwrite_iomap_end", &out.mkwrite_iomap_end);
-	get_bool(c, cfg, "drop_writes", &out.drop_writes);
-	get_bool(c, cfg, "writeback_revalidate", &out.writeback_revalidate);
-	get_bool(c, cfg, "stable_pages", &out.stable_pages);
 
 	if (c->nerr == nerr && wb_config_check(&out, msg, sizeof(msg))) {
-		if (json_object_get(cfg, "drop_writes"))
-			errm(c, "drop_writes", "%s", msg);
+		if (json_object_get(cfg, out.kernel->lacks))
+			errm(c, out.kernel->lacks, "%s", msg);
 		else
 			err(c, "%s", msg);
 	}
@@ -1611,7 +1595,7 @@ static void check_schedules(struct ctx *c, json_t *root)
 {
 	json_t *arr = get_array(c, root, "schedule"), *o, *v;
 	const char *key;
-	char q[QUOTE_LEN];
+	char q[QUOTE_LEN], modes[80];
 	size_t mark;
 
 	if (arr) {
@@ -1625,15 +1609,15 @@ static void check_schedules(struct ctx *c, json_t *root)
 	mark = ptr_key(&c->p, "schedules");
 	json_object_foreach(o, key, v) {
 		size_t m;
-		int mode = word_index(check_words, key);
+		enum wb_check mode;
+		bool known = !wb_check_parse(key, &mode);
 
 		if (stop(c))
 			break;
 		m = ptr_key(&c->p, key);
-		if (mode < 0)
-			err_key(c,
-				"unknown key %s (expected a validity_check value: off, after_lock or before_lock)",
-				quote(q, key));
+		if (!known)
+			err_key(c, "unknown key %s (expected a validity_check value: %s)",
+				quote(q, key), check_modes(modes, sizeof(modes)));
 		else if (!json_is_array(v))
 			err(c, "expected an array, got %s", type_desc(v));
 		else
@@ -1651,19 +1635,20 @@ static void check_schedules(struct ctx *c, json_t *root)
 static bool check_expect_key(struct ctx *c, const char *key)
 {
 	struct wb_config scratch;
-	char q[QUOTE_LEN], msg[512];
+	char q[QUOTE_LEN], msg[512], modes[80];
+	enum wb_check mode;
 
 	if (strlen(key) >= sizeof(((struct wb_expect *)0)->key)) {
 		err_key(c, "key %s is too long (%zu bytes; at most %zu)", quote(q, key),
 			strlen(key), sizeof(((struct wb_expect *)0)->key) - 1);
 		return false;
 	}
-	if (word_index(check_words, key) >= 0)
+	if (!wb_check_parse(key, &mode))
 		return true;
 	if (!strchr(key, '=')) {
 		err_key(c,
-			"bad key %s: expected a validity_check value (off, after_lock or before_lock) or KEY=VALUE settings separated by ','",
-			quote(q, key));
+			"bad key %s: expected a validity_check value (%s) or KEY=VALUE settings separated by ','",
+			quote(q, key), check_modes(modes, sizeof(modes)));
 		return false;
 	}
 	wb_config_defaults(&scratch);
