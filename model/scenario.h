@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "model/config.h"
+#include "model/json_diag.h"
 
 /* Limits: anything past them is a content error, never an allocation failure. */
 #define WB_MIN_BLOCK_SIZE 512u
@@ -141,8 +142,6 @@ void wb_scenario_free(struct wb_scenario *sc);
 void wb_scenario_diag(const struct wb_scenario *sc, FILE *out, const char *pointer, bool at_key,
 		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Locate a JSON pointer in a JSON text: byte offset of the value (or key), or -1. */
-long wb_json_locate(const char *text, size_t len, const char *pointer, bool at_key);
 
 /* The greatest common divisor (the granule is the gcd of every offset and size). */
 uint64_t wb_gcd(uint64_t a, uint64_t b);
