@@ -11,22 +11,27 @@
 #include "model/world.h" /* wb_steps_of, wb_io_steps: the step vocabularies */
 #include "sim/xmalloc.h"
 
-/* The "TASK[:STEP[@PAGE]]" at the current pointer. */
+/*
+ * The "TASK[:STEP[@PAGE]]" at the current pointer, split as sim_sched_split()
+ * reads it, checked more strictly than sim_sched_parse() does: one ':' at
+ * most, a decimal page, and every name known.
+ */
 static void check_entry(struct sc_ctx *c, const char *e)
 {
 	static const char syntax[] = "(expected TASK, TASK:STEP or TASK:STEP@PAGE)";
-	const char *colon = strchr(e, ':'), *step = NULL, *at = NULL, *slash;
+	struct sim_sched_parts parts;
+	const char *step, *page, *slash;
 	const char *const *steps;
-	size_t tlen = colon ? (size_t)(colon - e) : strlen(e), slen = 0;
+	size_t tlen, slen;
 	char qe[SC_QUOTE_LEN], q[SC_QUOTE_LEN], list[512];
-	uint64_t page = 0;
+	uint64_t pageno = 0;
 	int j;
 
-	if (colon) {
-		step = colon + 1;
-		at = strchr(step, '@');
-		slen = at ? (size_t)(at - step) : strlen(step);
-	}
+	sim_sched_split(e, &parts);
+	tlen = parts.task_len;
+	step = parts.step;
+	slen = parts.step_len;
+	page = parts.page;
 	sc_quote(qe, e);
 	if (!*e) {
 		sc_err(c, "bad entry \"\": it is empty %s", syntax);
@@ -34,30 +39,30 @@ static void check_entry(struct sc_ctx *c, const char *e)
 	} else if (tlen == 0) {
 		sc_err(c, "bad entry %s: the task before ':' is empty %s", qe, syntax);
 		return;
-	} else if (!colon && strchr(e, '@')) {
+	} else if (!step && parts.at_in_task) {
 		sc_err(c, "bad entry %s: a page comes after a step, as in \"RC:evict@0\" %s", qe,
 		       syntax);
 		return;
-	} else if (colon && strchr(step, ':')) {
+	} else if (parts.extra_colon) {
 		sc_err(c, "bad entry %s: more than one ':' %s", qe, syntax);
 		return;
-	} else if (colon && slen == 0) {
+	} else if (step && slen == 0) {
 		sc_err(c, "bad entry %s: the step after ':' is empty %s", qe, syntax);
 		return;
 	}
-	if (at) {
-		size_t n = strlen(at + 1);
+	if (page) {
+		size_t n = strlen(page);
 
-		if (n == 0 || strspn(at + 1, "0123456789") != n) {
+		if (n == 0 || strspn(page, "0123456789") != n) {
 			sc_err(c, "bad entry %s: the page after '@' must be a decimal page index %s",
 			       qe, syntax);
 			return;
 		}
 		if (n > 9) {
-			sc_err(c, "%s: page %s is out of range", qe, at + 1);
+			sc_err(c, "%s: page %s is out of range", qe, page);
 			return;
 		}
-		page = strtoull(at + 1, NULL, 10);
+		pageno = strtoull(page, NULL, 10);
 	}
 	if (!c->tasks_ok)
 		return;
@@ -124,11 +129,11 @@ static void check_entry(struct sc_ctx *c, const char *e)
 
 		sc_err(c, "%s: %s has no step %s (its steps: %s)", qe, list, sc_quote_n(q, step, slen),
 		       sc_join(names, sizeof(names), steps));
-	} else if (at && strcmp(steps[j], "evict") != 0) {
+	} else if (page && strcmp(steps[j], "evict") != 0) {
 		sc_err(c, "%s: only the evict step takes a page (@PAGE)", qe);
-	} else if (at && c->geom_ok && page >= c->npages) {
+	} else if (page && c->geom_ok && pageno >= c->npages) {
 		snprintf(list, sizeof(list), "%s: ", qe);
-		sc_page_range_error(c, page, list);
+		sc_page_range_error(c, pageno, list);
 	}
 }
 

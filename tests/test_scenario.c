@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "model/scenario.h"
+#include "sim/sim.h"
 #include "sim/xmalloc.h"
 
 #ifndef WBSIM_SOURCE_DIR
@@ -452,6 +453,46 @@ static void test_settings_round_trip(void **state)
 	wb_config_text(&cfg, text, sizeof(text));
 	assert_string_equal(text, "kernel=6.1, validity_check=off, writeback_revalidate=false, "
 				  "write_fail_cleanup=truncate_punch, mkwrite_iomap_end=true");
+}
+
+/* The one reading of TASK[:STEP[@PAGE]] under both the loader and --schedule. */
+static void test_sched_split(void **state)
+{
+	static const struct {
+		const char *text, *step, *page;
+		size_t task_len, step_len;
+		bool extra_colon, at_in_task;
+	} cases[] = {
+		{ "W1", NULL, NULL, 2, 0, false, false },
+		{ "W1:copy", "copy", NULL, 2, 4, false, false },
+		{ "RC:evict@3", "evict@3", "3", 2, 5, false, false },
+		{ "W1:a:b", "a:b", NULL, 2, 3, true, false },
+		{ "RC:evict@0:x", "evict@0:x", "0:x", 2, 5, true, false },
+		{ "W1@0", NULL, NULL, 4, 0, false, true },
+		{ "W1@0:copy", "copy", NULL, 4, 4, false, true },
+		{ "W1:", "", NULL, 2, 0, false, false },
+		{ ":x", "x", NULL, 0, 1, false, false },
+		{ "", NULL, NULL, 0, 0, false, false },
+		{ "WB/io0:io_write", "io_write", NULL, 6, 8, false, false },
+	};
+	struct sim_sched_parts p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sim_sched_split(cases[i].text, &p);
+		assert_int_equal(p.task_len, cases[i].task_len);
+		if (cases[i].step)
+			assert_string_equal(p.step, cases[i].step);
+		else
+			assert_null(p.step);
+		assert_int_equal(p.step_len, cases[i].step_len);
+		if (cases[i].page)
+			assert_string_equal(p.page, cases[i].page);
+		else
+			assert_null(p.page);
+		assert_int_equal(p.extra_colon, cases[i].extra_colon);
+		assert_int_equal(p.at_in_task, cases[i].at_in_task);
+	}
 }
 
 static void test_names(void **state)
@@ -1073,6 +1114,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_table),
 		cmocka_unit_test(test_kernel_unknown),
 		cmocka_unit_test(test_settings_round_trip),
+		cmocka_unit_test(test_sched_split),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_valid_example),
 		cmocka_unit_test(test_valid_defaults),
