@@ -29,7 +29,9 @@ static const char *const bool_words[] = { "false", "true", NULL };
 
 /*
  * In the order of docs/model.md section 3: the order of every list of keys and
- * of the JSON settings.  The settings text has an order of its own (text_pos).
+ * of the JSON settings.  The settings text has an order of its own (text_pos,
+ * kept for unchanged output): a new switch appends a row and takes the next
+ * text_pos.
  */
 const struct wb_switch wb_switches[] = {
 	{ .name = "validity_check", .kind = WB_SWITCH_WORD, .words = check_words,
@@ -197,6 +199,7 @@ const char *wb_kernel_versions(char *buf, size_t n, const char *quote, const cha
 
 _Static_assert(sizeof(wb_switches) / sizeof(wb_switches[0]) <= WB_MAX_SWITCHES, "WB_MAX_SWITCHES");
 
+/* Filled on first use, which is while loading a scenario (before any thread). */
 const char *const *wb_config_keys(void)
 {
 	static const char *keys[WB_MAX_SWITCHES + 2];

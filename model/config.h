@@ -51,7 +51,7 @@ struct wb_switch {
 	enum wb_switch_kind kind;
 	const char *const *words; /* WB_SWITCH_WORD: the values in enum order, NULL-terminated */
 	size_t offset;		  /* of its field in struct wb_config */
-	unsigned text_pos;	  /* its place in the settings text (wb_settings_text) */
+	unsigned text_pos;	  /* its place in the settings text (wb_config_text), 0.. */
 	bool text_always;	  /* in the settings text even at its default value */
 	const char *help;
 };
