@@ -169,6 +169,90 @@ static void task_write(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_
 		c->range_ok[i] = true;
 }
 
+static const char *const writeback_keys[] = {
+	"name", "op", "mode", "passes", "offset", "length", "wait", "after", NULL,
+};
+
+static void task_writeback(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
+{
+	static const char *const modes[] = { "background", "sync", NULL };
+	uint64_t v;
+	int ro, rl;
+
+	(void)i;
+	d->sync = sc_get_word(c, t, "mode", false, modes, "mode", "background or sync") == 1;
+	d->passes = 1;
+	if (sc_get_int(c, t, "passes", false, 1, WB_MAX_PASSES, &v) == SC_OK)
+		d->passes = (unsigned)v;
+	sc_get_bool(c, t, "wait", &d->wait);
+	ro = sc_get_int(c, t, "offset", false, 0, SC_MAX_INT, &d->offset);
+	rl = sc_get_int(c, t, "length", false, 1, SC_MAX_INT, &d->length);
+	if ((ro == SC_MISSING) != (rl == SC_MISSING)) {
+		sc_errm(c, ro == SC_MISSING ? "length" : "offset",
+			"a writeback range gives both \"offset\" and \"length\" (\"%s\" is missing)",
+			ro == SC_MISSING ? "offset" : "length");
+	} else if (ro == SC_OK && rl == SC_OK) {
+		d->has_range = true;
+		sc_reach_range(c, d->offset, d->length, "writeback range");
+	}
+}
+
+static const char *const reclaim_keys[] = { "name", "op", "evictions", "pages", "after", NULL };
+
+static void task_reclaim(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
+{
+	json_t *pages = sc_get_array(c, t, "pages");
+	size_t first[64], mark, plen;
+	uint64_t v;
+
+	(void)i;
+	d->evictions = 1;
+	if (sc_get_int(c, t, "evictions", false, 1, WB_MAX_EVICTIONS, &v) == SC_OK)
+		d->evictions = (unsigned)v;
+	d->pages = ~0ull;
+	if (!pages)
+		return;
+	mark = wb_json_ptr_key(&c->p, "pages");
+	plen = c->p.len;
+	d->pages = 0;
+	if (json_array_size(pages) == 0)
+		sc_err(c, "must not be empty (leave \"pages\" out to allow every page)");
+	for (size_t k = 0; k < json_array_size(pages) && !sc_stop(c); k++) {
+		size_t m = wb_json_ptr_index(&c->p, k);
+
+		/* Out-of-range indexes are reported once the world's size is known. */
+		if (sc_int_value(c, json_array_get(pages, k), 0, SC_MAX_INT, &v) == SC_OK && v < 64) {
+			if (d->pages & (1ull << v)) {
+				sc_err(c, "page %" PRIu64 " is listed twice (first at %.*s/%zu)", v,
+				       (int)plen, c->p.s, first[v]);
+			} else {
+				d->pages |= 1ull << v;
+				first[v] = k;
+			}
+		}
+		wb_json_ptr_pop(&c->p, m);
+	}
+	wb_json_ptr_pop(&c->p, mark);
+}
+
+/* The pages listed, now that the world's size is known. */
+static void task_reclaim_pages(struct sc_ctx *c, json_t *t)
+{
+	json_t *pages = json_object_get(t, "pages");
+	size_t m;
+
+	if (!json_is_array(pages))
+		return;
+	m = wb_json_ptr_key(&c->p, "pages");
+	for (size_t k = 0; k < json_array_size(pages) && !sc_stop(c); k++) {
+		size_t mk = wb_json_ptr_index(&c->p, k);
+
+		check_page_index(c, json_array_get(pages, k));
+		wb_json_ptr_pop(&c->p, mk);
+	}
+	wb_json_ptr_pop(&c->p, m);
+}
+
 static const char *const read_fault_keys[] = { "name", "op", "page", "after", NULL };
 
 static void task_read_fault(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
@@ -258,90 +342,6 @@ static void task_truncate(struct sc_ctx *c, json_t *t, struct wb_task_def *d, si
 	if (sc_get_int(c, t, "size", true, 0, SC_MAX_INT, &d->size) == SC_OK &&
 	    block_aligned(c, "size", d->size, "a truncate size"))
 		sc_reach(c, "size", d->size);
-}
-
-static const char *const writeback_keys[] = {
-	"name", "op", "mode", "passes", "offset", "length", "wait", "after", NULL,
-};
-
-static void task_writeback(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
-{
-	static const char *const modes[] = { "background", "sync", NULL };
-	uint64_t v;
-	int ro, rl;
-
-	(void)i;
-	d->sync = sc_get_word(c, t, "mode", false, modes, "mode", "background or sync") == 1;
-	d->passes = 1;
-	if (sc_get_int(c, t, "passes", false, 1, WB_MAX_PASSES, &v) == SC_OK)
-		d->passes = (unsigned)v;
-	sc_get_bool(c, t, "wait", &d->wait);
-	ro = sc_get_int(c, t, "offset", false, 0, SC_MAX_INT, &d->offset);
-	rl = sc_get_int(c, t, "length", false, 1, SC_MAX_INT, &d->length);
-	if ((ro == SC_MISSING) != (rl == SC_MISSING)) {
-		sc_errm(c, ro == SC_MISSING ? "length" : "offset",
-			"a writeback range gives both \"offset\" and \"length\" (\"%s\" is missing)",
-			ro == SC_MISSING ? "offset" : "length");
-	} else if (ro == SC_OK && rl == SC_OK) {
-		d->has_range = true;
-		sc_reach_range(c, d->offset, d->length, "writeback range");
-	}
-}
-
-static const char *const reclaim_keys[] = { "name", "op", "evictions", "pages", "after", NULL };
-
-static void task_reclaim(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
-{
-	json_t *pages = sc_get_array(c, t, "pages");
-	size_t first[64], mark, plen;
-	uint64_t v;
-
-	(void)i;
-	d->evictions = 1;
-	if (sc_get_int(c, t, "evictions", false, 1, WB_MAX_EVICTIONS, &v) == SC_OK)
-		d->evictions = (unsigned)v;
-	d->pages = ~0ull;
-	if (!pages)
-		return;
-	mark = wb_json_ptr_key(&c->p, "pages");
-	plen = c->p.len;
-	d->pages = 0;
-	if (json_array_size(pages) == 0)
-		sc_err(c, "must not be empty (leave \"pages\" out to allow every page)");
-	for (size_t k = 0; k < json_array_size(pages) && !sc_stop(c); k++) {
-		size_t m = wb_json_ptr_index(&c->p, k);
-
-		/* Out-of-range indexes are reported once the world's size is known. */
-		if (sc_int_value(c, json_array_get(pages, k), 0, SC_MAX_INT, &v) == SC_OK && v < 64) {
-			if (d->pages & (1ull << v)) {
-				sc_err(c, "page %" PRIu64 " is listed twice (first at %.*s/%zu)", v,
-				       (int)plen, c->p.s, first[v]);
-			} else {
-				d->pages |= 1ull << v;
-				first[v] = k;
-			}
-		}
-		wb_json_ptr_pop(&c->p, m);
-	}
-	wb_json_ptr_pop(&c->p, mark);
-}
-
-/* The pages listed, now that the world's size is known. */
-static void task_reclaim_pages(struct sc_ctx *c, json_t *t)
-{
-	json_t *pages = json_object_get(t, "pages");
-	size_t m;
-
-	if (!json_is_array(pages))
-		return;
-	m = wb_json_ptr_key(&c->p, "pages");
-	for (size_t k = 0; k < json_array_size(pages) && !sc_stop(c); k++) {
-		size_t mk = wb_json_ptr_index(&c->p, k);
-
-		check_page_index(c, json_array_get(pages, k));
-		wb_json_ptr_pop(&c->p, mk);
-	}
-	wb_json_ptr_pop(&c->p, m);
 }
 
 /* Indexed by enum wb_op. */
