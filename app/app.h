@@ -52,7 +52,7 @@ void wb_job_with_config(struct wb_job *job, struct wb_scenario *sc, const struct
 void wb_job_close(struct wb_job *job);
 /* "validity_check=off, writeback_revalidate=true" */
 void wb_settings_text(const struct wb_config *cfg, char *buf, size_t n);
-/* The config as key/value strings (at most 8 pairs), for JSON output and traces. */
+/* The config as key/value strings (at most WB_MAX_SWITCHES + 1 pairs), for JSON and traces. */
 void wb_config_json_pairs(const struct wb_config *cfg, const char **k, const char **v, size_t *n);
 
 /* Parse a schedule (strings) into entries; entry errors go to err. */

@@ -25,12 +25,15 @@ static void wb_on_sigint(int sig)
 
 static void explore_help(FILE *out)
 {
+	char versions[64];
+
+	wb_kernel_versions(versions, sizeof(versions), "", "|", "|");
 	fprintf(out,
 		"usage: wbsim explore SCENARIO [--check MODE] [--set KEY=VALUE]... [--max-states N]\n"
 		"                     [--max-depth N] [--time-limit SECONDS] [--trace-out FILE]\n"
 		"                     [--order forward|reverse|shuffle] [--census]\n"
 		"                     [--fewest-preemptions] [--preemption-bound K]\n"
-		"                     [--all-failing N] [--kernel 6.1|6.2] [--dot FILE]\n"
+		"                     [--all-failing N] [--kernel %s] [--dot FILE]\n"
 		"                     [--svg FILE] [--json] [--quiet]\n"
 		"\n"
 		"Visit every interleaving of SCENARIO's steps (state caching, no reduction) and\n"
@@ -52,7 +55,8 @@ static void explore_help(FILE *out)
 		"                         failure was found); Ctrl-C stops with a partial report\n"
 		"\n"
 		"Exit: 0 explored completely with no failure, 1 a failure found, 2 bad input,\n"
-		"3 internal error, 4 stopped at a limit without a failure.\n");
+		"3 internal error, 4 stopped at a limit without a failure.\n",
+		versions);
 }
 
 static void explore_progress(void *pctx, const char *line)

@@ -15,32 +15,63 @@
 #include "app/app.h"
 #include "sim/xmalloc.h"
 
+/* `head` then the words of `text`, wrapped at `width` columns under the first word. */
+static void print_wrapped(FILE *out, const char *head, const char *text, size_t width)
+{
+	size_t indent = strlen(head), col = indent;
+
+	fputs(head, out);
+	for (const char *w = text; *w;) {
+		size_t len = strcspn(w, " ");
+
+		if (col > indent && col + 1 + len > width) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(w, 1, len, out);
+		col += len;
+		w += len + strspn(w + len, " ");
+	}
+	fputc('\n', out);
+}
+
 static void run_help(FILE *out)
 {
+	char versions[64], modes[80], keys[256], text[300];
+
+	/* the versions, the modes and the switches from their tables */
+	wb_kernel_versions(versions, sizeof(versions), "", "|", "|");
 	fprintf(out,
 		"usage: wbsim run SCENARIO [--check MODE] [--set KEY=VALUE]... [--schedule LIST]\n"
 		"                 [--seed N] [--state] [--trace-out FILE] [--dot FILE] [--svg FILE]\n"
-		"                 [--kernel 6.1|6.2] [--json]\n"
+		"                 [--kernel %s] [--json]\n"
 		"\n"
 		"Run one deterministic execution of SCENARIO: its schedule (or --schedule, entries\n"
 		"TASK, TASK:STEP or TASK:STEP@PAGE, comma-separated), then round-robin over the\n"
 		"tasks (or a seeded random walk with --seed N). Prints one line per step and the\n"
 		"verdict.\n"
 		"\n"
-		"  --check MODE        validity_check: off, after_lock or before_lock\n"
-		"  --set KEY=VALUE     override a switch (kernel, validity_check, write_fail_cleanup,\n"
-		"                      mkwrite_iomap_end, drop_writes, writeback_revalidate,\n"
-		"                      stable_pages)\n"
+		"  --check MODE        validity_check: %s\n",
+		versions,
+		wb_switch_expected(wb_switch_find("validity_check"), modes, sizeof(modes)));
+	snprintf(text, sizeof(text), "override a switch (%s)",
+		 wb_config_keys_text(keys, sizeof(keys)));
+	print_wrapped(out, "  --set KEY=VALUE     ", text, 84);
+	fprintf(out,
 		"  --schedule LIST     replace the scenario's schedule\n"
 		"  --seed N            random choices after the schedule, from seed N\n"
 		"  --state             print the whole world after every step\n"
-		"  --kernel 6.1|6.2    every switch as in that kernel (--check/--set still win)\n"
+		"  --kernel %-10s every switch as in that kernel (--check/--set still win)\n"
 		"  --trace-out FILE    write the trace file (for wbsim replay)\n"
 		"  --dot FILE          write the Graphviz diagram of the execution\n"
 		"  --svg FILE          render it with dot -Tsvg\n"
 		"  --json              one JSON object on stdout\n"
 		"\n"
-		"Exit: 0 safe, 1 corruption or deadlock, 2 bad input, 3 internal error.\n");
+		"Exit: 0 safe, 1 corruption or deadlock, 2 bad input, 3 internal error.\n",
+		versions);
 }
 
 static void print_report(FILE *out, const struct wb_report *r)

@@ -7,6 +7,9 @@
 
 static void main_help(FILE *out)
 {
+	char versions[64];
+
+	wb_kernel_versions(versions, sizeof(versions), "", ", ", " or ");
 	fprintf(out,
 		"wbsim %s - a deterministic simulator of the stale-iomap race between buffered\n"
 		"writes, writeback and reclaim in Linux's iomap and XFS (fixed in 6.2).\n"
@@ -26,11 +29,11 @@ static void main_help(FILE *out)
 		"  wbsim check    SCENARIO|DIR ... [--time-limit SECONDS] [--json]\n"
 		"  wbsim --help | --version      (and COMMAND --help)\n"
 		"\n"
-		"V is 6.1 or 6.2: every switch as in that kernel.\n"
+		"V is %s: every switch as in that kernel.\n"
 		"MODE is off (6.1), after_lock (the 6.2 fix) or before_lock (a check placed too early).\n"
 		"Exit: 0 no failure, 1 corruption or deadlock found, 2 bad input, 3 internal error,\n"
 		"4 no verdict (a limit stopped exploration).\n",
-		WBSIM_VERSION);
+		WBSIM_VERSION, versions);
 }
 
 int main(int argc, char **argv)

@@ -25,46 +25,22 @@ const char *wb_verdict_name(enum sim_verdict v)
 
 void wb_settings_text(const struct wb_config *cfg, char *buf, size_t n)
 {
-	int k = snprintf(buf, n, "%s%svalidity_check=%s", cfg->kernel ? "kernel=" : "",
-			 cfg->kernel == 61 ? "6.1, " : cfg->kernel == 62 ? "6.2, " : "",
-			 wb_check_name(cfg->validity_check));
-	/* the other switches only where they differ from 6.2 */
-	if (k > 0 && (size_t)k < n && !cfg->writeback_revalidate)
-		k += snprintf(buf + k, n - (size_t)k, ", writeback_revalidate=false");
-	if (k > 0 && (size_t)k < n && cfg->write_fail_cleanup != WB_CLEANUP_SCAN_PUNCH)
-		k += snprintf(buf + k, n - (size_t)k, ", write_fail_cleanup=%s",
-			      wb_cleanup_name(cfg->write_fail_cleanup));
-	if (k > 0 && (size_t)k < n && cfg->mkwrite_iomap_end)
-		k += snprintf(buf + k, n - (size_t)k, ", mkwrite_iomap_end=true");
-	if (k > 0 && (size_t)k < n && cfg->drop_writes)
-		k += snprintf(buf + k, n - (size_t)k, ", drop_writes=true");
-	if (k > 0 && (size_t)k < n && cfg->stable_pages)
-		snprintf(buf + k, n - (size_t)k, ", stable_pages=true");
+	wb_config_text(cfg, buf, n);
 }
 
-/* The config as JSON-ready pairs for traces and --json. */
+/* The config as JSON-ready pairs for traces and --json: the kernel, then every switch. */
 void wb_config_json_pairs(const struct wb_config *cfg, const char **k, const char **v, size_t *n)
 {
-	static char kernel[8];
 	size_t i = 0;
 
 	if (cfg->kernel) {
-		snprintf(kernel, sizeof(kernel), "%s", cfg->kernel == 61 ? "6.1" : "6.2");
 		k[i] = "kernel";
-		v[i++] = kernel;
+		v[i++] = cfg->kernel->version;
 	}
-	k[i] = "validity_check";
-	v[i++] = wb_check_name(cfg->validity_check);
-	k[i] = "write_fail_cleanup";
-	v[i++] = wb_cleanup_name(cfg->write_fail_cleanup);
-	k[i] = "mkwrite_iomap_end";
-	v[i++] = cfg->mkwrite_iomap_end ? "true" : "false";
-	k[i] = "drop_writes";
-	v[i++] = cfg->drop_writes ? "true" : "false";
-	k[i] = "writeback_revalidate";
-	v[i++] = cfg->writeback_revalidate ? "true" : "false";
-	k[i] = "stable_pages";
-	v[i++] = cfg->stable_pages ? "true" : "false";
+	for (size_t s = 0; s < wb_nswitches; s++) {
+		k[i] = wb_switches[s].name;
+		v[i++] = wb_switch_value_name(&wb_switches[s], wb_switch_get(cfg, &wb_switches[s]));
+	}
 	*n = i;
 }
 

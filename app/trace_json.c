@@ -28,7 +28,7 @@
 /* The config as a JSON object: strings for words, booleans for switches. */
 json_t *wb_config_json(const struct wb_config *cfg)
 {
-	const char *k[8], *v[8];
+	const char *k[WB_MAX_SWITCHES + 1], *v[WB_MAX_SWITCHES + 1];
 	size_t n;
 	json_t *o = json_object();
 

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * config.c - the switches (MODEL.md section 4, docs/model.md section 3):
- * defaults, the 6.1 and 6.2 presets, and KEY=VALUE settings.
+ * config.c - the switches and kernel presets (docs/model.md section 3) as
+ * tables, and everything that reads KEY=VALUE settings or prints them.
+ *
+ * A new switch is one row of wb_switches[] (plus its field in struct
+ * wb_config and the model code that obeys it); a new kernel version is one
+ * row of wb_kernels[].
  *
  * Within one layer of settings (a scenario's config, a --set list, an expect
  * key) an explicit key beats the layer's kernel preset, whatever their order:
@@ -12,30 +16,221 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/scenario.h"
+#include "model/config.h"
 #include "sim/xmalloc.h"
 
+static const char *const check_words[] = { "off", "after_lock", "before_lock", NULL };
 static const char *const cleanup_words[] = { "truncate_punch", "locked_truncate_punch",
 					     "scan_punch", NULL };
+/* a bool switch's values, indexed by the bool */
+static const char *const bool_words[] = { "false", "true", NULL };
 
-void wb_config_defaults(struct wb_config *cfg)
+#define FIELD(f) offsetof(struct wb_config, f)
+
+/*
+ * In the order of docs/model.md section 3: the order of every list of keys and
+ * of the JSON settings.  The settings text has an order of its own (text_pos,
+ * kept for unchanged output): a new switch appends a row and takes the next
+ * text_pos.
+ */
+const struct wb_switch wb_switches[] = {
+	{ .name = "validity_check", .kind = WB_SWITCH_WORD, .words = check_words,
+	  .offset = FIELD(validity_check), .text_pos = 0, .text_always = true,
+	  .help = "revalidate a write's mapping against the extent sequence: off (6.1), "
+		  "after_lock (6.2: after locking the folio) or before_lock (too early)" },
+	{ .name = "write_fail_cleanup", .kind = WB_SWITCH_WORD, .words = cleanup_words,
+	  .offset = FIELD(write_fail_cleanup), .text_pos = 2,
+	  .help = "a short write's delalloc cleanup: truncate_punch (6.1), locked_truncate_punch "
+		  "(the same under invalidate_lock) or scan_punch (6.2: keep delalloc under "
+		  "dirty folios)" },
+	{ .name = "mkwrite_iomap_end", .kind = WB_SWITCH_BOOL, .offset = FIELD(mkwrite_iomap_end),
+	  .text_pos = 3, .help = "page_mkwrite ends with the write's iomap_end cleanup (6.1)" },
+	{ .name = "drop_writes", .kind = WB_SWITCH_BOOL, .offset = FIELD(drop_writes),
+	  .text_pos = 4,
+	  .help = "the drop_writes error injection: every write fails after copying (6.1 only)" },
+	{ .name = "writeback_revalidate", .kind = WB_SWITCH_BOOL,
+	  .offset = FIELD(writeback_revalidate), .text_pos = 1,
+	  .help = "writeback revalidates its cached mapping against the extent sequence" },
+	{ .name = "stable_pages", .kind = WB_SWITCH_BOOL, .offset = FIELD(stable_pages),
+	  .text_pos = 5,
+	  .help = "writers wait for writeback of the folio (a device that needs stable pages)" },
+};
+const size_t wb_nswitches = sizeof(wb_switches) / sizeof(wb_switches[0]);
+
+#define NO_DROP_WRITES                                                                       \
+	.lacks = "drop_writes",                                                              \
+	.lacks_why = "the error injection was removed by 6e8af15ccdc4 (\"xfs: drop write error " \
+		     "injection is unfixable, remove it\")"
+
+/* Oldest first: the order of every list of versions. */
+const struct wb_kernel wb_kernels[] = {
+	{ .version = "6.1",
+	  .values = "validity_check=off, writeback_revalidate=true, "
+		    "write_fail_cleanup=truncate_punch, mkwrite_iomap_end=true, drop_writes=false, "
+		    "stable_pages=false" },
+	{ .version = "6.2",
+	  .values = "validity_check=after_lock, writeback_revalidate=true, "
+		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
+		    "stable_pages=false",
+	  .defaults = true, NO_DROP_WRITES },
+	/*
+	 * 6.3 differs from 6.2 in none of the switches: its iomap_valid hook moved
+	 * from iomap_page_ops to iomap_folio_ops and behaves the same, and the
+	 * mkwrite, write-failure cleanup and drop_writes changes all landed in 6.2.
+	 */
+	{ .version = "6.3",
+	  .values = "validity_check=after_lock, writeback_revalidate=true, "
+		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
+		    "stable_pages=false",
+	  NO_DROP_WRITES },
+};
+const size_t wb_nkernels = sizeof(wb_kernels) / sizeof(wb_kernels[0]);
+
+const struct wb_switch *wb_switch_find(const char *name)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	wb_config_preset(cfg, 62);
-	cfg->kernel = 0;
+	for (size_t i = 0; i < wb_nswitches; i++)
+		if (!strcmp(wb_switches[i].name, name))
+			return &wb_switches[i];
+	return NULL;
 }
 
-void wb_config_preset(struct wb_config *cfg, unsigned kernel)
+const struct wb_kernel *wb_kernel_find(const char *version)
 {
-	bool old = kernel == 61;
+	for (size_t i = 0; i < wb_nkernels; i++)
+		if (!strcmp(wb_kernels[i].version, version))
+			return &wb_kernels[i];
+	return NULL;
+}
 
-	cfg->validity_check = old ? WB_CHECK_OFF : WB_CHECK_AFTER_LOCK;
-	cfg->writeback_revalidate = true;
-	cfg->write_fail_cleanup = old ? WB_CLEANUP_TRUNCATE_PUNCH : WB_CLEANUP_SCAN_PUNCH;
-	cfg->mkwrite_iomap_end = old;
-	cfg->drop_writes = false;
-	cfg->stable_pages = false;
-	cfg->kernel = kernel;
+_Static_assert(sizeof(enum wb_check) == sizeof(unsigned), "enum fields are unsigned-sized");
+_Static_assert(sizeof(enum wb_cleanup) == sizeof(unsigned), "enum fields are unsigned-sized");
+
+unsigned wb_switch_get(const struct wb_config *cfg, const struct wb_switch *sw)
+{
+	const char *p = (const char *)cfg + sw->offset;
+	unsigned v;
+	bool b;
+
+	if (sw->kind == WB_SWITCH_BOOL) {
+		memcpy(&b, p, sizeof(b));
+		return b;
+	}
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+void wb_switch_put(struct wb_config *cfg, const struct wb_switch *sw, unsigned v)
+{
+	char *p = (char *)cfg + sw->offset;
+	bool b = v != 0;
+
+	if (sw->kind == WB_SWITCH_BOOL)
+		memcpy(p, &b, sizeof(b));
+	else
+		memcpy(p, &v, sizeof(v));
+}
+
+static const char *const *switch_words(const struct wb_switch *sw)
+{
+	return sw->kind == WB_SWITCH_BOOL ? bool_words : sw->words;
+}
+
+const char *wb_switch_value_name(const struct wb_switch *sw, unsigned v)
+{
+	const char *const *w = switch_words(sw);
+
+	for (unsigned i = 0; w[i]; i++)
+		if (i == v)
+			return w[i];
+	return "?";
+}
+
+int wb_switch_parse(const struct wb_switch *sw, const char *text, unsigned *out)
+{
+	const char *const *w = switch_words(sw);
+
+	for (unsigned i = 0; w[i]; i++) {
+		if (!strcmp(w[i], text)) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Join list[0..k) as quote s quote, with `sep` between and `last` before the last. */
+static const char *join(char *buf, size_t n, const char *const *list, size_t k,
+			const char *quote, const char *sep, const char *last)
+{
+	size_t len = 0;
+
+	if (n)
+		buf[0] = '\0';
+	for (size_t i = 0; i < k && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s%s%s",
+					i == 0 ? "" : i + 1 == k ? last : sep, quote, list[i], quote);
+	return buf;
+}
+
+const char *wb_switch_expected(const struct wb_switch *sw, char *buf, size_t n)
+{
+	static const char *const true_false[] = { "true", "false" };
+	size_t k = 0;
+
+	if (sw->kind == WB_SWITCH_BOOL)
+		return join(buf, n, true_false, 2, "", ", ", " or ");
+	while (sw->words[k])
+		k++;
+	return join(buf, n, sw->words, k, "", ", ", " or ");
+}
+
+#define MAX_KERNELS 32
+_Static_assert(sizeof(wb_kernels) / sizeof(wb_kernels[0]) <= MAX_KERNELS, "MAX_KERNELS");
+
+const char *wb_kernel_versions(char *buf, size_t n, const char *quote, const char *sep,
+			       const char *last)
+{
+	const char *v[MAX_KERNELS];
+
+	for (size_t i = 0; i < wb_nkernels; i++)
+		v[i] = wb_kernels[i].version;
+	return join(buf, n, v, wb_nkernels, quote, sep, last);
+}
+
+_Static_assert(sizeof(wb_switches) / sizeof(wb_switches[0]) <= WB_MAX_SWITCHES, "WB_MAX_SWITCHES");
+
+/* Filled on first use, which is while loading a scenario (before any thread). */
+const char *const *wb_config_keys(void)
+{
+	static const char *keys[WB_MAX_SWITCHES + 2];
+
+	if (!keys[0]) {
+		for (size_t i = 0; i < wb_nswitches; i++)
+			keys[i + 1] = wb_switches[i].name;
+		keys[0] = "kernel";
+	}
+	return keys;
+}
+
+const char *wb_config_keys_text(char *buf, size_t n)
+{
+	return join(buf, n, wb_config_keys(), wb_nswitches + 1, "", ", ", ", ");
+}
+
+const char *wb_check_name(enum wb_check c)
+{
+	return (unsigned)c < WB_CHECK_NMODES ? check_words[c] : "?";
+}
+
+int wb_check_parse(const char *s, enum wb_check *out)
+{
+	for (unsigned i = 0; i < WB_CHECK_NMODES; i++) {
+		if (s && strcmp(s, check_words[i]) == 0) {
+			*out = (enum wb_check)i;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 const char *wb_cleanup_name(enum wb_cleanup c)
@@ -56,88 +251,91 @@ static void cfg_err(char *err, size_t n, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int cfg_bool(const char *key, const char *val, bool *out, char *err, size_t n)
+/* One switch's KEY=VALUE (not kernel=). */
+static int set_switch(struct wb_config *cfg, const char *key, const char *val, char *err,
+		      size_t n)
 {
-	if (!strcmp(val, "true")) {
-		*out = true;
-		return 0;
+	const struct wb_switch *sw = wb_switch_find(key);
+	char expected[160], keys[256];
+	unsigned v;
+
+	if (!sw) {
+		cfg_err(err, n, "unknown setting '%s' (known: %s)", key,
+			wb_config_keys_text(keys, sizeof(keys)));
+		return -1;
 	}
-	if (!strcmp(val, "false")) {
-		*out = false;
-		return 0;
+	if (wb_switch_parse(sw, val, &v)) {
+		cfg_err(err, n, "bad value '%s' for %s (expected %s)", val, key,
+			wb_switch_expected(sw, expected, sizeof(expected)));
+		return -1;
 	}
-	cfg_err(err, n, "bad value '%s' for %s (expected true or false)", val, key);
-	return -1;
+	wb_switch_put(cfg, sw, v);
+	return 0;
+}
+
+void wb_config_preset(struct wb_config *cfg, const struct wb_kernel *kernel)
+{
+	const char *p = kernel->values;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char piece[96], *eq;
+
+		snprintf(piece, sizeof(piece), "%.*s", (int)len, p);
+		eq = strchr(piece, '=');
+		if (eq)
+			*eq = '\0';
+		if (!eq || set_switch(cfg, piece + strspn(piece, " "), eq + 1, NULL, 0)) {
+			/* a bad row of wb_kernels[]: the unit tests catch it first */
+			fprintf(stderr, "wbsim: internal error: kernel %s: bad preset '%.*s'\n",
+				kernel->version, (int)len, p);
+			abort();
+		}
+		p += len + (p[len] == ',');
+	}
+	cfg->kernel = kernel;
+}
+
+void wb_config_defaults(struct wb_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < wb_nkernels; i++)
+		if (wb_kernels[i].defaults)
+			wb_config_preset(cfg, &wb_kernels[i]);
+	cfg->kernel = NULL;
 }
 
 int wb_config_set(struct wb_config *cfg, const char *kv, char *err, size_t n)
 {
 	const char *eq = strchr(kv, '=');
-	char key[40];
-	const char *val;
+	char key[40], versions[64];
+	const struct wb_kernel *k;
 
 	if (!eq) {
 		cfg_err(err, n, "expected KEY=VALUE, got '%s'", kv);
 		return -1;
 	}
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
-	val = eq + 1;
-	if (!strcmp(key, "validity_check")) {
-		enum wb_check c;
-		if (wb_check_parse(val, &c)) {
-			cfg_err(err, n,
-				"bad value '%s' for validity_check (expected off, after_lock or before_lock)",
-				val);
-			return -1;
-		}
-		cfg->validity_check = c;
-		return 0;
-	}
-	if (!strcmp(key, "kernel")) {
-		if (!strcmp(val, "6.1"))
-			wb_config_preset(cfg, 61);
-		else if (!strcmp(val, "6.2") || !strcmp(val, "6.3"))
-			wb_config_preset(cfg, 62);
-		else {
-			cfg_err(err, n, "bad value '%s' for kernel (expected 6.1 or 6.2)", val);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(key, "write_fail_cleanup")) {
-		for (int i = 0; cleanup_words[i]; i++) {
-			if (!strcmp(val, cleanup_words[i])) {
-				cfg->write_fail_cleanup = (enum wb_cleanup)i;
-				return 0;
-			}
-		}
-		cfg_err(err, n,
-			"bad value '%s' for write_fail_cleanup (expected truncate_punch, "
-			"locked_truncate_punch or scan_punch)",
-			val);
+	if (strcmp(key, "kernel"))
+		return set_switch(cfg, key, eq + 1, err, n);
+	k = wb_kernel_find(eq + 1);
+	if (!k) {
+		cfg_err(err, n, "bad value '%s' for kernel (expected %s)", eq + 1,
+			wb_kernel_versions(versions, sizeof(versions), "", ", ", " or "));
 		return -1;
 	}
-	if (!strcmp(key, "writeback_revalidate"))
-		return cfg_bool(key, val, &cfg->writeback_revalidate, err, n);
-	if (!strcmp(key, "mkwrite_iomap_end"))
-		return cfg_bool(key, val, &cfg->mkwrite_iomap_end, err, n);
-	if (!strcmp(key, "drop_writes"))
-		return cfg_bool(key, val, &cfg->drop_writes, err, n);
-	if (!strcmp(key, "stable_pages"))
-		return cfg_bool(key, val, &cfg->stable_pages, err, n);
-	cfg_err(err, n,
-		"unknown setting '%s' (known: kernel, validity_check, write_fail_cleanup, "
-		"mkwrite_iomap_end, drop_writes, writeback_revalidate, stable_pages)",
-		key);
-	return -1;
+	wb_config_preset(cfg, k);
+	return 0;
 }
 
 int wb_config_check(const struct wb_config *cfg, char *err, size_t n)
 {
-	if (cfg->drop_writes && cfg->kernel == 62) {
-		cfg_err(err, n, "drop_writes is not available with kernel 6.2: the error injection "
-				"was removed by 6e8af15ccdc4 (\"xfs: drop write error injection is "
-				"unfixable, remove it\")");
+	const struct wb_kernel *k = cfg->kernel;
+	const struct wb_switch *sw = k && k->lacks ? wb_switch_find(k->lacks) : NULL;
+
+	if (sw && wb_switch_get(cfg, sw)) {
+		cfg_err(err, n, "%s is not available with kernel %s: %s", sw->name, k->version,
+			k->lacks_why);
 		return -1;
 	}
 	return 0;
@@ -172,4 +370,28 @@ int wb_config_apply_list(struct wb_config *cfg, const char *list, char *err, siz
 	}
 	free(copy);
 	return rc ? rc : wb_config_check(cfg, err, n);
+}
+
+void wb_config_text(const struct wb_config *cfg, char *buf, size_t n)
+{
+	struct wb_config def;
+	size_t len = 0;
+
+	wb_config_defaults(&def);
+	if (n)
+		buf[0] = '\0';
+	if (cfg->kernel)
+		len += (size_t)snprintf(buf, n, "kernel=%s", cfg->kernel->version);
+	/* the switches in their text order: some always, the others where not at the default */
+	for (unsigned pos = 0; pos < wb_nswitches; pos++) {
+		for (size_t i = 0; i < wb_nswitches && len < n; i++) {
+			const struct wb_switch *sw = &wb_switches[i];
+			unsigned v = wb_switch_get(cfg, sw);
+
+			if (sw->text_pos != pos || (!sw->text_always && v == wb_switch_get(&def, sw)))
+				continue;
+			len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", len ? ", " : "",
+						sw->name, wb_switch_value_name(sw, v));
+		}
+	}
 }

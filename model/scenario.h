@@ -14,6 +14,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "model/config.h"
+#include "model/json_diag.h"
+
 /* Limits: anything past them is a content error, never an allocation failure. */
 #define WB_MIN_BLOCK_SIZE 512u
 #define WB_MAX_PAGE_SIZE 65536u
@@ -48,34 +51,6 @@ enum wb_op {
 	WB_OP_TRUNCATE,
 	WB_OP_NOPS,
 };
-
-enum wb_check {
-	WB_CHECK_OFF,
-	WB_CHECK_AFTER_LOCK,
-	WB_CHECK_BEFORE_LOCK,
-	WB_CHECK_NMODES,
-};
-
-enum wb_cleanup {
-	WB_CLEANUP_TRUNCATE_PUNCH,	  /* 6.1 */
-	WB_CLEANUP_LOCKED_TRUNCATE_PUNCH, /* after 198dd8aedee6, before f43dc4dc3eff */
-	WB_CLEANUP_SCAN_PUNCH,		  /* 6.2 */
-};
-
-/* The switches of MODEL.md section 4 and docs/model.md section 3. */
-struct wb_config {
-	enum wb_check validity_check;
-	bool writeback_revalidate;
-	enum wb_cleanup write_fail_cleanup;
-	bool mkwrite_iomap_end;
-	bool drop_writes;
-	bool stable_pages;
-	unsigned kernel; /* the preset last applied: 0 none, 61 or 62 */
-};
-
-/* The 6.2 values (every unset key), and the presets. */
-void wb_config_defaults(struct wb_config *cfg);
-void wb_config_preset(struct wb_config *cfg, unsigned kernel);
 
 struct wb_extent_def {
 	uint64_t offset, length;
@@ -167,28 +142,11 @@ void wb_scenario_free(struct wb_scenario *sc);
 void wb_scenario_diag(const struct wb_scenario *sc, FILE *out, const char *pointer, bool at_key,
 		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Locate a JSON pointer in a JSON text: byte offset of the value (or key), or -1. */
-long wb_json_locate(const char *text, size_t len, const char *pointer, bool at_key);
 
 /* The greatest common divisor (the granule is the gcd of every offset and size). */
 uint64_t wb_gcd(uint64_t a, uint64_t b);
 
-const char *wb_check_name(enum wb_check c);
-int wb_check_parse(const char *s, enum wb_check *out);
 const char *wb_ext_state_name(enum wb_ext_state s); /* "HOLE", "DELALLOC", ... */
 const char *wb_verdict_word_name(enum wb_verdict_word v);
-
-/*
- * Apply one "KEY=VALUE" setting to a config (`--set`, and expect keys).
- * Returns 0, or -1 with a message naming the key or value.
- */
-int wb_config_set(struct wb_config *cfg, const char *kv, char *err, size_t n);
-/*
- * Apply "KEY=VALUE,KEY=VALUE" (a bare mode "off" means validity_check=off),
- * the kernel presets first, then check the result (drop_writes needs 6.1).
- */
-int wb_config_apply_list(struct wb_config *cfg, const char *list, char *err, size_t n);
-int wb_config_check(const struct wb_config *cfg, char *err, size_t n);
-const char *wb_cleanup_name(enum wb_cleanup c);
 
 #endif

@@ -120,6 +120,22 @@ struct sim_sched_entry {
 /* Parse "TASK[:STEP[@PAGE]]"; returns 0, or -1 with a message. */
 int sim_sched_parse(const char *text, struct sim_sched_entry *e, char *err, size_t n);
 
+/*
+ * The parts of "TASK[:STEP[@PAGE]]" as written, unchecked: the one reading of
+ * the syntax, under sim_sched_parse() and the scenario loader's stricter
+ * checks.  TASK runs to the first ':' (or the end); STEP from there to the
+ * first '@' after it; PAGE is the rest.
+ */
+struct sim_sched_parts {
+	size_t task_len;
+	const char *step; /* NULL without ':' */
+	size_t step_len;
+	const char *page; /* NULL without an '@' after the ':' */
+	bool extra_colon; /* a second ':' after the first */
+	bool at_in_task;  /* an '@' in TASK (none of it is a page) */
+};
+void sim_sched_split(const char *text, struct sim_sched_parts *p);
+
 enum sim_policy_kind { SIM_POLICY_ROUND_ROBIN, SIM_POLICY_RANDOM };
 
 /* The record of one execution: the choices and the actions they picked. */

@@ -1290,7 +1290,7 @@ static void test_config_precedence(void **state)
 	assert_int_equal(wb_config_apply_list(&cfg, "drop_writes=true,kernel=6.1", err,
 					      sizeof(err)), 0);
 	assert_true(cfg.drop_writes);
-	assert_int_equal(cfg.kernel, 61);
+	assert_ptr_equal(cfg.kernel, wb_kernel_find("6.1"));
 	assert_int_equal(cfg.validity_check, WB_CHECK_OFF);
 	assert_int_equal(cfg.write_fail_cleanup, WB_CLEANUP_TRUNCATE_PUNCH);
 	assert_true(cfg.mkwrite_iomap_end);
@@ -1302,7 +1302,7 @@ static void test_config_precedence(void **state)
 
 	/* drop_writes with the 6.2 preset: refused with wb_config_check's message */
 	memset(&bad, 0, sizeof(bad));
-	wb_config_preset(&bad, 62);
+	wb_config_preset(&bad, wb_kernel_find("6.2"));
 	bad.drop_writes = true;
 	assert_int_equal(wb_config_check(&bad, want, sizeof(want)), -1);
 	assert_non_null(strstr(want, "drop_writes"));
@@ -1335,7 +1335,7 @@ static void test_config_presets(void **state)
 		cfg.stable_pages = true;
 		assert_int_equal(wb_config_set(&cfg, k ? "kernel=6.2" : "kernel=6.1", err,
 					       sizeof(err)), 0);
-		assert_int_equal(cfg.kernel, k ? 62 : 61);
+		assert_ptr_equal(cfg.kernel, wb_kernel_find(k ? "6.2" : "6.1"));
 		assert_int_equal(cfg.validity_check, k ? WB_CHECK_AFTER_LOCK : WB_CHECK_OFF);
 		assert_true(cfg.writeback_revalidate);
 		assert_int_equal(cfg.write_fail_cleanup,
@@ -1347,8 +1347,8 @@ static void test_config_presets(void **state)
 	/* unset keys take the 6.2 values */
 	wb_config_defaults(&def);
 	memset(&cfg, 0, sizeof(cfg));
-	wb_config_preset(&cfg, 62);
-	cfg.kernel = 0;
+	wb_config_preset(&cfg, wb_kernel_find("6.2"));
+	cfg.kernel = NULL;
 	assert_memory_equal(&def, &cfg, sizeof(cfg));
 
 	/* a scenario's config: an explicit key beats its own preset; 6.2 refuses drop_writes */

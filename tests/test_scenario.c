@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "model/scenario.h"
+#include "sim/sim.h"
 #include "sim/xmalloc.h"
 
 #ifndef WBSIM_SOURCE_DIR
@@ -260,6 +261,238 @@ static void test_config_set(void **state)
 	assert_int_equal(wb_config_set(&cfg, "x=y", err, 4), -1);
 	assert_string_equal(err, "unk");
 	assert_int_equal(wb_config_set(&cfg, "x=y", NULL, 0), -1);
+}
+
+/* ------------------------------------------------- the switch and kernel tables */
+
+/* The value a preset's "KEY=VALUE, ..." gives `sw`; -1 if it names it not exactly once. */
+static int preset_value(const struct wb_kernel *k, const struct wb_switch *sw)
+{
+	const char *p = k->values;
+	int found = -1, times = 0;
+
+	while (*p) {
+		size_t len = strcspn(p, ","), skip = strspn(p, " ");
+		size_t klen = strcspn(p + skip, "=");
+		unsigned v;
+		char val[64];
+
+		assert_true(klen < len - skip);
+		if (klen == strlen(sw->name) && !memcmp(p + skip, sw->name, klen)) {
+			snprintf(val, sizeof(val), "%.*s", (int)(len - skip - klen - 1),
+				 p + skip + klen + 1);
+			assert_int_equal(wb_switch_parse(sw, val, &v), 0);
+			found = (int)v;
+			times++;
+		}
+		p += len + (p[len] == ',');
+	}
+	return times == 1 ? found : -1;
+}
+
+static void test_switch_table(void **state)
+{
+	bool pos_used[WB_MAX_SWITCHES] = { false };
+	char buf[256];
+	unsigned v;
+
+	(void)state;
+	assert_true(wb_nswitches > 0 && wb_nswitches <= WB_MAX_SWITCHES);
+	assert_string_equal(wb_config_keys()[0], "kernel");
+	for (size_t i = 0; i < wb_nswitches; i++) {
+		const struct wb_switch *sw = &wb_switches[i];
+
+		assert_ptr_equal(wb_switch_find(sw->name), sw);
+		assert_string_equal(wb_config_keys()[i + 1], sw->name);
+		assert_true(sw->help && *sw->help);
+		assert_true(sw->text_pos < wb_nswitches && !pos_used[sw->text_pos]);
+		pos_used[sw->text_pos] = true;
+		assert_true(sw->kind == WB_SWITCH_BOOL || (sw->words && sw->words[0]));
+		/* every value names itself, parses back and survives a put and a get */
+		for (v = 0; strcmp(wb_switch_value_name(sw, v), "?"); v++) {
+			struct wb_config cfg;
+			unsigned back;
+
+			wb_config_defaults(&cfg);
+			assert_int_equal(wb_switch_parse(sw, wb_switch_value_name(sw, v), &back), 0);
+			assert_int_equal(back, v);
+			wb_switch_put(&cfg, sw, v);
+			assert_int_equal(wb_switch_get(&cfg, sw), v);
+			snprintf(buf, sizeof(buf), "%s=%s", sw->name, wb_switch_value_name(sw, v));
+			assert_int_equal(wb_config_set(&cfg, buf, NULL, 0), 0);
+			assert_int_equal(wb_switch_get(&cfg, sw), v);
+			assert_non_null(strstr(wb_switch_expected(sw, buf, sizeof(buf)),
+					       wb_switch_value_name(sw, v)));
+		}
+		assert_true(v >= 2);
+		assert_int_equal(wb_switch_parse(sw, "no such value", &v), -1);
+	}
+	assert_null(wb_switch_find("kernel"));
+	assert_null(wb_switch_find("no_such_switch"));
+}
+
+/* Every preset sets every switch, whatever the switch held before. */
+static void test_kernel_table(void **state)
+{
+	size_t ndefaults = 0;
+
+	(void)state;
+	assert_true(wb_nkernels > 0);
+	for (size_t i = 0; i < wb_nkernels; i++) {
+		const struct wb_kernel *k = &wb_kernels[i];
+
+		assert_ptr_equal(wb_kernel_find(k->version), k);
+		ndefaults += k->defaults;
+		if (k->lacks) {
+			assert_non_null(wb_switch_find(k->lacks));
+			assert_int_equal(wb_switch_find(k->lacks)->kind, WB_SWITCH_BOOL);
+			assert_true(k->lacks_why && *k->lacks_why);
+		}
+		for (size_t s = 0; s < wb_nswitches; s++) {
+			const struct wb_switch *sw = &wb_switches[s];
+			int want = preset_value(k, sw);
+
+			if (want < 0)
+				fail_msg("kernel %s: switch %s not set exactly once", k->version,
+					 sw->name);
+			for (unsigned before = 0; strcmp(wb_switch_value_name(sw, before), "?");
+			     before++) {
+				struct wb_config cfg;
+
+				wb_config_defaults(&cfg);
+				wb_switch_put(&cfg, sw, before);
+				wb_config_preset(&cfg, k);
+				assert_int_equal(wb_switch_get(&cfg, sw), (unsigned)want);
+				assert_ptr_equal(cfg.kernel, k);
+			}
+		}
+		/* and names nothing else */
+		size_t pieces = 1;
+		for (const char *p = k->values; *p; p++)
+			pieces += *p == ',';
+		assert_int_equal(pieces, wb_nswitches);
+	}
+	assert_int_equal(ndefaults, 1);
+	assert_null(wb_kernel_find("5.15"));
+	assert_null(wb_kernel_find(""));
+}
+
+/* An unknown version is refused with a message naming every known one. */
+static void test_kernel_unknown(void **state)
+{
+	struct wb_config cfg;
+	char err[256], want[256], list[128] = "";
+	size_t len = 0;
+
+	(void)state;
+	for (size_t i = 0; i < wb_nkernels; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+					i == 0 ? "" : i + 1 == wb_nkernels ? " or " : ", ",
+					wb_kernels[i].version);
+	snprintf(want, sizeof(want), "bad value '5.9' for kernel (expected %s)", list);
+	wb_config_defaults(&cfg);
+	assert_int_equal(wb_config_set(&cfg, "kernel=5.9", err, sizeof(err)), -1);
+	assert_string_equal(err, want);
+	assert_null(cfg.kernel);
+	assert_int_equal(wb_config_apply_list(&cfg, "off,kernel=5.9", err, sizeof(err)), -1);
+	assert_string_equal(err, want);
+}
+
+static bool same_config(const struct wb_config *a, const struct wb_config *b)
+{
+	for (size_t s = 0; s < wb_nswitches; s++)
+		if (wb_switch_get(a, &wb_switches[s]) != wb_switch_get(b, &wb_switches[s]))
+			return false;
+	return a->kernel == b->kernel;
+}
+
+/*
+ * The settings text read back as a settings list gives the same config: for
+ * no kernel and every preset, with each switch at each of its values.  The
+ * one exception is kept by the unchanged format: the text leaves out a switch
+ * at its default value, so a preset overridden back to the default (kernel
+ * 6.1 with mkwrite_iomap_end=false) reads back as the preset's value.
+ */
+static void test_settings_round_trip(void **state)
+{
+	struct wb_config def, cfg, back;
+	char text[512], err[256];
+
+	(void)state;
+	wb_config_defaults(&def);
+	for (size_t i = 0; i <= wb_nkernels; i++) {
+		const struct wb_kernel *k = i < wb_nkernels ? &wb_kernels[i] : NULL;
+
+		for (size_t s = 0; s < wb_nswitches; s++) {
+			const struct wb_switch *sw = &wb_switches[s];
+
+			for (unsigned v = 0; strcmp(wb_switch_value_name(sw, v), "?"); v++) {
+				wb_config_defaults(&cfg);
+				if (k)
+					wb_config_preset(&cfg, k);
+				if (k && v == wb_switch_get(&def, sw) && v != wb_switch_get(&cfg, sw) &&
+				    !sw->text_always)
+					continue; /* the exception above */
+				wb_switch_put(&cfg, sw, v);
+				if (wb_config_check(&cfg, NULL, 0))
+					continue;
+				wb_config_text(&cfg, text, sizeof(text));
+				wb_config_defaults(&back);
+				assert_int_equal(wb_config_apply_list(&back, text, err, sizeof(err)), 0);
+				if (!same_config(&cfg, &back))
+					fail_msg("'%s' does not read back", text);
+			}
+		}
+	}
+	/* today's spelling */
+	wb_config_defaults(&cfg);
+	wb_config_text(&cfg, text, sizeof(text));
+	assert_string_equal(text, "validity_check=after_lock");
+	wb_config_preset(&cfg, wb_kernel_find("6.1"));
+	cfg.writeback_revalidate = false;
+	wb_config_text(&cfg, text, sizeof(text));
+	assert_string_equal(text, "kernel=6.1, validity_check=off, writeback_revalidate=false, "
+				  "write_fail_cleanup=truncate_punch, mkwrite_iomap_end=true");
+}
+
+/* The one reading of TASK[:STEP[@PAGE]] under both the loader and --schedule. */
+static void test_sched_split(void **state)
+{
+	static const struct {
+		const char *text, *step, *page;
+		size_t task_len, step_len;
+		bool extra_colon, at_in_task;
+	} cases[] = {
+		{ "W1", NULL, NULL, 2, 0, false, false },
+		{ "W1:copy", "copy", NULL, 2, 4, false, false },
+		{ "RC:evict@3", "evict@3", "3", 2, 5, false, false },
+		{ "W1:a:b", "a:b", NULL, 2, 3, true, false },
+		{ "RC:evict@0:x", "evict@0:x", "0:x", 2, 5, true, false },
+		{ "W1@0", NULL, NULL, 4, 0, false, true },
+		{ "W1@0:copy", "copy", NULL, 4, 4, false, true },
+		{ "W1:", "", NULL, 2, 0, false, false },
+		{ ":x", "x", NULL, 0, 1, false, false },
+		{ "", NULL, NULL, 0, 0, false, false },
+		{ "WB/io0:io_write", "io_write", NULL, 6, 8, false, false },
+	};
+	struct sim_sched_parts p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sim_sched_split(cases[i].text, &p);
+		assert_int_equal(p.task_len, cases[i].task_len);
+		if (cases[i].step)
+			assert_string_equal(p.step, cases[i].step);
+		else
+			assert_null(p.step);
+		assert_int_equal(p.step_len, cases[i].step_len);
+		if (cases[i].page)
+			assert_string_equal(p.page, cases[i].page);
+		else
+			assert_null(p.page);
+		assert_int_equal(p.extra_colon, cases[i].extra_colon);
+		assert_int_equal(p.at_in_task, cases[i].at_in_task);
+	}
 }
 
 static void test_names(void **state)
@@ -524,7 +757,7 @@ static void test_valid_fidelity(void **state)
 
 	(void)state;
 	/* explicit keys beat the kernel preset, whatever their order */
-	assert_int_equal(sc->config.kernel, 61);
+	assert_ptr_equal(sc->config.kernel, wb_kernel_find("6.1"));
 	assert_int_equal(sc->config.validity_check, WB_CHECK_OFF);
 	assert_false(sc->config_has_check);
 	assert_int_equal(sc->config.write_fail_cleanup, WB_CLEANUP_LOCKED_TRUNCATE_PUNCH);
@@ -617,7 +850,7 @@ static void test_config_precedence(void **state)
 	(void)state;
 	for (size_t i = 0; i < 2; i++) {
 		sc = load_config(orders[i]);
-		assert_int_equal(sc->config.kernel, 61);
+		assert_ptr_equal(sc->config.kernel, wb_kernel_find("6.1"));
 		assert_int_equal(sc->config.validity_check, WB_CHECK_OFF);
 		assert_false(sc->config_has_check);
 		assert_true(sc->config.mkwrite_iomap_end);
@@ -635,9 +868,10 @@ static void test_config_precedence(void **state)
 	assert_true(sc->config.mkwrite_iomap_end);
 	wb_scenario_free(sc);
 
-	/* the 6.2 preset; "6.3" reads as 6.2 */
+	/* the 6.3 preset: a row of its own, with the 6.2 values */
 	sc = load_config("{ \"kernel\": \"6.3\", \"drop_writes\": false }");
-	assert_int_equal(sc->config.kernel, 62);
+	assert_ptr_equal(sc->config.kernel, wb_kernel_find("6.3"));
+	assert_string_equal(sc->config.kernel->version, "6.3");
 	assert_int_equal(sc->config.validity_check, WB_CHECK_AFTER_LOCK);
 	assert_int_equal(sc->config.write_fail_cleanup, WB_CLEANUP_SCAN_PUNCH);
 	assert_false(sc->config.mkwrite_iomap_end);
@@ -645,14 +879,14 @@ static void test_config_precedence(void **state)
 
 	/* no kernel key: the 6.2 values, kernel 0, and drop_writes may be set */
 	sc = load_config("{ \"drop_writes\": true }");
-	assert_int_equal(sc->config.kernel, 0);
+	assert_null(sc->config.kernel);
 	assert_true(sc->config.drop_writes);
 	assert_int_equal(sc->config.validity_check, WB_CHECK_AFTER_LOCK);
 	assert_int_equal(sc->config.write_fail_cleanup, WB_CLEANUP_SCAN_PUNCH);
 	wb_scenario_free(sc);
 
 	sc = load_config("{}");
-	assert_int_equal(sc->config.kernel, 0);
+	assert_null(sc->config.kernel);
 	assert_false(sc->config_has_check);
 	assert_false(sc->config.mkwrite_iomap_end);
 	wb_scenario_free(sc);
@@ -876,6 +1110,11 @@ int main(void)
 		cmocka_unit_test(test_invalid_pairs),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test(test_config_set),
+		cmocka_unit_test(test_switch_table),
+		cmocka_unit_test(test_kernel_table),
+		cmocka_unit_test(test_kernel_unknown),
+		cmocka_unit_test(test_settings_round_trip),
+		cmocka_unit_test(test_sched_split),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_valid_example),
 		cmocka_unit_test(test_valid_defaults),

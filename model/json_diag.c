@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scenario_json.c - find where a JSON pointer (RFC 6901) points in a JSON text.
+ * json_diag.c - diagnostics located in a JSON text (json_diag.h).
  *
- * jansson keeps no positions, so the loader keeps the file's text and walks it
- * again here to turn "/tasks/1/length" into a byte offset for a diagnostic.
- * The walker is small and forgiving: it assumes the text parsed already, never
- * reads past `len`, and answers -1 for anything it cannot follow.
+ * jansson keeps no positions, so a reader keeps the file's text, and this
+ * walks it again to turn "/tasks/1/length" into a byte offset, then into a
+ * line, a column and a caret.  The walker is small and forgiving: it assumes
+ * the text parsed already, never reads past `len`, and answers -1 for anything
+ * it cannot follow.
  */
-#include "model/scenario.h"
+#include "model/json_diag.h"
 
 #include "sim/xmalloc.h"
 
@@ -15,6 +16,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ------------------------------------------------------- locating a pointer */
 
 struct walk {
 	const char *s;
@@ -331,4 +334,185 @@ long wb_json_locate(const char *text, size_t len, const char *pointer, bool at_k
 	if (at_key && key != SIZE_MAX)
 		return (long)key;
 	return (long)i;
+}
+
+/* ------------------------------------------------------------ printing */
+
+/* Print the source line that starts at `start`, then a caret under byte `at`. */
+static void print_source(FILE *out, const char *text, size_t len, size_t start, size_t at)
+{
+	size_t end = start;
+
+	while (end < len && text[end] != '\n')
+		end++;
+	if (at > end)
+		at = end;
+	fwrite(text + start, 1, (end > start && text[end - 1] == '\r') ? end - 1 - start :
+									   end - start, out);
+	fputc('\n', out);
+	/* One column per character: UTF-8 continuation bytes take none. */
+	for (size_t i = start; i < at; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		if (ch == '\t')
+			fputc('\t', out);
+		else if ((ch & 0xc0) != 0x80)
+			fputc(' ', out);
+	}
+	fputs("^\n", out);
+}
+
+/* Print "PATH:LINE:COL: error: [POINTER: ]MESSAGE" at byte `off` of the text. */
+static void print_at(const struct wb_json_src *src, FILE *out, size_t off, const char *pointer,
+		     const char *msg)
+{
+	size_t line = 1, start = 0;
+
+	if (off > src->len)
+		off = src->len;
+	for (size_t i = 0; i < off; i++) {
+		if (src->text[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	}
+	fprintf(out, "%s:%zu:%zu: error: %s%s%s\n", src->path, line, off - start + 1, pointer,
+		*pointer ? ": " : "", msg);
+	print_source(out, src->text, src->len, start, off);
+}
+
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+	char *s;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		n = 0;
+	s = wb_xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+void wb_json_vdiag(const struct wb_json_src *src, FILE *out, const char *pointer, bool at_key,
+		   const char *fmt, va_list ap)
+{
+	long off;
+	char *msg, *parent;
+
+	if (!out)
+		return;
+	if (!pointer)
+		pointer = "";
+	msg = vformat(fmt, ap);
+	off = wb_json_locate(src->text, src->len, pointer, at_key);
+	/* Not there (a missing key): report at the nearest enclosing value. */
+	if (off < 0 && *pointer) {
+		parent = wb_xstrdup(pointer);
+		while (off < 0 && *parent) {
+			*strrchr(parent, '/') = '\0';
+			off = wb_json_locate(src->text, src->len, parent, false);
+		}
+		free(parent);
+	}
+	print_at(src, out, off < 0 ? 0 : (size_t)off, pointer, msg);
+	free(msg);
+}
+
+void wb_json_diag(const struct wb_json_src *src, FILE *out, const char *pointer, bool at_key,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	wb_json_vdiag(src, out, pointer, at_key, fmt, ap);
+	va_end(ap);
+}
+
+void wb_json_diag_line_col(const struct wb_json_src *src, FILE *out, int line, int col,
+			   const char *msg)
+{
+	size_t start = 0, at;
+
+	if (line < 1 || col < 0) {
+		line = 1;
+		col = 1;
+	}
+	if (col < 1)
+		col = 1;
+	for (int l = 1; l < line && start < src->len; start++) {
+		if (src->text[start] == '\n')
+			l++;
+	}
+	/* Walk col - 1 characters into the line to put the caret under the col'th. */
+	at = start;
+	for (int k = 1; k < col && at < src->len && src->text[at] != '\n'; k++) {
+		at++;
+		while (at < src->len && ((unsigned char)src->text[at] & 0xc0) == 0x80)
+			at++;
+	}
+	fprintf(out, "%s:%d:%d: error: %s\n", src->path, line, col, msg);
+	print_source(out, src->text, src->len, start, at);
+}
+
+/* ------------------------------------------------------------ pointers */
+
+void wb_json_ptr_init(struct wb_json_ptr *p)
+{
+	p->s = wb_xstrdup("");
+	p->len = 0;
+	p->cap = 1;
+}
+
+void wb_json_ptr_free(struct wb_json_ptr *p)
+{
+	free(p->s);
+	p->s = NULL;
+	p->len = p->cap = 0;
+}
+
+static void ptr_grow(struct wb_json_ptr *p, size_t more)
+{
+	if (p->len + more + 1 > p->cap) {
+		p->cap = (p->len + more + 1) * 2;
+		p->s = wb_xrealloc(p->s, p->cap);
+	}
+}
+
+size_t wb_json_ptr_key(struct wb_json_ptr *p, const char *key)
+{
+	size_t mark = p->len;
+
+	ptr_grow(p, 2 * strlen(key) + 1);
+	p->s[p->len++] = '/';
+	for (const char *k = key; *k; k++) {
+		if (*k == '~' || *k == '/') {
+			p->s[p->len++] = '~';
+			p->s[p->len++] = *k == '~' ? '0' : '1';
+		} else {
+			p->s[p->len++] = *k;
+		}
+	}
+	p->s[p->len] = '\0';
+	return mark;
+}
+
+size_t wb_json_ptr_index(struct wb_json_ptr *p, size_t i)
+{
+	size_t mark = p->len;
+
+	ptr_grow(p, 24);
+	p->len += (size_t)snprintf(p->s + p->len, 24, "/%zu", i);
+	return mark;
+}
+
+void wb_json_ptr_pop(struct wb_json_ptr *p, size_t mark)
+{
+	p->len = mark;
+	p->s[mark] = '\0';
 }
