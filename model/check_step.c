@@ -139,15 +139,16 @@ static int wb_check_locks(const struct wb_model *m, const void *b, const void *a
 		     ib->inval_excl, ia->inval_excl);
 	for (p = 0; p < m->npages; p++) {
 		const struct folio *fb = wb_folio(m, WBC(b), p), *fa = wb_folio(m, WBC(a), p);
+		bool gone = (fb->flags & FOLIO_PRESENT) && !(fa->flags & FOLIO_PRESENT);
+		if (gone && (fb->locked || (fb->flags & FOLIO_WRITEBACK)))
+			FAIL("page %u removed while %s", p,
+			     fb->locked ? "locked" : "under writeback");
 		if (!wb_lock_moved_by(fb->locked, fa->locked, actor))
 			FAIL("page %u: lock changed hands %u->%u, not by the stepping task", p,
 			     fb->locked, fa->locked);
-		if (!(fb->flags & FOLIO_PRESENT) || (fa->flags & FOLIO_PRESENT))
+		if (!gone)
 			continue;
 		removed++;
-		if (fb->locked || (fb->flags & FOLIO_WRITEBACK))
-			FAIL("page %u removed while %s", p,
-			     fb->locked ? "locked" : "under writeback");
 		if (!reclaim)
 			continue;
 		if (p != WB_ACTION_ARG(action))
