@@ -79,7 +79,10 @@ static int check_file(struct check_totals *t, const char *path)
 			wb_scenario_free(sc);
 			return EXIT_USAGE;
 		}
-		sim_explore(&job.sm, job.init, &eo, &res);
+		if (sim_explore(&job.sm, job.init, &eo, &res)) {
+			fprintf(stderr, "wbsim: %s\n", res.error);
+			exit(EXIT_INTERNAL);
+		}
 		const char *got = res.verdict != SIM_SAFE ? wb_verdict_name(res.verdict)
 				  : res.complete ? "safe" : "unknown";
 		check_line(t, path, e->key, "explore", wb_verdict_word_name(e->verdict), got,

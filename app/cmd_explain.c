@@ -177,7 +177,10 @@ static int explain_necessary(struct wb_job *job, const struct ex_step *st, struc
 
 	o.hold_n = st[e->from].occ;
 	o.until_n = st[e->to].occ;
-	sim_explore(&job->sm, job->init, &o, &r);
+	if (sim_explore(&job->sm, job->init, &o, &r)) {
+		fprintf(stderr, "wbsim: %s\n", r.error);
+		exit(EXIT_INTERNAL);
+	}
 	rc = r.verdict != SIM_SAFE ? 0 : r.complete ? 1 : -1;
 	e->forced = r.complete && r.executions == 0;
 	sim_explore_result_free(&r);

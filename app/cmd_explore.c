@@ -96,7 +96,10 @@ static void explore_fewest_preemptions(struct wb_job *job, const struct sim_expl
 	for (unsigned k = 0; k < pre; k++) {
 		struct sim_explore_result b;
 		bo.preemption_bound = k;
-		sim_explore(&job->sm, job->init, &bo, &b);
+		if (sim_explore(&job->sm, job->init, &bo, &b)) {
+			fprintf(stderr, "wbsim: %s\n", b.error);
+			exit(EXIT_INTERNAL);
+		}
 		if (b.verdict != SIM_SAFE) {
 			free(res->cex);
 			res->cex = b.cex;
@@ -315,7 +318,10 @@ int cmd_explore(int argc, char **argv)
 	signal(SIGINT, wb_on_sigint);
 
 	struct sim_explore_result res;
-	sim_explore(&job.sm, job.init, &eo, &res);
+	if (sim_explore(&job.sm, job.init, &eo, &res)) {
+		fprintf(stderr, "wbsim: %s\n", res.error);
+		exit(EXIT_INTERNAL);
+	}
 	if (fewest && res.verdict != SIM_SAFE && !wb_interrupted)
 		explore_fewest_preemptions(&job, &eo, &res);
 	signal(SIGINT, SIG_DFL);

@@ -234,6 +234,7 @@ const struct sim_ops wb_sim_ops = {
 	.event_names = wb_event_names,
 	.outcome = wb_ops_outcome,
 	.check = wb_ops_check,
+	.check_step = wb_check_step,
 	.verdict = wb_ops_verdict,
 	.label = wb_ops_label,
 	.actor_status = wb_ops_actor_status,

@@ -333,6 +333,9 @@ void wb_pack_init(struct wb_model *m);
 void wb_pack(const struct wb_model *m, const void *w, uint8_t *out);
 /* Representation invariants (MODEL.md section 5). */
 int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n);
+/* Invariants of one step (check_step.c): the sim_ops check_step hook; ctx is the wb_model. */
+int wb_check_step(void *ctx, const void *before, const void *after, uint32_t action, char *msg,
+		  size_t n);
 /* Texts for traces: the extent map, one folio, a writer's cached mapping ("" if none). */
 void wb_extents_text(const struct wb_model *m, const void *w, char *buf, size_t n);
 void wb_folio_text(const struct wb_model *m, const void *w, unsigned p, char *buf, size_t n);

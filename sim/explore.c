@@ -10,7 +10,12 @@
  * enumerating paths.  Each state also keeps the length of the longest
  * execution from it and of the shortest failing one, which yields max_depth
  * and a shortest counterexample without a second search.
+ *
+ * The engine prints nothing and never exits: a limit it reaches or a model
+ * bug it detects stops the search, and sim_explore() returns -1 with the
+ * reason in the result's `error`.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +61,7 @@ struct sim_table {
 	struct sim_counts **counts;
 	struct sim_meta **meta;
 	size_t key;		/* key size */
+	bool full;		/* at its largest size and loaded past 3/4: the search must stop */
 };
 
 static inline uint8_t *sim_key(const struct sim_table *t, size_t r)
@@ -153,8 +159,9 @@ static void sim_table_grow(struct sim_table *t)
 	size_t i, mask;
 
 	if (t->ibits == 31) {
-		fprintf(stderr, "wbsim: internal limit: the visited table is full (2^30 states)\n");
-		exit(3);
+		/* the few records the stopping search still adds fit in the last quarter */
+		t->full = true;
+		return;
 	}
 	free(t->slots);
 	t->ibits++;
@@ -208,7 +215,7 @@ static size_t sim_table_insert(struct sim_table *t, const void *key, uint64_t h,
 	memset(sim_meta(t, r), 0, sizeof(struct sim_meta));
 	memset(sim_counts(t, r), 0, sizeof(struct sim_counts));
 	t->slots[slot] = sim_slot_value(t, r, h);
-	if (t->nrec * 4 > t->nslots * 3)
+	if (t->nrec * 4 > t->nslots * 3 && !t->full)
 		sim_table_grow(t);
 	return r;
 }
@@ -306,6 +313,21 @@ struct sim_search {
 	uint64_t pending;	/* siblings still to visit on the stack */
 	bool stop;
 };
+
+/* The search cannot go on: keep the first reason and stop (sim_explore returns -1). */
+static void __attribute__((format(printf, 2, 3))) sim_fail(struct sim_search *s, const char *fmt,
+							    ...)
+{
+	va_list ap;
+
+	s->stop = true;
+	if (s->res->error[0])
+		return;
+	s->res->stopped_by = "error";
+	va_start(ap, fmt);
+	vsnprintf(s->res->error, sizeof(s->res->error), fmt, ap);
+	va_end(ap);
+}
 
 /* The key of a world (and its ext in a bounded search) into `buf`. */
 static const uint8_t *sim_world_key(const struct sim_search *s, const void *w,
@@ -424,14 +446,8 @@ static void sim_order_children(struct sim_search *s, struct sim_action *a, unsig
 static struct sim_level *sim_level(struct sim_search *s, unsigned d, unsigned n)
 {
 	const struct sim_model *sm = s->sm;
-	struct sim_level *l;
+	struct sim_level *l = &s->levels[d];
 
-	if (d >= s->max_levels) {
-		fprintf(stderr, "wbsim: internal error: exploration deeper than %zu steps\n",
-			s->max_levels);
-		abort();
-	}
-	l = &s->levels[d];
 	if (l->cap < n) {
 		l->cap = n;
 		l->worlds = wb_xrealloc(l->worlds, (size_t)n * sm->size);
@@ -488,6 +504,28 @@ static void sim_keep_failing_path(struct sim_search *s, unsigned d)
 	memcpy(p->ids, s->path, d * sizeof(uint32_t));
 }
 
+#ifdef WBSIM_CHECK_EVERY_STEP
+/* Debug builds: the model's invariants on a child and on the step to it; false if they hold. */
+static bool sim_check_child(struct sim_search *s, const void *w, const void *c, uint32_t action)
+{
+	const struct sim_model *sm = s->sm;
+	struct sim_label lab;
+	char msg[256];
+
+	if (!sm->ops->check(sm->ctx, c, msg, sizeof(msg))) {
+		if (!sm->ops->check_step ||
+		    !sm->ops->check_step(sm->ctx, w, c, action, msg, sizeof(msg)))
+			return false;
+		sm->ops->label(sm->ctx, w, action, &lab);
+		sim_fail(s, "internal error: transition invariant violated by %s:%s: %s",
+			 lab.actor, lab.step ? lab.step : "?", msg);
+		return true;
+	}
+	sim_fail(s, "internal error: invariant violated: %s", msg);
+	return true;
+}
+#endif
+
 /*
  * Visit a world not yet in the table (its key, hash and free slot given):
  * record it, then its children.  Returns its record index.
@@ -499,13 +537,15 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 	struct sim_table *t = &s->t;
 	struct sim_action *acts = s->acts + (size_t)d * SIM_MAX_ENABLED;
 	size_t r = sim_table_insert(t, key, h, slot), i;
-	unsigned n, kept = 0;
+	unsigned n = 0, kept = 0;
 	sim_u128 exec = 0, fail = 0;
 	unsigned depth = 0, dist = SIM_NO_FAIL, verdict = SIM_SAFE;
 	struct sim_outvec *ov = NULL;
 	sim_u128 ev[32];
 
 	sim_meta(t, r)->dist = SIM_IN_PROGRESS;
+	if (t->full)
+		sim_fail(s, "internal limit: the visited table is full (2^30 states)");
 	if (s->o->census) {
 		sim_census_room(s, r);
 		memset(ev, 0, sizeof(ev));
@@ -517,8 +557,11 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 		s->res->stopped_by = "max-states";
 	}
 
-	n = sm->ops->enabled(sm->ctx, w, acts);
-	if (n == 0) {
+	if (d >= s->max_levels)
+		sim_fail(s, "internal limit: exploration deeper than %zu steps", s->max_levels);
+	else
+		n = sm->ops->enabled(sm->ctx, w, acts);
+	if (n == 0 && !s->res->error[0]) {
 		enum sim_verdict v = sm->ops->verdict(sm->ctx, w);
 		exec = 1;
 		fail = v != SIM_SAFE;
@@ -552,11 +595,8 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 			memcpy(c, w, sm->size);
 			l->events[kept] = sm->ops->apply(sm->ctx, c, acts[i].id);
 #ifdef WBSIM_CHECK_EVERY_STEP
-			char msg[256];
-			if (sm->ops->check(sm->ctx, c, msg, sizeof(msg))) {
-				fprintf(stderr, "wbsim: internal error: invariant violated: %s\n", msg);
-				abort();
-			}
+			if (sim_check_child(s, w, c, acts[i].id))
+				break;
 #endif
 			l->ext[kept] = ce;
 			acts[kept] = acts[i];
@@ -576,9 +616,8 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 			if (found >= 0) {
 				cr = (size_t)found;
 				if (sim_meta(t, cr)->dist == SIM_IN_PROGRESS) {
-					fprintf(stderr,
-						"wbsim: internal error: the state graph has a cycle\n");
-					abort();
+					sim_fail(s, "internal error: the state graph has a cycle");
+					continue;
 				}
 			} else {
 				s->depth_now = d + 1;
@@ -755,6 +794,12 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	r0 = sim_visit(&s, 0, init, &e0, key, h, slot);
 	if (s.stop || res->stopped_by)
 		res->complete = false;
+	if (res->error[0]) {
+		res->states = s.t.nrec;
+		res->seconds = sim_now(&s.start);
+		sim_search_free(&s);
+		return -1;
+	}
 	if (res->pruned) {
 		res->complete = false;
 		if (!res->stopped_by)
@@ -802,8 +847,10 @@ void sim_explore_result_free(struct sim_explore_result *res)
 		free(res->outcomes[i].path);
 	}
 	free(res->outcomes);
-	for (size_t i = 0; i < res->nfailing_paths; i++)
+	for (size_t i = 0; i < res->nfailing_paths; i++) {
 		free(res->failing_paths[i].choices);
+		free(res->failing_paths[i].ids);
+	}
 	free(res->failing_paths);
 	memset(res, 0, sizeof(*res));
 }

@@ -55,7 +55,8 @@ static enum sim_run_error sim_take(struct sim_exec *x, unsigned choice)
 	r->nsteps++;
 	x->have_last = true;
 	x->last_actor = x->act[choice].actor;
-	if (x->o->cb)
+	bool step_check = x->o->check_every_step && sm->ops->check_step;
+	if (x->o->cb || step_check)
 		memcpy(x->before, x->world, sm->size);
 	sm->ops->apply(sm->ctx, x->world, a);
 	if (x->o->cb)
@@ -64,6 +65,12 @@ static enum sim_run_error sim_take(struct sim_exec *x, unsigned choice)
 		char msg[256];
 		if (sm->ops->check(sm->ctx, x->world, msg, sizeof(msg))) {
 			snprintf(x->err, x->errn, "invariant violated after step %zu: %s",
+				 r->nsteps, msg);
+			return SIM_RUN_INVARIANT;
+		}
+		if (step_check &&
+		    sm->ops->check_step(sm->ctx, x->before, x->world, a, msg, sizeof(msg))) {
+			snprintf(x->err, x->errn, "transition invariant violated by step %zu: %s",
 				 r->nsteps, msg);
 			return SIM_RUN_INVARIANT;
 		}

@@ -72,6 +72,13 @@ struct sim_ops {
 	bool (*outcome)(void *ctx, const void *world, char *buf, size_t n);
 	/* Representation invariants; 0 if they hold, else write a message. */
 	int (*check)(void *ctx, const void *world, char *msg, size_t n);
+	/*
+	 * Optional: invariants of one transition, `action` taking `before` to
+	 * `after`; 0 if they hold, else write a message.  Run wherever check runs,
+	 * after check has passed on `after`.
+	 */
+	int (*check_step)(void *ctx, const void *before, const void *after, uint32_t action,
+			  char *msg, size_t n);
 	/* Classify a world with no enabled action. */
 	enum sim_verdict (*verdict)(void *ctx, const void *world);
 	/* Name an action. */
@@ -166,7 +173,7 @@ struct sim_run_opts {
 	const uint16_t *choices;	/* replay a choice list instead of policies */
 	size_t nchoices;
 	size_t max_steps;	/* 0: default bound */
-	bool check_every_step;	/* run ops->check after every step */
+	bool check_every_step;	/* run ops->check (and ops->check_step) after every step */
 	sim_step_cb cb;
 	void *cbctx;
 };
@@ -176,7 +183,7 @@ enum sim_run_error {
 	SIM_RUN_OK = 0,
 	SIM_RUN_SCHEDULE,	/* a schedule entry does not fit: message in err */
 	SIM_RUN_CHOICE,		/* a replayed choice is out of range */
-	SIM_RUN_INVARIANT,	/* ops->check failed: a bug in the model */
+	SIM_RUN_INVARIANT,	/* ops->check or ops->check_step failed: a bug in the model */
 	SIM_RUN_TOO_LONG,
 };
 
@@ -247,8 +254,16 @@ struct sim_path {
 };
 
 struct sim_explore_result {
+	/*
+	 * Non-empty when the search failed (sim_explore returned -1): a limit of
+	 * the engine ("internal limit: ...") or a model bug it caught ("internal
+	 * error: ...").  The counts are then meaningless.
+	 */
+	char error[256];
 	bool complete;		/* the whole space was explored */
-	const char *stopped_by;	/* why not: "max-states", "max-depth", "time-limit", "interrupt" */
+	/* why not: "max-states", "max-depth", "time-limit", "interrupt", "preemption-bound",
+	 * "error" */
+	const char *stopped_by;
 	uint64_t states, transitions, end_states;
 	sim_u128 executions, failing;
 	bool overflow;		/* a count passed 2^128 - 1 and saturated */
@@ -272,6 +287,12 @@ struct sim_explore_result {
 	size_t nfailing_paths;
 };
 
+/*
+ * Explore every execution from `init`.  Returns 0, or -1 when the search
+ * failed (res->error says why).  Either way the caller frees with
+ * sim_explore_result_free().  Debug builds (WBSIM_CHECK_EVERY_STEP) run
+ * ops->check and ops->check_step on every transition.
+ */
 int sim_explore(const struct sim_model *sm, const void *init, const struct sim_explore_opts *o,
 		struct sim_explore_result *res);
 void sim_explore_result_free(struct sim_explore_result *res);

@@ -205,6 +205,68 @@ static void test_explore_matches_naive(void **state)
 	check_against_naive(&c);
 }
 
+/* The check_step hook sees each transition: a run with check_every_step stops at the bad one. */
+static void test_check_step_in_run(void **state)
+{
+	struct toy_ctx c = { .ntasks = 2, .increments = 2, .monotonic = true };
+	struct sim_model sm = toy_model(&c);
+	struct toy_world w;
+	/* T0 loads 0; T1 increments twice; T0 stores 1 over 2 */
+	uint16_t ch[] = { 0, 1, 1, 1, 1, 0 };
+	struct sim_run_opts o = { .choices = ch, .nchoices = 6, .check_every_step = true };
+	struct sim_run r;
+	char err[256];
+
+	(void)state;
+	toy_init(&w);
+	assert_int_equal(sim_run_execute(&sm, &w, &o, &r, err, sizeof(err)), SIM_RUN_INVARIANT);
+	assert_string_equal(err, "transition invariant violated by step 6: T0 lowered the counter "
+				 "2 -> 1");
+	sim_run_free(&r);
+	/* the same execution without checks, and five steps of it with them, are fine */
+	o.check_every_step = false;
+	assert_int_equal(sim_run_execute(&sm, &w, &o, &r, err, sizeof(err)), SIM_RUN_OK);
+	sim_run_free(&r);
+	o.check_every_step = true;
+	o.nchoices = 5;
+	assert_int_equal(sim_run_execute(&sm, &w, &o, &r, err, sizeof(err)), SIM_RUN_OK);
+	sim_run_free(&r);
+}
+
+/*
+ * Exploration reports a broken transition invariant through its result (debug
+ * builds check every transition; release builds never call the hook).
+ */
+static void test_check_step_in_explore(void **state)
+{
+	struct toy_ctx ok = { .ntasks = 2, .increments = 1, .monotonic = true };
+	struct toy_ctx bad = { .ntasks = 2, .increments = 2, .monotonic = true };
+	struct sim_model sm = toy_model(&ok);
+	struct toy_world w;
+	struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD };
+	struct sim_explore_result res;
+
+	(void)state;
+	toy_init(&w);
+	/* one increment each: the counter never goes down, the counts are the usual ones */
+	assert_int_equal(sim_explore(&sm, &w, &eo, &res), 0);
+	assert_string_equal(res.error, "");
+	assert_true(res.executions == 6);
+	sim_explore_result_free(&res);
+	sm = toy_model(&bad);
+#ifdef WBSIM_CHECK_EVERY_STEP
+	assert_int_equal(sim_explore(&sm, &w, &eo, &res), -1);
+	assert_non_null(strstr(res.error, "internal error: transition invariant violated by T0:"
+					  "store: T0 lowered the counter"));
+	assert_string_equal(res.stopped_by, "error");
+	assert_false(res.complete);
+#else
+	assert_int_equal(sim_explore(&sm, &w, &eo, &res), 0);
+	assert_string_equal(res.error, "");
+#endif
+	sim_explore_result_free(&res);
+}
+
 static void test_u128_text(void **state)
 {
 	char buf[48];
@@ -227,6 +289,8 @@ int main(void)
 		cmocka_unit_test(test_seed_is_deterministic_and_choices_replay),
 		cmocka_unit_test(test_choice_out_of_range),
 		cmocka_unit_test(test_explore_matches_naive),
+		cmocka_unit_test(test_check_step_in_run),
+		cmocka_unit_test(test_check_step_in_explore),
 		cmocka_unit_test(test_u128_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

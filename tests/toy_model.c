@@ -52,6 +52,19 @@ static int toy_check(void *ctx, const void *w, char *msg, size_t n)
 	return 0;
 }
 
+static int toy_check_step(void *ctx, const void *before, const void *after, uint32_t a,
+			  char *msg, size_t n)
+{
+	const struct toy_ctx *c = ctx;
+	const struct toy_world *b = before, *w = after;
+
+	if (c->monotonic && w->counter < b->counter) {
+		snprintf(msg, n, "T%u lowered the counter %u -> %u", a, b->counter, w->counter);
+		return -1;
+	}
+	return 0;
+}
+
 static enum sim_verdict toy_verdict(void *ctx, const void *w)
 {
 	const struct toy_ctx *c = ctx;
@@ -98,6 +111,7 @@ const struct sim_ops toy_ops = {
 	.enabled = toy_enabled,
 	.apply = toy_apply,
 	.check = toy_check,
+	.check_step = toy_check_step,
 	.verdict = toy_verdict,
 	.label = toy_label,
 	.actor_status = toy_status,

@@ -7,6 +7,7 @@
 #ifndef WBSIM_TOY_MODEL_H
 #define WBSIM_TOY_MODEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/sim.h"
@@ -23,6 +24,11 @@ struct toy_world {
 struct toy_ctx {
 	unsigned ntasks;
 	unsigned increments; /* per task */
+	/*
+	 * A transition invariant for the engine's check_step hook: the counter
+	 * never goes down.  Lost updates break it once a task increments twice.
+	 */
+	bool monotonic;
 };
 
 extern const struct sim_ops toy_ops;
