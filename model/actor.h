@@ -45,7 +45,11 @@ struct wb_step_def {
 #define WB_ACT_DATA 0x008u    /* stores its data character over [offset, offset + length) */
 #define WB_ACT_ORDERED 0x010u /* changes contents: the oracle applies it in i_rwsem order */
 #define WB_ACT_IO 0x020u      /* submits IO activities (<task>/io<k>) */
-#define WB_ACT_OPTIONAL 0x040u /* may be left unfinished at the end without a deadlock */
+#define WB_ACT_OPTIONAL 0x040u /* may be left unfinished at the end (no task runs after it) */
+#define WB_ACT_RACY 0x080u     /* its store must be ordered by "after" against overlapping stores */
+
+struct sc_ctx;
+struct json_t;
 
 /* The task slots' fields of the compact encoding (struct wb_pack_field, world.h). */
 struct wb_pack_fields {
@@ -65,6 +69,7 @@ unsigned wb_bits_for(uint64_t maxval);
 
 struct wb_actor {
 	const char *name;	/* the scenario's "op" */
+	const char *article;	/* "a" or "an", for messages: "an mmap_write task" */
 	unsigned flags;		/* WB_ACT_* */
 	const struct wb_step_def *steps; /* in the order schedules' errors list them */
 	unsigned nsteps;
@@ -72,6 +77,15 @@ struct wb_actor {
 	uint8_t done_pc;	/* the pc of a finished task (no step there) */
 	uint32_t no_step;	/* pcs this actor never reaches (shared pc enums) */
 
+	/* ---- the scenario loader (model/scenario_tasks.c) ---- */
+	const char *const *keys; /* the members its tasks may have */
+	/* Check the task's own members into d (the loader's pointer is at /tasks/i). */
+	void (*load)(struct sc_ctx *c, struct json_t *t, struct wb_task_def *d, size_t i);
+	/* Check the pages it names, once the world's size is known (optional). */
+	void (*load_pages)(struct sc_ctx *c, struct json_t *t);
+	const char *store;	/* a task storing data, in messages: "write", "mmap store" */
+
+	/* ---- the model ---- */
 	/* Byte offsets of the file the task names (granule, the world's reach); optional. */
 	unsigned (*offsets)(const struct wb_task_def *td, uint64_t out[4]);
 	/* The initial task slot (the world is zeroed before); optional. */

@@ -20,12 +20,14 @@
  *
  * A failed iomap_valid goes straight to IOMAP_END with IOMAP_F_STALE set.
  */
+#include <inttypes.h>
 #include <stddef.h>
 
 #include <stdio.h>
 #include <string.h>
 
 #include "model/actor.h"
+#include "model/scenario_check.h"
 #include "model/extent_map.h"
 
 
@@ -812,6 +814,39 @@ static void wb_writer_apply(struct wb_model *m, void *w, unsigned t, unsigned ar
 	}
 }
 
+/* ---- the scenario loader: the task's own members ---- */
+
+static const char *const write_keys[] = {
+	"name", "op", "offset", "length", "data", "short_copy_at", "after", NULL,
+};
+
+static void load_write(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
+{
+	int ro = sc_get_int(c, t, "offset", true, 0, SC_MAX_INT, &d->offset);
+	int rl = sc_get_int(c, t, "length", true, 1, SC_MAX_INT, &d->length);
+	int rs = sc_get_int(c, t, "short_copy_at", false, 0, SC_MAX_INT, &d->short_copy_at);
+	bool ok = ro == SC_OK && rl == SC_OK;
+
+	if (ok)
+		sc_reach_range(c, d->offset, d->length, "write");
+	if (rs == SC_OK && ok) {
+		if (d->short_copy_at < d->offset || d->short_copy_at >= d->offset + d->length) {
+			sc_errm(c, "short_copy_at",
+				"must lie inside the write [%" PRIu64 ",%" PRIu64 "), between %" PRIu64
+				" and %" PRIu64 " (got %" PRIu64 ")",
+				d->offset, d->offset + d->length, d->offset,
+				d->offset + d->length - 1, d->short_copy_at);
+		} else {
+			d->has_short_copy = true;
+			/* the copy stops there: a granule boundary */
+			sc_fold_granule(c, "short_copy_at", d->short_copy_at);
+		}
+	}
+	if (sc_get_data(c, t, &d->data) && ok)
+		c->range_ok[i] = true;
+}
+
+
 /* ---- the actor ---- */
 
 static unsigned wb_writer_offsets(const struct wb_task_def *td, uint64_t out[4])
@@ -905,6 +940,10 @@ static const struct wb_step_def wb_writer_steps[] = {
 
 const struct wb_actor wb_actor_write = {
 	.name = "write",
+	.article = "a",
+	.keys = write_keys,
+	.load = load_write,
+	.store = "write",
 	.flags = WB_ACT_RWSEM | WB_ACT_DATA | WB_ACT_ORDERED,
 	.steps = wb_writer_steps,
 	.nsteps = sizeof(wb_writer_steps) / sizeof(wb_writer_steps[0]),

@@ -16,10 +16,12 @@
  *   FAULT_END -fault_end-> DONE (read) | STORE (write)
  *   STORE -store-> DONE, or -write_fault-> FAULT_BEGIN when not mapped writable
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "model/actor.h"
+#include "model/scenario_check.h"
 #include "model/extent_map.h"
 
 
@@ -358,6 +360,59 @@ static void wb_fault_apply(struct wb_model *m, void *w, unsigned t, unsigned arg
 	}
 }
 
+/* ---- the scenario loader: the task's own members ---- */
+
+static const char *const read_fault_keys[] = { "name", "op", "page", "after", NULL };
+
+static void load_read_fault(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
+{
+	uint64_t v;
+
+	(void)i;
+	/* Out-of-range pages are reported once the world's size is known. */
+	if (sc_get_int(c, t, "page", true, 0, SC_MAX_INT, &v) != SC_OK || v >= WB_MAX_PAGES)
+		return;
+	d->page = (unsigned)v;
+	d->offset = v * c->sc->page_size;
+	d->length = c->sc->page_size;
+}
+
+/* The page, now that the world's size is known. */
+static void load_read_fault_pages(struct sc_ctx *c, json_t *t)
+{
+	size_t m = wb_json_ptr_key(&c->p, "page");
+
+	sc_check_page_index(c, json_object_get(t, "page"));
+	wb_json_ptr_pop(&c->p, m);
+}
+
+static const char *const mmap_write_keys[] = {
+	"name", "op", "offset", "length", "data", "after", NULL,
+};
+
+static void load_mmap_write(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
+{
+	int ro = sc_get_int(c, t, "offset", true, 0, SC_MAX_INT, &d->offset);
+	int rl = sc_get_int(c, t, "length", true, 1, SC_MAX_INT, &d->length);
+	bool ok = ro == SC_OK && rl == SC_OK;
+	unsigned ps = c->sc->page_size;
+
+	if (ok && c->geom_ok && d->offset / ps != (d->offset + d->length - 1) / ps) {
+		uint64_t edge = (d->offset / ps + 1) * ps;
+
+		sc_errm(c, "length",
+			"an mmap store stays within one page: [%" PRIu64 ",%" PRIu64
+			") crosses the page boundary at %" PRIu64 " (pages of %u)",
+			d->offset, d->offset + d->length, edge, ps);
+		ok = false;
+	}
+	if (ok)
+		sc_reach_range(c, d->offset, d->length, "mmap store");
+	if (sc_get_data(c, t, &d->data) && ok)
+		c->range_ok[i] = true;
+}
+
+
 /* ---- the actors: read_fault and mmap_write ---- */
 
 static unsigned wb_fault_offsets(const struct wb_task_def *td, uint64_t out[4])
@@ -443,6 +498,10 @@ static const struct wb_step_def wb_mmap_write_steps[] = {
 
 const struct wb_actor wb_actor_read_fault = {
 	.name = "read_fault",
+	.article = "a",
+	.keys = read_fault_keys,
+	.load = load_read_fault,
+	.load_pages = load_read_fault_pages,
 	.flags = WB_ACT_FAULT,
 	.steps = wb_read_fault_steps,
 	.nsteps = sizeof(wb_read_fault_steps) / sizeof(wb_read_fault_steps[0]),
@@ -459,7 +518,11 @@ const struct wb_actor wb_actor_read_fault = {
 
 const struct wb_actor wb_actor_mmap_write = {
 	.name = "mmap_write",
-	.flags = WB_ACT_FAULT | WB_ACT_DATA | WB_ACT_ORDERED,
+	.article = "an",
+	.keys = mmap_write_keys,
+	.load = load_mmap_write,
+	.store = "mmap store",
+	.flags = WB_ACT_FAULT | WB_ACT_DATA | WB_ACT_ORDERED | WB_ACT_RACY,
 	.steps = wb_mmap_write_steps,
 	.nsteps = sizeof(wb_mmap_write_steps) / sizeof(wb_mmap_write_steps[0]),
 	.npc = FP_DONE + 1,

@@ -12,10 +12,12 @@
  *   RWSEM_LOCK -rwsem_lock-> INVAL_LOCK -invalidate_lock-> [FLUSH -flush_range->]
  *   CHANGE -punch_range|alloc_range|setsize-> UNLOCK -rwsem_unlock-> DONE
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "model/actor.h"
+#include "model/scenario_check.h"
 #include "model/extent_map.h"
 
 
@@ -175,6 +177,50 @@ static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned a
 	}
 }
 
+/* ---- the scenario loader: the task's own members ---- */
+
+/* punch and fallocate: a block-aligned range */
+static const char *const range_keys[] = { "name", "op", "offset", "length", "after", NULL };
+
+static void range_op(struct sc_ctx *c, json_t *t, struct wb_task_def *d, const char *what)
+{
+	int ro = sc_get_int(c, t, "offset", true, 0, SC_MAX_INT, &d->offset);
+	int rl = sc_get_int(c, t, "length", true, 1, SC_MAX_INT, &d->length);
+	bool ok = ro == SC_OK && rl == SC_OK;
+	char why[48];
+
+	snprintf(why, sizeof(why), "a %s", what);
+	if (ro == SC_OK && !sc_block_aligned(c, "offset", d->offset, why))
+		ok = false;
+	if (rl == SC_OK && !sc_block_aligned(c, "length", d->length, why))
+		ok = false;
+	if (ok)
+		sc_reach_range(c, d->offset, d->length, what);
+}
+
+static void load_punch(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
+{
+	(void)i;
+	range_op(c, t, d, "punch range");
+}
+
+static void load_fallocate(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
+{
+	(void)i;
+	range_op(c, t, d, "fallocate range");
+}
+
+static const char *const truncate_keys[] = { "name", "op", "size", "after", NULL };
+
+static void load_truncate(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
+{
+	(void)i;
+	if (sc_get_int(c, t, "size", true, 0, SC_MAX_INT, &d->size) == SC_OK &&
+	    sc_block_aligned(c, "size", d->size, "a truncate size"))
+		sc_reach(c, "size", d->size);
+}
+
+
 /* ---- the actors: punch, fallocate, truncate ---- */
 
 static unsigned wb_range_offsets(const struct wb_task_def *td, uint64_t out[4])
@@ -246,6 +292,9 @@ static const struct wb_step_def wb_truncate_steps[] = {
 
 const struct wb_actor wb_actor_punch = {
 	.name = "punch",
+	.article = "a",
+	.keys = range_keys,
+	.load = load_punch,
 	.flags = WB_ACT_RWSEM | WB_ACT_INVAL | WB_ACT_ORDERED,
 	WB_RANGEOP_ROW(wb_punch_steps),
 	.offsets = wb_range_offsets,
@@ -254,6 +303,9 @@ const struct wb_actor wb_actor_punch = {
 
 const struct wb_actor wb_actor_fallocate = {
 	.name = "fallocate",
+	.article = "a",
+	.keys = range_keys,
+	.load = load_fallocate,
 	.flags = WB_ACT_RWSEM | WB_ACT_INVAL,
 	WB_RANGEOP_ROW(wb_fallocate_steps),
 	.no_step = 1u << RP_FLUSH,
@@ -262,6 +314,9 @@ const struct wb_actor wb_actor_fallocate = {
 
 const struct wb_actor wb_actor_truncate = {
 	.name = "truncate",
+	.article = "a",
+	.keys = truncate_keys,
+	.load = load_truncate,
 	.flags = WB_ACT_RWSEM | WB_ACT_INVAL | WB_ACT_ORDERED,
 	WB_RANGEOP_ROW(wb_truncate_steps),
 	.offsets = wb_truncate_offsets,

@@ -10,9 +10,11 @@
  * reclaim never cleans a dirty folio itself.  Which folio goes, among several,
  * is the engine's choice.
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "model/actor.h"
+#include "model/scenario_check.h"
 
 /* The folios it may evict now: present, unlocked, clean, not under writeback, unreferenced. */
 static uint64_t wb_reclaim_candidates(const struct wb_model *m, const void *w, unsigned t)
@@ -49,6 +51,65 @@ static void wb_evict(struct wb_model *m, void *w, unsigned t, unsigned page)
 		wb_desc(m, "; %s finished", m->sc->tasks[t].name);
 	}
 }
+
+/* ---- the scenario loader: the task's own members ---- */
+
+static const char *const reclaim_keys[] = { "name", "op", "evictions", "pages", "after", NULL };
+
+static void load_reclaim(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
+{
+	json_t *pages = sc_get_array(c, t, "pages");
+	size_t first[64], mark, plen;
+	uint64_t v;
+
+	(void)i;
+	d->evictions = 1;
+	if (sc_get_int(c, t, "evictions", false, 1, WB_MAX_EVICTIONS, &v) == SC_OK)
+		d->evictions = (unsigned)v;
+	d->pages = ~0ull;
+	if (!pages)
+		return;
+	mark = wb_json_ptr_key(&c->p, "pages");
+	plen = c->p.len;
+	d->pages = 0;
+	if (json_array_size(pages) == 0)
+		sc_err(c, "must not be empty (leave \"pages\" out to allow every page)");
+	for (size_t k = 0; k < json_array_size(pages) && !sc_stop(c); k++) {
+		size_t m = wb_json_ptr_index(&c->p, k);
+
+		/* Out-of-range indexes are reported once the world's size is known. */
+		if (sc_int_value(c, json_array_get(pages, k), 0, SC_MAX_INT, &v) == SC_OK && v < 64) {
+			if (d->pages & (1ull << v)) {
+				sc_err(c, "page %" PRIu64 " is listed twice (first at %.*s/%zu)", v,
+				       (int)plen, c->p.s, first[v]);
+			} else {
+				d->pages |= 1ull << v;
+				first[v] = k;
+			}
+		}
+		wb_json_ptr_pop(&c->p, m);
+	}
+	wb_json_ptr_pop(&c->p, mark);
+}
+
+/* The pages listed, now that the world's size is known. */
+static void load_reclaim_pages(struct sc_ctx *c, json_t *t)
+{
+	json_t *pages = json_object_get(t, "pages");
+	size_t m;
+
+	if (!json_is_array(pages))
+		return;
+	m = wb_json_ptr_key(&c->p, "pages");
+	for (size_t k = 0; k < json_array_size(pages) && !sc_stop(c); k++) {
+		size_t mk = wb_json_ptr_index(&c->p, k);
+
+		sc_check_page_index(c, json_array_get(pages, k));
+		wb_json_ptr_pop(&c->p, mk);
+	}
+	wb_json_ptr_pop(&c->p, m);
+}
+
 
 /* ---- the actor ---- */
 
@@ -96,6 +157,10 @@ static const struct wb_step_def wb_reclaim_steps[] = {
 /* Reclaim evicts what it can: left unfinished at the end is no deadlock. */
 const struct wb_actor wb_actor_reclaim = {
 	.name = "reclaim",
+	.article = "a",
+	.keys = reclaim_keys,
+	.load = load_reclaim,
+	.load_pages = load_reclaim_pages,
 	.flags = WB_ACT_OPTIONAL,
 	.steps = wb_reclaim_steps,
 	.nsteps = 1,

@@ -67,6 +67,10 @@ bool sc_op_has_io(int op);	   /* writeback: activities TASK/io<k> */
 int sc_find_task(const struct sc_ctx *c, const char *s, size_t len);
 /* "[what]page N is out of range (the world has ...)" at the current pointer. */
 void sc_page_range_error(struct sc_ctx *c, uint64_t page, const char *what);
+/* A byte count that must be a multiple of the block size; `what` says why. */
+bool sc_block_aligned(struct sc_ctx *c, const char *member, uint64_t v, const char *what);
+/* A page index at the current pointer, now that the world's size is known. */
+void sc_check_page_index(struct sc_ctx *c, json_t *v);
 
 /* ---- reporting (scenario_check.c) */
 

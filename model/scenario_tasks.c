@@ -4,34 +4,17 @@
  * "after" list, then its op's own members, and the checks across tasks
  * ("after" cycles, unordered overlapping stores, pages past the world).
  *
- * Everything that depends on the op is here, one function per op (task_write,
- * task_writeback, ...), found through one table, task_ops[], indexed by enum
- * wb_op: its name, the members its tasks may have, its checks and its flags.
- * A new op is one function and one row.
+ * What depends on the op is in its actor's row (model/actor.h): its name,
+ * the members its tasks may have, the loader hook that checks them (in the
+ * actor's own file) and its flags.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/actor.h"
 #include "model/scenario_check.h"
 #include "sim/xmalloc.h"
-
-/* One op, as the loader sees it. */
-struct task_op {
-	const char *name;
-	const char *article;	 /* "a" or "an", for messages: "an mmap_write task" */
-	const char *const *keys; /* the members its tasks may have */
-	/* check the task's own members into d (c->p is at /tasks/i) */
-	void (*check)(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i);
-	/* pages it names, once the world's size is known (c->p is at /tasks/i) */
-	void (*check_pages)(struct sc_ctx *c, json_t *t);
-	const char *store; /* a task storing data, for messages: "write", "mmap store" */
-	bool racy_store;   /* its store must be ordered by "after" against overlapping stores */
-	bool never_finishes; /* no task may come after it */
-	bool has_io;	     /* IO activities TASK/io<k> in schedules */
-};
-
-static const struct task_op task_ops[WB_OP_NOPS]; /* below the ops */
 
 static const char *const any_task_keys[] = {
 	"name", "op", "offset", "length", "data", "short_copy_at", "mode", "passes", "wait",
@@ -40,17 +23,17 @@ static const char *const any_task_keys[] = {
 
 const char *sc_op_name(int op)
 {
-	return task_ops[op].name;
+	return wb_actors[op]->name;
 }
 
 const char *sc_op_article(int op)
 {
-	return task_ops[op].article;
+	return wb_actors[op]->article;
 }
 
 bool sc_op_has_io(int op)
 {
-	return task_ops[op].has_io;
+	return (wb_actors[op]->flags & WB_ACT_IO) != 0;
 }
 
 /* The first task whose name is s[0..len); -1 if none. */
@@ -107,7 +90,7 @@ static void check_task_name(struct sc_ctx *c, json_t *t, size_t i)
 }
 
 /* A byte count that must be a multiple of the block size; `what` says why. */
-static bool block_aligned(struct sc_ctx *c, const char *member, uint64_t v, const char *what)
+bool sc_block_aligned(struct sc_ctx *c, const char *member, uint64_t v, const char *what)
 {
 	if (!c->geom_ok || v % c->sc->block_size == 0)
 		return true;
@@ -129,7 +112,7 @@ void sc_page_range_error(struct sc_ctx *c, uint64_t page, const char *what)
 }
 
 /* A page index at the current pointer, now that the world's size is known. */
-static void check_page_index(struct sc_ctx *c, json_t *v)
+void sc_check_page_index(struct sc_ctx *c, json_t *v)
 {
 	long long x = json_integer_value(v);
 
@@ -139,238 +122,11 @@ static void check_page_index(struct sc_ctx *c, json_t *v)
 
 /* ---------------------------------------------------------------- the ops */
 
-static const char *const write_keys[] = {
-	"name", "op", "offset", "length", "data", "short_copy_at", "after", NULL,
-};
-
-static void task_write(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
-{
-	int ro = sc_get_int(c, t, "offset", true, 0, SC_MAX_INT, &d->offset);
-	int rl = sc_get_int(c, t, "length", true, 1, SC_MAX_INT, &d->length);
-	int rs = sc_get_int(c, t, "short_copy_at", false, 0, SC_MAX_INT, &d->short_copy_at);
-	bool ok = ro == SC_OK && rl == SC_OK;
-
-	if (ok)
-		sc_reach_range(c, d->offset, d->length, "write");
-	if (rs == SC_OK && ok) {
-		if (d->short_copy_at < d->offset || d->short_copy_at >= d->offset + d->length) {
-			sc_errm(c, "short_copy_at",
-				"must lie inside the write [%" PRIu64 ",%" PRIu64 "), between %" PRIu64
-				" and %" PRIu64 " (got %" PRIu64 ")",
-				d->offset, d->offset + d->length, d->offset,
-				d->offset + d->length - 1, d->short_copy_at);
-		} else {
-			d->has_short_copy = true;
-			/* the copy stops there: a granule boundary */
-			sc_fold_granule(c, "short_copy_at", d->short_copy_at);
-		}
-	}
-	if (sc_get_data(c, t, &d->data) && ok)
-		c->range_ok[i] = true;
-}
-
-static const char *const writeback_keys[] = {
-	"name", "op", "mode", "passes", "offset", "length", "wait", "after", NULL,
-};
-
-static void task_writeback(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
-{
-	static const char *const modes[] = { "background", "sync", NULL };
-	uint64_t v;
-	int ro, rl;
-
-	(void)i;
-	d->sync = sc_get_word(c, t, "mode", false, modes, "mode", "background or sync") == 1;
-	d->passes = 1;
-	if (sc_get_int(c, t, "passes", false, 1, WB_MAX_PASSES, &v) == SC_OK)
-		d->passes = (unsigned)v;
-	sc_get_bool(c, t, "wait", &d->wait);
-	ro = sc_get_int(c, t, "offset", false, 0, SC_MAX_INT, &d->offset);
-	rl = sc_get_int(c, t, "length", false, 1, SC_MAX_INT, &d->length);
-	if ((ro == SC_MISSING) != (rl == SC_MISSING)) {
-		sc_errm(c, ro == SC_MISSING ? "length" : "offset",
-			"a writeback range gives both \"offset\" and \"length\" (\"%s\" is missing)",
-			ro == SC_MISSING ? "offset" : "length");
-	} else if (ro == SC_OK && rl == SC_OK) {
-		d->has_range = true;
-		sc_reach_range(c, d->offset, d->length, "writeback range");
-	}
-}
-
-static const char *const reclaim_keys[] = { "name", "op", "evictions", "pages", "after", NULL };
-
-static void task_reclaim(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
-{
-	json_t *pages = sc_get_array(c, t, "pages");
-	size_t first[64], mark, plen;
-	uint64_t v;
-
-	(void)i;
-	d->evictions = 1;
-	if (sc_get_int(c, t, "evictions", false, 1, WB_MAX_EVICTIONS, &v) == SC_OK)
-		d->evictions = (unsigned)v;
-	d->pages = ~0ull;
-	if (!pages)
-		return;
-	mark = wb_json_ptr_key(&c->p, "pages");
-	plen = c->p.len;
-	d->pages = 0;
-	if (json_array_size(pages) == 0)
-		sc_err(c, "must not be empty (leave \"pages\" out to allow every page)");
-	for (size_t k = 0; k < json_array_size(pages) && !sc_stop(c); k++) {
-		size_t m = wb_json_ptr_index(&c->p, k);
-
-		/* Out-of-range indexes are reported once the world's size is known. */
-		if (sc_int_value(c, json_array_get(pages, k), 0, SC_MAX_INT, &v) == SC_OK && v < 64) {
-			if (d->pages & (1ull << v)) {
-				sc_err(c, "page %" PRIu64 " is listed twice (first at %.*s/%zu)", v,
-				       (int)plen, c->p.s, first[v]);
-			} else {
-				d->pages |= 1ull << v;
-				first[v] = k;
-			}
-		}
-		wb_json_ptr_pop(&c->p, m);
-	}
-	wb_json_ptr_pop(&c->p, mark);
-}
-
-/* The pages listed, now that the world's size is known. */
-static void task_reclaim_pages(struct sc_ctx *c, json_t *t)
-{
-	json_t *pages = json_object_get(t, "pages");
-	size_t m;
-
-	if (!json_is_array(pages))
-		return;
-	m = wb_json_ptr_key(&c->p, "pages");
-	for (size_t k = 0; k < json_array_size(pages) && !sc_stop(c); k++) {
-		size_t mk = wb_json_ptr_index(&c->p, k);
-
-		check_page_index(c, json_array_get(pages, k));
-		wb_json_ptr_pop(&c->p, mk);
-	}
-	wb_json_ptr_pop(&c->p, m);
-}
-
-static const char *const read_fault_keys[] = { "name", "op", "page", "after", NULL };
-
-static void task_read_fault(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
-{
-	uint64_t v;
-
-	(void)i;
-	/* Out-of-range pages are reported once the world's size is known. */
-	if (sc_get_int(c, t, "page", true, 0, SC_MAX_INT, &v) != SC_OK || v >= WB_MAX_PAGES)
-		return;
-	d->page = (unsigned)v;
-	d->offset = v * c->sc->page_size;
-	d->length = c->sc->page_size;
-}
-
-/* The page, now that the world's size is known. */
-static void task_read_fault_pages(struct sc_ctx *c, json_t *t)
-{
-	size_t m = wb_json_ptr_key(&c->p, "page");
-
-	check_page_index(c, json_object_get(t, "page"));
-	wb_json_ptr_pop(&c->p, m);
-}
-
-static const char *const mmap_write_keys[] = {
-	"name", "op", "offset", "length", "data", "after", NULL,
-};
-
-static void task_mmap_write(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
-{
-	int ro = sc_get_int(c, t, "offset", true, 0, SC_MAX_INT, &d->offset);
-	int rl = sc_get_int(c, t, "length", true, 1, SC_MAX_INT, &d->length);
-	bool ok = ro == SC_OK && rl == SC_OK;
-	unsigned ps = c->sc->page_size;
-
-	if (ok && c->geom_ok && d->offset / ps != (d->offset + d->length - 1) / ps) {
-		uint64_t edge = (d->offset / ps + 1) * ps;
-
-		sc_errm(c, "length",
-			"an mmap store stays within one page: [%" PRIu64 ",%" PRIu64
-			") crosses the page boundary at %" PRIu64 " (pages of %u)",
-			d->offset, d->offset + d->length, edge, ps);
-		ok = false;
-	}
-	if (ok)
-		sc_reach_range(c, d->offset, d->length, "mmap store");
-	if (sc_get_data(c, t, &d->data) && ok)
-		c->range_ok[i] = true;
-}
-
-/* punch and fallocate: a block-aligned range */
-static const char *const range_keys[] = { "name", "op", "offset", "length", "after", NULL };
-
-static void range_op(struct sc_ctx *c, json_t *t, struct wb_task_def *d, const char *what)
-{
-	int ro = sc_get_int(c, t, "offset", true, 0, SC_MAX_INT, &d->offset);
-	int rl = sc_get_int(c, t, "length", true, 1, SC_MAX_INT, &d->length);
-	bool ok = ro == SC_OK && rl == SC_OK;
-	char why[48];
-
-	snprintf(why, sizeof(why), "a %s", what);
-	if (ro == SC_OK && !block_aligned(c, "offset", d->offset, why))
-		ok = false;
-	if (rl == SC_OK && !block_aligned(c, "length", d->length, why))
-		ok = false;
-	if (ok)
-		sc_reach_range(c, d->offset, d->length, what);
-}
-
-static void task_punch(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
-{
-	(void)i;
-	range_op(c, t, d, "punch range");
-}
-
-static void task_fallocate(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
-{
-	(void)i;
-	range_op(c, t, d, "fallocate range");
-}
-
-static const char *const truncate_keys[] = { "name", "op", "size", "after", NULL };
-
-static void task_truncate(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
-{
-	(void)i;
-	if (sc_get_int(c, t, "size", true, 0, SC_MAX_INT, &d->size) == SC_OK &&
-	    block_aligned(c, "size", d->size, "a truncate size"))
-		sc_reach(c, "size", d->size);
-}
-
-/* Indexed by enum wb_op. */
-static const struct task_op task_ops[WB_OP_NOPS] = {
-	[WB_OP_WRITE] = { .name = "write", .article = "a", .keys = write_keys,
-			  .check = task_write, .store = "write" },
-	[WB_OP_WRITEBACK] = { .name = "writeback", .article = "a", .keys = writeback_keys,
-			      .check = task_writeback, .has_io = true },
-	[WB_OP_RECLAIM] = { .name = "reclaim", .article = "a", .keys = reclaim_keys,
-			    .check = task_reclaim, .check_pages = task_reclaim_pages,
-			    .never_finishes = true },
-	[WB_OP_READ_FAULT] = { .name = "read_fault", .article = "a", .keys = read_fault_keys,
-			       .check = task_read_fault, .check_pages = task_read_fault_pages },
-	[WB_OP_MMAP_WRITE] = { .name = "mmap_write", .article = "an", .keys = mmap_write_keys,
-			       .check = task_mmap_write, .store = "mmap store",
-			       .racy_store = true },
-	[WB_OP_PUNCH] = { .name = "punch", .article = "a", .keys = range_keys,
-			  .check = task_punch },
-	[WB_OP_FALLOCATE] = { .name = "fallocate", .article = "a", .keys = range_keys,
-			      .check = task_fallocate },
-	[WB_OP_TRUNCATE] = { .name = "truncate", .article = "a", .keys = truncate_keys,
-			     .check = task_truncate },
-};
-
 /* The op named s, or -1. */
 static int op_index(const char *s)
 {
 	for (int op = 0; op < WB_OP_NOPS; op++)
-		if (!strcmp(task_ops[op].name, s))
+		if (!strcmp(wb_actors[op]->name, s))
 			return op;
 	return -1;
 }
@@ -405,7 +161,7 @@ static void check_after(struct sc_ctx *c, json_t *t, size_t i)
 			sc_err(c, "no task named %s", sc_quote(q, s));
 		} else if ((size_t)j == i) {
 			sc_err(c, "a task cannot come after itself");
-		} else if (c->task_op[j] >= 0 && task_ops[c->task_op[j]].never_finishes) {
+		} else if (c->task_op[j] >= 0 && (wb_actors[c->task_op[j]]->flags & WB_ACT_OPTIONAL)) {
 			sc_err(c, "%s is a reclaim task, and a reclaim task may never finish",
 			       sc_quote(q, s));
 		} else if (mask & (1u << j)) {
@@ -435,7 +191,7 @@ static void check_task(struct sc_ctx *c, size_t i)
 	}
 	check_task_name(c, t, i);
 	for (op = 0; op < WB_OP_NOPS; op++)
-		names[op] = task_ops[op].name;
+		names[op] = wb_actors[op]->name;
 	names[op] = NULL;
 	op = sc_get_word(c, t, "op", true, names, "op", sc_join_or(ops, sizeof(ops), names));
 	if (op < 0) {
@@ -444,9 +200,9 @@ static void check_task(struct sc_ctx *c, size_t i)
 		return;
 	}
 	d->op = (enum wb_op)op;
-	snprintf(what, sizeof(what), " for %s %s task", task_ops[op].article, task_ops[op].name);
-	sc_check_keys(c, t, task_ops[op].keys, what);
-	task_ops[op].check(c, t, d, i);
+	snprintf(what, sizeof(what), " for %s %s task", wb_actors[op]->article, wb_actors[op]->name);
+	sc_check_keys(c, t, wb_actors[op]->keys, what);
+	wb_actors[op]->load(c, t, d, i);
 	check_after(c, t, i);
 }
 
@@ -514,7 +270,7 @@ static void check_store_order(struct sc_ctx *c)
 			size_t m;
 
 			if (!c->range_ok[i] ||
-			    (!task_ops[a->op].racy_store && !task_ops[b->op].racy_store))
+			    (!(wb_actors[a->op]->flags & WB_ACT_RACY) && !(wb_actors[b->op]->flags & WB_ACT_RACY)))
 				continue;
 			if (a->offset >= b->offset + b->length || b->offset >= a->offset + a->length)
 				continue;
@@ -529,7 +285,7 @@ static void check_store_order(struct sc_ctx *c)
 				"%s [%" PRIu64 ",%" PRIu64 ") overlaps %s %s [%" PRIu64 ",%" PRIu64
 				") with no \"after\" ordering them; their order would be a race of "
 				"user space",
-				task_ops[b->op].store, b->offset, b->offset + b->length, task_ops[a->op].store,
+				wb_actors[b->op]->store, b->offset, b->offset + b->length, wb_actors[a->op]->store,
 				name, a->offset, a->offset + a->length);
 			wb_json_ptr_pop(&c->p, m);
 		}
@@ -595,8 +351,8 @@ void sc_check_page_ranges(struct sc_ctx *c)
 		int op = c->task_op[i];
 		size_t m = wb_json_ptr_index(&c->p, i);
 
-		if (op >= 0 && task_ops[op].check_pages)
-			task_ops[op].check_pages(c, c->task[i]);
+		if (op >= 0 && wb_actors[op]->load_pages)
+			wb_actors[op]->load_pages(c, c->task[i]);
 		wb_json_ptr_pop(&c->p, m);
 	}
 	wb_json_ptr_pop(&c->p, mark);

@@ -20,9 +20,11 @@
  */
 #include "model/writeback.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "model/actor.h"
+#include "model/scenario_check.h"
 #include "model/extent_map.h"
 
 
@@ -444,6 +446,37 @@ void wb_flush_folio(struct wb_model *m, void *w, unsigned page)
 	xfs_end_ioend(m, w, page);
 }
 
+/* ---- the scenario loader: the task's own members ---- */
+
+static const char *const writeback_keys[] = {
+	"name", "op", "mode", "passes", "offset", "length", "wait", "after", NULL,
+};
+
+static void load_writeback(struct sc_ctx *c, json_t *t, struct wb_task_def *d, size_t i)
+{
+	static const char *const modes[] = { "background", "sync", NULL };
+	uint64_t v;
+	int ro, rl;
+
+	(void)i;
+	d->sync = sc_get_word(c, t, "mode", false, modes, "mode", "background or sync") == 1;
+	d->passes = 1;
+	if (sc_get_int(c, t, "passes", false, 1, WB_MAX_PASSES, &v) == SC_OK)
+		d->passes = (unsigned)v;
+	sc_get_bool(c, t, "wait", &d->wait);
+	ro = sc_get_int(c, t, "offset", false, 0, SC_MAX_INT, &d->offset);
+	rl = sc_get_int(c, t, "length", false, 1, SC_MAX_INT, &d->length);
+	if ((ro == SC_MISSING) != (rl == SC_MISSING)) {
+		sc_errm(c, ro == SC_MISSING ? "length" : "offset",
+			"a writeback range gives both \"offset\" and \"length\" (\"%s\" is missing)",
+			ro == SC_MISSING ? "offset" : "length");
+	} else if (ro == SC_OK && rl == SC_OK) {
+		d->has_range = true;
+		sc_reach_range(c, d->offset, d->length, "writeback range");
+	}
+}
+
+
 /* ---- the actor ---- */
 
 static unsigned wb_writeback_offsets(const struct wb_task_def *td, uint64_t out[4])
@@ -568,6 +601,9 @@ static const struct wb_step_def *wb_writeback_step(const struct wb_model *m, con
 
 const struct wb_actor wb_actor_writeback = {
 	.name = "writeback",
+	.article = "a",
+	.keys = writeback_keys,
+	.load = load_writeback,
 	.flags = WB_ACT_IO,
 	.steps = wb_writeback_steps,
 	.nsteps = sizeof(wb_writeback_steps) / sizeof(wb_writeback_steps[0]),
