@@ -46,6 +46,7 @@ struct wb_step_def {
 #define WB_ACT_ORDERED 0x010u /* changes contents: the oracle applies it in i_rwsem order */
 #define WB_ACT_IO 0x020u      /* submits IO activities (<task>/io<k>) */
 #define WB_ACT_OPTIONAL 0x040u /* may be left unfinished at the end (no task runs after it) */
+#define WB_ACT_RWSEM_SHARED 0x100u /* takes i_rwsem shared (none yet: readers, direct IO) */
 #define WB_ACT_RACY 0x080u     /* its store must be ordered by "after" against overlapping stores */
 
 struct sc_ctx;

@@ -29,6 +29,7 @@
 #include "model/actor.h"
 #include "model/scenario_check.h"
 #include "model/extent_map.h"
+#include "model/locks.h"
 
 
 static const char *wb_type_name(unsigned type)
@@ -123,26 +124,17 @@ static bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned 
 {
 	void *cw = WBC(w);
 	const struct wb_writer *wr = &wb_task(m, cw, t)->w;
-	const struct wb_inode *ino = wb_inode(cw);
 
 	switch (wr->pc) {
 	case WP_DONE:
 		WB_WHY(why, n, "finished");
 		return false;
 	case WP_RWSEM_LOCK:
-		if (ino->rwsem_owner) {
-			WB_WHY(why, n, "waits for i_rwsem, held by %s",
-				 m->sc->tasks[ino->rwsem_owner - 1].name);
-			return false;
-		}
-		return true;
+		return wb_rwsem_available(m, cw, false, why, n);
 	case WP_FOLIO_LOCK: {
 		const struct folio *f = wb_folio(m, cw, wr->pos / m->ps);
-		if (f->locked) {
-			WB_WHY(why, n, "waits for the lock of page %u, held by %s", wr->pos / m->ps,
-				 m->sc->tasks[f->locked - 1].name);
+		if (!wb_folio_lock_available(m, cw, wr->pos / m->ps, why, n))
 			return false;
-		}
 		if (m->cfg.stable_pages && (f->flags & FOLIO_WRITEBACK)) {
 			WB_WHY(why, n, "waits for writeback of page %u (stable pages)",
 			       wr->pos / m->ps);
@@ -154,10 +146,9 @@ static bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned 
 		uint32_t s, e;
 		if (!wb_cleanup_range(m, wr, &s, &e))
 			return true;
-		if (m->cfg.write_fail_cleanup != WB_CLEANUP_TRUNCATE_PUNCH && !wb_inval_free(cw)) {
-			WB_WHY(why, n, "waits for the invalidate_lock (exclusive) for its cleanup");
+		if (m->cfg.write_fail_cleanup != WB_CLEANUP_TRUNCATE_PUNCH &&
+		    !wb_inval_available(m, cw, false, why, n))
 			return false;
-		}
 		if (m->cfg.write_fail_cleanup != WB_CLEANUP_SCAN_PUNCH &&
 		    !wb_range_quiet(m, cw, s, e, true)) {
 			WB_WHY(why, n, "waits to lock the folios of [%u,%u) to truncate them", s, e);
@@ -189,9 +180,8 @@ static void wb_rwsem_lock(struct wb_model *m, void *w, unsigned t)
 	struct wb_inode *ino = wb_inode(w);
 	struct wb_writer *wr = &wb_task(m, w, t)->w;
 
-	ino->rwsem_owner = (uint8_t)(t + 1);
+	wb_rwsem_down(m, w, t, false);
 	wb_order_append(w, t);
-	wb_fp(m, WB_LOC_RWSEM, WB_FP_WAIT | WB_FP_WRITE);
 	wr->pos = (uint32_t)m->sc->tasks[t].offset;
 	wr->pc = wr->pos > ino->i_size ? WP_ZERO_GAP : WP_IOMAP_BEGIN;
 	wb_desc(m, "i_rwsem taken exclusive; write [%u,%u)", wr->pos, wb_write_end_pos(m, t));
@@ -338,7 +328,7 @@ static void xfs_iomap_valid(struct wb_model *m, void *w, unsigned t)
 	if (!before) {
 		unsigned page = wr->pos / m->ps;
 		struct folio *f = wb_folio(m, w, page);
-		f->locked = 0;
+		wb_folio_unlock(m, w, page);
 		f->flags &= (uint8_t)~FOLIO_REF;
 		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 		wb_desc(m, "; page %u unlocked and released, stays cached (%s, %s)", page,
@@ -368,7 +358,7 @@ static void wb_folio_get(struct wb_model *m, void *w, unsigned t)
 		return;
 	}
 	f->flags = FOLIO_PRESENT | FOLIO_REF;
-	f->locked = (uint8_t)(t + 1);
+	wb_folio_lock_take(m, w, t, page);
 	f->uptodate = 0;
 	if (m->prov)
 		memset(m->prov->cache + (size_t)page * m->gpp, 0, m->gpp * sizeof(uint32_t));
@@ -382,7 +372,7 @@ static void wb_folio_lock(struct wb_model *m, void *w, unsigned t)
 	struct wb_writer *wr = &wb_task(m, w, t)->w;
 	unsigned page = wr->pos / m->ps;
 
-	wb_folio(m, w, page)->locked = (uint8_t)(t + 1);
+	wb_folio_lock_take(m, w, t, page);
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WAIT | WB_FP_WRITE);
 	wr->pc = wb_after_folio_pc(m);
 	wb_desc(m, "page %u locked", page);
@@ -563,7 +553,7 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 				if (!(f->uptodate & (1u << i)))
 					memset(wb_cache(m, w, page) + (size_t)i * m->gpb, 0, m->gpb);
 			f->flags &= (uint8_t)~FOLIO_REF;
-			f->locked = 0;
+			wb_folio_unlock(m, w, page);
 			wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 			wr->wflags |= WR_RETRY;
 			wr->pc = wb_next_chunk(m, wr, t);
@@ -577,7 +567,7 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 		f->uptodate |= (uint16_t)(1u << ((x - fpos) / m->bs));
 	f->flags |= FOLIO_DIRTY;
 	f->flags &= (uint8_t)~FOLIO_REF;
-	f->locked = 0;
+	wb_folio_unlock(m, w, page);
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 	wb_desc(m, "page %u dirty%s", page,
 		f->uptodate == (1u << m->bpp) - 1 ? ", uptodate" : "");
@@ -723,9 +713,8 @@ static void xfs_buffered_write_iomap_end(struct wb_model *m, void *w, unsigned t
 				wb_desc(m, " nothing punched");
 			break;
 		case WB_CLEANUP_LOCKED_TRUNCATE_PUNCH:
-			wb_inode(w)->inval_excl = (uint8_t)(t + 1);
+			wb_inval_down(m, w, t, false);
 			wr->wflags |= WR_INVAL;
-			wb_fp(m, WB_LOC_INVAL(m), WB_FP_WAIT | WB_FP_WRITE);
 			wb_desc(m, " invalidate_lock taken;");
 			/* fall through */
 		case WB_CLEANUP_TRUNCATE_PUNCH:
@@ -751,8 +740,7 @@ static void wb_punch_delalloc(struct wb_model *m, void *w, unsigned t)
 	else
 		wb_desc(m, " nothing punched");
 	if (wr->wflags & WR_INVAL) {
-		wb_inode(w)->inval_excl = 0;
-		wb_fp(m, WB_LOC_INVAL(m), WB_FP_WRITE);
+		wb_inval_up(m, w, false);
 		wb_desc(m, "; invalidate_lock released");
 	}
 	wb_iomap_advance(m, wr, t);
@@ -763,8 +751,7 @@ static void wb_rwsem_unlock(struct wb_model *m, void *w, unsigned t)
 {
 	union wb_task_state *ts = wb_task(m, w, t);
 
-	wb_inode(w)->rwsem_owner = 0;
-	wb_fp(m, WB_LOC_RWSEM, WB_FP_WRITE);
+	wb_rwsem_up(m, w, false);
 	memset(ts, 0, sizeof(*ts));
 	ts->w.pc = WP_DONE;
 	wb_desc(m, "i_rwsem released; %s finished", m->sc->tasks[t].name);

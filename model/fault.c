@@ -23,6 +23,7 @@
 #include "model/actor.h"
 #include "model/scenario_check.h"
 #include "model/extent_map.h"
+#include "model/locks.h"
 
 
 static bool wb_is_mmap(const struct wb_model *m, unsigned t)
@@ -69,7 +70,6 @@ static bool wb_fault_enabled(const struct wb_model *m, const void *w, unsigned t
 {
 	void *cw = WBC(w);
 	const struct wb_fault *ft = &wb_task(m, cw, t)->f;
-	const struct wb_inode *ino = wb_inode(cw);
 	unsigned p = wb_fault_page(m, t);
 
 	switch (ft->pc) {
@@ -77,20 +77,9 @@ static bool wb_fault_enabled(const struct wb_model *m, const void *w, unsigned t
 		WB_WHY(why, n, "finished");
 		return false;
 	case FP_FAULT_BEGIN:
-		if (ino->inval_excl) {
-			WB_WHY(why, n, "waits for the invalidate_lock, held exclusive by %s",
-			       m->sc->tasks[ino->inval_excl - 1].name);
-			return false;
-		}
-		return true;
+		return wb_inval_available(m, cw, true, why, n);
 	case FP_FOLIO_LOCK: {
-		const struct folio *f = wb_folio(m, cw, p);
-		if (f->locked) {
-			WB_WHY(why, n, "waits for the lock of page %u, held by %s", p,
-			       m->sc->tasks[f->locked - 1].name);
-			return false;
-		}
-		return true;
+		return wb_folio_lock_available(m, cw, p, why, n);
 	}
 	case FP_MKWRITE_END:
 		if (wb_mkwrite_cleanup_blocks(m, w, t)) {
@@ -110,7 +99,7 @@ static void wb_fault_begin(struct wb_model *m, void *w, unsigned t)
 {
 	struct wb_fault *ft = &wb_task(m, w, t)->f;
 
-	wb_inode(w)->inval_shared++;
+	wb_inval_down(m, w, t, true);
 	ft->holds |= FT_SHARED;
 	wb_fp(m, WB_LOC_INVAL(m), WB_FP_WAIT | WB_FP_WRITE);
 	ft->pc = FP_FOLIO_GET;
@@ -135,7 +124,7 @@ static void wb_fault_folio_get(struct wb_model *m, void *w, unsigned t)
 	}
 	if (!(f->flags & FOLIO_PRESENT)) {
 		f->flags = FOLIO_PRESENT | FOLIO_FREF_ONE;
-		f->locked = (uint8_t)(t + 1);
+		wb_folio_lock_take(m, w, t, p);
 		f->uptodate = 0;
 		if (m->prov)
 			memset(m->prov->cache + (size_t)p * m->gpp, 0, m->gpp * sizeof(uint32_t));
@@ -162,7 +151,7 @@ static void wb_fault_folio_lock(struct wb_model *m, void *w, unsigned t)
 	struct folio *f = wb_folio(m, w, p);
 	bool uptodate = f->uptodate == (1u << m->bpp) - 1;
 
-	f->locked = (uint8_t)(t + 1);
+	wb_folio_lock_take(m, w, t, p);
 	ft->holds |= FT_LOCK;
 	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WAIT | WB_FP_WRITE);
 	ft->pc = !uptodate ? FP_READ : wb_is_mmap(m, t) ? FP_MKWRITE_BEGIN : FP_FAULT_END;
@@ -216,7 +205,7 @@ static void iomap_read_folio(struct wb_model *m, void *w, unsigned t)
 		ft->pc = FP_MKWRITE_BEGIN;
 		return;
 	}
-	f->locked = 0;
+	wb_folio_unlock(m, w, p);
 	f->flags = (uint8_t)(f->flags - FOLIO_FREF_ONE);
 	ft->holds &= (uint8_t)~(FT_LOCK | FT_REF);
 	ft->pc = FP_FAULT_END;
@@ -283,14 +272,13 @@ static void wb_fault_end(struct wb_model *m, void *w, unsigned t)
 	bool sigbus = ft->holds & FT_SIGBUS;
 
 	if (ft->holds & FT_LOCK)
-		f->locked = 0;
+		wb_folio_unlock(m, w, p);
 	if (ft->holds & FT_REF)
 		f->flags = (uint8_t)(f->flags - FOLIO_FREF_ONE);
 	if (wb_is_mmap(m, t) && !sigbus && (f->flags & FOLIO_PRESENT))
 		f->flags |= FOLIO_PTE_W;
 	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
-	wb_inode(w)->inval_shared--;
-	wb_fp(m, WB_LOC_INVAL(m), WB_FP_WRITE);
+	wb_inval_up(m, w, true);
 	ft->holds = 0;
 	ft->pc = wb_is_mmap(m, t) && !sigbus ? FP_STORE : FP_DONE;
 	wb_desc(m, "page %u %s; invalidate_lock released%s", p,

@@ -161,7 +161,9 @@ void wb_pack_init(struct wb_model *m)
 	 * locked cleanup), the invalidate_lock's exclusive owner.
 	 */
 	bool rangeops = false, shorts = false;
+	unsigned nshared = 0;
 	for (t = 0; t < m->ntasks; t++) {
+		nshared += wb_task_is(m, t, WB_ACT_RWSEM_SHARED);
 		rangeops |= wb_task_is(m, t, WB_ACT_INVAL);
 		shorts |= sc->tasks[t].has_short_copy;
 	}
@@ -169,6 +171,7 @@ void wb_pack_init(struct wb_model *m)
 	k->w_fflags = nfaults ? 8 : 4;
 	k->w_wflags = shorts || locked ? 4 : 0;
 	k->w_inval = nfaults || rangeops || locked ? k->w_task : 0;
+	k->w_rwsem_shared = wb_bits_for(nshared);
 	/* every task slot's fields, as its actor lays them out */
 	struct wb_pack_fields pf = { .v = k->fields, .cap = WB_MAX_PACK_FIELDS };
 	for (t = 0; t < m->ntasks; t++)
@@ -217,6 +220,7 @@ WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits
 	wb_put_seq(b, ino->seq);
 	wb_put(b, ino->i_size / m->gran, k->w_gpos);
 	wb_put(b, ino->rwsem_owner, k->w_task);
+	wb_put(b, ino->rwsem_shared, k->w_rwsem_shared);
 	wb_put(b, ino->inval_excl, k->w_inval);
 	wb_put(b, ino->inval_shared, k->w_faults);
 	/* the content order as order numbers, fixed width: unused entries are zero */

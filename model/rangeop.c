@@ -19,6 +19,7 @@
 #include "model/actor.h"
 #include "model/scenario_check.h"
 #include "model/extent_map.h"
+#include "model/locks.h"
 
 
 /* The byte range whose page cache the operation drops. */
@@ -39,7 +40,6 @@ static bool wb_rangeop_enabled(const struct wb_model *m, const void *w, unsigned
 			       size_t n)
 {
 	void *cw = WBC(w);
-	const struct wb_inode *ino = wb_inode(cw);
 	uint64_t s, e;
 
 	switch (wb_task(m, cw, t)->o.pc) {
@@ -47,19 +47,9 @@ static bool wb_rangeop_enabled(const struct wb_model *m, const void *w, unsigned
 		WB_WHY(why, n, "finished");
 		return false;
 	case RP_RWSEM_LOCK:
-		if (ino->rwsem_owner) {
-			WB_WHY(why, n, "waits for i_rwsem, held by %s",
-			       m->sc->tasks[ino->rwsem_owner - 1].name);
-			return false;
-		}
-		return true;
+		return wb_rwsem_available(m, cw, false, why, n);
 	case RP_INVAL_LOCK:
-		if (!wb_inval_free(cw)) {
-			WB_WHY(why, n, "waits for the invalidate_lock (held %s)",
-			       ino->inval_excl ? "exclusive" : "shared by a page fault");
-			return false;
-		}
-		return true;
+		return wb_inval_available(m, cw, false, why, n);
 	case RP_FLUSH:
 		wb_rangeop_range(m, t, &s, &e);
 		if (!wb_range_quiet(m, cw, s, e, true)) {
@@ -133,21 +123,18 @@ static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
 static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned arg)
 {
 	struct wb_rangeop *o = &wb_task(m, w, t)->o;
-	struct wb_inode *ino = wb_inode(w);
 	enum wb_op op = m->sc->tasks[t].op;
 	uint64_t s, e;
 
 	(void)arg;
 	switch (o->pc) {
 	case RP_RWSEM_LOCK:
-		ino->rwsem_owner = (uint8_t)(t + 1);
-		wb_fp(m, WB_LOC_RWSEM, WB_FP_WAIT | WB_FP_WRITE);
+		wb_rwsem_down(m, w, t, false);
 		o->pc = RP_INVAL_LOCK;
 		wb_desc(m, "i_rwsem taken exclusive");
 		break;
 	case RP_INVAL_LOCK:
-		ino->inval_excl = (uint8_t)(t + 1);
-		wb_fp(m, WB_LOC_INVAL(m), WB_FP_WAIT | WB_FP_WRITE);
+		wb_inval_down(m, w, t, false);
 		o->pc = op == WB_OP_FALLOCATE ? RP_CHANGE : RP_FLUSH;
 		wb_desc(m, "invalidate_lock taken exclusive");
 		break;
@@ -167,10 +154,8 @@ static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned a
 		o->pc = RP_UNLOCK;
 		break;
 	case RP_UNLOCK:
-		ino->inval_excl = 0;
-		ino->rwsem_owner = 0;
-		wb_fp(m, WB_LOC_INVAL(m), WB_FP_WRITE);
-		wb_fp(m, WB_LOC_RWSEM, WB_FP_WRITE);
+		wb_inval_up(m, w, false);
+		wb_rwsem_up(m, w, false);
 		o->pc = RP_DONE;
 		wb_desc(m, "invalidate_lock and i_rwsem released; %s finished", m->sc->tasks[t].name);
 		break;

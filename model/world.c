@@ -194,13 +194,6 @@ bool wb_range_quiet(const struct wb_model *m, const void *w, uint64_t start, uin
 	return true;
 }
 
-bool wb_inval_free(const void *w)
-{
-	const struct wb_inode *ino = wb_inode(WBC(w));
-
-	return !ino->inval_excl && !ino->inval_shared;
-}
-
 void wb_order_append(void *w, unsigned t)
 {
 	struct wb_inode *ino = wb_inode(w);
@@ -269,6 +262,8 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 		if (t >= m->ntasks || !wb_task_is(m, t, WB_ACT_RWSEM))
 			FAIL("i_rwsem held by a task that does not take it");
 	}
+	if (ino->rwsem_owner && ino->rwsem_shared)
+		FAIL("i_rwsem held exclusive and shared at once");
 	if (ino->inval_excl && ino->inval_shared)
 		FAIL("invalidate_lock held exclusive and shared at once");
 	return 0;

@@ -46,7 +46,8 @@ struct wb_inode {
 	uint8_t order[WB_MAX_TASKS]; /* their task indexes, in order */
 	uint8_t inval_excl;	/* invalidate_lock: exclusive owner + 1; 0: none */
 	uint8_t inval_shared;	/* invalidate_lock: shared holders */
-	uint8_t pad[4];
+	uint8_t rwsem_shared;	/* i_rwsem: shared holders (no actor takes it shared yet) */
+	uint8_t pad[3];
 };
 
 /* ---- tasks ---- */
@@ -246,7 +247,7 @@ struct wb_pack {
 	unsigned w_sym, w_gpos, w_blk, w_page, w_task, w_io, w_norder, nordered;
 	unsigned w_blkidx;
 	uint8_t kind_index[WB_MAX_TASKS]; /* a task's number among ordered ops / writeback tasks */
-	unsigned w_order_idx, w_wb_idx, w_faults, w_fflags, w_wflags, w_inval;
+	unsigned w_order_idx, w_wb_idx, w_faults, w_fflags, w_wflags, w_inval, w_rwsem_shared;
 	size_t bytes;		/* encoded size */
 	/* the task slots' fields, as their actors declare them (actor.h) */
 	struct wb_pack_field {
@@ -360,8 +361,6 @@ bool wb_range_quiet(const struct wb_model *m, const void *w, uint64_t start, uin
 		    bool writeback_too);
 /* pagecache_isize_extended(): write-protect the page straddling the old EOF. */
 void wb_isize_extended(struct wb_model *m, void *w, uint32_t from, uint32_t to);
-/* Is the invalidate_lock free (for an exclusive taker)? */
-bool wb_inval_free(const void *w);
 /* Append a content operation to the oracle's order. */
 void wb_order_append(void *w, unsigned t);
 

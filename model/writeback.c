@@ -26,6 +26,7 @@
 #include "model/actor.h"
 #include "model/scenario_check.h"
 #include "model/extent_map.h"
+#include "model/locks.h"
 
 
 static uint64_t wb_snapshot(const struct wb_writeback *b)
@@ -85,16 +86,9 @@ static bool wb_writeback_enabled(const struct wb_model *m, const void *w, unsign
 		return false;
 	case BP_SCAN: {
 		int p = wb_candidate(m, cw, t);
-		const struct folio *f;
 		if (p < 0)
 			return true;
-		f = wb_folio(m, cw, (unsigned)p);
-		if (f->locked) {
-			WB_WHY(why, n, "waits for the lock of page %d, held by %s", p,
-				 m->sc->tasks[f->locked - 1].name);
-			return false;
-		}
-		return true;
+		return wb_folio_lock_available(m, cw, (unsigned)p, why, n);
 	}
 	case BP_CLEAR_DIRTY:
 		if (wb_folio(m, cw, b->cur)->flags & FOLIO_WRITEBACK) {
@@ -160,7 +154,7 @@ static void wb_lock(struct wb_model *m, void *w, unsigned t)
 	struct wb_writeback *b = &wb_task(m, w, t)->b;
 	unsigned p = (unsigned)wb_candidate(m, w, t);
 
-	wb_folio(m, w, p)->locked = (uint8_t)(t + 1);
+	wb_folio_lock_take(m, w, t, p);
 	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_READ | WB_FP_WAIT | WB_FP_WRITE);
 	b->cur = (uint8_t)p;
 	b->pos = (uint8_t)(p + 1);
@@ -242,7 +236,7 @@ static void wb_start_writeback(struct wb_model *m, void *w, unsigned t)
 	unsigned p = b->cur, i;
 	struct folio *f = wb_folio(m, w, p);
 
-	f->locked = 0;
+	wb_folio_unlock(m, w, p);
 	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
 	if (b->io_blocks) {
 		struct wb_io *io = wb_io(m, w, p);
