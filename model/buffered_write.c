@@ -6,19 +6,26 @@
  * fs/iomap/buffered-io.c iomap_file_buffered_write(): the iomap_iter loop
  * (fs/iomap/iter.c), the chunk loop of iomap_write_iter(), and XFS's
  * ->iomap_begin/->iomap_end for buffered writes (fs/xfs/xfs_iomap.c).
- * Left out: write checks (EOF zeroing), short copies, NOWAIT, large folios,
+ * Also modelled: the write checks' EOF zeroing (one atomic step, zero_gap),
+ * short copies from a faulting user buffer, and the write-failure cleanup of
+ * an unused delalloc reservation in its three kernel versions (see
+ * write_fail_cleanup).  Left out: NOWAIT, large folios, and
  * balance_dirty_pages (the gap it opens is the gap between any two steps).
  *
  * The writer's program counter, one step per arrow:
  *
- *   RWSEM_LOCK -rwsem_lock-> IOMAP_BEGIN -iomap_begin-> [VALID_BEFORE -iomap_valid->]
+ *   RWSEM_LOCK -rwsem_lock-> [ZERO_GAP -zero_gap->] IOMAP_BEGIN (ZERO_GAP: pos past i_size)
+ *   IOMAP_BEGIN -iomap_begin-> [VALID_BEFORE -iomap_valid->] FOLIO_GET
  *   FOLIO_GET -folio_get-> (found) FOLIO_LOCK -folio_lock-> [VALID_AFTER -iomap_valid->]
  *             (created) -----------------------------------> [VALID_AFTER] -> WRITE_BEGIN
  *   WRITE_BEGIN -write_begin-> COPY -copy-> WRITE_END -write_end-> next chunk or IOMAP_END
- *   IOMAP_END -iomap_end-> IOMAP_BEGIN (bytes left, or STALE) or RWSEM_UNLOCK
+ *   IOMAP_END -iomap_end-> IOMAP_BEGIN (bytes left, or STALE) or RWSEM_UNLOCK,
+ *             or [PUNCH_DELALLOC -punch_delalloc->] first (6.1's cleanup)
  *   RWSEM_UNLOCK -rwsem_unlock-> DONE
  *
- * A failed iomap_valid goes straight to IOMAP_END with IOMAP_F_STALE set.
+ * A failed iomap_valid goes straight to IOMAP_END with IOMAP_F_STALE set.  The
+ * actor's row (wb_actor_write, at the end) holds the step table: each pc with
+ * its step name and the kernel function it models.
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -156,7 +163,7 @@ static bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned 
 		}
 		/*
 		 * The 6.2 scan locks each cached folio it examines (below i_size).
-		 * MODEL.md's core table keeps iomap_end always enabled: without page
+		 * The core model (docs/model.md section 4) keeps iomap_end always enabled: without page
 		 * faults no folio over the write's unused reservation holds anyone's
 		 * data, so the locks cannot change an outcome; with faults they do
 		 * (a folio writeback has cleaned but not yet mapped), so they count.

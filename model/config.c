@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * config.c - the switches and kernel presets (docs/model.md section 3) as
+ * config.c - the switches and kernel presets (docs/model.md section 10) as
  * tables, and everything that reads KEY=VALUE settings or prints them.
  *
  * A new switch is one row of wb_switches[] (plus its field in struct
@@ -28,7 +28,7 @@ static const char *const bool_words[] = { "false", "true", NULL };
 #define FIELD(f) offsetof(struct wb_config, f)
 
 /*
- * In the order of docs/model.md section 3: the order of every list of keys and
+ * In the order of docs/model.md section 10: the order of every list of keys and
  * of the JSON settings.  The settings text has an order of its own (text_pos,
  * kept for unchanged output): a new switch appends a row and takes the next
  * text_pos.

@@ -29,7 +29,7 @@ enum wb_cleanup {
 
 struct wb_kernel;
 
-/* The switches (docs/model.md section 3); wb_switches[] says which is which. */
+/* The switches (docs/model.md section 10); wb_switches[] says which is which. */
 struct wb_config {
 	enum wb_check validity_check;
 	bool writeback_revalidate;

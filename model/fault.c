@@ -2,7 +2,7 @@
 /*
  * fault.c - page faults on a shared file mapping: a read fault (or readahead)
  * that brings a page in with a fresh mapping, and a write fault followed by a
- * user store (docs/model.md sections 5 and 6).
+ * user store (docs/model.md sections 7 and 8).
  *
  * Models mm/filemap.c filemap_fault() and fs/iomap/buffered-io.c
  * iomap_read_folio() with fs/xfs/xfs_iomap.c xfs_read_iomap_begin(), and

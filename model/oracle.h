@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* oracle.h - the verdict of a finished execution (MODEL.md section 5). */
+/* oracle.h - the verdict of a finished execution (docs/model.md section 11). */
 #ifndef WBSIM_ORACLE_H
 #define WBSIM_ORACLE_H
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * rangeop.c - fallocate(PUNCH_HOLE), fallocate(0) and truncate, under i_rwsem
- * and the invalidate_lock, both exclusive (docs/model.md section 7).
+ * and the invalidate_lock, both exclusive (docs/model.md section 9).
  *
  * Models fs/xfs/xfs_file.c xfs_file_fallocate() with xfs_free_file_space()
  * and xfs_alloc_file_space() (fs/xfs/xfs_bmap_util.c), and xfs_vn_setattr()

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scenario.h - a scenario file (INTERFACE.md), loaded and validated.
+ * scenario.h - a scenario file (docs/json.md section 1), loaded and validated.
  *
  * The loader is the only part of the model that sees jansson.  It keeps the
  * file's text so that any later error (a schedule that does not fit, say) can

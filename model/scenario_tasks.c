@@ -241,7 +241,7 @@ static void cycle_dfs(struct sc_ctx *c, size_t u, int *color, size_t *stack, siz
 }
 
 /*
- * docs/model.md section 2: an mmap store and a write, or two mmap stores,
+ * docs/model.md section 3 and docs/json.md section 1.6: an mmap store and a write, or two mmap stores,
  * touching the same bytes must be ordered by "after" (directly or through
  * other tasks); otherwise their order would be a race of user space.
  */

@@ -10,8 +10,8 @@
  * the folio contents and the disk contents (one byte per granule).
  *
  * No pointers and no implicit padding inside, so copy is memcpy, equality is
- * memcmp and a hash covers every byte.  The state is canonical (MODEL.md
- * section 2): whatever no later step can read is cleared to zero.
+ * memcmp and a hash covers every byte.  The state is canonical (docs/model.md
+ * section 2.9): whatever no later step can read is cleared to zero.
  *
  * Contents bytes are symbols: 0 for a zero byte, '#' for disk garbage, or a
  * scenario's data character.
@@ -332,7 +332,7 @@ void *wb_world_new(const struct wb_model *m);
 /* The compact encoding of a world (the visited table's key). */
 void wb_pack_init(struct wb_model *m);
 void wb_pack(const struct wb_model *m, const void *w, uint8_t *out);
-/* Representation invariants (MODEL.md section 5). */
+/* Representation invariants (docs/model.md section 12). */
 int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n);
 /* Invariants of one step (check_step.c): the sim_ops check_step hook; ctx is the wb_model. */
 int wb_check_step(void *ctx, const void *before, const void *after, uint32_t action, char *msg,
@@ -382,7 +382,7 @@ void wb_warn(struct wb_model *m, const char *fmt, ...) __attribute__((format(pri
 /* Contents in text form: runs written CHAR*COUNT ("0*2048", "B*6144 A*2048" with spaces). */
 void wb_bytes_text(const uint8_t *sym, size_t n, unsigned gran, char *buf, size_t len);
 
-/* The step vocabulary (MODEL.md section 3). */
+/* The step vocabulary (docs/model.md section 3; the tables in sections 4 to 9). */
 /* The step vocabularies, from the actors' step tables (actors.c): names, each once. */
 const char *const *wb_steps_of(enum wb_op op);
 const char *const *wb_io_steps_vocab(void);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_model.c - every step of the kernel model and its effect on the state
- * (MODEL.md sections 2 and 3): the buffered writer, write_begin's decision,
+ * (docs/model.md sections 2 to 6): the buffered writer, write_begin's decision,
  * the extent map and seq, writeback passes and their IOs, reclaim, `after`
  * and the order of enabled actions.  Each test builds a small scenario,
  * drives named steps one at a time and inspects the world through the
@@ -1158,7 +1158,7 @@ static void test_wb_passes_and_io_numbers(void **state)
 	assert_int_equal(b->pc, BP_DONE);
 	/*
 	 * A finished task keeps no locals but its IO counter: wb_pass_end() keeps
-	 * it on purpose, although MODEL.md section 2 clears a finished task's locals.
+	 * it on purpose, although docs/model.md section 2.9 would clear a finished task's locals.
 	 */
 	assert_int_equal(b->passes_done, 0);
 	assert_int_equal(b->nextio, 2);

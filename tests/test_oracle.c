@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_oracle.c - the verdict of a finished execution (MODEL.md sections 5
- * and 6): the canonical race C1 under each validity_check placement with its
+ * test_oracle.c - the verdict of a finished execution (docs/model.md sections 11
+ * and 13): the canonical race C1 under each validity_check placement with its
  * provenance, the final flush, deadlock, and the expected contents following
  * the order in which the writers took i_rwsem.
  */
@@ -47,7 +47,7 @@ static void test_safe_final_state(void **state)
 	}
 }
 
-/* MODEL.md section 6 without the check: W1's A is lost, and the provenance says why. */
+/* docs/model.md section 13 without the check: W1's A is lost, and the provenance says why. */
 static void test_c1_off_corrupts(void **state)
 {
 	struct tc t;

@@ -712,7 +712,7 @@ static void test_valid_everything(void **state)
 	wb_scenario_free(sc);
 }
 
-/* Every new op and key (docs/model.md section 2). */
+/* Every new op and key (docs/json.md section 1). */
 static const char fidelity[] =
 	"{ \"wbsim\": 1, \"name\": \"f\",\n"
 	"  \"geometry\": { \"block_size\": 1024, \"page_size\": 4096 },\n"
