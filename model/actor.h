@@ -137,9 +137,9 @@ const struct wb_step_def *wb_step_at(const struct wb_actor *a, unsigned pc);
 extern const struct wb_step_def wb_io_step_defs[];
 extern const unsigned wb_io_nsteps;
 
-/* The actors (one file each). */
-extern const struct wb_actor wb_actor_write, wb_actor_writeback, wb_actor_reclaim,
-	wb_actor_read_fault, wb_actor_mmap_write, wb_actor_punch, wb_actor_fallocate,
-	wb_actor_truncate;
+/* The actors' rows (one file each), from model/actors.def. */
+#define WB_ACTOR(op, row) extern const struct wb_actor row;
+#include "model/actors.def"
+#undef WB_ACTOR
 
 #endif

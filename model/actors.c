@@ -9,16 +9,11 @@
 
 #include "model/actor.h"
 
-/* Indexed by enum wb_op: the scenario's "op" names the row. */
+/* Indexed by enum wb_op (model/actors.def): the scenario's "op" names the row. */
 const struct wb_actor *const wb_actors[WB_OP_NOPS] = {
-	[WB_OP_WRITE] = &wb_actor_write,
-	[WB_OP_WRITEBACK] = &wb_actor_writeback,
-	[WB_OP_RECLAIM] = &wb_actor_reclaim,
-	[WB_OP_READ_FAULT] = &wb_actor_read_fault,
-	[WB_OP_MMAP_WRITE] = &wb_actor_mmap_write,
-	[WB_OP_PUNCH] = &wb_actor_punch,
-	[WB_OP_FALLOCATE] = &wb_actor_fallocate,
-	[WB_OP_TRUNCATE] = &wb_actor_truncate,
+#define WB_ACTOR(op, row) [WB_OP_##op] = &row,
+#include "model/actors.def"
+#undef WB_ACTOR
 };
 
 const struct wb_step_def *wb_step_at(const struct wb_actor *a, unsigned pc)

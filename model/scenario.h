@@ -40,15 +40,11 @@ enum wb_ext_state {
 	WB_WRITTEN = 3,
 };
 
+/* The kinds of task: one per row of model/actors.def. */
 enum wb_op {
-	WB_OP_WRITE,
-	WB_OP_WRITEBACK,
-	WB_OP_RECLAIM,
-	WB_OP_READ_FAULT,
-	WB_OP_MMAP_WRITE,
-	WB_OP_PUNCH,
-	WB_OP_FALLOCATE,
-	WB_OP_TRUNCATE,
+#define WB_ACTOR(op, row) WB_OP_##op,
+#include "model/actors.def"
+#undef WB_ACTOR
 	WB_OP_NOPS,
 };
 
