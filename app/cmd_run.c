@@ -40,10 +40,11 @@ static void print_wrapped(FILE *out, const char *head, const char *text, size_t 
 
 static void run_help(FILE *out)
 {
-	char versions[64], modes[80], keys[256], text[300];
+	char versions[64], kversions[64], modes[80], keys[256], text[300];
 
 	/* the versions, the modes and the switches from their tables */
 	wb_kernel_versions(versions, sizeof(versions), "", "|", "|");
+	wb_kernel_versions(kversions, sizeof(kversions), "", ", ", " or ");
 	fprintf(out,
 		"usage: wbsim run SCENARIO [--check MODE] [--set KEY=VALUE]... [--schedule LIST]\n"
 		"                 [--seed N] [--state] [--trace-out FILE] [--dot FILE] [--svg FILE]\n"
@@ -64,14 +65,14 @@ static void run_help(FILE *out)
 		"  --schedule LIST     replace the scenario's schedule\n"
 		"  --seed N            random choices after the schedule, from seed N\n"
 		"  --state             print the whole world after every step\n"
-		"  --kernel %-10s every switch as in that kernel (--check/--set still win)\n"
+		"  --kernel V          every switch as in kernel V, %s (--check/--set win)\n"
 		"  --trace-out FILE    write the trace file (for wbsim replay)\n"
 		"  --dot FILE          write the Graphviz diagram of the execution\n"
 		"  --svg FILE          render it with dot -Tsvg\n"
 		"  --json              one JSON object on stdout\n"
 		"\n"
 		"Exit: 0 safe, 1 corruption or deadlock, 2 bad input, 3 internal error.\n",
-		versions);
+		kversions);
 }
 
 static void print_report(FILE *out, const struct wb_report *r)

@@ -145,6 +145,22 @@ expect_rc 0 "$W" run --help
 expect_rc 0 "$W" --version
 has "wbsim "
 
+# --- kernel presets: exactly the table's versions; an unknown one names them
+expect_rc 1 "$W" run "$C1" --kernel 6.1
+has "kernel=6.1"
+for k in 6.2 6.3; do
+	expect_rc 0 "$W" run "$C1" --kernel $k
+	has "kernel=$k"
+done
+expect_rc 2 "$W" run "$C1" --kernel 5.9
+has_err "bad value '5.9' for kernel (expected 6.1, 6.2 or 6.3)"
+expect_rc 2 "$W" explore "$C1" --kernel 6.4
+has_err "(expected 6.1, 6.2 or 6.3)"
+expect_rc 0 "$W" --help
+has "V is 6.1, 6.2 or 6.3"
+expect_rc 0 "$W" run --help
+has "[--kernel 6.1|6.2|6.3]"
+
 if [ "$fails" -ne 0 ]; then
 	echo "cli.sh: $fails failures" >&2
 	exit 1
