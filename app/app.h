@@ -70,6 +70,7 @@ char *wb_choices_schedule(struct wb_job *job, const uint16_t *choices, size_t n,
 struct wb_step_rec {
 	char actor[48];
 	const char *step;
+	const char *models;	/* the kernel function the step models (its actor's step table) */
 	int arg;
 	uint16_t choice;
 	char *desc;		/* what changed, in words */
@@ -95,7 +96,6 @@ int wb_exec_record(struct wb_job *job, const uint16_t *choices, size_t n, bool w
 void wb_exec_free(struct wb_exec *ex);
 
 const char *wb_verdict_name(enum sim_verdict v);
-const char *wb_step_kernel_fn(const char *step);
 
 /* Write the trace file (docs/json.md) atomically; returns 0 or -1 (message printed). */
 int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices, size_t n,

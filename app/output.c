@@ -268,6 +268,7 @@ static void wb_rec_cb(void *cbctx, size_t index, const void *before, const void 
 	wb_sim_ops.label(&rc->job->m, before, action, &lab);
 	memcpy(s->actor, lab.actor, sizeof(s->actor));
 	s->step = lab.step;
+	s->models = wb_action_kernel_fn(&rc->job->m, before, action);
 	s->arg = lab.arg;
 	s->desc = wb_xstrdup(rc->job->m.desc);
 	s->seq_after = wb_inode(WBC(after))->seq;

@@ -121,7 +121,7 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 		const struct wb_step_rec *s = &ex->steps[i];
 		json_t *st = json_pack("{s:i, s:s, s:s, s:s, s:s}", "index", (json_int_t)(i + 1),
 				       "task", s->actor, "step", s->step, "models",
-				       wb_step_kernel_fn(s->step), "changes", s->desc);
+				       s->models, "changes", s->desc);
 		if (s->arg >= 0)
 			json_object_set_new(st, "page", json_integer(s->arg));
 		if (s->mapping)

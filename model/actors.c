@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/actor.h"
+#include "model/writeback.h"
 
 /* Indexed by enum wb_op (model/actors.def): the scenario's "op" names the row. */
 const struct wb_actor *const wb_actors[WB_OP_NOPS] = {
@@ -77,6 +78,15 @@ const char *const *wb_io_steps_vocab(void)
 	if (!wb_io_vocab[0])
 		wb_vocab_fill(wb_io_vocab, wb_io_step_defs, wb_io_nsteps);
 	return wb_io_vocab;
+}
+
+const char *wb_action_kernel_fn(const struct wb_model *m, const void *w, uint32_t action)
+{
+	unsigned slot = WB_ACTION_SLOT(action);
+	const struct wb_step_def *s = slot >= WB_IO_SLOT0 ? wb_io_step(m, w, slot - WB_IO_SLOT0)
+							   : wb_task_step(m, w, slot);
+
+	return s ? s->kernel_fn : "?";
 }
 
 const char *wb_step_kernel_fn(const char *step)

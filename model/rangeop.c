@@ -252,14 +252,14 @@ static const struct wb_step_def wb_punch_steps[] = {
 	{ RP_INVAL_LOCK, "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
 	{ RP_FLUSH, "flush_range", "xfs_flush_unmap_range / truncate_pagecache" },
 	{ RP_CHANGE, "punch_range", "xfs_free_file_space" },
-	{ RP_UNLOCK, "rwsem_unlock", "xfs_file_fallocate: xfs_iunlock" },
+	{ RP_UNLOCK, "rwsem_unlock", "xfs_file_fallocate: xfs_iunlock(IOLOCK_EXCL | MMAPLOCK_EXCL)" },
 };
 
 static const struct wb_step_def wb_fallocate_steps[] = {
 	{ RP_RWSEM_LOCK, "rwsem_lock", "xfs_file_fallocate: xfs_ilock(IOLOCK_EXCL)" },
 	{ RP_INVAL_LOCK, "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
 	{ RP_CHANGE, "alloc_range", "xfs_alloc_file_space" },
-	{ RP_UNLOCK, "rwsem_unlock", "xfs_file_fallocate: xfs_iunlock" },
+	{ RP_UNLOCK, "rwsem_unlock", "xfs_file_fallocate: xfs_iunlock(IOLOCK_EXCL | MMAPLOCK_EXCL)" },
 };
 
 static const struct wb_step_def wb_truncate_steps[] = {
@@ -267,7 +267,7 @@ static const struct wb_step_def wb_truncate_steps[] = {
 	{ RP_INVAL_LOCK, "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
 	{ RP_FLUSH, "flush_range", "xfs_flush_unmap_range / truncate_pagecache" },
 	{ RP_CHANGE, "setsize", "truncate_setsize / xfs_itruncate_extents" },
-	{ RP_UNLOCK, "rwsem_unlock", "do_truncate: inode_unlock" },
+	{ RP_UNLOCK, "rwsem_unlock", "xfs_vn_setattr: xfs_iunlock(MMAPLOCK_EXCL); do_truncate: inode_unlock" },
 };
 
 #define WB_RANGEOP_ROW(steps_)                                                                     \

@@ -389,6 +389,8 @@ const char *const *wb_io_steps_vocab(void);
 #define wb_io_steps (wb_io_steps_vocab())
 /* The kernel function a step name models (the first actor's with that step). */
 const char *wb_step_kernel_fn(const char *step);
+/* The kernel function an enabled action models, from its actor's step table. */
+const char *wb_action_kernel_fn(const struct wb_model *m, const void *w, uint32_t action);
 
 /* ops.c: the sim_ops table of this model. */
 extern const struct sim_ops wb_sim_ops;
