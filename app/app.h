@@ -8,6 +8,7 @@
 
 #include "model/oracle.h"
 #include "model/scenario.h"
+#include "model/json_diag.h"
 #include "model/world.h"
 #include "sim/sim.h"
 
@@ -104,6 +105,7 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 /* A trace file, read and checked (jansson types stay opaque here). */
 struct json_t;
 struct wb_trace {
+	struct wb_json_src src;	/* the file's text, for located errors */
 	struct json_t *root;
 	struct wb_scenario *sc; /* the embedded scenario, loaded */
 	struct wb_config cfg;
@@ -121,7 +123,13 @@ int wb_trace_read(const char *path, struct wb_trace *tr);
 /* Read a trace and build its job (owning the scenario); an exit code, the error printed. */
 int wb_trace_open(const char *path, struct wb_trace *tr, struct wb_job *job);
 /* "PATH: error: ..." on stderr; returns -1. */
-int wb_trace_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Report an error in a trace file: a message "/pointer: what" is located at the
+ * value the pointer names (PATH:LINE:COL, the line and a caret), like a
+ * scenario's; any other message is reported against the file.  Returns -1.
+ */
+int wb_trace_error(const struct wb_trace *tr, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void wb_trace_free(struct wb_trace *tr);
 
 /*

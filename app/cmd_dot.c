@@ -30,7 +30,7 @@ static int dot_from_trace(const char *trace_path, const char *dot_path, const ch
 
 	if (rc)
 		return rc;
-	if (wb_viz_from_trace(&mm, trace_path, &tr, &job, &vt))
+	if (wb_viz_from_trace(&mm, &tr, &job, &vt))
 		rc = EXIT_USAGE;
 	else
 		rc = wb_dot_draw(&vt, steps_only, dot_path, svg_path);

@@ -113,7 +113,8 @@ static const char *jstr(json_t *o, const char *k)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static int conv_access(const char *path, size_t i, size_t k, const char *acc, unsigned *mode)
+static int conv_access(const struct wb_trace *tr, size_t i, size_t k, const char *acc,
+		       unsigned *mode)
 {
 	*mode = 0;
 	while (*acc) {
@@ -125,7 +126,7 @@ static int conv_access(const char *path, size_t i, size_t k, const char *acc, un
 		else if (n == 4 && !strncmp(acc, "wait", 4))
 			*mode |= VIZ_WAIT;
 		else
-			return wb_trace_error(path,
+			return wb_trace_error(tr,
 				       "/steps/%zu/footprint/%zu/access: unknown access '%.*s'", i,
 				       k, (int)n, acc);
 		acc += n + (acc[n] == ',');
@@ -133,7 +134,7 @@ static int conv_access(const char *path, size_t i, size_t k, const char *acc, un
 	return 0;
 }
 
-static int conv_footprint(struct wb_dot_mem *mm, const char *path, size_t i, json_t *st,
+static int conv_footprint(struct wb_dot_mem *mm, const struct wb_trace *tr, size_t i, json_t *st,
 			  struct viz_step *s)
 {
 	json_t *fp = json_object_get(st, "footprint"), *e;
@@ -143,14 +144,14 @@ static int conv_footprint(struct wb_dot_mem *mm, const char *path, size_t i, jso
 	if (!fp)
 		return 0;
 	if (!json_is_array(fp))
-		return wb_trace_error(path, "/steps/%zu/footprint: expected an array", i);
+		return wb_trace_error(tr, "/steps/%zu/footprint: expected an array", i);
 	a = wb_dot_mem_alloc(mm, (json_array_size(fp) + 1) * sizeof(*a));
 	json_array_foreach(fp, k, e) {
 		a[k].loc = jstr(e, "loc");
 		if (!a[k].loc || !jstr(e, "access"))
-			return wb_trace_error(path, "/steps/%zu/footprint/%zu: expected an object "
+			return wb_trace_error(tr, "/steps/%zu/footprint/%zu: expected an object "
 					     "with \"loc\" and \"access\" strings", i, k);
-		if (conv_access(path, i, k, jstr(e, "access"), &a[k].mode))
+		if (conv_access(tr, i, k, jstr(e, "access"), &a[k].mode))
 			return -1;
 	}
 	s->fp = a;
@@ -158,7 +159,7 @@ static int conv_footprint(struct wb_dot_mem *mm, const char *path, size_t i, jso
 	return 0;
 }
 
-static int conv_events(struct wb_dot_mem *mm, const char *path, size_t i, json_t *st,
+static int conv_events(struct wb_dot_mem *mm, const struct wb_trace *tr, size_t i, json_t *st,
 		       struct viz_step *s)
 {
 	json_t *ev = json_object_get(st, "events"), *e;
@@ -168,11 +169,11 @@ static int conv_events(struct wb_dot_mem *mm, const char *path, size_t i, json_t
 	if (!ev)
 		return 0;
 	if (!json_is_array(ev))
-		return wb_trace_error(path, "/steps/%zu/events: expected an array", i);
+		return wb_trace_error(tr, "/steps/%zu/events: expected an array", i);
 	names = wb_dot_mem_alloc(mm, (json_array_size(ev) + 1) * sizeof(*names));
 	json_array_foreach(ev, k, e) {
 		if (!json_is_string(e))
-			return wb_trace_error(path, "/steps/%zu/events/%zu: expected a string", i,
+			return wb_trace_error(tr, "/steps/%zu/events/%zu: expected a string", i,
 					      k);
 		names[k] = json_string_value(e);
 	}
@@ -181,7 +182,7 @@ static int conv_events(struct wb_dot_mem *mm, const char *path, size_t i, json_t
 	return 0;
 }
 
-static int conv_json_steps(struct wb_dot_mem *mm, const char *path, const struct wb_trace *tr,
+static int conv_json_steps(struct wb_dot_mem *mm, const struct wb_trace *tr,
 			   struct viz_trace *vt)
 {
 	size_t n = json_array_size(tr->steps);
@@ -200,7 +201,7 @@ static int conv_json_steps(struct wb_dot_mem *mm, const char *path, const struct
 		s->cookie = mapping_cookie(s->mapping);
 		s->seq = (unsigned long)json_integer_value(json_object_get(st, "seq"));
 		s->page = json_is_integer(page) ? (int)json_integer_value(page) : -1;
-		if (conv_footprint(mm, path, i, st, s) || conv_events(mm, path, i, st, s))
+		if (conv_footprint(mm, tr, i, st, s) || conv_events(mm, tr, i, st, s))
 			return -1;
 	}
 	vt->steps = steps;
@@ -208,7 +209,7 @@ static int conv_json_steps(struct wb_dot_mem *mm, const char *path, const struct
 	return 0;
 }
 
-static int conv_json_verdict(struct wb_dot_mem *mm, const char *path, const struct wb_trace *tr,
+static int conv_json_verdict(struct wb_dot_mem *mm, const struct wb_trace *tr,
 			     struct viz_trace *vt)
 {
 	json_t *c = json_object_get(tr->root, "corruption");
@@ -222,11 +223,11 @@ static int conv_json_verdict(struct wb_dot_mem *mm, const char *path, const stru
 		return 0;
 	if (!json_is_object(c) || !json_is_integer(json_object_get(c, "offset")) ||
 	    !json_is_integer(json_object_get(c, "length")))
-		return wb_trace_error(path,
+		return wb_trace_error(tr,
 				      "/corruption: expected null or an object with offset, length");
 	for (const char *const *k = need; *k; k++)
 		if (!jstr(c, *k))
-			return wb_trace_error(path, "/corruption/%s: missing or not a string", *k);
+			return wb_trace_error(tr, "/corruption/%s: missing or not a string", *k);
 	vc = wb_dot_mem_alloc(mm, sizeof(*vc));
 	vc->offset = (unsigned long)json_integer_value(json_object_get(c, "offset"));
 	vc->length = (unsigned long)json_integer_value(json_object_get(c, "length"));
@@ -240,11 +241,11 @@ static int conv_json_verdict(struct wb_dot_mem *mm, const char *path, const stru
 	return 0;
 }
 
-int wb_viz_from_trace(struct wb_dot_mem *mm, const char *path, const struct wb_trace *tr,
+int wb_viz_from_trace(struct wb_dot_mem *mm, const struct wb_trace *tr,
 		      struct wb_job *job, struct viz_trace *vt)
 {
 	conv_common(mm, job, vt);
-	if (conv_json_steps(mm, path, tr, vt) || conv_json_verdict(mm, path, tr, vt))
+	if (conv_json_steps(mm, tr, vt) || conv_json_verdict(mm, tr, vt))
 		return -1;
 	conv_lanes(mm, job, vt);
 	return 0;

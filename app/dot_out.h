@@ -41,7 +41,7 @@ void wb_dot_mem_free(struct wb_dot_mem *mm);
  * trace's strings are borrowed from tr.  Returns 0, or -1 with the error (path
  * and JSON pointer) printed.
  */
-int wb_viz_from_trace(struct wb_dot_mem *mm, const char *path, const struct wb_trace *tr,
+int wb_viz_from_trace(struct wb_dot_mem *mm, const struct wb_trace *tr,
 		      struct wb_job *job, struct viz_trace *vt);
 
 /* A recorded execution of job as a viz_trace; strings are borrowed from ex. */

@@ -159,16 +159,54 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 
 /* ---- reading ---- */
 
-int wb_trace_error(const char *path, const char *fmt, ...)
+int wb_trace_error(const struct wb_trace *tr, const char *fmt, ...)
 {
+	char msg[1024];
+	const char *colon;
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", path);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	colon = msg[0] == '/' ? strstr(msg, ": ") : NULL;
+	if (!colon || !tr->src.text) {
+		fprintf(stderr, "%s: error: %s\n", tr->src.path, msg);
+		return -1;
+	}
+	char pointer[512];
+	snprintf(pointer, sizeof(pointer), "%.*s", (int)(colon - msg), msg);
+	wb_json_diag(&tr->src, stderr, pointer, false, "%s", colon + 2);
 	return -1;
+}
+
+/* The whole file as text (NUL-terminated), or NULL with errno set. */
+static char *wb_read_text(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (cap - n < 65536) {
+			cap = cap ? 2 * cap : 65536;
+			buf = wb_xrealloc(buf, cap + 1);
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		int e = errno;
+		fclose(f);
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = 0;
+	*len = n;
+	return buf;
 }
 
 int wb_trace_read(const char *path, struct wb_trace *tr)
@@ -179,42 +217,48 @@ int wb_trace_read(const char *path, struct wb_trace *tr)
 	size_t i;
 
 	memset(tr, 0, sizeof(*tr));
-	tr->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	tr->src.path = path;
+	text = wb_read_text(path, &tr->src.len);
+	if (!text)
+		return wb_trace_error(tr, "cannot read: %s", strerror(errno));
+	tr->src.text = text;
+	tr->root = json_loadb(text, tr->src.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!tr->root) {
-		if (jerr.line < 0)
-			return wb_trace_error(path, "%s", jerr.text);
-		return wb_trace_error(path, "%d:%d: not a valid trace (truncated or invalid JSON): %s",
-				      jerr.line, jerr.column, jerr.text);
+		char msg[300];
+		snprintf(msg, sizeof(msg), "not a valid trace (truncated or invalid JSON): %s",
+			 jerr.text);
+		wb_json_diag_line_col(&tr->src, stderr, jerr.line, jerr.column, msg);
+		return -1;
 	}
 	if (!json_is_object(tr->root))
-		return wb_trace_error(path, "not a trace: expected a JSON object");
+		return wb_trace_error(tr, "not a trace: expected a JSON object");
 	v = json_object_get(tr->root, "wbsim_trace");
 	if (!json_is_integer(v) || json_integer_value(v) != 1)
-		return wb_trace_error(path, "/wbsim_trace: missing or not 1 (not a wbsim trace, or "
+		return wb_trace_error(tr, "/wbsim_trace: missing or not 1 (not a wbsim trace, or "
 					    "a version this wbsim does not read)");
 	scen = json_object_get(tr->root, "scenario");
 	if (!json_is_object(scen))
-		return wb_trace_error(path, "/scenario: missing or not an object");
+		return wb_trace_error(tr, "/scenario: missing or not an object");
 	v = json_object_get(tr->root, "scenario_checksum");
 	if (!json_is_string(v))
-		return wb_trace_error(path, "/scenario_checksum: missing or not a string");
+		return wb_trace_error(tr, "/scenario_checksum: missing or not a string");
 	wb_scenario_checksum(scen, sum);
 	if (strcmp(sum, json_string_value(v)))
-		return wb_trace_error(path, "/scenario: the scenario inside the trace was changed "
+		return wb_trace_error(tr, "/scenario: the scenario inside the trace was changed "
 					    "after the trace was written (checksum %s, recorded %s); "
 					    "its choices no longer describe this scenario",
 				      sum, json_string_value(v));
-	text = json_dumps(scen, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *stext = json_dumps(scen, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	char where[4200];
 	snprintf(where, sizeof(where), "%s#/scenario", path);
-	tr->sc = wb_scenario_load_buffer(where, text, strlen(text), stderr);
-	free(text);
+	tr->sc = wb_scenario_load_buffer(where, stext, strlen(stext), stderr);
+	free(stext);
 	if (!tr->sc)
 		return -1;
 	tr->cfg = tr->sc->config;
 	v = json_object_get(tr->root, "config");
 	if (!json_is_object(v))
-		return wb_trace_error(path, "/config: missing or not an object");
+		return wb_trace_error(tr, "/config: missing or not an object");
 	const char *key;
 	json_t *val;
 	json_object_foreach(v, key, val) {
@@ -224,44 +268,44 @@ int wb_trace_read(const char *path, struct wb_trace *tr)
 		else if (json_is_boolean(val))
 			snprintf(kv, sizeof(kv), "%s=%s", key, json_is_true(val) ? "true" : "false");
 		else
-			return wb_trace_error(path, "/config/%s: expected a string or a boolean", key);
+			return wb_trace_error(tr, "/config/%s: expected a string or a boolean", key);
 		if (wb_config_set(&tr->cfg, kv, err, sizeof(err)))
-			return wb_trace_error(path, "/config/%s: %s", key, err);
+			return wb_trace_error(tr, "/config/%s: %s", key, err);
 	}
 	v = json_object_get(tr->root, "choices");
 	if (!json_is_array(v))
-		return wb_trace_error(path, "/choices: missing or not an array");
+		return wb_trace_error(tr, "/choices: missing or not an array");
 	tr->nchoices = json_array_size(v);
 	tr->choices = wb_xcalloc(tr->nchoices + 1, sizeof(uint16_t));
 	for (i = 0; i < tr->nchoices; i++) {
 		json_t *c = json_array_get(v, i);
 		if (!json_is_integer(c) || json_integer_value(c) < 0 ||
 		    json_integer_value(c) >= SIM_MAX_ENABLED)
-			return wb_trace_error(path, "/choices/%zu: expected a choice index 0..%d", i,
+			return wb_trace_error(tr, "/choices/%zu: expected a choice index 0..%d", i,
 					      SIM_MAX_ENABLED - 1);
 		tr->choices[i] = (uint16_t)json_integer_value(c);
 	}
 	tr->steps = json_object_get(tr->root, "steps");
 	if (!json_is_array(tr->steps))
-		return wb_trace_error(path, "/steps: missing or not an array");
+		return wb_trace_error(tr, "/steps: missing or not an array");
 	if (json_array_size(tr->steps) != tr->nchoices)
-		return wb_trace_error(path, "/steps: %zu steps recorded for %zu choices",
+		return wb_trace_error(tr, "/steps: %zu steps recorded for %zu choices",
 				      json_array_size(tr->steps), tr->nchoices);
 	for (i = 0; i < tr->nchoices; i++) {
 		json_t *s = json_array_get(tr->steps, i);
 		static const char *const need[] = { "task", "step", "changes", "extents", NULL };
 		if (!json_is_object(s))
-			return wb_trace_error(path, "/steps/%zu: expected an object", i);
+			return wb_trace_error(tr, "/steps/%zu: expected an object", i);
 		for (const char *const *k = need; *k; k++)
 			if (!json_is_string(json_object_get(s, *k)))
-				return wb_trace_error(path, "/steps/%zu/%s: missing or not a string",
+				return wb_trace_error(tr, "/steps/%zu/%s: missing or not a string",
 						      i, *k);
 		if (!json_is_integer(json_object_get(s, "seq")))
-			return wb_trace_error(path, "/steps/%zu/seq: missing or not an integer", i);
+			return wb_trace_error(tr, "/steps/%zu/seq: missing or not an integer", i);
 	}
 	v = json_object_get(tr->root, "verdict");
 	if (!json_is_string(v))
-		return wb_trace_error(path, "/verdict: missing or not a string");
+		return wb_trace_error(tr, "/verdict: missing or not a string");
 	tr->verdict = json_string_value(v);
 	return 0;
 }
@@ -280,6 +324,7 @@ int wb_trace_open(const char *path, struct wb_trace *tr, struct wb_job *job)
 
 void wb_trace_free(struct wb_trace *tr)
 {
+	free((char *)tr->src.text);
 	json_decref(tr->root);
 	free(tr->choices);
 	memset(tr, 0, sizeof(*tr));
