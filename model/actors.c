@@ -88,17 +88,3 @@ const char *wb_action_kernel_fn(const struct wb_model *m, const void *w, uint32_
 
 	return s ? s->kernel_fn : "?";
 }
-
-const char *wb_step_kernel_fn(const char *step)
-{
-	for (unsigned op = 0; op < WB_OP_NOPS; op++) {
-		const struct wb_actor *a = wb_actors[op];
-		for (unsigned i = 0; i < a->nsteps; i++)
-			if (!strcmp(a->steps[i].name, step))
-				return a->steps[i].kernel_fn;
-	}
-	for (unsigned i = 0; i < wb_io_nsteps; i++)
-		if (!strcmp(wb_io_step_defs[i].name, step))
-			return wb_io_step_defs[i].kernel_fn;
-	return "?";
-}

@@ -213,7 +213,7 @@ static bool wb_ops_step_known(void *ctx, const char *actor, const char *step)
 	if (t >= 0)
 		v = wb_steps_of(m->sc->tasks[t].op);
 	else if (wb_parse_io_name(m, actor, &k) >= 0)
-		v = wb_io_steps;
+		v = wb_io_steps_vocab();
 	else
 		return false;
 	for (; *v; v++)

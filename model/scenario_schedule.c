@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "model/scenario_check.h"
-#include "model/world.h" /* wb_steps_of, wb_io_steps: the step vocabularies */
+#include "model/world.h" /* wb_steps_of, wb_io_steps_vocab: the step vocabularies */
 #include "sim/xmalloc.h"
 
 /*
@@ -90,7 +90,7 @@ static void check_entry(struct sc_ctx *c, const char *e)
 			       qe, sc_quote_n(q, act, alen), (int)blen, e);
 			return;
 		}
-		steps = wb_io_steps;
+		steps = wb_io_steps_vocab();
 		snprintf(list, sizeof(list), "an IO activity");
 	} else {
 		j = sc_find_task(c, e, tlen);

@@ -386,9 +386,6 @@ void wb_bytes_text(const uint8_t *sym, size_t n, unsigned gran, char *buf, size_
 /* The step vocabularies, from the actors' step tables (actors.c): names, each once. */
 const char *const *wb_steps_of(enum wb_op op);
 const char *const *wb_io_steps_vocab(void);
-#define wb_io_steps (wb_io_steps_vocab())
-/* The kernel function a step name models (the first actor's with that step). */
-const char *wb_step_kernel_fn(const char *step);
 /* The kernel function an enabled action models, from its actor's step table. */
 const char *wb_action_kernel_fn(const struct wb_model *m, const void *w, uint32_t action);
 
