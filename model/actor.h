@@ -48,9 +48,26 @@ struct wb_step_def {
 #define WB_ACT_OPTIONAL 0x040u /* may be left unfinished at the end (no task runs after it) */
 #define WB_ACT_RWSEM_SHARED 0x100u /* takes i_rwsem shared (none yet: readers, direct IO) */
 #define WB_ACT_RACY 0x080u     /* its store must be ordered by "after" against overlapping stores */
+#define WB_ACT_EVICTS 0x200u   /* its choice is a folio it evicts (clean, unlocked, unpinned) */
+#define WB_ACT_SHRINKS 0x400u  /* may lower i_size */
 
 struct sc_ctx;
 struct json_t;
+
+/*
+ * What a task holds, as its program counter and locals say: the invariants
+ * compare it with the locks and references in the world (check_step.c,
+ * wb_world_check).
+ */
+struct wb_held {
+	bool rwsem;	   /* i_rwsem exclusive */
+	bool rwsem_shared; /* i_rwsem shared */
+	bool inval;	   /* the invalidate_lock exclusive */
+	bool inval_shared; /* the invalidate_lock shared */
+	int folio_lock;	   /* the page whose folio lock it holds, or -1 */
+	int writer_ref;	   /* the page it holds a writer's reference on (FOLIO_REF), or -1 */
+	int fault_ref;	   /* the page it holds a fault's reference on (FOLIO_FREF_*), or -1 */
+};
 
 /* The task slots' fields of the compact encoding (struct wb_pack_field, world.h). */
 struct wb_pack_fields {
@@ -107,8 +124,15 @@ struct wb_actor {
 	void (*expected)(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran);
 	/* A folio left the page cache: drop what the task held of it (optional). */
 	void (*folio_removed)(struct wb_model *m, void *w, unsigned t, unsigned page);
-	/* Does the task hold the lock of this folio (invariants; optional: any lock it takes)? */
-	bool (*holds_folio)(const struct wb_model *m, const void *w, unsigned t, unsigned page);
+	/*
+	 * What the task holds now (h starts as nothing held), and invariants of
+	 * its own state: 0, or -1 with a message.  Optional: holds nothing.
+	 */
+	int (*holds)(const struct wb_model *m, const void *w, unsigned t, struct wb_held *h,
+		     char *msg, size_t n);
+	/* Invariants of a step this task took, from before and after (optional). */
+	int (*check_step)(const struct wb_model *m, const void *before, const void *after,
+			  unsigned t, char *msg, size_t n);
 	/* The task in a few words for diagrams ("write [0,4096) 'A'"); optional. */
 	void (*summary)(const struct wb_model *m, unsigned t, char *buf, size_t n);
 	/* The task's cached mapping in words ("" if none); optional. */
@@ -127,6 +151,10 @@ static inline bool wb_task_is(const struct wb_model *m, unsigned t, unsigned fla
 {
 	return (wb_actor_of(m, t)->flags & flag) != 0;
 }
+
+/* What task t holds in w (its actor's holds hook); 0, or -1 with a message. */
+int wb_task_holds(const struct wb_model *m, const void *w, unsigned t, struct wb_held *h,
+		  char *msg, size_t n);
 
 /* The step an unfinished task takes next (NULL when finished). */
 const struct wb_step_def *wb_task_step(const struct wb_model *m, const void *w, unsigned t);

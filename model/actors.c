@@ -37,6 +37,16 @@ const struct wb_step_def *wb_task_step(const struct wb_model *m, const void *w, 
 	return wb_step_at(a, pc);
 }
 
+int wb_task_holds(const struct wb_model *m, const void *w, unsigned t, struct wb_held *h,
+		  char *msg, size_t n)
+{
+	const struct wb_actor *a = wb_actor_of(m, t);
+
+	memset(h, 0, sizeof(*h));
+	h->folio_lock = h->writer_ref = h->fault_ref = -1;
+	return a->holds ? a->holds(m, w, t, h, msg, n) : 0;
+}
+
 bool wb_task_finished(const struct wb_model *m, const void *w, unsigned t)
 {
 	return wb_task(m, WBC(w), t)->raw[0] == wb_actor_of(m, t)->done_pc;

@@ -916,6 +916,44 @@ static void wb_writer_summary(const struct wb_model *m, unsigned t, char *buf, s
 		 (unsigned long long)(td->offset + td->length), td->data);
 }
 
+#define HOLDS_FAIL(...)                                                                            \
+	do {                                                                                       \
+		snprintf(msg, n, __VA_ARGS__);                                                     \
+		return -1;                                                                         \
+	} while (0)
+
+/*
+ * What a writer holds: i_rwsem from rwsem_lock to rwsem_unlock; its folio
+ * referenced from folio_lock (found) and locked too from the lock (or the
+ * creation) to write_end; the invalidate_lock during the locked cleanup.
+ */
+static int wb_writer_holds(const struct wb_model *m, const void *w, unsigned t,
+			   struct wb_held *h, char *msg, size_t n)
+{
+	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
+	int page = (int)(wr->pos / m->ps);
+
+	h->rwsem = wr->pc != WP_RWSEM_LOCK && wr->pc != WP_DONE;
+	h->inval = (wr->wflags & WR_INVAL) != 0;
+	switch (wr->pc) {
+	case WP_VALID_AFTER:
+	case WP_WRITE_BEGIN:
+	case WP_COPY:
+	case WP_WRITE_END:
+		h->folio_lock = page;
+		/* fall through */
+	case WP_FOLIO_LOCK:
+		h->writer_ref = page;
+		break;
+	default:
+		break;
+	}
+	if (wr->cookie > wb_inode(WBC(w))->seq)
+		HOLDS_FAIL("%s: cookie %u is ahead of seq %u", m->sc->tasks[t].name, wr->cookie,
+			   wb_inode(WBC(w))->seq);
+	return 0;
+}
+
 static const struct wb_step_def wb_writer_steps[] = {
 	{ WP_RWSEM_LOCK, "rwsem_lock", "xfs_file_buffered_write: xfs_ilock(IOLOCK_EXCL)" },
 	{ WP_ZERO_GAP, "zero_gap", "xfs_file_write_checks: iomap_zero_range" },
@@ -951,4 +989,5 @@ const struct wb_actor wb_actor_write = {
 	.expected = wb_writer_expected,
 	.summary = wb_writer_summary,
 	.mapping_text = wb_writer_mapping_text,
+	.holds = wb_writer_holds,
 };

@@ -461,6 +461,59 @@ static void wb_mmap_write_expected(const struct wb_model *m, unsigned t, uint8_t
 	memset(e + td->offset / m->gran, td->data, td->length / m->gran);
 }
 
+#define HOLDS_FAIL(...)                                                                            \
+	do {                                                                                       \
+		snprintf(msg, n, __VA_ARGS__);                                                     \
+		return -1;                                                                         \
+	} while (0)
+
+/*
+ * What a fault holds is what its FT_* bits say, and they must agree with its
+ * program counter: nothing before fault_begin or after fault_end; the
+ * invalidate_lock shared from fault_begin to fault_end; a reference from
+ * folio_get (found) and the lock too from folio_lock (or the creation) until
+ * the read or the mkwrite is done.
+ */
+static int wb_fault_holds(const struct wb_model *m, const void *w, unsigned t, struct wb_held *h,
+			  char *msg, size_t n)
+{
+	const struct wb_fault *f = &wb_task(m, WBC(w), t)->f;
+	const char *name = m->sc->tasks[t].name;
+	unsigned have = f->holds & (FT_SHARED | FT_LOCK | FT_REF), lr = f->holds & (FT_LOCK | FT_REF);
+	int page = (int)wb_fault_page(m, t);
+
+	switch (f->pc) {
+	case FP_FAULT_BEGIN:
+	case FP_STORE:
+	case FP_DONE:
+		if (f->holds)
+			HOLDS_FAIL("%s holds 0x%x at pc %u", name, f->holds, f->pc);
+		break;
+	case FP_FOLIO_GET:
+		if (have != FT_SHARED)
+			HOLDS_FAIL("%s at folio_get holds 0x%x", name, f->holds);
+		break;
+	case FP_FOLIO_LOCK:
+		if (have != (FT_SHARED | FT_REF))
+			HOLDS_FAIL("%s at folio_lock holds 0x%x", name, f->holds);
+		break;
+	case FP_FAULT_END:
+		if (!(have & FT_SHARED) || (lr && lr != (FT_LOCK | FT_REF)))
+			HOLDS_FAIL("%s at fault_end holds 0x%x", name, f->holds);
+		break;
+	default: /* read_folio, mkwrite: the folio locked and referenced */
+		if (have != (FT_SHARED | FT_LOCK | FT_REF))
+			HOLDS_FAIL("%s at pc %u holds 0x%x", name, f->pc, f->holds);
+		break;
+	}
+	h->inval_shared = (f->holds & FT_SHARED) != 0;
+	if (f->holds & FT_LOCK)
+		h->folio_lock = page;
+	if (f->holds & FT_REF)
+		h->fault_ref = page;
+	return 0;
+}
+
 static const struct wb_step_def wb_read_fault_steps[] = {
 	{ FP_FAULT_BEGIN, "fault_begin",
 	  "filemap_fault / xfs_filemap_page_mkwrite: invalidate_lock shared" },
@@ -502,6 +555,7 @@ const struct wb_actor wb_actor_read_fault = {
 	.pack_fields = wb_fault_pack_fields,
 	.describe = wb_fault_describe,
 	.folio_removed = wb_fault_folio_removed,
+	.holds = wb_fault_holds,
 };
 
 const struct wb_actor wb_actor_mmap_write = {
@@ -523,4 +577,5 @@ const struct wb_actor wb_actor_mmap_write = {
 	.describe = wb_fault_describe,
 	.expected = wb_mmap_write_expected,
 	.folio_removed = wb_fault_folio_removed,
+	.holds = wb_fault_holds,
 };

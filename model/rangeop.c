@@ -270,10 +270,23 @@ static const struct wb_step_def wb_truncate_steps[] = {
 	{ RP_UNLOCK, "rwsem_unlock", "xfs_vn_setattr: xfs_iunlock(MMAPLOCK_EXCL); do_truncate: inode_unlock" },
 };
 
+/* i_rwsem from rwsem_lock on, the invalidate_lock from invalidate_lock on, both to the end. */
+static int wb_rangeop_holds(const struct wb_model *m, const void *w, unsigned t,
+			    struct wb_held *h, char *msg, size_t n)
+{
+	uint8_t pc = wb_task(m, WBC(w), t)->o.pc;
+
+	(void)msg, (void)n;
+	h->rwsem = pc >= RP_INVAL_LOCK && pc <= RP_UNLOCK;
+	h->inval = pc >= RP_FLUSH && pc <= RP_UNLOCK;
+	return 0;
+}
+
 #define WB_RANGEOP_ROW(steps_)                                                                     \
 	.steps = steps_, .nsteps = sizeof(steps_) / sizeof(steps_[0]), .npc = RP_DONE + 1,        \
 	.done_pc = RP_DONE, .enabled = wb_rangeop_enabled, .apply = wb_rangeop_apply,              \
-	.pack_fields = wb_rangeop_pack_fields, .describe = wb_rangeop_describe
+	.pack_fields = wb_rangeop_pack_fields, .describe = wb_rangeop_describe,                    \
+	.holds = wb_rangeop_holds
 
 const struct wb_actor wb_actor_punch = {
 	.name = "punch",
@@ -302,7 +315,7 @@ const struct wb_actor wb_actor_truncate = {
 	.article = "a",
 	.keys = truncate_keys,
 	.load = load_truncate,
-	.flags = WB_ACT_RWSEM | WB_ACT_INVAL | WB_ACT_ORDERED,
+	.flags = WB_ACT_RWSEM | WB_ACT_INVAL | WB_ACT_ORDERED | WB_ACT_SHRINKS,
 	WB_RANGEOP_ROW(wb_truncate_steps),
 	.offsets = wb_truncate_offsets,
 	.expected = wb_truncate_expected,

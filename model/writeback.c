@@ -550,13 +550,47 @@ static void wb_writeback_folio_removed(struct wb_model *m, void *w, unsigned t, 
 		wb_set_snapshot(b, wb_snapshot(b) & ~(1ull << page));
 }
 
-/* Between wb_lock and start_writeback a pass holds the lock of the folio it works on. */
-static bool wb_writeback_holds_folio(const struct wb_model *m, const void *w, unsigned t,
-				     unsigned page)
+#define HOLDS_FAIL(...)                                                                            \
+	do {                                                                                       \
+		snprintf(msg, n, __VA_ARGS__);                                                     \
+		return -1;                                                                         \
+	} while (0)
+
+/*
+ * Between wb_lock and start_writeback a pass holds the lock of the folio it
+ * works on, and from map_blocks on that folio is not under writeback.
+ */
+static int wb_writeback_holds(const struct wb_model *m, const void *w, unsigned t,
+			      struct wb_held *h, char *msg, size_t n)
 {
 	const struct wb_writeback *b = &wb_task(m, WBC(w), t)->b;
+	const char *name = m->sc->tasks[t].name;
 
-	return b->pc >= BP_CLEAR_DIRTY && b->pc <= BP_START_WRITEBACK && b->cur == page;
+	if (b->cache_seq > wb_inode(WBC(w))->seq)
+		HOLDS_FAIL("%s: cached seq %u is ahead of seq %u", name, b->cache_seq,
+			   wb_inode(WBC(w))->seq);
+	if (b->pc < BP_CLEAR_DIRTY || b->pc > BP_START_WRITEBACK)
+		return 0;
+	h->folio_lock = b->cur;
+	if (b->pc != BP_CLEAR_DIRTY && (wb_folio(m, WBC(w), b->cur)->flags & FOLIO_WRITEBACK))
+		HOLDS_FAIL("%s at pc %u: page %u is already under writeback", name, b->pc, b->cur);
+	return 0;
+}
+
+/* A pass creates an IO only at start_writeback, for the folio it holds. */
+static int wb_writeback_check_step(const struct wb_model *m, const void *before, const void *after,
+				   unsigned t, char *msg, size_t n)
+{
+	const struct wb_writeback *b = &wb_task(m, WBC(before), t)->b;
+
+	for (unsigned p = 0; p < m->npages; p++) {
+		if (wb_io(m, WBC(before), p)->phase || !wb_io(m, WBC(after), p)->phase)
+			continue;
+		if (wb_io(m, WBC(after), p)->phase != IO_SUBMITTED || b->pc != BP_START_WRITEBACK ||
+		    b->cur != p)
+			HOLDS_FAIL("page %u: an IO appeared outside start_writeback", p);
+	}
+	return 0;
 }
 
 static void wb_writeback_summary(const struct wb_model *m, unsigned t, char *buf, size_t n)
@@ -611,6 +645,7 @@ const struct wb_actor wb_actor_writeback = {
 	.pack_fields = wb_writeback_pack_fields,
 	.describe = wb_writeback_describe,
 	.folio_removed = wb_writeback_folio_removed,
-	.holds_folio = wb_writeback_holds_folio,
+	.holds = wb_writeback_holds,
+	.check_step = wb_writeback_check_step,
 	.summary = wb_writeback_summary,
 };
