@@ -62,6 +62,8 @@ static void test_every_row_complete(void **state)
 		for (unsigned o = 0; o < op; o++)
 			assert_string_not_equal(wb_actors[o]->name, a->name);
 		assert_true(a->done_pc < a->npc && a->npc <= 32);
+		assert_non_null(a->load);
+		assert_non_null(a->keys);
 		assert_non_null(a->enabled);
 		assert_non_null(a->apply);
 		assert_non_null(a->pack_fields);
