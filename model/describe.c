@@ -151,9 +151,22 @@ void wb_world_print(const struct wb_model *m, const void *w, FILE *out)
 			continue;
 		fprintf(out, "  io %s/io%u: page %u, blocks", m->sc->tasks[io->parent].name, io->k,
 			p);
-		for (i = 0; i < m->bpp; i++)
-			if (io->blocks & (1u << i))
-				fprintf(out, " %u", p * m->bpp + i);
+		uint16_t now_unwritten = 0;
+		for (i = 0; i < m->bpp; i++) {
+			if (!(io->blocks & (1u << i)))
+				continue;
+			fprintf(out, " %u", p * m->bpp + i);
+			if (wb_ext(m, cw)[p * m->bpp + i] == WB_UNWRITTEN)
+				now_unwritten |= (uint16_t)(1u << i);
+		}
+		/* the ioend's type, shown where it is not what the blocks say now (a stale mapping) */
+		if (io->unwritten != now_unwritten) {
+			fprintf(out, io->unwritten ? " (mapped UNWRITTEN:" : " (mapped WRITTEN");
+			for (i = 0; i < m->bpp; i++)
+				if (io->unwritten & (1u << i))
+					fprintf(out, " %u", p * m->bpp + i);
+			fprintf(out, ")");
+		}
 		fprintf(out, ", %s\n", io->phase == IO_SUBMITTED ? "submitted" : "written");
 	}
 	fprintf(out, "  disk:");

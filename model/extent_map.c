@@ -14,6 +14,8 @@
  */
 #include "model/extent_map.h"
 
+#include <string.h>
+
 void wb_extent_at(const struct wb_model *m, void *w, unsigned b, unsigned *start, unsigned *end)
 {
 	const uint8_t *ext = wb_ext(m, w);
@@ -84,30 +86,79 @@ void xfs_bmapi_convert_delalloc(struct wb_model *m, void *w, unsigned b, unsigne
 }
 
 /*
+ * A block xfs_bmapi_write() allocates at IO completion (below): the extent now
+ * points at blocks the IO did not write (its bio went to the stale mapping's
+ * address, before this allocation), so they hold whatever was on the disk.
+ * Disk addressing is the identity elsewhere; here the model makes the new
+ * block's contents garbage.  A bit of another IO in flight over the block is
+ * cleared: the block is WRITTEN now (the canonical form of struct wb_io).
+ */
+static void wb_alloc_written(struct wb_model *m, void *w, unsigned b, uint32_t origin)
+{
+	uint8_t *ext = wb_ext(m, w);
+	struct wb_io *io = wb_io(m, w, b / m->bpp);
+
+	ext[b] = WB_WRITTEN;
+	wb_fp(m, WB_LOC_EXT(m, b), WB_FP_WRITE);
+	wb_fp(m, WB_LOC_DISK(m, b), WB_FP_WRITE);
+	memset(wb_disk(m, w) + (size_t)b * m->gpb, WB_GARBAGE, m->gpb);
+	if (m->prov)
+		for (unsigned g = 0; g < m->gpb; g++)
+			m->prov->disk[(size_t)b * m->gpb + g] = origin;
+	io->unwritten &= (uint16_t) ~(1u << (b % m->bpp));
+}
+
+/*
  * Models: fs/xfs/xfs_iomap.c xfs_iomap_write_unwritten() (6.1, 6.3), called
- * from xfs_end_ioend(); omits transactions and i_disk_size.
- * Convert exactly the IO's blocks that still say UNWRITTEN to WRITTEN; one seq
- * bump if any changed.  Returns how many changed.
+ * from xfs_end_ioend() for the blocks the IO was mapped UNWRITTEN (mask);
+ * omits transactions and i_disk_size.  It runs xfs_bmapi_write() with
+ * XFS_BMAPI_CONVERT (fs/xfs/libxfs/xfs_bmap.c, 6.1, 6.3) over the range:
+ *   UNWRITTEN -> WRITTEN (xfs_bmapi_convert_unwritten());
+ *   WRITTEN: left alone;
+ *   HOLE -> allocated WRITTEN (xfs_bmapi_allocate(), no XFS_BMAPI_PREALLOC);
+ *   DELALLOC -> the whole delalloc extent allocated WRITTEN (xfs_bmapi_allocate()
+ *   with wasdel takes the delalloc record whole).
+ * HOLE and DELALLOC are reached only from a stale mapping (writeback_revalidate
+ * off, with a punch or truncate).  One seq bump if anything changed.  Returns
+ * how many blocks changed.
  */
 unsigned xfs_iomap_write_unwritten(struct wb_model *m, void *w, unsigned b0, uint16_t mask)
 {
 	uint8_t *ext = wb_ext(m, w);
-	unsigned i, changed = 0;
+	unsigned i, b, s, e, changed = 0, conv = 0;
+	uint32_t origin = 0;
 
 	for (i = 0; i < m->bpp; i++) {
-		if ((mask & (1u << i)) && ext[b0 + i] == WB_UNWRITTEN) {
-			ext[b0 + i] = WB_WRITTEN;
-			wb_fp(m, WB_LOC_EXT(m, b0 + i), WB_FP_WRITE);
-			if (!changed)
-				wb_desc(m, "block");
-			wb_desc(m, " %u", b0 + i);
-			changed++;
+		b = b0 + i;
+		if ((mask & (1u << i)) && ext[b] == WB_UNWRITTEN) {
+			ext[b] = WB_WRITTEN;
+			wb_fp(m, WB_LOC_EXT(m, b), WB_FP_WRITE);
+			wb_desc(m, conv++ ? " %u" : "block %u", b);
 		}
 	}
-	if (changed) {
+	if (conv)
 		wb_desc(m, " UNWRITTEN -> WRITTEN");
-		wb_seq_bump(m, w);
+	changed = conv;
+	/* the rest is HOLE or DELALLOC: reached from a stale mapping only */
+	for (i = 0; i < m->bpp; i++) {
+		b = b0 + i;
+		if (!(mask & (1u << i)) || ext[b] == WB_WRITTEN)
+			continue;
+		if (m->prov && !origin)
+			origin = wb_origin_new(m, "garbage: blocks xfs_iomap_write_unwritten "
+						  "allocated at IO completion, not the ones the IO wrote");
+		s = b;
+		e = b + 1;
+		if (ext[b] == WB_DELALLOC)
+			wb_extent_at(m, w, b, &s, &e);
+		wb_desc(m, "%s%s [%u,%u) allocated WRITTEN (new blocks: garbage)", changed ? "; " : "",
+			wb_ext_state_name(ext[b]), s * m->bs, e * m->bs);
+		for (unsigned j = s; j < e; j++)
+			wb_alloc_written(m, w, j, origin);
+		changed += e - s;
 	}
+	if (changed)
+		wb_seq_bump(m, w);
 	return changed;
 }
 

@@ -172,6 +172,30 @@ void wb_pack_init(struct wb_model *m)
 	k->w_wflags = shorts || locked ? 4 : 0;
 	k->w_inval = nfaults || rangeops || locked ? k->w_task : 0;
 	k->w_rwsem_shared = wb_bits_for(nshared);
+	/*
+	 * The blocks an IO was mapped UNWRITTEN (struct wb_io's unwritten, and
+	 * the writeback slot's io_unwritten while the folio is being mapped).
+	 * Canonically a bit is set iff the block was mapped UNWRITTEN and is not
+	 * WRITTEN.  It takes no bits unless writeback_revalidate is off and the
+	 * scenario has a range operation (punch, truncate, fallocate), because
+	 * otherwise it is a function of the rest of the state: it equals the
+	 * IO's blocks that are UNWRITTEN now.
+	 *  - With writeback_revalidate on, a cached mapping is used only while
+	 *    seq is unchanged, and every change of the extent map bumps seq: the
+	 *    type an IO's block is mapped with is its state at map_blocks.
+	 *  - With it off but neither punch nor truncate, no step turns an
+	 *    UNWRITTEN or WRITTEN block into another state but UNWRITTEN ->
+	 *    WRITTEN (conversion), so a cached UNWRITTEN mapping covers blocks
+	 *    now UNWRITTEN or WRITTEN, and a cached WRITTEN one blocks WRITTEN:
+	 *    the canonical bit is again "UNWRITTEN now".
+	 *  - From map_blocks to io_complete the block keeps its state: the folio
+	 *    is locked, then under writeback, so punch and truncate wait; the
+	 *    other steps change only HOLE and DELALLOC blocks; only this IO's
+	 *    completion converts the block.
+	 * So leaving it out merges no two different worlds: the encoding stays
+	 * injective, and scenarios without the feature keep their key_bytes.
+	 */
+	k->w_iotype = !m->cfg.writeback_revalidate && rangeops ? m->bpp : 0;
 	/* every task slot's fields, as its actor lays them out */
 	struct wb_pack_fields pf = { .v = k->fields, .cap = WB_MAX_PACK_FIELDS };
 	for (t = 0; t < m->ntasks; t++)
@@ -241,6 +265,7 @@ WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits
 		wb_put(b, io->phase ? k->kind_index[io->parent] : 0, k->w_wb_idx);
 		wb_put(b, io->k, k->w_io);
 		wb_put(b, io->blocks, m->bpp);
+		wb_put(b, io->unwritten, k->w_iotype);
 	}
 	/* cache and disk are contiguous in the world */
 	const uint8_t *c = (const uint8_t *)cw + m->off_cache;

@@ -13,6 +13,7 @@
  *   CHANGE -punch_range|alloc_range|setsize-> UNLOCK -rwsem_unlock-> DONE
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,16 +83,34 @@ static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
 			}
 		wb_desc(m, "blocks [%u,%u) -> HOLE", b0, b1);
 		break;
-	case WB_OP_FALLOCATE:
-		/* Models: xfs_alloc_file_space() -> xfs_bmapi_write(XFS_BMAPI_PREALLOC) */
+	case WB_OP_FALLOCATE: {
+		/*
+		 * Models: xfs_alloc_file_space() -> xfs_bmapi_write(XFS_BMAPI_PREALLOC)
+		 * (fs/xfs/xfs_bmap_util.c, fs/xfs/libxfs/xfs_bmap.c, 6.1, 6.3): holes
+		 * are allocated UNWRITTEN; a delalloc record is allocated whole
+		 * (xfs_bmapi_allocate() with wasdel takes the record's own start and
+		 * length), UNWRITTEN too, even where it reaches outside the range.
+		 */
+		unsigned lo = UINT_MAX, hi = 0, s, e;
 		b1 = (unsigned)((td->offset + td->length) / m->bs);
-		for (b = b0; b < b1; b++)
-			if (ext[b] == WB_HOLE || ext[b] == WB_DELALLOC) {
-				ext[b] = WB_UNWRITTEN;
-				wb_fp(m, WB_LOC_EXT(m, b), WB_FP_WRITE);
+		for (b = b0; b < b1; b++) {
+			s = b;
+			e = b + 1;
+			if (ext[b] == WB_DELALLOC)
+				wb_extent_at(m, w, b, &s, &e);
+			else if (ext[b] != WB_HOLE)
+				continue;
+			for (unsigned j = s; j < e; j++) {
+				ext[j] = WB_UNWRITTEN;
+				wb_fp(m, WB_LOC_EXT(m, j), WB_FP_WRITE);
 				changed++;
 			}
+			lo = s < lo ? s : lo;
+			hi = e > hi ? e : hi;
+		}
 		wb_desc(m, "holes and DELALLOC in blocks [%u,%u) -> UNWRITTEN", b0, b1);
+		if (lo < b0 || hi > b1)
+			wb_desc(m, " (delalloc records whole: blocks [%u,%u))", lo, hi);
 		if (td->offset + td->length > ino->i_size) {
 			wb_desc(m, ", i_size %u->%llu", ino->i_size,
 				(unsigned long long)(td->offset + td->length));
@@ -99,6 +118,7 @@ static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
 			ino->i_size = (uint32_t)(td->offset + td->length);
 		}
 		break;
+	}
 	default:
 		/* Models: truncate_setsize() and xfs_itruncate_extents() */
 		wb_desc(m, "i_size %u->%llu", ino->i_size, (unsigned long long)td->size);

@@ -342,6 +342,34 @@ void sc_check_tasks(struct sc_ctx *c, json_t *root)
 	wb_json_ptr_pop(&c->p, mark);
 }
 
+/*
+ * A folio counts the faults holding a reference to it in 3 bits of its flags
+ * (FOLIO_FREF_MASK, model/world.h): the faults of one page must fit, or the
+ * count would wrap and reclaim could evict a folio a fault holds.
+ */
+#define SC_MAX_FAULTS_PER_PAGE (FOLIO_FREF_MASK / FOLIO_FREF_ONE)
+static void check_fault_refs(struct sc_ctx *c)
+{
+	unsigned nfaults[WB_MAX_PAGES] = { 0 };
+
+	for (size_t i = 0; i < c->ntasks && !sc_stop(c); i++) {
+		const struct wb_task_def *d = &c->sc->tasks[i];
+		int op = c->task_op[i];
+		uint64_t page = d->offset / c->sc->page_size;
+
+		if (op < 0 || !(wb_actors[op]->flags & WB_ACT_FAULT) || !d->length ||
+		    page >= WB_MAX_PAGES)
+			continue;
+		if (++nfaults[page] == SC_MAX_FAULTS_PER_PAGE + 1) {
+			size_t m = wb_json_ptr_index(&c->p, i);
+			sc_err(c, "more than %u faults (read faults and mmap stores) on page %" PRIu64
+				  ": a folio counts the faults holding it in 3 bits",
+			       SC_MAX_FAULTS_PER_PAGE, page);
+			wb_json_ptr_pop(&c->p, m);
+		}
+	}
+}
+
 /* The pages tasks name (reclaim lists, read faults), now that the world's size is known. */
 void sc_check_page_ranges(struct sc_ctx *c)
 {
@@ -355,5 +383,6 @@ void sc_check_page_ranges(struct sc_ctx *c)
 			wb_actors[op]->load_pages(c, c->task[i]);
 		wb_json_ptr_pop(&c->p, m);
 	}
+	check_fault_refs(c);
 	wb_json_ptr_pop(&c->p, mark);
 }

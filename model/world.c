@@ -247,6 +247,12 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 			refs++;
 		if (!!(f->flags & FOLIO_WRITEBACK) != !!io->phase)
 			FAIL("page %u: writeback flag without exactly one IO in flight", p);
+		if (io->unwritten & ~io->blocks)
+			FAIL("page %u: IO mapped UNWRITTEN over blocks it does not write", p);
+		for (i = 0; i < m->bpp; i++)
+			if ((io->unwritten & (1u << i)) && wb_ext(m, cw)[p * m->bpp + i] == WB_WRITTEN)
+				FAIL("page %u: IO's UNWRITTEN bit over WRITTEN block %u (not canonical)",
+				     p, p * m->bpp + i);
 		if (f->uptodate & ~((1u << m->bpp) - 1))
 			FAIL("page %u: uptodate bits past the folio", p);
 	}

@@ -111,6 +111,8 @@ struct wb_writeback {
 	uint16_t cache_start, cache_end; /* blocks */
 	uint32_t cache_seq; /* wpc->data_seq */
 	uint32_t snap_lo, snap_hi; /* a sync pass's TOWRITE snapshot (page mask) */
+	uint16_t io_unwritten; /* blocks of cur mapped UNWRITTEN (struct wb_io's unwritten) */
+	uint16_t pad;
 };
 
 struct wb_reclaim {
@@ -189,7 +191,13 @@ struct wb_io {
 	uint8_t parent;	/* writeback task index */
 	uint16_t k;	/* <parent>/io<k> */
 	uint16_t blocks; /* block mask within the folio */
-	uint16_t pad;
+	/*
+	 * The blocks mapped UNWRITTEN (ioend->io_type, fixed at map_blocks from
+	 * the cached mapping): only these are converted at completion.  Canonical:
+	 * a bit is set only while its block is not WRITTEN (pack.c says when the
+	 * encoding can leave it out).
+	 */
+	uint16_t unwritten;
 };
 
 /* Origins of bytes, for provenance (kept outside the state). */
@@ -248,6 +256,7 @@ struct wb_pack {
 	unsigned w_blkidx;
 	uint8_t kind_index[WB_MAX_TASKS]; /* a task's number among ordered ops / writeback tasks */
 	unsigned w_order_idx, w_wb_idx, w_faults, w_fflags, w_wflags, w_inval, w_rwsem_shared;
+	unsigned w_iotype; /* an IO's blocks mapped UNWRITTEN: bpp bits, or 0 when determined */
 	size_t bytes;		/* encoded size */
 	/* the task slots' fields, as their actors declare them (actor.h) */
 	struct wb_pack_field {

@@ -29,6 +29,8 @@
 #include "model/locks.h"
 
 
+_Static_assert(sizeof(struct wb_writeback) <= WB_TASK_SLOT, "struct wb_writeback fits its slot");
+
 static uint64_t wb_snapshot(const struct wb_writeback *b)
 {
 	return ((uint64_t)b->snap_hi << 32) | b->snap_lo;
@@ -174,6 +176,7 @@ static void folio_clear_dirty_for_io(struct wb_model *m, void *w, unsigned t)
 	wb_fp(m, WB_LOC_FOLIO(m, b->cur), WB_FP_WAIT | WB_FP_WRITE);
 	b->blk = wb_next_uptodate(m, f, 0);
 	b->io_blocks = 0;
+	b->io_unwritten = 0;
 	b->pc = b->blk < m->bpp ? BP_MAP_BLOCKS : BP_START_WRITEBACK;
 	wb_desc(m, "page %u clean", b->cur);
 }
@@ -214,10 +217,23 @@ static void xfs_map_blocks(struct wb_model *m, void *w, unsigned t)
 		b->cache_end = (uint16_t)e;
 		b->cache_seq = wb_inode(w)->seq;
 	}
-	if (b->cache_type == WB_HOLE)
+	if (b->cache_type == WB_HOLE) {
 		wb_desc(m, ", HOLE: not written");
-	else
+	} else {
 		b->io_blocks |= (uint16_t)(1u << b->blk);
+		/*
+		 * The ioend's type is the mapping's (iomap_add_to_ioend()): the
+		 * block is converted at completion only if it was mapped
+		 * UNWRITTEN.  Canonical: a block WRITTEN now stays WRITTEN until
+		 * the IO completes (punch and truncate wait for the folio), and
+		 * converting it would change nothing, so its bit stays clear.
+		 */
+		if (b->cache_type == WB_UNWRITTEN && ext[blk] != WB_WRITTEN)
+			b->io_unwritten |= (uint16_t)(1u << b->blk);
+		if (ext[blk] != WB_WRITTEN && b->cache_type != ext[blk])
+			wb_desc(m, ", but block %u is %s: the IO is typed %s", blk,
+				wb_ext_state_name(ext[blk]), wb_ext_state_name(b->cache_type));
+	}
 	b->blk = wb_next_uptodate(m, wb_folio(m, w, b->cur), b->blk + 1u);
 	if (b->blk >= m->bpp) {
 		b->blk = 0;
@@ -245,6 +261,7 @@ static void wb_start_writeback(struct wb_model *m, void *w, unsigned t)
 		io->parent = (uint8_t)t;
 		io->k = b->nextio++;
 		io->blocks = b->io_blocks;
+		io->unwritten = b->io_unwritten;
 		for (i = 0; i < m->ntasks; i++) {
 			struct wb_writeback *o = &wb_task(m, w, i)->b;
 			if (m->sc->tasks[i].op == WB_OP_WRITEBACK && m->sc->tasks[i].sync)
@@ -261,6 +278,7 @@ static void wb_start_writeback(struct wb_model *m, void *w, unsigned t)
 	b->cur = 0;
 	b->blk = 0;
 	b->io_blocks = 0;
+	b->io_unwritten = 0;
 	b->pc = BP_SCAN;
 }
 
@@ -388,13 +406,26 @@ void wb_io_write(struct wb_model *m, void *w, unsigned page)
 /*
  * Models: fs/xfs/xfs_aops.c xfs_end_ioend() then iomap_finish_ioends() ->
  * folio_end_writeback() (6.1, 6.3): the UNWRITTEN conversion happens before
- * the folio stops being under writeback.
+ * the folio stops being under writeback.  Only an ioend of type
+ * IOMAP_UNWRITTEN is converted (xfs_end_ioend() tests ioend->io_type, set by
+ * iomap_add_to_ioend() from the writepage context's mapping): a block the IO
+ * was mapped WRITTEN is left as it is, even if it says UNWRITTEN now.
  */
 void xfs_end_ioend(struct wb_model *m, void *w, unsigned page)
 {
 	struct wb_io *io = wb_io(m, w, page);
+	const uint8_t *ext = wb_ext(m, w);
+	unsigned i, stale = 0, changed;
 
-	if (!xfs_iomap_write_unwritten(m, w, page * m->bpp, io->blocks))
+	changed = xfs_iomap_write_unwritten(m, w, page * m->bpp, io->unwritten);
+	for (i = 0; i < m->bpp; i++)
+		if ((io->blocks & ~io->unwritten & (1u << i)) &&
+		    ext[page * m->bpp + i] == WB_UNWRITTEN)
+			wb_desc(m, "%s%u", stale++ ? ", " : changed ? "; block " : "block ",
+				page * m->bpp + i);
+	if (stale)
+		wb_desc(m, " UNWRITTEN, but the IO was mapped WRITTEN: not converted");
+	else if (!changed)
 		wb_desc(m, "no conversion");
 	wb_folio(m, w, page)->flags &= (uint8_t)~FOLIO_WRITEBACK;
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
@@ -413,7 +444,8 @@ void wb_io_apply(struct wb_model *m, void *w, unsigned page)
 /*
  * The oracle's writeback of one dirty folio, by the rules above with no
  * interleaving: every uptodate block not over a hole is written, DELALLOC is
- * converted first, and the IO completes at once.
+ * converted first, the mapping is fresh (so the IO's type is the block's
+ * state), and the IO completes at once.
  */
 void wb_flush_folio(struct wb_model *m, void *w, unsigned page)
 {
@@ -424,6 +456,7 @@ void wb_flush_folio(struct wb_model *m, void *w, unsigned page)
 
 	f->flags &= (uint8_t)~FOLIO_DIRTY;
 	io->blocks = 0;
+	io->unwritten = 0;
 	for (i = 0; i < m->bpp; i++) {
 		unsigned blk = page * m->bpp + i;
 		if (!(f->uptodate & (1u << i)) || ext[blk] == WB_HOLE)
@@ -431,6 +464,8 @@ void wb_flush_folio(struct wb_model *m, void *w, unsigned page)
 		if (ext[blk] == WB_DELALLOC)
 			xfs_bmapi_convert_delalloc(m, w, blk, &s, &e);
 		io->blocks |= (uint16_t)(1u << i);
+		if (ext[blk] == WB_UNWRITTEN)
+			io->unwritten |= (uint16_t)(1u << i);
 	}
 	if (!io->blocks)
 		return;
@@ -504,6 +539,7 @@ static void wb_writeback_pack_fields(const struct wb_model *m, unsigned t,
 	WB_PACK(pf, m, t, struct wb_writeback, nextio, k->w_io, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, blk, k->w_blkidx, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, io_blocks, m->bpp, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, io_unwritten, k->w_iotype, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, cache_valid, 1, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, cache_type, 2, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, cache_start, k->w_blk, 1);

@@ -1380,6 +1380,154 @@ static void test_config_presets(void **state)
 }
 
 /* The world holds every page a task can reach, not only the file's and the writes'. */
+/* ---- issue 15, items 4 and 6: ioend types, CONVERT over a stale mapping, fallocate ---- */
+
+/* written-stale: W1 rewrites two WRITTEN pages, a punch and a fallocate remake block 1. */
+#define WRITTEN_STALE(cfg)                                                                        \
+	"{'wbsim':1,'name':'t'," cfg "'file':{'size':8192,'extents':["                          \
+	"{'offset':0,'length':8192,'state':'written','data':'O'}]},'tasks':["                     \
+	"{'name':'W1','op':'write','offset':0,'length':8192,'data':'A'},"                          \
+	"{'name':'WB','op':'writeback','after':['W1']},"                                           \
+	"{'name':'PH','op':'punch','offset':4096,'length':4096,'after':['W1']},"                   \
+	"{'name':'FA','op':'fallocate','offset':4096,'length':4096,'after':['PH']},"               \
+	"{'name':'W2','op':'write','offset':4096,'length':4096,'data':'B','after':['FA']}]}"
+
+/* Writeback maps page 0 (caching WRITTEN [0,8192)), then PH, FA and W2 run; page 1 next. */
+static void ioend_stale_prefix(struct tc *t)
+{
+	tc_run(t, "W1");
+	STEP(t, "WB", "wb_lock");
+	STEP(t, "WB", "clear_dirty");
+	assert_non_null(strstr(STEP(t, "WB", "map_blocks"), "lookup WRITTEN [0,8192)"));
+	STEP(t, "WB", "start_writeback");
+	assert_int_equal(wb_io(&t->m, t->w, 0)->unwritten, 0);
+	STEP(t, "WB/io0", "io_write");
+	assert_string_equal(STEP(t, "WB/io0", "io_complete"), "no conversion; page 0 writeback ends");
+	tc_run(t, "PH");
+	assert_string_equal(tc_exts(t), "WH");
+	tc_run(t, "FA");
+	assert_string_equal(tc_exts(t), "WU");
+	tc_run(t, "W2");
+	STEP(t, "WB", "wb_lock");
+	STEP(t, "WB", "clear_dirty");
+}
+
+/* Models: xfs_end_ioend() converts only an ioend typed UNWRITTEN (6.1, 6.2). */
+static void test_ioend_type_fixed_at_map(void **state)
+{
+	struct tc t;
+	struct wb_report rep;
+	const char *d;
+
+	(void)state;
+	/* without revalidation: the stale WRITTEN mapping types the IO, block 1 stays UNWRITTEN */
+	tc_open(&t, WRITTEN_STALE("'config':{'writeback_revalidate':false},"), SCENARIO_CHECK);
+	assert_int_equal(t.m.pack.w_iotype, 1); /* encoded: punch and no revalidation */
+	ioend_stale_prefix(&t);
+	d = STEP(&t, "WB", "map_blocks");
+	assert_non_null(strstr(d, "cached WRITTEN [0,8192) reused, but block 1 is UNWRITTEN: "
+				  "the IO is typed WRITTEN"));
+	assert_int_equal(tc_wb(&t, "WB")->io_unwritten, 0);
+	STEP(&t, "WB", "start_writeback");
+	assert_int_equal(wb_io(&t.m, t.w, 1)->blocks, 1);
+	assert_int_equal(wb_io(&t.m, t.w, 1)->unwritten, 0);
+	STEP(&t, "WB/io1", "io_write");
+	assert_string_equal(tc_disk(&t, 1, 1), "B*4096");
+	uint32_t seq = tc_seq(&t);
+	d = STEP(&t, "WB/io1", "io_complete");
+	assert_string_equal(d, "block 1 UNWRITTEN, but the IO was mapped WRITTEN: not converted; "
+			       "page 1 writeback ends");
+	assert_string_equal(tc_exts(&t), "WU");
+	assert_int_equal(tc_seq(&t), seq);
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, &rep), SIM_CORRUPT);
+	assert_int_equal(rep.offset, 4096);
+	assert_string_equal(rep.found, "0*4096");
+	tc_close(&t);
+
+	/* with revalidation: seq moved, block 1 is looked up again and mapped UNWRITTEN */
+	tc_open(&t, WRITTEN_STALE(""), SCENARIO_CHECK);
+	assert_int_equal(t.m.pack.w_iotype, 0); /* determined by the rest of the state */
+	ioend_stale_prefix(&t);
+	assert_non_null(strstr(STEP(&t, "WB", "map_blocks"), "lookup UNWRITTEN [4096,8192)"));
+	assert_int_equal(tc_wb(&t, "WB")->io_unwritten, 1);
+	STEP(&t, "WB", "start_writeback");
+	assert_int_equal(wb_io(&t.m, t.w, 1)->unwritten, 1);
+	STEP(&t, "WB/io1", "io_write");
+	assert_non_null(strstr(STEP(&t, "WB/io1", "io_complete"),
+			       "block 1 UNWRITTEN -> WRITTEN"));
+	assert_string_equal(tc_exts(&t), "WW");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/*
+ * Models: xfs_iomap_write_unwritten() -> xfs_bmapi_write(XFS_BMAPI_CONVERT) over
+ * a DELALLOC record allocates it whole, WRITTEN, at blocks the IO did not write
+ * (6.1, 6.2): wb-revalidate without revalidation.
+ */
+static void test_ioend_convert_allocates_delalloc(void **state)
+{
+	struct tc t;
+	struct wb_report rep;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t','config':{'writeback_revalidate':false}," C1_FILE
+		    ",'tasks':["
+		    "{'name':'W1','op':'write','offset':0,'length':8192,'data':'A'},"
+		    "{'name':'WB','op':'writeback','after':['W1']},"
+		    "{'name':'PH','op':'punch','offset':4096,'length':4096,'after':['W1']},"
+		    "{'name':'W2','op':'write','offset':4096,'length':4096,'data':'B',"
+		    "'after':['PH']}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "W1");
+	RUN_TO(&t, "WB", "start_writeback");
+	assert_int_equal(wb_io(&t.m, t.w, 0)->unwritten, 1);
+	tc_run(&t, "WB/io0");
+	tc_run(&t, "PH");
+	tc_run(&t, "W2");
+	assert_string_equal(tc_exts(&t), "WD");
+	STEP(&t, "WB", "wb_lock");
+	STEP(&t, "WB", "clear_dirty");
+	assert_non_null(strstr(STEP(&t, "WB", "map_blocks"),
+			       "but block 1 is DELALLOC: the IO is typed UNWRITTEN"));
+	STEP(&t, "WB", "start_writeback");
+	assert_int_equal(wb_io(&t.m, t.w, 1)->unwritten, 1);
+	STEP(&t, "WB/io1", "io_write");
+	assert_string_equal(tc_disk(&t, 1, 1), "B*4096");
+	assert_string_equal(STEP(&t, "WB/io1", "io_complete"),
+			    "DELALLOC [4096,8192) allocated WRITTEN (new blocks: garbage), seq 3->4; "
+			    "page 1 writeback ends");
+	assert_string_equal(tc_exts(&t), "WW");
+	assert_string_equal(tc_disk(&t, 1, 1), "#*4096");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, &rep), SIM_CORRUPT);
+	assert_string_equal(rep.found, "#*4096");
+	tc_close(&t);
+}
+
+/* Models: xfs_alloc_file_space() -> xfs_bmapi_write(XFS_BMAPI_PREALLOC) (6.1, 6.2). */
+static void test_fallocate_delalloc_record_whole(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192,'extents':["
+		    "{'offset':0,'length':3072,'state':'delalloc'},"
+		    "{'offset':4096,'length':1024,'state':'written','data':'X'},"
+		    "{'offset':6144,'length':2048,'state':'delalloc'}]},'tasks':["
+		    "{'name':'FA','op':'fallocate','offset':2048,'length':4096}]}",
+		SCENARIO_CHECK);
+	assert_string_equal(tc_exts(&t), "DDDHWHDD");
+	RUN_TO(&t, "FA", "alloc_range");
+	assert_non_null(strstr(t.desc, "(delalloc records whole: blocks [0,6))"));
+	/* the record [0,3) whole, the hole 3 and 5; 6-7 lie outside and are not reached */
+	assert_string_equal(tc_exts(&t), "UUUUWUDD");
+	assert_int_equal(tc_seq(&t), 1);
+	tc_close(&t);
+}
+
 static void test_world_covers_every_task(void **state)
 {
 	static const char *const texts[] = {
@@ -1433,6 +1581,9 @@ int main(void)
 		cmocka_unit_test(test_stable_pages),
 		cmocka_unit_test(test_config_precedence),
 		cmocka_unit_test(test_config_presets),
+		cmocka_unit_test(test_ioend_type_fixed_at_map),
+		cmocka_unit_test(test_ioend_convert_allocates_delalloc),
+		cmocka_unit_test(test_fallocate_delalloc_record_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
