@@ -371,6 +371,18 @@ static void wb_folio_get(struct wb_model *m, void *w, unsigned t)
 		memset(m->prov->cache + (size_t)page * m->gpp, 0, m->gpp * sizeof(uint32_t));
 	wr->pc = wb_after_folio_pc(m);
 	wb_desc(m, "page %u absent -> new folio, locked", page);
+	if (m->uninit) {
+		/* Models: mm/filemap.c filemap_alloc_folio() without __GFP_ZERO (6.1, 6.2) */
+		memset(wb_cache(m, w, page), WB_UNINIT, m->gpp);
+		wb_desc(m, ", its bytes uninitialised");
+		if (m->prov) {
+			uint32_t o = wb_origin_new(m, "%s folio_get allocated page %u: uninitialised "
+						   "memory, never written by anyone",
+						   m->sc->tasks[t].name, page);
+			for (uint32_t g = 0; g < m->gpp; g++)
+				m->prov->cache[(size_t)page * m->gpp + g] = o;
+		}
+	}
 }
 
 /* Models: mm/filemap.c __filemap_get_folio()'s folio_lock() (6.1, 6.3). */
@@ -488,6 +500,17 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
 		if (wr->type != IOMAP_MAPPED || (wr->flags & IOMAP_F_NEW) || poff >= i_size) {
 			wb_zero_segment(m, w, t, wr, poff, from > poff ? from : poff);
 			wb_zero_segment(m, w, t, wr, to < pend ? to : pend, pend);
+			/*
+			 * 6.1 to 6.3 mark the whole run uptodate here, although [from, to) is
+			 * still to be copied; the 2024 fix ("iomap: don't mark blocks uptodate
+			 * after partial zeroing", Zhang Yi) leaves that to write_end.
+			 */
+			if (!m->cfg.partial_zero_uptodate) {
+				wb_desc(m, " (not uptodate yet)");
+				wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+				acted = true;
+				continue;
+			}
 		} else {
 			/* Models: iomap_read_folio_sync(): the whole run, from disk */
 			uint8_t *c = wb_cache(m, w, page);
@@ -555,8 +578,13 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 		wr->wflags &= (uint8_t)~WR_SHORT;
 		end = (uint32_t)m->sc->tasks[t].short_copy_at;
 		if (f->uptodate != full) {
-			/* __iomap_write_end: a short copy into a !uptodate folio counts 0 */
-			for (unsigned i = 0; i < m->bpp; i++)
+			/*
+			 * __iomap_write_end: a short copy into a !uptodate folio counts 0.
+			 * The bytes of its !uptodate blocks stay as they are; no step reads
+			 * them (canonical: zero) unless they may be uninitialised memory that
+			 * a later partial zeroing marks uptodate (m->uninit).
+			 */
+			for (unsigned i = 0; i < m->bpp && !m->uninit; i++)
 				if (!(f->uptodate & (1u << i)))
 					memset(wb_cache(m, w, page) + (size_t)i * m->gpb, 0, m->gpb);
 			f->flags &= (uint8_t)~FOLIO_REF;
@@ -671,10 +699,13 @@ static void wb_iomap_advance(struct wb_model *m, struct wb_writer *wr, unsigned 
 		wr->pc = WP_IOMAP_BEGIN;
 		wb_desc(m, "; next mapping at %u", wr->pos);
 	}
-	/* canonical: the mapping is dead */
+	/*
+	 * canonical: the mapping is dead.  A retry's cut chunk dies with it: the next
+	 * iomap_write_iter() computes the chunk afresh (6.2, after a STALE remap).
+	 */
 	wr->type = 0;
 	wr->flags = 0;
-	wr->wflags &= (uint8_t)~(WR_ERR | WR_INVAL);
+	wr->wflags &= (uint8_t)~(WR_ERR | WR_INVAL | WR_RETRY);
 	wr->iter_start = wr->iter_end = 0;
 	wr->map_off = wr->map_end = 0;
 	wr->cookie = 0;

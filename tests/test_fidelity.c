@@ -1403,6 +1403,86 @@ static void test_world_covers_every_task(void **state)
 	}
 }
 
+/* ------------------------------------------- issue 15: uninitialised folio memory */
+
+/*
+ * A short copy into a new folio whose run write_begin marked uptodate after zeroing only
+ * around the chunk (6.1 to 6.3): the uncopied bytes are uninitialised memory ('?') in an
+ * uptodate folio.  With 1k blocks the copy is rejected, but the fully covered blocks stay
+ * uptodate; after the retry [1536,3072) is exposed.
+ */
+static void test_short_copy_exposes_uninit(void **state)
+{
+	static const char *const text =
+		"{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
+		"{'name':'W','op':'write','offset':512,'length':2560,'data':'A',"
+		"'short_copy_at':1536}]}";
+	struct tc t;
+	struct wb_report rep;
+	struct folio *f0;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, text, SCENARIO_CHECK);
+	assert_true(t.m.uninit);
+	f0 = tc_folio(&t, 0);
+	RUN_TO(&t, "W", "folio_get");
+	assert_string_equal(tc_cache(&t, 0), "?*4096");
+	RUN_TO(&t, "W", "write_begin");
+	/* blocks 0..2 marked uptodate, [512,3072) still uninitialised */
+	assert_int_equal(f0->uptodate, 0x7);
+	assert_string_equal(tc_cache(&t, 0), "0*512 ?*3584");
+	STEP(&t, "W", "copy");
+	d = STEP(&t, "W", "write_end");
+	assert_non_null(strstr(d, "retry the chunk cut at 1536"));
+	/* rejected: block 3 not uptodate, but blocks 0..2 stay uptodate with what they hold */
+	assert_int_equal(f0->uptodate, 0x7);
+	assert_string_equal(tc_cache(&t, 0), "0*512 A*1024 ?*2560");
+	tc_run(&t, "W");
+	assert_int_equal(tc_verdict(&t, &rep), SIM_CORRUPT);
+	assert_true(rep.exposed);
+	assert_int_equal(rep.offset, 1536);
+	assert_int_equal(rep.length, 1536); /* 6.2's cleanup keeps the dirty folio whole */
+	assert_string_equal(rep.found, "?*1536");
+	tc_close(&t);
+
+	/* the fix: write_begin leaves the zeroed run !uptodate, the retry zeroes the rest */
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'partial_zero_uptodate':false},"
+		    "'file':{'size':4096},'tasks':[{'name':'W','op':'write','offset':512,"
+		    "'length':2560,'data':'A','short_copy_at':1536}]}",
+		SCENARIO_CHECK);
+	assert_false(t.m.uninit);
+	f0 = tc_folio(&t, 0);
+	RUN_TO(&t, "W", "copy");
+	assert_int_equal(f0->uptodate, 0);
+	tc_run(&t, "W");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	/* init_on_alloc: the same steps as 6.1, but the new folio's bytes are zeroes */
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'init_on_alloc':true},"
+		    "'file':{'size':4096},'tasks':[{'name':'W','op':'write','offset':512,"
+		    "'length':2560,'data':'A','short_copy_at':1536}]}",
+		SCENARIO_CHECK);
+	assert_false(t.m.uninit);
+	tc_run(&t, "W");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	/* one block per page: the short copy is accepted into the uptodate folio */
+	tc_open(&t, "{'wbsim':1,'name':'t','file':{'size':8192},'tasks':[{'name':'W',"
+		    "'op':'write','offset':1024,'length':2048,'data':'A','short_copy_at':2048}]}",
+		SCENARIO_CHECK);
+	RUN_TO(&t, "W", "copy");
+	d = STEP(&t, "W", "write_end");
+	assert_non_null(strstr(d, "page 0 dirty, uptodate"));
+	assert_string_equal(tc_cache(&t, 0), "0*1024 A*1024 ?*1024 0*1024");
+	tc_run(&t, "W");
+	assert_int_equal(tc_verdict(&t, &rep), SIM_CORRUPT);
+	assert_true(rep.exposed);
+	tc_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1433,6 +1513,8 @@ int main(void)
 		cmocka_unit_test(test_stable_pages),
 		cmocka_unit_test(test_config_precedence),
 		cmocka_unit_test(test_config_presets),
+		/* issue 15 */
+		cmocka_unit_test(test_short_copy_exposes_uninit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
