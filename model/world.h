@@ -67,7 +67,7 @@ enum wb_writer_pc {
 	WP_IOMAP_END,
 	WP_RWSEM_UNLOCK,
 	WP_DONE,
-	WP_ZERO_GAP,		/* write checks: zero [i_size, offset) */
+	WP_ZERO,		/* EOF zeroing (iomap_zero_iter): zero the chunk */
 	WP_PUNCH_DELALLOC,	/* the second step of the 6.1 cleanup */
 };
 
