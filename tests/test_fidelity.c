@@ -1564,6 +1564,42 @@ static void test_short_copy_exposes_uninit(void **state)
 	tc_close(&t);
 }
 
+/*
+ * After a STALE remap the chunk is computed afresh (iomap_write_iter()'s bytes is a local):
+ * the retry's cut at the short copy is forgotten.
+ */
+static void test_stale_remap_full_chunk(void **state)
+{
+	struct tc t;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192},'tasks':["
+		    "{'name':'W1','op':'write','offset':4096,'length':4096,'data':'B'},"
+		    "{'name':'W','op':'write','offset':0,'length':4096,'data':'A',"
+		    "'short_copy_at':2048,'after':['W1']},"
+		    "{'name':'WB','op':'writeback'}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "W1");
+	RUN_TO(&t, "W", "write_end");
+	assert_true(tc_wr(&t, "W")->wflags & WR_RETRY);
+	/* writeback converts the merged DELALLOC extent: seq moves */
+	RUN(&t, "WB:start_writeback");
+	d = STEP(&t, "W", "folio_get");
+	assert_non_null(strstr(d, "chunk [0,2048)"));
+	STEP(&t, "W", "folio_lock");
+	d = STEP(&t, "W", "iomap_valid");
+	assert_non_null(strstr(d, "STALE"));
+	STEP(&t, "W", "iomap_end");
+	assert_int_equal(tc_wr(&t, "W")->wflags & WR_RETRY, 0);
+	STEP(&t, "W", "iomap_begin");
+	d = STEP(&t, "W", "folio_get");
+	assert_non_null(strstr(d, "chunk [0,4096)"));
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1597,6 +1633,7 @@ int main(void)
 		/* issue 15 */
 		cmocka_unit_test(test_short_copy_exposes_uninit),
 		cmocka_unit_test(test_zero_gap_stale),
+		cmocka_unit_test(test_stale_remap_full_chunk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
