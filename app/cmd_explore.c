@@ -421,7 +421,13 @@ int cmd_explore(int argc, char **argv)
 			       fewest ? "fewest-preemption" : "shortest", res.cex_len, preemptions,
 			       preemptions == 1 ? "" : "s");
 			printf("  --schedule %s\n", schedule);
-			if (ex.report.verdict == SIM_CORRUPT) {
+			if (ex.report.verdict == SIM_CORRUPT && ex.report.exposed) {
+				printf("  exposed: [%u,%u) expected %s, found %s (never written by "
+				       "anyone)\n", ex.report.offset,
+				       ex.report.offset + ex.report.length, ex.report.expected,
+				       ex.report.found);
+				printf("  by:   %s\n", ex.report.provenance);
+			} else if (ex.report.verdict == SIM_CORRUPT) {
 				printf("  lost: [%u,%u) expected %s (written by %s), found %s\n",
 				       ex.report.offset, ex.report.offset + ex.report.length,
 				       ex.report.expected, ex.report.lost_writer, ex.report.found);

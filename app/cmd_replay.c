@@ -151,7 +151,12 @@ int cmd_replay(int argc, char **argv)
 			printf("%4zu %-8s %-15s %s\n", i + 1, ex.steps[i].actor, ex.steps[i].step,
 			       ex.steps[i].desc);
 		printf("verdict: %s\n", wb_verdict_name(v));
-		if (v == SIM_CORRUPT)
+		if (v == SIM_CORRUPT && ex.report.exposed)
+			printf("  exposed: [%u,%u) expected %s, found %s (never written by anyone)\n"
+			       "  by:   %s\n",
+			       ex.report.offset, ex.report.offset + ex.report.length,
+			       ex.report.expected, ex.report.found, ex.report.provenance);
+		else if (v == SIM_CORRUPT)
 			printf("  lost: [%u,%u) expected %s (written by %s), found %s\n  by:   %s\n",
 			       ex.report.offset, ex.report.offset + ex.report.length,
 			       ex.report.expected, ex.report.lost_writer, ex.report.found,

@@ -77,7 +77,11 @@ static void run_help(FILE *out)
 
 static void print_report(FILE *out, const struct wb_report *r)
 {
-	if (r->verdict == SIM_CORRUPT) {
+	if (r->verdict == SIM_CORRUPT && r->exposed) {
+		fprintf(out, "  exposed: [%u,%u) expected %s, found %s (never written by anyone)\n",
+			r->offset, r->offset + r->length, r->expected, r->found);
+		fprintf(out, "  by:   %s\n", r->provenance);
+	} else if (r->verdict == SIM_CORRUPT) {
 		fprintf(out, "  lost: [%u,%u) expected %s (written by %s), found %s\n", r->offset,
 			r->offset + r->length, r->expected, r->lost_writer, r->found);
 		fprintf(out, "  by:   %s\n", r->provenance);

@@ -45,12 +45,18 @@ json_t *wb_config_json(const struct wb_config *cfg)
 /* The corruption report as a JSON object, or null when the execution did not corrupt. */
 json_t *wb_report_json(const struct wb_report *r)
 {
+	json_t *o;
+
 	if (r->verdict != SIM_CORRUPT)
 		return json_null();
-	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:i}", "offset", (json_int_t)r->offset,
-			 "length", (json_int_t)r->length, "expected", r->expected, "found",
-			 r->found, "lost_writer", r->lost_writer, "provenance", r->provenance,
-			 "step", (json_int_t)r->origin_step);
+	o = json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:i}", "offset", (json_int_t)r->offset,
+		      "length", (json_int_t)r->length, "expected", r->expected, "found", r->found,
+		      "lost_writer", r->lost_writer, "provenance", r->provenance, "step",
+		      (json_int_t)r->origin_step);
+	/* only when the range reads back bytes nobody wrote: other reports keep their keys */
+	if (r->exposed)
+		json_object_set_new(o, "exposed", json_true());
+	return o;
 }
 
 /* The checksum of a scenario object: xxh64 of its compact, key-sorted dump. */

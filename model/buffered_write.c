@@ -6,20 +6,25 @@
  * fs/iomap/buffered-io.c iomap_file_buffered_write(): the iomap_iter loop
  * (fs/iomap/iter.c), the chunk loop of iomap_write_iter(), and XFS's
  * ->iomap_begin/->iomap_end for buffered writes (fs/xfs/xfs_iomap.c).
- * Also modelled: the write checks' EOF zeroing (one atomic step, zero_gap),
- * short copies from a faulting user buffer, and the write-failure cleanup of
- * an unused delalloc reservation in its three kernel versions (see
- * write_fail_cleanup).  Left out: NOWAIT, large folios, and
+ * Also modelled: the write checks' EOF zeroing, xfs_zero_range() ->
+ * iomap_zero_range() -> iomap_zero_iter(), as iterations of the same steps
+ * (the writer's position runs from i_size to the write's offset, with `zero`
+ * in place of `copy`); short copies from a faulting user buffer; and the
+ * write-failure cleanup of an unused delalloc reservation in its three kernel
+ * versions (see write_fail_cleanup).  Left out: NOWAIT, large folios, and
  * balance_dirty_pages (the gap it opens is the gap between any two steps).
  *
  * The writer's program counter, one step per arrow:
  *
- *   RWSEM_LOCK -rwsem_lock-> [ZERO_GAP -zero_gap->] IOMAP_BEGIN (ZERO_GAP: pos past i_size)
+ *   RWSEM_LOCK -rwsem_lock-> IOMAP_BEGIN (at i_size when the write starts past it)
  *   IOMAP_BEGIN -iomap_begin-> [VALID_BEFORE -iomap_valid->] FOLIO_GET
+ *   (zeroing: a HOLE or UNWRITTEN mapping goes straight to IOMAP_END)
  *   FOLIO_GET -folio_get-> (found) FOLIO_LOCK -folio_lock-> [VALID_AFTER -iomap_valid->]
  *             (created) -----------------------------------> [VALID_AFTER] -> WRITE_BEGIN
  *   WRITE_BEGIN -write_begin-> COPY -copy-> WRITE_END -write_end-> next chunk or IOMAP_END
- *   IOMAP_END -iomap_end-> IOMAP_BEGIN (bytes left, or STALE) or RWSEM_UNLOCK,
+ *   (zeroing: WRITE_BEGIN -write_begin-> ZERO -zero-> WRITE_END)
+ *   IOMAP_END -iomap_end-> IOMAP_BEGIN (bytes left, the write after the zeroing, or STALE)
+ *             or RWSEM_UNLOCK,
  *             or [PUNCH_DELALLOC -punch_delalloc->] first (6.1's cleanup)
  *   RWSEM_UNLOCK -rwsem_unlock-> DONE
  *
@@ -57,6 +62,15 @@ static uint32_t wb_round_down(uint32_t x, uint32_t a)
 static uint32_t wb_write_end_pos(const struct wb_model *m, unsigned t)
 {
 	return (uint32_t)(m->sc->tasks[t].offset + m->sc->tasks[t].length);
+}
+
+/*
+ * Is the writer zeroing the gap [i_size, offset) of xfs_file_write_checks()?  Only then is
+ * its position below the write's offset.
+ */
+static bool wb_zeroing(const struct wb_model *m, const struct wb_writer *wr, unsigned t)
+{
+	return wr->pc != WP_RWSEM_LOCK && wr->pc != WP_DONE && wr->pos < m->sc->tasks[t].offset;
 }
 
 /* Does the user buffer fault at this file position (short_copy_at)? */
@@ -190,59 +204,68 @@ static void wb_rwsem_lock(struct wb_model *m, void *w, unsigned t)
 	wb_rwsem_down(m, w, t, false);
 	wb_order_append(w, t);
 	wr->pos = (uint32_t)m->sc->tasks[t].offset;
-	wr->pc = wr->pos > ino->i_size ? WP_ZERO_GAP : WP_IOMAP_BEGIN;
+	wr->pc = WP_IOMAP_BEGIN;
 	wb_desc(m, "i_rwsem taken exclusive; write [%u,%u)", wr->pos, wb_write_end_pos(m, t));
+	/*
+	 * Models: fs/xfs/xfs_file.c xfs_file_write_checks() (6.1, 6.2): a write starting past
+	 * i_size first zeroes [i_size, pos) with xfs_zero_range() -> iomap_zero_range(), an
+	 * iomap iteration of its own through the steps below (the writer's position runs from
+	 * i_size to the write's offset; wb_zeroing()).
+	 */
+	if (wr->pos > ino->i_size) {
+		wb_desc(m, "; past i_size %u: zero [%u,%u) first (iomap_zero_range)", ino->i_size,
+			ino->i_size, wr->pos);
+		wr->pos = ino->i_size;
+	}
 }
 
 /*
- * Models: fs/xfs/xfs_file.c xfs_file_write_checks() zeroing [i_size, pos)
- * with iomap_zero_range() (6.1, 6.3), as one step: HOLE and UNWRITTEN blocks
- * are skipped; over DELALLOC and WRITTEN blocks the gap is zeroed through the
- * page cache (a WRITTEN block not cached is read first) and the folio dirtied;
- * iomap_write_end raises i_size to the end of what it zeroed.
+ * Models: fs/xfs/xfs_iomap.c xfs_buffered_write_iomap_begin() with IOMAP_ZERO (6.1, 6.2)
+ * as called by iomap_zero_range() -> iomap_iter(), and the first test of
+ * fs/iomap/buffered-io.c iomap_zero_iter() (6.1, 6.2).  Over a hole nothing is reserved:
+ * a HOLE mapping up to the next extent; an existing extent is returned whole, with the
+ * cookie (6.2).  iomap_zero_iter() skips HOLE and UNWRITTEN mappings (its source map is
+ * the mapping itself without COW): the whole iteration counts as done, next iomap_end.
  */
-static void xfs_file_write_checks(struct wb_model *m, void *w, unsigned t)
+static void xfs_zero_iomap_begin(struct wb_model *m, void *w, unsigned t)
 {
 	struct wb_writer *wr = &wb_task(m, w, t)->w;
-	struct wb_inode *ino = wb_inode(w);
-	uint8_t *ext = wb_ext(m, w);
-	uint32_t gs = ino->i_size, ge = wr->pos, x;
-	bool any = false;
+	const uint8_t *ext = wb_ext(m, w);
+	uint32_t zend = (uint32_t)m->sc->tasks[t].offset;
+	unsigned b = wr->pos / m->bs, s, e;
 
-	wb_desc(m, "zero the gap [%u,%u):", gs, ge);
-	wb_fp_blocks(m, gs / m->bs, (ge + m->bs - 1) / m->bs, false, WB_FP_READ);
-	for (x = wb_round_down(gs, m->bs); x < ge; x += m->bs) {
-		unsigned b = x / m->bs, page = x / m->ps, bi = b % m->bpp;
-		struct folio *f = wb_folio(m, w, page);
-		uint32_t zs = x > gs ? x : gs, ze = x + m->bs < ge ? x + m->bs : ge;
-		uint8_t *c = wb_cache(m, w, page);
-		if (ext[b] == WB_HOLE || ext[b] == WB_UNWRITTEN)
-			continue;
-		if (!(f->flags & FOLIO_PRESENT)) {
-			f->flags = FOLIO_PRESENT;
-			f->uptodate = 0;
-		}
-		if (!(f->uptodate & (1u << bi))) {
-			size_t g0 = (size_t)(x % m->ps) / m->gran;
-			if (ext[b] == WB_WRITTEN && x < ino->i_size) {
-				memcpy(c + g0, wb_disk(m, w) + (size_t)x / m->gran, m->gpb);
-				wb_fp(m, WB_LOC_DISK(m, b), WB_FP_READ);
-			} else {
-				memset(c + g0, 0, m->gpb);
-			}
-			f->uptodate |= (uint16_t)(1u << bi);
-		}
-		memset(c + (zs % m->ps) / m->gran, 0, (ze - zs) / m->gran);
-		f->flags |= FOLIO_DIRTY;
-		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
-		wb_desc(m, " [%u,%u) of page %u", zs, ze, page);
-		if (ze > ino->i_size)
-			ino->i_size = ze;
-		any = true;
+	wb_desc(m, "zeroing pos=%u -> ", wr->pos);
+	if (ext[b] == WB_HOLE) {
+		/* the hole up to the next extent, or to the request's end past the last one */
+		unsigned req_end = wb_round_up(zend, m->bs) / m->bs;
+		s = b;
+		e = wb_next_extent(m, w, b);
+		if (e >= m->nblocks && req_end < e)
+			e = req_end;
+	} else {
+		wb_extent_at(m, w, b, &s, &e);
 	}
-	if (!any)
-		wb_desc(m, " nothing over DELALLOC or WRITTEN");
-	wr->pc = WP_IOMAP_BEGIN;
+	wr->type = ext[b];
+	wr->flags = 0;
+	wr->map_off = s * m->bs;
+	wr->map_end = e * m->bs;
+	wb_fp_blocks(m, s, e, false, WB_FP_READ);
+	wr->iter_start = wr->pos;
+	wr->iter_end = zend < wr->map_end ? zend : wr->map_end;
+	if (wr->type == WB_HOLE || wr->type == WB_UNWRITTEN) {
+		/* canonical: the skipped iteration's cookie is never read */
+		wr->cookie = 0;
+		wb_desc(m, "%s [%u,%u): nothing to zero in [%u,%u)", wb_type_name(wr->type),
+			wr->map_off, wr->map_end, wr->iter_start, wr->iter_end);
+		wr->pos = wr->iter_end;
+		wr->pc = WP_IOMAP_END;
+		return;
+	}
+	wr->cookie = wb_inode(w)->seq;
+	wb_fp(m, WB_LOC_SEQ, WB_FP_READ);
+	wb_desc(m, "%s [%u,%u) cookie=%u, iteration [%u,%u)", wb_type_name(wr->type),
+		wr->map_off, wr->map_end, wr->cookie, wr->iter_start, wr->iter_end);
+	wr->pc = wb_next_chunk(m, wr, t);
 }
 
 /*
@@ -259,6 +282,10 @@ static void xfs_buffered_write_iomap_begin(struct wb_model *m, void *w, unsigned
 	uint32_t wend = wb_write_end_pos(m, t);
 	unsigned b = wr->pos / m->bs, s, e;
 
+	if (wb_zeroing(m, wr, t)) {
+		xfs_zero_iomap_begin(m, w, t);
+		return;
+	}
 	wb_desc(m, "pos=%u -> ", wr->pos);
 	if (ext[b] != WB_HOLE) {
 		wb_extent_at(m, w, b, &s, &e);
@@ -371,6 +398,18 @@ static void wb_folio_get(struct wb_model *m, void *w, unsigned t)
 		memset(m->prov->cache + (size_t)page * m->gpp, 0, m->gpp * sizeof(uint32_t));
 	wr->pc = wb_after_folio_pc(m);
 	wb_desc(m, "page %u absent -> new folio, locked", page);
+	if (m->uninit) {
+		/* Models: mm/filemap.c filemap_alloc_folio() without __GFP_ZERO (6.1, 6.2) */
+		memset(wb_cache(m, w, page), WB_UNINIT, m->gpp);
+		wb_desc(m, ", its bytes uninitialised");
+		if (m->prov) {
+			uint32_t o = wb_origin_new(m, "%s folio_get allocated page %u: uninitialised "
+						   "memory, never written by anyone",
+						   m->sc->tasks[t].name, page);
+			for (uint32_t g = 0; g < m->gpp; g++)
+				m->prov->cache[(size_t)page * m->gpp + g] = o;
+		}
+	}
 }
 
 /* Models: mm/filemap.c __filemap_get_folio()'s folio_lock() (6.1, 6.3). */
@@ -453,7 +492,7 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
 	unsigned full = (1u << m->bpp) - 1;
 	bool acted = false;
 
-	wr->pc = WP_COPY;
+	wr->pc = wb_zeroing(m, wr, t) ? WP_ZERO : WP_COPY;
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ);
 	if (f->uptodate == full) {
 		wb_desc(m, "page %u uptodate: nothing to do", page);
@@ -488,6 +527,17 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
 		if (wr->type != IOMAP_MAPPED || (wr->flags & IOMAP_F_NEW) || poff >= i_size) {
 			wb_zero_segment(m, w, t, wr, poff, from > poff ? from : poff);
 			wb_zero_segment(m, w, t, wr, to < pend ? to : pend, pend);
+			/*
+			 * 6.1 to 6.3 mark the whole run uptodate here, although [from, to) is
+			 * still to be copied; the 2024 fix ("iomap: don't mark blocks uptodate
+			 * after partial zeroing", Zhang Yi) leaves that to write_end.
+			 */
+			if (!m->cfg.partial_zero_uptodate) {
+				wb_desc(m, " (not uptodate yet)");
+				wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+				acted = true;
+				continue;
+			}
 		} else {
 			/* Models: iomap_read_folio_sync(): the whole run, from disk */
 			uint8_t *c = wb_cache(m, w, page);
@@ -537,6 +587,26 @@ static void wb_copy(struct wb_model *m, void *w, unsigned t)
 	wb_desc(m, "'%c' x %u -> [%u,%u) of page %u", data, end - wr->pos, wr->pos, end, page);
 }
 
+/* Models: the folio_zero_range() call of fs/iomap/buffered-io.c iomap_zero_iter() (6.1, 6.2). */
+static void wb_zero(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	unsigned page = wr->pos / m->ps;
+	uint32_t end = wb_chunk_end(m, wr, t);
+	uint32_t g0 = (wr->pos % m->ps) / m->gran, g1 = g0 + (end - wr->pos) / m->gran;
+
+	memset(wb_cache(m, w, page) + g0, 0, g1 - g0);
+	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+	if (m->prov) {
+		uint32_t o = wb_origin_new(m, "%s zeroing of [%u,%u) past EOF (iomap_zero_iter)",
+					   m->sc->tasks[t].name, wr->pos, end);
+		for (uint32_t g = g0; g < g1; g++)
+			m->prov->cache[(size_t)page * m->gpp + g] = o;
+	}
+	wr->pc = WP_WRITE_END;
+	wb_desc(m, "zero [%u,%u) of page %u", wr->pos, end, page);
+}
+
 /*
  * Models: fs/iomap/buffered-io.c iomap_write_end() and __iomap_write_end()
  * (6.1, 6.3) for a full copy: the touched blocks uptodate, the folio dirty,
@@ -555,8 +625,13 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 		wr->wflags &= (uint8_t)~WR_SHORT;
 		end = (uint32_t)m->sc->tasks[t].short_copy_at;
 		if (f->uptodate != full) {
-			/* __iomap_write_end: a short copy into a !uptodate folio counts 0 */
-			for (unsigned i = 0; i < m->bpp; i++)
+			/*
+			 * __iomap_write_end: a short copy into a !uptodate folio counts 0.
+			 * The bytes of its !uptodate blocks stay as they are; no step reads
+			 * them (canonical: zero) unless they may be uninitialised memory that
+			 * a later partial zeroing marks uptodate (m->uninit).
+			 */
+			for (unsigned i = 0; i < m->bpp && !m->uninit; i++)
 				if (!(f->uptodate & (1u << i)))
 					memset(wb_cache(m, w, page) + (size_t)i * m->gpb, 0, m->gpb);
 			f->flags &= (uint8_t)~FOLIO_REF;
@@ -658,10 +733,20 @@ static unsigned iomap_write_delalloc_release(struct wb_model *m, void *w, uint32
 static void wb_iomap_advance(struct wb_model *m, struct wb_writer *wr, unsigned t)
 {
 	uint32_t written = wr->pos - wr->iter_start;
+	uint32_t offset = (uint32_t)m->sc->tasks[t].offset;
 
 	if (wr->flags & IOMAP_F_STALE) {
 		wr->pc = WP_IOMAP_BEGIN;
 		wb_desc(m, "; STALE: remap at %u", wr->pos);
+	} else if (wr->iter_start < offset) {
+		/* iomap_zero_range(): the next mapping of the gap, or the write itself */
+		wr->pc = WP_IOMAP_BEGIN;
+		if (wr->pos < offset && written) {
+			wb_desc(m, "; zeroing goes on at %u", wr->pos);
+		} else {
+			wr->pos = offset;
+			wb_desc(m, "; zeroing done, the write starts at %u", wr->pos);
+		}
 	} else if (wr->wflags & WR_ERR) {
 		wr->pc = written ? WP_IOMAP_BEGIN : WP_RWSEM_UNLOCK;
 		wb_desc(m, "; the write %s", written ? "goes on with the rest" : "fails here");
@@ -671,10 +756,13 @@ static void wb_iomap_advance(struct wb_model *m, struct wb_writer *wr, unsigned 
 		wr->pc = WP_IOMAP_BEGIN;
 		wb_desc(m, "; next mapping at %u", wr->pos);
 	}
-	/* canonical: the mapping is dead */
+	/*
+	 * canonical: the mapping is dead.  A retry's cut chunk dies with it: the next
+	 * iomap_write_iter() computes the chunk afresh (6.2, after a STALE remap).
+	 */
 	wr->type = 0;
 	wr->flags = 0;
-	wr->wflags &= (uint8_t)~(WR_ERR | WR_INVAL);
+	wr->wflags &= (uint8_t)~(WR_ERR | WR_INVAL | WR_RETRY);
 	wr->iter_start = wr->iter_end = 0;
 	wr->map_off = wr->map_end = 0;
 	wr->cookie = 0;
@@ -707,7 +795,9 @@ static void xfs_buffered_write_iomap_end(struct wb_model *m, void *w, unsigned t
 
 	wb_desc(m, "%s [%u,%u): %u of %u bytes written", wb_type_name(wr->type), wr->map_off,
 		wr->map_end, written, length);
-	if (m->cfg.drop_writes && wr->type == WB_DELALLOC)
+	/* drop_writes drops write data; a zeroing iteration's cleanup below has no data to drop */
+	if (m->cfg.drop_writes && wr->type == WB_DELALLOC &&
+	    wr->iter_start >= m->sc->tasks[t].offset)
 		wb_drop_iteration(m, w, wr);
 	if (wb_cleanup_range(m, wr, &start, &end)) {
 		wb_desc(m, "; release unused reservation [%u,%u):", start, end);
@@ -799,8 +889,8 @@ static void wb_writer_apply(struct wb_model *m, void *w, unsigned t, unsigned ar
 	case WP_RWSEM_UNLOCK:
 		wb_rwsem_unlock(m, w, t);
 		break;
-	case WP_ZERO_GAP:
-		xfs_file_write_checks(m, w, t);
+	case WP_ZERO:
+		wb_zero(m, w, t);
 		break;
 	case WP_PUNCH_DELALLOC:
 		wb_punch_delalloc(m, w, t);
@@ -939,6 +1029,7 @@ static int wb_writer_holds(const struct wb_model *m, const void *w, unsigned t,
 	case WP_VALID_AFTER:
 	case WP_WRITE_BEGIN:
 	case WP_COPY:
+	case WP_ZERO:
 	case WP_WRITE_END:
 		h->folio_lock = page;
 		/* fall through */
@@ -956,7 +1047,6 @@ static int wb_writer_holds(const struct wb_model *m, const void *w, unsigned t,
 
 static const struct wb_step_def wb_writer_steps[] = {
 	{ WP_RWSEM_LOCK, "rwsem_lock", "xfs_file_buffered_write: xfs_ilock(IOLOCK_EXCL)" },
-	{ WP_ZERO_GAP, "zero_gap", "xfs_file_write_checks: iomap_zero_range" },
 	{ WP_IOMAP_BEGIN, "iomap_begin", "xfs_buffered_write_iomap_begin" },
 	{ WP_VALID_BEFORE, "iomap_valid", "xfs_iomap_valid" },
 	{ WP_FOLIO_GET, "folio_get", "__filemap_get_folio" },
@@ -964,6 +1054,7 @@ static const struct wb_step_def wb_writer_steps[] = {
 	{ WP_VALID_AFTER, "iomap_valid", "xfs_iomap_valid" },
 	{ WP_WRITE_BEGIN, "write_begin", "__iomap_write_begin" },
 	{ WP_COPY, "copy", "copy_page_from_iter_atomic" },
+	{ WP_ZERO, "zero", "iomap_zero_iter: folio_zero_range" },
 	{ WP_WRITE_END, "write_end", "iomap_write_end" },
 	{ WP_IOMAP_END, "iomap_end", "xfs_buffered_write_iomap_end" },
 	{ WP_PUNCH_DELALLOC, "punch_delalloc", "xfs_bmap_punch_delalloc_range" },

@@ -54,6 +54,16 @@ const struct wb_switch wb_switches[] = {
 	{ .name = "stable_pages", .kind = WB_SWITCH_BOOL, .offset = FIELD(stable_pages),
 	  .text_pos = 5,
 	  .help = "writers wait for writeback of the folio (a device that needs stable pages)" },
+	{ .name = "init_on_alloc", .kind = WB_SWITCH_BOOL, .offset = FIELD(init_on_alloc),
+	  .text_pos = 6,
+	  .help = "new folios are zeroed when allocated (the init_on_alloc=1 boot option); "
+		  "otherwise their bytes are uninitialised memory, shown as '?'" },
+	{ .name = "partial_zero_uptodate", .kind = WB_SWITCH_BOOL,
+	  .offset = FIELD(partial_zero_uptodate), .text_pos = 7,
+	  .help = "write_begin marks a partly covered run uptodate after zeroing only its parts "
+		  "outside the write, so a short copy leaves uninitialised bytes in an uptodate "
+		  "folio (6.1 to 6.3; false: Zhang Yi's 2024 fix \"iomap: don't mark blocks "
+		  "uptodate after partial zeroing\")" },
 };
 const size_t wb_nswitches = sizeof(wb_switches) / sizeof(wb_switches[0]);
 
@@ -67,21 +77,24 @@ const struct wb_kernel wb_kernels[] = {
 	{ .version = "6.1",
 	  .values = "validity_check=off, writeback_revalidate=true, "
 		    "write_fail_cleanup=truncate_punch, mkwrite_iomap_end=true, drop_writes=false, "
-		    "stable_pages=false" },
+		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true" },
 	{ .version = "6.2",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
-		    "stable_pages=false",
+		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true",
 	  .defaults = true, NO_DROP_WRITES },
 	/*
 	 * 6.3 differs from 6.2 in none of the switches: its iomap_valid hook moved
 	 * from iomap_page_ops to iomap_folio_ops and behaves the same, and the
 	 * mkwrite, write-failure cleanup and drop_writes changes all landed in 6.2.
+	 * partial_zero_uptodate: __iomap_write_begin() of 6.1, 6.2 and 6.3 marks the
+	 * whole run uptodate after zeroing around the write; the 2024 fix came much later.
+	 * init_on_alloc is a boot option, off by default in every version.
 	 */
 	{ .version = "6.3",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
-		    "stable_pages=false",
+		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true",
 	  NO_DROP_WRITES },
 };
 const size_t wb_nkernels = sizeof(wb_kernels) / sizeof(wb_kernels[0]);

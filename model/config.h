@@ -37,6 +37,8 @@ struct wb_config {
 	bool mkwrite_iomap_end;
 	bool drop_writes;
 	bool stable_pages;
+	bool init_on_alloc;
+	bool partial_zero_uptodate;
 	const struct wb_kernel *kernel; /* the preset last applied, NULL for none */
 };
 

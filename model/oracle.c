@@ -7,7 +7,8 @@
  * every dirty folio, drop the page cache), reads the file back through the
  * extent map (HOLE, DELALLOC and UNWRITTEN read as zeroes) and compares it
  * with the initial contents with every write applied in the order the writers
- * took i_rwsem.  Any difference is corruption.
+ * took i_rwsem.  Any difference is corruption: bytes lost, or bytes exposed
+ * (uninitialised folio memory, never written by anyone, read back from the file).
  */
 #include "model/oracle.h"
 
@@ -168,7 +169,10 @@ enum sim_verdict wb_oracle(struct wb_model *m, const void *w, struct wb_report *
 		v = SIM_CORRUPT;
 		if (rep) {
 			size_t e = g;
-			while (e < ngran && !wb_same(m, w, exp, got, e))
+			/* exposed bytes (never written by anyone) make a range of their own */
+			rep->exposed = got[g] == WB_UNINIT && m->uninit;
+			while (e < ngran && !wb_same(m, w, exp, got, e) &&
+			       (got[e] == WB_UNINIT && m->uninit) == rep->exposed)
 				e++;
 			rep->offset = (uint32_t)(g * m->gran);
 			rep->length = (uint32_t)((e - g) * m->gran);

@@ -13,6 +13,7 @@ struct wb_report {
 	char provenance[512]; /* the step that put the wrong bytes there */
 	size_t origin_step;   /* its 1-based index, 0 if none */
 	char lost_writer[WB_MAX_NAME + 8]; /* whose bytes were lost: a writer, or "initial contents" */
+	bool exposed; /* the range reads back uninitialised memory (WB_UNINIT) */
 	/* deadlock: who is stuck, on what */
 	char deadlock[512];
 };

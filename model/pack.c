@@ -143,6 +143,8 @@ void wb_pack_init(struct wb_model *m)
 		if (fl & WB_ACT_FAULT)
 			nfaults++;
 	}
+	if (m->uninit)
+		k->sym[(uint8_t)WB_UNINIT] = (uint8_t)nsym++;
 	k->w_sym = wb_bits_for(nsym - 1);
 	k->w_gpos = wb_bits_for((uint64_t)m->npages * m->gpp);
 	k->w_blk = wb_bits_for(m->nblocks);

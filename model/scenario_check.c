@@ -258,7 +258,10 @@ int sc_get_word(struct sc_ctx *c, json_t *obj, const char *key, bool required,
 	return i;
 }
 
-/* A fill byte: one printable ASCII character other than '0' and '#'. */
+/*
+ * A fill byte: one printable ASCII character other than '0', '#' (never-written disk) and
+ * '?' (uninitialised folio memory).
+ */
 bool sc_get_data(struct sc_ctx *c, json_t *obj, char *out)
 {
 	const char *s;
@@ -266,9 +269,10 @@ bool sc_get_data(struct sc_ctx *c, json_t *obj, char *out)
 
 	if (sc_get_string(c, obj, "data", true, &s) != SC_OK)
 		return false;
-	if (strlen(s) != 1 || s[0] < 0x21 || s[0] > 0x7e || s[0] == '0' || s[0] == '#') {
+	if (strlen(s) != 1 || s[0] < 0x21 || s[0] > 0x7e || s[0] == '0' || s[0] == '#' ||
+	    s[0] == '?') {
 		sc_errm(c, "data",
-			"must be one printable ASCII character other than '0' and '#' (got %s)",
+			"must be one printable ASCII character other than '0', '#' and '?' (got %s)",
 			sc_quote(q, s));
 		return false;
 	}

@@ -112,7 +112,7 @@ int sc_get_string(struct sc_ctx *c, json_t *obj, const char *key, bool required,
 /* A string member that must be one of `words`; returns its index or -1. */
 int sc_get_word(struct sc_ctx *c, json_t *obj, const char *key, bool required,
 		const char *const *words, const char *what, const char *expected);
-/* A fill byte: one printable ASCII character other than '0' and '#'. */
+/* A fill byte: one printable ASCII character other than '0', '#' and '?'. */
 bool sc_get_data(struct sc_ctx *c, json_t *obj, char *out);
 /* A boolean member; true when given and good. */
 bool sc_get_bool(struct sc_ctx *c, json_t *obj, const char *key, bool *out);

@@ -71,6 +71,21 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 				end = v[j];
 		if (a->flags & WB_ACT_FAULT)
 			m->has_faults = true;
+		/*
+		 * Uninitialised folio bytes can reach the file only through a short copy that
+		 * stops inside a page (after copying something) into a run write_begin marked
+		 * uptodate without filling it (partial_zero_uptodate: the chunk covers part of
+		 * the run, which needs the write's start or end inside a block), in a folio
+		 * whose memory was not zeroed at allocation (init_on_alloc).  Every other path
+		 * fills a block (copy, zeroing, read) before marking it uptodate, and a fault's
+		 * new folio is read whole under its lock: there the bytes stay zero.
+		 */
+		const struct wb_task_def *td = &sc->tasks[i];
+		uint64_t wend = td->offset + td->length;
+		if (td->has_short_copy && td->short_copy_at > td->offset &&
+		    td->short_copy_at % m->ps && (td->offset % m->bs || wend % m->bs) &&
+		    cfg->partial_zero_uptodate && !cfg->init_on_alloc)
+			m->uninit = true;
 	}
 	m->npages = (unsigned)((end + m->ps - 1) / m->ps);
 	m->nblocks = m->npages * m->bpp;

@@ -13,8 +13,9 @@
  * memcmp and a hash covers every byte.  The state is canonical (docs/model.md
  * section 2.9): whatever no later step can read is cleared to zero.
  *
- * Contents bytes are symbols: 0 for a zero byte, '#' for disk garbage, or a
- * scenario's data character.
+ * Contents bytes are symbols: 0 for a zero byte, '#' for disk garbage, '?' for
+ * uninitialised folio memory (only when m->uninit), or a scenario's data
+ * character.
  */
 #ifndef WBSIM_WORLD_H
 #define WBSIM_WORLD_H
@@ -36,6 +37,8 @@
 #define IOMAP_F_STALE 0x02
 
 #define WB_GARBAGE '#'
+/* The bytes of a newly allocated folio: filemap_alloc_folio() does not zero them. */
+#define WB_UNINIT '?'
 
 /* ---- the header ---- */
 struct wb_inode {
@@ -64,7 +67,7 @@ enum wb_writer_pc {
 	WP_IOMAP_END,
 	WP_RWSEM_UNLOCK,
 	WP_DONE,
-	WP_ZERO_GAP,		/* write checks: zero [i_size, offset) */
+	WP_ZERO,		/* EOF zeroing (iomap_zero_iter): zero the chunk */
 	WP_PUNCH_DELALLOC,	/* the second step of the 6.1 cleanup */
 };
 
@@ -284,6 +287,12 @@ struct wb_model {
 	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, off_drop, size;
 	struct wb_pack pack;
 	bool has_faults; /* read faults or mmap writes in the scenario */
+	/*
+	 * New folios of writers start uninitialised (WB_UNINIT) rather than zeroed: only when
+	 * their bytes can reach the file (wb_model_init), so that other scenarios keep their
+	 * symbol alphabet and state counts.
+	 */
+	bool uninit;
 	uint32_t events; /* WB_EV_* of the step being applied */
 	struct wb_footprint *fp; /* when set, the footprint of the step being applied */
 	/* optional: provenance and step descriptions (run, replay; not explore) */

@@ -1065,7 +1065,7 @@ static void test_truncate_order_in_oracle(void **state)
 		    "{'name':'TR2','op':'truncate','size':8192,'after':['TR','W']}]}",
 		SCENARIO_CHECK);
 	tc_run(&t, "TR");
-	tc_run(&t, "W"); /* past the truncated EOF: zero_gap first */
+	tc_run(&t, "W"); /* past the truncated EOF: the EOF zeroing first */
 	tc_run(&t, "TR2");
 	assert_int_equal(tc_ino(&t)->order[0], tc_task(&t, "TR"));
 	assert_int_equal(tc_ino(&t)->order[1], tc_task(&t, "W"));
@@ -1124,12 +1124,18 @@ static void test_writeback_fdatawait(void **state)
 	tc_close(&t);
 }
 
-/* ------------------------------------------------------------------ zero_gap */
+/* ------------------------------------------------------------------ EOF zeroing */
 
+/*
+ * xfs_file_write_checks() zeroing [i_size, offset) through iomap_zero_range(): one
+ * iteration per mapping (issue 15 item 1), HOLE and UNWRITTEN skipped, the others through
+ * folio_get, write_begin, zero and write_end, each raising i_size.
+ */
 static void test_zero_gap(void **state)
 {
 	struct tc t;
 	struct folio *f0, *f1;
+	struct wb_writer *wr;
 	const char *d;
 
 	(void)state;
@@ -1141,40 +1147,54 @@ static void test_zero_gap(void **state)
 		SCENARIO_CHECK);
 	f0 = tc_folio(&t, 0);
 	f1 = tc_folio(&t, 1);
+	wr = tc_wr(&t, "W");
 	assert_string_equal(tc_exts(&t), "WWUHDHHH");
-	STEP(&t, "W", "rwsem_lock");
-	assert_string_equal(tc_next(&t, "W"), "zero_gap");
-	d = STEP(&t, "W", "zero_gap");
-	assert_non_null(strstr(d, "zero the gap [1536,6144)"));
-	/* block 1 WRITTEN, not cached: read first, then its gap bytes zeroed */
+	d = STEP(&t, "W", "rwsem_lock");
+	assert_non_null(strstr(d, "zero [1536,6144) first"));
+	assert_int_equal(wr->pos, 1536);
+	/* block 1 WRITTEN: the iteration [1536,2048), read first, then zeroed */
+	d = STEP(&t, "W", "iomap_begin");
+	assert_non_null(strstr(d, "zeroing pos=1536 -> WRITTEN [0,2048)"));
+	assert_int_equal(wr->iter_end, 2048);
+	RUN_TO(&t, "W", "write_begin");
+	assert_string_equal(t.trace, "folio_get iomap_valid write_begin");
+	assert_string_equal(tc_next(&t, "W"), "zero");
+	d = STEP(&t, "W", "zero");
+	assert_non_null(strstr(d, "zero [1536,2048) of page 0"));
+	STEP(&t, "W", "write_end");
 	assert_int_equal(f0->flags, FOLIO_PRESENT | FOLIO_DIRTY);
 	assert_int_equal(f0->uptodate, 0x2);
 	assert_string_equal(tc_cache(&t, 0), "0*1024 X*512 0*2560");
-	/* blocks 2 (UNWRITTEN) and 3 (HOLE) skipped; block 4 DELALLOC zeroed */
+	assert_int_equal(tc_ino(&t)->i_size, 2048);
+	d = STEP(&t, "W", "iomap_end");
+	assert_non_null(strstr(d, "zeroing goes on at 2048"));
+	/* block 2 UNWRITTEN and block 3 HOLE: skipped, no folio */
+	d = STEP(&t, "W", "iomap_begin");
+	assert_non_null(strstr(d, "UNWRITTEN [2048,3072): nothing to zero"));
+	STEP(&t, "W", "iomap_end");
+	d = STEP(&t, "W", "iomap_begin");
+	assert_non_null(strstr(d, "HOLE [3072,4096): nothing to zero"));
+	STEP(&t, "W", "iomap_end");
+	assert_int_equal(tc_ino(&t)->i_size, 2048);
+	/* block 4 DELALLOC: covered by the chunk, zeroed */
+	d = STEP(&t, "W", "iomap_begin");
+	assert_non_null(strstr(d, "DELALLOC [4096,5120)"));
+	RUN_TO(&t, "W", "iomap_end");
 	assert_int_equal(f1->flags, FOLIO_PRESENT | FOLIO_DIRTY);
 	assert_int_equal(f1->uptodate, 0x1);
 	assert_string_equal(tc_cache(&t, 1), "0*4096");
-	/* i_size raised to the end of what it zeroed (block 5 is a HOLE) */
 	assert_int_equal(tc_ino(&t)->i_size, 5120);
+	/* block 5 a HOLE up to the write: the zeroing ends, the write starts */
+	STEP(&t, "W", "iomap_begin");
+	d = STEP(&t, "W", "iomap_end");
+	assert_non_null(strstr(d, "zeroing done, the write starts at 6144"));
+	assert_int_equal(wr->pos, 6144);
 	assert_string_equal(tc_exts(&t), "WWUHDHHH");
 	assert_int_equal(tc_seq(&t), 0);
-	assert_string_equal(tc_next(&t, "W"), "iomap_begin");
 	tc_run(&t, "W");
 	assert_int_equal(tc_ino(&t)->i_size, 7168);
 	assert_string_equal(tc_expected(&t), "X*1536 0*4608 A*1024");
 	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
-	tc_close(&t);
-
-	/* nothing over DELALLOC or WRITTEN: no folio, i_size unchanged until the write */
-	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':1024,'extents':["
-		    "{'offset':1024,'length':1024,'state':'unwritten'}]},'tasks':["
-		    "{'name':'W','op':'write','offset':3072,'length':1024,'data':'A'}]}",
-		SCENARIO_CHECK);
-	STEP(&t, "W", "rwsem_lock");
-	d = STEP(&t, "W", "zero_gap");
-	assert_non_null(strstr(d, "nothing over DELALLOC or WRITTEN"));
-	assert_int_equal(tc_folio(&t, 0)->flags, 0);
-	assert_int_equal(tc_ino(&t)->i_size, 1024);
 	tc_close(&t);
 
 	/* a write at i_size has no gap */
@@ -1182,8 +1202,69 @@ static void test_zero_gap(void **state)
 		    "{'name':'W','op':'write','offset':1024,'length':1024,'data':'A'}]}",
 		SCENARIO_CHECK);
 	STEP(&t, "W", "rwsem_lock");
+	assert_int_equal(tc_wr(&t, "W")->pos, 1024);
 	assert_string_equal(tc_next(&t, "W"), "iomap_begin");
 	tc_close(&t);
+}
+
+/*
+ * The zeroing's stale-mapping race (scenarios/eof-zero-stale.json): W2's zeroing maps
+ * W1's EOF block as DELALLOC; writeback, IO completion and reclaim run before its
+ * folio_get.  6.1 zeroes W1's bytes from the stale mapping; 6.2's iomap_valid after the
+ * folio lock marks the mapping STALE, iomap_zero_iter() breaks out and the remap reads.
+ */
+static void test_zero_gap_stale(void **state)
+{
+	static const char *const text =
+		"{'wbsim':1,'name':'t','file':{'size':0},'tasks':["
+		"{'name':'W1','op':'write','offset':0,'length':2048,'data':'A'},"
+		"{'name':'W2','op':'write','offset':8192,'length':4096,'data':'B','after':['W1']},"
+		"{'name':'WB','op':'writeback'},"
+		"{'name':'RC','op':'reclaim','evictions':1,'pages':[0]}]}";
+	static const char *const window[] = {
+		"W1", "W2:rwsem_lock", "W2:iomap_begin", "WB:wb_lock", "WB:clear_dirty",
+		"WB:map_blocks", "WB:start_writeback", "WB/io0:io_write", "WB/io0:io_complete",
+	};
+	struct wb_report rep;
+	struct tc t;
+	const char *d;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		tc_open(&t, text, k ? WB_CHECK_AFTER_LOCK : WB_CHECK_OFF);
+		SCHED(&t, window);
+		EVICT(&t, "RC", 0);
+		assert_int_equal(tc_wr(&t, "W2")->type, IOMAP_DELALLOC);
+		assert_int_equal(tc_wr(&t, "W2")->cookie, 1);
+		assert_int_equal(tc_seq(&t), 3);
+		assert_string_equal(tc_exts(&t), "WHH");
+		assert_int_equal(tc_folio(&t, 0)->flags, 0);
+		d = STEP(&t, "W2", "folio_get");
+		assert_non_null(strstr(d, "page 0 absent -> new folio"));
+		if (!k) {
+			/* 6.1: zero [0,2048) around the chunk from the stale DELALLOC mapping */
+			d = STEP(&t, "W2", "write_begin");
+			assert_non_null(strstr(d, "zero [0,2048)"));
+			tc_run_all(&t);
+			assert_int_equal(tc_verdict(&t, &rep), SIM_CORRUPT);
+			assert_false(rep.exposed);
+			assert_int_equal(rep.offset, 0);
+			assert_string_equal(rep.found, "0*2048");
+		} else {
+			d = STEP(&t, "W2", "iomap_valid");
+			assert_non_null(strstr(d, "STALE"));
+			d = STEP(&t, "W2", "iomap_end");
+			assert_non_null(strstr(d, "STALE: remap at 2048"));
+			d = STEP(&t, "W2", "iomap_begin");
+			assert_non_null(strstr(d, "zeroing pos=2048 -> WRITTEN [0,4096)"));
+			RUN_TO(&t, "W2", "iomap_valid");
+			d = STEP(&t, "W2", "write_begin");
+			assert_non_null(strstr(d, "read [0,4096) from disk"));
+			tc_run_all(&t);
+			assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+		}
+		tc_close(&t);
+	}
 }
 
 /* ------------------------------------------------------------------ iomap_write_failed */
@@ -1551,6 +1632,122 @@ static void test_world_covers_every_task(void **state)
 	}
 }
 
+/* ------------------------------------------- issue 15: uninitialised folio memory */
+
+/*
+ * A short copy into a new folio whose run write_begin marked uptodate after zeroing only
+ * around the chunk (6.1 to 6.3): the uncopied bytes are uninitialised memory ('?') in an
+ * uptodate folio.  With 1k blocks the copy is rejected, but the fully covered blocks stay
+ * uptodate; after the retry [1536,3072) is exposed.
+ */
+static void test_short_copy_exposes_uninit(void **state)
+{
+	static const char *const text =
+		"{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
+		"{'name':'W','op':'write','offset':512,'length':2560,'data':'A',"
+		"'short_copy_at':1536}]}";
+	struct tc t;
+	struct wb_report rep;
+	struct folio *f0;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, text, SCENARIO_CHECK);
+	assert_true(t.m.uninit);
+	f0 = tc_folio(&t, 0);
+	RUN_TO(&t, "W", "folio_get");
+	assert_string_equal(tc_cache(&t, 0), "?*4096");
+	RUN_TO(&t, "W", "write_begin");
+	/* blocks 0..2 marked uptodate, [512,3072) still uninitialised */
+	assert_int_equal(f0->uptodate, 0x7);
+	assert_string_equal(tc_cache(&t, 0), "0*512 ?*3584");
+	STEP(&t, "W", "copy");
+	d = STEP(&t, "W", "write_end");
+	assert_non_null(strstr(d, "retry the chunk cut at 1536"));
+	/* rejected: block 3 not uptodate, but blocks 0..2 stay uptodate with what they hold */
+	assert_int_equal(f0->uptodate, 0x7);
+	assert_string_equal(tc_cache(&t, 0), "0*512 A*1024 ?*2560");
+	tc_run(&t, "W");
+	assert_int_equal(tc_verdict(&t, &rep), SIM_CORRUPT);
+	assert_true(rep.exposed);
+	assert_int_equal(rep.offset, 1536);
+	assert_int_equal(rep.length, 1536); /* 6.2's cleanup keeps the dirty folio whole */
+	assert_string_equal(rep.found, "?*1536");
+	tc_close(&t);
+
+	/* the fix: write_begin leaves the zeroed run !uptodate, the retry zeroes the rest */
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'partial_zero_uptodate':false},"
+		    "'file':{'size':4096},'tasks':[{'name':'W','op':'write','offset':512,"
+		    "'length':2560,'data':'A','short_copy_at':1536}]}",
+		SCENARIO_CHECK);
+	assert_false(t.m.uninit);
+	f0 = tc_folio(&t, 0);
+	RUN_TO(&t, "W", "copy");
+	assert_int_equal(f0->uptodate, 0);
+	tc_run(&t, "W");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	/* init_on_alloc: the same steps as 6.1, but the new folio's bytes are zeroes */
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'init_on_alloc':true},"
+		    "'file':{'size':4096},'tasks':[{'name':'W','op':'write','offset':512,"
+		    "'length':2560,'data':'A','short_copy_at':1536}]}",
+		SCENARIO_CHECK);
+	assert_false(t.m.uninit);
+	tc_run(&t, "W");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	/* one block per page: the short copy is accepted into the uptodate folio */
+	tc_open(&t, "{'wbsim':1,'name':'t','file':{'size':8192},'tasks':[{'name':'W',"
+		    "'op':'write','offset':1024,'length':2048,'data':'A','short_copy_at':2048}]}",
+		SCENARIO_CHECK);
+	RUN_TO(&t, "W", "copy");
+	d = STEP(&t, "W", "write_end");
+	assert_non_null(strstr(d, "page 0 dirty, uptodate"));
+	assert_string_equal(tc_cache(&t, 0), "0*1024 A*1024 ?*1024 0*1024");
+	tc_run(&t, "W");
+	assert_int_equal(tc_verdict(&t, &rep), SIM_CORRUPT);
+	assert_true(rep.exposed);
+	tc_close(&t);
+}
+
+/*
+ * After a STALE remap the chunk is computed afresh (iomap_write_iter()'s bytes is a local):
+ * the retry's cut at the short copy is forgotten.
+ */
+static void test_stale_remap_full_chunk(void **state)
+{
+	struct tc t;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192},'tasks':["
+		    "{'name':'W1','op':'write','offset':4096,'length':4096,'data':'B'},"
+		    "{'name':'W','op':'write','offset':0,'length':4096,'data':'A',"
+		    "'short_copy_at':2048,'after':['W1']},"
+		    "{'name':'WB','op':'writeback'}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "W1");
+	RUN_TO(&t, "W", "write_end");
+	assert_true(tc_wr(&t, "W")->wflags & WR_RETRY);
+	/* writeback converts the merged DELALLOC extent: seq moves */
+	RUN(&t, "WB:start_writeback");
+	d = STEP(&t, "W", "folio_get");
+	assert_non_null(strstr(d, "chunk [0,2048)"));
+	STEP(&t, "W", "folio_lock");
+	d = STEP(&t, "W", "iomap_valid");
+	assert_non_null(strstr(d, "STALE"));
+	STEP(&t, "W", "iomap_end");
+	assert_int_equal(tc_wr(&t, "W")->wflags & WR_RETRY, 0);
+	STEP(&t, "W", "iomap_begin");
+	d = STEP(&t, "W", "folio_get");
+	assert_non_null(strstr(d, "chunk [0,4096)"));
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1584,6 +1781,10 @@ int main(void)
 		cmocka_unit_test(test_ioend_type_fixed_at_map),
 		cmocka_unit_test(test_ioend_convert_allocates_delalloc),
 		cmocka_unit_test(test_fallocate_delalloc_record_whole),
+		/* issue 15 */
+		cmocka_unit_test(test_short_copy_exposes_uninit),
+		cmocka_unit_test(test_zero_gap_stale),
+		cmocka_unit_test(test_stale_remap_full_chunk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -220,7 +220,7 @@ static void test_locate(void **state)
 
 #define KNOWN_SETTINGS                                                                     \
 	"known: kernel, validity_check, write_fail_cleanup, mkwrite_iomap_end, drop_writes, " \
-	"writeback_revalidate, stable_pages"
+	"writeback_revalidate, stable_pages, init_on_alloc, partial_zero_uptodate"
 
 static void test_config_set(void **state)
 {
@@ -738,7 +738,7 @@ static const char fidelity[] =
 	"\"F1\" ] },\n"
 	"    { \"name\": \"RF3\", \"op\": \"read_fault\", \"page\": 3, \"after\": [ \"T1\" ] },\n"
 	"    { \"name\": \"WB2\", \"op\": \"writeback\", \"wait\": false } ],\n"
-	"  \"schedule\": [ \"W1:zero_gap\", \"W1:punch_delalloc\", \"WB:fdatawait\", "
+	"  \"schedule\": [ \"W1:zero\", \"W1:punch_delalloc\", \"WB:fdatawait\", "
 	"\"RF:fault_begin\", \"RF:read_folio\", \"M1:mkwrite_iomap_begin\", "
 	"\"M1:mkwrite_iomap_end\", \"M1:store\", \"M2:write_fault\", \"P1:invalidate_lock\", "
 	"\"P1:flush_range\", \"P1:punch_range\", \"F1:alloc_range\", \"T1:setsize\", "
