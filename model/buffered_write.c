@@ -221,18 +221,25 @@ static void xfs_file_write_checks(struct wb_model *m, void *w, unsigned t)
 		if (!(f->flags & FOLIO_PRESENT)) {
 			f->flags = FOLIO_PRESENT;
 			f->uptodate = 0;
+			wb_prov_new_folio(m, page);
 		}
 		if (!(f->uptodate & (1u << bi))) {
 			size_t g0 = (size_t)(x % m->ps) / m->gran;
 			if (ext[b] == WB_WRITTEN && x < ino->i_size) {
 				memcpy(c + g0, wb_disk(m, w) + (size_t)x / m->gran, m->gpb);
 				wb_fp(m, WB_LOC_DISK(m, b), WB_FP_READ);
+				if (m->prov)
+					memcpy(m->prov->cache + (size_t)page * m->gpp + g0,
+					       m->prov->disk + (size_t)x / m->gran,
+					       m->gpb * sizeof(uint32_t));
 			} else {
-				memset(c + g0, 0, m->gpb);
+				wb_cache_zero(m, w, x, x + m->bs, "%s write checks (DELALLOC block)",
+					      m->sc->tasks[t].name);
 			}
 			f->uptodate |= (uint16_t)(1u << bi);
 		}
-		memset(c + (zs % m->ps) / m->gran, 0, (ze - zs) / m->gran);
+		wb_cache_zero(m, w, zs, ze, "%s write checks (iomap_zero_range)",
+			      m->sc->tasks[t].name);
 		f->flags |= FOLIO_DIRTY;
 		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 		wb_desc(m, " [%u,%u) of page %u", zs, ze, page);
@@ -367,8 +374,7 @@ static void wb_folio_get(struct wb_model *m, void *w, unsigned t)
 	f->flags = FOLIO_PRESENT | FOLIO_REF;
 	wb_folio_lock_take(m, w, t, page);
 	f->uptodate = 0;
-	if (m->prov)
-		memset(m->prov->cache + (size_t)page * m->gpp, 0, m->gpp * sizeof(uint32_t));
+	wb_prov_new_folio(m, page);
 	wr->pc = wb_after_folio_pc(m);
 	wb_desc(m, "page %u absent -> new folio, locked", page);
 }
@@ -898,12 +904,14 @@ static void wb_writer_describe(const struct wb_model *m, const void *w, unsigned
 }
 
 /* The bytes the write reported written: up to where its user buffer faulted. */
-static void wb_writer_expected(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran)
+static void wb_writer_expected(const struct wb_model *m, const void *w, unsigned t, uint8_t *e,
+			       size_t ngran)
 {
 	const struct wb_task_def *td = &m->sc->tasks[t];
 	uint64_t end = td->has_short_copy ? td->short_copy_at : td->offset + td->length;
 	size_t g0 = td->offset / m->gran, g1 = end / m->gran;
 
+	(void)w;
 	(void)ngran;
 	memset(e + g0, td->data, g1 - g0);
 }
