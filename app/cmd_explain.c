@@ -395,8 +395,15 @@ static void explain_reproducer(const struct wb_job *job, const struct wb_exec *e
 		const struct wb_task_def *t = &sc->tasks[order[j]];
 		if (first[order[j]] == ex->nsteps)
 			continue; /* never stepped */
-		bool bg = j + 1 < m->ntasks && first[order[j + 1]] < ex->nsteps &&
-			  explain_last_step(ex, t->name) > first[order[j + 1]];
+		/* in the background if a later command starts before it ends */
+		bool bg = false;
+		for (unsigned l = j + 1; l < m->ntasks; l++) {
+			enum wb_op op = sc->tasks[order[l]].op;
+			if (op == WB_OP_WRITEBACK || op == WB_OP_RECLAIM || first[order[l]] == ex->nsteps)
+				continue; /* no command of their own */
+			bg = explain_last_step(ex, t->name) > first[order[l]];
+			break;
+		}
 		if (t->op == WB_OP_WRITE && !strcmp(t->name, racer))
 			explain_racer(job, t);
 		else

@@ -339,7 +339,7 @@ static void wb_store(struct wb_model *m, void *w, unsigned t)
 	if (i_size < end) {
 		uint64_t cut = i_size > td->offset ? i_size : td->offset;
 		assert(wb_store_can_pass_eof(m, t));
-		ft->past_eof = (uint16_t)((end - cut) / m->gran);
+		ft->past_eof = (uint32_t)((end - cut) / m->gran);
 		wb_desc(m, ", [%llu,%llu) past EOF (i_size %u)", (unsigned long long)cut,
 			(unsigned long long)end, wb_inode(w)->i_size);
 	}

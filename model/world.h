@@ -139,7 +139,8 @@ enum wb_fault_pc {
 struct wb_fault {
 	uint8_t pc;
 	uint8_t holds;	/* FT_* */
-	uint16_t past_eof; /* mmap store: granules it stored at or past the i_size of its moment */
+	uint8_t pad[2];
+	uint32_t past_eof; /* mmap store: granules it stored at or past the i_size of its moment */
 };
 
 enum wb_range_pc {
