@@ -194,58 +194,220 @@ static void explain_step_words(const struct wb_exec *ex, size_t i, char *buf, si
 	snprintf(buf, n, "%s %s (%s)", s->actor, s->step, s->desc);
 }
 
-/* Pages written back and evicted before the corrupting step, as byte ranges. */
+/*
+ * The initial contents without changing the file's size: preallocation with
+ * falloc -k; written data with pwrite, truncated back when it grows the file
+ * (the truncate zeroes the EOF block's tail, as the model's initial contents
+ * have it, and frees the blocks wholly past it: those are preallocated again).
+ */
+static void explain_initial_contents(const struct wb_scenario *sc)
+{
+	unsigned long long fsz = sc->file_size, bs = sc->block_size;
+
+	printf("  xfs_io -f -c \"truncate %llu\" $MNT/f\n", fsz);
+	for (size_t k = 0; k < sc->nextents; k++) {
+		const struct wb_extent_def *x = &sc->extents[k];
+		unsigned long long off = x->offset, end = x->offset + x->length;
+		unsigned long long eob = (fsz + bs - 1) / bs * bs;
+		if (x->state == WB_UNWRITTEN) {
+			printf("  xfs_io -c \"falloc -k %llu %llu\" $MNT/f\n", off, end - off);
+		} else if (x->state == WB_DELALLOC) {
+			printf("  # [%llu,%llu) starts DELALLOC: no system call leaves a reservation "
+			       "without cached data; left out\n", off, end);
+		} else if (x->state == WB_WRITTEN && end <= fsz) {
+			printf("  xfs_io -c \"pwrite -S 0x%02x %llu %llu\" -c fsync $MNT/f\n",
+			       (unsigned)x->data, off, end - off);
+		} else if (x->state == WB_WRITTEN) {
+			unsigned long long wend = end < eob ? end : eob;
+			if (off < wend)
+				printf("  xfs_io -c \"pwrite -S 0x%02x %llu %llu\" -c fsync -c "
+				       "\"truncate %llu\" $MNT/f    # back to i_size %llu: the tail "
+				       "of the EOF block reads as zeroes\n",
+				       (unsigned)x->data, off, wend - off, fsz, fsz);
+			if (wend < end)
+				printf("  xfs_io -c \"falloc -k %llu %llu\" $MNT/f    # blocks past "
+				       "EOF cannot stay written: preallocated instead, they read as "
+				       "zeroes alike\n",
+				       off > wend ? off : wend, end - (off > wend ? off : wend));
+		}
+	}
+}
+
+/* A user buffer whose copy stops at the write's short_copy_at, in words. */
+static void explain_short_copy(const struct wb_task_def *t)
+{
+	unsigned long long k = t->short_copy_at - t->offset;
+
+	if (k)
+		printf("  # %s's user buffer faults for good at byte %llu (file offset %llu): mmap "
+		       "it so that\n  # buf + %llu starts a PROT_NONE page (mprotect), the %llu "
+		       "bytes before it 0x%02x;\n  # the copy stops there (a short copy of %llu "
+		       "bytes)\n",
+		       t->name, k, (unsigned long long)t->short_copy_at, k, k, (unsigned)t->data,
+		       k);
+	else
+		printf("  # %s's user buffer faults for good at once: buf is a PROT_NONE page "
+		       "(mprotect);\n  # nothing is copied and the write fails with EFAULT\n",
+		       t->name);
+}
+
+/* The step index at which task `name` first appears in the trace, or ex->nsteps. */
+static size_t explain_first_step(const struct wb_exec *ex, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < ex->nsteps; k++)
+		if (!strcmp(ex->steps[k].actor, name))
+			break;
+	return k;
+}
+
+/* The step index at which task `name` last appears in the trace. */
+static size_t explain_last_step(const struct wb_exec *ex, const char *name)
+{
+	size_t k, last = 0;
+
+	for (k = 0; k < ex->nsteps; k++)
+		if (!strcmp(ex->steps[k].actor, name))
+			last = k;
+	return last;
+}
+
+/*
+ * One task other than the racer: the command doing what it does; `bg` when
+ * its steps interleave with those of tasks started after it (it runs in the
+ * background).
+ */
+static void explain_task(const struct wb_job *job, const struct wb_exec *ex, unsigned i, bool bg)
+{
+	const struct wb_scenario *sc = job->sc;
+	const struct wb_model *m = &job->m;
+	const struct wb_task_def *t = &sc->tasks[i];
+	unsigned long long off = t->offset, len = t->length, pg = off / m->ps * m->ps;
+
+	switch (t->op) {
+	case WB_OP_WRITE:
+		if (t->has_short_copy) {
+			explain_short_copy(t);
+			printf("  # then pwrite(fd, buf, %llu, %llu)%s    # %s\n", len, off,
+			       bg ? " in the background" : "", t->name);
+		} else {
+			printf("  xfs_io -c \"pwrite -S 0x%02x %llu %llu\" $MNT/f%s    # %s\n",
+			       (unsigned)t->data, off, len, bg ? " &" : "", t->name);
+		}
+		break;
+	case WB_OP_MMAP_WRITE: {
+		printf("  xfs_io -c \"mmap -w %llu %u\" -c \"mwrite -S 0x%02x %llu %llu\" $MNT/f%s"
+		       "    # %s: a store through a shared mapping\n",
+		       pg, m->ps, (unsigned)t->data, off, len, bg ? " &" : "", t->name);
+		/* the store's step: where the task finished */
+		size_t k = ex->nsteps;
+		for (size_t j = 0; j < ex->nsteps; j++)
+			if (!strcmp(ex->steps[j].actor, t->name) && !strcmp(ex->steps[j].step, "store"))
+				k = j;
+		uint32_t isz = k < ex->nsteps ? (k ? ex->steps[k - 1].i_size_after
+						   : (uint32_t)sc->file_size) : 0;
+		if (k < ex->nsteps && isz < off + len)
+			printf("  # %s's bytes [%llu,%llu) land past EOF (i_size %u): not file data, "
+			       "they must read back as zeroes\n",
+			       t->name, off > isz ? off : (unsigned long long)isz, off + len, isz);
+		break;
+	}
+	case WB_OP_READ_FAULT:
+		printf("  xfs_io -c \"mmap -r %llu %u\" -c \"mread %llu %u\" $MNT/f    # %s\n", off,
+		       m->ps, off, m->ps, t->name);
+		break;
+	case WB_OP_PUNCH:
+		printf("  xfs_io -c \"fpunch %llu %llu\" $MNT/f    # %s\n", off, len, t->name);
+		break;
+	case WB_OP_FALLOCATE:
+		printf("  xfs_io -c \"falloc %llu %llu\" $MNT/f    # %s\n", off, len, t->name);
+		break;
+	case WB_OP_TRUNCATE:
+		printf("  xfs_io -c \"truncate %llu\" $MNT/f    # %s\n",
+		       (unsigned long long)t->size, t->name);
+		break;
+	default: /* writeback and reclaim: the write-back-and-drop lines below */
+		break;
+	}
+}
+
+/* The racing writer: held in the window the trace needs. */
+static void explain_racer(const struct wb_job *job, const struct wb_task_def *t)
+{
+	bool fixed = job->cfg.validity_check != WB_CHECK_OFF;
+
+	if (t->has_short_copy)
+		explain_short_copy(t);
+	if (fixed) {
+		printf("  echo 500 > /sys/fs/xfs/$DEVNAME/errortag/write_delay_ms    # %s "
+		       "sleeps after each folio's check\n", t->name);
+		if (t->has_short_copy)
+			printf("  # then pwrite(fd, buf, %llu, %llu) in the background    # %s\n",
+			       (unsigned long long)t->length, (unsigned long long)t->offset,
+			       t->name);
+		else
+			printf("  xfs_io -c \"pwrite -S 0x%02x %llu %llu\" $MNT/f &    # %s\n",
+			       (unsigned)t->data, (unsigned long long)t->offset,
+			       (unsigned long long)t->length, t->name);
+	} else {
+		printf("  # 6.1 has no write_delay_ms/wb_delay_ms: hold %s in the gap before "
+		       "folio_get with a\n  # user buffer that faults slowly: mmap the source "
+		       "buffer, register its pages with\n  # userfaultfd (UFFDIO_REGISTER), "
+		       "pwrite(fd, buf, %llu, %llu) from one thread, and\n  # resolve the "
+		       "fault (UFFDIO_COPY) only after the steps below\n",
+		       t->name, (unsigned long long)t->length, (unsigned long long)t->offset);
+	}
+}
+
+/*
+ * A sketch of a real reproducer: the initial contents, the tasks in the order
+ * they start in the trace (the racer held in its window), the pages written
+ * back and evicted before the corrupting step, and what a wrong result looks
+ * like.
+ */
 static void explain_reproducer(const struct wb_job *job, const struct wb_exec *ex)
 {
 	const struct wb_scenario *sc = job->sc;
 	const struct wb_model *m = &job->m;
-	size_t origin = ex->report.origin_step;
+	const struct wb_report *r = &ex->report;
+	size_t origin = r->origin_step;
 	const char *racer = origin ? ex->steps[origin - 1].actor : "?";
 	bool fixed = job->cfg.validity_check != WB_CHECK_OFF;
-	unsigned i;
+	size_t first[WB_MAX_TASKS];
+	unsigned i, j, order[WB_MAX_TASKS];
 
 	printf("\nreproducer sketch (%s; xfs_io, with $DEV, $MNT and the errortag directory "
 	       "to adapt):\n",
 	       fixed ? "6.2 and later: the check fires, watch the xfs_iomap_invalid tracepoint"
 		     : "6.1");
 	printf("  mkfs.xfs -f -b size=%u $DEV && mount $DEV $MNT\n", sc->block_size);
-	printf("  xfs_io -f -c \"truncate %llu\" $MNT/f\n", (unsigned long long)sc->file_size);
-	for (size_t k = 0; k < sc->nextents; k++) {
-		const struct wb_extent_def *x = &sc->extents[k];
-		if (x->state == WB_UNWRITTEN)
-			printf("  xfs_io -c \"falloc -k %llu %llu\" $MNT/f\n",
-			       (unsigned long long)x->offset, (unsigned long long)x->length);
-		else if (x->state == WB_WRITTEN)
-			printf("  xfs_io -c \"pwrite -S 0x%02x %llu %llu\" -c fsync $MNT/f\n",
-			       (unsigned)x->data, (unsigned long long)x->offset,
-			       (unsigned long long)x->length);
-	}
+	explain_initial_contents(sc);
 	printf("  # drop the page cache (umount/mount) so the scenario starts with none\n");
+	/* the tasks in the order of their first step (stable: scenario order on ties) */
 	for (i = 0; i < m->ntasks; i++) {
-		const struct wb_task_def *t = &sc->tasks[i];
-		if (t->op == WB_OP_WRITE && strcmp(t->name, racer))
-			printf("  xfs_io -c \"pwrite -S 0x%02x %llu %llu\" $MNT/f    # %s\n",
-			       (unsigned)t->data, (unsigned long long)t->offset,
-			       (unsigned long long)t->length, t->name);
+		first[i] = explain_first_step(ex, sc->tasks[i].name);
+		for (j = i; j > 0 && first[order[j - 1]] > first[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
 	}
-	for (i = 0; i < m->ntasks; i++) {
-		const struct wb_task_def *t = &sc->tasks[i];
-		if (t->op != WB_OP_WRITE || strcmp(t->name, racer))
-			continue;
-		if (fixed) {
-			printf("  echo 500 > /sys/fs/xfs/$DEVNAME/errortag/write_delay_ms    # %s "
-			       "sleeps after each folio's check\n", t->name);
-			printf("  xfs_io -c \"pwrite -S 0x%02x %llu %llu\" $MNT/f &    # %s\n",
-			       (unsigned)t->data, (unsigned long long)t->offset,
-			       (unsigned long long)t->length, t->name);
-		} else {
-			printf("  # 6.1 has no write_delay_ms/wb_delay_ms: hold %s in the gap before "
-			       "folio_get with a\n  # user buffer that faults slowly: mmap the source "
-			       "buffer, register its pages with\n  # userfaultfd (UFFDIO_REGISTER), "
-			       "pwrite(fd, buf, %llu, %llu) from one thread, and\n  # resolve the "
-			       "fault (UFFDIO_COPY) only after the steps below\n",
-			       t->name, (unsigned long long)t->length, (unsigned long long)t->offset);
+	for (j = 0; j < m->ntasks; j++) {
+		const struct wb_task_def *t = &sc->tasks[order[j]];
+		if (first[order[j]] == ex->nsteps)
+			continue; /* never stepped */
+		/* in the background if a later command starts before it ends */
+		bool bg = false;
+		for (unsigned l = j + 1; l < m->ntasks; l++) {
+			enum wb_op op = sc->tasks[order[l]].op;
+			if (op == WB_OP_WRITEBACK || op == WB_OP_RECLAIM || first[order[l]] == ex->nsteps)
+				continue; /* no command of their own */
+			bg = explain_last_step(ex, t->name) > first[order[l]];
+			break;
 		}
+		if (t->op == WB_OP_WRITE && !strcmp(t->name, racer))
+			explain_racer(job, t);
+		else
+			explain_task(job, ex, order[j], bg);
 	}
 	for (size_t k = 0; k < origin && k < ex->nsteps; k++) {
 		const struct wb_step_rec *s = &ex->steps[k];
@@ -259,7 +421,15 @@ static void explain_reproducer(const struct wb_job *job, const struct wb_exec *e
 	if (fixed)
 		printf("  # wb_delay_ms (errortag) widens writeback's map_blocks window the same way\n");
 	printf("  wait; umount $MNT; mount $DEV $MNT; od -A d -c $MNT/f    # expect: %s\n",
-	       ex->report.verdict == SIM_CORRUPT ? ex->report.expected : "the writes' bytes");
+	       r->verdict == SIM_CORRUPT ? r->expected : "the writes' bytes");
+	if (r->verdict == SIM_CORRUPT && !strcmp(r->lost_writer, "initial contents"))
+		printf("  # wrong: bytes [%u,%u) read %s where the initial contents' %s belong\n",
+		       r->offset, r->offset + r->length, r->found, r->expected);
+	else if (r->verdict == SIM_CORRUPT)
+		printf("  # wrong: bytes [%u,%u) read %s where %s's %s belong\n", r->offset,
+		       r->offset + r->length, r->found, r->lost_writer, r->expected);
+	else
+		printf("  # wrong: a task never returns (%s)\n", r->deadlock);
 }
 
 int cmd_explain(int argc, char **argv)

@@ -120,8 +120,9 @@ struct wb_actor {
 	void (*pack_fields)(const struct wb_model *m, unsigned t, struct wb_pack_fields *pf);
 	/* The state of an unfinished task in words, after "task NAME: " (--state). */
 	void (*describe)(const struct wb_model *m, const void *w, unsigned t, FILE *out);
-	/* Apply the task's effect to the expected contents (ordered actors). */
-	void (*expected)(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran);
+	/* Apply the task's effect to the expected contents (ordered actors); w: the final world. */
+	void (*expected)(const struct wb_model *m, const void *w, unsigned t, uint8_t *e,
+			 size_t ngran);
 	/* A folio left the page cache: drop what the task held of it (optional). */
 	void (*folio_removed)(struct wb_model *m, void *w, unsigned t, unsigned page);
 	/*

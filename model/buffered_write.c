@@ -394,8 +394,7 @@ static void wb_folio_get(struct wb_model *m, void *w, unsigned t)
 	f->flags = FOLIO_PRESENT | FOLIO_REF;
 	wb_folio_lock_take(m, w, t, page);
 	f->uptodate = 0;
-	if (m->prov)
-		memset(m->prov->cache + (size_t)page * m->gpp, 0, m->gpp * sizeof(uint32_t));
+	wb_prov_new_folio(m, page);
 	wr->pc = wb_after_folio_pc(m);
 	wb_desc(m, "page %u absent -> new folio, locked", page);
 	if (m->uninit) {
@@ -988,12 +987,14 @@ static void wb_writer_describe(const struct wb_model *m, const void *w, unsigned
 }
 
 /* The bytes the write reported written: up to where its user buffer faulted. */
-static void wb_writer_expected(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran)
+static void wb_writer_expected(const struct wb_model *m, const void *w, unsigned t, uint8_t *e,
+			       size_t ngran)
 {
 	const struct wb_task_def *td = &m->sc->tasks[t];
 	uint64_t end = td->has_short_copy ? td->short_copy_at : td->offset + td->length;
 	size_t g0 = td->offset / m->gran, g1 = end / m->gran;
 
+	(void)w;
 	(void)ngran;
 	memset(e + g0, td->data, g1 - g0);
 }

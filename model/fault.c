@@ -16,6 +16,7 @@
  *   FAULT_END -fault_end-> DONE (read) | STORE (write)
  *   STORE -store-> DONE, or -write_fault-> FAULT_BEGIN when not mapped writable
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,25 @@ static bool wb_is_mmap(const struct wb_model *m, unsigned t)
 static unsigned wb_fault_page(const struct wb_model *m, unsigned t)
 {
 	return (unsigned)(m->sc->tasks[t].offset / m->ps);
+}
+
+/*
+ * Can the store land at or past EOF?  filemap_fault() maps the whole EOF page,
+ * so a store may reach past i_size inside it; i_size never goes below the
+ * file's initial size or a truncate's size.  Only then does the slot's
+ * past_eof take bits in the state encoding.
+ */
+static bool wb_store_can_pass_eof(const struct wb_model *m, unsigned t)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	uint64_t low = m->sc->file_size;
+
+	if (!wb_is_mmap(m, t))
+		return false;
+	for (unsigned i = 0; i < m->ntasks; i++)
+		if (m->sc->tasks[i].op == WB_OP_TRUNCATE && m->sc->tasks[i].size < low)
+			low = m->sc->tasks[i].size;
+	return td->offset + td->length > low;
 }
 
 /* Can the store go ahead without a fault: cached and mapped writable? */
@@ -126,8 +146,7 @@ static void wb_fault_folio_get(struct wb_model *m, void *w, unsigned t)
 		f->flags = FOLIO_PRESENT | FOLIO_FREF_ONE;
 		wb_folio_lock_take(m, w, t, p);
 		f->uptodate = 0;
-		if (m->prov)
-			memset(m->prov->cache + (size_t)p * m->gpp, 0, m->gpp * sizeof(uint32_t));
+		wb_prov_new_folio(m, p);
 		ft->holds |= FT_LOCK | FT_REF;
 		ft->pc = FP_READ;
 		wb_desc(m, "page %u absent -> new folio, locked", p);
@@ -312,9 +331,19 @@ static void wb_store(struct wb_model *m, void *w, unsigned t)
 	}
 	wb_order_append(w, t);
 	ft->pc = FP_DONE;
-	wb_desc(m, "'%c' x %llu -> [%llu,%llu) of page %u; %s finished", td->data,
+	wb_desc(m, "'%c' x %llu -> [%llu,%llu) of page %u", td->data,
 		(unsigned long long)td->length, (unsigned long long)td->offset,
-		(unsigned long long)(td->offset + td->length), p, td->name);
+		(unsigned long long)(td->offset + td->length), p);
+	/* the bytes at or past EOF are not file data: the oracle does not expect them */
+	uint64_t end = td->offset + td->length, i_size = wb_inode(w)->i_size;
+	if (i_size < end) {
+		uint64_t cut = i_size > td->offset ? i_size : td->offset;
+		assert(wb_store_can_pass_eof(m, t));
+		ft->past_eof = (uint32_t)((end - cut) / m->gran);
+		wb_desc(m, ", [%llu,%llu) past EOF (i_size %u)", (unsigned long long)cut,
+			(unsigned long long)end, wb_inode(w)->i_size);
+	}
+	wb_desc(m, "; %s finished", td->name);
 }
 
 static void wb_fault_apply(struct wb_model *m, void *w, unsigned t, unsigned arg)
@@ -425,6 +454,9 @@ static void wb_fault_pack_fields(const struct wb_model *m, unsigned t, struct wb
 {
 	WB_PACK(pf, m, t, struct wb_fault, pc, 4, 1);
 	WB_PACK(pf, m, t, struct wb_fault, holds, 4, 1);
+	if (wb_store_can_pass_eof(m, t))
+		WB_PACK(pf, m, t, struct wb_fault, past_eof,
+			wb_bits_for(m->sc->tasks[t].length / m->gran), 1);
 }
 
 static void wb_fault_describe(const struct wb_model *m, const void *w, unsigned t, FILE *out)
@@ -453,12 +485,20 @@ static void wb_fault_folio_removed(struct wb_model *m, void *w, unsigned t, unsi
 		ft->pc = FP_FOLIO_GET;
 }
 
-static void wb_mmap_write_expected(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran)
+/*
+ * The store's bytes below the i_size of its moment.  Those at or past it are
+ * not file data: writeback zeroes them (iomap_do_writepage), and so does the
+ * EOF zeroing when the file grows (xfs_file_write_checks, xfs_setattr_size):
+ * the file keeps what it had there.
+ */
+static void wb_mmap_write_expected(const struct wb_model *m, const void *w, unsigned t,
+				   uint8_t *e, size_t ngran)
 {
 	const struct wb_task_def *td = &m->sc->tasks[t];
+	const struct wb_fault *ft = &wb_task(m, WBC(w), t)->f;
 
 	(void)ngran;
-	memset(e + td->offset / m->gran, td->data, td->length / m->gran);
+	memset(e + td->offset / m->gran, td->data, td->length / m->gran - ft->past_eof);
 }
 
 #define HOLDS_FAIL(...)                                                                            \

@@ -85,8 +85,10 @@ static unsigned wb_ops_enabled(void *ctx, const void *w, struct sim_action *out)
 
 static void wb_ops_dispatch(struct wb_model *m, void *w, unsigned slot, uint32_t a)
 {
-	if (m->prov)
+	if (m->prov) {
 		m->prov->step++;
+		m->prov->task = slot >= WB_IO_SLOT0 ? -1 : (int)slot;
+	}
 	if (m->desc)
 		m->desc[0] = 0;
 	if (slot >= WB_IO_SLOT0) {

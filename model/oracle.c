@@ -19,14 +19,22 @@
 #include "model/writeback.h"
 #include "sim/xmalloc.h"
 
-void wb_expected(const struct wb_model *m, const void *w, uint8_t *out, size_t ngran)
+/* Never a contents symbol: marks the granule wb_expected_probe() watches. */
+#define WB_PROBE 0xffu
+
+/*
+ * The expected contents of every granule of the world's pages (malloc'd): the
+ * initial contents, then each ordered task's effect in the order they
+ * happened.  With who != NULL, *who is the position in that order of the last
+ * task whose effect covers granule `probe` (-1: none, the initial contents).
+ */
+static uint8_t *wb_expected_probe(const struct wb_model *m, const void *w, size_t probe, int *who)
 {
 	const struct wb_inode *ino = wb_inode(WBC(w));
 	const struct wb_scenario *sc = m->sc;
 	size_t i, g, all = (size_t)m->npages * m->gpp;
 	uint8_t *e = wb_xcalloc(all + 1, 1);
 
-	memset(out, 0, ngran);
 	for (i = 0; i < sc->nextents; i++) {
 		const struct wb_extent_def *ext = &sc->extents[i];
 		if (ext->state != WB_WRITTEN)
@@ -35,9 +43,30 @@ void wb_expected(const struct wb_model *m, const void *w, uint8_t *out, size_t n
 			if (g < all && g * m->gran < sc->file_size)
 				e[g] = (uint8_t)ext->data;
 	}
+	if (who)
+		*who = -1;
 	/* writes, mmap stores, punches and truncates, in the order they happened */
-	for (i = 0; i < ino->norder; i++)
-		wb_actor_of(m, ino->order[i])->expected(m, ino->order[i], e, all);
+	for (i = 0; i < ino->norder; i++) {
+		uint8_t saved = e[probe];
+		if (who)
+			e[probe] = WB_PROBE;
+		wb_actor_of(m, ino->order[i])->expected(m, w, ino->order[i], e, all);
+		if (!who)
+			continue;
+		if (e[probe] != WB_PROBE)
+			*who = (int)i;
+		else
+			e[probe] = saved;
+	}
+	return e;
+}
+
+void wb_expected(const struct wb_model *m, const void *w, uint8_t *out, size_t ngran)
+{
+	size_t all = (size_t)m->npages * m->gpp;
+	uint8_t *e = wb_expected_probe(m, w, 0, NULL);
+
+	memset(out, 0, ngran);
 	memcpy(out, e, ngran < all ? ngran : all);
 	free(e);
 }
@@ -65,19 +94,21 @@ static enum sim_verdict wb_deadlock(const struct wb_model *m, const void *w, str
 	return stuck ? SIM_DEADLOCK : SIM_SAFE;
 }
 
-/* Whose bytes should be at `off`: the last writer, in i_rwsem order, that wrote there. */
+/*
+ * Whose bytes should be at `off`: the last task, in the order their effects
+ * happened, whose effect on the expected contents covers it (the writers'
+ * effects end where their copy stopped, an mmap store's at the EOF of its
+ * moment), or the initial contents.
+ */
 static void wb_lost_writer(const struct wb_model *m, const void *w, uint32_t off,
 			   struct wb_report *rep)
 {
 	const struct wb_inode *ino = wb_inode(WBC(w));
+	int who;
 
-	snprintf(rep->lost_writer, sizeof(rep->lost_writer), "initial contents");
-	for (unsigned i = 0; i < ino->norder; i++) {
-		const struct wb_task_def *t = &m->sc->tasks[ino->order[i]];
-		if (wb_task_is(m, ino->order[i], WB_ACT_DATA) && off >= t->offset &&
-		    off < t->offset + t->length)
-			snprintf(rep->lost_writer, sizeof(rep->lost_writer), "%s", t->name);
-	}
+	free(wb_expected_probe(m, w, off / m->gran, &who));
+	snprintf(rep->lost_writer, sizeof(rep->lost_writer), "%s",
+		 who < 0 ? "initial contents" : m->sc->tasks[ino->order[who]].name);
 }
 
 /* Where did the byte at granule g of the read-back come from? */

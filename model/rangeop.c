@@ -37,12 +37,100 @@ static void wb_rangeop_range(const struct wb_model *m, unsigned t, uint64_t *s, 
 	}
 }
 
+/* Does the EOF zeroing of [from, to) have anything to zero: a DELALLOC or WRITTEN block? */
+static bool wb_zero_eof_blocks(const struct wb_model *m, const void *w, uint32_t from, uint32_t to)
+{
+	const uint8_t *ext = wb_ext(m, WBC(w));
+
+	for (uint32_t b = from / m->bs; b < m->nblocks && b * m->bs < to; b++)
+		if (ext[b] == WB_DELALLOC || ext[b] == WB_WRITTEN)
+			return true;
+	return false;
+}
+
+/* The file's new size if this step makes it grow (truncate's flush, fallocate's change), or 0. */
+static uint32_t wb_rangeop_grows_to(const struct wb_model *m, const void *w, unsigned t)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	uint32_t i_size = wb_inode(WBC(w))->i_size;
+	uint8_t pc = wb_task(m, WBC(w), t)->o.pc;
+	uint64_t to = 0;
+
+	if (td->op == WB_OP_TRUNCATE && pc == RP_FLUSH)
+		to = td->size;
+	else if (td->op == WB_OP_FALLOCATE && pc == RP_CHANGE)
+		to = td->offset + td->length;
+	return to > i_size ? (uint32_t)to : 0;
+}
+
+/*
+ * Models: fs/xfs/xfs_iops.c xfs_setattr_size() zeroing [i_size, new size)
+ * through xfs_zero_range() -> iomap_zero_range() when the file grows (6.1,
+ * 6.2): a truncate up, and a fallocate past EOF (xfs_file_fallocate() ->
+ * xfs_vn_setattr_size()).  One step under i_rwsem and the invalidate_lock,
+ * with the current extent map: HOLE and UNWRITTEN blocks are skipped
+ * (iomap_zero_iter()); over a DELALLOC or WRITTEN block the folio is created
+ * if absent, the block made uptodate (read from disk if WRITTEN below i_size,
+ * else zeroed), the range's bytes zeroed and the folio dirtied.  This is what
+ * zeroes an mmap store's bytes past the old EOF.  Left out: the zeroing
+ * iteration's own race with writeback (as for the write's zero_gap), and the
+ * write-and-wait of the zeroed range that follows (the folios stay dirty).
+ */
+static void xfs_zero_eof(struct wb_model *m, void *w, unsigned t, uint32_t to)
+{
+	const uint8_t *ext = wb_ext(m, w);
+	uint32_t from = wb_inode(w)->i_size;
+
+	for (uint32_t x = from / m->bs * m->bs; x < to; x += m->bs) {
+		unsigned b = x / m->bs, page = x / m->ps, bi = b % m->bpp;
+		struct folio *f = wb_folio(m, w, page);
+		uint32_t zs = x > from ? x : from, ze = x + m->bs < to ? x + m->bs : to;
+		if (ext[b] != WB_DELALLOC && ext[b] != WB_WRITTEN)
+			continue;
+		wb_fp(m, WB_LOC_EXT(m, b), WB_FP_READ);
+		if (!(f->flags & FOLIO_PRESENT)) {
+			f->flags = FOLIO_PRESENT;
+			f->uptodate = 0;
+			wb_prov_new_folio(m, page);
+		}
+		if (!(f->uptodate & (1u << bi))) {
+			size_t g0 = (size_t)(x % m->ps) / m->gran;
+			if (ext[b] == WB_WRITTEN && x < from) {
+				memcpy(wb_cache(m, w, page) + g0, wb_disk(m, w) + (size_t)x / m->gran,
+				       m->gpb);
+				wb_fp(m, WB_LOC_DISK(m, b), WB_FP_READ);
+				if (m->prov)
+					memcpy(m->prov->cache + (size_t)page * m->gpp + g0,
+					       m->prov->disk + (size_t)x / m->gran,
+					       m->gpb * sizeof(uint32_t));
+			} else {
+				wb_cache_zero(m, w, x, x + m->bs, "%s EOF zeroing (new block)",
+					      m->sc->tasks[t].name);
+			}
+			f->uptodate |= (uint16_t)(1u << bi);
+		}
+		wb_cache_zero(m, w, zs, ze, "%s EOF zeroing (iomap_zero_range)",
+			      m->sc->tasks[t].name);
+		f->flags |= FOLIO_DIRTY;
+		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+		wb_desc(m, " zero [%u,%u) of page %u;", zs, ze, page);
+	}
+}
+
 static bool wb_rangeop_enabled(const struct wb_model *m, const void *w, unsigned t, char *why,
 			       size_t n)
 {
 	void *cw = WBC(w);
 	uint64_t s, e;
 
+	uint32_t to = wb_rangeop_grows_to(m, cw, t), from = wb_inode(cw)->i_size;
+
+	/* the EOF zeroing locks each folio it zeroes (iomap_write_begin) */
+	if (to && wb_zero_eof_blocks(m, cw, from, to) && !wb_range_quiet(m, cw, from, to, false)) {
+		WB_WHY(why, n, "waits for the folios of [%u,%u) to be unlocked to zero them", from,
+		       to);
+		return false;
+	}
 	switch (wb_task(m, cw, t)->o.pc) {
 	case RP_DONE:
 		WB_WHY(why, n, "finished");
@@ -111,6 +199,11 @@ static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
 		wb_desc(m, "holes and DELALLOC in blocks [%u,%u) -> UNWRITTEN", b0, b1);
 		if (lo < b0 || hi > b1)
 			wb_desc(m, " (delalloc records whole: blocks [%u,%u))", lo, hi);
+		if (td->offset + td->length > ino->i_size &&
+		    wb_zero_eof_blocks(m, w, ino->i_size, (uint32_t)(td->offset + td->length))) {
+			wb_desc(m, "; xfs_setattr_size:");
+			xfs_zero_eof(m, w, t, (uint32_t)(td->offset + td->length));
+		}
 		if (td->offset + td->length > ino->i_size) {
 			wb_desc(m, ", i_size %u->%llu", ino->i_size,
 				(unsigned long long)(td->offset + td->length));
@@ -161,6 +254,12 @@ static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned a
 	case RP_FLUSH:
 		/* Models: xfs_flush_unmap_range() / truncate_pagecache() */
 		wb_rangeop_range(m, t, &s, &e);
+		if (wb_rangeop_grows_to(m, w, t) &&
+		    wb_zero_eof_blocks(m, w, wb_inode(w)->i_size, wb_rangeop_grows_to(m, w, t))) {
+			wb_desc(m, "xfs_setattr_size:");
+			xfs_zero_eof(m, w, t, wb_rangeop_grows_to(m, w, t));
+			wb_desc(m, " ");
+		}
 		wb_desc(m, "page cache of [%llu,%llu):", (unsigned long long)s,
 			(unsigned long long)e);
 		wb_truncate_pagecache(m, w, s, e);
@@ -251,18 +350,22 @@ static void wb_rangeop_describe(const struct wb_model *m, const void *w, unsigne
 	fprintf(out, "next %s", wb_task_step(m, w, t)->name);
 }
 
-static void wb_punch_expected(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran)
+static void wb_punch_expected(const struct wb_model *m, const void *w, unsigned t, uint8_t *e,
+			      size_t ngran)
 {
 	const struct wb_task_def *td = &m->sc->tasks[t];
 
+	(void)w;
 	(void)ngran;
 	memset(e + td->offset / m->gran, 0, td->length / m->gran);
 }
 
-static void wb_truncate_expected(const struct wb_model *m, unsigned t, uint8_t *e, size_t ngran)
+static void wb_truncate_expected(const struct wb_model *m, const void *w, unsigned t, uint8_t *e,
+				 size_t ngran)
 {
 	size_t g0 = m->sc->tasks[t].size / m->gran;
 
+	(void)w;
 	if (g0 < ngran)
 		memset(e + g0, 0, ngran - g0);
 }

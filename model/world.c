@@ -164,14 +164,50 @@ void wb_truncate_pagecache(struct wb_model *m, void *w, uint64_t start, uint64_t
 		}
 		uint64_t zs = start > fs ? start : fs, ze = end < fe ? end : fe;
 		f->flags &= (uint8_t)~FOLIO_PTE_W; /* unmap_mapping_range() first */
-		memset(wb_cache(m, w, p) + (zs - fs) / m->gran, 0, (size_t)(ze - zs) / m->gran);
-		if (m->prov)
-			memset(m->prov->cache + (size_t)p * m->gpp + (zs - fs) / m->gran, 0,
-			       (size_t)(ze - zs) / m->gran * sizeof(uint32_t));
+		/* Models: mm/truncate.c truncate_inode_partial_folio() (6.1, 6.2) */
+		wb_cache_zero(m, w, (uint32_t)zs, (uint32_t)ze, "%s truncate_pagecache",
+			      wb_prov_task(m));
 		wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
 		wb_desc(m, " [%llu,%llu) of page %u zeroed;", (unsigned long long)zs,
 			(unsigned long long)ze, p);
 	}
+}
+
+unsigned wb_cache_zero(struct wb_model *m, void *w, uint32_t zs, uint32_t ze, const char *fmt, ...)
+{
+	unsigned page = zs / m->ps, changed = 0;
+	uint8_t *c = wb_cache(m, w, page);
+	uint32_t g0 = (zs % m->ps) / m->gran, g1 = g0 + (ze - zs) / m->gran, o;
+
+	if (zs >= ze)
+		return 0;
+	for (uint32_t g = g0; g < g1; g++) {
+		changed += c[g] != 0;
+		c[g] = 0;
+	}
+	if (m->prov) {
+		char what[160];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(what, sizeof(what), fmt, ap);
+		va_end(ap);
+		o = wb_origin_new(m, "%s zeroed [%u,%u) of page %u", what, zs, ze, page);
+		for (uint32_t g = g0; g < g1; g++)
+			m->prov->cache[(size_t)page * m->gpp + g] = o;
+	}
+	return changed;
+}
+
+void wb_zero_past_eof(struct wb_model *m, void *w, unsigned page)
+{
+	uint32_t i_size = wb_inode(w)->i_size, fs = page * m->ps, fe = fs + m->ps;
+
+	/* a folio wholly past EOF is the truncate's to remove; the model's are gone */
+	if (i_size <= fs || i_size >= fe)
+		return;
+	if (wb_cache_zero(m, w, i_size, fe, "%s writeback (past EOF %u)", wb_prov_task(m),
+			  i_size))
+		wb_desc(m, "; [%u,%u) past EOF zeroed", i_size, fe);
 }
 
 /*
@@ -331,6 +367,7 @@ void wb_prov_init(struct wb_prov *p, const struct wb_model *m)
 	snprintf(p->origins[1].what, sizeof(p->origins[1].what),
 		 "never-written disk blocks (garbage)");
 	p->norigins = 2;
+	p->task = (int)m->ntasks; /* no step yet */
 	for (size_t b = 0; b < m->nblocks; b++) {
 		bool written = false;
 		for (size_t i = 0; i < m->sc->nextents; i++) {
@@ -342,6 +379,25 @@ void wb_prov_init(struct wb_prov *p, const struct wb_model *m)
 		for (size_t g = 0; g < m->gpb; g++)
 			p->disk[b * m->gpb + g] = written ? 0 : 1;
 	}
+}
+
+const char *wb_prov_task(const struct wb_model *m)
+{
+	if (!m->prov || m->prov->task >= (int)m->ntasks)
+		return "?";
+	return m->prov->task < 0 ? "IO" : m->sc->tasks[m->prov->task].name;
+}
+
+void wb_prov_new_folio(struct wb_model *m, unsigned page)
+{
+	uint32_t o;
+
+	if (!m->prov)
+		return;
+	o = wb_origin_new(m, "a new folio of page %u, created by %s (bytes never read, zeroed "
+			     "or written since)", page, wb_prov_task(m));
+	for (size_t g = 0; g < m->gpp; g++)
+		m->prov->cache[(size_t)page * m->gpp + g] = o;
 }
 
 void wb_prov_free(struct wb_prov *p)

@@ -144,6 +144,8 @@ enum wb_fault_pc {
 struct wb_fault {
 	uint8_t pc;
 	uint8_t holds;	/* FT_* */
+	uint8_t pad[2];
+	uint32_t past_eof; /* mmap store: granules it stored at or past the i_size of its moment */
 };
 
 enum wb_range_pc {
@@ -215,6 +217,7 @@ struct wb_prov {
 	struct wb_origin *origins;
 	size_t norigins, cap;
 	size_t step;		/* index of the step being applied */
+	int task;		/* the task taking it; -1: an IO activity */
 	unsigned stale_decisions;
 	char **warnings;
 	size_t nwarnings;
@@ -394,6 +397,23 @@ void wb_desc(struct wb_model *m, const char *fmt, ...) __attribute__((format(pri
 uint32_t wb_origin_new(struct wb_model *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void wb_prov_init(struct wb_prov *p, const struct wb_model *m);
+/* The name of the task taking the step being applied ("IO" for an IO activity, "?" unknown). */
+const char *wb_prov_task(const struct wb_model *m);
+/* A new folio for page p: its bytes get an origin of their own (not the file's contents). */
+void wb_prov_new_folio(struct wb_model *m, unsigned page);
+/*
+ * Zero the bytes [zs, ze) of the cached folio holding them (one page) and
+ * give them a new origin: `fmt` and the range in words.  Returns the number
+ * of granules that were not zero before.
+ */
+unsigned wb_cache_zero(struct wb_model *m, void *w, uint32_t zs, uint32_t ze, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/*
+ * Models: fs/iomap/buffered-io.c iomap_do_writepage() (6.1, 6.2): a folio
+ * straddling i_size has its bytes from i_size to its end zeroed before it is
+ * written, since they may have been stored through mmap.
+ */
+void wb_zero_past_eof(struct wb_model *m, void *w, unsigned page);
 void wb_prov_free(struct wb_prov *p);
 void wb_warn(struct wb_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

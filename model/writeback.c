@@ -8,7 +8,8 @@
  * xfs_end_ioend() and iomap_finish_ioends() (6.1, 6.3).
  * Simplifications (each adds interleavings): folios are looked up one at a
  * time, not in batches; each folio is an IO of its own (no ioend merging);
- * the EOF handling of iomap_do_writepage() is left out.
+ * of the EOF handling of iomap_do_writepage() only the zeroing of a straddling
+ * folio past i_size is modelled (blocks past EOF are still mapped and written).
  *
  * A pass, one step per arrow:
  *
@@ -179,6 +180,7 @@ static void folio_clear_dirty_for_io(struct wb_model *m, void *w, unsigned t)
 	b->io_unwritten = 0;
 	b->pc = b->blk < m->bpp ? BP_MAP_BLOCKS : BP_START_WRITEBACK;
 	wb_desc(m, "page %u clean", b->cur);
+	wb_zero_past_eof(m, w, b->cur); /* iomap_do_writepage(), right after */
 }
 
 /*

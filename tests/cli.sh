@@ -121,6 +121,14 @@ grep -qF "necessary    28 RC evict ->  29 W2 folio_get   [folio 1]" "$T/c1.expla
 	fail "explain: the eviction before W2's folio_get is not necessary"
 expect_rc 2 "$W" explain "$T/safe.json"
 has_err "no failure to explain"
+# the reproducer keeps short copies and mmap stores, and says what a wrong result looks like
+(cd "$T" && "$W" explore "$S/scenarios/patch5-generic346.json" --kernel 6.1 \
+	--trace-out p5.trace.json >/dev/null)
+(cd "$T" && "$W" explain p5.trace.json >"$T/p5.explain" 2>&1) || fail "explain patch5 failed"
+for want in "buf is a PROT_NONE page" "pwrite(fd, buf, 8, 1024) in the background    # W" \
+	'mmap -w 0 4096" -c "mwrite -S 0x50 3072 8"' "# wrong: bytes [3072,3080) read 0*8 where P's P*8"; do
+	grep -qF "$want" "$T/p5.explain" || fail "explain patch5: no '$want'"
+done
 
 # --- check
 expect_rc 0 "$W" check "$S/scenarios"

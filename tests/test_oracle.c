@@ -488,6 +488,60 @@ static void test_expected_up_to_i_size(void **state)
 	tc_close(&t);
 }
 
+/*
+ * Whose bytes were lost: the last effect in the content order covering the
+ * first wrong byte.  A writer whose copy stopped before it is not named, nor
+ * a store that reached it past the EOF of its moment; a punch is.
+ */
+static void test_lost_writer(void **state)
+{
+	struct tc t;
+	struct wb_report rep;
+
+	(void)state;
+	/* W1's copy stops at 1024: [2048,3072) is still the initial contents */
+	tc_open_prov(&t, "{'wbsim':1,'name':'t','file':{'size':4096,'extents':["
+			 "{'offset':0,'length':4096,'state':'written','data':'I'}]},'tasks':["
+			 "{'name':'W1','op':'write','offset':0,'length':4096,'data':'A',"
+			 "'short_copy_at':1024}]}",
+		     SCENARIO_CHECK);
+	tc_run_all(&t);
+	assert_string_equal(tc_expected(&t), "A*1024 I*3072");
+	memset(wb_cache(&t.m, t.w, 0) + 2, 'Q', 1);
+	assert_int_equal(tc_oracle(&t, &rep), SIM_CORRUPT);
+	assert_int_equal(rep.offset, 2048);
+	assert_string_equal(rep.lost_writer, "initial contents");
+	memset(wb_cache(&t.m, t.w, 0), 'Q', 1);
+	assert_int_equal(tc_oracle(&t, &rep), SIM_CORRUPT);
+	assert_int_equal(rep.offset, 0);
+	assert_string_equal(rep.lost_writer, "W1");
+	tc_close(&t);
+
+	/* M stored [2048,3072) past EOF: not M's bytes; a punch's zeroes are the punch's */
+	tc_open_prov(&t, "{'wbsim':1,'name':'t','file':{'size':2048,'extents':["
+			 "{'offset':0,'length':4096,'state':'written','data':'I'}]},'tasks':["
+			 "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+			 "{'name':'TR','op':'truncate','size':8192,'after':['M']},"
+			 "{'name':'P','op':'punch','offset':4096,'length':4096,'after':['TR']}]}",
+		     SCENARIO_CHECK);
+	tc_run_all(&t);
+	assert_string_equal(tc_expected(&t), "I*1024 M*1024 0*6144");
+	wb_ext(&t.m, t.w)[1] = WB_WRITTEN; /* as if the punch had not happened */
+	memset(wb_disk(&t.m, t.w) + 4, 'Q', 4);
+	assert_int_equal(tc_oracle(&t, &rep), SIM_CORRUPT);
+	assert_int_equal(rep.offset, 4096);
+	assert_string_equal(rep.lost_writer, "P");
+	wb_ext(&t.m, t.w)[1] = WB_HOLE;
+	memset(wb_cache(&t.m, t.w, 0) + 2, 'Q', 1);
+	assert_int_equal(tc_oracle(&t, &rep), SIM_CORRUPT);
+	assert_int_equal(rep.offset, 2048);
+	assert_string_equal(rep.lost_writer, "initial contents");
+	memset(wb_cache(&t.m, t.w, 0) + 1, 'Q', 1);
+	assert_int_equal(tc_oracle(&t, &rep), SIM_CORRUPT);
+	assert_string_equal(rep.lost_writer, "M");
+	tc_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_waiting_reclaim_is_not_deadlock),
 		cmocka_unit_test(test_expected_follows_rwsem_order),
 		cmocka_unit_test(test_expected_up_to_i_size),
+		cmocka_unit_test(test_lost_writer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
