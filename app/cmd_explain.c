@@ -488,10 +488,21 @@ int cmd_explain(int argc, char **argv)
 	wb_settings_text(&job.cfg, settings, sizeof(settings));
 	printf("explain %s: scenario %s (%s), %s\n", path, job.sc->name, settings,
 	       wb_verdict_name(ex.report.verdict));
-	if (ex.report.verdict == SIM_CORRUPT)
-		printf("  %s's %s at [%u,%u) lost: found %s\n  by %s\n", ex.report.lost_writer,
-		       ex.report.expected, ex.report.offset, ex.report.offset + ex.report.length,
-		       ex.report.found, ex.report.provenance);
+	/* whose bytes belong there: a task's, or the initial contents' */
+	char whose[WB_MAX_NAME + 24];
+	if (!strcmp(ex.report.lost_writer, "initial contents"))
+		snprintf(whose, sizeof(whose), "the initial contents'");
+	else
+		snprintf(whose, sizeof(whose), "%s's", ex.report.lost_writer);
+	if (ex.report.verdict == SIM_CORRUPT && ex.report.exposed)
+		printf("  [%u,%u) exposed: found %s, never written by anyone, where %s %s "
+		       "belong\n  by %s\n",
+		       ex.report.offset, ex.report.offset + ex.report.length, ex.report.found, whose,
+		       ex.report.expected, ex.report.provenance);
+	else if (ex.report.verdict == SIM_CORRUPT)
+		printf("  %s %s at [%u,%u) lost: found %s\n  by %s\n", whose, ex.report.expected,
+		       ex.report.offset, ex.report.offset + ex.report.length, ex.report.found,
+		       ex.report.provenance);
 	else
 		printf("  stuck: %s\n", ex.report.deadlock);
 	printf("\nhappens-before edges between tasks (necessary: with the two steps in the "

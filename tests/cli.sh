@@ -153,6 +153,17 @@ expect_rc 0 "$W" run --help
 expect_rc 0 "$W" --version
 has "wbsim "
 
+# --- exposed bytes: text, JSON and explain say so
+SC=$S/scenarios/short-copy-uninit.json
+expect_rc 1 "$W" run "$SC" --kernel 6.1
+has "exposed: ["
+expect_rc 1 "$W" run "$SC" --kernel 6.2 --json
+has '"exposed": true'
+expect_rc 0 "$W" run "$SC" --kernel 6.2 --set partial_zero_uptodate=false
+expect_rc 1 "$W" explore "$SC" --kernel 6.2 --trace-out "$T/sc.json"
+expect_rc 0 "$W" explain "$T/sc.json"
+has "exposed: found ?*"
+
 # --- kernel presets: exactly the table's versions (as --help lists them); an unknown one names them
 "$W" --help >"$T/help" 2>&1
 versions=$(sed -n 's/^V is \(.*\): every switch.*/\1/p' "$T/help")

@@ -1748,6 +1748,161 @@ static void test_stale_remap_full_chunk(void **state)
 	tc_close(&t);
 }
 
+/* ---- issue 15 items 3 and 5: stores past EOF, EOF zeroing, provenance (wt-prov) ---- */
+
+/* The origin words of cached granule g of page p. */
+static const char *tc_cache_origin(struct tc *t, unsigned p, unsigned g)
+{
+	return t->prov.origins[t->prov.cache[(size_t)p * t->m.gpp + g]].what;
+}
+
+#define EOF_FILE                                                                                   \
+	"'file':{'size':2048,'extents':[{'offset':0,'length':4096,'state':'written','data':'I'}]}"
+
+/*
+ * filemap_fault maps the whole EOF page: M's store of [1024,3072) lands half
+ * past i_size 2048.  The slot records it; the oracle expects only the bytes
+ * below; writeback zeroes the folio past EOF (iomap_do_writepage); the
+ * extending write's checks zero the rest of the gap.
+ */
+static void test_mmap_store_past_eof(void **state)
+{
+	struct tc t;
+	const char *d;
+
+	(void)state;
+	tc_open_prov(&t, "{'wbsim':1,'name':'t'," EOF_FILE ",'tasks':["
+			 "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+			 "{'name':'W','op':'write','offset':6144,'length':2048,'data':'W',"
+			 "'after':['M']},{'name':'WB','op':'writeback'}]}",
+		     SCENARIO_CHECK);
+	RUN_TO(&t, "M", "fault_end");
+	d = STEP(&t, "M", "store");
+	assert_non_null(strstr(d, "[2048,3072) past EOF (i_size 2048); M finished"));
+	assert_int_equal(tc_ft(&t, "M")->past_eof, 1); /* one granule of 1024 */
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*2048 0*1024");
+	/* the file: I below the store, M up to the EOF of the store's moment */
+	assert_string_equal(tc_expected(&t), "I*1024 M*1024");
+	RUN_TO(&t, "WB", "clear_dirty");
+	assert_non_null(strstr(t.desc, "page 0 clean; [2048,4096) past EOF zeroed"));
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
+	assert_string_equal(tc_cache_origin(&t, 0, 2),
+			    "WB writeback (past EOF 2048) zeroed [2048,4096) of page 0");
+	assert_string_equal(tc_cache_origin(&t, 0, 1), "M store of 'M' into [1024,3072)");
+	tc_run(&t, "WB");
+	RUN(&t, "WB/io0");
+	assert_string_equal(tc_disk(&t, 0, 1), "I*1024 M*1024 0*2048");
+	/* a folio inside i_size: nothing to zero, nothing said */
+	tc_run(&t, "W");
+	assert_int_equal(tc_ino(&t)->i_size, 8192);
+	assert_string_equal(tc_expected(&t), "I*1024 M*1024 0*4096 W*2048");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	/* the write first: the whole store lands inside the file, all of it is data */
+	tc_open(&t, "{'wbsim':1,'name':'t'," EOF_FILE ",'tasks':["
+		    "{'name':'W','op':'write','offset':6144,'length':2048,'data':'W'},"
+		    "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M',"
+		    "'after':['W']}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "W");
+	tc_run(&t, "M");
+	assert_int_equal(tc_ft(&t, "M")->past_eof, 0);
+	assert_string_equal(tc_expected(&t), "I*1024 M*2048 0*3072 W*2048");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/*
+ * A truncate up zeroes [i_size, size) through the page cache over DELALLOC and
+ * WRITTEN blocks (xfs_setattr_size -> xfs_zero_range) before truncate_setsize;
+ * a fallocate past EOF does the same through xfs_vn_setattr_size.
+ */
+static void test_truncate_up_zeroes_past_eof(void **state)
+{
+	struct tc t;
+	const char *d;
+
+	(void)state;
+	tc_open_prov(&t, "{'wbsim':1,'name':'t'," EOF_FILE ",'tasks':["
+			 "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+			 "{'name':'TR','op':'truncate','size':8192,'after':['M']},"
+			 "{'name':'WB','op':'writeback'}]}",
+		     SCENARIO_CHECK);
+	tc_run(&t, "M");
+	RUN_TO(&t, "WB", "wb_lock");
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	/* the zeroing locks the EOF folio: it waits for writeback to unlock it */
+	assert_null(tc_next(&t, "TR"));
+	assert_non_null(strstr(tc_why(&t, "TR"), "to be unlocked to zero them"));
+	RUN_TO(&t, "WB", "clear_dirty");
+	/* undo writeback's own zeroing, to see the truncate's */
+	memset(wb_cache(&t.m, t.w, 0) + 2, 'M', 1);
+	tc_run(&t, "WB");
+	d = STEP(&t, "TR", "flush_range");
+	assert_non_null(strstr(d, "xfs_setattr_size: zero [2048,4096) of page 0;"));
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
+	assert_true(tc_folio(&t, 0)->flags & FOLIO_DIRTY);
+	assert_string_equal(tc_cache_origin(&t, 0, 2),
+			    "TR EOF zeroing (iomap_zero_range) zeroed [2048,4096) of page 0");
+	assert_string_equal(tc_exts(&t), "WH"); /* the HOLE is skipped, no folio for it */
+	assert_int_equal(tc_folio(&t, 1)->flags, 0);
+	tc_run_all(&t);
+	assert_int_equal(tc_ino(&t)->i_size, 8192);
+	assert_string_equal(tc_expected(&t), "I*1024 M*1024 0*6144");
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	/* fallocate past EOF: blocks 1 becomes UNWRITTEN, block 0 (WRITTEN) is zeroed */
+	tc_open(&t, "{'wbsim':1,'name':'t'," EOF_FILE ",'tasks':["
+		    "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+		    "{'name':'FA','op':'fallocate','offset':4096,'length':4096,'after':['M']}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "M");
+	RUN_TO(&t, "FA", "alloc_range");
+	assert_non_null(strstr(t.desc, "xfs_setattr_size: zero [2048,4096) of page 0;"));
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
+	assert_string_equal(tc_exts(&t), "WU");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	/* nothing over DELALLOC or WRITTEN past EOF: nothing zeroed, nothing said */
+	tc_open(&t, "{'wbsim':1,'name':'t','file':{'size':4096},'tasks':["
+		    "{'name':'TR','op':'truncate','size':8192}]}",
+		SCENARIO_CHECK);
+	RUN_TO(&t, "TR", "flush_range");
+	assert_null(strstr(t.desc, "xfs_setattr_size"));
+	assert_int_equal(tc_folio(&t, 0)->flags, 0);
+	tc_close(&t);
+}
+
+/* Origins: a new folio's bytes are its own, truncate_pagecache's zeroes are the truncate's. */
+static void test_new_folio_and_truncate_provenance(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open_prov(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':4096},'tasks':["
+			 "{'name':'W','op':'write','offset':0,'length':1024,'data':'A'},"
+			 "{'name':'TR','op':'truncate','size':2048,'after':['W']}]}",
+		     SCENARIO_CHECK);
+	tc_run(&t, "W");
+	/* the chunk covered block 0 only: blocks 1-3 are the new folio's, not the file's */
+	assert_int_equal(tc_folio(&t, 0)->uptodate, 0x1);
+	assert_string_equal(tc_cache_origin(&t, 0, 0), "W copy of 'A' into [0,1024)");
+	assert_string_equal(tc_cache_origin(&t, 0, 1),
+			    "a new folio of page 0, created by W (bytes never read, zeroed or "
+			    "written since)");
+	memset(wb_cache(&t.m, t.w, 0) + 2, 'Q', 1); /* something for the truncate to zero */
+	tc_run(&t, "TR");
+	assert_string_equal(tc_cache(&t, 0), "A*1024 0*3072");
+	assert_string_equal(tc_cache_origin(&t, 0, 2),
+			    "TR truncate_pagecache zeroed [2048,4096) of page 0");
+	tc_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1785,6 +1940,9 @@ int main(void)
 		cmocka_unit_test(test_short_copy_exposes_uninit),
 		cmocka_unit_test(test_zero_gap_stale),
 		cmocka_unit_test(test_stale_remap_full_chunk),
+		cmocka_unit_test(test_mmap_store_past_eof),
+		cmocka_unit_test(test_truncate_up_zeroes_past_eof),
+		cmocka_unit_test(test_new_folio_and_truncate_provenance),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
