@@ -319,16 +319,20 @@ static void xfs_buffered_write_iomap_begin(struct wb_model *m, void *w, unsigned
  * Models: fs/iomap/buffered-io.c iomap_write_failed() (6.2+): a chunk that
  * extended the file and failed leaves no page cache past i_size.
  */
-static void iomap_write_failed(struct wb_model *m, void *w, const struct wb_writer *wr,
-			       unsigned t)
+static void iomap_write_failed_range(struct wb_model *m, void *w, uint32_t pos, uint32_t end)
 {
-	uint32_t end = wb_chunk_end(m, wr, t), i_size = wb_inode(w)->i_size;
+	uint32_t i_size = wb_inode(w)->i_size;
 
 	if (end <= i_size)
 		return;
-	wb_desc(m, "; iomap_write_failed: truncate [%u,%u):", wr->pos > i_size ? wr->pos : i_size,
-		end);
-	wb_truncate_pagecache(m, w, wr->pos > i_size ? wr->pos : i_size, end);
+	wb_desc(m, "; iomap_write_failed: truncate [%u,%u):", pos > i_size ? pos : i_size, end);
+	wb_truncate_pagecache(m, w, pos > i_size ? pos : i_size, end);
+}
+
+static void iomap_write_failed(struct wb_model *m, void *w, const struct wb_writer *wr,
+			       unsigned t)
+{
+	iomap_write_failed_range(m, w, wr->pos, wb_chunk_end(m, wr, t));
 }
 
 /* Mark the cached mapping stale (the failed half of xfs_iomap_valid()). */
@@ -618,7 +622,9 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
 	uint32_t end = wb_chunk_end(m, wr, t), fpos = page * m->ps;
+	uint32_t len_end = end; /* pos + len: the chunk's end, whatever was copied */
 	unsigned full = (1u << m->bpp) - 1;
+	bool short_copy = wr->wflags & WR_SHORT;
 
 	if (wr->wflags & WR_SHORT) {
 		wr->wflags &= (uint8_t)~WR_SHORT;
@@ -636,10 +642,13 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 			f->flags &= (uint8_t)~FOLIO_REF;
 			wb_folio_unlock(m, w, page);
 			wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+			wb_desc(m, "short copy into a !uptodate folio: 0 bytes, page %u unlocked",
+				page);
+			/* iomap_write_end(): ret 0 < len, so iomap_write_failed(pos, len) */
+			iomap_write_failed_range(m, w, wr->pos, len_end);
 			wr->wflags |= WR_RETRY;
 			wr->pc = wb_next_chunk(m, wr, t);
-			wb_desc(m, "short copy into a !uptodate folio: 0 bytes, page %u unlocked; "
-				   "retry the chunk cut at %u", page, end);
+			wb_desc(m, "; retry the chunk cut at %u", end);
 			return;
 		}
 	}
@@ -660,6 +669,13 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
 	wb_desc(m, ", unlocked");
 	if (old_size < wr->pos)
 		wb_isize_extended(m, w, old_size, wr->pos);
+	/*
+	 * iomap_write_end() (6.1, 6.2): a short copy (ret < len) truncates what
+	 * the chunk instantiated past the new i_size: iomap_write_failed(pos +
+	 * ret, len - ret) drops or zeroes [max(pos + ret, i_size), pos + len).
+	 */
+	if (short_copy)
+		iomap_write_failed_range(m, w, end, len_end);
 	wr->pos = end;
 	wr->pc = end < wr->iter_end ? wb_next_chunk(m, wr, t) : WP_IOMAP_END;
 }

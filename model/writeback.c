@@ -139,10 +139,23 @@ static void tag_pages_for_writeback(struct wb_model *m, void *w, unsigned t)
 	b->pc = BP_SCAN;
 }
 
-/* The first uptodate block of the folio at or after block index i, or bpp. */
-static uint16_t wb_next_uptodate(const struct wb_model *m, const struct folio *f, unsigned i)
+/*
+ * The next block of folio `page` at or after block index i that writeback
+ * maps, or bpp: an uptodate block that starts below i_size.
+ * iomap_writepage_map() (6.1, 6.2) maps blocks while pos < end_pos, end_pos
+ * being i_size for the folio that straddles it: a block wholly past EOF is
+ * neither mapped nor written (nor converted).  The kernel samples i_size once
+ * per folio; the model reads it at each step (another task can only raise it,
+ * through a folio other than this locked one).
+ */
+static uint16_t wb_next_uptodate(const struct wb_model *m, const void *w, unsigned page,
+				 unsigned i)
 {
-	while (i < m->bpp && !(f->uptodate & (1u << i)))
+	const struct folio *f = wb_folio(m, WBC(w), page);
+	uint32_t i_size = wb_inode(WBC(w))->i_size;
+
+	while (i < m->bpp &&
+	       (!(f->uptodate & (1u << i)) || (uint64_t)page * m->ps + (uint64_t)i * m->bs >= i_size))
 		i++;
 	return (uint16_t)i;
 }
@@ -175,7 +188,7 @@ static void folio_clear_dirty_for_io(struct wb_model *m, void *w, unsigned t)
 
 	f->flags &= (uint8_t)~(FOLIO_DIRTY | FOLIO_PTE_W); /* and write-protect */
 	wb_fp(m, WB_LOC_FOLIO(m, b->cur), WB_FP_WAIT | WB_FP_WRITE);
-	b->blk = wb_next_uptodate(m, f, 0);
+	b->blk = wb_next_uptodate(m, w, b->cur, 0);
 	b->io_blocks = 0;
 	b->io_unwritten = 0;
 	b->pc = b->blk < m->bpp ? BP_MAP_BLOCKS : BP_START_WRITEBACK;
@@ -236,7 +249,7 @@ static void xfs_map_blocks(struct wb_model *m, void *w, unsigned t)
 			wb_desc(m, ", but block %u is %s: the IO is typed %s", blk,
 				wb_ext_state_name(ext[blk]), wb_ext_state_name(b->cache_type));
 	}
-	b->blk = wb_next_uptodate(m, wb_folio(m, w, b->cur), b->blk + 1u);
+	b->blk = wb_next_uptodate(m, w, b->cur, b->blk + 1u);
 	if (b->blk >= m->bpp) {
 		b->blk = 0;
 		b->pc = BP_START_WRITEBACK;
