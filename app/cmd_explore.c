@@ -34,13 +34,19 @@ static void explore_help(FILE *out)
 		"                     [--order forward|reverse|shuffle] [--census]\n"
 		"                     [--fewest-preemptions] [--preemption-bound K]\n"
 		"                     [--all-failing N] [--kernel %s] [--dot FILE]\n"
-		"                     [--svg FILE] [--json] [--quiet]\n"
+		"                     [--svg FILE] [--reduce | --full] [--json] [--quiet]\n"
 		"\n"
-		"Visit every interleaving of SCENARIO's steps (state caching, no reduction) and\n"
-		"report exact counts: distinct states, transitions, complete executions, failing\n"
-		"executions, the longest execution; and a shortest failing execution, as a\n"
-		"--schedule string for wbsim run and, with --trace-out, as a trace file.\n"
+		"Visit every interleaving of SCENARIO's steps (state caching) and report exact\n"
+		"counts: distinct states, transitions, complete executions, failing executions,\n"
+		"the longest execution; and a shortest failing execution, as a --schedule string\n"
+		"for wbsim run and, with --trace-out, as a trace file.\n"
 		"\n"
+		"  --reduce               partial-order reduction: explore a persistent set of\n"
+		"                         the steps at each state.  Every end state is still\n"
+		"                         reached (the verdict, deadlocks, the census' outcomes,\n"
+		"                         a replayable counterexample, not always the shortest);\n"
+		"                         the counts are those of the reduced graph\n"
+		"  --full                 every interleaving, exact counts (the default)\n"
 		"  --census               every distinct final file content with its number of\n"
 		"                         executions and a shortest schedule reaching it, and the\n"
 		"                         executions in which each event happens (stale_remap: a\n"
@@ -204,6 +210,8 @@ int cmd_explore(int argc, char **argv)
 		{ "fewest-preemptions", no_argument, NULL, 'F' },
 		{ "preemption-bound", required_argument, NULL, 'P' },
 		{ "all-failing", required_argument, NULL, 'A' },
+		{ "reduce", no_argument, NULL, 'R' },
+		{ "full", no_argument, NULL, 'U' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -284,6 +292,10 @@ int cmd_explore(int argc, char **argv)
 				eo.all_failing = (unsigned)v;
 			}
 			break;
+		case 'R':
+		case 'U':
+			eo.reduce = c == 'R';
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -303,6 +315,11 @@ int cmd_explore(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	if (eo.reduce && (eo.bound_preemptions || fewest)) {
+		wb_usage_error("explore", "--reduce does not go with %s (use --full)",
+			       fewest ? "--fewest-preemptions" : "--preemption-bound");
+		return EXIT_USAGE;
+	}
 	if (eo.all_failing && !trace_out) {
 		wb_usage_error("explore", "--all-failing needs --trace-out FILE (traces go to "
 					  "FILE-1.json, FILE-2.json, ...)");
@@ -371,7 +388,7 @@ int cmd_explore(int argc, char **argv)
 		json_object_set_new(o, "complete", json_boolean(res.complete));
 		if (!res.complete)
 			json_object_set_new(o, "stopped_by", json_string(res.stopped_by));
-		json_object_set_new(o, "reduced", json_false());
+		json_object_set_new(o, "reduced", json_boolean(res.reduced));
 		json_object_set_new(o, "states", json_integer((json_int_t)res.states));
 		json_object_set_new(o, "transitions", json_integer((json_int_t)res.transitions));
 		json_object_set_new(o, "executions", wb_count_json(res.executions));
@@ -416,9 +433,12 @@ int cmd_explore(int argc, char **argv)
 		       (unsigned long long)res.states, (unsigned long long)res.transitions, ex_txt,
 		       res.overflow ? " (saturated)" : "", fail_txt, res.max_depth,
 		       (unsigned long long)res.end_states, res.seconds);
+		if (res.reduced)
+			printf("reduced: persistent sets; the counts are of the reduced graph, every "
+			       "end state is kept\n");
 		if (have_cex) {
 			printf("%s counterexample: %zu steps, %u preemption%s\n",
-			       fewest ? "fewest-preemption" : "shortest", res.cex_len, preemptions,
+			       fewest ? "fewest-preemption" : res.reduced ? "a" : "shortest", res.cex_len, preemptions,
 			       preemptions == 1 ? "" : "s");
 			printf("  --schedule %s\n", schedule);
 			if (ex.report.verdict == SIM_CORRUPT && ex.report.exposed) {

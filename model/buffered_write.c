@@ -42,6 +42,7 @@
 #include "model/scenario_check.h"
 #include "model/extent_map.h"
 #include "model/locks.h"
+#include "model/por.h"
 
 
 static const char *wb_type_name(unsigned type)
@@ -1062,6 +1063,100 @@ static int wb_writer_holds(const struct wb_model *m, const void *w, unsigned t,
 	return 0;
 }
 
+
+/* ---- partial-order reduction: the writer's footprints (model/por.h) ---- */
+
+/*
+ * The lowest page the writer can still reach: its position, its offset, or
+ * i_size, where the EOF zeroing starts (i_size only grows unless a task may
+ * shrink the file, then page 0).
+ */
+static unsigned wb_writer_first_page(const struct wb_model *m, const void *w, unsigned t)
+{
+	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
+	uint32_t lo = (uint32_t)m->sc->tasks[t].offset, i_size = wb_inode(WBC(w))->i_size;
+
+	for (unsigned u = 0; u < m->ntasks; u++)
+		if (wb_task_is(m, u, WB_ACT_SHRINKS))
+			return 0;
+	if (i_size < lo)
+		lo = i_size;
+	if (wr->pc != WP_RWSEM_LOCK && wr->pos < lo)
+		lo = wr->pos;
+	return lo / m->ps < m->npages ? lo / m->ps : m->npages - 1;
+}
+
+/*
+ * What iomap_begin, write_end, iomap_end and the punch may touch: the extent
+ * map, i_size, the cleanup's invalidate_lock and drop record, and the page
+ * cache from the first page the writer can reach to the end (a short copy's
+ * and the cleanup's truncation, pagecache_isize_extended()).
+ */
+static void wb_writer_wide(const struct wb_model *m, const void *w, unsigned t, struct sim_fp *f)
+{
+	unsigned first = wb_writer_first_page(m, w, t);
+
+	wb_fp_add(f, WB_R_MAP, WB_RW);
+	wb_fp_add(f, WB_R_ISIZE, WB_RW);
+	wb_fp_add(f, WB_R_INVAL, WB_RW);
+	wb_fp_add(f, WB_R_DROP, WB_RW);
+	wb_fp_add(f, WB_R_RWSEM, WB_RD);
+	wb_fp_pages(f, WB_K_FLAGS, first, m->npages - 1, WB_RW);
+	wb_fp_pages(f, WB_K_DATA, first, m->npages - 1, WB_RW);
+	wb_fp_pages(f, WB_K_DISK, first, m->npages - 1, WB_RD);
+}
+
+static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t, struct sim_fp *now,
+			  struct sim_fp *future)
+{
+	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
+	unsigned page = wr->pos / m->ps;
+
+	if (wr->pc == WP_DONE)
+		return;
+	wb_writer_wide(m, w, t, future);
+	wb_fp_add(future, WB_R_RWSEM, WB_RW);
+	wb_fp_add(future, WB_R_ORDER, WB_RW);
+	switch (wr->pc) {
+	case WP_RWSEM_LOCK: /* the lock, the content order, i_size for the EOF zeroing */
+		wb_fp_add(now, WB_R_RWSEM, WB_RW);
+		wb_fp_add(now, WB_R_ORDER, WB_RW);
+		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		break;
+	case WP_VALID_BEFORE: /* seq; a STALE mapping goes to iomap_end */
+		wb_fp_add(now, WB_R_MAP, WB_RD);
+		break;
+	case WP_VALID_AFTER: /* seq; STALE: unlock and put the folio */
+		wb_fp_add(now, WB_R_MAP, WB_RD);
+		wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
+		break;
+	case WP_FOLIO_GET: /* look up or create: a new folio's bytes */
+		wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
+		wb_fp_add(now, WB_R_DATA(page), WB_RW);
+		break;
+	case WP_FOLIO_LOCK: /* waits for the lock (and writeback with stable pages) */
+		wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
+		break;
+	case WP_WRITE_BEGIN: /* uptodate bits, zeroing or a read of the disk, the EOF split */
+		wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
+		wb_fp_add(now, WB_R_DATA(page), WB_RW);
+		wb_fp_add(now, WB_R_DISK(page), WB_RD);
+		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		wb_fp_add(now, WB_R_MAP, WB_RD);
+		break;
+	case WP_COPY:
+	case WP_ZERO: /* the locked folio's bytes only */
+		wb_fp_add(now, WB_R_DATA(page), WB_RW);
+		break;
+	case WP_RWSEM_UNLOCK:
+		wb_fp_add(now, WB_R_RWSEM, WB_RW);
+		break;
+	default:
+		wb_writer_wide(m, w, t, now);
+		break;
+	}
+}
+
 static const struct wb_step_def wb_writer_steps[] = {
 	{ WP_RWSEM_LOCK, "rwsem_lock", "xfs_file_buffered_write: xfs_ilock(IOLOCK_EXCL)" },
 	{ WP_IOMAP_BEGIN, "iomap_begin", "xfs_buffered_write_iomap_begin" },
@@ -1098,4 +1193,5 @@ const struct wb_actor wb_actor_write = {
 	.summary = wb_writer_summary,
 	.mapping_text = wb_writer_mapping_text,
 	.holds = wb_writer_holds,
+	.por = wb_writer_por,
 };

@@ -15,6 +15,7 @@
 
 #include "model/actor.h"
 #include "model/oracle.h"
+#include "model/por.h"
 #include "model/world.h"
 #include "model/writeback.h"
 
@@ -108,6 +109,54 @@ static uint32_t wb_ops_apply(void *ctx, void *w, uint32_t a)
 		m->fp->n = 0;
 	wb_ops_dispatch(m, w, slot, a);
 	return m->events;
+}
+
+
+/*
+ * Partial-order reduction: every unfinished actor's footprints (model/por.h),
+ * from its actor's hook (a task without one touches everything), with the
+ * "after" ordering: a task's steps may finish it (DONE(t)), and a task waits
+ * for the tasks it runs after.
+ */
+unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
+{
+	const struct wb_model *m = ctx;
+	unsigned n = 0, t, p;
+
+	for (t = 0; t < m->ntasks; t++) {
+		const struct wb_actor *act = wb_actor_of(m, t);
+		if (!wb_task_finished(m, w, t)) {
+			struct sim_por_actor *a = &out[n++];
+			uint32_t after = m->sc->tasks[t].after;
+			memset(a, 0, sizeof(*a));
+			a->actor = wb_actor_key(t, -1);
+			if (act->por) {
+				act->por(m, w, t, &a->now, &a->future);
+			} else {
+				wb_fp_all(&a->now);
+				wb_fp_all(&a->future);
+			}
+			wb_fp_add(&a->now, WB_R_DONE(t), WB_WR);
+			wb_fp_add(&a->future, WB_R_DONE(t), WB_WR);
+			for (unsigned i = 0; after; i++, after >>= 1)
+				if ((after & 1) && !wb_task_finished(m, w, i)) {
+					wb_fp_add(&a->now, WB_R_DONE(i), WB_RD);
+					wb_fp_add(&a->future, WB_R_DONE(i), WB_RD);
+				}
+		}
+		if (!(act->flags & WB_ACT_IO))
+			continue;
+		for (p = 0; p < m->npages; p++) {
+			const struct wb_io *io = wb_io(m, WBC(w), p);
+			if (!io->phase || io->parent != t)
+				continue;
+			struct sim_por_actor *a = &out[n++];
+			memset(a, 0, sizeof(*a));
+			a->actor = wb_actor_key(t, io->k);
+			wb_io_por(m, w, p, &a->now, &a->future);
+		}
+	}
+	return n;
 }
 
 static const char *const wb_event_names[] = { "stale_remap", "stale_decision", "eviction",
@@ -241,4 +290,5 @@ const struct sim_ops wb_sim_ops = {
 	.label = wb_ops_label,
 	.actor_status = wb_ops_actor_status,
 	.step_known = wb_ops_step_known,
+	.por_actors = wb_por_actors,
 };

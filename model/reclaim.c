@@ -15,6 +15,7 @@
 
 #include "model/actor.h"
 #include "model/scenario_check.h"
+#include "model/por.h"
 
 /* The folios it may evict now: present, unlocked, clean, not under writeback, unreferenced. */
 static uint64_t wb_reclaim_candidates(const struct wb_model *m, const void *w, unsigned t)
@@ -150,6 +151,27 @@ static void wb_reclaim_summary(const struct wb_model *m, unsigned t, char *buf, 
 		 pages);
 }
 
+
+/* Partial-order reduction (model/por.h): which folios it may evict, and their removal. */
+static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t, struct sim_fp *now,
+			   struct sim_fp *future)
+{
+	uint64_t allowed = m->sc->tasks[t].pages & m->all_pages;
+	uint64_t cand = wb_reclaim_candidates(m, w, t);
+
+	if (wb_task(m, WBC(w), t)->r.pc)
+		return;
+	for (unsigned p = 0; p < m->npages; p++) {
+		if (!(allowed & (1ull << p)))
+			continue;
+		wb_fp_add(now, WB_R_FLAGS(p), (cand & (1ull << p)) ? WB_RW : WB_RD);
+		if (cand & (1ull << p))
+			wb_fp_add(now, WB_R_DATA(p), WB_WR);
+		wb_fp_add(future, WB_R_FLAGS(p), WB_RW);
+		wb_fp_add(future, WB_R_DATA(p), WB_WR);
+	}
+}
+
 static const struct wb_step_def wb_reclaim_steps[] = {
 	{ 0, "evict", "__remove_mapping" },
 };
@@ -172,4 +194,5 @@ const struct wb_actor wb_actor_reclaim = {
 	.pack_fields = wb_reclaim_pack_fields,
 	.describe = wb_reclaim_describe,
 	.summary = wb_reclaim_summary,
+	.por = wb_reclaim_por,
 };

@@ -28,6 +28,7 @@
 #include "model/scenario_check.h"
 #include "model/extent_map.h"
 #include "model/locks.h"
+#include "model/por.h"
 
 
 _Static_assert(sizeof(struct wb_writeback) <= WB_TASK_SLOT, "struct wb_writeback fits its slot");
@@ -656,6 +657,75 @@ static void wb_writeback_summary(const struct wb_model *m, unsigned t, char *buf
 		 td->passes > 1 ? ", several passes" : "");
 }
 
+
+/* ---- partial-order reduction: footprints (model/por.h) ---- */
+
+void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct sim_fp *now,
+	       struct sim_fp *future)
+{
+	(void)m;
+	if (wb_io(m, WBC(w), page)->phase == IO_SUBMITTED) {
+		/* io_write: the folio's bytes to disk */
+		wb_fp_add(now, WB_R_DATA(page), WB_RD);
+		wb_fp_add(now, WB_R_DISK(page), WB_WR);
+		wb_fp_add(now, WB_R_IO(page), WB_RW);
+	} else {
+		/* io_complete: the conversion, then the folio's writeback flag */
+		wb_fp_add(now, WB_R_MAP, WB_RW);
+		wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
+		wb_fp_add(now, WB_R_IO(page), WB_RW);
+	}
+	wb_fp_or(future, now);
+	wb_fp_add(future, WB_R_MAP, WB_RW);
+	wb_fp_add(future, WB_R_FLAGS(page), WB_RW);
+	wb_fp_add(future, WB_R_IO(page), WB_RW);
+}
+
+static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t,
+			     struct sim_fp *now, struct sim_fp *future)
+{
+	const struct wb_writeback *b = &wb_task(m, WBC(w), t)->b;
+	unsigned first, last;
+
+	if (b->pc == BP_DONE)
+		return;
+	wb_range_pages(m, t, &first, &last);
+	/* its passes over the range, and the IOs they will submit */
+	wb_fp_pages(future, WB_K_FLAGS, first, last, WB_RW);
+	wb_fp_pages(future, WB_K_DATA, first, last, WB_RW);
+	wb_fp_pages(future, WB_K_DISK, first, last, WB_RW);
+	wb_fp_pages(future, WB_K_IO, first, last, WB_RW);
+	wb_fp_add(future, WB_R_MAP, WB_RW);
+	wb_fp_add(future, WB_R_ISIZE, WB_RD);
+	switch (b->pc) {
+	case BP_TAG: /* the dirty folios of the range */
+	case BP_FDATAWAIT: /* their writeback flags */
+		wb_fp_pages(now, WB_K_FLAGS, first, last, WB_RD);
+		break;
+	case BP_SCAN: /* the next dirty (or TOWRITE) folio, and its lock; or pass_end */
+		if (b->pos <= last)
+			wb_fp_pages(now, WB_K_FLAGS, b->pos, last, WB_RW);
+		break;
+	case BP_CLEAR_DIRTY: /* waits for writeback; clean, write-protect, zero past EOF */
+		wb_fp_add(now, WB_R_FLAGS(b->cur), WB_RW);
+		wb_fp_add(now, WB_R_DATA(b->cur), WB_RW);
+		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		break;
+	case BP_MAP_BLOCKS: /* the extent map (a conversion), the folio's uptodate bits */
+		wb_fp_add(now, WB_R_MAP, WB_RW);
+		wb_fp_add(now, WB_R_FLAGS(b->cur), WB_RD);
+		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		break;
+	case BP_START_WRITEBACK: /* writeback flag, unlock, TOWRITE tags, the IO */
+		wb_fp_add(now, WB_R_FLAGS(b->cur), WB_RW);
+		wb_fp_add(now, WB_R_IO(b->cur), WB_RW);
+		break;
+	default:
+		wb_fp_all(now);
+		break;
+	}
+}
+
 static const struct wb_step_def wb_writeback_steps[] = {
 	{ BP_TAG, "tag_towrite", "tag_pages_for_writeback" },
 	{ BP_SCAN, "wb_lock", "write_cache_pages: folio_lock" },
@@ -696,6 +766,7 @@ const struct wb_actor wb_actor_writeback = {
 	.pack_fields = wb_writeback_pack_fields,
 	.describe = wb_writeback_describe,
 	.folio_removed = wb_writeback_folio_removed,
+	.por = wb_writeback_por,
 	.holds = wb_writeback_holds,
 	.check_step = wb_writeback_check_step,
 	.summary = wb_writeback_summary,

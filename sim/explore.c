@@ -296,6 +296,8 @@ struct sim_search {
 	struct sim_table t;
 	size_t key_size;	/* the table's key: packed world (+ ext) */
 	bool bounded;
+	bool reduce;		/* partial-order reduction (opts.reduce, unbounded only) */
+	struct sim_por_actor *por; /* its scratch */
 	struct sim_level *levels; /* one per depth */
 	size_t max_levels;
 	struct sim_action *acts; /* one action list per depth */
@@ -561,6 +563,8 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 		sim_fail(s, "internal limit: exploration deeper than %zu steps", s->max_levels);
 	else
 		n = sm->ops->enabled(sm->ctx, w, acts);
+	if (s->reduce && n > 1)
+		n = sim_por_select(sm, w, acts, n, s->por);
 	if (n == 0 && !s->res->error[0]) {
 		enum sim_verdict v = sm->ops->verdict(sm->ctx, w);
 		exec = 1;
@@ -760,6 +764,7 @@ static void sim_search_free(struct sim_search *s)
 	free(s->acts);
 	free(s->path);
 	free(s->key);
+	free(s->por);
 	sim_table_free(&s->t);
 }
 
@@ -775,6 +780,10 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	clock_gettime(CLOCK_MONOTONIC, &s.start);
 	sim_rng_seed(&s.rng, o->seed);
 	s.bounded = o->bound_preemptions || o->constrain;
+	s.reduce = o->reduce && !s.bounded && sm->ops->por_actors;
+	res->reduced = s.reduce;
+	if (s.reduce)
+		s.por = wb_xcalloc(SIM_MAX_ACTORS, sizeof(*s.por));
 	s.key_size = (sm->ops->pack ? sm->key_size : sm->size) + (s.bounded ? SIM_EXT_BYTES : 0);
 	if (o->census) {
 		while (sm->ops->event_names && sm->ops->event_names[s.nevents] && s.nevents < 32)

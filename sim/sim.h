@@ -58,6 +58,26 @@ struct sim_label {
 	int arg;	/* the choice inside the step (a page for evict), or -1 */
 };
 
+/*
+ * Partial-order reduction (sim/por.c).  A model that supports it names its
+ * resources (at most 64 * SIM_FP_WORDS of them: a lock, a page's flags, a
+ * page's bytes...) and describes every actor that is not finished by two
+ * footprints over them: `now`, what its enabled steps read and write and what
+ * decides whether a step of it is enabled at all (for a blocked actor, what it
+ * waits on), and `future`, everything it, and every actor it will create, may
+ * still read or write from here on, its next steps included.  Both may say
+ * more than the truth, never less.
+ */
+#define SIM_FP_WORDS 5
+struct sim_fp {
+	uint64_t r[SIM_FP_WORDS], w[SIM_FP_WORDS];
+};
+#define SIM_MAX_ACTORS 128
+struct sim_por_actor {
+	uint32_t actor;	/* the actor key of its actions (struct sim_action) */
+	struct sim_fp now, future;
+};
+
 struct sim_ops {
 	/* Fill `out` with the enabled actions, in actor order; return their count. */
 	unsigned (*enabled)(void *ctx, const void *world, struct sim_action *out);
@@ -92,6 +112,12 @@ struct sim_ops {
 	/* Status of an actor by name; `why` says on what it waits when blocked. */
 	enum sim_actor_status (*actor_status)(void *ctx, const void *world, const char *actor,
 					      char *why, size_t n);
+	/*
+	 * Optional, for partial-order reduction: every actor that is not
+	 * finished, in any order, with its footprints; returns the count (at
+	 * most SIM_MAX_ACTORS).  An actor with enabled actions must be listed.
+	 */
+	unsigned (*por_actors)(void *ctx, const void *world, struct sim_por_actor *out);
 	/* Is `step` a step name this actor can ever take? */
 	bool (*step_known)(void *ctx, const char *actor, const char *step);
 };
@@ -234,6 +260,14 @@ struct sim_explore_opts {
 	void *mctx;
 	unsigned hold_n, until_n;
 	unsigned all_failing;	/* keep the paths to up to this many failing end states */
+	/*
+	 * Partial-order reduction (needs ops->por_actors): at each state explore
+	 * only a persistent set of the enabled actions.  Every end state is still
+	 * reached (verdicts, deadlocks, the census' outcomes), but the counts are
+	 * those of the reduced graph.  Not with bound_preemptions or constrain.
+	 */
+	bool reduce;
+
 };
 
 /* One distinct outcome of the census. */
@@ -267,6 +301,7 @@ struct sim_explore_result {
 	uint64_t states, transitions, end_states;
 	sim_u128 executions, failing;
 	bool overflow;		/* a count passed 2^128 - 1 and saturated */
+	bool reduced;		/* the counts are of the reduced graph (opts.reduce) */
 	unsigned max_depth;
 	enum sim_verdict verdict; /* of the shortest failing execution, or SAFE */
 	uint16_t *cex;		/* its choices */
@@ -296,6 +331,15 @@ struct sim_explore_result {
 int sim_explore(const struct sim_model *sm, const void *init, const struct sim_explore_opts *o,
 		struct sim_explore_result *res);
 void sim_explore_result_free(struct sim_explore_result *res);
+/*
+ * The persistent set of a state (sim/por.c): reorder acts so that the actions
+ * to explore come first, keeping their order; returns how many.  `scratch`
+ * holds SIM_MAX_ACTORS entries.  Returns n (no reduction) when the model
+ * cannot describe the state.
+ */
+unsigned sim_por_select(const struct sim_model *sm, const void *world, struct sim_action *acts,
+			unsigned n, struct sim_por_actor *scratch);
+
 /* Decimal text of a 128-bit count. */
 void sim_u128_text(sim_u128 v, char *buf, size_t n);
 

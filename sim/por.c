@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * por.c - persistent sets: which of a state's enabled actions to explore.
+ *
+ * The model describes each unfinished actor p by two footprints (sim.h):
+ * now(p), what its enabled steps touch and what decides its enabledness, and
+ * future(p), everything p (and the actors it will create) may still touch.
+ * Two footprints conflict when one writes what the other reads or writes.
+ *
+ * A set T of actors is closed when no actor q outside T has a future that
+ * conflicts with now(p) of an actor p inside T.  The enabled actions of a
+ * closed T that holds at least one of them form a persistent set (Godefroid,
+ * "Partial-Order Methods for the Verification of Concurrent Systems", 1996,
+ * the conflicting-processes construction): along any path from the state
+ * made only of steps outside the set, every step is an actor's outside T
+ * (an actor in T can take no other step: whatever would enable a new one is in
+ * its `now`, which no outsider writes), and each such step is independent of
+ * every action in the set (disjoint footprints commute, and none enables or
+ * disables the other, since what decides enabledness is part of the
+ * footprints).  In an acyclic state graph, exploring a persistent set at every
+ * state reaches every end state of the full graph (no cycle proviso is
+ * needed), so verdicts, deadlocks and the census' outcomes are preserved; the
+ * numbers of executions and transitions are those of the reduced graph.
+ *
+ * Among the closed sets grown from each actor with an enabled action, the one
+ * with the fewest enabled actions is taken (the first on ties: the result is
+ * deterministic).
+ */
+#include <string.h>
+
+#include "sim/sim.h"
+
+static bool sim_fp_conflict(const struct sim_fp *a, const struct sim_fp *b)
+{
+	uint64_t x = 0;
+
+	for (unsigned i = 0; i < SIM_FP_WORDS; i++)
+		x |= (a->w[i] & (b->r[i] | b->w[i])) | (a->r[i] & b->w[i]);
+	return x != 0;
+}
+
+unsigned sim_por_select(const struct sim_model *sm, const void *world, struct sim_action *acts,
+			unsigned n, struct sim_por_actor *pa)
+{
+	unsigned na, i, j, k, best = n, nacts[SIM_MAX_ACTORS];
+	uint8_t in[SIM_MAX_ACTORS], best_in[SIM_MAX_ACTORS], queue[SIM_MAX_ACTORS];
+	uint8_t of[SIM_MAX_ENABLED];
+	bool found = false;
+
+	if (n <= 1 || !sm->ops->por_actors)
+		return n;
+	na = sm->ops->por_actors(sm->ctx, world, pa);
+	if (na > SIM_MAX_ACTORS)
+		return n;
+	/* each action's actor among pa[], and how many actions each actor has */
+	memset(nacts, 0, sizeof(nacts));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < na && pa[j].actor != acts[i].actor; j++)
+			;
+		if (j == na)
+			return n; /* an enabled actor the model did not describe */
+		of[i] = (uint8_t)j;
+		nacts[j]++;
+	}
+	for (k = 0; k < na; k++) {
+		unsigned head = 0, tail = 0, count;
+		if (!nacts[k])
+			continue;
+		memset(in, 0, na);
+		in[k] = 1;
+		queue[tail++] = (uint8_t)k;
+		count = nacts[k];
+		while (head < tail && count < best) {
+			const struct sim_fp *now = &pa[queue[head++]].now;
+			for (j = 0; j < na; j++) {
+				if (in[j] || !sim_fp_conflict(&pa[j].future, now))
+					continue;
+				in[j] = 1;
+				queue[tail++] = (uint8_t)j;
+				count += nacts[j];
+			}
+		}
+		if (count < best) {
+			best = count;
+			memcpy(best_in, in, na);
+			found = true;
+		}
+		if (best == 1)
+			break;
+	}
+	if (!found)
+		return n;
+	/* the chosen actions first, in their order; the others after them */
+	struct sim_action keep[SIM_MAX_ENABLED], rest[SIM_MAX_ENABLED];
+	unsigned nk = 0, nr = 0;
+	for (i = 0; i < n; i++) {
+		if (best_in[of[i]])
+			keep[nk++] = acts[i];
+		else
+			rest[nr++] = acts[i];
+	}
+	memcpy(acts, keep, nk * sizeof(*acts));
+	memcpy(acts + nk, rest, nr * sizeof(*acts));
+	return nk;
+}

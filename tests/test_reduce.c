@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_reduce.c - partial-order reduction keeps every end state.
+ *
+ * The reduced search (sim_explore_opts.reduce) must reach exactly the end
+ * states of the full one.  Compared on every scenario of the catalogue and of
+ * the conformance set, under kernels 6.1 and 6.2, and on seeded random
+ * scenarios over every actor: the same verdict, the same number of distinct
+ * end states, the same census outcomes (each final content, expected or not,
+ * failing or not), and the reduced counterexample replays to the same verdict.
+ * A two-task toy model shows an end state that a naive reduction (one enabled
+ * task at a time) would miss and the persistent sets do not.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/world.h"
+
+#define MAX_STATES 50000
+
+static unsigned ncompared, nreduced_states, nfull_states, nfailing, nskipped;
+
+static bool same_outcomes(const struct sim_explore_result *a, const struct sim_explore_result *b)
+{
+	if (a->noutcomes != b->noutcomes)
+		return false;
+	for (size_t i = 0; i < a->noutcomes; i++) {
+		size_t j;
+		for (j = 0; j < b->noutcomes; j++)
+			if (!strcmp(a->outcomes[i].text, b->outcomes[j].text) &&
+			    a->outcomes[i].expected == b->outcomes[j].expected &&
+			    a->outcomes[i].failing == b->outcomes[j].failing)
+				break;
+		if (j == b->noutcomes)
+			return false;
+	}
+	return true;
+}
+
+/* Full and reduced searches of one scenario under one setting; false if too big to compare. */
+static void compare(struct wb_scenario *sc, const char *setting, const char *what)
+{
+	struct wb_config cfg = sc->config;
+	struct wb_model m;
+	struct sim_model sm;
+	struct sim_explore_opts eo = { .max_states = MAX_STATES, .census = true };
+	struct sim_explore_result full, red;
+	char err[256];
+	void *init;
+
+	if (setting)
+		assert_int_equal(wb_config_apply_list(&cfg, setting, err, sizeof(err)), 0);
+	wb_model_init(&m, sc, &cfg);
+	sm = (struct sim_model){ .ops = &wb_sim_ops, .ctx = &m, .size = m.size,
+				 .key_size = m.pack.bytes };
+	init = wb_world_new(&m);
+	assert_int_equal(sim_explore(&sm, init, &eo, &full), 0);
+	if (!full.complete) {
+		nskipped++;
+		sim_explore_result_free(&full);
+		free(init);
+		return;
+	}
+	eo.reduce = true;
+	assert_int_equal(sim_explore(&sm, init, &eo, &red), 0);
+	assert_true(red.complete && red.reduced);
+	if (red.verdict != full.verdict || red.end_states != full.end_states ||
+	    !same_outcomes(&full, &red))
+		fail_msg("%s [%s]: full: verdict %d, %llu end states, %zu outcomes; reduced: "
+			 "verdict %d, %llu end states, %zu outcomes",
+			 what, setting ? setting : "its config", full.verdict,
+			 (unsigned long long)full.end_states, full.noutcomes, red.verdict,
+			 (unsigned long long)red.end_states, red.noutcomes);
+	assert_true(red.states <= full.states);
+	if (red.verdict != SIM_SAFE) {
+		struct sim_run run;
+		struct sim_run_opts o = { .choices = red.cex, .nchoices = red.cex_len,
+					  .check_every_step = true };
+		assert_int_equal(sim_run_execute(&sm, init, &o, &run, err, sizeof(err)),
+				 SIM_RUN_OK);
+		assert_true(run.terminal);
+		assert_int_equal(run.verdict, red.verdict);
+		sim_run_free(&run);
+		nfailing++;
+	}
+	ncompared++;
+	nfull_states += (unsigned)full.states;
+	nreduced_states += (unsigned)red.states;
+	sim_explore_result_free(&full);
+	sim_explore_result_free(&red);
+	free(init);
+}
+
+static void compare_dir(const char *dir)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	unsigned files = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (len < 6 || strcmp(de->d_name + len - 5, ".json"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		struct wb_scenario *sc = wb_scenario_load(path, NULL);
+		if (!sc)
+			continue; /* not a scenario (a census file) */
+		files++;
+		compare(sc, NULL, path);
+		compare(sc, "kernel=6.1", path);
+		compare(sc, "kernel=6.2", path);
+		wb_scenario_free(sc);
+	}
+	closedir(d);
+	assert_true(files > 0);
+}
+
+static void test_catalogue(void **state)
+{
+	(void)state;
+	ncompared = nskipped = nfailing = nfull_states = nreduced_states = 0;
+	compare_dir(WBSIM_SOURCE_DIR "/scenarios");
+	compare_dir(WBSIM_SOURCE_DIR "/tests/conformance");
+	print_message("catalogue and conformance: %u compared (%u failing), %u too big; states "
+		      "%u full, %u reduced\n",
+		      ncompared, nfailing, nskipped, nfull_states, nreduced_states);
+	assert_true(ncompared >= 60);
+}
+
+/* ---- random scenarios over every actor ---- */
+
+struct gen {
+	char buf[4096];
+	size_t len;
+	struct sim_rng rng;
+};
+
+static void gen_add(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void gen_add(struct gen *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g->len += (size_t)vsnprintf(g->buf + g->len, sizeof(g->buf) - g->len, fmt, ap);
+	va_end(ap);
+	assert_true(g->len < sizeof(g->buf));
+}
+
+static unsigned below(struct gen *g, unsigned n)
+{
+	return sim_rng_below(&g->rng, n);
+}
+
+/*
+ * A small file (1-3 pages, 1 or 4 KiB blocks, holes, delalloc, unwritten and
+ * written extents), one to three writes (some after others, some with short
+ * copies, some past EOF), writeback (1-2 passes, background or sync, ranged,
+ * waiting), reclaim, and maybe a read fault, an mmap store, a punch, a
+ * fallocate or a truncate.
+ */
+static void gen_scenario(struct gen *g, unsigned i)
+{
+	static const char *const states[] = { "hole", "unwritten", "written", "delalloc" };
+	unsigned bs = below(g, 2) ? 4096 : 1024, pages = 1 + below(g, 3);
+	unsigned world = pages * 4096, nblocks = world / bs, b = 0;
+	unsigned size = below(g, 4) ? world : bs * below(g, nblocks);
+	unsigned nw = 1 + below(g, pages > 1 ? 3 : 2);
+	const char *sep = "";
+
+	g->len = 0;
+	gen_add(g, "{\"wbsim\":1,\"name\":\"rand-%u\",\"geometry\":{\"block_size\":%u,"
+		   "\"page_size\":4096},\"file\":{\"size\":%u,\"extents\":[",
+		i, bs, size);
+	while (b < nblocks) {
+		unsigned run = 1 + below(g, nblocks - b), s = below(g, 4);
+		if (s) {
+			gen_add(g, "%s{\"offset\":%u,\"length\":%u,\"state\":\"%s\"%s}", sep, b * bs,
+				run * bs, states[s], s == 2 ? ",\"data\":\"X\"" : "");
+			sep = ",";
+		}
+		b += run;
+	}
+	gen_add(g, "]},\"tasks\":[");
+	for (unsigned w = 0; w < nw; w++) {
+		unsigned off = below(g, world / 512) * 512;
+		unsigned len = 512 * (1 + below(g, (world - off) / 512));
+		gen_add(g, "%s{\"name\":\"W%u\",\"op\":\"write\",\"offset\":%u,\"length\":%u,"
+			   "\"data\":\"%c\"",
+			w ? "," : "", w + 1, off, len, 'A' + w);
+		if (len > 512 && below(g, 4) == 0)
+			gen_add(g, ",\"short_copy_at\":%u", off + 512 * below(g, len / 512));
+		if (w && below(g, 2))
+			gen_add(g, ",\"after\":[\"W%u\"]", w);
+		gen_add(g, "}");
+	}
+	const char *after = nw == 1 ? "[\"W1\"]" : nw == 2 ? "[\"W1\",\"W2\"]"
+							   : "[\"W1\",\"W2\",\"W3\"]";
+	switch (below(g, 7)) {
+	case 0:
+		gen_add(g, ",{\"name\":\"RF\",\"op\":\"read_fault\",\"page\":%u}", below(g, pages));
+		break;
+	case 1:
+		gen_add(g, ",{\"name\":\"M\",\"op\":\"mmap_write\",\"offset\":%u,\"length\":512,"
+			   "\"data\":\"M\",\"after\":%s}",
+			below(g, world / 512) * 512, after);
+		break;
+	case 2:
+		gen_add(g, ",{\"name\":\"PH\",\"op\":\"punch\",\"offset\":%u,\"length\":%u}",
+			below(g, nblocks) * bs, bs);
+		break;
+	case 3:
+		gen_add(g, ",{\"name\":\"FA\",\"op\":\"fallocate\",\"offset\":0,\"length\":%u}",
+			world);
+		break;
+	case 4:
+		gen_add(g, ",{\"name\":\"TR\",\"op\":\"truncate\",\"size\":%u}",
+			below(g, nblocks + 1) * bs);
+		break;
+	default:
+		break;
+	}
+	gen_add(g, ",{\"name\":\"WB\",\"op\":\"writeback\",\"passes\":%u%s%s", 1 + below(g, 2),
+		below(g, 2) ? ",\"mode\":\"sync\"" : "", below(g, 3) ? "" : ",\"wait\":true");
+	if (pages > 1 && below(g, 3) == 0)
+		gen_add(g, ",\"offset\":%u,\"length\":4096", 4096 * below(g, pages));
+	gen_add(g, "}");
+	if (below(g, 4))
+		gen_add(g, ",{\"name\":\"RC\",\"op\":\"reclaim\",\"evictions\":%u}",
+			1 + below(g, 2));
+	gen_add(g, "]}");
+}
+
+static void test_random(void **state)
+{
+	struct gen g;
+	unsigned loaded = 0;
+
+	(void)state;
+	ncompared = nskipped = nfailing = nfull_states = nreduced_states = 0;
+	sim_rng_seed(&g.rng, 20261207);
+	for (unsigned i = 0; loaded < 210 && i < 2000; i++) {
+		gen_scenario(&g, i);
+		struct wb_scenario *sc = wb_scenario_load_buffer("random.json", g.buf, g.len, NULL);
+		if (!sc)
+			continue; /* not every draw is valid */
+		loaded++;
+		compare(sc, "kernel=6.1", g.buf);
+		compare(sc, "kernel=6.2", g.buf);
+		wb_scenario_free(sc);
+	}
+	print_message("random: %u scenarios, %u compared (%u failing), %u too big; states %u "
+		      "full, %u reduced\n",
+		      loaded, ncompared, nfailing, nskipped, nfull_states, nreduced_states);
+	assert_true(loaded >= 200 && ncompared >= 300);
+}
+
+/* ---- a toy model: two tasks, one step each ---- */
+
+/*
+ * Task i writes value i + 1 to variable var[i].  With var = {0, 0} the two
+ * writes race on one variable: both orders give different end states.  With
+ * var = {0, 1} they are independent: one order suffices.
+ */
+struct two {
+	unsigned var[2];
+};
+struct two_world {
+	uint8_t done[2];
+	uint8_t x[2];
+};
+
+static unsigned two_enabled(void *ctx, const void *world, struct sim_action *out)
+{
+	const struct two_world *w = world;
+	unsigned n = 0;
+
+	(void)ctx;
+	for (unsigned i = 0; i < 2; i++)
+		if (!w->done[i])
+			out[n++] = (struct sim_action){ .id = i, .actor = i };
+	return n;
+}
+
+static uint32_t two_apply(void *ctx, void *world, uint32_t a)
+{
+	const struct two *c = ctx;
+	struct two_world *w = world;
+
+	w->done[a] = 1;
+	w->x[c->var[a]] = (uint8_t)(a + 1);
+	return 0;
+}
+
+static enum sim_verdict two_verdict(void *ctx, const void *world)
+{
+	(void)ctx;
+	(void)world;
+	return SIM_SAFE;
+}
+
+static bool two_outcome(void *ctx, const void *world, char *buf, size_t n)
+{
+	const struct two_world *w = world;
+
+	(void)ctx;
+	snprintf(buf, n, "%u %u", w->x[0], w->x[1]);
+	return true;
+}
+
+static int two_check(void *ctx, const void *world, char *msg, size_t n)
+{
+	(void)ctx;
+	(void)world;
+	(void)msg;
+	(void)n;
+	return 0;
+}
+
+static void two_label(void *ctx, const void *world, uint32_t a, struct sim_label *out)
+{
+	(void)ctx;
+	(void)world;
+	snprintf(out->actor, sizeof(out->actor), "T%u", a);
+	out->step = "write";
+	out->arg = -1;
+}
+
+static unsigned two_por(void *ctx, const void *world, struct sim_por_actor *out)
+{
+	const struct two *c = ctx;
+	const struct two_world *w = world;
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < 2; i++) {
+		if (w->done[i])
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].actor = i;
+		out[n].now.w[0] = 1ull << c->var[i];
+		out[n].future = out[n].now;
+		n++;
+	}
+	return n;
+}
+
+/* A naive reduction: only the first enabled task's actions. */
+static unsigned one_task_only(const struct sim_action *acts, unsigned n)
+{
+	unsigned k = 0;
+
+	while (k < n && acts[k].actor == acts[0].actor)
+		k++;
+	return k;
+}
+
+static unsigned two_end_states_naive(const struct sim_model *sm, struct two_world w)
+{
+	struct sim_action acts[SIM_MAX_ENABLED];
+	unsigned n = sm->ops->enabled(sm->ctx, &w, acts), ends = 0;
+
+	if (!n)
+		return 1;
+	n = one_task_only(acts, n);
+	for (unsigned i = 0; i < n; i++) {
+		struct two_world c = w;
+		sm->ops->apply(sm->ctx, &c, acts[i].id);
+		ends += two_end_states_naive(sm, c);
+	}
+	return ends;
+}
+
+static void test_toy(void **state)
+{
+	static const struct sim_ops ops = { .enabled = two_enabled,
+					    .apply = two_apply,
+					    .verdict = two_verdict,
+					    .outcome = two_outcome,
+					    .check = two_check,
+					    .label = two_label,
+					    .por_actors = two_por };
+	struct two racing = { { 0, 0 } }, apart = { { 0, 1 } };
+	struct two_world init = { { 0, 0 }, { 0, 0 } };
+	struct sim_model sm = { .ops = &ops, .ctx = &racing, .size = sizeof(init) };
+	struct sim_explore_opts eo = { .census = true };
+	struct sim_explore_result full, red;
+
+	(void)state;
+	/* racing writes: two end states ("2 0" and "1 0"); one task at a time finds one */
+	assert_int_equal(sim_explore(&sm, &init, &eo, &full), 0);
+	assert_int_equal(full.end_states, 2);
+	assert_int_equal(two_end_states_naive(&sm, init), 1);
+	eo.reduce = true;
+	assert_int_equal(sim_explore(&sm, &init, &eo, &red), 0);
+	assert_true(red.reduced);
+	assert_int_equal(red.end_states, 2);
+	assert_true(same_outcomes(&full, &red));
+	assert_int_equal(red.states, full.states);
+	sim_explore_result_free(&full);
+	sim_explore_result_free(&red);
+
+	/* independent writes: one end state, and the reduced search visits one order only */
+	sm.ctx = &apart;
+	eo.reduce = false;
+	assert_int_equal(sim_explore(&sm, &init, &eo, &full), 0);
+	eo.reduce = true;
+	assert_int_equal(sim_explore(&sm, &init, &eo, &red), 0);
+	assert_int_equal(full.end_states, 1);
+	assert_int_equal(red.end_states, 1);
+	assert_int_equal(full.states, 4);
+	assert_int_equal(red.states, 3);
+	assert_true(red.executions == 1 && full.executions == 2);
+	sim_explore_result_free(&full);
+	sim_explore_result_free(&red);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_toy),
+		cmocka_unit_test(test_catalogue),
+		cmocka_unit_test(test_random),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
