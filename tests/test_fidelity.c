@@ -1139,7 +1139,7 @@ static void test_writeback_fdatawait(void **state)
  * iteration per mapping (issue 15 item 1), HOLE and UNWRITTEN skipped, the others through
  * folio_get, write_begin, zero and write_end, each raising i_size.
  */
-static void test_zero_gap(void **state)
+static void test_write_zeroing(void **state)
 {
 	struct tc t;
 	struct folio *f0, *f1;
@@ -1221,7 +1221,7 @@ static void test_zero_gap(void **state)
  * folio_get.  6.1 zeroes W1's bytes from the stale mapping; 6.2's iomap_valid after the
  * folio lock marks the mapping STALE, iomap_zero_iter() breaks out and the remap reads.
  */
-static void test_zero_gap_stale(void **state)
+static void test_write_zeroing_stale(void **state)
 {
 	static const char *const text =
 		"{'wbsim':1,'name':'t','file':{'size':0},'tasks':["
@@ -2044,7 +2044,7 @@ int main(void)
 		cmocka_unit_test(test_truncate),
 		cmocka_unit_test(test_truncate_order_in_oracle),
 		cmocka_unit_test(test_writeback_fdatawait),
-		cmocka_unit_test(test_zero_gap),
+		cmocka_unit_test(test_write_zeroing),
 		cmocka_unit_test(test_iomap_write_failed),
 		cmocka_unit_test(test_stable_pages),
 		cmocka_unit_test(test_config_precedence),
@@ -2054,7 +2054,7 @@ int main(void)
 		cmocka_unit_test(test_fallocate_delalloc_record_whole),
 		/* issue 15 */
 		cmocka_unit_test(test_short_copy_exposes_uninit),
-		cmocka_unit_test(test_zero_gap_stale),
+		cmocka_unit_test(test_write_zeroing_stale),
 		cmocka_unit_test(test_stale_remap_full_chunk),
 		cmocka_unit_test(test_mmap_store_past_eof),
 		cmocka_unit_test(test_truncate_up_zeroes_past_eof),
