@@ -361,6 +361,28 @@ static void explain_racer(const struct wb_job *job, const struct wb_task_def *t)
 }
 
 /*
+ * A racing truncate up or fallocate past EOF: its EOF zeroing (xfs_setattr_size()
+ * -> iomap_zero_range()) held between its iomap_begin and its folio lookup.
+ */
+static void explain_zeroing_racer(const struct wb_job *job, const struct wb_task_def *t)
+{
+	if (job->cfg.validity_check != WB_CHECK_OFF)
+		printf("  echo 500 > /sys/fs/xfs/$DEVNAME/errortag/write_delay_ms    # %s's EOF "
+		       "zeroing sleeps after each folio's check\n", t->name);
+	else
+		printf("  # 6.1 has no write_delay_ms, and the EOF zeroing copies no user memory: "
+		       "hold %s\n  # between the zeroing's iomap_begin and folio_get with a delay "
+		       "in the kernel\n  # (a debugging msleep() in iomap_zero_iter() before "
+		       "iomap_write_begin())\n", t->name);
+	if (t->op == WB_OP_TRUNCATE)
+		printf("  xfs_io -c \"truncate %llu\" $MNT/f &    # %s\n",
+		       (unsigned long long)t->size, t->name);
+	else
+		printf("  xfs_io -c \"falloc %llu %llu\" $MNT/f &    # %s\n",
+		       (unsigned long long)t->offset, (unsigned long long)t->length, t->name);
+}
+
+/*
  * A sketch of a real reproducer: the initial contents, the tasks in the order
  * they start in the trace (the racer held in its window), the pages written
  * back and evicted before the corrupting step, and what a wrong result looks
@@ -406,6 +428,9 @@ static void explain_reproducer(const struct wb_job *job, const struct wb_exec *e
 		}
 		if (t->op == WB_OP_WRITE && !strcmp(t->name, racer))
 			explain_racer(job, t);
+		else if ((t->op == WB_OP_TRUNCATE || t->op == WB_OP_FALLOCATE) &&
+			 !strcmp(t->name, racer))
+			explain_zeroing_racer(job, t);
 		else
 			explain_task(job, ex, order[j], bg);
 	}

@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "model/actor.h"
+#include "model/iomap_iter.h"
 #include "model/scenario_check.h"
 #include "model/extent_map.h"
 #include "model/locks.h"
@@ -66,12 +67,15 @@ static uint32_t wb_write_end_pos(const struct wb_model *m, unsigned t)
 }
 
 /*
- * Is the writer zeroing the gap [i_size, offset) of xfs_file_write_checks()?  Only then is
- * its position below the write's offset.
+ * Is the iteration zeroing [i_size, zero_end): the gap before a write
+ * (xfs_file_write_checks()), or a truncate's or fallocate's new bytes?  Only
+ * then is its position below zero_end.
  */
-static bool wb_zeroing(const struct wb_model *m, const struct wb_writer *wr, unsigned t)
+static bool wb_zeroing(const struct wb_iter_ref *r)
 {
-	return wr->pc != WP_RWSEM_LOCK && wr->pc != WP_DONE && wr->pos < m->sc->tasks[t].offset;
+	const struct wb_writer *wr = r->it;
+
+	return wr->pc != WP_RWSEM_LOCK && wr->pc != WP_DONE && wr->pos < r->zero_end;
 }
 
 /* Does the user buffer fault at this file position (short_copy_at)? */
@@ -142,17 +146,13 @@ static bool wb_cleanup_range(const struct wb_model *m, const struct wb_writer *w
 	return *start < *end;
 }
 
-static bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned t, char *why, size_t n)
+bool wb_iter_enabled(const struct wb_model *m, const void *w, unsigned t,
+		     const struct wb_writer *wr, char *why, size_t n)
 {
 	void *cw = WBC(w);
-	const struct wb_writer *wr = &wb_task(m, cw, t)->w;
 
+	(void)t;
 	switch (wr->pc) {
-	case WP_DONE:
-		WB_WHY(why, n, "finished");
-		return false;
-	case WP_RWSEM_LOCK:
-		return wb_rwsem_available(m, cw, false, why, n);
 	case WP_FOLIO_LOCK: {
 		const struct folio *f = wb_folio(m, cw, wr->pos / m->ps);
 		if (!wb_folio_lock_available(m, cw, wr->pos / m->ps, why, n))
@@ -196,6 +196,22 @@ static bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned 
 	}
 }
 
+static bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned t, char *why, size_t n)
+{
+	void *cw = WBC(w);
+	const struct wb_writer *wr = &wb_task(m, cw, t)->w;
+
+	switch (wr->pc) {
+	case WP_DONE:
+		WB_WHY(why, n, "finished");
+		return false;
+	case WP_RWSEM_LOCK:
+		return wb_rwsem_available(m, cw, false, why, n);
+	default:
+		return wb_iter_enabled(m, w, t, wr, why, n);
+	}
+}
+
 /* Models: fs/xfs/xfs_file.c xfs_file_buffered_write() taking IOLOCK_EXCL (6.1, 6.3). */
 static void wb_rwsem_lock(struct wb_model *m, void *w, unsigned t)
 {
@@ -228,11 +244,12 @@ static void wb_rwsem_lock(struct wb_model *m, void *w, unsigned t)
  * cookie (6.2).  iomap_zero_iter() skips HOLE and UNWRITTEN mappings (its source map is
  * the mapping itself without COW): the whole iteration counts as done, next iomap_end.
  */
-static void xfs_zero_iomap_begin(struct wb_model *m, void *w, unsigned t)
+static void xfs_zero_iomap_begin(struct wb_model *m, void *w, unsigned t,
+				 const struct wb_iter_ref *r)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_writer *wr = r->it;
 	const uint8_t *ext = wb_ext(m, w);
-	uint32_t zend = (uint32_t)m->sc->tasks[t].offset;
+	uint32_t zend = r->zero_end;
 	unsigned b = wr->pos / m->bs, s, e;
 
 	wb_desc(m, "zeroing pos=%u -> ", wr->pos);
@@ -276,15 +293,16 @@ static void xfs_zero_iomap_begin(struct wb_model *m, void *w, unsigned t)
  * to the end of the request or the next extent and returned with IOMAP_F_NEW.
  * The cookie is seq after the lookup (xfs_iomap_inode_sequence(), 6.2+).
  */
-static void xfs_buffered_write_iomap_begin(struct wb_model *m, void *w, unsigned t)
+static void xfs_buffered_write_iomap_begin(struct wb_model *m, void *w, unsigned t,
+					   const struct wb_iter_ref *r)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_writer *wr = r->it;
 	uint8_t *ext = wb_ext(m, w);
 	uint32_t wend = wb_write_end_pos(m, t);
 	unsigned b = wr->pos / m->bs, s, e;
 
-	if (wb_zeroing(m, wr, t)) {
-		xfs_zero_iomap_begin(m, w, t);
+	if (wb_zeroing(r)) {
+		xfs_zero_iomap_begin(m, w, t, r);
 		return;
 	}
 	wb_desc(m, "pos=%u -> ", wr->pos);
@@ -352,9 +370,9 @@ static void wb_mark_stale(struct wb_model *m, void *w, struct wb_writer *wr)
  * which stays cached exactly as it was.  With before_lock (a deliberately
  * wrong placement) it precedes every folio_get and there is no folio yet.
  */
-static void xfs_iomap_valid(struct wb_model *m, void *w, unsigned t)
+static void xfs_iomap_valid(struct wb_model *m, void *w, unsigned t, const struct wb_iter_ref *r)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_writer *wr = r->it;
 	bool before = wr->pc == WP_VALID_BEFORE;
 
 	wb_fp(m, WB_LOC_SEQ, WB_FP_READ);
@@ -382,9 +400,9 @@ static void xfs_iomap_valid(struct wb_model *m, void *w, unsigned t)
  * called by iomap_write_begin() (6.1, 6.3), up to the lock: find the folio and
  * take a reference, or create an order-0 folio, locked, with a reference.
  */
-static void wb_folio_get(struct wb_model *m, void *w, unsigned t)
+static void wb_folio_get(struct wb_model *m, void *w, unsigned t, const struct wb_iter_ref *r)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_writer *wr = r->it;
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
 
@@ -417,9 +435,9 @@ static void wb_folio_get(struct wb_model *m, void *w, unsigned t)
 }
 
 /* Models: mm/filemap.c __filemap_get_folio()'s folio_lock() (6.1, 6.3). */
-static void wb_folio_lock(struct wb_model *m, void *w, unsigned t)
+static void wb_folio_lock(struct wb_model *m, void *w, unsigned t, const struct wb_iter_ref *r)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_writer *wr = r->it;
 	unsigned page = wr->pos / m->ps;
 
 	wb_folio_lock_take(m, w, t, page);
@@ -485,9 +503,10 @@ static void wb_zero_segment(struct wb_model *m, void *w, unsigned t, const struc
  * iomap_adjust_read_range() and iomap_block_needs_zeroing() (6.1, 6.3).
  * The decision uses the cached mapping, never the current extent map.
  */
-static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
+static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t,
+				const struct wb_iter_ref *r)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_writer *wr = r->it;
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
 	uint32_t fpos = page * m->ps, from = wr->pos, to = wb_chunk_end(m, wr, t);
@@ -496,7 +515,7 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
 	unsigned full = (1u << m->bpp) - 1;
 	bool acted = false;
 
-	wr->pc = wb_zeroing(m, wr, t) ? WP_ZERO : WP_COPY;
+	wr->pc = wb_zeroing(r) ? WP_ZERO : WP_COPY;
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ);
 	if (f->uptodate == full) {
 		wb_desc(m, "page %u uptodate: nothing to do", page);
@@ -564,9 +583,9 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t)
 }
 
 /* Models: the copy_page_from_iter_atomic() call of iomap_write_iter() (6.1, 6.3). */
-static void wb_copy(struct wb_model *m, void *w, unsigned t)
+static void wb_copy(struct wb_model *m, void *w, unsigned t, const struct wb_iter_ref *r)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_writer *wr = r->it;
 	unsigned page = wr->pos / m->ps;
 	uint32_t end = wb_chunk_end(m, wr, t);
 	const struct wb_task_def *td = &m->sc->tasks[t];
@@ -592,9 +611,9 @@ static void wb_copy(struct wb_model *m, void *w, unsigned t)
 }
 
 /* Models: the folio_zero_range() call of fs/iomap/buffered-io.c iomap_zero_iter() (6.1, 6.2). */
-static void wb_zero(struct wb_model *m, void *w, unsigned t)
+static void wb_zero(struct wb_model *m, void *w, unsigned t, const struct wb_iter_ref *r)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_writer *wr = r->it;
 	unsigned page = wr->pos / m->ps;
 	uint32_t end = wb_chunk_end(m, wr, t);
 	uint32_t g0 = (wr->pos % m->ps) / m->gran, g1 = g0 + (end - wr->pos) / m->gran;
@@ -616,9 +635,9 @@ static void wb_zero(struct wb_model *m, void *w, unsigned t)
  * (6.1, 6.3) for a full copy: the touched blocks uptodate, the folio dirty,
  * i_size raised, then unlock and put.
  */
-static void iomap_write_end(struct wb_model *m, void *w, unsigned t)
+static void iomap_write_end(struct wb_model *m, void *w, unsigned t, const struct wb_iter_ref *r)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_writer *wr = r->it;
 	struct wb_inode *ino = wb_inode(w);
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
@@ -746,10 +765,11 @@ static unsigned iomap_write_delalloc_release(struct wb_model *m, void *w, uint32
  * the rest is mapped once more, and fails at once); any other iteration without
  * progress ends the write.
  */
-static void wb_iomap_advance(struct wb_model *m, struct wb_writer *wr, unsigned t)
+static void wb_iomap_advance(struct wb_model *m, const struct wb_iter_ref *r, unsigned t)
 {
+	struct wb_writer *wr = r->it;
 	uint32_t written = wr->pos - wr->iter_start;
-	uint32_t offset = (uint32_t)m->sc->tasks[t].offset;
+	uint32_t offset = r->zero_end;
 
 	if (wr->flags & IOMAP_F_STALE) {
 		wr->pc = WP_IOMAP_BEGIN;
@@ -759,9 +779,12 @@ static void wb_iomap_advance(struct wb_model *m, struct wb_writer *wr, unsigned 
 		wr->pc = WP_IOMAP_BEGIN;
 		if (wr->pos < offset && written) {
 			wb_desc(m, "; zeroing goes on at %u", wr->pos);
-		} else {
+		} else if (r->write) {
 			wr->pos = offset;
 			wb_desc(m, "; zeroing done, the write starts at %u", wr->pos);
+		} else {
+			wr->pc = WP_DONE;
+			wb_desc(m, "; zeroing done");
 		}
 	} else if (wr->wflags & WR_ERR) {
 		wr->pc = written ? WP_IOMAP_BEGIN : WP_RWSEM_UNLOCK;
@@ -803,17 +826,18 @@ static void wb_drop_iteration(struct wb_model *m, void *w, const struct wb_write
  * iomap_file_buffered_write_punch_delalloc() under the invalidate_lock, in
  * this one step.  6.1's drop_writes injection forces NEW and written = 0.
  */
-static void xfs_buffered_write_iomap_end(struct wb_model *m, void *w, unsigned t)
+static void xfs_buffered_write_iomap_end(struct wb_model *m, void *w, unsigned t,
+					 const struct wb_iter_ref *r)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_writer *wr = r->it;
 	uint32_t written = wr->pos - wr->iter_start, length = wr->iter_end - wr->iter_start;
 	uint32_t start, end;
 
 	wb_desc(m, "%s [%u,%u): %u of %u bytes written", wb_type_name(wr->type), wr->map_off,
 		wr->map_end, written, length);
 	/* drop_writes drops write data; a zeroing iteration's cleanup below has no data to drop */
-	if (m->cfg.drop_writes && wr->type == WB_DELALLOC &&
-	    wr->iter_start >= m->sc->tasks[t].offset)
+	if (m->cfg.drop_writes && wr->type == WB_DELALLOC && r->write &&
+	    wr->iter_start >= r->zero_end)
 		wb_drop_iteration(m, w, wr);
 	if (wb_cleanup_range(m, wr, &start, &end)) {
 		wb_desc(m, "; release unused reservation [%u,%u):", start, end);
@@ -837,13 +861,13 @@ static void xfs_buffered_write_iomap_end(struct wb_model *m, void *w, unsigned t
 			return;
 		}
 	}
-	wb_iomap_advance(m, wr, t);
+	wb_iomap_advance(m, r, t);
 }
 
 /* Models: the xfs_bmap_punch_delalloc_range() call of 6.1's xfs_buffered_write_iomap_end(). */
-static void wb_punch_delalloc(struct wb_model *m, void *w, unsigned t)
+static void wb_punch_delalloc(struct wb_model *m, void *w, unsigned t, const struct wb_iter_ref *r)
 {
-	struct wb_writer *wr = &wb_task(m, w, t)->w;
+	struct wb_writer *wr = r->it;
 	uint32_t start = 0, end = 0;
 
 	wb_cleanup_range(m, wr, &start, &end);
@@ -856,7 +880,7 @@ static void wb_punch_delalloc(struct wb_model *m, void *w, unsigned t)
 		wb_inval_up(m, w, false);
 		wb_desc(m, "; invalidate_lock released");
 	}
-	wb_iomap_advance(m, wr, t);
+	wb_iomap_advance(m, r, t);
 }
 
 /* Models: xfs_file_buffered_write() dropping IOLOCK_EXCL (6.1, 6.3). */
@@ -870,46 +894,57 @@ static void wb_rwsem_unlock(struct wb_model *m, void *w, unsigned t)
 	wb_desc(m, "i_rwsem released; %s finished", m->sc->tasks[t].name);
 }
 
-static void wb_writer_apply(struct wb_model *m, void *w, unsigned t, unsigned arg)
+void wb_iter_apply(struct wb_model *m, void *w, unsigned t, const struct wb_iter_ref *r)
 {
-	(void)arg;
-	switch (wb_task(m, w, t)->w.pc) {
-	case WP_RWSEM_LOCK:
-		wb_rwsem_lock(m, w, t);
-		break;
+	switch (r->it->pc) {
 	case WP_IOMAP_BEGIN:
-		xfs_buffered_write_iomap_begin(m, w, t);
+		xfs_buffered_write_iomap_begin(m, w, t, r);
 		break;
 	case WP_VALID_BEFORE:
 	case WP_VALID_AFTER:
-		xfs_iomap_valid(m, w, t);
+		xfs_iomap_valid(m, w, t, r);
 		break;
 	case WP_FOLIO_GET:
-		wb_folio_get(m, w, t);
+		wb_folio_get(m, w, t, r);
 		break;
 	case WP_FOLIO_LOCK:
-		wb_folio_lock(m, w, t);
+		wb_folio_lock(m, w, t, r);
 		break;
 	case WP_WRITE_BEGIN:
-		__iomap_write_begin(m, w, t);
+		__iomap_write_begin(m, w, t, r);
 		break;
 	case WP_COPY:
-		wb_copy(m, w, t);
+		wb_copy(m, w, t, r);
 		break;
 	case WP_WRITE_END:
-		iomap_write_end(m, w, t);
+		iomap_write_end(m, w, t, r);
 		break;
 	case WP_IOMAP_END:
-		xfs_buffered_write_iomap_end(m, w, t);
+		xfs_buffered_write_iomap_end(m, w, t, r);
+		break;
+	case WP_ZERO:
+		wb_zero(m, w, t, r);
+		break;
+	case WP_PUNCH_DELALLOC:
+		wb_punch_delalloc(m, w, t, r);
+		break;
+	}
+}
+
+static void wb_writer_apply(struct wb_model *m, void *w, unsigned t, unsigned arg)
+{
+	struct wb_iter_ref r = { &wb_task(m, w, t)->w, (uint32_t)m->sc->tasks[t].offset, true };
+
+	(void)arg;
+	switch (r.it->pc) {
+	case WP_RWSEM_LOCK:
+		wb_rwsem_lock(m, w, t);
 		break;
 	case WP_RWSEM_UNLOCK:
 		wb_rwsem_unlock(m, w, t);
 		break;
-	case WP_ZERO:
-		wb_zero(m, w, t);
-		break;
-	case WP_PUNCH_DELALLOC:
-		wb_punch_delalloc(m, w, t);
+	default:
+		wb_iter_apply(m, w, t, &r);
 		break;
 	}
 }
@@ -960,27 +995,34 @@ static unsigned wb_writer_offsets(const struct wb_task_def *td, uint64_t out[4])
 	return n;
 }
 
-static void wb_writer_pack_fields(const struct wb_model *m, unsigned t, struct wb_pack_fields *pf)
+void wb_iter_pack_fields(const struct wb_model *m, unsigned t, size_t off,
+			 struct wb_pack_fields *pf)
 {
 	const struct wb_pack *k = &m->pack;
 
-	WB_PACK(pf, m, t, struct wb_writer, pc, 4, 1);
-	WB_PACK(pf, m, t, struct wb_writer, type, 2, 1);
-	WB_PACK(pf, m, t, struct wb_writer, flags, 2, 1);
-	WB_PACK(pf, m, t, struct wb_writer, wflags, k->w_wflags, 1);
-	WB_PACK(pf, m, t, struct wb_writer, pos, k->w_gpos, m->gran);
-	WB_PACK(pf, m, t, struct wb_writer, iter_start, k->w_gpos, m->gran);
-	WB_PACK(pf, m, t, struct wb_writer, iter_end, k->w_gpos, m->gran);
-	WB_PACK(pf, m, t, struct wb_writer, map_off, k->w_blk, m->bs);
-	WB_PACK(pf, m, t, struct wb_writer, map_end, k->w_blk, m->bs);
-	wb_pack_seq_add(pf, m, t, offsetof(struct wb_writer, cookie));
+#define WB_ITER_PACK(field, width, div)                                                            \
+	wb_pack_field_add(pf, m, t, off + offsetof(struct wb_writer, field),                       \
+			  sizeof(((struct wb_writer *)0)->field), width, div)
+	WB_ITER_PACK(pc, 4, 1);
+	WB_ITER_PACK(type, 2, 1);
+	WB_ITER_PACK(flags, 2, 1);
+	WB_ITER_PACK(wflags, k->w_wflags, 1);
+	WB_ITER_PACK(pos, k->w_gpos, m->gran);
+	WB_ITER_PACK(iter_start, k->w_gpos, m->gran);
+	WB_ITER_PACK(iter_end, k->w_gpos, m->gran);
+	WB_ITER_PACK(map_off, k->w_blk, m->bs);
+	WB_ITER_PACK(map_end, k->w_blk, m->bs);
+#undef WB_ITER_PACK
+	wb_pack_seq_add(pf, m, t, off + offsetof(struct wb_writer, cookie));
 }
 
-static void wb_writer_mapping_text(const struct wb_model *m, const void *w, unsigned t, char *buf,
-				   size_t n)
+static void wb_writer_pack_fields(const struct wb_model *m, unsigned t, struct wb_pack_fields *pf)
 {
-	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
+	wb_iter_pack_fields(m, t, 0, pf);
+}
 
+void wb_iter_mapping_text(const struct wb_writer *wr, char *buf, size_t n)
+{
 	buf[0] = 0;
 	if (!wr->iter_end)
 		return;
@@ -989,18 +1031,29 @@ static void wb_writer_mapping_text(const struct wb_model *m, const void *w, unsi
 		 wr->map_off, wr->map_end, wr->cookie);
 }
 
+static void wb_writer_mapping_text(const struct wb_model *m, const void *w, unsigned t, char *buf,
+				   size_t n)
+{
+	wb_iter_mapping_text(&wb_task(m, WBC(w), t)->w, buf, n);
+}
+
+void wb_iter_describe(const struct wb_writer *wr, FILE *out)
+{
+	fprintf(out, ", pos %u", wr->pos);
+	if (wr->iter_end)
+		fprintf(out, ", mapping %s%s%s [%u,%u) cookie %u, iteration [%u,%u)",
+			wb_type_name(wr->type), (wr->flags & IOMAP_F_NEW) ? " NEW" : "",
+			(wr->flags & IOMAP_F_STALE) ? " STALE" : "", wr->map_off, wr->map_end,
+			wr->cookie, wr->iter_start, wr->iter_end);
+}
+
 static void wb_writer_describe(const struct wb_model *m, const void *w, unsigned t, FILE *out)
 {
 	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
 
 	fprintf(out, "next %s", wb_task_step(m, w, t)->name);
 	if (wr->pc != WP_RWSEM_LOCK)
-		fprintf(out, ", pos %u", wr->pos);
-	if (wr->iter_end)
-		fprintf(out, ", mapping %s%s%s [%u,%u) cookie %u, iteration [%u,%u)",
-			wb_type_name(wr->type), (wr->flags & IOMAP_F_NEW) ? " NEW" : "",
-			(wr->flags & IOMAP_F_STALE) ? " STALE" : "", wr->map_off, wr->map_end,
-			wr->cookie, wr->iter_start, wr->iter_end);
+		wb_iter_describe(wr, out);
 }
 
 /* The bytes the write reported written: up to where its user buffer faulted. */
@@ -1035,14 +1088,12 @@ static void wb_writer_summary(const struct wb_model *m, unsigned t, char *buf, s
  * referenced from folio_lock (found) and locked too from the lock (or the
  * creation) to write_end; the invalidate_lock during the locked cleanup.
  */
-static int wb_writer_holds(const struct wb_model *m, const void *w, unsigned t,
-			   struct wb_held *h, char *msg, size_t n)
+int wb_iter_holds(const struct wb_model *m, const void *w, unsigned t,
+		  const struct wb_writer *wr, struct wb_held *h, char *msg, size_t n)
 {
-	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
 	int page = (int)(wr->pos / m->ps);
 
-	h->rwsem = wr->pc != WP_RWSEM_LOCK && wr->pc != WP_DONE;
-	h->inval = (wr->wflags & WR_INVAL) != 0;
+	h->inval |= (wr->wflags & WR_INVAL) != 0;
 	switch (wr->pc) {
 	case WP_VALID_AFTER:
 	case WP_WRITE_BEGIN:
@@ -1063,6 +1114,14 @@ static int wb_writer_holds(const struct wb_model *m, const void *w, unsigned t,
 	return 0;
 }
 
+static int wb_writer_holds(const struct wb_model *m, const void *w, unsigned t,
+			   struct wb_held *h, char *msg, size_t n)
+{
+	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
+
+	h->rwsem = wr->pc != WP_RWSEM_LOCK && wr->pc != WP_DONE;
+	return wb_iter_holds(m, w, t, wr, h, msg, n);
+}
 
 /* ---- partial-order reduction: the writer's footprints (model/por.h) ---- */
 
@@ -1172,6 +1231,14 @@ static const struct wb_step_def wb_writer_steps[] = {
 	{ WP_PUNCH_DELALLOC, "punch_delalloc", "xfs_bmap_punch_delalloc_range" },
 	{ WP_RWSEM_UNLOCK, "rwsem_unlock", "xfs_file_buffered_write: xfs_iunlock(IOLOCK_EXCL)" },
 };
+
+const struct wb_step_def *wb_iter_step(const struct wb_writer *it)
+{
+	for (unsigned i = 0; i < sizeof(wb_writer_steps) / sizeof(wb_writer_steps[0]); i++)
+		if (wb_writer_steps[i].pc == it->pc)
+			return &wb_writer_steps[i];
+	return NULL;
+}
 
 const struct wb_actor wb_actor_write = {
 	.name = "write",

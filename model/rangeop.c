@@ -9,8 +9,23 @@
  * no partial block is zeroed on disk; the flush before the punch is folded
  * into flush_range (dirty data of a punched range is dropped anyway).
  *
- *   RWSEM_LOCK -rwsem_lock-> INVAL_LOCK -invalidate_lock-> [FLUSH -flush_range->]
- *   CHANGE -punch_range|alloc_range|setsize-> UNLOCK -rwsem_unlock-> DONE
+ * A truncate up, and a fallocate past EOF (xfs_vn_setattr_size()), zero
+ * [i_size, new size) first: xfs_setattr_size() -> xfs_zero_range() ->
+ * iomap_zero_range(), the same iomap iteration, step by step, as a write's
+ * EOF zeroing (model/iomap_iter.h, buffered_write.c), in the slot's z.
+ *
+ *   punch:     RWSEM_LOCK -rwsem_lock-> INVAL_LOCK -invalidate_lock->
+ *              FLUSH -flush_range-> CHANGE -punch_range-> UNLOCK -rwsem_unlock-> DONE
+ *   truncate:  ... INVAL_LOCK -invalidate_lock-> [ZERO (the zeroing's steps)]
+ *              FLUSH -flush_range-> CHANGE -setsize-> UNLOCK ...
+ *   fallocate: ... INVAL_LOCK -invalidate_lock-> CHANGE -alloc_range->
+ *              [ZERO (the zeroing's steps) SETSIZE -setsize->] UNLOCK ...
+ *
+ * The zeroing's steps are the writer's, with its names: iomap_begin,
+ * [iomap_valid,] folio_get, [folio_lock,] [iomap_valid,] write_begin, zero,
+ * write_end per chunk, iomap_end per mapping ([punch_delalloc] with 6.1's
+ * drop_writes); a HOLE or UNWRITTEN mapping goes from iomap_begin straight to
+ * iomap_end.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -18,10 +33,12 @@
 #include <string.h>
 
 #include "model/actor.h"
+#include "model/iomap_iter.h"
 #include "model/scenario_check.h"
 #include "model/extent_map.h"
 #include "model/locks.h"
 
+_Static_assert(sizeof(struct wb_rangeop) <= WB_TASK_SLOT, "struct wb_rangeop fits its slot");
 
 /* The byte range whose page cache the operation drops. */
 static void wb_rangeop_range(const struct wb_model *m, unsigned t, uint64_t *s, uint64_t *e)
@@ -37,84 +54,62 @@ static void wb_rangeop_range(const struct wb_model *m, unsigned t, uint64_t *s, 
 	}
 }
 
-/* Does the EOF zeroing of [from, to) have anything to zero: a DELALLOC or WRITTEN block? */
-static bool wb_zero_eof_blocks(const struct wb_model *m, const void *w, uint32_t from, uint32_t to)
-{
-	const uint8_t *ext = wb_ext(m, WBC(w));
-
-	for (uint32_t b = from / m->bs; b < m->nblocks && b * m->bs < to; b++)
-		if (ext[b] == WB_DELALLOC || ext[b] == WB_WRITTEN)
-			return true;
-	return false;
-}
-
-/* The file's new size if this step makes it grow (truncate's flush, fallocate's change), or 0. */
-static uint32_t wb_rangeop_grows_to(const struct wb_model *m, const void *w, unsigned t)
+/* The file's size after a truncate or fallocate (a punch: 0, it never grows the file). */
+static uint32_t wb_rangeop_new_size(const struct wb_model *m, unsigned t)
 {
 	const struct wb_task_def *td = &m->sc->tasks[t];
-	uint32_t i_size = wb_inode(WBC(w))->i_size;
-	uint8_t pc = wb_task(m, WBC(w), t)->o.pc;
-	uint64_t to = 0;
 
-	if (td->op == WB_OP_TRUNCATE && pc == RP_FLUSH)
-		to = td->size;
-	else if (td->op == WB_OP_FALLOCATE && pc == RP_CHANGE)
-		to = td->offset + td->length;
-	return to > i_size ? (uint32_t)to : 0;
+	switch (td->op) {
+	case WB_OP_TRUNCATE:
+		return (uint32_t)td->size;
+	case WB_OP_FALLOCATE:
+		return (uint32_t)(td->offset + td->length);
+	default:
+		return 0;
+	}
 }
 
 /*
- * Models: fs/xfs/xfs_iops.c xfs_setattr_size() zeroing [i_size, new size)
- * through xfs_zero_range() -> iomap_zero_range() when the file grows (6.1,
- * 6.2): a truncate up, and a fallocate past EOF (xfs_file_fallocate() ->
- * xfs_vn_setattr_size()).  One step under i_rwsem and the invalidate_lock,
- * with the current extent map: HOLE and UNWRITTEN blocks are skipped
- * (iomap_zero_iter()); over a DELALLOC or WRITTEN block the folio is created
- * if absent, the block made uptodate (read from disk if WRITTEN below i_size,
- * else zeroed), the range's bytes zeroed and the folio dirtied.  This is what
- * zeroes an mmap store's bytes past the old EOF.  Left out: the zeroing
- * iteration's own race with writeback (as for the write's zero_gap), and the
- * write-and-wait of the zeroed range that follows (the folios stay dirty).
+ * Can the task grow the file, and so run the EOF zeroing?  Only if its new
+ * size exceeds the smallest i_size the file can have: the initial size, or a
+ * truncate's (nothing else lowers i_size).  The zeroing's fields take bits in
+ * the compact encoding only then, so that other scenarios keep their key_bytes.
  */
-static void xfs_zero_eof(struct wb_model *m, void *w, unsigned t, uint32_t to)
+static bool wb_rangeop_may_grow(const struct wb_model *m, unsigned t)
 {
-	const uint8_t *ext = wb_ext(m, w);
-	uint32_t from = wb_inode(w)->i_size;
+	uint64_t min = m->sc->file_size;
 
-	for (uint32_t x = from / m->bs * m->bs; x < to; x += m->bs) {
-		unsigned b = x / m->bs, page = x / m->ps, bi = b % m->bpp;
-		struct folio *f = wb_folio(m, w, page);
-		uint32_t zs = x > from ? x : from, ze = x + m->bs < to ? x + m->bs : to;
-		if (ext[b] != WB_DELALLOC && ext[b] != WB_WRITTEN)
-			continue;
-		wb_fp(m, WB_LOC_EXT(m, b), WB_FP_READ);
-		if (!(f->flags & FOLIO_PRESENT)) {
-			f->flags = FOLIO_PRESENT;
-			f->uptodate = 0;
-			wb_prov_new_folio(m, page);
-		}
-		if (!(f->uptodate & (1u << bi))) {
-			size_t g0 = (size_t)(x % m->ps) / m->gran;
-			if (ext[b] == WB_WRITTEN && x < from) {
-				memcpy(wb_cache(m, w, page) + g0, wb_disk(m, w) + (size_t)x / m->gran,
-				       m->gpb);
-				wb_fp(m, WB_LOC_DISK(m, b), WB_FP_READ);
-				if (m->prov)
-					memcpy(m->prov->cache + (size_t)page * m->gpp + g0,
-					       m->prov->disk + (size_t)x / m->gran,
-					       m->gpb * sizeof(uint32_t));
-			} else {
-				wb_cache_zero(m, w, x, x + m->bs, "%s EOF zeroing (new block)",
-					      m->sc->tasks[t].name);
-			}
-			f->uptodate |= (uint16_t)(1u << bi);
-		}
-		wb_cache_zero(m, w, zs, ze, "%s EOF zeroing (iomap_zero_range)",
-			      m->sc->tasks[t].name);
-		f->flags |= FOLIO_DIRTY;
-		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
-		wb_desc(m, " zero [%u,%u) of page %u;", zs, ze, page);
-	}
+	for (unsigned u = 0; u < m->ntasks; u++)
+		if (wb_task_is(m, u, WB_ACT_SHRINKS) && m->sc->tasks[u].size < min)
+			min = m->sc->tasks[u].size;
+	return wb_rangeop_new_size(m, t) > min;
+}
+
+/* The zeroing iteration in the slot: it covers [i_size, new size), no write follows. */
+static struct wb_iter_ref wb_rangeop_iter(const struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_iter_ref r = { &wb_task(m, w, t)->o.z, wb_rangeop_new_size(m, t), false };
+
+	return r;
+}
+
+/*
+ * Models: fs/xfs/xfs_iops.c xfs_setattr_size() (6.1, 6.2) when the file grows
+ * (newsize > oldsize): xfs_zero_range(oldsize, newsize - oldsize) ->
+ * iomap_zero_range(), whose iteration starts at the old i_size.  The caller
+ * holds i_rwsem and the invalidate_lock exclusive, so no write or fault runs
+ * meanwhile; writeback, IO completion and reclaim do.
+ */
+static void wb_rangeop_zero_start(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_rangeop *o = &wb_task(m, w, t)->o;
+	uint32_t i_size = wb_inode(w)->i_size;
+
+	o->pc = RP_ZERO;
+	o->z.pc = WP_IOMAP_BEGIN;
+	o->z.pos = i_size;
+	wb_desc(m, "; xfs_setattr_size: zero [%u,%u) first (iomap_zero_range)", i_size,
+		wb_rangeop_new_size(m, t));
 }
 
 static bool wb_rangeop_enabled(const struct wb_model *m, const void *w, unsigned t, char *why,
@@ -123,14 +118,6 @@ static bool wb_rangeop_enabled(const struct wb_model *m, const void *w, unsigned
 	void *cw = WBC(w);
 	uint64_t s, e;
 
-	uint32_t to = wb_rangeop_grows_to(m, cw, t), from = wb_inode(cw)->i_size;
-
-	/* the EOF zeroing locks each folio it zeroes (iomap_write_begin) */
-	if (to && wb_zero_eof_blocks(m, cw, from, to) && !wb_range_quiet(m, cw, from, to, false)) {
-		WB_WHY(why, n, "waits for the folios of [%u,%u) to be unlocked to zero them", from,
-		       to);
-		return false;
-	}
 	switch (wb_task(m, cw, t)->o.pc) {
 	case RP_DONE:
 		WB_WHY(why, n, "finished");
@@ -147,6 +134,8 @@ static bool wb_rangeop_enabled(const struct wb_model *m, const void *w, unsigned
 			return false;
 		}
 		return true;
+	case RP_ZERO:
+		return wb_iter_enabled(m, w, t, &wb_task(m, cw, t)->o.z, why, n);
 	default:
 		return true;
 	}
@@ -199,17 +188,6 @@ static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
 		wb_desc(m, "holes and DELALLOC in blocks [%u,%u) -> UNWRITTEN", b0, b1);
 		if (lo < b0 || hi > b1)
 			wb_desc(m, " (delalloc records whole: blocks [%u,%u))", lo, hi);
-		if (td->offset + td->length > ino->i_size &&
-		    wb_zero_eof_blocks(m, w, ino->i_size, (uint32_t)(td->offset + td->length))) {
-			wb_desc(m, "; xfs_setattr_size:");
-			xfs_zero_eof(m, w, t, (uint32_t)(td->offset + td->length));
-		}
-		if (td->offset + td->length > ino->i_size) {
-			wb_desc(m, ", i_size %u->%llu", ino->i_size,
-				(unsigned long long)(td->offset + td->length));
-			wb_isize_extended(m, w, ino->i_size, (uint32_t)(td->offset + td->length));
-			ino->i_size = (uint32_t)(td->offset + td->length);
-		}
 		break;
 	}
 	default:
@@ -236,7 +214,9 @@ static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
 static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned arg)
 {
 	struct wb_rangeop *o = &wb_task(m, w, t)->o;
+	struct wb_inode *ino = wb_inode(w);
 	enum wb_op op = m->sc->tasks[t].op;
+	uint32_t new_size = wb_rangeop_new_size(m, t);
 	uint64_t s, e;
 
 	(void)arg;
@@ -250,16 +230,35 @@ static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned a
 		wb_inval_down(m, w, t, false);
 		o->pc = op == WB_OP_FALLOCATE ? RP_CHANGE : RP_FLUSH;
 		wb_desc(m, "invalidate_lock taken exclusive");
+		/* a truncate up zeroes before truncate_setsize() */
+		if (op == WB_OP_TRUNCATE && new_size > ino->i_size)
+			wb_rangeop_zero_start(m, w, t);
+		break;
+	case RP_ZERO: {
+		struct wb_iter_ref r = wb_rangeop_iter(m, w, t);
+		wb_iter_apply(m, w, t, &r);
+		if (o->z.pc != WP_DONE)
+			break;
+		/* canonical: the iteration is over */
+		memset(&o->z, 0, sizeof(o->z));
+		o->pc = op == WB_OP_FALLOCATE ? RP_SETSIZE : RP_FLUSH;
+		break;
+	}
+	case RP_SETSIZE:
+		/*
+		 * Models: the truncate_setsize() of xfs_setattr_size() (6.1, 6.2) after a
+		 * fallocate's zeroing: i_size to the new size (the zeroing's write_end
+		 * may have raised it part of the way), pagecache_isize_extended().
+		 */
+		wb_desc(m, "i_size %u->%u", ino->i_size, new_size);
+		if (new_size > ino->i_size)
+			wb_isize_extended(m, w, ino->i_size, new_size);
+		ino->i_size = new_size;
+		o->pc = RP_UNLOCK;
 		break;
 	case RP_FLUSH:
 		/* Models: xfs_flush_unmap_range() / truncate_pagecache() */
 		wb_rangeop_range(m, t, &s, &e);
-		if (wb_rangeop_grows_to(m, w, t) &&
-		    wb_zero_eof_blocks(m, w, wb_inode(w)->i_size, wb_rangeop_grows_to(m, w, t))) {
-			wb_desc(m, "xfs_setattr_size:");
-			xfs_zero_eof(m, w, t, wb_rangeop_grows_to(m, w, t));
-			wb_desc(m, " ");
-		}
 		wb_desc(m, "page cache of [%llu,%llu):", (unsigned long long)s,
 			(unsigned long long)e);
 		wb_truncate_pagecache(m, w, s, e);
@@ -271,6 +270,9 @@ static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned a
 	case RP_CHANGE:
 		wb_rangeop_change(m, w, t);
 		o->pc = RP_UNLOCK;
+		/* Models: xfs_file_fallocate() -> xfs_vn_setattr_size() past EOF (6.1, 6.2) */
+		if (op == WB_OP_FALLOCATE && new_size > ino->i_size)
+			wb_rangeop_zero_start(m, w, t);
 		break;
 	case RP_UNLOCK:
 		wb_inval_up(m, w, false);
@@ -343,11 +345,44 @@ static unsigned wb_truncate_offsets(const struct wb_task_def *td, uint64_t out[4
 static void wb_rangeop_pack_fields(const struct wb_model *m, unsigned t, struct wb_pack_fields *pf)
 {
 	WB_PACK(pf, m, t, struct wb_rangeop, pc, 3, 1);
+	if (wb_rangeop_may_grow(m, t))
+		wb_iter_pack_fields(m, t, offsetof(struct wb_rangeop, z), pf);
 }
 
 static void wb_rangeop_describe(const struct wb_model *m, const void *w, unsigned t, FILE *out)
 {
+	const struct wb_rangeop *o = &wb_task(m, WBC(w), t)->o;
+
 	fprintf(out, "next %s", wb_task_step(m, w, t)->name);
+	if (o->pc == RP_ZERO)
+		wb_iter_describe(&o->z, out);
+}
+
+/* The zeroing's cached mapping in words, "" when not zeroing. */
+static void wb_rangeop_mapping_text(const struct wb_model *m, const void *w, unsigned t, char *buf,
+				    size_t n)
+{
+	wb_iter_mapping_text(&wb_task(m, WBC(w), t)->o.z, buf, n);
+}
+
+/*
+ * The next step: by the pc, or, in the zeroing, the step of this actor's table
+ * named as the iteration's (the writer's step at its pc).
+ */
+static const struct wb_step_def *wb_rangeop_step(const struct wb_model *m, const void *w,
+						 unsigned t)
+{
+	const struct wb_actor *a = wb_actor_of(m, t);
+	const struct wb_rangeop *o = &wb_task(m, WBC(w), t)->o;
+	const struct wb_step_def *it;
+
+	if (o->pc != RP_ZERO)
+		return wb_step_at(a, o->pc);
+	it = wb_iter_step(&o->z);
+	for (unsigned i = 0; it && i < a->nsteps; i++)
+		if (a->steps[i].pc == RP_ZERO && !strcmp(a->steps[i].name, it->name))
+			return &a->steps[i];
+	return NULL;
 }
 
 static void wb_punch_expected(const struct wb_model *m, const void *w, unsigned t, uint8_t *e,
@@ -378,37 +413,74 @@ static const struct wb_step_def wb_punch_steps[] = {
 	{ RP_UNLOCK, "rwsem_unlock", "xfs_file_fallocate: xfs_iunlock(IOLOCK_EXCL | MMAPLOCK_EXCL)" },
 };
 
+/*
+ * The EOF zeroing's steps (xfs_setattr_size() -> xfs_zero_range() ->
+ * iomap_zero_range()): the writer's names and functions, all at RP_ZERO
+ * (wb_rangeop_step picks the one the iteration is at).
+ */
+#define WB_ZERO_STEPS                                                                              \
+	{ RP_ZERO, "iomap_begin", "iomap_zero_range: xfs_buffered_write_iomap_begin" },           \
+	{ RP_ZERO, "iomap_valid", "xfs_iomap_valid" },                                             \
+	{ RP_ZERO, "folio_get", "__filemap_get_folio" },                                           \
+	{ RP_ZERO, "folio_lock", "folio_lock" },                                                   \
+	{ RP_ZERO, "write_begin", "__iomap_write_begin" },                                         \
+	{ RP_ZERO, "zero", "iomap_zero_iter: folio_zero_range" },                                  \
+	{ RP_ZERO, "write_end", "iomap_write_end" },                                               \
+	{ RP_ZERO, "iomap_end", "xfs_buffered_write_iomap_end" },                                  \
+	{ RP_ZERO, "punch_delalloc", "xfs_bmap_punch_delalloc_range" }
+
 static const struct wb_step_def wb_fallocate_steps[] = {
 	{ RP_RWSEM_LOCK, "rwsem_lock", "xfs_file_fallocate: xfs_ilock(IOLOCK_EXCL)" },
 	{ RP_INVAL_LOCK, "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
 	{ RP_CHANGE, "alloc_range", "xfs_alloc_file_space" },
+	WB_ZERO_STEPS,
+	{ RP_SETSIZE, "setsize", "xfs_vn_setattr_size: xfs_setattr_size: truncate_setsize" },
 	{ RP_UNLOCK, "rwsem_unlock", "xfs_file_fallocate: xfs_iunlock(IOLOCK_EXCL | MMAPLOCK_EXCL)" },
 };
 
 static const struct wb_step_def wb_truncate_steps[] = {
 	{ RP_RWSEM_LOCK, "rwsem_lock", "do_truncate: inode_lock" },
 	{ RP_INVAL_LOCK, "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
+	WB_ZERO_STEPS,
 	{ RP_FLUSH, "flush_range", "xfs_flush_unmap_range / truncate_pagecache" },
 	{ RP_CHANGE, "setsize", "truncate_setsize / xfs_itruncate_extents" },
 	{ RP_UNLOCK, "rwsem_unlock", "xfs_vn_setattr: xfs_iunlock(MMAPLOCK_EXCL); do_truncate: inode_unlock" },
 };
 
-/* i_rwsem from rwsem_lock on, the invalidate_lock from invalidate_lock on, both to the end. */
+/*
+ * i_rwsem from rwsem_lock on, the invalidate_lock from invalidate_lock on,
+ * both to the end; in the zeroing, what its iteration holds (a folio's lock and
+ * reference).  Outside it the iteration's state is all zero.
+ */
 static int wb_rangeop_holds(const struct wb_model *m, const void *w, unsigned t,
 			    struct wb_held *h, char *msg, size_t n)
 {
-	uint8_t pc = wb_task(m, WBC(w), t)->o.pc;
+	const struct wb_rangeop *o = &wb_task(m, WBC(w), t)->o;
+	static const struct wb_writer none;
 
-	(void)msg, (void)n;
-	h->rwsem = pc >= RP_INVAL_LOCK && pc <= RP_UNLOCK;
-	h->inval = pc >= RP_FLUSH && pc <= RP_UNLOCK;
-	return 0;
+	h->rwsem = o->pc != RP_RWSEM_LOCK && o->pc != RP_DONE;
+	h->inval = h->rwsem && o->pc != RP_INVAL_LOCK;
+	if (o->pc != RP_ZERO) {
+		if (memcmp(&o->z, &none, sizeof(none))) {
+			snprintf(msg, n, "%s: a zeroing iteration outside the zeroing",
+				 m->sc->tasks[t].name);
+			return -1;
+		}
+		return 0;
+	}
+	if (!wb_rangeop_may_grow(m, t)) {
+		snprintf(msg, n, "%s: zeroing, which the state encoding does not hold",
+			 m->sc->tasks[t].name);
+		return -1;
+	}
+	return wb_iter_holds(m, w, t, &o->z, h, msg, n);
 }
 
 #define WB_RANGEOP_ROW(steps_)                                                                     \
-	.steps = steps_, .nsteps = sizeof(steps_) / sizeof(steps_[0]), .npc = RP_DONE + 1,        \
+	.steps = steps_, .nsteps = sizeof(steps_) / sizeof(steps_[0]), .npc = RP_SETSIZE + 1,     \
 	.done_pc = RP_DONE, .enabled = wb_rangeop_enabled, .apply = wb_rangeop_apply,              \
-	.pack_fields = wb_rangeop_pack_fields, .describe = wb_rangeop_describe,                    \
+	.step = wb_rangeop_step, .pack_fields = wb_rangeop_pack_fields,                            \
+	.describe = wb_rangeop_describe, .mapping_text = wb_rangeop_mapping_text,                  \
 	.holds = wb_rangeop_holds
 
 const struct wb_actor wb_actor_punch = {
@@ -418,6 +490,7 @@ const struct wb_actor wb_actor_punch = {
 	.load = load_punch,
 	.flags = WB_ACT_RWSEM | WB_ACT_INVAL | WB_ACT_ORDERED,
 	WB_RANGEOP_ROW(wb_punch_steps),
+	.no_step = 1u << RP_ZERO | 1u << RP_SETSIZE,
 	.offsets = wb_range_offsets,
 	.expected = wb_punch_expected,
 };
@@ -440,6 +513,7 @@ const struct wb_actor wb_actor_truncate = {
 	.load = load_truncate,
 	.flags = WB_ACT_RWSEM | WB_ACT_INVAL | WB_ACT_ORDERED | WB_ACT_SHRINKS,
 	WB_RANGEOP_ROW(wb_truncate_steps),
+	.no_step = 1u << RP_SETSIZE,
 	.offsets = wb_truncate_offsets,
 	.expected = wb_truncate_expected,
 };

@@ -77,7 +77,11 @@ enum wb_writer_pc {
 #define WR_SHORT 0x04	/* the copy in progress stopped short */
 #define WR_INVAL 0x08	/* holds the invalidate_lock exclusive (locked cleanup) */
 
-/* A buffered writer: the iomap_iter and its cached struct iomap. */
+/*
+ * A buffered writer: the iomap_iter and its cached struct iomap.  Also the
+ * iteration of a growing truncate's or fallocate's EOF zeroing (struct
+ * wb_rangeop's z).
+ */
 struct wb_writer {
 	uint8_t pc;
 	uint8_t type;	/* cached mapping: IOMAP_* */
@@ -155,11 +159,20 @@ enum wb_range_pc {
 	RP_CHANGE,	/* punch_range, alloc_range, setsize */
 	RP_UNLOCK,
 	RP_DONE,
+	RP_ZERO,	/* a growing truncate or fallocate: the EOF zeroing's iteration (z) */
+	RP_SETSIZE,	/* a growing fallocate: truncate_setsize after the zeroing */
 };
 
-/* Hole punch, fallocate, truncate. */
+/*
+ * Hole punch, fallocate, truncate.  A truncate or fallocate that grows the
+ * file zeroes [i_size, new size) through iomap_zero_range(): an iomap
+ * iteration like a buffered write's EOF zeroing, in z with the writer's pcs
+ * (model/iomap_iter.h), while pc is RP_ZERO; z is all zero otherwise.
+ */
 struct wb_rangeop {
 	uint8_t pc;
+	uint8_t pad[3];
+	struct wb_writer z;
 };
 
 #define WB_TASK_SLOT 32

@@ -129,6 +129,14 @@ for want in "buf is a PROT_NONE page" "pwrite(fd, buf, 8, 1024) in the backgroun
 	'mmap -w 0 4096" -c "mwrite -S 0x50 3072 8"' "# wrong: bytes [3072,3080) read 0*8 where P's P*8"; do
 	grep -qF "$want" "$T/p5.explain" || fail "explain patch5: no '$want'"
 done
+# a truncate up racing through its EOF zeroing: the sketch holds it there, in the background
+(cd "$T" && "$W" explore "$S/scenarios/truncate-up-zero-stale.json" --kernel 6.1 \
+	--trace-out tr.trace.json >/dev/null)
+(cd "$T" && "$W" explain tr.trace.json >"$T/tr.explain" 2>&1) || fail "explain truncate failed"
+for want in "by step 21: TR write_begin zeroed [0,2048) of page 0 using a DELALLOC mapping" \
+	"hold TR" 'truncate 8192" $MNT/f &    # TR' "# wrong: bytes [0,2048) read 0*2048 where W1's A*2048"; do
+	grep -qF "$want" "$T/tr.explain" || fail "explain truncate-up-zero-stale: no '$want'"
+done
 
 # --- check
 expect_rc 0 "$W" check "$S/scenarios"

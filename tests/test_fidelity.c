@@ -980,6 +980,13 @@ static void test_fallocate(void **state)
 	STEP(&t, "FA", "alloc_range");
 	assert_string_equal(tc_exts(&t), "WUUUUUUU");
 	assert_int_equal(tc_seq(&t), 1);
+	/* past EOF: xfs_setattr_size zeroes [4096,8192), all UNWRITTEN now: skipped */
+	assert_int_equal(tc_ino(&t)->i_size, 4096);
+	const char *d = STEP(&t, "FA", "iomap_begin");
+	assert_non_null(strstr(d, "UNWRITTEN [1024,8192): nothing to zero in [4096,8192)"));
+	STEP(&t, "FA", "iomap_end");
+	assert_int_equal(tc_ino(&t)->i_size, 4096);
+	STEP(&t, "FA", "setsize");
 	assert_int_equal(tc_ino(&t)->i_size, 8192);
 	STEP(&t, "FA", "rwsem_unlock");
 	assert_int_equal(tc_ino(&t)->rwsem_owner, 0);
@@ -1042,8 +1049,9 @@ static void test_truncate(void **state)
 
 	/* up: i_size set, no block changes, no seq bump; the new bytes read as zero */
 	tc_run(&t, "TR2");
-	assert_string_equal(t.trace, "rwsem_lock invalidate_lock flush_range setsize "
-				     "rwsem_unlock");
+	/* the EOF zeroing of [5120,8192): one HOLE mapping, skipped */
+	assert_string_equal(t.trace, "rwsem_lock invalidate_lock iomap_begin iomap_end flush_range "
+				     "setsize rwsem_unlock");
 	assert_int_equal(tc_ino(&t)->i_size, 8192);
 	assert_int_equal(tc_seq(&t), 1);
 	assert_int_equal(tc_ino(&t)->norder, 2);
@@ -1131,7 +1139,7 @@ static void test_writeback_fdatawait(void **state)
  * iteration per mapping (issue 15 item 1), HOLE and UNWRITTEN skipped, the others through
  * folio_get, write_begin, zero and write_end, each raising i_size.
  */
-static void test_zero_gap(void **state)
+static void test_write_zeroing(void **state)
 {
 	struct tc t;
 	struct folio *f0, *f1;
@@ -1213,7 +1221,7 @@ static void test_zero_gap(void **state)
  * folio_get.  6.1 zeroes W1's bytes from the stale mapping; 6.2's iomap_valid after the
  * folio lock marks the mapping STALE, iomap_zero_iter() breaks out and the remap reads.
  */
-static void test_zero_gap_stale(void **state)
+static void test_write_zeroing_stale(void **state)
 {
 	static const char *const text =
 		"{'wbsim':1,'name':'t','file':{'size':0},'tasks':["
@@ -1814,8 +1822,10 @@ static void test_mmap_store_past_eof(void **state)
 }
 
 /*
- * A truncate up zeroes [i_size, size) through the page cache over DELALLOC and
- * WRITTEN blocks (xfs_setattr_size -> xfs_zero_range) before truncate_setsize;
+ * A truncate up zeroes [i_size, size) through the page cache before
+ * truncate_setsize (xfs_setattr_size -> xfs_zero_range -> iomap_zero_range),
+ * with the iteration of a write's EOF zeroing: DELALLOC and WRITTEN mappings
+ * are zeroed chunk by chunk under the folio lock, HOLE and UNWRITTEN skipped;
  * a fallocate past EOF does the same through xfs_vn_setattr_size.
  */
 static void test_truncate_up_zeroes_past_eof(void **state)
@@ -1832,21 +1842,38 @@ static void test_truncate_up_zeroes_past_eof(void **state)
 	tc_run(&t, "M");
 	RUN_TO(&t, "WB", "wb_lock");
 	STEP(&t, "TR", "rwsem_lock");
-	STEP(&t, "TR", "invalidate_lock");
+	d = STEP(&t, "TR", "invalidate_lock");
+	assert_non_null(strstr(d, "xfs_setattr_size: zero [2048,8192) first (iomap_zero_range)"));
+	d = STEP(&t, "TR", "iomap_begin");
+	assert_non_null(strstr(d, "zeroing pos=2048 -> WRITTEN [0,4096) cookie=0, iteration "
+				  "[2048,4096)"));
+	STEP(&t, "TR", "folio_get");
 	/* the zeroing locks the EOF folio: it waits for writeback to unlock it */
 	assert_null(tc_next(&t, "TR"));
-	assert_non_null(strstr(tc_why(&t, "TR"), "to be unlocked to zero them"));
+	assert_string_equal(tc_label(&t, "TR"), "folio_lock");
 	RUN_TO(&t, "WB", "clear_dirty");
 	/* undo writeback's own zeroing, to see the truncate's */
 	memset(wb_cache(&t.m, t.w, 0) + 2, 'M', 1);
 	tc_run(&t, "WB");
-	d = STEP(&t, "TR", "flush_range");
-	assert_non_null(strstr(d, "xfs_setattr_size: zero [2048,4096) of page 0;"));
+	STEP(&t, "TR", "folio_lock");
+	RUN_TO(&t, "TR", "write_begin");
+	d = STEP(&t, "TR", "zero");
+	assert_non_null(strstr(d, "zero [2048,4096) of page 0"));
 	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
-	assert_true(tc_folio(&t, 0)->flags & FOLIO_DIRTY);
 	assert_string_equal(tc_cache_origin(&t, 0, 2),
-			    "TR EOF zeroing (iomap_zero_range) zeroed [2048,4096) of page 0");
-	assert_string_equal(tc_exts(&t), "WH"); /* the HOLE is skipped, no folio for it */
+			    "TR zeroing of [2048,4096) past EOF (iomap_zero_iter)");
+	d = STEP(&t, "TR", "write_end");
+	assert_non_null(strstr(d, "i_size 2048->4096"));
+	assert_true(tc_folio(&t, 0)->flags & FOLIO_DIRTY);
+	d = STEP(&t, "TR", "iomap_end");
+	assert_non_null(strstr(d, "zeroing goes on at 4096"));
+	/* the HOLE is skipped, no folio for it */
+	d = STEP(&t, "TR", "iomap_begin");
+	assert_non_null(strstr(d, "HOLE [4096,8192): nothing to zero"));
+	d = STEP(&t, "TR", "iomap_end");
+	assert_non_null(strstr(d, "zeroing done"));
+	assert_string_equal(tc_next(&t, "TR"), "flush_range");
+	assert_string_equal(tc_exts(&t), "WH");
 	assert_int_equal(tc_folio(&t, 1)->flags, 0);
 	tc_run_all(&t);
 	assert_int_equal(tc_ino(&t)->i_size, 8192);
@@ -1854,28 +1881,117 @@ static void test_truncate_up_zeroes_past_eof(void **state)
 	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
 	tc_close(&t);
 
-	/* fallocate past EOF: blocks 1 becomes UNWRITTEN, block 0 (WRITTEN) is zeroed */
+	/* fallocate past EOF: block 1 becomes UNWRITTEN, then block 0 (WRITTEN) is zeroed */
 	tc_open(&t, "{'wbsim':1,'name':'t'," EOF_FILE ",'tasks':["
 		    "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
 		    "{'name':'FA','op':'fallocate','offset':4096,'length':4096,'after':['M']}]}",
 		SCENARIO_CHECK);
 	tc_run(&t, "M");
 	RUN_TO(&t, "FA", "alloc_range");
-	assert_non_null(strstr(t.desc, "xfs_setattr_size: zero [2048,4096) of page 0;"));
-	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
+	assert_non_null(strstr(t.desc, "xfs_setattr_size: zero [2048,8192) first"));
 	assert_string_equal(tc_exts(&t), "WU");
+	RUN_TO(&t, "FA", "zero");
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
+	RUN_TO(&t, "FA", "setsize");
+	assert_string_equal(t.trace, "write_end iomap_end iomap_begin iomap_end setsize");
+	assert_int_equal(tc_ino(&t)->i_size, 8192);
 	tc_run_all(&t);
 	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
 	tc_close(&t);
 
-	/* nothing over DELALLOC or WRITTEN past EOF: nothing zeroed, nothing said */
+	/* nothing but a HOLE past EOF: one mapping, skipped; no folio */
 	tc_open(&t, "{'wbsim':1,'name':'t','file':{'size':4096},'tasks':["
 		    "{'name':'TR','op':'truncate','size':8192}]}",
 		SCENARIO_CHECK);
 	RUN_TO(&t, "TR", "flush_range");
-	assert_null(strstr(t.desc, "xfs_setattr_size"));
+	assert_string_equal(t.trace, "rwsem_lock invalidate_lock iomap_begin iomap_end flush_range");
 	assert_int_equal(tc_folio(&t, 0)->flags, 0);
+	assert_int_equal(tc_folio(&t, 1)->flags, 0);
 	tc_close(&t);
+}
+
+/*
+ * issue 15 (fidelity 2): the truncate's and fallocate's EOF zeroing race.  W1
+ * leaves a dirty folio over a DELALLOC block at EOF; the zeroing maps it
+ * DELALLOC, then writeback converts and writes it, the IO completes and reclaim
+ * evicts the page before the zeroing looks it up.  6.1 zeroes W1's bytes of the
+ * re-created folio from the stale mapping; 6.2's iomap_valid after the lock
+ * sees the seq change and the remap reads the block as WRITTEN.
+ */
+static void test_setattr_zero_stale(void **state)
+{
+	static const char *const texts[] = {
+		"{'wbsim':1,'name':'t','file':{'size':0},'tasks':["
+		"{'name':'W1','op':'write','offset':0,'length':2048,'data':'A'},"
+		"{'name':'TR','op':'truncate','size':8192,'after':['W1']},"
+		"{'name':'WB','op':'writeback'},"
+		"{'name':'RC','op':'reclaim','evictions':1,'pages':[0]}]}",
+		"{'wbsim':1,'name':'t','file':{'size':0},'tasks':["
+		"{'name':'W1','op':'write','offset':0,'length':2048,'data':'A'},"
+		"{'name':'TR','op':'fallocate','offset':4096,'length':4096,'after':['W1']},"
+		"{'name':'WB','op':'writeback'},"
+		"{'name':'RC','op':'reclaim','evictions':1,'pages':[0]}]}",
+	};
+	static const char *const window[] = {
+		"W1", "TR:rwsem_lock", "TR:invalidate_lock",
+	};
+	static const char *const wb[] = {
+		"WB:wb_lock", "WB:clear_dirty", "WB:map_blocks", "WB:start_writeback",
+		"WB/io0:io_write", "WB/io0:io_complete",
+	};
+	struct wb_report rep;
+	struct tc t;
+	const char *d;
+
+	(void)state;
+	for (int fa = 0; fa < 2; fa++) {
+		for (int k = 0; k < 2; k++) {
+			tc_open(&t, texts[fa], k ? WB_CHECK_AFTER_LOCK : WB_CHECK_OFF);
+			struct wb_rangeop *o = &wb_task(&t.m, t.w, tc_task(&t, "TR"))->o;
+			SCHED(&t, window);
+			if (fa)
+				STEP(&t, "TR", "alloc_range");
+			assert_int_equal(o->pc, RP_ZERO);
+			d = STEP(&t, "TR", "iomap_begin");
+			assert_non_null(strstr(d, "zeroing pos=2048 -> DELALLOC [0,4096)"));
+			assert_int_equal(o->z.type, IOMAP_DELALLOC);
+			uint32_t cookie = o->z.cookie;
+			SCHED(&t, wb);
+			EVICT(&t, "RC", 0);
+			assert_int_equal(tc_seq(&t), cookie + 2);
+			assert_int_equal(tc_exts(&t)[0], 'W');
+			assert_int_equal(tc_folio(&t, 0)->flags, 0);
+			d = STEP(&t, "TR", "folio_get");
+			assert_non_null(strstr(d, "page 0 absent -> new folio"));
+			if (!k) {
+				/* 6.1: zero [0,2048) around the chunk from the stale mapping */
+				d = STEP(&t, "TR", "write_begin");
+				assert_non_null(strstr(d, "zero [0,2048)"));
+				tc_run_all(&t);
+				assert_int_equal(tc_verdict(&t, &rep), SIM_CORRUPT);
+				assert_false(rep.exposed);
+				assert_int_equal(rep.offset, 0);
+				assert_string_equal(rep.found, "0*2048");
+			} else {
+				d = STEP(&t, "TR", "iomap_valid");
+				assert_non_null(strstr(d, "STALE"));
+				d = STEP(&t, "TR", "iomap_end");
+				assert_non_null(strstr(d, "STALE: remap at 2048"));
+				d = STEP(&t, "TR", "iomap_begin");
+				assert_non_null(strstr(d, "zeroing pos=2048 -> WRITTEN [0,4096)"));
+				RUN_TO(&t, "TR", "iomap_valid");
+				d = STEP(&t, "TR", "write_begin");
+				assert_non_null(strstr(d, "read [0,4096) from disk"));
+				tc_run_all(&t);
+				assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+			}
+			/* the iteration is over: its state cleared */
+			assert_int_equal(o->pc, RP_DONE);
+			assert_int_equal(o->z.pc, 0);
+			assert_int_equal(tc_ino(&t)->i_size, 8192);
+			tc_close(&t);
+		}
+	}
 }
 
 /* Origins: a new folio's bytes are its own, truncate_pagecache's zeroes are the truncate's. */
@@ -1928,7 +2044,7 @@ int main(void)
 		cmocka_unit_test(test_truncate),
 		cmocka_unit_test(test_truncate_order_in_oracle),
 		cmocka_unit_test(test_writeback_fdatawait),
-		cmocka_unit_test(test_zero_gap),
+		cmocka_unit_test(test_write_zeroing),
 		cmocka_unit_test(test_iomap_write_failed),
 		cmocka_unit_test(test_stable_pages),
 		cmocka_unit_test(test_config_precedence),
@@ -1938,10 +2054,11 @@ int main(void)
 		cmocka_unit_test(test_fallocate_delalloc_record_whole),
 		/* issue 15 */
 		cmocka_unit_test(test_short_copy_exposes_uninit),
-		cmocka_unit_test(test_zero_gap_stale),
+		cmocka_unit_test(test_write_zeroing_stale),
 		cmocka_unit_test(test_stale_remap_full_chunk),
 		cmocka_unit_test(test_mmap_store_past_eof),
 		cmocka_unit_test(test_truncate_up_zeroes_past_eof),
+		cmocka_unit_test(test_setattr_zero_stale),
 		cmocka_unit_test(test_new_folio_and_truncate_provenance),
 	};
 
