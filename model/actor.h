@@ -138,11 +138,11 @@ struct wb_actor {
 	 * Partial-order reduction (model/por.h): what the task's next step reads
 	 * and writes, with what decides whether it is enabled (now), and all the
 	 * task may still touch, the actors it will create included (future).
-	 * Both start empty; say more than the truth, never less.  Optional: a
-	 * task without it touches everything.
+	 * Both start empty; say more than the truth, never less; a part of the
+	 * future reachable only after an IO in flight completes may go in a->gated
+	 * (wb_por_gate).  Optional: a task without it touches everything.
 	 */
-	void (*por)(const struct wb_model *m, const void *w, unsigned t, struct sim_fp *now,
-		    struct sim_fp *future);
+	void (*por)(const struct wb_model *m, const void *w, unsigned t, struct sim_por_actor *a);
 	/* The task in a few words for diagrams ("write [0,4096) 'A'"); optional. */
 	void (*summary)(const struct wb_model *m, unsigned t, char *buf, size_t n);
 	/* The task's cached mapping in words ("" if none); optional. */

@@ -1133,29 +1133,64 @@ static int wb_writer_holds(const struct wb_model *m, const void *w, unsigned t,
 static unsigned wb_writer_first_page(const struct wb_model *m, const void *w, unsigned t)
 {
 	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
-	uint32_t lo = (uint32_t)m->sc->tasks[t].offset, i_size = wb_inode(WBC(w))->i_size;
+	uint32_t lo, i_size = wb_inode(WBC(w))->i_size;
 
 	for (unsigned u = 0; u < m->ntasks; u++)
 		if (wb_task_is(m, u, WB_ACT_SHRINKS))
 			return 0;
+	if (wr->pc == WP_RWSEM_LOCK) {
+		/* the write, or the EOF zeroing from i_size */
+		lo = (uint32_t)m->sc->tasks[t].offset;
+	} else {
+		/*
+		 * From its position on; the live mapping's start (its cleanup);
+		 * i_size (pagecache_isize_extended() of a chunk past EOF).
+		 */
+		lo = wr->pos;
+		if (wr->iter_end && wr->iter_start < lo)
+			lo = wr->iter_start;
+	}
 	if (i_size < lo)
 		lo = i_size;
-	if (wr->pc != WP_RWSEM_LOCK && wr->pos < lo)
-		lo = wr->pos;
 	return lo / m->ps < m->npages ? lo / m->ps : m->npages - 1;
 }
 
 /*
- * What iomap_begin, write_end, iomap_end and the punch may touch: the extent
- * map, i_size, the cleanup's invalidate_lock and drop record, and the page
- * cache from the first page the writer can reach to the end (a short copy's
- * and the cleanup's truncation, pagecache_isize_extended()).
+ * Can the writer still change the extent map?  Only by reserving DELALLOC over
+ * a hole (iomap_begin) and punching what it reserved and did not use (the
+ * cleanup, or drop_writes' forced one).  Holes appear only through a punch or
+ * a truncate; the write reaches from its first page to its end.
+ */
+static bool wb_writer_may_change_map(const struct wb_model *m, const void *w, unsigned t,
+				     unsigned first)
+{
+	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
+	const uint8_t *ext = wb_ext(m, WBC(w));
+	uint64_t end = m->sc->tasks[t].offset + m->sc->tasks[t].length;
+
+	if (m->cfg.drop_writes || (wr->flags & IOMAP_F_NEW) || wr->pc == WP_PUNCH_DELALLOC)
+		return true;
+	for (unsigned u = 0; u < m->ntasks; u++)
+		if ((m->sc->tasks[u].op == WB_OP_PUNCH || m->sc->tasks[u].op == WB_OP_TRUNCATE) &&
+		    !wb_task_finished(m, w, u))
+			return true;
+	for (uint64_t b = (uint64_t)first * m->bpp; b < m->nblocks && b * m->bs < end; b++)
+		if (ext[b] == WB_HOLE)
+			return true;
+	return false;
+}
+
+/*
+ * What write_end, iomap_end and the punch may touch: the extent map, i_size,
+ * the cleanup's invalidate_lock and drop record, and the page cache from the
+ * first page the writer can reach to the end (a short copy's and the
+ * cleanup's truncation, pagecache_isize_extended()).
  */
 static void wb_writer_wide(const struct wb_model *m, const void *w, unsigned t, struct sim_fp *f)
 {
 	unsigned first = wb_writer_first_page(m, w, t);
 
-	wb_fp_add(f, WB_R_MAP, WB_RW);
+	wb_fp_add(f, WB_R_MAP, wb_writer_may_change_map(m, w, t, first) ? WB_RW : WB_RD);
 	wb_fp_add(f, WB_R_ISIZE, WB_RW);
 	wb_fp_add(f, WB_R_INVAL, WB_RW);
 	wb_fp_add(f, WB_R_DROP, WB_RW);
@@ -1165,9 +1200,10 @@ static void wb_writer_wide(const struct wb_model *m, const void *w, unsigned t, 
 	wb_fp_pages(f, WB_K_DISK, first, m->npages - 1, WB_RD);
 }
 
-static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t, struct sim_fp *now,
-			  struct sim_fp *future)
+static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
+			  struct sim_por_actor *a)
 {
+	struct sim_fp *now = &a->now, *future = &a->future;
 	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
 	unsigned page = wr->pos / m->ps;
 
@@ -1209,6 +1245,12 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t, s
 		break;
 	case WP_RWSEM_UNLOCK:
 		wb_fp_add(now, WB_R_RWSEM, WB_RW);
+		break;
+	case WP_IOMAP_BEGIN: /* the mapping at the position (a reservation over a hole), i_size */
+		wb_fp_add(now, WB_R_MAP,
+			  wb_writer_may_change_map(m, w, t, wb_writer_first_page(m, w, t)) ? WB_RW
+											    : WB_RD);
+		wb_fp_add(now, WB_R_ISIZE, WB_RD);
 		break;
 	default:
 		wb_writer_wide(m, w, t, now);

@@ -118,6 +118,28 @@ static uint32_t wb_ops_apply(void *ctx, void *w, uint32_t a)
  * "after" ordering: a task's steps may finish it (DONE(t)), and a task waits
  * for the tasks it runs after.
  */
+struct sim_fp *wb_por_gate(const struct wb_model *m, const void *w, unsigned p,
+			   struct sim_por_actor *a)
+{
+	const struct wb_io *io = wb_io(m, WBC(w), p);
+	uint32_t key;
+	unsigned g;
+
+	if (!io->phase)
+		return &a->future;
+	key = wb_actor_key(io->parent, io->k);
+	for (g = 0; g < a->ngated && a->gated[g].gate != key; g++)
+		;
+	if (g == a->ngated) {
+		if (g == SIM_POR_GATES)
+			return &a->future; /* no room: say it without the gate */
+		a->ngated++;
+		memset(&a->gated[g], 0, sizeof(a->gated[g]));
+		a->gated[g].gate = key;
+	}
+	return &a->gated[g].fp;
+}
+
 unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 {
 	const struct wb_model *m = ctx;
@@ -131,7 +153,7 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 			memset(a, 0, sizeof(*a));
 			a->actor = wb_actor_key(t, -1);
 			if (act->por) {
-				act->por(m, w, t, &a->now, &a->future);
+				act->por(m, w, t, a);
 			} else {
 				wb_fp_all(&a->now);
 				wb_fp_all(&a->future);

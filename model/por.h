@@ -84,6 +84,13 @@ static inline void wb_fp_or(struct sim_fp *a, const struct sim_fp *b)
 	}
 }
 
+/*
+ * Where a part of task a's future that touches page p goes: the future itself,
+ * or, when an IO is in flight on page p, the part gated by that IO (ops.c).
+ */
+struct sim_fp *wb_por_gate(const struct wb_model *m, const void *w, unsigned p,
+			   struct sim_por_actor *a);
+
 /* The reduction hook of the engine (ops.c): every unfinished actor's footprints. */
 unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out);
 /* An IO activity's footprints (writeback.c). */

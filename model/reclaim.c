@@ -152,9 +152,13 @@ static void wb_reclaim_summary(const struct wb_model *m, unsigned t, char *buf, 
 }
 
 
-/* Partial-order reduction (model/por.h): which folios it may evict, and their removal. */
-static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t, struct sim_fp *now,
-			   struct sim_fp *future)
+/*
+ * Partial-order reduction (model/por.h): which folios it may evict, and their
+ * removal.  A folio under writeback cannot be evicted before its IO completes:
+ * that part of the future is gated by the IO.
+ */
+static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t,
+			   struct sim_por_actor *a)
 {
 	uint64_t allowed = m->sc->tasks[t].pages & m->all_pages;
 	uint64_t cand = wb_reclaim_candidates(m, w, t);
@@ -164,11 +168,13 @@ static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t, 
 	for (unsigned p = 0; p < m->npages; p++) {
 		if (!(allowed & (1ull << p)))
 			continue;
-		wb_fp_add(now, WB_R_FLAGS(p), (cand & (1ull << p)) ? WB_RW : WB_RD);
+		wb_fp_add(&a->now, WB_R_FLAGS(p), (cand & (1ull << p)) ? WB_RW : WB_RD);
 		if (cand & (1ull << p))
-			wb_fp_add(now, WB_R_DATA(p), WB_WR);
-		wb_fp_add(future, WB_R_FLAGS(p), WB_RW);
-		wb_fp_add(future, WB_R_DATA(p), WB_WR);
+			wb_fp_add(&a->now, WB_R_DATA(p), WB_WR);
+		wb_fp_add(&a->future, WB_R_FLAGS(p), WB_RD);
+		struct sim_fp *evict = wb_por_gate(m, w, p, a);
+		wb_fp_add(evict, WB_R_FLAGS(p), WB_RW);
+		wb_fp_add(evict, WB_R_DATA(p), WB_WR);
 	}
 }
 

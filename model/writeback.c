@@ -663,38 +663,62 @@ static void wb_writeback_summary(const struct wb_model *m, unsigned t, char *buf
 void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct sim_fp *now,
 	       struct sim_fp *future)
 {
-	(void)m;
-	if (wb_io(m, WBC(w), page)->phase == IO_SUBMITTED) {
+	const struct wb_io *io = wb_io(m, WBC(w), page);
+	const uint8_t *ext = wb_ext(m, WBC(w));
+	struct sim_fp done;
+
+	/*
+	 * io_complete: xfs_iomap_write_unwritten() over the blocks mapped
+	 * UNWRITTEN (the map, if any), and from a stale mapping a HOLE or a
+	 * DELALLOC extent whole allocated with garbage (any page's disk); then
+	 * the folio's writeback flag.  A block mapped UNWRITTEN cannot become a
+	 * HOLE or DELALLOC while its folio is under writeback (a punch or a
+	 * truncate waits for it).
+	 */
+	memset(&done, 0, sizeof(done));
+	wb_fp_add(&done, WB_R_FLAGS(page), WB_RW);
+	wb_fp_add(&done, WB_R_IO(page), WB_RW);
+	if (io->unwritten)
+		wb_fp_add(&done, WB_R_MAP, WB_RW);
+	for (unsigned i = 0; i < m->bpp; i++)
+		if ((io->unwritten & (1u << i)) && ext[page * m->bpp + i] != WB_UNWRITTEN &&
+		    ext[page * m->bpp + i] != WB_WRITTEN)
+			wb_fp_pages(&done, WB_K_DISK, 0, m->npages - 1, WB_WR);
+	if (io->phase == IO_SUBMITTED) {
 		/* io_write: the folio's bytes to disk */
 		wb_fp_add(now, WB_R_DATA(page), WB_RD);
 		wb_fp_add(now, WB_R_DISK(page), WB_WR);
 		wb_fp_add(now, WB_R_IO(page), WB_RW);
 	} else {
-		/* io_complete: the conversion, then the folio's writeback flag */
-		wb_fp_add(now, WB_R_MAP, WB_RW);
-		wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
-		wb_fp_add(now, WB_R_IO(page), WB_RW);
+		wb_fp_or(now, &done);
 	}
 	wb_fp_or(future, now);
-	wb_fp_add(future, WB_R_MAP, WB_RW);
-	wb_fp_add(future, WB_R_FLAGS(page), WB_RW);
-	wb_fp_add(future, WB_R_IO(page), WB_RW);
+	wb_fp_or(future, &done);
 }
 
 static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t,
-			     struct sim_fp *now, struct sim_fp *future)
+			     struct sim_por_actor *a)
 {
 	const struct wb_writeback *b = &wb_task(m, WBC(w), t)->b;
+	struct sim_fp *now = &a->now, *future = &a->future;
 	unsigned first, last;
 
 	if (b->pc == BP_DONE)
 		return;
 	wb_range_pages(m, t, &first, &last);
-	/* its passes over the range, and the IOs they will submit */
+	/*
+	 * Its passes over the range, and the IOs they will submit.  Of a folio
+	 * under writeback it can only take the lock (a sync pass, which then waits)
+	 * until the IO completes: cleaning it (and zeroing past EOF) and a new IO
+	 * of it are gated by the IO.
+	 */
 	wb_fp_pages(future, WB_K_FLAGS, first, last, WB_RW);
-	wb_fp_pages(future, WB_K_DATA, first, last, WB_RW);
-	wb_fp_pages(future, WB_K_DISK, first, last, WB_RW);
-	wb_fp_pages(future, WB_K_IO, first, last, WB_RW);
+	for (unsigned p = first; p <= last; p++) {
+		struct sim_fp *f = wb_por_gate(m, w, p, a);
+		wb_fp_add(f, WB_R_DATA(p), WB_RW);
+		wb_fp_add(f, WB_R_DISK(p), WB_RW);
+		wb_fp_add(f, WB_R_IO(p), WB_RW);
+	}
 	wb_fp_add(future, WB_R_MAP, WB_RW);
 	wb_fp_add(future, WB_R_ISIZE, WB_RD);
 	switch (b->pc) {
@@ -711,8 +735,10 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 		wb_fp_add(now, WB_R_DATA(b->cur), WB_RW);
 		wb_fp_add(now, WB_R_ISIZE, WB_RD);
 		break;
-	case BP_MAP_BLOCKS: /* the extent map (a conversion), the folio's uptodate bits */
-		wb_fp_add(now, WB_R_MAP, WB_RW);
+	case BP_MAP_BLOCKS: /* the extent map (a DELALLOC block converts), the uptodate bits */
+		wb_fp_add(now, WB_R_MAP,
+			  wb_ext(m, WBC(w))[b->cur * m->bpp + b->blk] == WB_DELALLOC ? WB_RW
+										: WB_RD);
 		wb_fp_add(now, WB_R_FLAGS(b->cur), WB_RD);
 		wb_fp_add(now, WB_R_ISIZE, WB_RD);
 		break;

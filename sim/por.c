@@ -22,6 +22,10 @@
  * needed), so verdicts, deadlocks and the census' outcomes are preserved; the
  * numbers of executions and transitions are those of the reduced graph.
  *
+ * A part of a future gated by another actor (sim.h) counts only while the gate
+ * is outside T: a gate inside T takes no step outside the set, so the actor
+ * cannot reach that part along a path outside it.
+ *
  * Among the closed sets grown from each actor with an enabled action, the one
  * with the fewest enabled actions is taken (the first on ties: the result is
  * deterministic).
@@ -37,6 +41,24 @@ static bool sim_fp_conflict(const struct sim_fp *a, const struct sim_fp *b)
 	for (unsigned i = 0; i < SIM_FP_WORDS; i++)
 		x |= (a->w[i] & (b->r[i] | b->w[i])) | (a->r[i] & b->w[i]);
 	return x != 0;
+}
+
+/* Does actor q's future, given the actors in T (in[]), conflict with `now`? */
+static bool sim_future_conflict(const struct sim_por_actor *pa, unsigned na, const uint8_t *in,
+				unsigned q, const struct sim_fp *now)
+{
+	const struct sim_por_actor *a = &pa[q];
+
+	if (sim_fp_conflict(&a->future, now))
+		return true;
+	for (unsigned g = 0; g < a->ngated; g++) {
+		unsigned j;
+		for (j = 0; j < na && pa[j].actor != a->gated[g].gate; j++)
+			;
+		if ((j == na || !in[j]) && sim_fp_conflict(&a->gated[g].fp, now))
+			return true;
+	}
+	return false;
 }
 
 unsigned sim_por_select(const struct sim_model *sm, const void *world, struct sim_action *acts,
@@ -73,7 +95,7 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 		while (head < tail && count < best) {
 			const struct sim_fp *now = &pa[queue[head++]].now;
 			for (j = 0; j < na; j++) {
-				if (in[j] || !sim_fp_conflict(&pa[j].future, now))
+				if (in[j] || !sim_future_conflict(pa, na, in, j, now))
 					continue;
 				in[j] = 1;
 				queue[tail++] = (uint8_t)j;

@@ -73,9 +73,22 @@ struct sim_fp {
 	uint64_t r[SIM_FP_WORDS], w[SIM_FP_WORDS];
 };
 #define SIM_MAX_ACTORS 128
+#define SIM_POR_GATES 8
+/*
+ * A part of an actor's future that it can reach only after another actor (the
+ * gate) has taken a step: while the gate is in the persistent set it cannot
+ * move outside it, so the part does not count (e.g. writeback cannot write a
+ * page again until the IO in flight on it completes).
+ */
+struct sim_por_gate {
+	uint32_t gate;	/* the gate's actor key */
+	struct sim_fp fp;
+};
 struct sim_por_actor {
 	uint32_t actor;	/* the actor key of its actions (struct sim_action) */
+	unsigned ngated;
 	struct sim_fp now, future;
+	struct sim_por_gate gated[SIM_POR_GATES];
 };
 
 struct sim_ops {
