@@ -10,7 +10,7 @@ space (pan -A: assertions off, so that a failing mode is explored to the end
 too), and compare: SPIN's stored states must be wbsim's plus three per end state
 (the Promela oracle's timeout, check and exit).  Then, per mode, whether SPIN with
 its assertions reports the violation wbsim's verdict says it should.  Exit 1 on
-any difference.  Takes about a minute."""
+any difference.  Takes one to two minutes."""
 import json, os, re, subprocess, sys, tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
