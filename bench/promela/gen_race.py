@@ -304,23 +304,28 @@ active proctype W2() { writer(1, %(W2_OFF)d, %(W2_END)d, S_B, (w[0].pc == WP_DON
 
 # ---------------------------------------------------------------- writeback
 def is_cand(p):
-    return "((fflags[%d] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= %d)" % (p, p)
+    return "CAND(%d)" % p
+
+
+def first_cand(p):
+    """Page p is the pass's candidate: the first one at or after bpos."""
+    return " && ".join(["!" + is_cand(q) for q in range(p)] + [is_cand(p)])
 
 
 has_cand = " || ".join(is_cand(p) for p in range(N))
-# the first candidate is p and it is unlocked
-lockable = " ||\n\t\t   ".join(
-    "(" + " && ".join(["!" + is_cand(q) for q in range(p)] + [is_cand(p), "flock[%d] == 0" % p]) + ")"
-    for p in range(N))
-pick = "".join("\t:: %s -> t_p = %d\n\t:: else ->\n\tif\n" % (is_cand(p), p) for p in range(N))
-pick += "\t:: else -> t_p = 255\n" + "\tfi\n" * (N + 1)
+# the candidate exists and is unlocked
+lockable = " ||\n\t\t   ".join("(%s && flock[%d] == 0)" % (first_cand(p), p) for p in range(N))
+pick = "".join("\t:: %s -> t_p = %d\n" % (first_cand(p), p) for p in range(N))
 emit("""
-/* Is there a candidate: a present, dirty folio not under writeback at or after bpos? */
+/* Is page p a candidate of the pass: present, dirty, not under writeback, at or after bpos? */
+#define CAND(p) ((fflags[p] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= p)
+/* Is there one? */
 #define HAS_CANDIDATE (%(has_cand)s)
-/* the lowest candidate, into t_p */
+/* the candidate, into t_p (the guards exclude each other) */
 inline candidate() {
 \tif
-%(pick)s}
+%(pick)s\tfi
+}
 
 /*
  * Background writeback, docs/model.md section 5: write_cache_pages(),
@@ -348,7 +353,8 @@ end:\tdo
 \t\t:: upt[cur] -> blk = 0; bpc = BP_MAP_BLOCKS
 \t\t:: else -> blk = 1; bpc = BP_START_WRITEBACK
 \t\tfi }
-\t/* map_blocks: reuse the cached mapping if it covers the block and seq is unchanged */
+\t/* map_blocks: reuse the cached mapping if it covers the block and seq is unchanged;
+\t * the block is never a HOLE here, so it is always written */
 \t:: d_step { bpc == BP_MAP_BLOCKS ->
 \t\tif
 \t\t:: cvalid && cur >= cstart && cur < cend && cseq == seq -> skip
@@ -393,7 +399,8 @@ ev = "".join("""	:: d_step { rpc == 0 && fflags[%(p)d] == F_PRESENT && flock[%(p
 		evicted++;
 		if :: evicted >= EVICTIONS -> evicted = 0; rpc = 1 :: else -> skip fi }
 """ % dict(p=p, g0=4 * p, g1=4 * p + 1, g2=4 * p + 2, g3=4 * p + 3) for p in range(N))
-if E: emit("""
+if E:
+    emit("""
 /* Reclaim (__remove_mapping): evict a present, unlocked, clean folio not under writeback and
  * unreferenced; one choice per page. */
 active proctype RC() {

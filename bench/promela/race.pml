@@ -236,28 +236,17 @@ end:	do
 active proctype W1() { writer(0, 14, 16, S_A, true) }
 active proctype W2() { writer(1, 0, 13, S_B, (w[0].pc == WP_DONE)) }
 
-/* Is there a candidate: a present, dirty folio not under writeback at or after bpos? */
-#define HAS_CANDIDATE (((fflags[0] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 0) || ((fflags[1] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 1) || ((fflags[2] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 2) || ((fflags[3] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 3))
-/* the lowest candidate, into t_p */
+/* Is page p a candidate of the pass: present, dirty, not under writeback, at or after bpos? */
+#define CAND(p) ((fflags[p] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= p)
+/* Is there one? */
+#define HAS_CANDIDATE (CAND(0) || CAND(1) || CAND(2) || CAND(3))
+/* the candidate, into t_p (the guards exclude each other) */
 inline candidate() {
 	if
-	:: ((fflags[0] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 0) -> t_p = 0
-	:: else ->
-	if
-	:: ((fflags[1] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 1) -> t_p = 1
-	:: else ->
-	if
-	:: ((fflags[2] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 2) -> t_p = 2
-	:: else ->
-	if
-	:: ((fflags[3] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 3) -> t_p = 3
-	:: else ->
-	if
-	:: else -> t_p = 255
-	fi
-	fi
-	fi
-	fi
+	:: CAND(0) -> t_p = 0
+	:: !CAND(0) && CAND(1) -> t_p = 1
+	:: !CAND(0) && !CAND(1) && CAND(2) -> t_p = 2
+	:: !CAND(0) && !CAND(1) && !CAND(2) && CAND(3) -> t_p = 3
 	fi
 }
 
@@ -270,10 +259,10 @@ active proctype WB() {
 end:	do
 	/* wb_lock: lock the lowest candidate (waits while it is locked) */
 	:: d_step { bpc == BP_SCAN &&
-		  ((((fflags[0] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 0) && flock[0] == 0) ||
-		   (!((fflags[0] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 0) && ((fflags[1] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 1) && flock[1] == 0) ||
-		   (!((fflags[0] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 0) && !((fflags[1] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 1) && ((fflags[2] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 2) && flock[2] == 0) ||
-		   (!((fflags[0] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 0) && !((fflags[1] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 1) && !((fflags[2] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 2) && ((fflags[3] & (F_PRESENT|F_DIRTY|F_WRITEBACK)) == (F_PRESENT|F_DIRTY) && bpos <= 3) && flock[3] == 0)) ->
+		  ((CAND(0) && flock[0] == 0) ||
+		   (!CAND(0) && CAND(1) && flock[1] == 0) ||
+		   (!CAND(0) && !CAND(1) && CAND(2) && flock[2] == 0) ||
+		   (!CAND(0) && !CAND(1) && !CAND(2) && CAND(3) && flock[3] == 0)) ->
 		candidate();
 		flock[t_p] = L_WB; cur = t_p; bpos = t_p + 1; bpc = BP_CLEAR_DIRTY }
 	/* pass_end: no candidate left; the cached mapping dies; after the last pass only nextio stays */
@@ -290,7 +279,8 @@ end:	do
 		:: upt[cur] -> blk = 0; bpc = BP_MAP_BLOCKS
 		:: else -> blk = 1; bpc = BP_START_WRITEBACK
 		fi }
-	/* map_blocks: reuse the cached mapping if it covers the block and seq is unchanged */
+	/* map_blocks: reuse the cached mapping if it covers the block and seq is unchanged;
+	 * the block is never a HOLE here, so it is always written */
 	:: d_step { bpc == BP_MAP_BLOCKS ->
 		if
 		:: cvalid && cur >= cstart && cur < cend && cseq == seq -> skip
