@@ -17,8 +17,8 @@ effect on the same variables, and the state is cleared where wbsim clears it
 (docs/model.md section 2.9), so that SPIN's distinct states are wbsim's plus
 three per end state (the oracle's timeout, its check and its exit).  Run spin
 with -o2: wbsim stores variables no step reads (an IO's number, writeback's
-cached type and block index), and SPIN hides write-only variables otherwise.  The generated file says where it
-differs from wbsim.  Written for this project from docs/model.md; no kernel
+cached type and block index), and SPIN hides write-only variables otherwise.
+The generated file says where it differs from wbsim.  Written for this project from docs/model.md; no kernel
 code.
 """
 import sys
