@@ -4,30 +4,133 @@ table bytes per stored state, in a Release build.
 
 usage: bench/bench.py [WBSIM]   (default: build/release/wbsim; build it with
        cmake --preset release && cmake --build --preset release)
+       bench/bench.py --spin [--memlim MB] [--sizes P,PASSES,EV ...] [WBSIM]
 Prints a Markdown table.  Speeds on shared machines vary: compare ratios
-measured in one run."""
-import json, os, subprocess, sys, tempfile
+measured in one run.
+
+--spin compares wbsim with SPIN's verifier (Debian package spin:
+scripts/deps.sh --bench) on the same race and the same sizes, one after the
+other in one run: bench/promela/gen_race.py's model of bench/gen.py's
+scenario, validity_check after_lock (the whole space: no failure to stop at).
+For each size: wbsim explore --check after_lock --json --quiet (states,
+seconds, table_bytes + counter_bytes), then spin -o2 -DCHECK=1 -a, gcc -O2
+-DSAFETY -DMEMLIM=MB (not timed), ./pan -m DEPTH -w LOG2 (states stored, pan's
+elapsed seconds, pan's total actual memory usage).  Both processes' peak
+resident memory is measured too.  "same graph" says whether SPIN's stored
+states are wbsim's plus 3 per end state (the Promela oracle's steps): the two
+explored the same state graph."""
+import argparse, json, math, os, re, shutil, subprocess, sys, tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
-wbsim = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "build", "release", "wbsim")
+default_wbsim = os.path.join(here, "..", "build", "release", "wbsim")
 cases = [  # pages, passes, evictions, block size
     (3, 2, 2, 4096), (4, 2, 2, 4096), (4, 3, 2, 4096), (5, 2, 2, 4096),
     (3, 2, 2, 1024), (4, 2, 2, 1024),
 ]
-print("| scenario | check | states | executions | seconds | states/s | key B | table B/state |")
-print("|---|---|---:|---:|---:|---:|---:|---:|")
-with tempfile.TemporaryDirectory() as tmp:
-    for pages, passes, ev, bs in cases:
-        path = os.path.join(tmp, "s.json")
-        with open(path, "w") as f:
-            subprocess.run([sys.executable, os.path.join(here, "gen.py"), str(pages), str(passes),
-                            str(ev), str(bs)], stdout=f, check=True)
-        for mode in ("off", "after_lock"):
-            p = subprocess.run([wbsim, "explore", path, "--check", mode, "--json", "--quiet"],
-                               capture_output=True, text=True)
-            d = json.loads(p.stdout)
-            ex = str(d["executions"])
-            ex = ex if len(ex) < 12 else "%.2e" % float(ex)
-            print("| %s | %s | %d | %s | %.3f | %.0f | %d | %.1f |" % (
-                d["scenario"], mode, d["states"], ex, d["seconds"], d["states"] / d["seconds"],
-                d["key_bytes"], d["table_bytes"] / d["states"]))
+spin_sizes = [(3, 2, 2), (4, 2, 2), (4, 4, 2), (5, 2, 2)]  # pages, passes, evictions
+
+
+def gen(tmp, pages, passes, ev, bs):
+    path = os.path.join(tmp, "s.json")
+    with open(path, "w") as f:
+        subprocess.run([sys.executable, os.path.join(here, "gen.py"), str(pages), str(passes),
+                        str(ev), str(bs)], stdout=f, check=True)
+    return path
+
+
+def run_measured(argv, cwd=None):
+    """Run argv; return (stdout, exit code, peak resident memory in MB)."""
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        return out.read().decode(), p.returncode, ru.ru_maxrss / 1024.0
+
+
+def bench_wbsim(wbsim):
+    print("| scenario | check | states | executions | seconds | states/s | key B | table B/state |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for pages, passes, ev, bs in cases:
+            path = gen(tmp, pages, passes, ev, bs)
+            for mode in ("off", "after_lock"):
+                p = subprocess.run([wbsim, "explore", path, "--check", mode, "--json", "--quiet"],
+                                   capture_output=True, text=True)
+                d = json.loads(p.stdout)
+                ex = str(d["executions"])
+                ex = ex if len(ex) < 12 else "%.2e" % float(ex)
+                print("| %s | %s | %d | %s | %.3f | %.0f | %d | %.1f |" % (
+                    d["scenario"], mode, d["states"], ex, d["seconds"], d["states"] / d["seconds"],
+                    d["key_bytes"], d["table_bytes"] / d["states"]))
+
+
+def pan_figure(text, pattern, what):
+    m = re.search(pattern, text)
+    if not m:
+        sys.exit("bench.py: no %s in pan's output:\n%s" % (what, text))
+    return float(m.group(1))
+
+
+def bench_spin(wbsim, memlim, sizes):
+    for tool in ("spin", "gcc"):
+        if not shutil.which(tool):
+            sys.exit("bench.py: %s not found (scripts/deps.sh --bench installs spin)" % tool)
+    print("| scenario | wbsim states | SPIN states | same graph | wbsim s | SPIN s | s ratio "
+          "| wbsim MB | SPIN MB | MB ratio | wbsim peak RSS MB | SPIN peak RSS MB |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for pages, passes, ev in sizes:
+            path = gen(tmp, pages, passes, ev, 4096)
+            text, rc, w_rss = run_measured([wbsim, "explore", path, "--check", "after_lock",
+                                            "--json", "--quiet"])
+            d = json.loads(text[text.index("{"):])
+            if rc != 0 or d["verdict"] != "safe":
+                sys.exit("bench.py: wbsim did not find %s safe (exit %d)" % (path, rc))
+            w_mb = (d["table_bytes"] + d["counter_bytes"]) / 1e6
+            pml = os.path.join(tmp, "race.pml")
+            with open(pml, "w") as f:
+                subprocess.run([sys.executable, os.path.join(here, "promela", "gen_race.py"),
+                                str(pages), str(passes), str(ev)], stdout=f, check=True)
+            subprocess.run(["spin", "-o2", "-DCHECK=1", "-a", "race.pml"], cwd=tmp, check=True,
+                           stdout=subprocess.DEVNULL)
+            subprocess.run(["gcc", "-O2", "-DSAFETY", "-DMEMLIM=%d" % memlim, "-w", "-o", "pan",
+                            "pan.c"], cwd=tmp, check=True)
+            depth = max(1000, 4 * d["max_depth"])
+            logw = min(30, max(18, math.ceil(math.log2(d["states"] + 1))))
+            text, rc, s_rss = run_measured(["./pan", "-m%d" % depth, "-w%d" % logw], cwd=tmp)
+            if "errors: 0" not in text or "max search depth too small" in text:
+                sys.exit("bench.py: pan did not complete without errors:\n" + text)
+            s_states = int(pan_figure(text, r"(\d+) states, stored", "states stored"))
+            s_sec = pan_figure(text, r"pan: elapsed time ([0-9.e+]+) seconds", "elapsed time")
+            s_mb = pan_figure(text, r"([0-9.]+)\s+total actual memory usage", "memory usage")
+            same = s_states == d["states"] + 3 * d["end_states"]
+            name = "%dp-%dpass-%dev" % (pages, passes, ev)
+            print("| %s | %d | %d | %s | %.2f | %.2f | %.1f | %.0f | %.0f | %.1f | %.0f | %.0f |" % (
+                name, d["states"], s_states, "yes" if same else "no", d["seconds"], s_sec,
+                s_sec / max(d["seconds"], 1e-3), w_mb, s_mb, s_mb / max(w_mb, 1e-3), w_rss,
+                s_rss))
+            sys.stdout.flush()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("wbsim", nargs="?", default=default_wbsim)
+    ap.add_argument("--spin", action="store_true", help="compare with SPIN's verifier")
+    ap.add_argument("--memlim", type=int, default=16384,
+                    help="pan's memory limit in MB (-DMEMLIM), default 16384")
+    ap.add_argument("--sizes", nargs="+", metavar="P,PASSES,EV",
+                    help="sizes for --spin (default: %s)" %
+                    " ".join("%d,%d,%d" % s for s in spin_sizes))
+    a = ap.parse_args()
+    if not a.spin:
+        bench_wbsim(a.wbsim)
+        return
+    sizes = spin_sizes
+    if a.sizes:
+        sizes = [tuple(int(x) for x in s.split(",")) for s in a.sizes]
+    bench_spin(a.wbsim, a.memlim, sizes)
+
+
+if __name__ == "__main__":
+    main()

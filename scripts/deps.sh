@@ -1,8 +1,19 @@
 #!/bin/sh
 # Install what wbsim needs to build and test on Debian, if anything is missing.
 # CI (CI=true) always refreshes the package lists and installs, as root.
+# --bench also installs what bench/bench.py --spin needs (SPIN's verifier, Debian package spin);
+# the tests and CI do not need it.
 set -eu
 PKGS="build-essential cmake pkg-config libjansson-dev libcmocka-dev libxxhash-dev graphviz"
+for arg in "$@"; do
+	case "$arg" in
+	--bench) PKGS="$PKGS spin" ;;
+	*)
+		echo "usage: deps.sh [--bench]" >&2
+		exit 2
+		;;
+	esac
+done
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
