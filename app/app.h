@@ -63,6 +63,9 @@ int wb_schedule_entries(char **texts, size_t n, const char *pointer,
 char **wb_split_list(const char *s, size_t *n);
 void wb_free_list(char **v, size_t n);
 
+/* The decimal text of a count (malloc'd). */
+char *wb_count_text(const struct sim_count *c);
+
 /* A choice list as a --schedule string that reproduces it step for step. */
 char *wb_choices_schedule(struct wb_job *job, const uint16_t *choices, size_t n,
 			  unsigned *preemptions);

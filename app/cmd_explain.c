@@ -182,7 +182,7 @@ static int explain_necessary(struct wb_job *job, const struct ex_step *st, struc
 		exit(EXIT_INTERNAL);
 	}
 	rc = r.verdict != SIM_SAFE ? 0 : r.complete ? 1 : -1;
-	e->forced = r.complete && r.executions == 0;
+	e->forced = r.complete && sim_count_is_zero(&r.executions);
 	sim_explore_result_free(&r);
 	return rc;
 }

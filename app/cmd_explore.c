@@ -66,15 +66,17 @@ static void explore_progress(void *pctx, const char *line)
 	fflush(stderr);
 }
 
-/* A count as JSON: an integer up to 2^63-1, a decimal string beyond. */
-static json_t *wb_count_json(sim_u128 v)
+/*
+ * A count of executions as JSON: always a decimal string, exact at any size
+ * and in every JSON reader (many read numbers as doubles, exact only to 2^53).
+ */
+static json_t *wb_count_json(const struct sim_count *v)
 {
-	char buf[48];
+	char *text = wb_count_text(v);
+	json_t *j = json_string(text);
 
-	if (v <= (sim_u128)INT64_MAX)
-		return json_integer((json_int_t)v);
-	sim_u128_text(v, buf, sizeof(buf));
-	return json_string(buf);
+	free(text);
+	return j;
 }
 
 /*
@@ -154,36 +156,38 @@ static json_t *explore_census_json(struct wb_job *job, const struct sim_explore_
 		json_array_append_new(
 			oc, json_pack("{s:s, s:b, s:b, s:o, s:s, s:i}", "contents", o->text,
 				      "expected", o->expected, "failing", o->failing, "executions",
-				      wb_count_json(o->executions), "schedule", sched, "steps",
+				      wb_count_json(&o->executions), "schedule", sched, "steps",
 				      (json_int_t)o->path_len));
 		free(sched);
 	}
 	for (unsigned k = 0; k < res->nevents; k++)
-		json_object_set_new(ev, names[k], wb_count_json(res->event_executions[k]));
+		json_object_set_new(ev, names[k], wb_count_json(&res->event_executions[k]));
 	return json_pack("{s:o, s:o}", "outcomes", oc, "events", ev);
 }
 
 static void explore_census_print(struct wb_job *job, const struct sim_explore_result *res)
 {
 	const char *const *names = job->sm.ops->event_names;
-	char num[48];
+	char *num;
 
 	printf("census: %zu distinct outcomes\n", res->noutcomes);
 	for (size_t i = 0; i < res->noutcomes; i++) {
 		const struct sim_outcome *o = &res->outcomes[i];
 		unsigned pre;
 		char *sched = wb_choices_schedule(job, o->path, o->path_len, &pre);
-		sim_u128_text(o->executions, num, sizeof(num));
+		num = wb_count_text(&o->executions);
 		printf("  %s executions end in: %s (%s%s)\n", num, o->text,
 		       o->expected ? "expected" : "not expected",
 		       o->failing && o->expected ? ", failing" : "");
+		free(num);
 		printf("    shortest (%zu steps): --schedule %s\n", o->path_len, sched);
 		free(sched);
 	}
 	printf("events (executions in which each happens at least once):\n");
 	for (unsigned k = 0; k < res->nevents; k++) {
-		sim_u128_text(res->event_executions[k], num, sizeof(num));
+		num = wb_count_text(&res->event_executions[k]);
 		printf("  %-15s %s\n", names[k], num);
+		free(num);
 	}
 }
 
@@ -336,7 +340,7 @@ int cmd_explore(int argc, char **argv)
 
 	/* the counterexample, re-executed with provenance */
 	struct wb_exec ex;
-	char err[256], *schedule = NULL;
+	char err[256], *schedule = NULL, *ex_txt = NULL, *fail_txt = NULL;
 	unsigned preemptions = 0;
 	bool have_cex = res.verdict != SIM_SAFE;
 	memset(&ex, 0, sizeof(ex));
@@ -358,10 +362,10 @@ int cmd_explore(int argc, char **argv)
 	}
 	const char *verdict = have_cex ? wb_verdict_name(res.verdict)
 			      : res.complete ? "safe" : "unknown";
-	char settings[160], ex_txt[48], fail_txt[48];
+	char settings[160];
 	wb_settings_text(&job.cfg, settings, sizeof(settings));
-	sim_u128_text(res.executions, ex_txt, sizeof(ex_txt));
-	sim_u128_text(res.failing, fail_txt, sizeof(fail_txt));
+	ex_txt = wb_count_text(&res.executions);
+	fail_txt = wb_count_text(&res.failing);
 	if (json) {
 		json_t *o = json_object();
 		json_object_set_new(o, "scenario", json_string(job.sc->name));
@@ -374,9 +378,8 @@ int cmd_explore(int argc, char **argv)
 		json_object_set_new(o, "reduced", json_false());
 		json_object_set_new(o, "states", json_integer((json_int_t)res.states));
 		json_object_set_new(o, "transitions", json_integer((json_int_t)res.transitions));
-		json_object_set_new(o, "executions", wb_count_json(res.executions));
-		json_object_set_new(o, "failing_executions", wb_count_json(res.failing));
-		json_object_set_new(o, "overflow", json_boolean(res.overflow));
+		json_object_set_new(o, "executions", wb_count_json(&res.executions));
+		json_object_set_new(o, "failing_executions", wb_count_json(&res.failing));
 		json_object_set_new(o, "max_depth", json_integer(res.max_depth));
 		json_object_set_new(o, "end_states", json_integer((json_int_t)res.end_states));
 		json_object_set_new(o, "seconds", json_real(res.seconds));
@@ -411,10 +414,10 @@ int cmd_explore(int argc, char **argv)
 		       res.complete ? "" : " (exploration incomplete)");
 		if (!res.complete)
 			printf("stopped by: %s\n", res.stopped_by);
-		printf("states %llu, transitions %llu, executions %s%s, failing %s, max depth %u, "
+		printf("states %llu, transitions %llu, executions %s, failing %s, max depth %u, "
 		       "end states %llu, %.2f s\n",
 		       (unsigned long long)res.states, (unsigned long long)res.transitions, ex_txt,
-		       res.overflow ? " (saturated)" : "", fail_txt, res.max_depth,
+		       fail_txt, res.max_depth,
 		       (unsigned long long)res.end_states, res.seconds);
 		if (have_cex) {
 			printf("%s counterexample: %zu steps, %u preemption%s\n",
@@ -447,6 +450,8 @@ int cmd_explore(int argc, char **argv)
 	rc = have_cex ? EXIT_FAILURE_FOUND : res.complete ? EXIT_OK : EXIT_NO_VERDICT;
 out:
 	free(schedule);
+	free(ex_txt);
+	free(fail_txt);
 	wb_exec_free(&ex);
 	sim_explore_result_free(&res);
 	wb_job_close(&job);

@@ -28,6 +28,17 @@ void wb_settings_text(const struct wb_config *cfg, char *buf, size_t n)
 	wb_config_text(cfg, buf, n);
 }
 
+char *wb_count_text(const struct sim_count *c)
+{
+	char *t = sim_count_text(c);
+
+	if (!t) {
+		fprintf(stderr, "wbsim: out of memory writing a count\n");
+		exit(EXIT_INTERNAL);
+	}
+	return t;
+}
+
 /* The config as JSON-ready pairs for traces and --json: the kernel, then every switch. */
 void wb_config_json_pairs(const struct wb_config *cfg, const char **k, const char **v, size_t *n)
 {

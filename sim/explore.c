@@ -6,8 +6,11 @@
  * world's bytes (xxh3 hash, then a full comparison: no false merging).  The
  * state graph is a DAG, so the number of complete executions from a state is
  * the sum over its transitions of the executions from the successor (1 for a
- * terminal state): counted through the cached graph in 128 bits, never by
- * enumerating paths.  Each state also keeps the length of the longest
+ * terminal state): counted through the cached graph exactly, never by
+ * enumerating paths.  A state stores each count in one 64-bit word: the value
+ * itself below 2^63, else a handle to its limbs in an append-only arena
+ * (sim/count.h does the arithmetic), so the many states with small counts
+ * cost 8 bytes per count and the few near the initial state any size.  Each state also keeps the length of the longest
  * execution from it and of the shortest failing one, which yields max_depth
  * and a shortest counterexample without a second search.
  *
@@ -40,8 +43,19 @@ struct sim_meta {
 	uint8_t pad;
 };
 
+/*
+ * A stored count: the value below 2^63, else SIM_CW_BIG | limbs << 52 |
+ * offset of its limbs in the arena.  Stored once, when its state is done.
+ */
+#define SIM_CW_BIG (UINT64_C(1) << 63)
+#define SIM_CW_LIMBS(w) ((uint32_t)((w) >> 52) & 0x7ffu)
+#define SIM_CW_OFF(w) ((size_t)((w) & ((UINT64_C(1) << 52) - 1)))
+#define SIM_CW_MAX_LIMBS 0x7ffu
+#define SIM_ARENA_BITS 14
+#define SIM_ARENA (1u << SIM_ARENA_BITS) /* limbs per arena chunk */
+
 struct sim_counts {
-	sim_u128 exec, fail;
+	uint64_t exec, fail;
 };
 
 /*
@@ -98,30 +112,6 @@ static double sim_now(const struct timespec *start)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)(t.tv_sec - start->tv_sec) + (double)(t.tv_nsec - start->tv_nsec) * 1e-9;
-}
-
-static sim_u128 sim_add(sim_u128 a, sim_u128 b, bool *overflow)
-{
-	sim_u128 c = a + b;
-
-	if (c < a) {
-		*overflow = true;
-		return ~(sim_u128)0;
-	}
-	return c;
-}
-
-void sim_u128_text(sim_u128 v, char *buf, size_t n)
-{
-	char tmp[48];
-	size_t i = sizeof(tmp);
-
-	tmp[--i] = 0;
-	do {
-		tmp[--i] = (char)('0' + (int)(v % 10));
-		v /= 10;
-	} while (v);
-	snprintf(buf, n, "%s", tmp + i);
 }
 
 /* ---- the visited table ---- */
@@ -224,7 +214,7 @@ static size_t sim_table_insert(struct sim_table *t, const void *key, uint64_t h,
 
 /* Executions from a state, per outcome reached, with the shortest distance to each. */
 struct sim_outitem {
-	sim_u128 count;
+	uint64_t count;	/* a stored count */
 	uint32_t id;
 	uint16_t dist;
 	uint16_t pad;
@@ -234,31 +224,6 @@ struct sim_outvec {
 	uint32_t n;
 	struct sim_outitem items[];
 };
-
-/* Merge a child's outcome vector into an accumulating one (one step further away). */
-static struct sim_outvec *sim_outvec_merge(struct sim_outvec *acc, const struct sim_outvec *c,
-					   bool *overflow)
-{
-	for (uint32_t i = 0; c && i < c->n; i++) {
-		const struct sim_outitem *ci = &c->items[i];
-		uint32_t j;
-		for (j = 0; acc && j < acc->n; j++)
-			if (acc->items[j].id == ci->id)
-				break;
-		if (!acc || j == acc->n) {
-			uint32_t n = acc ? acc->n : 0;
-			acc = wb_xrealloc(acc, sizeof(*acc) + (n + 1) * sizeof(acc->items[0]));
-			acc->n = n + 1;
-			acc->items[n] = *ci;
-			acc->items[n].dist = (uint16_t)(ci->dist + 1);
-			continue;
-		}
-		acc->items[j].count = sim_add(acc->items[j].count, ci->count, overflow);
-		if (ci->dist + 1u < acc->items[j].dist)
-			acc->items[j].dist = (uint16_t)(ci->dist + 1);
-	}
-	return acc;
-}
 
 static const struct sim_outitem *sim_outvec_find(const struct sim_outvec *v, uint32_t id)
 {
@@ -301,8 +266,11 @@ struct sim_search {
 	struct sim_action *acts; /* one action list per depth */
 	uint32_t *path;		/* the action taken at each depth (all_failing) */
 	uint8_t *key;		/* scratch key */
+	/* the limbs of the stored counts past 63 bits */
+	uint64_t **arena;
+	size_t arena_chunks, arena_next;
 	/* census */
-	sim_u128 **evcounts;	/* per chunk: nevents counts per record */
+	uint64_t **evcounts;	/* per chunk: nevents stored counts per record */
 	struct sim_outvec ***outv; /* per chunk: one vector per record */
 	unsigned nevents;
 	/* progress */
@@ -329,6 +297,178 @@ static void __attribute__((format(printf, 2, 3))) sim_fail(struct sim_search *s,
 	va_end(ap);
 }
 
+/* An allocation failed: the search cannot go on. */
+static void sim_nomem(struct sim_search *s)
+{
+	sim_fail(s, "out of memory");
+}
+
+/* ---- stored counts ---- */
+
+/* The limbs of the stored count *w: *w itself when small. */
+static inline const uint64_t *sim_cw_limbs(const struct sim_search *s, const uint64_t *w,
+					   uint32_t *n)
+{
+	size_t off = SIM_CW_OFF(*w);
+
+	if (!(*w & SIM_CW_BIG)) {
+		*n = 1;
+		return w;
+	}
+	*n = SIM_CW_LIMBS(*w);
+	return s->arena[off >> SIM_ARENA_BITS] + (off & (SIM_ARENA - 1));
+}
+
+static void __attribute__((noinline)) sim_acc_add_slow(struct sim_search *s, struct sim_count *a,
+						      uint64_t w)
+{
+	uint32_t n;
+	const uint64_t *l = sim_cw_limbs(s, &w, &n);
+
+	if (sim_count_add_limbs(a, l, n))
+		sim_nomem(s);
+}
+
+/* a += the stored count w: one addition while both are small. */
+static inline void sim_acc_add(struct sim_search *s, struct sim_count *a, uint64_t w)
+{
+	if (!a->n && !(w & SIM_CW_BIG)) {
+		uint64_t t = a->small + w; /* both below 2^63: no wrap */
+		if (!(t & SIM_CW_BIG)) {
+			a->small = t;
+			return;
+		}
+	}
+	sim_acc_add_slow(s, a, w);
+}
+
+/* Store an accumulated count (which it frees): a word, with its limbs in the arena if big. */
+static uint64_t sim_store(struct sim_search *s, struct sim_count *a)
+{
+	size_t off = s->arena_next, in = off & (SIM_ARENA - 1);
+	uint64_t w;
+
+	if (!a->n)
+		return a->small;
+	if (a->n > SIM_CW_MAX_LIMBS) {
+		sim_fail(s, "internal limit: a count of more than %u bits", SIM_CW_MAX_LIMBS * 64);
+		sim_count_free(a);
+		return 0;
+	}
+	if (in + a->n > SIM_ARENA)
+		off += SIM_ARENA - in;
+	if ((off >> SIM_ARENA_BITS) == s->arena_chunks) {
+		uint64_t **v = realloc(s->arena, (s->arena_chunks + 1) * sizeof(*v));
+		uint64_t *c = v ? malloc((size_t)SIM_ARENA * sizeof(uint64_t)) : NULL;
+		if (v)
+			s->arena = v;
+		if (!c) {
+			sim_nomem(s);
+			sim_count_free(a);
+			return 0;
+		}
+		s->arena[s->arena_chunks++] = c;
+	}
+	memcpy(s->arena[off >> SIM_ARENA_BITS] + (off & (SIM_ARENA - 1)), a->limbs,
+	       a->n * sizeof(uint64_t));
+	w = SIM_CW_BIG | (uint64_t)a->n << 52 | off;
+	s->arena_next = off + a->n;
+	sim_count_free(a);
+	return w;
+}
+
+/* The stored count w as a result's count (*out starts zeroed). */
+static void sim_export(struct sim_search *s, uint64_t w, struct sim_count *out)
+{
+	uint32_t n;
+	const uint64_t *l = sim_cw_limbs(s, &w, &n);
+
+	if (sim_count_add_limbs(out, l, n))
+		sim_nomem(s);
+}
+
+static size_t sim_arena_bytes(const struct sim_search *s)
+{
+	return s->arena_chunks * (size_t)SIM_ARENA * sizeof(uint64_t);
+}
+
+/* ---- the census: outcome vectors under construction ---- */
+
+struct sim_outacc {
+	struct sim_count count;
+	uint32_t id;
+	uint16_t dist;
+};
+
+struct sim_outbuild {
+	struct sim_outacc *items;
+	uint32_t n, cap;
+};
+
+/* Add an outcome reached at distance dist with `count` (a stored count) executions. */
+static void sim_outbuild_add(struct sim_search *s, struct sim_outbuild *b, uint32_t id,
+			     unsigned dist, uint64_t count)
+{
+	uint32_t j;
+
+	for (j = 0; j < b->n; j++)
+		if (b->items[j].id == id)
+			break;
+	if (j == b->n) {
+		if (b->n == b->cap) {
+			uint32_t cap = b->cap ? b->cap * 2 : 4;
+			struct sim_outacc *p = realloc(b->items, cap * sizeof(*p));
+			if (!p) {
+				sim_nomem(s);
+				return;
+			}
+			b->items = p;
+			b->cap = cap;
+		}
+		b->items[j].count = SIM_COUNT_ZERO;
+		b->items[j].id = id;
+		b->items[j].dist = (uint16_t)dist;
+		b->n++;
+	}
+	sim_acc_add(s, &b->items[j].count, count);
+	if (dist < b->items[j].dist)
+		b->items[j].dist = (uint16_t)dist;
+}
+
+/* Merge a child's outcome vector (one step further away). */
+static void sim_outbuild_merge(struct sim_search *s, struct sim_outbuild *b,
+			       const struct sim_outvec *c)
+{
+	for (uint32_t i = 0; c && i < c->n; i++)
+		sim_outbuild_add(s, b, c->items[i].id, c->items[i].dist + 1u, c->items[i].count);
+}
+
+/* The stored vector of a finished state (NULL when empty); frees the build. */
+static struct sim_outvec *sim_outbuild_store(struct sim_search *s, struct sim_outbuild *b)
+{
+	struct sim_outvec *v = NULL;
+	uint32_t i;
+
+	if (b->n) {
+		v = malloc(sizeof(*v) + b->n * sizeof(v->items[0]));
+		if (!v)
+			sim_nomem(s);
+	}
+	for (i = 0; i < b->n; i++) {
+		if (v) {
+			v->items[i].count = sim_store(s, &b->items[i].count);
+			v->items[i].id = b->items[i].id;
+			v->items[i].dist = b->items[i].dist;
+			v->items[i].pad = 0;
+		}
+		sim_count_free(&b->items[i].count);
+	}
+	if (v)
+		v->n = b->n;
+	free(b->items);
+	return v;
+}
+
 /* The key of a world (and its ext in a bounded search) into `buf`. */
 static const uint8_t *sim_world_key(const struct sim_search *s, const void *w,
 				    const struct sim_ext *e, uint8_t *buf)
@@ -353,7 +493,7 @@ static const uint8_t *sim_world_key(const struct sim_search *s, const void *w,
 	return buf;
 }
 
-static sim_u128 *sim_evcounts(const struct sim_search *s, size_t r)
+static uint64_t *sim_evcounts(const struct sim_search *s, size_t r)
 {
 	return &s->evcounts[r >> SIM_CHUNK_BITS][(r & (SIM_CHUNK - 1)) * s->nevents];
 }
@@ -373,7 +513,7 @@ static void sim_census_room(struct sim_search *s, size_t r)
 	s->evcounts = wb_xrealloc(s->evcounts, (c + 1) * sizeof(*s->evcounts));
 	s->outv = wb_xrealloc(s->outv, (c + 1) * sizeof(*s->outv));
 	s->evcounts[c] = wb_xcalloc((size_t)SIM_CHUNK * (s->nevents ? s->nevents : 1),
-				    sizeof(sim_u128));
+				    sizeof(uint64_t));
 	s->outv[c] = wb_xcalloc(SIM_CHUNK, sizeof(struct sim_outvec *));
 }
 
@@ -418,7 +558,8 @@ static void sim_progress(struct sim_search *s)
 		 (unsigned long long)s->t.nrec, now > 0 ? (double)s->t.nrec / now : 0.0,
 		 s->depth_now, (unsigned long long)s->pending,
 		 (double)(sim_table_bytes(&s->t) +
-			  s->t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts)) /
+			  s->t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts) +
+			  sim_arena_bytes(s)) /
 			 (1 << 20));
 	s->o->progress(s->o->pctx, line);
 }
@@ -538,17 +679,18 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 	struct sim_action *acts = s->acts + (size_t)d * SIM_MAX_ENABLED;
 	size_t r = sim_table_insert(t, key, h, slot), i;
 	unsigned n = 0, kept = 0;
-	sim_u128 exec = 0, fail = 0;
+	struct sim_count exec = SIM_COUNT_ZERO, fail = SIM_COUNT_ZERO;
 	unsigned depth = 0, dist = SIM_NO_FAIL, verdict = SIM_SAFE;
-	struct sim_outvec *ov = NULL;
-	sim_u128 ev[32];
+	struct sim_outbuild ov = { NULL, 0, 0 };
+	struct sim_count ev[32];
 
 	sim_meta(t, r)->dist = SIM_IN_PROGRESS;
 	if (t->full)
 		sim_fail(s, "internal limit: the visited table is full (2^30 states)");
 	if (s->o->census) {
 		sim_census_room(s, r);
-		memset(ev, 0, sizeof(ev));
+		for (unsigned k = 0; k < s->nevents; k++)
+			ev[k] = SIM_COUNT_ZERO;
 	}
 	if ((t->nrec & 4095) == 0)
 		sim_progress(s);
@@ -563,19 +705,15 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 		n = sm->ops->enabled(sm->ctx, w, acts);
 	if (n == 0 && !s->res->error[0]) {
 		enum sim_verdict v = sm->ops->verdict(sm->ctx, w);
-		exec = 1;
-		fail = v != SIM_SAFE;
+		exec.small = 1;
+		fail.small = v != SIM_SAFE;
 		dist = v != SIM_SAFE ? 0 : SIM_NO_FAIL;
 		verdict = v;
 		s->res->end_states++;
 		if (v != SIM_SAFE && s->o->all_failing)
 			sim_keep_failing_path(s, d);
-		if (s->o->census) {
-			ov = wb_xcalloc(1, sizeof(*ov) + sizeof(ov->items[0]));
-			ov->n = 1;
-			ov->items[0].id = sim_outcome_id(s, w, v);
-			ov->items[0].count = 1;
-		}
+		if (s->o->census)
+			sim_outbuild_add(s, &ov, sim_outcome_id(s, w, v), 0, 1);
 	} else if (s->stop || (s->o->max_depth && d >= s->o->max_depth)) {
 		if (!s->res->stopped_by)
 			s->res->stopped_by = "max-depth";
@@ -627,8 +765,8 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 			const struct sim_counts *cc = sim_counts(t, cr);
 			const struct sim_meta *cm = sim_meta(t, cr);
 			s->res->transitions++;
-			exec = sim_add(exec, cc->exec, &s->res->overflow);
-			fail = sim_add(fail, cc->fail, &s->res->overflow);
+			sim_acc_add(s, &exec, cc->exec);
+			sim_acc_add(s, &fail, cc->fail);
 			if (cm->depth + 1u > depth)
 				depth = cm->depth + 1u;
 			if (cm->dist != SIM_NO_FAIL && cm->dist + 1u < dist) {
@@ -636,23 +774,23 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 				verdict = cm->verdict;
 			}
 			if (s->o->census) {
-				const sim_u128 *cev = sim_evcounts(s, cr);
+				const uint64_t *cev = sim_evcounts(s, cr);
 				for (unsigned k = 0; k < s->nevents; k++)
-					ev[k] = sim_add(ev[k],
-							(l->events[i] & (1u << k)) ? cc->exec : cev[k],
-							&s->res->overflow);
-				ov = sim_outvec_merge(ov, *sim_outv(s, cr), &s->res->overflow);
+					sim_acc_add(s, &ev[k],
+						    (l->events[i] & (1u << k)) ? cc->exec : cev[k]);
+				sim_outbuild_merge(s, &ov, *sim_outv(s, cr));
 			}
 		}
 	}
-	sim_counts(t, r)->exec = exec;
-	sim_counts(t, r)->fail = fail;
+	sim_counts(t, r)->exec = sim_store(s, &exec);
+	sim_counts(t, r)->fail = sim_store(s, &fail);
 	sim_meta(t, r)->depth = (uint16_t)depth;
 	sim_meta(t, r)->dist = (uint16_t)dist;
 	sim_meta(t, r)->verdict = (uint8_t)verdict;
 	if (s->o->census) {
-		memcpy(sim_evcounts(s, r), ev, s->nevents * sizeof(sim_u128));
-		*sim_outv(s, r) = ov;
+		for (unsigned k = 0; k < s->nevents; k++)
+			sim_evcounts(s, r)[k] = sim_store(s, &ev[k]);
+		*sim_outv(s, r) = sim_outbuild_store(s, &ov);
 	}
 	return r;
 }
@@ -756,6 +894,9 @@ static void sim_search_free(struct sim_search *s)
 		free(s->outv);
 		free(s->evcounts);
 	}
+	for (size_t c = 0; c < s->arena_chunks; c++)
+		free(s->arena[c]);
+	free(s->arena);
 	free(s->levels);
 	free(s->acts);
 	free(s->path);
@@ -806,8 +947,8 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 			res->stopped_by = "preemption-bound";
 	}
 	res->states = s.t.nrec;
-	res->executions = sim_counts(&s.t, r0)->exec;
-	res->failing = sim_counts(&s.t, r0)->fail;
+	sim_export(&s, sim_counts(&s.t, r0)->exec, &res->executions);
+	sim_export(&s, sim_counts(&s.t, r0)->fail, &res->failing);
 	res->max_depth = sim_meta(&s.t, r0)->depth;
 	res->verdict = sim_meta(&s.t, r0)->dist != SIM_NO_FAIL ? sim_meta(&s.t, r0)->verdict
 							     : SIM_SAFE;
@@ -822,18 +963,20 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		for (uint32_t i = 0; v && i < v->n; i++) {
 			struct sim_outcome *oc = &res->outcomes[v->items[i].id];
 			unsigned pre = 0;
-			oc->executions = v->items[i].count;
+			sim_export(&s, v->items[i].count, &oc->executions);
 			oc->path = wb_xcalloc(v->items[i].dist + 1u, sizeof(uint16_t));
 			oc->path_len = sim_walk(&s, init, v->items[i].dist, sim_next_outcome,
 						&v->items[i].id, oc->path, &pre);
 		}
-		memcpy(res->event_executions, sim_evcounts(&s, r0), s.nevents * sizeof(sim_u128));
+		for (unsigned k = 0; k < s.nevents; k++)
+			sim_export(&s, sim_evcounts(&s, r0)[k], &res->event_executions[k]);
 	}
 	for (size_t i = 0; i < res->nfailing_paths; i++)
 		sim_ids_to_choices(sm, init, &res->failing_paths[i]);
 	res->key_bytes = s.t.key;
 	res->table_bytes = sim_table_bytes(&s.t);
-	res->counter_bytes = s.t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts);
+	res->counter_bytes = s.t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts) +
+			     sim_arena_bytes(&s);
 	res->seconds = sim_now(&s.start);
 	sim_search_free(&s);
 	return 0;
@@ -845,8 +988,13 @@ void sim_explore_result_free(struct sim_explore_result *res)
 	for (size_t i = 0; i < res->noutcomes; i++) {
 		free(res->outcomes[i].text);
 		free(res->outcomes[i].path);
+		sim_count_free(&res->outcomes[i].executions);
 	}
 	free(res->outcomes);
+	sim_count_free(&res->executions);
+	sim_count_free(&res->failing);
+	for (unsigned k = 0; k < 32; k++)
+		sim_count_free(&res->event_executions[k]);
 	for (size_t i = 0; i < res->nfailing_paths; i++) {
 		free(res->failing_paths[i].choices);
 		free(res->failing_paths[i].ids);

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "sim/count.h"
+
 #define SIM_MAX_ENABLED 256
 
 /* One enabled action.  `actor` orders actors for round-robin: smaller first. */
@@ -198,8 +200,6 @@ void sim_run_free(struct sim_run *r);
 
 /* ---- exhaustive exploration ---- */
 
-__extension__ typedef unsigned __int128 sim_u128;
-
 enum sim_order { SIM_ORDER_FORWARD, SIM_ORDER_REVERSE, SIM_ORDER_SHUFFLE };
 
 struct sim_explore_opts {
@@ -241,7 +241,7 @@ struct sim_outcome {
 	char *text;
 	bool expected;
 	bool failing;
-	sim_u128 executions;
+	struct sim_count executions;
 	uint16_t *path;		/* the choices of one shortest execution reaching it */
 	size_t path_len;
 };
@@ -265,8 +265,7 @@ struct sim_explore_result {
 	 * "error" */
 	const char *stopped_by;
 	uint64_t states, transitions, end_states;
-	sim_u128 executions, failing;
-	bool overflow;		/* a count passed 2^128 - 1 and saturated */
+	struct sim_count executions, failing; /* exact, of any size */
 	unsigned max_depth;
 	enum sim_verdict verdict; /* of the shortest failing execution, or SAFE */
 	uint16_t *cex;		/* its choices */
@@ -274,13 +273,14 @@ struct sim_explore_result {
 	double seconds;
 	size_t key_bytes;	/* bytes of one state's key */
 	size_t table_bytes;	/* the visited table besides the path counters */
-	size_t counter_bytes;	/* the path counters (two 128-bit counts per state) */
+	size_t counter_bytes;	/* the path counters: two 64-bit words per state, and the
+				 * arena of the counts that do not fit in 63 bits */
 	unsigned cex_preemptions; /* of the counterexample (bounded search) */
 	bool pruned;		/* the preemption bound cut some execution */
 	/* census */
 	struct sim_outcome *outcomes;
 	size_t noutcomes;
-	sim_u128 event_executions[32]; /* executions in which event bit i happens */
+	struct sim_count event_executions[32]; /* executions in which event bit i happens */
 	unsigned nevents;
 	/* all_failing */
 	struct sim_path *failing_paths;
@@ -296,7 +296,5 @@ struct sim_explore_result {
 int sim_explore(const struct sim_model *sm, const void *init, const struct sim_explore_opts *o,
 		struct sim_explore_result *res);
 void sim_explore_result_free(struct sim_explore_result *res);
-/* Decimal text of a 128-bit count. */
-void sim_u128_text(sim_u128 v, char *buf, size_t n);
 
 #endif
