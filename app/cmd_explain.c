@@ -171,7 +171,8 @@ static int explain_necessary(struct wb_job *job, const struct ex_step *st, struc
 {
 	struct ex_match x = { .job = job, .which = { &st[e->from], &st[e->to] } };
 	struct sim_explore_opts o = { .constrain = true, .time_limit = time_limit,
-				      .match = explain_match, .mctx = &x };
+				      .match = explain_match, .mctx = &x,
+				      .max_memory = wb_default_max_memory() };
 	struct sim_explore_result r;
 	int rc;
 

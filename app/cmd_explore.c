@@ -30,7 +30,8 @@ static void explore_help(FILE *out)
 	wb_kernel_versions(versions, sizeof(versions), "", "|", "|");
 	fprintf(out,
 		"usage: wbsim explore SCENARIO [--check MODE] [--set KEY=VALUE]... [--max-states N]\n"
-		"                     [--max-depth N] [--time-limit SECONDS] [--trace-out FILE]\n"
+		"                     [--max-depth N] [--time-limit SECONDS] [--max-memory SIZE]\n"
+		"                     [--trace-out FILE]\n"
 		"                     [--order forward|reverse|shuffle] [--census]\n"
 		"                     [--fewest-preemptions] [--preemption-bound K]\n"
 		"                     [--all-failing N] [--kernel %s] [--dot FILE]\n"
@@ -53,6 +54,10 @@ static void explore_help(FILE *out)
 		"                         (FILE-1.json ... from --trace-out FILE)\n"
 		"  --max-states N, --max-depth N, --time-limit S   stop early (exit 4 if no\n"
 		"                         failure was found); Ctrl-C stops with a partial report\n"
+		"  --max-memory SIZE      stop the same way before the search holds more than SIZE\n"
+		"                         bytes (K, M, G, T suffixes: powers of 1024); default 80%%\n"
+		"                         of the memory available (physical, cgroup, ulimit -v/-d).\n"
+		"                         A failed allocation also stops with a partial report\n"
 		"\n"
 		"Exit: 0 explored completely with no failure, 1 a failure found, 2 bad input,\n"
 		"3 internal error, 4 stopped at a limit without a failure.\n",
@@ -77,6 +82,27 @@ static json_t *wb_count_json(const struct sim_count *v)
 
 	free(text);
 	return j;
+}
+
+/* Say on stderr why a search stopped for memory: the report that follows is partial. */
+static void explore_memory_note(const struct sim_explore_opts *eo,
+				const struct sim_explore_result *res, bool given)
+{
+	const char *by = res->stopped_by ? res->stopped_by : "";
+
+	if (!strcmp(by, "max-memory"))
+		fprintf(stderr,
+			"wbsim explore: stopped at the memory limit of %.1f MiB (%s) after %llu "
+			"states; the report is partial\n",
+			(double)eo->max_memory / (1 << 20),
+			given ? "--max-memory"
+			      : "the default: 80% of the memory available; --max-memory sets it",
+			(unsigned long long)res->states);
+	else if (!strcmp(by, "out-of-memory"))
+		fprintf(stderr,
+			"wbsim explore: out of memory: an allocation failed after %llu states "
+			"(%.1f MiB held); the report is partial\n",
+			(unsigned long long)res->states, (double)res->memory_bytes / (1 << 20));
 }
 
 /*
@@ -202,6 +228,7 @@ int cmd_explore(int argc, char **argv)
 		{ "max-states", required_argument, NULL, 'm' },
 		{ "max-depth", required_argument, NULL, 'd' },
 		{ "time-limit", required_argument, NULL, 't' },
+		{ "max-memory", required_argument, NULL, 'M' },
 		{ "trace-out", required_argument, NULL, 'o' },
 		{ "order", required_argument, NULL, 'O' },
 		{ "census", no_argument, NULL, 'C' },
@@ -214,9 +241,10 @@ int cmd_explore(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct wb_cli_settings set = { .n = 0 };
-	struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD, .seed = 1 };
+	struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD, .seed = 1,
+				       .max_memory = wb_default_max_memory() };
 	const char *trace_out = NULL, *dot = NULL, *svg = NULL;
-	bool json = false, quiet = false, fewest = false;
+	bool json = false, quiet = false, fewest = false, mem_given = false;
 	unsigned long long v;
 	int c, rc;
 
@@ -244,6 +272,14 @@ int cmd_explore(int argc, char **argv)
 		case 't':
 			if (wb_parse_seconds("explore", optarg, &eo.time_limit))
 				return EXIT_USAGE;
+			break;
+		case 'M':
+			if (wb_parse_size(optarg, &eo.max_memory) || eo.max_memory == 0) {
+				wb_usage_error("explore", "--max-memory: expected a size such as "
+							  "512M or 4G, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			mem_given = true;
 			break;
 		case 'o':
 			trace_out = optarg;
@@ -331,6 +367,7 @@ int cmd_explore(int argc, char **argv)
 	signal(SIGINT, SIG_DFL);
 	if (eo.progress)
 		fprintf(stderr, "\r\033[K");
+	explore_memory_note(&eo, &res, mem_given);
 	if (eo.all_failing && explore_write_failing(&job, &res, trace_out)) {
 		rc = EXIT_USAGE;
 		sim_explore_result_free(&res);
@@ -386,6 +423,7 @@ int cmd_explore(int argc, char **argv)
 		json_object_set_new(o, "key_bytes", json_integer((json_int_t)res.key_bytes));
 		json_object_set_new(o, "table_bytes", json_integer((json_int_t)res.table_bytes));
 		json_object_set_new(o, "counter_bytes", json_integer((json_int_t)res.counter_bytes));
+		json_object_set_new(o, "memory_bytes", json_integer((json_int_t)res.memory_bytes));
 		if (eo.bound_preemptions)
 			json_object_set_new(o, "preemption_bound", json_integer(eo.preemption_bound));
 		if (eo.census)

@@ -234,6 +234,12 @@ struct sim_explore_opts {
 	void *mctx;
 	unsigned hold_n, until_n;
 	unsigned all_failing;	/* keep the paths to up to this many failing end states */
+	/*
+	 * The bytes the search may hold (0: no limit).  An allocation that would
+	 * pass it stops the search (stopped_by "max-memory"), as one malloc
+	 * refuses does ("out-of-memory"): a partial report, never an abort.
+	 */
+	size_t max_memory;
 };
 
 /* One distinct outcome of the census. */
@@ -262,7 +268,7 @@ struct sim_explore_result {
 	char error[256];
 	bool complete;		/* the whole space was explored */
 	/* why not: "max-states", "max-depth", "time-limit", "interrupt", "preemption-bound",
-	 * "error" */
+	 * "max-memory", "out-of-memory", "error" */
 	const char *stopped_by;
 	uint64_t states, transitions, end_states;
 	struct sim_count executions, failing; /* exact, of any size */
@@ -275,6 +281,7 @@ struct sim_explore_result {
 	size_t table_bytes;	/* the visited table besides the path counters */
 	size_t counter_bytes;	/* the path counters: two 64-bit words per state, and the
 				 * arena of the counts that do not fit in 63 bits */
+	size_t memory_bytes;	/* the most the search held at once (its own accounting) */
 	unsigned cex_preemptions; /* of the counterexample (bounded search) */
 	bool pruned;		/* the preemption bound cut some execution */
 	/* census */
