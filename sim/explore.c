@@ -10,9 +10,13 @@
  * enumerating paths.  A state stores each count in one 64-bit word: the value
  * itself below 2^63, else a handle to its limbs in an append-only arena
  * (sim/count.h does the arithmetic), so the many states with small counts
- * cost 8 bytes per count and the few near the initial state any size.  Each state also keeps the length of the longest
- * execution from it and of the shortest failing one, which yields max_depth
- * and a shortest counterexample without a second search.
+ * cost 8 bytes per count and the few near the initial state any size.  Each
+ * state also keeps the length of the longest execution from it and of the
+ * shortest failing one, which yields max_depth and a shortest counterexample
+ * without a second search.
+ *
+ * Every allocation of the search is accounted against a memory limit and
+ * none aborts: a refused one stops the search with a partial report.
  *
  * The engine prints nothing and never exits: a limit it reaches or a model
  * bug it detects stops the search, and sim_explore() returns -1 with the
@@ -631,7 +635,7 @@ static size_t sim_evchunk_bytes(const struct sim_search *s)
 	return (size_t)SIM_CHUNK * (s->nevents ? s->nevents : 1) * sizeof(uint64_t);
 }
 
-/* Make room for the census data of record r (a new chunk every SIM_CHUNK records); -1 if refused. */
+/* Make room for the census data of record r (a chunk every SIM_CHUNK records); -1 if refused. */
 static int sim_census_room(struct sim_search *s, size_t r)
 {
 	size_t c = s->census_chunks, n = (size_t)SIM_CHUNK;
