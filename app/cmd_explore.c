@@ -31,9 +31,8 @@ static void explore_help(FILE *out)
 	fprintf(out,
 		"usage: wbsim explore SCENARIO [--check MODE] [--set KEY=VALUE]... [--max-states N]\n"
 		"                     [--max-depth N] [--time-limit SECONDS] [--max-memory SIZE]\n"
-		"                     [--trace-out FILE]\n"
-		"                     [--order forward|reverse|shuffle] [--census]\n"
-		"                     [--fewest-preemptions] [--preemption-bound K]\n"
+		"                     [--trace-out FILE] [--order forward|reverse|shuffle]\n"
+		"                     [--census] [--fewest-preemptions] [--preemption-bound K]\n"
 		"                     [--all-failing N] [--kernel %s] [--dot FILE]\n"
 		"                     [--svg FILE] [--json] [--quiet]\n"
 		"\n"
