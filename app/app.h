@@ -63,6 +63,9 @@ int wb_schedule_entries(char **texts, size_t n, const char *pointer,
 char **wb_split_list(const char *s, size_t *n);
 void wb_free_list(char **v, size_t n);
 
+/* The decimal text of a count (malloc'd). */
+char *wb_count_text(const struct sim_count *c);
+
 /* A choice list as a --schedule string that reproduces it step for step. */
 char *wb_choices_schedule(struct wb_job *job, const uint16_t *choices, size_t n,
 			  unsigned *preemptions);
@@ -151,5 +154,13 @@ int wb_parse_u64(const char *s, unsigned long long *out);
 /* --time-limit SECONDS: an exit code, the usage error printed. */
 int wb_parse_seconds(const char *cmd, const char *s, double *out);
 void wb_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* SIZE: bytes, or with a K, M, G or T suffix (powers of 1024); 0, or -1 if not a size. */
+int wb_parse_size(const char *s, size_t *out);
+/*
+ * The memory an exploration may hold by default: 80% of the least of the
+ * physical memory, the cgroup's memory.max and the address-space and data
+ * rlimits, whichever are set.
+ */
+size_t wb_default_max_memory(void);
 
 #endif

@@ -72,7 +72,8 @@ static int check_file(struct check_totals *t, const char *path)
 		const struct wb_expect *e = &sc->expect[i];
 		struct wb_job job;
 		struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD,
-					       .time_limit = t->time_limit };
+					       .time_limit = t->time_limit,
+					       .max_memory = wb_default_max_memory() };
 		struct sim_explore_result res;
 		if (wb_job_from(&job, sc, e->key, err, sizeof(err))) {
 			fprintf(stderr, "%s: error: expect key \"%s\": %s\n", path, e->key, err);

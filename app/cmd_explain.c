@@ -171,7 +171,8 @@ static int explain_necessary(struct wb_job *job, const struct ex_step *st, struc
 {
 	struct ex_match x = { .job = job, .which = { &st[e->from], &st[e->to] } };
 	struct sim_explore_opts o = { .constrain = true, .time_limit = time_limit,
-				      .match = explain_match, .mctx = &x };
+				      .match = explain_match, .mctx = &x,
+				      .max_memory = wb_default_max_memory() };
 	struct sim_explore_result r;
 	int rc;
 
@@ -182,7 +183,7 @@ static int explain_necessary(struct wb_job *job, const struct ex_step *st, struc
 		exit(EXIT_INTERNAL);
 	}
 	rc = r.verdict != SIM_SAFE ? 0 : r.complete ? 1 : -1;
-	e->forced = r.complete && r.executions == 0;
+	e->forced = r.complete && sim_count_is_zero(&r.executions);
 	sim_explore_result_free(&r);
 	return rc;
 }

@@ -30,9 +30,9 @@ static void explore_help(FILE *out)
 	wb_kernel_versions(versions, sizeof(versions), "", "|", "|");
 	fprintf(out,
 		"usage: wbsim explore SCENARIO [--check MODE] [--set KEY=VALUE]... [--max-states N]\n"
-		"                     [--max-depth N] [--time-limit SECONDS] [--trace-out FILE]\n"
-		"                     [--order forward|reverse|shuffle] [--census]\n"
-		"                     [--fewest-preemptions] [--preemption-bound K]\n"
+		"                     [--max-depth N] [--time-limit SECONDS] [--max-memory SIZE]\n"
+		"                     [--trace-out FILE] [--order forward|reverse|shuffle]\n"
+		"                     [--census] [--fewest-preemptions] [--preemption-bound K]\n"
 		"                     [--all-failing N] [--kernel %s] [--dot FILE]\n"
 		"                     [--svg FILE] [--reduce | --full] [--json] [--quiet]\n"
 		"\n"
@@ -59,6 +59,10 @@ static void explore_help(FILE *out)
 		"                         (FILE-1.json ... from --trace-out FILE)\n"
 		"  --max-states N, --max-depth N, --time-limit S   stop early (exit 4 if no\n"
 		"                         failure was found); Ctrl-C stops with a partial report\n"
+		"  --max-memory SIZE      stop the same way before the search holds more than SIZE\n"
+		"                         bytes (K, M, G, T suffixes: powers of 1024); default 80%%\n"
+		"                         of the memory available (physical, cgroup, ulimit -v/-d).\n"
+		"                         A failed allocation also stops with a partial report\n"
 		"\n"
 		"Exit: 0 explored completely with no failure, 1 a failure found, 2 bad input,\n"
 		"3 internal error, 4 stopped at a limit without a failure.\n",
@@ -72,15 +76,38 @@ static void explore_progress(void *pctx, const char *line)
 	fflush(stderr);
 }
 
-/* A count as JSON: an integer up to 2^63-1, a decimal string beyond. */
-static json_t *wb_count_json(sim_u128 v)
+/*
+ * A count of executions as JSON: always a decimal string, exact at any size
+ * and in every JSON reader (many read numbers as doubles, exact only to 2^53).
+ */
+static json_t *wb_count_json(const struct sim_count *v)
 {
-	char buf[48];
+	char *text = wb_count_text(v);
+	json_t *j = json_string(text);
 
-	if (v <= (sim_u128)INT64_MAX)
-		return json_integer((json_int_t)v);
-	sim_u128_text(v, buf, sizeof(buf));
-	return json_string(buf);
+	free(text);
+	return j;
+}
+
+/* Say on stderr why a search stopped for memory: the report that follows is partial. */
+static void explore_memory_note(const struct sim_explore_opts *eo,
+				const struct sim_explore_result *res, bool given)
+{
+	const char *by = res->stopped_by ? res->stopped_by : "";
+
+	if (!strcmp(by, "max-memory"))
+		fprintf(stderr,
+			"wbsim explore: stopped at the memory limit of %.1f MiB (%s) after %llu "
+			"states; the report is partial\n",
+			(double)eo->max_memory / (1 << 20),
+			given ? "--max-memory"
+			      : "the default: 80% of the memory available; --max-memory sets it",
+			(unsigned long long)res->states);
+	else if (!strcmp(by, "out-of-memory"))
+		fprintf(stderr,
+			"wbsim explore: out of memory: an allocation failed after %llu states "
+			"(%.1f MiB held); the report is partial\n",
+			(unsigned long long)res->states, (double)res->memory_bytes / (1 << 20));
 }
 
 /*
@@ -160,36 +187,38 @@ static json_t *explore_census_json(struct wb_job *job, const struct sim_explore_
 		json_array_append_new(
 			oc, json_pack("{s:s, s:b, s:b, s:o, s:s, s:i}", "contents", o->text,
 				      "expected", o->expected, "failing", o->failing, "executions",
-				      wb_count_json(o->executions), "schedule", sched, "steps",
+				      wb_count_json(&o->executions), "schedule", sched, "steps",
 				      (json_int_t)o->path_len));
 		free(sched);
 	}
 	for (unsigned k = 0; k < res->nevents; k++)
-		json_object_set_new(ev, names[k], wb_count_json(res->event_executions[k]));
+		json_object_set_new(ev, names[k], wb_count_json(&res->event_executions[k]));
 	return json_pack("{s:o, s:o}", "outcomes", oc, "events", ev);
 }
 
 static void explore_census_print(struct wb_job *job, const struct sim_explore_result *res)
 {
 	const char *const *names = job->sm.ops->event_names;
-	char num[48];
+	char *num;
 
 	printf("census: %zu distinct outcomes\n", res->noutcomes);
 	for (size_t i = 0; i < res->noutcomes; i++) {
 		const struct sim_outcome *o = &res->outcomes[i];
 		unsigned pre;
 		char *sched = wb_choices_schedule(job, o->path, o->path_len, &pre);
-		sim_u128_text(o->executions, num, sizeof(num));
+		num = wb_count_text(&o->executions);
 		printf("  %s executions end in: %s (%s%s)\n", num, o->text,
 		       o->expected ? "expected" : "not expected",
 		       o->failing && o->expected ? ", failing" : "");
+		free(num);
 		printf("    shortest (%zu steps): --schedule %s\n", o->path_len, sched);
 		free(sched);
 	}
 	printf("events (executions in which each happens at least once):\n");
 	for (unsigned k = 0; k < res->nevents; k++) {
-		sim_u128_text(res->event_executions[k], num, sizeof(num));
+		num = wb_count_text(&res->event_executions[k]);
 		printf("  %-15s %s\n", names[k], num);
+		free(num);
 	}
 }
 
@@ -204,6 +233,7 @@ int cmd_explore(int argc, char **argv)
 		{ "max-states", required_argument, NULL, 'm' },
 		{ "max-depth", required_argument, NULL, 'd' },
 		{ "time-limit", required_argument, NULL, 't' },
+		{ "max-memory", required_argument, NULL, 'M' },
 		{ "trace-out", required_argument, NULL, 'o' },
 		{ "order", required_argument, NULL, 'O' },
 		{ "census", no_argument, NULL, 'C' },
@@ -218,9 +248,10 @@ int cmd_explore(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct wb_cli_settings set = { .n = 0 };
-	struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD, .seed = 1 };
+	struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD, .seed = 1,
+				       .max_memory = wb_default_max_memory() };
 	const char *trace_out = NULL, *dot = NULL, *svg = NULL;
-	bool json = false, quiet = false, fewest = false;
+	bool json = false, quiet = false, fewest = false, mem_given = false;
 	unsigned long long v;
 	int c, rc;
 
@@ -248,6 +279,14 @@ int cmd_explore(int argc, char **argv)
 		case 't':
 			if (wb_parse_seconds("explore", optarg, &eo.time_limit))
 				return EXIT_USAGE;
+			break;
+		case 'M':
+			if (wb_parse_size(optarg, &eo.max_memory) || eo.max_memory == 0) {
+				wb_usage_error("explore", "--max-memory: expected a size such as "
+							  "512M or 4G, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			mem_given = true;
 			break;
 		case 'o':
 			trace_out = optarg;
@@ -344,6 +383,7 @@ int cmd_explore(int argc, char **argv)
 	signal(SIGINT, SIG_DFL);
 	if (eo.progress)
 		fprintf(stderr, "\r\033[K");
+	explore_memory_note(&eo, &res, mem_given);
 	if (eo.all_failing && explore_write_failing(&job, &res, trace_out)) {
 		rc = EXIT_USAGE;
 		sim_explore_result_free(&res);
@@ -353,7 +393,7 @@ int cmd_explore(int argc, char **argv)
 
 	/* the counterexample, re-executed with provenance */
 	struct wb_exec ex;
-	char err[256], *schedule = NULL;
+	char err[256], *schedule = NULL, *ex_txt = NULL, *fail_txt = NULL;
 	unsigned preemptions = 0;
 	bool have_cex = res.verdict != SIM_SAFE;
 	memset(&ex, 0, sizeof(ex));
@@ -375,10 +415,10 @@ int cmd_explore(int argc, char **argv)
 	}
 	const char *verdict = have_cex ? wb_verdict_name(res.verdict)
 			      : res.complete ? "safe" : "unknown";
-	char settings[160], ex_txt[48], fail_txt[48];
+	char settings[160];
 	wb_settings_text(&job.cfg, settings, sizeof(settings));
-	sim_u128_text(res.executions, ex_txt, sizeof(ex_txt));
-	sim_u128_text(res.failing, fail_txt, sizeof(fail_txt));
+	ex_txt = wb_count_text(&res.executions);
+	fail_txt = wb_count_text(&res.failing);
 	if (json) {
 		json_t *o = json_object();
 		json_object_set_new(o, "scenario", json_string(job.sc->name));
@@ -391,15 +431,15 @@ int cmd_explore(int argc, char **argv)
 		json_object_set_new(o, "reduced", json_boolean(res.reduced));
 		json_object_set_new(o, "states", json_integer((json_int_t)res.states));
 		json_object_set_new(o, "transitions", json_integer((json_int_t)res.transitions));
-		json_object_set_new(o, "executions", wb_count_json(res.executions));
-		json_object_set_new(o, "failing_executions", wb_count_json(res.failing));
-		json_object_set_new(o, "overflow", json_boolean(res.overflow));
+		json_object_set_new(o, "executions", wb_count_json(&res.executions));
+		json_object_set_new(o, "failing_executions", wb_count_json(&res.failing));
 		json_object_set_new(o, "max_depth", json_integer(res.max_depth));
 		json_object_set_new(o, "end_states", json_integer((json_int_t)res.end_states));
 		json_object_set_new(o, "seconds", json_real(res.seconds));
 		json_object_set_new(o, "key_bytes", json_integer((json_int_t)res.key_bytes));
 		json_object_set_new(o, "table_bytes", json_integer((json_int_t)res.table_bytes));
 		json_object_set_new(o, "counter_bytes", json_integer((json_int_t)res.counter_bytes));
+		json_object_set_new(o, "memory_bytes", json_integer((json_int_t)res.memory_bytes));
 		if (eo.bound_preemptions)
 			json_object_set_new(o, "preemption_bound", json_integer(eo.preemption_bound));
 		if (eo.census)
@@ -428,10 +468,10 @@ int cmd_explore(int argc, char **argv)
 		       res.complete ? "" : " (exploration incomplete)");
 		if (!res.complete)
 			printf("stopped by: %s\n", res.stopped_by);
-		printf("states %llu, transitions %llu, executions %s%s, failing %s, max depth %u, "
+		printf("states %llu, transitions %llu, executions %s, failing %s, max depth %u, "
 		       "end states %llu, %.2f s\n",
 		       (unsigned long long)res.states, (unsigned long long)res.transitions, ex_txt,
-		       res.overflow ? " (saturated)" : "", fail_txt, res.max_depth,
+		       fail_txt, res.max_depth,
 		       (unsigned long long)res.end_states, res.seconds);
 		if (res.reduced)
 			printf("reduced: persistent sets; the counts are of the reduced graph, every "
@@ -467,6 +507,8 @@ int cmd_explore(int argc, char **argv)
 	rc = have_cex ? EXIT_FAILURE_FOUND : res.complete ? EXIT_OK : EXIT_NO_VERDICT;
 out:
 	free(schedule);
+	free(ex_txt);
+	free(fail_txt);
 	wb_exec_free(&ex);
 	sim_explore_result_free(&res);
 	wb_job_close(&job);

@@ -3,9 +3,13 @@
  * output.c - shared pieces of the commands: opening a job (scenario, settings,
  * model), schedules, recording an execution with descriptions and provenance.
  */
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "sim/xmalloc.h"
@@ -26,6 +30,17 @@ const char *wb_verdict_name(enum sim_verdict v)
 void wb_settings_text(const struct wb_config *cfg, char *buf, size_t n)
 {
 	wb_config_text(cfg, buf, n);
+}
+
+char *wb_count_text(const struct sim_count *c)
+{
+	char *t = sim_count_text(c);
+
+	if (!t) {
+		fprintf(stderr, "wbsim: out of memory writing a count\n");
+		exit(EXIT_INTERNAL);
+	}
+	return t;
 }
 
 /* The config as JSON-ready pairs for traces and --json: the kernel, then every switch. */
@@ -375,6 +390,68 @@ int wb_parse_u64(const char *s, unsigned long long *out)
 		return -1;
 	*out = strtoull(s, &end, 10);
 	return *end ? -1 : 0;
+}
+
+int wb_parse_size(const char *s, size_t *out)
+{
+	static const char units[] = "KMGT";
+	unsigned long long v;
+	char *end;
+	const char *u;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end) {
+		u = strchr(units, toupper((unsigned char)*end));
+		if (!u || !*u || end[1])
+			return -1;
+		for (long k = 0; k <= u - units; k++) {
+			if (v > (~0ull >> 10))
+				return -1;
+			v <<= 10;
+		}
+	}
+	if (v > SIZE_MAX)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+/* 80% of b if it is smaller than the limit so far (0: none yet). */
+static void wb_mem_bound(size_t *lim, unsigned long long b)
+{
+	size_t v;
+
+	if (!b)
+		return;
+	v = (size_t)(b / 5 * 4);
+	if (!*lim || v < *lim)
+		*lim = v;
+}
+
+size_t wb_default_max_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGE_SIZE);
+	size_t lim = 0;
+	struct rlimit rl;
+	FILE *f;
+
+	if (pages > 0 && psz > 0)
+		wb_mem_bound(&lim, (unsigned long long)pages * (unsigned long long)psz);
+	if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY)
+		wb_mem_bound(&lim, rl.rlim_cur);
+	if (!getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY)
+		wb_mem_bound(&lim, rl.rlim_cur);
+	/* a container's limit (cgroup v2): "max" or a number of bytes */
+	f = fopen("/sys/fs/cgroup/memory.max", "r");
+	if (f) {
+		unsigned long long v;
+		if (fscanf(f, "%llu", &v) == 1)
+			wb_mem_bound(&lim, v);
+		fclose(f);
+	}
+	return lim;
 }
 
 int wb_parse_seconds(const char *cmd, const char *s, double *out)

@@ -6,10 +6,17 @@
  * world's bytes (xxh3 hash, then a full comparison: no false merging).  The
  * state graph is a DAG, so the number of complete executions from a state is
  * the sum over its transitions of the executions from the successor (1 for a
- * terminal state): counted through the cached graph in 128 bits, never by
- * enumerating paths.  Each state also keeps the length of the longest
- * execution from it and of the shortest failing one, which yields max_depth
- * and a shortest counterexample without a second search.
+ * terminal state): counted through the cached graph exactly, never by
+ * enumerating paths.  A state stores each count in one 64-bit word: the value
+ * itself below 2^63, else a handle to its limbs in an append-only arena
+ * (sim/count.h does the arithmetic), so the many states with small counts
+ * cost 8 bytes per count and the few near the initial state any size.  Each
+ * state also keeps the length of the longest execution from it and of the
+ * shortest failing one, which yields max_depth and a shortest counterexample
+ * without a second search.
+ *
+ * Every allocation of the search is accounted against a memory limit and
+ * none aborts: a refused one stops the search with a partial report.
  *
  * The engine prints nothing and never exits: a limit it reaches or a model
  * bug it detects stops the search, and sim_explore() returns -1 with the
@@ -24,7 +31,6 @@
 #include <xxhash.h>
 
 #include "sim/sim.h"
-#include "sim/xmalloc.h"
 
 #define SIM_NO_FAIL 0xffffu
 #define SIM_IN_PROGRESS 0xfffeu
@@ -40,9 +46,73 @@ struct sim_meta {
 	uint8_t pad;
 };
 
+/*
+ * A stored count: the value below 2^63, else SIM_CW_BIG | limbs << 52 |
+ * offset of its limbs in the arena.  Stored once, when its state is done.
+ */
+#define SIM_CW_BIG (UINT64_C(1) << 63)
+#define SIM_CW_LIMBS(w) ((uint32_t)((w) >> 52) & 0x7ffu)
+#define SIM_CW_OFF(w) ((size_t)((w) & ((UINT64_C(1) << 52) - 1)))
+#define SIM_CW_MAX_LIMBS 0x7ffu
+#define SIM_ARENA_BITS 14
+#define SIM_ARENA (1u << SIM_ARENA_BITS) /* limbs per arena chunk */
+
 struct sim_counts {
-	sim_u128 exec, fail;
+	uint64_t exec, fail;
 };
+
+/*
+ * The bytes the search holds (the visited table, its records, the census,
+ * the arena of counts, the per-depth buffers), against the memory limit.  No
+ * allocation of the search aborts: one the limit refuses, or malloc fails,
+ * returns NULL with the reason in `failed`, and the search stops with a
+ * partial report (sim_nomem).
+ */
+struct sim_mem {
+	size_t used, peak;
+	size_t limit;		/* 0: none */
+	const char *failed;	/* "max-memory" or "out-of-memory", once one was refused */
+};
+
+/* What an allocation of n bytes costs: malloc's 8-byte header and 16-byte granule. */
+static inline size_t sim_mem_cost(size_t n)
+{
+	return n ? (n + 8 + 15) & ~(size_t)15 : 0;
+}
+
+/* Resize p from old to n bytes (zeroing what is new if asked); NULL if refused, p intact. */
+static void *sim_mem_resize(struct sim_mem *m, void *p, size_t old, size_t n, bool zero)
+{
+	size_t co = sim_mem_cost(old), cn = sim_mem_cost(n);
+	void *q;
+
+	if (m->limit && cn > co && m->used + (cn - co) > m->limit) {
+		m->failed = "max-memory";
+		return NULL;
+	}
+	q = realloc(p, n ? n : 1);
+	if (!q) {
+		m->failed = "out-of-memory";
+		return NULL;
+	}
+	if (zero && n > old)
+		memset((char *)q + old, 0, n - old);
+	m->used = m->used - co + cn;
+	if (m->used > m->peak)
+		m->peak = m->used;
+	return q;
+}
+
+static inline void *sim_mem_alloc(struct sim_mem *m, size_t n, bool zero)
+{
+	return sim_mem_resize(m, NULL, 0, n, zero);
+}
+
+static void sim_mem_free(struct sim_mem *m, void *p, size_t n)
+{
+	free(p);
+	m->used -= sim_mem_cost(n);
+}
 
 /*
  * The visited table: open addressing over 32-bit slots.  A slot holds the
@@ -62,6 +132,7 @@ struct sim_table {
 	struct sim_meta **meta;
 	size_t key;		/* key size */
 	bool full;		/* at its largest size and loaded past 3/4: the search must stop */
+	struct sim_mem *mem;
 };
 
 static inline uint8_t *sim_key(const struct sim_table *t, size_t r)
@@ -100,39 +171,17 @@ static double sim_now(const struct timespec *start)
 	return (double)(t.tv_sec - start->tv_sec) + (double)(t.tv_nsec - start->tv_nsec) * 1e-9;
 }
 
-static sim_u128 sim_add(sim_u128 a, sim_u128 b, bool *overflow)
-{
-	sim_u128 c = a + b;
-
-	if (c < a) {
-		*overflow = true;
-		return ~(sim_u128)0;
-	}
-	return c;
-}
-
-void sim_u128_text(sim_u128 v, char *buf, size_t n)
-{
-	char tmp[48];
-	size_t i = sizeof(tmp);
-
-	tmp[--i] = 0;
-	do {
-		tmp[--i] = (char)('0' + (int)(v % 10));
-		v /= 10;
-	} while (v);
-	snprintf(buf, n, "%s", tmp + i);
-}
-
 /* ---- the visited table ---- */
 
-static void sim_table_init(struct sim_table *t, size_t key)
+static int sim_table_init(struct sim_table *t, size_t key, struct sim_mem *mem)
 {
 	memset(t, 0, sizeof(*t));
 	t->key = key;
+	t->mem = mem;
 	t->ibits = 12;
 	t->nslots = 1u << t->ibits;
-	t->slots = wb_xcalloc(t->nslots, sizeof(uint32_t));
+	t->slots = sim_mem_alloc(mem, t->nslots * sizeof(uint32_t), true);
+	return t->slots ? 0 : -1;
 }
 
 static void sim_table_free(struct sim_table *t)
@@ -154,19 +203,25 @@ static size_t sim_table_bytes(const struct sim_table *t)
 	       t->nchunks * (size_t)SIM_CHUNK * (t->key + sizeof(struct sim_meta));
 }
 
-static void sim_table_grow(struct sim_table *t)
+/* Double the index; -1 if refused (the table stays as it is, loaded past 3/4). */
+static int sim_table_grow(struct sim_table *t)
 {
-	size_t i, mask;
+	size_t i, mask, n = t->nslots * 2;
+	uint32_t *slots;
 
 	if (t->ibits == 31) {
 		/* the few records the stopping search still adds fit in the last quarter */
 		t->full = true;
-		return;
+		return 0;
 	}
-	free(t->slots);
+	/* the old index is freed only once the new one is allocated: both count */
+	slots = sim_mem_alloc(t->mem, n * sizeof(uint32_t), true);
+	if (!slots)
+		return -1;
+	sim_mem_free(t->mem, t->slots, t->nslots * sizeof(uint32_t));
+	t->slots = slots;
 	t->ibits++;
-	t->nslots = (size_t)1 << t->ibits;
-	t->slots = wb_xcalloc(t->nslots, sizeof(uint32_t));
+	t->nslots = n;
 	mask = t->nslots - 1;
 	for (i = 0; i < t->nrec; i++) {
 		uint64_t h = sim_hash(t, sim_key(t, i));
@@ -175,6 +230,7 @@ static void sim_table_grow(struct sim_table *t)
 			s = (s + 1) & mask;
 		t->slots[s] = sim_slot_value(t, i, h);
 	}
+	return 0;
 }
 
 static inline void sim_table_prefetch(const struct sim_table *t, uint64_t h)
@@ -198,25 +254,61 @@ static long sim_table_find(const struct sim_table *t, const void *key, uint64_t 
 	return -1;
 }
 
+/*
+ * Make room for the next record, before it is needed: its chunk, and past 3/4
+ * load a larger index.  -1 if refused: then no record may be added.
+ */
+static int sim_table_room(struct sim_table *t)
+{
+	size_t c = t->nchunks, n = (size_t)SIM_CHUNK;
+
+	if ((t->nrec >> SIM_CHUNK_BITS) == c) {
+		void *p;
+		uint8_t *k;
+		struct sim_counts *cn;
+		struct sim_meta *m;
+		/* the chunk arrays grow one at a time; a refused one leaves them as they were */
+		if (!(p = sim_mem_resize(t->mem, t->keys, c * sizeof(*t->keys),
+					 (c + 1) * sizeof(*t->keys), false)))
+			return -1;
+		t->keys = p;
+		if (!(p = sim_mem_resize(t->mem, t->counts, c * sizeof(*t->counts),
+					 (c + 1) * sizeof(*t->counts), false)))
+			return -1;
+		t->counts = p;
+		if (!(p = sim_mem_resize(t->mem, t->meta, c * sizeof(*t->meta),
+					 (c + 1) * sizeof(*t->meta), false)))
+			return -1;
+		t->meta = p;
+		k = sim_mem_alloc(t->mem, n * t->key, false);
+		cn = k ? sim_mem_alloc(t->mem, n * sizeof(*cn), false) : NULL;
+		m = cn ? sim_mem_alloc(t->mem, n * sizeof(*m), false) : NULL;
+		if (!m) {
+			if (cn)
+				sim_mem_free(t->mem, cn, n * sizeof(*cn));
+			if (k)
+				sim_mem_free(t->mem, k, n * t->key);
+			return -1;
+		}
+		t->keys[c] = k;
+		t->counts[c] = cn;
+		t->meta[c] = m;
+		t->nchunks++;
+	}
+	if (t->nrec * 4 > t->nslots * 3 && !t->full)
+		return sim_table_grow(t);
+	return 0;
+}
+
+/* Add a record (sim_table_room made room for it). */
 static size_t sim_table_insert(struct sim_table *t, const void *key, uint64_t h, size_t slot)
 {
 	size_t r = t->nrec++;
 
-	if ((r >> SIM_CHUNK_BITS) == t->nchunks) {
-		t->nchunks++;
-		t->keys = wb_xrealloc(t->keys, t->nchunks * sizeof(*t->keys));
-		t->counts = wb_xrealloc(t->counts, t->nchunks * sizeof(*t->counts));
-		t->meta = wb_xrealloc(t->meta, t->nchunks * sizeof(*t->meta));
-		t->keys[t->nchunks - 1] = wb_xmalloc((size_t)SIM_CHUNK * t->key);
-		t->counts[t->nchunks - 1] = wb_xmalloc((size_t)SIM_CHUNK * sizeof(struct sim_counts));
-		t->meta[t->nchunks - 1] = wb_xmalloc((size_t)SIM_CHUNK * sizeof(struct sim_meta));
-	}
 	memcpy(sim_key(t, r), key, t->key);
 	memset(sim_meta(t, r), 0, sizeof(struct sim_meta));
 	memset(sim_counts(t, r), 0, sizeof(struct sim_counts));
 	t->slots[slot] = sim_slot_value(t, r, h);
-	if (t->nrec * 4 > t->nslots * 3 && !t->full)
-		sim_table_grow(t);
 	return r;
 }
 
@@ -224,7 +316,7 @@ static size_t sim_table_insert(struct sim_table *t, const void *key, uint64_t h,
 
 /* Executions from a state, per outcome reached, with the shortest distance to each. */
 struct sim_outitem {
-	sim_u128 count;
+	uint64_t count;	/* a stored count */
 	uint32_t id;
 	uint16_t dist;
 	uint16_t pad;
@@ -234,31 +326,6 @@ struct sim_outvec {
 	uint32_t n;
 	struct sim_outitem items[];
 };
-
-/* Merge a child's outcome vector into an accumulating one (one step further away). */
-static struct sim_outvec *sim_outvec_merge(struct sim_outvec *acc, const struct sim_outvec *c,
-					   bool *overflow)
-{
-	for (uint32_t i = 0; c && i < c->n; i++) {
-		const struct sim_outitem *ci = &c->items[i];
-		uint32_t j;
-		for (j = 0; acc && j < acc->n; j++)
-			if (acc->items[j].id == ci->id)
-				break;
-		if (!acc || j == acc->n) {
-			uint32_t n = acc ? acc->n : 0;
-			acc = wb_xrealloc(acc, sizeof(*acc) + (n + 1) * sizeof(acc->items[0]));
-			acc->n = n + 1;
-			acc->items[n] = *ci;
-			acc->items[n].dist = (uint16_t)(ci->dist + 1);
-			continue;
-		}
-		acc->items[j].count = sim_add(acc->items[j].count, ci->count, overflow);
-		if (ci->dist + 1u < acc->items[j].dist)
-			acc->items[j].dist = (uint16_t)(ci->dist + 1);
-	}
-	return acc;
-}
 
 static const struct sim_outitem *sim_outvec_find(const struct sim_outvec *v, uint32_t id)
 {
@@ -303,8 +370,12 @@ struct sim_search {
 	struct sim_action *acts; /* one action list per depth */
 	uint32_t *path;		/* the action taken at each depth (all_failing) */
 	uint8_t *key;		/* scratch key */
+	/* the limbs of the stored counts past 63 bits */
+	uint64_t **arena;
+	size_t arena_chunks, arena_next;
 	/* census */
-	sim_u128 **evcounts;	/* per chunk: nevents counts per record */
+	uint64_t **evcounts;	/* per chunk: nevents stored counts per record */
+	size_t census_chunks;
 	struct sim_outvec ***outv; /* per chunk: one vector per record */
 	unsigned nevents;
 	/* progress */
@@ -314,7 +385,13 @@ struct sim_search {
 	unsigned depth_now;
 	uint64_t pending;	/* siblings still to visit on the stack */
 	bool stop;
+	/* memory: what the search holds; nomem: an allocation was refused, add no state */
+	struct sim_mem mem;
+	bool nomem;
+	void *reserve;		/* freed when memory runs out, for the report's own needs */
 };
+
+#define SIM_RESERVE (1u << 20)
 
 /* The search cannot go on: keep the first reason and stop (sim_explore returns -1). */
 static void __attribute__((format(printf, 2, 3))) sim_fail(struct sim_search *s, const char *fmt,
@@ -329,6 +406,196 @@ static void __attribute__((format(printf, 2, 3))) sim_fail(struct sim_search *s,
 	va_start(ap, fmt);
 	vsnprintf(s->res->error, sizeof(s->res->error), fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * An allocation was refused (the memory limit, or malloc failed): stop like
+ * the other limits, with a partial report of what was explored; from now on
+ * no state is added.
+ */
+static void sim_nomem(struct sim_search *s)
+{
+	if (!s->mem.failed)
+		s->mem.failed = "out-of-memory";
+	if (!s->nomem) {
+		s->nomem = true;
+		free(s->reserve);
+		s->reserve = NULL;
+	}
+	s->stop = true;
+	s->res->complete = false;
+	if (!s->res->stopped_by)
+		s->res->stopped_by = s->mem.failed;
+}
+
+/* ---- stored counts ---- */
+
+/* The limbs of the stored count *w: *w itself when small. */
+static inline const uint64_t *sim_cw_limbs(const struct sim_search *s, const uint64_t *w,
+					   uint32_t *n)
+{
+	size_t off = SIM_CW_OFF(*w);
+
+	if (!(*w & SIM_CW_BIG)) {
+		*n = 1;
+		return w;
+	}
+	*n = SIM_CW_LIMBS(*w);
+	return s->arena[off >> SIM_ARENA_BITS] + (off & (SIM_ARENA - 1));
+}
+
+static void __attribute__((noinline)) sim_acc_add_slow(struct sim_search *s, struct sim_count *a,
+						      uint64_t w)
+{
+	uint32_t n;
+	const uint64_t *l = sim_cw_limbs(s, &w, &n);
+
+	if (sim_count_add_limbs(a, l, n))
+		sim_nomem(s);
+}
+
+/* a += the stored count w: one addition while both are small. */
+static inline void sim_acc_add(struct sim_search *s, struct sim_count *a, uint64_t w)
+{
+	if (!a->n && !(w & SIM_CW_BIG)) {
+		uint64_t t = a->small + w; /* both below 2^63: no wrap */
+		if (!(t & SIM_CW_BIG)) {
+			a->small = t;
+			return;
+		}
+	}
+	sim_acc_add_slow(s, a, w);
+}
+
+/* Store an accumulated count (which it frees): a word, with its limbs in the arena if big. */
+static uint64_t sim_store(struct sim_search *s, struct sim_count *a)
+{
+	size_t off = s->arena_next, in = off & (SIM_ARENA - 1);
+	uint64_t w;
+
+	if (!a->n)
+		return a->small;
+	if (a->n > SIM_CW_MAX_LIMBS) {
+		sim_fail(s, "internal limit: a count of more than %u bits", SIM_CW_MAX_LIMBS * 64);
+		sim_count_free(a);
+		return 0;
+	}
+	if (in + a->n > SIM_ARENA)
+		off += SIM_ARENA - in;
+	if ((off >> SIM_ARENA_BITS) == s->arena_chunks) {
+		uint64_t **v = sim_mem_resize(&s->mem, s->arena, s->arena_chunks * sizeof(*v),
+					      (s->arena_chunks + 1) * sizeof(*v), false);
+		uint64_t *c = v ? sim_mem_alloc(&s->mem, (size_t)SIM_ARENA * sizeof(uint64_t), false)
+				: NULL;
+		if (v)
+			s->arena = v;
+		if (!c) {
+			sim_nomem(s);
+			sim_count_free(a);
+			return 0;
+		}
+		s->arena[s->arena_chunks++] = c;
+	}
+	memcpy(s->arena[off >> SIM_ARENA_BITS] + (off & (SIM_ARENA - 1)), a->limbs,
+	       a->n * sizeof(uint64_t));
+	w = SIM_CW_BIG | (uint64_t)a->n << 52 | off;
+	s->arena_next = off + a->n;
+	sim_count_free(a);
+	return w;
+}
+
+/* The stored count w as a result's count (*out starts zeroed). */
+static void sim_export(struct sim_search *s, uint64_t w, struct sim_count *out)
+{
+	uint32_t n;
+	const uint64_t *l = sim_cw_limbs(s, &w, &n);
+
+	if (sim_count_add_limbs(out, l, n))
+		sim_nomem(s);
+}
+
+static size_t sim_arena_bytes(const struct sim_search *s)
+{
+	return s->arena_chunks * (size_t)SIM_ARENA * sizeof(uint64_t);
+}
+
+/* ---- the census: outcome vectors under construction ---- */
+
+struct sim_outacc {
+	struct sim_count count;
+	uint32_t id;
+	uint16_t dist;
+};
+
+struct sim_outbuild {
+	struct sim_outacc *items;
+	uint32_t n, cap;
+};
+
+/* Add an outcome reached at distance dist with `count` (a stored count) executions. */
+static void sim_outbuild_add(struct sim_search *s, struct sim_outbuild *b, uint32_t id,
+			     unsigned dist, uint64_t count)
+{
+	uint32_t j;
+
+	for (j = 0; j < b->n; j++)
+		if (b->items[j].id == id)
+			break;
+	if (j == b->n) {
+		if (b->n == b->cap) {
+			uint32_t cap = b->cap ? b->cap * 2 : 4;
+			struct sim_outacc *p = sim_mem_resize(&s->mem, b->items,
+							      b->cap * sizeof(*p), cap * sizeof(*p),
+							      false);
+			if (!p) {
+				sim_nomem(s);
+				return;
+			}
+			b->items = p;
+			b->cap = cap;
+		}
+		b->items[j].count = SIM_COUNT_ZERO;
+		b->items[j].id = id;
+		b->items[j].dist = (uint16_t)dist;
+		b->n++;
+	}
+	sim_acc_add(s, &b->items[j].count, count);
+	if (dist < b->items[j].dist)
+		b->items[j].dist = (uint16_t)dist;
+}
+
+/* Merge a child's outcome vector (one step further away). */
+static void sim_outbuild_merge(struct sim_search *s, struct sim_outbuild *b,
+			       const struct sim_outvec *c)
+{
+	for (uint32_t i = 0; c && i < c->n; i++)
+		sim_outbuild_add(s, b, c->items[i].id, c->items[i].dist + 1u, c->items[i].count);
+}
+
+/* The stored vector of a finished state (NULL when empty); frees the build. */
+static struct sim_outvec *sim_outbuild_store(struct sim_search *s, struct sim_outbuild *b)
+{
+	struct sim_outvec *v = NULL;
+	uint32_t i;
+
+	if (b->n) {
+		v = sim_mem_alloc(&s->mem, sizeof(*v) + b->n * sizeof(v->items[0]), false);
+		if (!v)
+			sim_nomem(s);
+	}
+	for (i = 0; i < b->n; i++) {
+		if (v) {
+			v->items[i].count = sim_store(s, &b->items[i].count);
+			v->items[i].id = b->items[i].id;
+			v->items[i].dist = b->items[i].dist;
+			v->items[i].pad = 0;
+		}
+		sim_count_free(&b->items[i].count);
+	}
+	if (v)
+		v->n = b->n;
+	sim_mem_free(&s->mem, b->items, b->cap * sizeof(*b->items));
+	return v;
 }
 
 /* The key of a world (and its ext in a bounded search) into `buf`. */
@@ -355,7 +622,7 @@ static const uint8_t *sim_world_key(const struct sim_search *s, const void *w,
 	return buf;
 }
 
-static sim_u128 *sim_evcounts(const struct sim_search *s, size_t r)
+static uint64_t *sim_evcounts(const struct sim_search *s, size_t r)
 {
 	return &s->evcounts[r >> SIM_CHUNK_BITS][(r & (SIM_CHUNK - 1)) * s->nevents];
 }
@@ -365,18 +632,40 @@ static struct sim_outvec **sim_outv(const struct sim_search *s, size_t r)
 	return &s->outv[r >> SIM_CHUNK_BITS][r & (SIM_CHUNK - 1)];
 }
 
-/* Make room for the census data of record r (a new chunk every SIM_CHUNK records). */
-static void sim_census_room(struct sim_search *s, size_t r)
+static size_t sim_evchunk_bytes(const struct sim_search *s)
 {
-	size_t c = r >> SIM_CHUNK_BITS;
+	return (size_t)SIM_CHUNK * (s->nevents ? s->nevents : 1) * sizeof(uint64_t);
+}
 
-	if ((r & (SIM_CHUNK - 1)) != 0)
-		return;
-	s->evcounts = wb_xrealloc(s->evcounts, (c + 1) * sizeof(*s->evcounts));
-	s->outv = wb_xrealloc(s->outv, (c + 1) * sizeof(*s->outv));
-	s->evcounts[c] = wb_xcalloc((size_t)SIM_CHUNK * (s->nevents ? s->nevents : 1),
-				    sizeof(sim_u128));
-	s->outv[c] = wb_xcalloc(SIM_CHUNK, sizeof(struct sim_outvec *));
+/* Make room for the census data of record r (a chunk every SIM_CHUNK records); -1 if refused. */
+static int sim_census_room(struct sim_search *s, size_t r)
+{
+	size_t c = s->census_chunks, n = (size_t)SIM_CHUNK;
+	uint64_t *ev;
+	struct sim_outvec **ov;
+	void *p;
+
+	if (!s->o->census || (r >> SIM_CHUNK_BITS) < c)
+		return 0;
+	if (!(p = sim_mem_resize(&s->mem, s->evcounts, c * sizeof(*s->evcounts),
+				 (c + 1) * sizeof(*s->evcounts), false)))
+		return -1;
+	s->evcounts = p;
+	if (!(p = sim_mem_resize(&s->mem, s->outv, c * sizeof(*s->outv), (c + 1) * sizeof(*s->outv),
+				 false)))
+		return -1;
+	s->outv = p;
+	ev = sim_mem_alloc(&s->mem, sim_evchunk_bytes(s), true);
+	ov = ev ? sim_mem_alloc(&s->mem, n * sizeof(*ov), true) : NULL;
+	if (!ov) {
+		if (ev)
+			sim_mem_free(&s->mem, ev, sim_evchunk_bytes(s));
+		return -1;
+	}
+	s->evcounts[c] = ev;
+	s->outv[c] = ov;
+	s->census_chunks++;
+	return 0;
 }
 
 static uint32_t sim_outcome_id(struct sim_search *s, const void *w, enum sim_verdict v)
@@ -390,9 +679,16 @@ static uint32_t sim_outcome_id(struct sim_search *s, const void *w, enum sim_ver
 		if (!strcmp(res->outcomes[i].text, buf) && res->outcomes[i].expected == expected &&
 		    res->outcomes[i].failing == (v != SIM_SAFE))
 			return (uint32_t)i;
-	res->outcomes = wb_xrealloc(res->outcomes, (i + 1) * sizeof(*res->outcomes));
+	struct sim_outcome *p = realloc(res->outcomes, (i + 1) * sizeof(*res->outcomes));
+	char *text = p ? strdup(buf) : NULL;
+	if (p)
+		res->outcomes = p;
+	if (!text) {
+		sim_nomem(s);
+		return UINT32_MAX;
+	}
 	memset(&res->outcomes[i], 0, sizeof(res->outcomes[i]));
-	res->outcomes[i].text = wb_xstrdup(buf);
+	res->outcomes[i].text = text;
 	res->outcomes[i].expected = expected;
 	res->outcomes[i].failing = v != SIM_SAFE;
 	res->noutcomes++;
@@ -402,7 +698,7 @@ static uint32_t sim_outcome_id(struct sim_search *s, const void *w, enum sim_ver
 static void sim_progress(struct sim_search *s)
 {
 	double now = sim_now(&s->start);
-	char line[240];
+	char line[240], limit[48] = "";
 
 	if (s->o->time_limit > 0 && now > s->o->time_limit) {
 		s->stop = true;
@@ -415,13 +711,13 @@ static void sim_progress(struct sim_search *s)
 	if (!s->o->progress || now < s->next_progress)
 		return;
 	s->next_progress = now + 1.0;
+	if (s->mem.limit)
+		snprintf(limit, sizeof(limit), " of %.0f MiB", (double)s->mem.limit / (1 << 20));
 	snprintf(line, sizeof(line),
-		 "%llu states, %.0f states/s, depth %u, frontier %llu, %.1f MiB",
+		 "%llu states, %.0f states/s, depth %u, frontier %llu, %.1f MiB%s",
 		 (unsigned long long)s->t.nrec, now > 0 ? (double)s->t.nrec / now : 0.0,
-		 s->depth_now, (unsigned long long)s->pending,
-		 (double)(sim_table_bytes(&s->t) +
-			  s->t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts)) /
-			 (1 << 20));
+		 s->depth_now, (unsigned long long)s->pending, (double)s->mem.used / (1 << 20),
+		 limit);
 	s->o->progress(s->o->pctx, line);
 }
 
@@ -445,18 +741,37 @@ static void sim_order_children(struct sim_search *s, struct sim_action *a, unsig
 	}
 }
 
+/* One array of a level from cap to n elements; once one is refused, *ok is false. */
+static void *sim_level_array(struct sim_search *s, void *p, size_t cap, size_t n, size_t elem,
+			     bool *ok)
+{
+	void *q = *ok ? sim_mem_resize(&s->mem, p, cap * elem, n * elem, false) : NULL;
+
+	if (!q) {
+		*ok = false;
+		return p;
+	}
+	return q;
+}
+
+/* The buffers for n children at depth d; NULL if refused (the search stops). */
 static struct sim_level *sim_level(struct sim_search *s, unsigned d, unsigned n)
 {
 	const struct sim_model *sm = s->sm;
 	struct sim_level *l = &s->levels[d];
+	bool ok = true;
 
 	if (l->cap < n) {
+		l->worlds = sim_level_array(s, l->worlds, l->cap, n, sm->size, &ok);
+		l->keys = sim_level_array(s, l->keys, l->cap, n, s->key_size, &ok);
+		l->hashes = sim_level_array(s, l->hashes, l->cap, n, sizeof(uint64_t), &ok);
+		l->events = sim_level_array(s, l->events, l->cap, n, sizeof(uint32_t), &ok);
+		l->ext = sim_level_array(s, l->ext, l->cap, n, sizeof(struct sim_ext), &ok);
+		if (!ok) {
+			sim_nomem(s);
+			return NULL;
+		}
 		l->cap = n;
-		l->worlds = wb_xrealloc(l->worlds, (size_t)n * sm->size);
-		l->keys = wb_xrealloc(l->keys, (size_t)n * s->key_size);
-		l->hashes = wb_xrealloc(l->hashes, (size_t)n * sizeof(uint64_t));
-		l->events = wb_xrealloc(l->events, (size_t)n * sizeof(uint32_t));
-		l->ext = wb_xrealloc(l->ext, (size_t)n * sizeof(struct sim_ext));
 	}
 	return l;
 }
@@ -496,12 +811,24 @@ static void sim_keep_failing_path(struct sim_search *s, unsigned d)
 
 	if (res->nfailing_paths >= s->o->all_failing)
 		return;
-	res->failing_paths = wb_xrealloc(res->failing_paths,
-					 (res->nfailing_paths + 1) * sizeof(struct sim_path));
-	struct sim_path *p = &res->failing_paths[res->nfailing_paths++];
+	struct sim_path *v = realloc(res->failing_paths,
+				     (res->nfailing_paths + 1) * sizeof(struct sim_path));
+	if (!v) {
+		sim_nomem(s);
+		return;
+	}
+	res->failing_paths = v;
+	struct sim_path *p = &res->failing_paths[res->nfailing_paths];
 	/* action ids for now; sim_explore turns them into choice indexes */
-	p->ids = wb_xcalloc(d + 1u, sizeof(uint32_t));
-	p->choices = wb_xcalloc(d + 1u, sizeof(uint16_t));
+	p->ids = calloc(d + 1u, sizeof(uint32_t));
+	p->choices = calloc(d + 1u, sizeof(uint16_t));
+	if (!p->ids || !p->choices) {
+		free(p->ids);
+		free(p->choices);
+		sim_nomem(s);
+		return;
+	}
+	res->nfailing_paths++;
 	p->len = d;
 	memcpy(p->ids, s->path, d * sizeof(uint32_t));
 }
@@ -540,17 +867,21 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 	struct sim_action *acts = s->acts + (size_t)d * SIM_MAX_ENABLED;
 	size_t r = sim_table_insert(t, key, h, slot), i;
 	unsigned n = 0, kept = 0;
-	sim_u128 exec = 0, fail = 0;
+	struct sim_count exec = SIM_COUNT_ZERO, fail = SIM_COUNT_ZERO;
 	unsigned depth = 0, dist = SIM_NO_FAIL, verdict = SIM_SAFE;
-	struct sim_outvec *ov = NULL;
-	sim_u128 ev[32];
+	struct sim_outbuild ov = { NULL, 0, 0 };
+	struct sim_count ev[32];
+	struct sim_level *l = NULL;
 
 	sim_meta(t, r)->dist = SIM_IN_PROGRESS;
 	if (t->full)
 		sim_fail(s, "internal limit: the visited table is full (2^30 states)");
+	/* room for the next state now: a refusal stops the search before it needs it */
+	if (sim_table_room(t) || sim_census_room(s, t->nrec))
+		sim_nomem(s);
 	if (s->o->census) {
-		sim_census_room(s, r);
-		memset(ev, 0, sizeof(ev));
+		for (unsigned k = 0; k < s->nevents; k++)
+			ev[k] = SIM_COUNT_ZERO;
 	}
 	if ((t->nrec & 4095) == 0)
 		sim_progress(s);
@@ -567,25 +898,22 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 		n = sim_por_select(sm, w, acts, n, s->por);
 	if (n == 0 && !s->res->error[0]) {
 		enum sim_verdict v = sm->ops->verdict(sm->ctx, w);
-		exec = 1;
-		fail = v != SIM_SAFE;
+		exec.small = 1;
+		fail.small = v != SIM_SAFE;
 		dist = v != SIM_SAFE ? 0 : SIM_NO_FAIL;
 		verdict = v;
 		s->res->end_states++;
 		if (v != SIM_SAFE && s->o->all_failing)
 			sim_keep_failing_path(s, d);
-		if (s->o->census) {
-			ov = wb_xcalloc(1, sizeof(*ov) + sizeof(ov->items[0]));
-			ov->n = 1;
-			ov->items[0].id = sim_outcome_id(s, w, v);
-			ov->items[0].count = 1;
-		}
-	} else if (s->stop || (s->o->max_depth && d >= s->o->max_depth)) {
+		uint32_t id = s->o->census ? sim_outcome_id(s, w, v) : UINT32_MAX;
+		if (id != UINT32_MAX)
+			sim_outbuild_add(s, &ov, id, 0, 1);
+	} else if (s->stop || (s->o->max_depth && d >= s->o->max_depth) ||
+		   !(l = sim_level(s, d, n))) {
 		if (!s->res->stopped_by)
 			s->res->stopped_by = "max-depth";
 		s->res->complete = false;
 	} else {
-		struct sim_level *l = sim_level(s, d, n);
 		sim_order_children(s, acts, n);
 		/* build, pack and hash every child kept by the bound; prefetch their slots */
 		for (i = 0; i < n; i++) {
@@ -624,6 +952,8 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 					continue;
 				}
 			} else {
+				if (s->nomem)
+					continue; /* out of memory: no state is added */
 				s->depth_now = d + 1;
 				s->path[d] = acts[i].id;
 				cr = sim_visit(s, d + 1, c, &l->ext[i], ck, l->hashes[i], cslot);
@@ -631,8 +961,8 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 			const struct sim_counts *cc = sim_counts(t, cr);
 			const struct sim_meta *cm = sim_meta(t, cr);
 			s->res->transitions++;
-			exec = sim_add(exec, cc->exec, &s->res->overflow);
-			fail = sim_add(fail, cc->fail, &s->res->overflow);
+			sim_acc_add(s, &exec, cc->exec);
+			sim_acc_add(s, &fail, cc->fail);
 			if (cm->depth + 1u > depth)
 				depth = cm->depth + 1u;
 			if (cm->dist != SIM_NO_FAIL && cm->dist + 1u < dist) {
@@ -640,23 +970,23 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 				verdict = cm->verdict;
 			}
 			if (s->o->census) {
-				const sim_u128 *cev = sim_evcounts(s, cr);
+				const uint64_t *cev = sim_evcounts(s, cr);
 				for (unsigned k = 0; k < s->nevents; k++)
-					ev[k] = sim_add(ev[k],
-							(l->events[i] & (1u << k)) ? cc->exec : cev[k],
-							&s->res->overflow);
-				ov = sim_outvec_merge(ov, *sim_outv(s, cr), &s->res->overflow);
+					sim_acc_add(s, &ev[k],
+						    (l->events[i] & (1u << k)) ? cc->exec : cev[k]);
+				sim_outbuild_merge(s, &ov, *sim_outv(s, cr));
 			}
 		}
 	}
-	sim_counts(t, r)->exec = exec;
-	sim_counts(t, r)->fail = fail;
+	sim_counts(t, r)->exec = sim_store(s, &exec);
+	sim_counts(t, r)->fail = sim_store(s, &fail);
 	sim_meta(t, r)->depth = (uint16_t)depth;
 	sim_meta(t, r)->dist = (uint16_t)dist;
 	sim_meta(t, r)->verdict = (uint8_t)verdict;
 	if (s->o->census) {
-		memcpy(sim_evcounts(s, r), ev, s->nevents * sizeof(sim_u128));
-		*sim_outv(s, r) = ov;
+		for (unsigned k = 0; k < s->nevents; k++)
+			sim_evcounts(s, r)[k] = sim_store(s, &ev[k]);
+		*sim_outv(s, r) = sim_outbuild_store(s, &ov);
 	}
 	return r;
 }
@@ -675,11 +1005,16 @@ static size_t sim_walk(struct sim_search *s, const void *init, unsigned len, sim
 {
 	const struct sim_model *sm = s->sm;
 	struct sim_table *t = &s->t;
-	void *w = wb_xmalloc(sm->size), *c = wb_xmalloc(sm->size);
+	void *w = malloc(sm->size), *c = malloc(sm->size);
 	struct sim_action acts[SIM_MAX_ENABLED];
 	struct sim_ext e = { 0, 0, 0, 0 }, ce;
 	size_t k;
 
+	if (!w || !c || !out) {
+		free(w);
+		free(c);
+		return 0;
+	}
 	memcpy(w, init, sm->size);
 	for (k = 0; k < len; k++) {
 		unsigned n = sm->ops->enabled(sm->ctx, w, acts), i;
@@ -725,9 +1060,13 @@ static bool sim_next_outcome(const struct sim_search *s, size_t child, unsigned 
 /* Turn a path of action ids into choice indexes by replaying it. */
 static void sim_ids_to_choices(const struct sim_model *sm, const void *init, struct sim_path *p)
 {
-	void *w = wb_xmalloc(sm->size);
+	void *w = malloc(sm->size);
 	struct sim_action acts[SIM_MAX_ENABLED];
 
+	if (!w) {
+		p->len = 0;
+		return;
+	}
 	memcpy(w, init, sm->size);
 	for (size_t k = 0; k < p->len; k++) {
 		unsigned n = sm->ops->enabled(sm->ctx, w, acts), i;
@@ -743,28 +1082,30 @@ static void sim_ids_to_choices(const struct sim_model *sm, const void *init, str
 
 static void sim_search_free(struct sim_search *s)
 {
-	for (size_t i = 0; i < s->max_levels; i++) {
+	for (size_t i = 0; s->levels && i < s->max_levels; i++) {
 		free(s->levels[i].worlds);
 		free(s->levels[i].keys);
 		free(s->levels[i].hashes);
 		free(s->levels[i].events);
 		free(s->levels[i].ext);
 	}
-	if (s->o->census) {
-		for (size_t c = 0; c < s->t.nchunks; c++) {
-			for (size_t i = 0; i < SIM_CHUNK && (c << SIM_CHUNK_BITS) + i < s->t.nrec; i++)
-				free(s->outv[c][i]);
-			free(s->outv[c]);
-			free(s->evcounts[c]);
-		}
-		free(s->outv);
-		free(s->evcounts);
+	for (size_t c = 0; c < s->census_chunks; c++) {
+		for (size_t i = 0; i < SIM_CHUNK && (c << SIM_CHUNK_BITS) + i < s->t.nrec; i++)
+			free(s->outv[c][i]);
+		free(s->outv[c]);
+		free(s->evcounts[c]);
 	}
+	free(s->outv);
+	free(s->evcounts);
+	for (size_t c = 0; c < s->arena_chunks; c++)
+		free(s->arena[c]);
+	free(s->arena);
 	free(s->levels);
 	free(s->acts);
 	free(s->path);
 	free(s->key);
 	free(s->por);
+	free(s->reserve);
 	sim_table_free(&s->t);
 }
 
@@ -782,20 +1123,31 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	s.bounded = o->bound_preemptions || o->constrain;
 	s.reduce = o->reduce && !s.bounded && sm->ops->por_actors;
 	res->reduced = s.reduce;
-	if (s.reduce)
-		s.por = wb_xcalloc(SIM_MAX_ACTORS, sizeof(*s.por));
 	s.key_size = (sm->ops->pack ? sm->key_size : sm->size) + (s.bounded ? SIM_EXT_BYTES : 0);
 	if (o->census) {
 		while (sm->ops->event_names && sm->ops->event_names[s.nevents] && s.nevents < 32)
 			s.nevents++;
 		res->nevents = s.nevents;
 	}
-	sim_table_init(&s.t, s.key_size);
-	s.key = wb_xmalloc(s.key_size);
+	s.mem.limit = o->max_memory;
+	s.reserve = malloc(SIM_RESERVE);
 	s.max_levels = 4096;
-	s.levels = wb_xcalloc(s.max_levels, sizeof(*s.levels));
-	s.acts = wb_xmalloc(s.max_levels * SIM_MAX_ENABLED * sizeof(struct sim_action));
-	s.path = wb_xcalloc(s.max_levels, sizeof(uint32_t));
+	if (sim_table_init(&s.t, s.key_size, &s.mem) ||
+	    !(s.key = sim_mem_alloc(&s.mem, s.key_size, false)) ||
+	    !(s.levels = sim_mem_alloc(&s.mem, s.max_levels * sizeof(*s.levels), true)) ||
+	    !(s.acts = sim_mem_alloc(&s.mem,
+				     s.max_levels * SIM_MAX_ENABLED * sizeof(struct sim_action),
+				     false)) ||
+	    !(s.path = sim_mem_alloc(&s.mem, s.max_levels * sizeof(uint32_t), true)) ||
+	    (s.reduce && !(s.por = sim_mem_alloc(&s.mem, SIM_MAX_ACTORS * sizeof(*s.por), false))) ||
+	    sim_table_room(&s.t) || sim_census_room(&s, 0)) {
+		/* not even the first state fits: an empty partial report */
+		sim_nomem(&s);
+		res->memory_bytes = s.mem.peak;
+		res->seconds = sim_now(&s.start);
+		sim_search_free(&s);
+		return 0;
+	}
 
 	const uint8_t *key = sim_world_key(&s, init, &e0, s.key);
 	uint64_t h = sim_hash(&s.t, key);
@@ -805,6 +1157,7 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		res->complete = false;
 	if (res->error[0]) {
 		res->states = s.t.nrec;
+		res->memory_bytes = s.mem.peak;
 		res->seconds = sim_now(&s.start);
 		sim_search_free(&s);
 		return -1;
@@ -815,14 +1168,14 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 			res->stopped_by = "preemption-bound";
 	}
 	res->states = s.t.nrec;
-	res->executions = sim_counts(&s.t, r0)->exec;
-	res->failing = sim_counts(&s.t, r0)->fail;
+	sim_export(&s, sim_counts(&s.t, r0)->exec, &res->executions);
+	sim_export(&s, sim_counts(&s.t, r0)->fail, &res->failing);
 	res->max_depth = sim_meta(&s.t, r0)->depth;
 	res->verdict = sim_meta(&s.t, r0)->dist != SIM_NO_FAIL ? sim_meta(&s.t, r0)->verdict
 							     : SIM_SAFE;
 	if (res->verdict != SIM_SAFE) {
 		unsigned d = sim_meta(&s.t, r0)->dist;
-		res->cex = wb_xcalloc(d + 1u, sizeof(uint16_t));
+		res->cex = calloc(d + 1u, sizeof(uint16_t));
 		res->cex_len = sim_walk(&s, init, d, sim_next_fail, NULL, res->cex,
 					&res->cex_preemptions);
 	}
@@ -831,18 +1184,21 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		for (uint32_t i = 0; v && i < v->n; i++) {
 			struct sim_outcome *oc = &res->outcomes[v->items[i].id];
 			unsigned pre = 0;
-			oc->executions = v->items[i].count;
-			oc->path = wb_xcalloc(v->items[i].dist + 1u, sizeof(uint16_t));
+			sim_export(&s, v->items[i].count, &oc->executions);
+			oc->path = calloc(v->items[i].dist + 1u, sizeof(uint16_t));
 			oc->path_len = sim_walk(&s, init, v->items[i].dist, sim_next_outcome,
 						&v->items[i].id, oc->path, &pre);
 		}
-		memcpy(res->event_executions, sim_evcounts(&s, r0), s.nevents * sizeof(sim_u128));
+		for (unsigned k = 0; k < s.nevents; k++)
+			sim_export(&s, sim_evcounts(&s, r0)[k], &res->event_executions[k]);
 	}
 	for (size_t i = 0; i < res->nfailing_paths; i++)
 		sim_ids_to_choices(sm, init, &res->failing_paths[i]);
 	res->key_bytes = s.t.key;
 	res->table_bytes = sim_table_bytes(&s.t);
-	res->counter_bytes = s.t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts);
+	res->counter_bytes = s.t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts) +
+			     sim_arena_bytes(&s);
+	res->memory_bytes = s.mem.peak;
 	res->seconds = sim_now(&s.start);
 	sim_search_free(&s);
 	return 0;
@@ -854,8 +1210,13 @@ void sim_explore_result_free(struct sim_explore_result *res)
 	for (size_t i = 0; i < res->noutcomes; i++) {
 		free(res->outcomes[i].text);
 		free(res->outcomes[i].path);
+		sim_count_free(&res->outcomes[i].executions);
 	}
 	free(res->outcomes);
+	sim_count_free(&res->executions);
+	sim_count_free(&res->failing);
+	for (unsigned k = 0; k < 32; k++)
+		sim_count_free(&res->event_executions[k]);
 	for (size_t i = 0; i < res->nfailing_paths; i++) {
 		free(res->failing_paths[i].choices);
 		free(res->failing_paths[i].ids);

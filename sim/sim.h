@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "sim/count.h"
+
 #define SIM_MAX_ENABLED 256
 
 /* One enabled action.  `actor` orders actors for round-robin: smaller first. */
@@ -237,8 +239,6 @@ void sim_run_free(struct sim_run *r);
 
 /* ---- exhaustive exploration ---- */
 
-__extension__ typedef unsigned __int128 sim_u128;
-
 enum sim_order { SIM_ORDER_FORWARD, SIM_ORDER_REVERSE, SIM_ORDER_SHUFFLE };
 
 struct sim_explore_opts {
@@ -280,7 +280,12 @@ struct sim_explore_opts {
 	 * those of the reduced graph.  Not with bound_preemptions or constrain.
 	 */
 	bool reduce;
-
+	/*
+	 * The bytes the search may hold (0: no limit).  An allocation that would
+	 * pass it stops the search (stopped_by "max-memory"), as one malloc
+	 * refuses does ("out-of-memory"): a partial report, never an abort.
+	 */
+	size_t max_memory;
 };
 
 /* One distinct outcome of the census. */
@@ -288,7 +293,7 @@ struct sim_outcome {
 	char *text;
 	bool expected;
 	bool failing;
-	sim_u128 executions;
+	struct sim_count executions;
 	uint16_t *path;		/* the choices of one shortest execution reaching it */
 	size_t path_len;
 };
@@ -309,11 +314,10 @@ struct sim_explore_result {
 	char error[256];
 	bool complete;		/* the whole space was explored */
 	/* why not: "max-states", "max-depth", "time-limit", "interrupt", "preemption-bound",
-	 * "error" */
+	 * "max-memory", "out-of-memory", "error" */
 	const char *stopped_by;
 	uint64_t states, transitions, end_states;
-	sim_u128 executions, failing;
-	bool overflow;		/* a count passed 2^128 - 1 and saturated */
+	struct sim_count executions, failing; /* exact, of any size */
 	bool reduced;		/* the counts are of the reduced graph (opts.reduce) */
 	unsigned max_depth;
 	enum sim_verdict verdict; /* of the shortest failing execution, or SAFE */
@@ -322,13 +326,15 @@ struct sim_explore_result {
 	double seconds;
 	size_t key_bytes;	/* bytes of one state's key */
 	size_t table_bytes;	/* the visited table besides the path counters */
-	size_t counter_bytes;	/* the path counters (two 128-bit counts per state) */
+	size_t counter_bytes;	/* the path counters: two 64-bit words per state, and the
+				 * arena of the counts that do not fit in 63 bits */
+	size_t memory_bytes;	/* the most the search held at once (its own accounting) */
 	unsigned cex_preemptions; /* of the counterexample (bounded search) */
 	bool pruned;		/* the preemption bound cut some execution */
 	/* census */
 	struct sim_outcome *outcomes;
 	size_t noutcomes;
-	sim_u128 event_executions[32]; /* executions in which event bit i happens */
+	struct sim_count event_executions[32]; /* executions in which event bit i happens */
 	unsigned nevents;
 	/* all_failing */
 	struct sim_path *failing_paths;
@@ -353,7 +359,5 @@ void sim_explore_result_free(struct sim_explore_result *res);
 unsigned sim_por_select(const struct sim_model *sm, const void *world, struct sim_action *acts,
 			unsigned n, struct sim_por_actor *scratch);
 
-/* Decimal text of a 128-bit count. */
-void sim_u128_text(sim_u128 v, char *buf, size_t n);
 
 #endif

@@ -71,6 +71,46 @@ expect_rc 4 "$W" explore "$C1" --check after_lock --max-states 100 --json --quie
 has '"verdict": "unknown"'
 has '"complete": false'
 
+# --max-memory: a scenario that needs more stops like --max-states, with a partial report
+BIG=$S/tests/scale/bench-5p-2pass-2ev.json
+expect_rc 4 "$W" explore "$BIG" --check after_lock --max-memory 16M --json --quiet
+has '"verdict": "unknown"'
+has '"complete": false'
+has '"stopped_by": "max-memory"'
+has '"states": 65536'
+has_err "stopped at the memory limit of 16.0 MiB (--max-memory) after 65536 states"
+grep -q '"executions": "[1-9][0-9]*"' "$T/out" || fail "no partial count of executions"
+expect_rc 1 "$W" explore "$BIG" --check off --max-memory 20M
+has "verdict: corrupt (exploration incomplete)"
+has "stopped by: max-memory"
+has "lost: [18432,20480) expected A*2048 (written by W1), found 0*2048"
+expect_rc 4 "$W" explore "$C1" --max-memory 1K --json --quiet
+has '"states": 0'
+has '"stopped_by": "max-memory"'
+for bad in 0 12Q -5 1.5G; do
+	expect_rc 2 "$W" explore "$C1" --max-memory "$bad"
+	has_err "--max-memory: expected a size such as 512M or 4G, got '$bad'"
+done
+# under ulimit -v, without --max-memory (the default stays below the limit), and with a
+# limit above it (an allocation fails): a partial report and exit 4, never an abort.
+# Skipped where the binary cannot start under it (ASan reserves terabytes of address space).
+if (ulimit -v 24576 && "$W" --help) >/dev/null 2>&1; then
+	(ulimit -v 24576 && exec "$W" explore "$BIG" --check after_lock --json --quiet) \
+		>"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" -eq 4 ] || { fail "under ulimit -v: exit $rc, expected 4"; cat "$T/err" >&2; }
+	has '"stopped_by": "max-memory"'
+	has_err "(the default: 80% of the memory available; --max-memory sets it)"
+	(ulimit -v 24576 && exec "$W" explore "$BIG" --check after_lock --max-memory 1T) \
+		>"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" -eq 4 ] || { fail "out of memory: exit $rc, expected 4"; cat "$T/err" >&2; }
+	has "stopped by: out-of-memory"
+	has_err "out of memory: an allocation failed after"
+else
+	echo "cli.sh: the ulimit -v tests are skipped (the binary does not start under it)" >&2
+fi
+
 expect_rc 1 "$W" explore "$C1" --check off --census --fewest-preemptions
 has "fewest-preemption counterexample: 28 steps, 1 preemption"
 has "2624514 executions end in: B*6144 A*2048 (expected)"

@@ -23,6 +23,21 @@ struct naive_counts {
 	size_t cap, size;
 };
 
+/* An engine count equals a naive one. */
+static inline bool count_is(const struct sim_count *c, uint64_t v)
+{
+	uint64_t x;
+
+	return sim_count_u64(c, &x) && x == v;
+}
+
+static inline bool count_at_most(const struct sim_count *c, uint64_t v)
+{
+	uint64_t x;
+
+	return sim_count_u64(c, &x) && x <= v;
+}
+
 static uint64_t naive_hash(const uint8_t *p, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;

@@ -70,20 +70,22 @@ static void test_conformance_counts(void **state)
 		struct job j;
 		struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD };
 		struct sim_explore_result res;
-		char got_states[32], got_exec[48], got_fail[48], got_depth[16];
+		char got_states[32], *got_exec, *got_fail, got_depth[16];
 
 		job_open(&j, name, mode);
 		assert_int_equal(sim_explore(&j.sm, j.init, &eo, &res), 0);
 		assert_true(res.complete);
 		snprintf(got_states, sizeof(got_states), "%llu", (unsigned long long)res.states);
-		sim_u128_text(res.executions, got_exec, sizeof(got_exec));
-		sim_u128_text(res.failing, got_fail, sizeof(got_fail));
+		got_exec = sim_count_text(&res.executions);
+		got_fail = sim_count_text(&res.failing);
 		snprintf(got_depth, sizeof(got_depth), "%u", res.max_depth);
 		if (strcmp(verdict, verdict_word(res.verdict)) || strcmp(states, got_states) ||
 		    strcmp(execs, got_exec) || strcmp(failing, got_fail) || strcmp(depth, got_depth))
 			fail_msg("%s %s: expected %s %s %s %s %s, got %s %s %s %s %s", name, mode,
 				 verdict, states, execs, failing, depth, verdict_word(res.verdict),
 				 got_states, got_exec, got_fail, got_depth);
+		free(got_exec);
+		free(got_fail);
 		sim_explore_result_free(&res);
 		job_close(&j);
 		rows++;
@@ -111,8 +113,8 @@ static void test_cached_matches_naive(void **state)
 		job_open(&j, cases[i][0], cases[i][1]);
 		naive_count(&j.sm, j.init, &nc);
 		assert_int_equal(sim_explore(&j.sm, j.init, &eo, &res), 0);
-		assert_true(res.executions == nc.executions);
-		assert_true(res.failing == nc.failing);
+		assert_true(count_is(&res.executions, nc.executions));
+		assert_true(count_is(&res.failing, nc.failing));
 		assert_int_equal(res.states, nc.states);
 		assert_int_equal(res.max_depth, nc.max_depth);
 		sim_explore_result_free(&res);
@@ -145,8 +147,8 @@ static void test_order_changes_no_count(void **state)
 				assert_int_equal(res.states, ref.states);
 				assert_int_equal(res.transitions, ref.transitions);
 				assert_int_equal(res.end_states, ref.end_states);
-				assert_true(res.executions == ref.executions);
-				assert_true(res.failing == ref.failing);
+				assert_true(sim_count_cmp(&res.executions, &ref.executions) == 0);
+				assert_true(sim_count_cmp(&res.failing, &ref.failing) == 0);
 				assert_int_equal(res.max_depth, ref.max_depth);
 				assert_int_equal(res.verdict, ref.verdict);
 				assert_int_equal(res.cex_len, ref.cex_len);
@@ -167,29 +169,32 @@ static void test_census_adds_up(void **state)
 		struct job j;
 		struct sim_explore_opts eo = { .census = true };
 		struct sim_explore_result res;
-		sim_u128 all = 0, failing = 0;
+		struct sim_count all = SIM_COUNT_ZERO, failing = SIM_COUNT_ZERO;
 
 		job_open(&j, "c1-unwritten-prealloc", modes[i]);
 		assert_int_equal(sim_explore(&j.sm, j.init, &eo, &res), 0);
 		assert_true(res.noutcomes >= 1);
 		for (size_t k = 0; k < res.noutcomes; k++) {
-			all += res.outcomes[k].executions;
+			assert_int_equal(sim_count_add(&all, &res.outcomes[k].executions), 0);
 			if (!res.outcomes[k].expected)
-				failing += res.outcomes[k].executions;
+				assert_int_equal(
+					sim_count_add(&failing, &res.outcomes[k].executions), 0);
 			assert_true(res.outcomes[k].path_len > 0);
 		}
-		assert_true(all == res.executions);
-		assert_true(failing == res.failing);
+		assert_int_equal(sim_count_cmp(&all, &res.executions), 0);
+		assert_int_equal(sim_count_cmp(&failing, &res.failing), 0);
+		sim_count_free(&all);
+		sim_count_free(&failing);
 		assert_int_equal(res.nevents, 3);
 		/* the fix fires (stale_remap) only with a check; no stale decision with after_lock */
 		if (i == 0)
-			assert_true(res.event_executions[0] == 0);
+			assert_true(sim_count_is_zero(&res.event_executions[0]));
 		else
-			assert_true(res.event_executions[0] > 0);
+			assert_false(sim_count_is_zero(&res.event_executions[0]));
 		if (i == 1)
-			assert_true(res.event_executions[1] == 0);
+			assert_true(sim_count_is_zero(&res.event_executions[1]));
 		else
-			assert_true(res.event_executions[1] >= res.failing);
+			assert_true(sim_count_cmp(&res.event_executions[1], &res.failing) >= 0);
 		sim_explore_result_free(&res);
 		job_close(&j);
 	}
@@ -210,7 +215,7 @@ static void test_preemption_bound(void **state)
 	assert_int_equal(sim_explore(&j.sm, j.init, &eo, &b), 0);
 	assert_int_equal(b.verdict, SIM_SAFE);
 	assert_false(b.complete);
-	assert_true(b.executions < full.executions);
+	assert_true(sim_count_cmp(&b.executions, &full.executions) < 0);
 	sim_explore_result_free(&b);
 	/* one preemption is enough for the race */
 	eo.preemption_bound = 1;
@@ -221,8 +226,8 @@ static void test_preemption_bound(void **state)
 	eo.preemption_bound = 200;
 	assert_int_equal(sim_explore(&j.sm, j.init, &eo, &b), 0);
 	assert_true(b.complete);
-	assert_true(b.executions == full.executions);
-	assert_true(b.failing == full.failing);
+	assert_true(sim_count_cmp(&b.executions, &full.executions) == 0);
+	assert_true(sim_count_cmp(&b.failing, &full.failing) == 0);
 	assert_int_equal(b.max_depth, full.max_depth);
 	sim_explore_result_free(&b);
 	sim_explore_result_free(&full);

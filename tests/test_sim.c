@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -173,8 +174,8 @@ static void check_against_naive(struct toy_ctx *c)
 		eo.seed = 42;
 		assert_int_equal(sim_explore(&sm, &w, &eo, &res), 0);
 		assert_true(res.complete);
-		assert_true(res.executions == nc.executions);
-		assert_true(res.failing == nc.failing);
+		assert_true(count_is(&res.executions, nc.executions));
+		assert_true(count_is(&res.failing, nc.failing));
 		assert_int_equal(res.states, nc.states);
 		assert_int_equal(res.max_depth, nc.max_depth);
 		assert_int_equal(res.verdict, nc.failing ? SIM_CORRUPT : SIM_SAFE);
@@ -196,8 +197,8 @@ static void test_explore_matches_naive(void **state)
 	/* two tasks: 6 interleavings, 4 lose an update, shortest failure 4 steps */
 	toy_init(&w);
 	assert_int_equal(sim_explore(&sm, &w, &eo, &res), 0);
-	assert_true(res.executions == 6);
-	assert_true(res.failing == 4);
+	assert_true(count_is(&res.executions, 6));
+	assert_true(count_is(&res.failing, 4));
 	assert_int_equal(res.cex_len, 4);
 	sim_explore_result_free(&res);
 	check_against_naive(&a);
@@ -251,7 +252,7 @@ static void test_check_step_in_explore(void **state)
 	/* one increment each: the counter never goes down, the counts are the usual ones */
 	assert_int_equal(sim_explore(&sm, &w, &eo, &res), 0);
 	assert_string_equal(res.error, "");
-	assert_true(res.executions == 6);
+	assert_true(count_is(&res.executions, 6));
 	sim_explore_result_free(&res);
 	sm = toy_model(&bad);
 #ifdef WBSIM_CHECK_EVERY_STEP
@@ -267,17 +268,92 @@ static void test_check_step_in_explore(void **state)
 	sim_explore_result_free(&res);
 }
 
-static void test_u128_text(void **state)
+/* Decimal text of a count, checked against the expected digits. */
+static void assert_count_text(const struct sim_count *c, const char *want)
 {
-	char buf[48];
+	char *t = sim_count_text(c);
+
+	assert_non_null(t);
+	assert_string_equal(t, want);
+	free(t);
+}
+
+static void test_count_arith(void **state)
+{
+	struct sim_count a = SIM_COUNT_ZERO, b = SIM_COUNT_ZERO;
+	const uint64_t max64 = UINT64_MAX, two[2] = { 0, 1 };
 
 	(void)state;
-	sim_u128_text(0, buf, sizeof(buf));
-	assert_string_equal(buf, "0");
-	sim_u128_text(((sim_u128)1 << 64) * 10 + 5, buf, sizeof(buf));
-	assert_string_equal(buf, "184467440737095516165");
-	sim_u128_text(~(sim_u128)0, buf, sizeof(buf));
-	assert_string_equal(buf, "340282366920938463463374607431768211455");
+	assert_count_text(&a, "0");
+	assert_true(sim_count_is_zero(&a));
+	/* 2^63 - 1 stays inline; one more goes to limbs */
+	assert_int_equal(sim_count_add_u64(&a, SIM_COUNT_SMALL_MAX), 0);
+	assert_int_equal(a.n, 0);
+	assert_int_equal(sim_count_add_u64(&a, 1), 0);
+	assert_int_equal(a.n, 1);
+	assert_count_text(&a, "9223372036854775808");
+	/* 2^63 + 2^64 - 1, a carry into a second limb */
+	assert_int_equal(sim_count_add_limbs(&a, &max64, 1), 0);
+	assert_count_text(&a, "27670116110564327423");
+	/* 2^128 - 1 + 1 = 2^128: carries through every limb */
+	sim_count_free(&a);
+	assert_int_equal(sim_count_add_u64(&a, max64), 0);
+	assert_int_equal(sim_count_add_limbs(&a, (const uint64_t[]){ 0, max64 }, 2), 0);
+	assert_count_text(&a, "340282366920938463463374607431768211455");
+	assert_int_equal(sim_count_add_u64(&a, 1), 0);
+	assert_count_text(&a, "340282366920938463463374607431768211456");
+	assert_int_equal(a.n, 3);
+	/* 10 * 2^64 + 5 */
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(sim_count_add_limbs(&b, two, 2), 0);
+	assert_int_equal(sim_count_add_u64(&b, 5), 0);
+	assert_count_text(&b, "184467440737095516165");
+	assert_int_equal(sim_count_cmp(&a, &b), 1);
+	assert_int_equal(sim_count_cmp(&b, &a), -1);
+	assert_false(sim_count_is_zero(&b));
+	/* a group of 19 digits with leading zeros in the middle: 10^19 * 2^64 */
+	sim_count_free(&b);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(sim_count_add_limbs(&b, (const uint64_t[]){ 0, 10000000000000000u },
+						     2), 0);
+	assert_count_text(&b, "184467440737095516160000000000000000000");
+	sim_count_free(&a);
+	sim_count_free(&b);
+}
+
+/*
+ * Three independent tasks of 30 steps: 90! / (30!)^3 executions, more than
+ * 2^128, counted exactly; by symmetry each task finishes first in a third of
+ * them, and the census' outcomes and its event add up to the total.
+ */
+static void test_counts_past_2_128(void **state)
+{
+	struct toy_ctx c = { .ntasks = 3, .increments = 15, .independent = true };
+	struct sim_model sm = toy_model(&c);
+	struct sim_explore_opts eo = { .census = true };
+	struct sim_explore_result res;
+	struct sim_count sum = SIM_COUNT_ZERO;
+	struct toy_world w;
+
+	(void)state;
+	toy_init(&w);
+	assert_int_equal(sim_explore(&sm, &w, &eo, &res), 0);
+	assert_true(res.complete);
+	/* 31^3 pcs; with two tasks done, which finished first (3 * 30 more); all three: 2 more */
+	assert_int_equal(res.states, 31 * 31 * 31 + 3 * 30 + 2);
+	assert_count_text(&res.executions, "79607789567531236214574346454361782651136");
+	assert_count_text(&res.failing, "0");
+	assert_int_equal(res.noutcomes, 3);
+	for (size_t i = 0; i < res.noutcomes; i++) {
+		assert_count_text(&res.outcomes[i].executions,
+				  "26535929855843745404858115484787260883712");
+		assert_int_equal(sim_count_add(&sum, &res.outcomes[i].executions), 0);
+	}
+	assert_int_equal(sim_count_cmp(&sum, &res.executions), 0);
+	assert_int_equal(res.nevents, 1);
+	assert_int_equal(sim_count_cmp(&res.event_executions[0], &res.executions), 0);
+	sim_count_free(&sum);
+	sim_explore_result_free(&res);
 }
 
 int main(void)
@@ -291,7 +367,8 @@ int main(void)
 		cmocka_unit_test(test_explore_matches_naive),
 		cmocka_unit_test(test_check_step_in_run),
 		cmocka_unit_test(test_check_step_in_explore),
-		cmocka_unit_test(test_u128_text),
+		cmocka_unit_test(test_count_arith),
+		cmocka_unit_test(test_counts_past_2_128),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

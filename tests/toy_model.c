@@ -27,11 +27,21 @@ static unsigned toy_enabled(void *ctx, const void *w, struct sim_action *out)
 	return n;
 }
 
+static const char *const toy_events[] = { "first_done", NULL };
+
 static uint32_t toy_apply(void *ctx, void *w, uint32_t a)
 {
+	const struct toy_ctx *c = ctx;
 	struct toy_world *tw = w;
 
-	(void)ctx;
+	if (c->independent) {
+		tw->pc[a]++;
+		if (tw->pc[a] == 2 * c->increments && !tw->first) {
+			tw->first = (uint8_t)(a + 1);
+			return 1;
+		}
+		return 0;
+	}
 	if (tw->pc[a] % 2 == 0)
 		tw->tmp[a] = tw->counter;
 	else
@@ -70,7 +80,21 @@ static enum sim_verdict toy_verdict(void *ctx, const void *w)
 	const struct toy_ctx *c = ctx;
 	const struct toy_world *tw = w;
 
+	if (c->independent)
+		return SIM_SAFE;
 	return tw->counter == c->ntasks * c->increments ? SIM_SAFE : SIM_CORRUPT;
+}
+
+static bool toy_outcome(void *ctx, const void *w, char *buf, size_t n)
+{
+	const struct toy_ctx *c = ctx;
+	const struct toy_world *tw = w;
+
+	if (c->independent)
+		snprintf(buf, n, "T%u finished first", tw->first - 1u);
+	else
+		snprintf(buf, n, "counter %u", tw->counter);
+	return true;
 }
 
 static void toy_label(void *ctx, const void *w, uint32_t a, struct sim_label *out)
@@ -110,6 +134,8 @@ static bool toy_step_known(void *ctx, const char *actor, const char *step)
 const struct sim_ops toy_ops = {
 	.enabled = toy_enabled,
 	.apply = toy_apply,
+	.event_names = toy_events,
+	.outcome = toy_outcome,
 	.check = toy_check,
 	.check_step = toy_check_step,
 	.verdict = toy_verdict,
