@@ -87,7 +87,7 @@ struct wb_step_rec {
 };
 struct wb_exec {
 	struct wb_step_rec *steps;
-	size_t nsteps;
+	size_t nsteps, cap;
 	bool terminal;
 	struct wb_report report;
 	struct wb_prov prov;
@@ -151,6 +151,15 @@ int cmd_dot(int argc, char **argv);
 
 /* Option parsing helpers. */
 int wb_parse_u64(const char *s, unsigned long long *out);
+/*
+ * Put a finished temporary output file in place: rename it over `path`, or,
+ * when `path` exists and is not a regular file (a device, a FIFO, a symlink),
+ * copy it into `path` in place, never replacing it.  0, or -1 with errno; the
+ * temporary file is gone either way.
+ */
+int wb_commit_output(const char *tmp, const char *path);
+/* Flush and close stdout: a command's exit code, or EXIT_USAGE (2) if its output was lost. */
+int wb_finish_stdout(int rc);
 /* --time-limit SECONDS: an exit code, the usage error printed. */
 int wb_parse_seconds(const char *cmd, const char *s, double *out);
 void wb_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

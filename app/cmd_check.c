@@ -68,6 +68,12 @@ static int check_file(struct check_totals *t, const char *path)
 
 	if (!sc)
 		return EXIT_USAGE;
+	if (!sc->nexpect && !sc->nexpect_schedule) {
+		/* nothing to confirm is not a pass */
+		fprintf(stderr, "%s: error: no \"expect\" or \"expect_schedule\" to check\n", path);
+		wb_scenario_free(sc);
+		return EXIT_USAGE;
+	}
 	for (size_t i = 0; i < sc->nexpect; i++) {
 		const struct wb_expect *e = &sc->expect[i];
 		struct wb_job job;
@@ -177,6 +183,10 @@ static int check_path(struct check_totals *t, const char *path)
 		}
 	}
 	closedir(d);
+	if (!n) {
+		fprintf(stderr, "wbsim check: error: %s holds no scenario (*.json)\n", path);
+		return EXIT_USAGE;
+	}
 	qsort(names, n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		int r = check_file(t, names[i]);

@@ -154,7 +154,7 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_PRESERVE_ORDER) != 0 ||
-	    rename(tmp, path) != 0) {
+	    wb_commit_output(tmp, path) != 0) {
 		fprintf(stderr, "wbsim: error: cannot write trace %s: %s\n", path, strerror(errno));
 		unlink(tmp);
 		rc = -1;
