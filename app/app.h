@@ -158,6 +158,15 @@ int wb_parse_u64(const char *s, unsigned long long *out);
  * temporary file is gone either way.
  */
 int wb_commit_output(const char *tmp, const char *path);
+/*
+ * SIGINT, SIGTERM and SIGHUP set wb_interrupted (the signal) instead of
+ * killing: exploring commands pass it as their search's stop flag and end
+ * with a partial report, and no temporary file is left half written.
+ */
+extern volatile int wb_interrupted;
+void wb_catch_signals(void);
+/* Can an output file be written at `path` (checked before a long search)?  An exit code. */
+int wb_output_check(const char *cmd, const char *opt, const char *path);
 /* Flush and close stdout: a command's exit code, or EXIT_USAGE (2) if its output was lost. */
 int wb_finish_stdout(int rc);
 /* --time-limit SECONDS: an exit code, the usage error printed. */

@@ -79,7 +79,8 @@ static int check_file(struct check_totals *t, const char *path)
 		struct wb_job job;
 		struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD,
 					       .time_limit = t->time_limit,
-					       .max_memory = wb_default_max_memory() };
+					       .max_memory = wb_default_max_memory(),
+					       .stop = &wb_interrupted };
 		struct sim_explore_result res;
 		if (wb_job_from(&job, sc, e->key, err, sizeof(err))) {
 			fprintf(stderr, "%s: error: expect key \"%s\": %s\n", path, e->key, err);
@@ -231,6 +232,7 @@ int cmd_check(int argc, char **argv)
 		wb_usage_error("check", "missing SCENARIO or DIR");
 		return EXIT_USAGE;
 	}
+	wb_catch_signals(); /* a signal leaves the rest undecided, and the summary */
 	if (t.json)
 		t.results = json_array();
 	for (int i = optind; i < argc; i++) {

@@ -172,7 +172,8 @@ static int explain_necessary(struct wb_job *job, const struct ex_step *st, struc
 	struct ex_match x = { .job = job, .which = { &st[e->from], &st[e->to] } };
 	struct sim_explore_opts o = { .constrain = true, .time_limit = time_limit,
 				      .match = explain_match, .mctx = &x,
-				      .max_memory = wb_default_max_memory() };
+				      .max_memory = wb_default_max_memory(),
+				      .stop = &wb_interrupted };
 	struct sim_explore_result r;
 	int rc;
 
@@ -488,6 +489,7 @@ int cmd_explain(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *path = argv[optind];
+	wb_catch_signals(); /* a signal leaves the edges not yet decided undecided */
 	struct wb_trace tr;
 	struct wb_job job;
 	if (wb_trace_open(path, &tr, &job))

@@ -15,14 +15,6 @@
 #include "sim/xmalloc.h"
 
 
-static volatile int wb_interrupted;
-
-static void wb_on_sigint(int sig)
-{
-	(void)sig;
-	wb_interrupted = 1;
-}
-
 static void explore_help(FILE *out)
 {
 	char versions[64];
@@ -364,6 +356,11 @@ int cmd_explore(int argc, char **argv)
 					  "FILE-1.json, FILE-2.json, ...)");
 		return EXIT_USAGE;
 	}
+	/* outputs that cannot be written are known before the search, not after it */
+	if ((trace_out && wb_output_check("explore", "--trace-out", trace_out)) ||
+	    (dot && wb_output_check("explore", "--dot", dot)) ||
+	    (svg && wb_output_check("explore", "--svg", svg)))
+		return EXIT_USAGE;
 	struct wb_job job;
 	rc = wb_job_open(&job, argv[optind], &set);
 	if (rc)
@@ -371,7 +368,7 @@ int cmd_explore(int argc, char **argv)
 	if (!quiet && isatty(STDERR_FILENO))
 		eo.progress = explore_progress;
 	eo.stop = &wb_interrupted;
-	signal(SIGINT, wb_on_sigint);
+	wb_catch_signals();
 
 	struct sim_explore_result res;
 	if (sim_explore(&job.sm, job.init, &eo, &res)) {
@@ -380,7 +377,6 @@ int cmd_explore(int argc, char **argv)
 	}
 	if (fewest && res.verdict != SIM_SAFE && !wb_interrupted)
 		explore_fewest_preemptions(&job, &eo, &res);
-	signal(SIGINT, SIG_DFL);
 	if (eo.progress)
 		fprintf(stderr, "\r\033[K");
 	explore_memory_note(&eo, &res, mem_given);
@@ -395,7 +391,7 @@ int cmd_explore(int argc, char **argv)
 	struct wb_exec ex;
 	char err[256], *schedule = NULL, *ex_txt = NULL, *fail_txt = NULL;
 	unsigned preemptions = 0;
-	bool have_cex = res.verdict != SIM_SAFE;
+	bool have_cex = res.verdict != SIM_SAFE, output_failed = false;
 	memset(&ex, 0, sizeof(ex));
 	if (have_cex) {
 		schedule = wb_choices_schedule(&job, res.cex, res.cex_len, &preemptions);
@@ -404,14 +400,11 @@ int cmd_explore(int argc, char **argv)
 			rc = EXIT_INTERNAL;
 			goto out;
 		}
-		if (trace_out && wb_trace_write(trace_out, &job, res.cex, res.cex_len, &ex)) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (wb_dot_outputs(&job, &ex, dot, svg)) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
+		/* an output that fails (message printed) still leaves the report */
+		if (trace_out && wb_trace_write(trace_out, &job, res.cex, res.cex_len, &ex))
+			output_failed = true;
+		if (wb_dot_outputs(&job, &ex, dot, svg))
+			output_failed = true;
 	}
 	const char *verdict = have_cex ? wb_verdict_name(res.verdict)
 			      : res.complete ? "safe" : "unknown";
@@ -504,7 +497,8 @@ int cmd_explore(int argc, char **argv)
 			printf("%zu failing traces with distinct end states written\n",
 			       res.nfailing_paths);
 	}
-	rc = have_cex ? EXIT_FAILURE_FOUND : res.complete ? EXIT_OK : EXIT_NO_VERDICT;
+	rc = output_failed ? EXIT_USAGE
+	     : have_cex ? EXIT_FAILURE_FOUND : res.complete ? EXIT_OK : EXIT_NO_VERDICT;
 out:
 	free(schedule);
 	free(ex_txt);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -410,6 +411,55 @@ int wb_parse_u64(const char *s, unsigned long long *out)
 	errno = 0;
 	*out = strtoull(s, &end, 10);
 	return *end || errno == ERANGE ? -1 : 0;
+}
+
+volatile int wb_interrupted;
+
+static void wb_on_signal(int sig)
+{
+	wb_interrupted = sig;
+}
+
+void wb_catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = wb_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int wb_output_check(const char *cmd, const char *opt, const char *path)
+{
+	struct stat st;
+	char dir[4096];
+	const char *slash;
+
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			wb_usage_error(cmd, "%s %s: is a directory", opt, path);
+			return EXIT_USAGE;
+		}
+		if (S_ISREG(st.st_mode) && access(path, W_OK) != 0) {
+			wb_usage_error(cmd, "%s %s: %s", opt, path, strerror(errno));
+			return EXIT_USAGE;
+		}
+		if (!S_ISREG(st.st_mode))
+			return EXIT_OK; /* a device or FIFO: written in place */
+	}
+	/* the temporary file goes beside it: the directory must take it */
+	slash = strrchr(path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+		 slash ? path : ".");
+	if (access(dir, W_OK | X_OK) != 0) {
+		wb_usage_error(cmd, "%s %s: cannot create it in %s: %s", opt, path, dir,
+			       strerror(errno));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }
 
 int wb_finish_stdout(int rc)

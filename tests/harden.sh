@@ -115,5 +115,36 @@ expect_rc 2 "$W" explore "$C1" --max-states 99999999999999999999999
 expect_rc 2 "$W" run "$C1" --seed 18446744073709551616
 expect_rc 2 "$W" explore "$C1" --max-states ' 5'
 
+# D4: an output path that cannot be written is refused before the search; one that
+# fails after it (no dot on PATH for --svg) still leaves the report
+expect_rc 2 "$W" explore "$C1" --check off --trace-out /nonexistent-dir/t.json
+has_err "cannot create it"
+PATH=/nonexistent "$W" explore "$C1" --check off --svg "$T/x.svg" >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "--svg without dot: exit $rc, expected 2"
+grep -q "verdict: corrupt" "$T/out" || fail "--svg without dot dropped the report"
+
+# D6: SIGTERM and SIGHUP stop explore and check with their partial report
+BIG=$S/tests/scale/bench-5p-2pass-2ev.json
+for sig in TERM HUP INT; do
+	"$W" explore "$BIG" --check after_lock --quiet >"$T/out" 2>"$T/err" &
+	pid=$!
+	sleep 1
+	kill -$sig $pid
+	wait $pid
+	rc=$?
+	[ "$rc" -eq 4 ] || fail "explore, SIG$sig: exit $rc, expected 4"
+	grep -q "stopped by: interrupt" "$T/out" || fail "explore, SIG$sig: no partial report"
+done
+sed '$ s/^}$/, "expect": { "after_lock": "safe" } }/' "$BIG" >"$T/bigexp.json"
+"$W" check "$T/bigexp.json" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+rc=$?
+[ "$rc" -eq 4 ] || fail "check, SIGTERM: exit $rc, expected 4"
+grep -q "0 passed, 0 failed, 1 undecided" "$T/out" || fail "check, SIGTERM: no summary"
+
 [ "$fails" -eq 0 ] || { echo "harden.sh: $fails failures" >&2; exit 1; }
 echo "harden.sh: all passed"
