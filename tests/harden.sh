@@ -146,5 +146,22 @@ rc=$?
 [ "$rc" -eq 4 ] || fail "check, SIGTERM: exit $rc, expected 4"
 grep -q "0 passed, 0 failed, 1 undecided" "$T/out" || fail "check, SIGTERM: no summary"
 
+# D9, D10: dot, explain and replay trust a trace only as far as it replays: an edited
+# verdict, offset, i_size, footprint, warning or deadlock is refused by all three
+"$W" explore "$C1" --check off --trace-out "$T/c1.json" >/dev/null 2>&1
+n=0
+for edit in 's/"verdict": "corrupt"/"verdict": "safe"/' \
+	's/"offset": 6144,/"offset": -1,/' \
+	'0,/"i_size": 8192/s//"i_size": 4096/' \
+	'0,/"access": "read"/s//"access": "write"/' \
+	's/"warnings": \[/"warnings": [ "edited",/'; do
+	n=$((n + 1))
+	sed "$edit" "$T/c1.json" >"$T/edit$n.json"
+	cmp -s "$T/c1.json" "$T/edit$n.json" && { fail "edit $n changed nothing"; continue; }
+	for cmd in replay dot explain; do
+		expect_rc 2 "$W" $cmd "$T/edit$n.json"
+	done
+done
+
 [ "$fails" -eq 0 ] || { echo "harden.sh: $fails failures" >&2; exit 1; }
 echo "harden.sh: all passed"
