@@ -140,20 +140,29 @@ static void explore_fewest_preemptions(struct wb_job *job, const struct sim_expl
 	}
 }
 
-/* --all-failing: one trace per failing end state, FILE-1.json, FILE-2.json, ... */
+/*
+ * --all-failing: one trace per failing end state, FILE-1.json, FILE-2.json,
+ * ...; the number goes before a ".trace.json" or ".json" suffix, so that
+ * x.trace.json gives x-1.trace.json (matched by *.trace.json, as the file is).
+ */
 static int explore_write_failing(struct wb_job *job, const struct sim_explore_result *res,
 				 const char *trace_out)
 {
 	size_t base = strlen(trace_out);
+	const char *suffix = "";
 	char err[256];
 
-	if (base > 5 && !strcmp(trace_out + base - 5, ".json"))
+	if (base > 11 && !strcmp(trace_out + base - 11, ".trace.json")) {
+		base -= 11;
+		suffix = ".trace";
+	} else if (base > 5 && !strcmp(trace_out + base - 5, ".json")) {
 		base -= 5;
+	}
 	for (size_t i = 0; i < res->nfailing_paths; i++) {
 		const struct sim_path *p = &res->failing_paths[i];
 		char path[4096];
 		struct wb_exec ex;
-		snprintf(path, sizeof(path), "%.*s-%zu.json", (int)base, trace_out, i + 1);
+		snprintf(path, sizeof(path), "%.*s-%zu%s.json", (int)base, trace_out, i + 1, suffix);
 		if (wb_exec_record(job, p->choices, p->len, false, &ex, err, sizeof(err))) {
 			fprintf(stderr, "wbsim explore: internal error: %s\n", err);
 			wb_exec_free(&ex);
@@ -406,6 +415,9 @@ int cmd_explore(int argc, char **argv)
 		if (wb_dot_outputs(&job, &ex, dot, svg))
 			output_failed = true;
 	}
+	if (!have_cex && (dot || svg || trace_out))
+		fprintf(stderr, "wbsim explore: no failing execution: %s not written\n",
+			trace_out ? "--trace-out" : dot ? "--dot" : "--svg");
 	const char *verdict = have_cex ? wb_verdict_name(res.verdict)
 			      : res.complete ? "safe" : "unknown";
 	char settings[160];

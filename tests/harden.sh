@@ -163,5 +163,14 @@ for edit in 's/"verdict": "corrupt"/"verdict": "safe"/' \
 	done
 done
 
+# papercuts: --all-failing's names keep *.trace.json; replay --json --at gives the world;
+# a search without a failure says it writes no trace
+expect_rc 1 "$W" explore "$C1" --check off --all-failing 2 --trace-out "$T/af.trace.json"
+[ -s "$T/af-1.trace.json" ] || fail "--all-failing: no af-1.trace.json"
+expect_rc 1 "$W" replay "$T/af-1.trace.json" --json --at 3
+grep -q '"state": "  i_size' "$T/out" || fail "replay --json --at: no state"
+expect_rc 0 "$W" explore "$C1" --check after_lock --trace-out "$T/none.json"
+has_err "no failing execution: --trace-out not written"
+
 [ "$fails" -eq 0 ] || { echo "harden.sh: $fails failures" >&2; exit 1; }
 echo "harden.sh: all passed"
