@@ -72,6 +72,7 @@ static void wb_job_build(struct wb_job *job)
 	job->sm.ctx = &job->m;
 	job->sm.size = job->m.size;
 	job->sm.key_size = job->m.pack.bytes;
+	memcpy(job->sm.key_splits, job->m.pack.splits, sizeof(job->sm.key_splits));
 	job->init = wb_world_new(&job->m);
 	job->schedule = sc->schedules[job->cfg.validity_check].present
 				? &sc->schedules[job->cfg.validity_check]

@@ -278,6 +278,7 @@ struct wb_pack {
 	unsigned w_order_idx, w_wb_idx, w_faults, w_fflags, w_wflags, w_inval, w_rwsem_shared;
 	unsigned w_iotype; /* an IO's blocks mapped UNWRITTEN: bpp bits, or 0 when determined */
 	size_t bytes;		/* encoded size */
+	size_t splits[3];	/* where the map and cache, and the contents begin (bytes); 0 */
 	/* the task slots' fields, as their actors declare them (actor.h) */
 	struct wb_pack_field {
 		uint32_t off;	/* byte offset in the world */
