@@ -2,14 +2,20 @@
 /*
  * cmd_explain.c - wbsim explain: which orderings a failing trace needs.
  *
- * From the footprints of the trace's steps, every pair of steps of two
- * different tasks where the later one read (or waited for) a location the
- * earlier one wrote last is a happens-before edge (viz/hb.h: the derivation
- * the diagrams use too).  An edge is *necessary* when
- * exploring the scenario with the pair forced into the opposite order (the
- * later step's task must take that step before the earlier step's task takes
- * its step) finds no failure at all.  The necessary edges, in trace order, are
- * the race in kernel words; then the knobs a real reproducer would use.
+ * From the footprints of the trace's steps, the dependencies between steps of
+ * two different tasks (viz/hb.h): reads-from (the later step read or waited
+ * for a location the earlier one wrote last), from-read (the earlier step read
+ * a location the later one overwrote first: a sample that goes stale) and
+ * write-write.  Those the scenario fixes whatever the interleaving (`after`, or
+ * a step of an IO its own task started) are shown apart.  A pair of steps is
+ * *necessary* when exploring the scenario with the pair forced into the
+ * opposite order (the later step's task must take that step before the
+ * earlier step's task takes its step) finds no failure at all.  One time
+ * budget covers the whole command: cheap replays of the trace with the pair
+ * reversed come first (a failing one decides every pair it reverses), then
+ * explorations share what is left.  The race is named as the stale window
+ * (sample, changes, use, lost bytes) and as the chain of necessary edges, in
+ * kernel words; then the knobs a real reproducer would use.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -57,13 +63,23 @@ static void explain_help(FILE *out)
 	fprintf(out,
 		"usage: wbsim explain TRACE [--time-limit SECONDS]\n"
 		"\n"
-		"For a failing trace: the happens-before edges between tasks (a step that read or\n"
-		"waited for what another task's step wrote), each marked necessary when exploring\n"
-		"the scenario with the pair forced into the opposite order finds no failure; the\n"
-		"necessary ones as a chain in kernel words; and a sketch of a real reproducer for\n"
-		"the trace's kernel version.\n"
+		"For a failing trace: the race as a stale window (the step that sampled the\n"
+		"extent map, the steps of other tasks that changed it or evicted the page, the\n"
+		"step that used the stale copy, the bytes lost or exposed); the dependencies\n"
+		"between tasks (reads-from, from-read, write-write), each with its resource and\n"
+		"marked necessary when the scenario with the pair forced into the opposite order\n"
+		"has no failing execution, those the scenario's after or program order fixes\n"
+		"apart; the necessary ones as a chain in kernel words; and a sketch of a real\n"
+		"reproducer for the trace's kernel version.\n"
 		"\n"
-		"Exit: 0 explained, 2 bad input (or a trace that does not fail), 3 internal error.\n");
+		"  --time-limit SECONDS   for the whole command (default %d; 0: none): replays\n"
+		"                         of the trace with a pair reversed first, then one\n"
+		"                         exploration per pair left, each given an even share\n"
+		"                         of the time left; pairs still open are undecided.\n"
+		"                         A progress line on stderr when it is a terminal\n"
+		"\n"
+		"Exit: 0 explained, 2 bad input (or a trace that does not fail), 3 internal error.\n",
+		EXPLAIN_DEFAULT_SECONDS);
 }
 
 /* The identity of the action about to apply to world w. */
@@ -363,10 +379,12 @@ static void explain_refute(struct ex_edge *e, size_t ne, const struct ex_step *s
  * with `from` held until `to` has run, every other step taken in the trace's
  * order as far as the steps allow (the first enabled step of the earliest
  * identity not yet taken; the first enabled one when none is the trace's).
- * Returns its length if it ends failing (its identities in path), or 0.
+ * With `pull`, while `from` is held the steps of `to`'s task go first (`to`
+ * moves up to `from` rather than `from` down to `to`).  Returns its length if
+ * it ends failing (its identities in path), or 0.
  */
 static size_t explain_witness(struct wb_job *job, const struct ex_step *st, size_t n,
-			      const struct ex_edge *e, struct ex_step *path, size_t cap)
+			      const struct ex_edge *e, bool pull, struct ex_step *path, size_t cap)
 {
 	const struct sim_model *sm = &job->sm;
 	struct sim_action act[SIM_MAX_ENABLED];
@@ -385,7 +403,8 @@ static size_t explain_witness(struct wb_job *job, const struct ex_step *st, size
 		if (len == cap)
 			break;
 		size_t best = n;
-		int pick = -1, any = -1;
+		int pick = -1, any = -1, pulled = -1;
+		bool held_now = false, holding = explain_find(path, len, &st[e->to]) == len;
 		for (unsigned a = 0; a < na; a++) {
 			struct ex_step id;
 			explain_identity(job, w, act[a].id, &id);
@@ -393,11 +412,15 @@ static size_t explain_witness(struct wb_job *job, const struct ex_step *st, size
 			for (size_t k = 0; k < len; k++)
 				if (explain_same(&path[k], &id))
 					id.occ++;
-			if (explain_same(&id, &st[e->from]) && id.occ == st[e->from].occ &&
-			    explain_find(path, len, &st[e->to]) == len)
+			if (holding && explain_same(&id, &st[e->from]) && id.occ == st[e->from].occ) {
+				held_now = true;
 				continue; /* held */
+			}
 			if (any < 0)
 				any = (int)a;
+			if (pulled < 0 && id.io_page == st[e->to].io_page &&
+			    !strcmp(id.actor, st[e->to].actor))
+				pulled = (int)a;
 			for (size_t k = 0; k < n && k < best; k++)
 				if (!done[k] && explain_same(&st[k], &id) && st[k].occ == id.occ) {
 					best = k;
@@ -406,15 +429,21 @@ static size_t explain_witness(struct wb_job *job, const struct ex_step *st, size
 		}
 		if (any < 0)
 			break; /* only the held step is enabled: stuck */
-		if (pick < 0)
+		if (pull && held_now && pulled >= 0)
+			pick = pulled;
+		else if (pick < 0)
 			pick = any;
-		else
-			done[best] = true;
 		explain_identity(job, w, act[pick].id, &path[len]);
 		path[len].occ = 1;
 		for (size_t k = 0; k < len; k++)
 			if (explain_same(&path[k], &path[len]))
 				path[len].occ++;
+		for (size_t k = 0; k < n; k++)
+			if (!done[k] && explain_same(&st[k], &path[len]) &&
+			    st[k].occ == path[len].occ) {
+				done[k] = true;
+				break;
+			}
 		len++;
 		sm->ops->apply(sm->ctx, w, act[pick].id);
 	}
@@ -492,10 +521,12 @@ static void explain_decide(struct wb_job *job, const struct ex_step *st, size_t 
 		if (explain_left(b) == 0)
 			break;
 		explain_progress_line(b, "witnesses");
-		b->witnesses++;
-		size_t n = explain_witness(job, st, nsteps, &e[x], path, cap);
-		if (n)
-			explain_refute(e, ne, st, path, n, b);
+		for (int pull = 0; pull < 2 && e[x].necessary < 0; pull++) {
+			b->witnesses++;
+			size_t n = explain_witness(job, st, nsteps, &e[x], pull, path, cap);
+			if (n)
+				explain_refute(e, ne, st, path, n, b);
+		}
 	}
 	free(path);
 	for (size_t x = 0; x < ne; x++) {
@@ -858,15 +889,56 @@ static void explain_race_step(const char *what, const struct wb_exec *ex, size_t
  * (eviction, writeback) in between, the use (the failing step), and the bytes
  * lost or exposed.
  */
-static void explain_race(const struct wb_job *job, const struct wb_exec *ex, const char *whose)
+static void explain_lost(const struct wb_report *r, const char *whose)
+{
+	if (r->exposed)
+		printf("  %-8s [%u,%u): found %s, never written by anyone, where %s %s belong\n",
+		       "exposed", r->offset, r->offset + r->length, r->found, whose, r->expected);
+	else
+		printf("  %-8s %s %s at [%u,%u): found %s\n", "lost", whose, r->expected,
+		       r->offset, r->offset + r->length, r->found);
+}
+
+/*
+ * No step put the wrong bytes there (they are what the end state reads back,
+ * a hole for instance): the stale windows are the necessary from-read edges,
+ * each a sample and the change of another task that made it stale.
+ */
+static void explain_race_samples(const struct wb_exec *ex, const struct ex_edge *e, size_t ne,
+				 const char *whose)
+{
+	const struct wb_report *r = &ex->report;
+	unsigned n = 0;
+
+	for (size_t i = 0; i < ne; i++)
+		n += e[i].kind == VIZ_DEP_FR && e[i].why == EX_RACE && e[i].necessary > 0;
+	if (!n) {
+		printf(": no step to blame (%s)\n", r->provenance);
+		return;
+	}
+	printf(": no step wrote the wrong bytes (%s); samples of the extent map another task "
+	       "changed while they were in use (the necessary from-read edges):\n", r->provenance);
+	for (size_t i = 0; i < ne; i++)
+		if (e[i].kind == VIZ_DEP_FR && e[i].why == EX_RACE && e[i].necessary > 0) {
+			explain_race_step("sample", ex, e[i].from);
+			explain_race_step("changed", ex, e[i].to);
+		}
+	explain_lost(r, whose);
+}
+
+static void explain_race(const struct wb_job *job, const struct wb_exec *ex,
+			 const struct ex_edge *e, size_t ne, const char *whose)
 {
 	const struct wb_report *r = &ex->report;
 	const struct wb_model *m = &job->m;
 
 	printf("\nthe race");
-	if (r->verdict != SIM_CORRUPT || !r->origin_step || r->origin_step > ex->nsteps) {
-		printf(": %s\n", r->verdict == SIM_DEADLOCK ? "no stale window, a deadlock"
-							    : "no step to blame");
+	if (r->verdict != SIM_CORRUPT) {
+		printf(": no stale window, a deadlock\n");
+		return;
+	}
+	if (!r->origin_step || r->origin_step > ex->nsteps) {
+		explain_race_samples(ex, e, ne, whose);
 		return;
 	}
 	size_t use = r->origin_step - 1, sample = use;
@@ -898,12 +970,7 @@ static void explain_race(const struct wb_job *job, const struct wb_exec *ex, con
 	}
 	if (sample != use)
 		explain_race_step("use", ex, use);
-	if (r->exposed)
-		printf("  %-8s [%u,%u): found %s, never written by anyone, where %s %s belong\n",
-		       "exposed", r->offset, r->offset + r->length, r->found, whose, r->expected);
-	else
-		printf("  %-8s %s %s at [%u,%u): found %s\n", "lost", whose, r->expected,
-		       r->offset, r->offset + r->length, r->found);
+	explain_lost(r, whose);
 }
 
 int cmd_explain(int argc, char **argv)
@@ -920,7 +987,9 @@ int cmd_explain(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (wb_parse_seconds("explain", optarg, &time_limit))
+			if (!strcmp(optarg, "0"))
+				time_limit = 0; /* none */
+			else if (wb_parse_seconds("explain", optarg, &time_limit))
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -981,8 +1050,8 @@ int cmd_explain(int argc, char **argv)
 		       ex.report.provenance);
 	else
 		printf("  stuck: %s\n", ex.report.deadlock);
-	explain_race(&job, &ex, whose);
 	explain_decide(&job, st, ex.nsteps, e, ne, &budget);
+	explain_race(&job, &ex, e, ne, whose);
 	printf("\ndependencies between tasks (reads-from: a step read or waited for what the "
 	       "other wrote;\nfrom-read: a step read what the other overwrote later; "
 	       "write-write: one overwrote\nthe other), with their necessity (necessary: with "
@@ -1002,9 +1071,11 @@ int cmd_explain(int argc, char **argv)
 		       explain_kind_name[e[i].kind], e[i].locs,
 		       e[i].forced ? " (no execution has the opposite order)" : "");
 	}
-	if (undecided)
+	if (undecided && budget.limit > 0)
 		printf("  (%u undecided: the time limit of %g s for the whole command ran out; "
 		       "a longer --time-limit decides more)\n", undecided, budget.limit);
+	else if (undecided)
+		printf("  (%u undecided: an exploration stopped at the memory limit)\n", undecided);
 	if (fixed) {
 		printf("\nordered by the scenario's `after` or by a task's own program order "
 		       "(not the race):\n");

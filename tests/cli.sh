@@ -157,8 +157,25 @@ for g in c1 v2-delalloc; do
 			fail "wbsim explain $g differs from tests/golden/explain-$g.txt"
 	fi
 done
-grep -qF "necessary    28 RC evict ->  29 W2 folio_get   [folio 1]" "$T/c1.explain" ||
+grep -qF "necessary    28 RC evict ->  29 W2 folio_get   reads-from [folio 1]" "$T/c1.explain" ||
 	fail "explain: the eviction before W2's folio_get is not necessary"
+# the stale sample: W2's iomap_begin before the conversion, a necessary from-read edge
+grep -qF "necessary    10 W2 iomap_begin ->  27 WB/io1 io_complete   from-read [extent map]" \
+	"$T/c1.explain" || fail "explain: no necessary from-read edge from W2's sample to the conversion"
+for want in "  sample   step 10 W2 iomap_begin (xfs_buffered_write_iomap_begin)" \
+	"  changed  step 27 WB/io1 io_complete (xfs_end_ioend): block 1 UNWRITTEN -> WRITTEN" \
+	"  use      step 30 W2 write_begin (__iomap_write_begin)" \
+	"   8 W1 rwsem_unlock ->   9 W2 rwsem_lock   reads-from [i_rwsem]: W2 runs after W1" \
+	"  18 WB start_writeback ->  24 WB/io0 io_write   reads-from [folio 0]: step 18 starts WB/io0"; do
+	grep -qF -- "$want" "$T/c1.explain" || fail "explain c1: no '$want'"
+done
+# one budget for the whole command: 0 is none; a bad value is a usage error
+expect_rc 0 "$W" explain "$T/c1.trace.json" --time-limit 0
+expect_rc 2 "$W" explain "$T/c1.trace.json" --time-limit -1
+# a budget too small to explore: the pairs no replay decides are listed as undecided
+expect_rc 0 "$W" explain "$T/c1.trace.json" --time-limit 0.000001
+has "undecided    10 W2 iomap_begin ->  27 WB/io1 io_complete   from-read [extent map]"
+has "undecided: the time limit of 1e-06 s for the whole command ran out"
 expect_rc 2 "$W" explain "$T/safe.json"
 has_err "no failure to explain"
 # the reproducer keeps short copies and mmap stores, and says what a wrong result looks like

@@ -153,15 +153,20 @@ struct viz_dep_edge *viz_dep_edges(const struct viz_step *steps, size_t nsteps, 
 		const struct viz_step *s = &steps[i];
 		for (size_t k = 0; k < s->nfp; k++) {
 			const char *loc = s->fp[k].loc;
-			/* from-read: i only read loc; who overwrites it first */
+			/* from-read: i only read loc; who overwrites it while it is live */
 			if (!(s->fp[k].mode & VIZ_READ) || (hb_mode(s, loc) & VIZ_WRITE))
 				continue;
-			for (size_t j = i + 1; j < nsteps; j++) {
-				if (!(hb_mode(&steps[j], loc) & VIZ_WRITE))
+			size_t end = i + 1; /* past i's task's last step */
+			for (size_t j = i + 1; j < nsteps; j++)
+				if (task[j] == task[i])
+					end = j + 1;
+			for (size_t j = i + 1; j < end; j++) {
+				if (!hb_mode(&steps[j], loc))
 					continue;
-				if (task[j] != task[i])
+				if (task[j] == task[i])
+					break; /* its task sampled or wrote loc again */
+				if (hb_mode(&steps[j], loc) & VIZ_WRITE)
 					dep_add(&e, n, i, j, VIZ_DEP_FR, loc);
-				break;
 			}
 		}
 		/* write-write: a blind write after another task's write */

@@ -42,9 +42,10 @@ void viz_hb_free(struct viz_hb_edge *e, size_t n);
  *  - reads-from (VIZ_DEP_RF): the edges above, i -> j where j read or waited
  *    on a location i wrote last;
  *  - from-read (VIZ_DEP_FR): i -> j where i read a location (without writing
- *    it) and j is the first later step of another task to write it, no step of
- *    i's task having written it in between: i sampled a value j overwrote (a
- *    stale copy if i's task goes on using it);
+ *    it) and j, a step of another task, writes it while i's sample is live:
+ *    after i, before i's task's last step and before i's task touches the
+ *    location again.  i sampled a value j overwrote: the stale copy i's task
+ *    may go on using;
  *  - write-write (VIZ_DEP_WW): i -> j where j wrote, without reading or
  *    waiting on it, a location i wrote last.
  *
