@@ -453,19 +453,62 @@ static size_t explain_witness(struct wb_job *job, const struct ex_step *st, size
 }
 
 /*
+ * The model's verdict, watched: the first failing end state a constrained
+ * exploration reaches decides its pair (an end state is only reached along a
+ * path that keeps the constraint), so the search stops there (its stop flag)
+ * instead of exploring the rest.
+ */
+static enum sim_verdict (*explain_model_verdict)(void *ctx, const void *world);
+static volatile int explain_failed;
+
+static enum sim_verdict explain_verdict(void *ctx, const void *world)
+{
+	enum sim_verdict v = explain_model_verdict(ctx, world);
+
+	if (v != SIM_SAFE)
+		explain_failed = 1;
+	return v;
+}
+
+/* A failing path of choices decides the pairs it reverses. */
+static void explain_refute_choices(struct wb_job *job, const struct ex_step *st, struct ex_edge *e,
+				   size_t ne, const uint16_t *ch, size_t len, struct ex_budget *b)
+{
+	struct ex_step *path = wb_xcalloc(len + 1, sizeof(*path));
+	size_t n = explain_path_ids(job, ch, len, path);
+
+	for (size_t k = 0; k < n; k++) {
+		path[k].occ = 1;
+		for (size_t j = 0; j < k; j++)
+			if (explain_same(&path[j], &path[k]))
+				path[k].occ++;
+	}
+	explain_refute(e, ne, st, path, n, b);
+	free(path);
+}
+
+/*
  * Is the pair necessary: with `to` forced before `from`, does any failure
  * remain?  An exploration of the scenario under that constraint, for at most
- * `seconds` (0: no limit); its counterexample, if any, decides other pairs too.
+ * `seconds` (0: no limit), stopped at its first failing end state; the
+ * failing paths it keeps decide other pairs too.
  */
 static void explain_necessary(struct wb_job *job, const struct ex_step *st, struct ex_edge *e,
 			      size_t x, size_t ne, double seconds, struct ex_budget *b)
 {
 	struct ex_match m = { .job = job, .which = { &st[e[x].from], &st[e[x].to] } };
 	struct sim_explore_opts o = { .constrain = true, .time_limit = seconds,
-				      .match = explain_match, .mctx = &m,
+				      .match = explain_match, .mctx = &m, .all_failing = 1,
+				      .stop = &explain_failed,
 				      .max_memory = wb_default_max_memory() };
+	struct sim_ops ops = *job->sm.ops;
+	struct sim_model sm = job->sm;
 	struct sim_explore_result r;
 
+	explain_model_verdict = ops.verdict;
+	ops.verdict = explain_verdict;
+	sm.ops = &ops;
+	explain_failed = 0;
 	if (b->progress) {
 		o.progress = explain_explore_progress;
 		o.pctx = b;
@@ -473,24 +516,17 @@ static void explain_necessary(struct wb_job *job, const struct ex_step *st, stru
 	o.hold_n = st[e[x].from].occ;
 	o.until_n = st[e[x].to].occ;
 	b->explorations++;
-	if (sim_explore(&job->sm, job->init, &o, &r)) {
+	if (sim_explore(&sm, job->init, &o, &r)) {
 		fprintf(stderr, "wbsim: %s\n", r.error);
 		exit(EXIT_INTERNAL);
 	}
 	e[x].tried = true;
-	if (r.verdict != SIM_SAFE) {
-		struct ex_step *path = wb_xcalloc(r.cex_len + 1, sizeof(*path));
-		size_t n = explain_path_ids(job, r.cex, r.cex_len, path);
-		for (size_t k = 0; k < n; k++) {
-			path[k].occ = 1;
-			for (size_t j = 0; j < k; j++)
-				if (explain_same(&path[j], &path[k]))
-					path[k].occ++;
-		}
+	if (explain_failed) {
 		e[x].necessary = 0;
 		b->decided++;
-		explain_refute(e, ne, st, path, n, b);
-		free(path);
+		for (size_t k = 0; k < r.nfailing_paths; k++)
+			explain_refute_choices(job, st, e, ne, r.failing_paths[k].choices,
+					       r.failing_paths[k].len, b);
 	} else if (r.complete) {
 		e[x].necessary = 1;
 		e[x].forced = sim_count_is_zero(&r.executions);
