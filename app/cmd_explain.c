@@ -805,6 +805,10 @@ static void explain_reproducer(const struct wb_job *job, const struct wb_exec *e
 	printf("  mkfs.xfs -f -b size=%u $DEV && mount $DEV $MNT\n", sc->block_size);
 	explain_initial_contents(sc);
 	printf("  # drop the page cache (umount/mount) so the scenario starts with none\n");
+	if (job->cfg.drop_writes)
+		printf("  echo 1 > /sys/fs/xfs/$DEVNAME/errortag/drop_writes    # every buffered "
+		       "write fails after\n  # its copy (XFS_ERRTAG_DROP_WRITES in "
+		       "xfs_buffered_write_iomap_end; CONFIG_XFS_DEBUG)\n");
 	/* the tasks in the order of their first step (stable: scenario order on ties) */
 	for (i = 0; i < m->ntasks; i++) {
 		first[i] = explain_first_step(ex, sc->tasks[i].name);
@@ -970,7 +974,7 @@ static void explain_race(const struct wb_job *job, const struct wb_exec *ex,
 
 	printf("\nthe race");
 	if (r->verdict != SIM_CORRUPT) {
-		printf(": no stale window, a deadlock\n");
+		printf(": no stale window; a task never returns: %s\n", r->deadlock);
 		return;
 	}
 	if (!r->origin_step || r->origin_step > ex->nsteps) {
@@ -1107,6 +1111,8 @@ int cmd_explain(int argc, char **argv)
 		       explain_kind_name[e[i].kind], e[i].locs,
 		       e[i].forced ? " (no execution has the opposite order)" : "");
 	}
+	if (ne == fixed)
+		printf("  (none)\n");
 	if (undecided && budget.limit > 0)
 		printf("  (%u undecided: the time limit of %g s for the whole command ran out; "
 		       "a longer --time-limit decides more)\n", undecided, budget.limit);
@@ -1137,7 +1143,9 @@ int cmd_explain(int argc, char **argv)
 		last = e[i].to;
 		chained++;
 	}
-	if (!chained)
+	if (!chained && ne == fixed)
+		printf("  (none: no ordering between tasks is free to change)\n");
+	else if (!chained)
 		printf("  (none: every ordering that can be reversed can be so and the failure "
 		       "remains)\n");
 	explain_reproducer(&job, &ex);

@@ -195,6 +195,15 @@ for want in "by step 21: TR write_begin zeroed [0,2048) of page 0 using a DELALL
 	grep -qF "$want" "$T/tr.explain" || fail "explain truncate-up-zero-stale: no '$want'"
 done
 
+# a deadlock: no stale window, and the sketch sets the drop_writes error tag and keeps the store
+(cd "$T" && "$W" explore "$S/scenarios/patch1-mkwrite-cleanup.json" --kernel 6.1 \
+	--set drop_writes=true --trace-out p1.trace.json >/dev/null)
+(cd "$T" && "$W" explain p1.trace.json >"$T/p1.explain" 2>&1) || fail "explain patch1 failed"
+for want in "the race: no stale window; a task never returns: P waits forever" \
+	"echo 1 > /sys/fs/xfs/\$DEVNAME/errortag/drop_writes" 'mwrite -S 0x50 1024 1024" $MNT/f'; do
+	grep -qF -- "$want" "$T/p1.explain" || fail "explain patch1: no '$want'"
+done
+
 # --- check
 expect_rc 0 "$W" check "$S/scenarios"
 has "0 failed"
