@@ -860,12 +860,14 @@ static void explain_reproducer(const struct wb_job *job, const struct wb_exec *e
 		printf("  # wrong: a task never returns (%s)\n", r->deadlock);
 }
 
-/* Does step s touch (read, write or wait on) a location of the extent map? */
-static bool explain_reads_map(const struct wb_model *m, const struct wb_step_rec *s, bool write)
+/* Does step s read (or write) the extent map: a block's state, or seq too unless blocks_only? */
+static bool explain_map_access(const struct wb_model *m, const struct wb_step_rec *s, bool write,
+			       bool blocks_only)
 {
 	for (unsigned k = 0; k < s->fp.n; k++) {
 		unsigned loc = s->fp.v[k].loc;
-		bool map = loc == WB_LOC_SEQ || (loc >= WB_LOC_EXT(m, 0) && loc < WB_LOC_DISK(m, 0));
+		bool map = (loc == WB_LOC_SEQ && !blocks_only) ||
+			   (loc >= WB_LOC_EXT(m, 0) && loc < WB_LOC_DISK(m, 0));
 		if (map && (s->fp.v[k].kind & (write ? WB_FP_WRITE : WB_FP_READ)))
 			return true;
 	}
@@ -894,7 +896,7 @@ static bool explain_changes(const struct wb_model *m, const struct wb_step_rec *
 {
 	if (explain_same_family(c->actor, u->actor))
 		return false;
-	return explain_reads_map(m, c, true) ||
+	return explain_map_access(m, c, true, false) ||
 	       ((c->events & WB_EV_EVICTION) && explain_touches(c, u));
 }
 
@@ -983,13 +985,25 @@ static void explain_race(const struct wb_job *job, const struct wb_exec *ex,
 	}
 	size_t use = r->origin_step - 1, sample = use;
 	const struct wb_step_rec *u = &ex->steps[use];
-	for (size_t k = use + 1; k-- > 0;)
-		if (explain_same_family(ex->steps[k].actor, u->actor) &&
-		    explain_reads_map(m, &ex->steps[k], false)) {
-			sample = k;
-			break;
+	/*
+	 * The mapping: the last read of a block's state (iomap_begin, map_blocks),
+	 * else of seq, that another task changed before the use; else the last
+	 * read at all.
+	 */
+	for (int pass = 0; pass < 4 && sample == use; pass++) {
+		bool blocks = !(pass & 1), changed = pass < 2;
+		for (size_t k = use + 1; k-- > 0 && sample == use;) {
+			if (!explain_same_family(ex->steps[k].actor, u->actor) ||
+			    !explain_map_access(m, &ex->steps[k], false, blocks))
+				continue;
+			bool any = !changed;
+			for (size_t c = k + 1; c < use && !any; c++)
+				any = explain_changes(m, &ex->steps[c], u);
+			if (any)
+				sample = k;
 		}
-	if (sample == use && !explain_reads_map(m, u, false)) {
+	}
+	if (sample == use && !explain_map_access(m, u, false, false)) {
 		printf(": step %zu needs no stale mapping (%s)\n", use + 1, r->provenance);
 		return;
 	}
@@ -999,14 +1013,26 @@ static void explain_race(const struct wb_job *job, const struct wb_exec *ex,
 		if (explain_changes(m, c, u))
 			nchanges++;
 	}
-	printf(": %s acts at step %zu on the extent map it sampled at step %zu, "
+	if (!nchanges) {
+		printf(": no other task changed the extent map or the page step %zu relies on\n",
+		       use + 1);
+		explain_race_step("step", ex, use);
+		explain_lost(r, whose);
+		return;
+	}
+	const char *sampler = ex->steps[sample].actor;
+	printf(": %s acts at step %zu on the extent map %s sampled at step %zu, "
 	       "changed since by %u step%s of other tasks\n",
-	       u->actor, use + 1, sample + 1, nchanges, nchanges == 1 ? "" : "s");
+	       u->actor, use + 1, strcmp(sampler, u->actor) ? sampler : "it", sample + 1,
+	       nchanges, nchanges == 1 ? "" : "s");
 	explain_race_step("sample", ex, sample);
 	for (size_t k = sample + 1; k < use; k++) {
 		const struct wb_step_rec *c = &ex->steps[k];
 		if (explain_changes(m, c, u))
 			explain_race_step("changed", ex, k);
+		else if (explain_same_family(c->actor, u->actor) &&
+			 explain_map_access(m, c, false, false))
+			explain_race_step("trusted", ex, k); /* a check that passed, a reuse */
 	}
 	if (sample != use)
 		explain_race_step("use", ex, use);

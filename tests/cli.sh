@@ -195,6 +195,15 @@ for want in "by step 21: TR write_begin zeroed [0,2048) of page 0 using a DELALL
 	grep -qF "$want" "$T/tr.explain" || fail "explain truncate-up-zero-stale: no '$want'"
 done
 
+# a stale writeback mapping: WB's lookup is the sample, the cached reuse is trusted, the IO uses it
+(cd "$T" && "$W" explore "$S/scenarios/wb-revalidate.json" --set writeback_revalidate=false \
+	--trace-out wbr.trace.json >/dev/null)
+(cd "$T" && "$W" explain wbr.trace.json >"$T/wbr.explain" 2>&1) || fail "explain wb-revalidate failed"
+for want in "the race: WB/io1 acts at step 39 on the extent map WB sampled at step 17" \
+	"  changed  step 24 PH punch_range (xfs_free_file_space)" \
+	"  trusted  step 35 WB map_blocks (xfs_map_blocks): block 1: cached UNWRITTEN"; do
+	grep -qF -- "$want" "$T/wbr.explain" || fail "explain wb-revalidate: no '$want'"
+done
 # a deadlock: no stale window, and the sketch sets the drop_writes error tag and keeps the store
 (cd "$T" && "$W" explore "$S/scenarios/patch1-mkwrite-cleanup.json" --kernel 6.1 \
 	--set drop_writes=true --trace-out p1.trace.json >/dev/null)
