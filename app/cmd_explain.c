@@ -51,7 +51,6 @@ struct ex_edge {
 	char reason[64]; /* why == EX_AFTER or EX_PROGRAM: in words */
 	int necessary;	 /* 1 yes, 0 no, -1 undecided; shared by the edges of one pair */
 	bool forced;	 /* no execution at all has the opposite order */
-	bool tried;	 /* an exploration of the opposite order ran (or ran out of time) */
 	size_t pair;	 /* the first edge of the same (from, to) */
 };
 
@@ -520,7 +519,6 @@ static void explain_necessary(struct wb_job *job, const struct ex_step *st, stru
 		fprintf(stderr, "wbsim: %s\n", r.error);
 		exit(EXIT_INTERNAL);
 	}
-	e[x].tried = true;
 	if (explain_failed) {
 		e[x].necessary = 0;
 		b->decided++;
