@@ -5,8 +5,8 @@
  * From the footprints of the trace's steps, the dependencies between steps of
  * two different tasks (viz/hb.h): reads-from (the later step read or waited
  * for a location the earlier one wrote last), from-read (the earlier step read
- * a location the later one overwrote first: a sample that goes stale) and
- * write-write.  Those the scenario fixes whatever the interleaving (`after`, or
+ * a location the later one overwrote while the reader's task could still use
+ * it: a sample that goes stale) and write-write.  Those the scenario fixes whatever the interleaving (`after`, or
  * a step of an IO its own task started) are shown apart.  A pair of steps is
  * *necessary* when exploring the scenario with the pair forced into the
  * opposite order (the later step's task must take that step before the
