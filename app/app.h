@@ -164,6 +164,8 @@ int wb_commit_output(const char *tmp, const char *path);
  * with a partial report, and no temporary file is left half written.
  */
 extern volatile int wb_interrupted;
+/* A command's own stop flag that a signal sets too (NULL: none). */
+extern volatile int *wb_stop_also;
 void wb_catch_signals(void);
 /* Can an output file be written at `path` (checked before a long search)?  An exit code. */
 int wb_output_check(const char *cmd, const char *opt, const char *path);

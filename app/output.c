@@ -415,10 +415,13 @@ int wb_parse_u64(const char *s, unsigned long long *out)
 }
 
 volatile int wb_interrupted;
+volatile int *wb_stop_also;
 
 static void wb_on_signal(int sig)
 {
 	wb_interrupted = sig;
+	if (wb_stop_also)
+		*wb_stop_also = 1;
 }
 
 void wb_catch_signals(void)
