@@ -570,7 +570,7 @@ static void explain_decide(struct wb_job *job, const struct ex_step *st, size_t 
 		if (e[x].pair != x || e[x].why != EX_RACE || e[x].necessary >= 0)
 			continue;
 		double left = explain_left(b);
-		if (left == 0)
+		if (left == 0 || wb_interrupted)
 			break;
 		size_t open = 0;
 		for (size_t y = x; y < ne; y++)
