@@ -84,6 +84,27 @@ expect_rc 1 "$W" explore "$BIG" --check off --max-memory 20M
 has "verdict: corrupt (exploration incomplete)"
 has "stopped by: max-memory"
 has "lost: [18432,20480) expected A*2048 (written by W1), found 0*2048"
+has "shortest found counterexample:"
+
+# --first: stop at the first failure, with what was found so far
+expect_rc 1 "$W" explore "$C1" --check off --first
+has "verdict: corrupt (exploration incomplete)"
+has "stopped by: first-failure"
+has "shortest found counterexample: 34 steps, 1 preemption"
+has "lost: [6144,8192) expected A*2048 (written by W1), found 0*2048"
+sched=$(sed -n 's/^  --schedule //p' "$T/out")
+expect_rc 1 "$W" run "$C1" --check off --schedule "$sched"
+expect_rc 1 "$W" explore "$C1" --check off --first --reduce --json --quiet
+has '"stopped_by": "first-failure"'
+has '"shortest_found": true'
+expect_rc 0 "$W" explore "$C1" --check after_lock --first
+has "verdict: safe"
+expect_rc 1 "$W" explore "$C1" --check off --json --quiet
+grep -q shortest_found "$T/out" && fail "a complete search says shortest_found"
+# check confirms a corrupt expectation at the first corruption (107,483 of 749,671 states)
+sed 's/^  "name": \(.*\),$/  "name": \1, "expect": { "off": "corrupt" },/' "$BIG" >"$T/big.json"
+expect_rc 0 "$W" check "$T/big.json" --json
+has '"got": "corrupt"'
 expect_rc 4 "$W" explore "$C1" --max-memory 1K --json --quiet
 has '"states": 0'
 has '"stopped_by": "max-memory"'
