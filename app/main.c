@@ -27,6 +27,8 @@ static void main_help(FILE *out)
 		"  wbsim dot      TRACE [-o FILE.dot] [--svg FILE.svg] [--steps-only] [--compare]\n"
 		"  wbsim explain  TRACE [--time-limit SECONDS]\n"
 		"  wbsim check    SCENARIO|DIR ... [--time-limit SECONDS] [--json]\n"
+		"  wbsim matrix   SCENARIO [--base SETTINGS]... [--time-limit SECONDS]\n"
+		"                          [--total-time SECONDS] [--max-states N] [--json | --md]\n"
 		"  wbsim --help | --version      (and COMMAND --help)\n"
 		"\n"
 		"V is %s: every switch as in that kernel.\n"
@@ -62,6 +64,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "dot"))
 		return cmd_dot(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "matrix"))
+		return cmd_matrix(argc - 1, argv + 1);
 	fprintf(stderr, "wbsim: error: unknown command '%s'\nTry 'wbsim --help'.\n", argv[1]);
 	return EXIT_USAGE;
 }

@@ -182,6 +182,40 @@ grep -qF "necessary    28 RC evict ->  29 W2 folio_get   [folio 1]" "$T/c1.expla
 	fail "explain: the eviction before W2's folio_get is not necessary"
 expect_rc 2 "$W" explain "$T/safe.json"
 has_err "no failure to explain"
+# --- matrix: the tables of four catalogue scenarios (goldens), each consistent with its expect
+for g in c1-unwritten patch1-mkwrite-cleanup patch5-generic346 wb-revalidate; do
+	"$W" matrix "$S/scenarios/$g.json" >"$T/$g.matrix" 2>"$T/err"
+	rc=$?
+	[ "$rc" -eq 0 ] || { fail "matrix $g: exit $rc"; cat "$T/err" >&2; }
+	if [ -n "${WBSIM_UPDATE_GOLDEN:-}" ]; then
+		cp "$T/$g.matrix" "$S/tests/golden/matrix-$g.txt"
+	else
+		diff -u "$S/tests/golden/matrix-$g.txt" "$T/$g.matrix" >&2 ||
+			fail "wbsim matrix $g differs from tests/golden/matrix-$g.txt"
+	fi
+	n=$(grep -c '^  \[.*: agrees$' "$T/$g.matrix")
+	[ "$n" -ge 3 ] || fail "matrix $g: only $n expect entries agree"
+	grep '^  \[' "$T/$g.matrix" | grep -v ': agrees\( (settings of no cell above)\)\{0,1\}$' >&2 &&
+		fail "matrix $g: an expect entry not confirmed by the table"
+	"$W" matrix "$S/scenarios/$g.json" --json >"$T/out" 2>"$T/err" || fail "matrix --json $g"
+	grep -q '"result": "contradicts"' "$T/out" && fail "matrix --json $g: contradicts"
+	"$W" matrix "$S/scenarios/$g.json" --full --md >"$T/out" 2>"$T/err" || fail "matrix --full $g"
+	grep -q ': contradicts' "$T/out" && fail "matrix --full $g: contradicts"
+done
+grep -qF "validity_check=off                        -          corrupt    corrupt" \
+	"$T/c1-unwritten.matrix" || fail "matrix c1: no corrupt 6.2 without the check"
+expect_rc 0 "$W" matrix "$S/scenarios/patch1-mkwrite-cleanup.json" --base kernel=6.1,drop_writes=true
+has "from kernel=6.1,drop_writes=true (deadlock): 2 of size 1"
+has "    mkwrite_iomap_end=false"
+has "[kernel=6.1,drop_writes=true,mkwrite_iomap_end=false] safe: agrees"
+expect_rc 0 "$W" matrix "$C1" --md
+has "| preset | **corrupt** | safe | safe |"
+expect_rc 4 "$W" matrix "$C1" --max-states 50 --json
+has '"verdict": "unknown"'
+grep -q '"verdict": "safe"' "$T/out" && fail "matrix: a cell safe after 50 states"
+expect_rc 2 "$W" matrix "$C1" --base kernel=6.2,drop_writes=true
+has_err "drop_writes is not available with kernel 6.2"
+expect_rc 2 "$W" matrix "$C1" --json --md
 # the reproducer keeps short copies and mmap stores, and says what a wrong result looks like
 (cd "$T" && "$W" explore "$S/scenarios/patch5-generic346.json" --kernel 6.1 \
 	--trace-out p5.trace.json >/dev/null)
