@@ -216,6 +216,10 @@ grep -q '"verdict": "safe"' "$T/out" && fail "matrix: a cell safe after 50 state
 expect_rc 2 "$W" matrix "$C1" --base kernel=6.2,drop_writes=true
 has_err "drop_writes is not available with kernel 6.2"
 expect_rc 2 "$W" matrix "$C1" --json --md
+# --total-time: once spent, the remaining cells are undecided without exploring
+expect_rc 4 "$W" matrix "$C1" --total-time 0.000001 --json
+has '"stopped_by": "total-time"'
+has '"explorations": 1,'
 # the reproducer keeps short copies and mmap stores, and says what a wrong result looks like
 (cd "$T" && "$W" explore "$S/scenarios/patch5-generic346.json" --kernel 6.1 \
 	--trace-out p5.trace.json >/dev/null)
