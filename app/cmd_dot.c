@@ -22,7 +22,7 @@
 /* ---- wbsim dot TRACE ---- */
 
 static int dot_from_trace(const char *trace_path, const char *dot_path, const char *svg_path,
-			  bool steps_only)
+			  const struct viz_opts *vo)
 {
 	struct wb_dot_mem mm = { 0 };
 	struct wb_trace tr;
@@ -35,7 +35,7 @@ static int dot_from_trace(const char *trace_path, const char *dot_path, const ch
 	if (wb_viz_from_trace(&mm, &tr, &job, &vt))
 		rc = EXIT_USAGE;
 	else
-		rc = wb_dot_draw(&vt, steps_only, dot_path, svg_path);
+		rc = wb_dot_draw(&vt, vo, dot_path, svg_path);
 	wb_dot_mem_free(&mm);
 	wb_job_close(&job);
 	wb_trace_free(&tr);
@@ -206,12 +206,12 @@ static void side_title(struct wb_dot_mem *mm, const struct side *sd, struct viz_
 
 /* The trace's schedule under two settings, side by side. */
 static int dot_compare_from_trace(const char *trace_path, const char *const *sides,
-				  const char *dot_path, const char *svg_path, bool steps_only)
+				  const char *dot_path, const char *svg_path, const struct viz_opts *vo)
 {
 	struct wb_dot_mem mm = { 0 };
 	struct side sd[2];
 	struct viz_trace vt[2];
-	struct compare_ctx c = { .a = &vt[0], .b = &vt[1], .opts = { .steps_only = steps_only } };
+	struct compare_ctx c = { .a = &vt[0], .b = &vt[1], .opts = *vo };
 	struct wb_trace tr;
 	struct wb_job job0;
 	unsigned pre;
@@ -246,7 +246,7 @@ static int dot_compare_from_trace(const char *trace_path, const char *const *sid
  * the one that is an existing file, else the one without '='.
  */
 static int dot_compare_sides(char **w, const char *dot_path, const char *svg_path,
-			     bool steps_only)
+			     const struct viz_opts *vo)
 {
 	struct stat st;
 	int trace = -1, nfile = 0, noeq = 0, t_noeq = -1;
@@ -272,7 +272,7 @@ static int dot_compare_sides(char **w, const char *dot_path, const char *svg_pat
 	for (int i = 0, k = 0; i < 3; i++)
 		if (i != trace)
 			sides[k++] = w[i];
-	return dot_compare_from_trace(w[trace], sides, dot_path, svg_path, steps_only);
+	return dot_compare_from_trace(w[trace], sides, dot_path, svg_path, vo);
 }
 
 /* ---- the command ---- */
@@ -280,7 +280,7 @@ static int dot_compare_sides(char **w, const char *dot_path, const char *svg_pat
 static void dot_help(FILE *out)
 {
 	fprintf(out,
-		"usage: wbsim dot TRACE [-o FILE.dot] [--svg FILE.svg] [--steps-only]\n"
+		"usage: wbsim dot TRACE [-o FILE.dot] [--svg FILE.svg] [--steps-only] [--focus]\n"
 		"                 [--compare [SETTINGS SETTINGS]]\n"
 		"\n"
 		"Draw TRACE as a Graphviz swimlane diagram: one lane per task, steps in program\n"
@@ -290,6 +290,9 @@ static void dot_help(FILE *out)
 		"  -o FILE.dot      write DOT to FILE.dot (default: stdout, unless --svg)\n"
 		"  --svg FILE.svg   also render it with Graphviz's dot -Tsvg (on PATH)\n"
 		"  --steps-only     compact: fold runs of steps that share nothing into one node\n"
+		"  --focus          only the steps the failure depends on (the happens-before\n"
+		"                   cone of the corrupting step, else of the last step); each\n"
+		"                   lane's other steps folded into one node\n"
 		"  --compare        the trace's schedule under validity_check=off and after_lock,\n"
 		"                   side by side; or under two SETTINGS given after it, each a\n"
 		"                   list applied to the trace's config (kernel=6.1 kernel=6.2;\n"
@@ -305,10 +308,12 @@ int cmd_dot(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "svg", required_argument, NULL, 's' },   { "steps-only", no_argument, NULL, 'f' },
 		{ "compare", no_argument, NULL, 'c' },	   { "help", no_argument, NULL, 'h' },
+		{ "focus", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dot_path = NULL, *svg_path = NULL;
-	bool steps_only = false, compare = false;
+	struct viz_opts vo = { .steps_only = false };
+	bool compare = false;
 	int c;
 
 	optind = 1;
@@ -321,10 +326,13 @@ int cmd_dot(int argc, char **argv)
 			svg_path = optarg;
 			break;
 		case 'f':
-			steps_only = true;
+			vo.steps_only = true;
 			break;
 		case 'c':
 			compare = true;
+			break;
+		case 'F':
+			vo.focus = true;
 			break;
 		case 'h':
 			dot_help(stdout);
@@ -335,7 +343,7 @@ int cmd_dot(int argc, char **argv)
 		}
 	}
 	if (compare && argc - optind == 3)
-		return dot_compare_sides(argv + optind, dot_path, svg_path, steps_only);
+		return dot_compare_sides(argv + optind, dot_path, svg_path, &vo);
 	if (optind != argc - 1) {
 		wb_usage_error("dot", optind >= argc	 ? "missing TRACE"
 				      : compare	 ? "--compare takes two SETTINGS or none"
@@ -344,6 +352,6 @@ int cmd_dot(int argc, char **argv)
 	}
 	if (compare)
 		return dot_compare_from_trace(argv[optind], compare_default, dot_path, svg_path,
-					      steps_only);
-	return dot_from_trace(argv[optind], dot_path, svg_path, steps_only);
+					      &vo);
+	return dot_from_trace(argv[optind], dot_path, svg_path, &vo);
 }

@@ -25,7 +25,7 @@ static void main_help(FILE *out)
 		"                          [--svg FILE] [--reduce | --full] [--first] [--json]\n"
 		"                          [--quiet]\n"
 		"  wbsim replay   TRACE [--at N] [--json]\n"
-		"  wbsim dot      TRACE [-o FILE.dot] [--svg FILE.svg] [--steps-only]\n"
+		"  wbsim dot      TRACE [-o FILE.dot] [--svg FILE.svg] [--steps-only] [--focus]\n"
 		"                       [--compare [SETTINGS SETTINGS]]\n"
 		"  wbsim explain  TRACE [--time-limit SECONDS]\n"
 		"  wbsim check    SCENARIO|DIR ... [--time-limit SECONDS] [--json]\n"

@@ -146,6 +146,15 @@ grep -q "two SETTINGS or none" "$T/err" || fail "--compare with one setting: no 
 expect_rc 2 --compare a=b c=d e=f
 grep -q "is the TRACE" "$T/err" || fail "--compare without a trace: no message"
 
+# --focus: the corrupting step's happens-before cone; W2's steps after it and WB/io0 folded
+wdot "$T/c1-focus.dot" "$T/c1.json" --focus
+has "$T/c1-focus.dot" 's31 [label="31-34 W2: copy..rwsem_unlock\l"'
+has "$T/c1-focus.dot" 's24 [label="24-25 WB/io0: io_write..io_complete\l"'
+has "$T/c1-focus.dot" "STALE: cookie 0 vs seq 2"
+has "$T/c1-focus.dot" 's27 -> s28 [label="folio 1"'
+wdot "$T/c1-focus-steps.dot" "$T/c1.json" --focus --steps-only
+wdot "$T/c1-focus-compare.dot" "$T/c1.json" --focus --compare
+
 # --- run/explore --dot draw the execution itself: the bytes wbsim dot draws from its trace
 "$W" run "$C1" --check off --dot "$T/run.dot" >/dev/null
 cmp -s "$T/run.dot" "$D" || fail "run --dot differs from wbsim dot of the run's trace"
