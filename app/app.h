@@ -87,7 +87,7 @@ struct wb_step_rec {
 };
 struct wb_exec {
 	struct wb_step_rec *steps;
-	size_t nsteps;
+	size_t nsteps, cap;
 	bool terminal;
 	struct wb_report report;
 	struct wb_prov prov;
@@ -152,6 +152,26 @@ int cmd_matrix(int argc, char **argv);
 
 /* Option parsing helpers. */
 int wb_parse_u64(const char *s, unsigned long long *out);
+/*
+ * Put a finished temporary output file in place: rename it over `path`, or,
+ * when `path` exists and is not a regular file (a device, a FIFO, a symlink),
+ * copy it into `path` in place, never replacing it.  0, or -1 with errno; the
+ * temporary file is gone either way.
+ */
+int wb_commit_output(const char *tmp, const char *path);
+/*
+ * SIGINT, SIGTERM and SIGHUP set wb_interrupted (the signal) instead of
+ * killing: exploring commands pass it as their search's stop flag and end
+ * with a partial report, and no temporary file is left half written.
+ */
+extern volatile int wb_interrupted;
+/* A command's own stop flag that a signal sets too (NULL: none). */
+extern volatile int *wb_stop_also;
+void wb_catch_signals(void);
+/* Can an output file be written at `path` (checked before a long search)?  An exit code. */
+int wb_output_check(const char *cmd, const char *opt, const char *path);
+/* Flush and close stdout: a command's exit code, or EXIT_USAGE (2) if its output was lost. */
+int wb_finish_stdout(int rc);
 /* --time-limit SECONDS: an exit code, the usage error printed. */
 int wb_parse_seconds(const char *cmd, const char *s, double *out);
 void wb_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -69,12 +69,19 @@ static int check_file(struct check_totals *t, const char *path)
 
 	if (!sc)
 		return EXIT_USAGE;
+	if (!sc->nexpect && !sc->nexpect_schedule) {
+		/* nothing to confirm is not a pass */
+		fprintf(stderr, "%s: error: no \"expect\" or \"expect_schedule\" to check\n", path);
+		wb_scenario_free(sc);
+		return EXIT_USAGE;
+	}
 	for (size_t i = 0; i < sc->nexpect; i++) {
 		const struct wb_expect *e = &sc->expect[i];
 		struct wb_job job;
 		struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD,
 					       .time_limit = t->time_limit,
-					       .max_memory = wb_default_max_memory() };
+					       .max_memory = wb_default_max_memory(),
+					       .stop = &wb_interrupted };
 		struct sim_explore_result res;
 		/* a failure of the expected kind confirms it: stop there (explore --first) */
 		if (e->verdict == WB_V_CORRUPT)
@@ -183,6 +190,10 @@ static int check_path(struct check_totals *t, const char *path)
 		}
 	}
 	closedir(d);
+	if (!n) {
+		fprintf(stderr, "wbsim check: error: %s holds no scenario (*.json)\n", path);
+		return EXIT_USAGE;
+	}
 	qsort(names, n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		int r = check_file(t, names[i]);
@@ -227,6 +238,7 @@ int cmd_check(int argc, char **argv)
 		wb_usage_error("check", "missing SCENARIO or DIR");
 		return EXIT_USAGE;
 	}
+	wb_catch_signals(); /* a signal leaves the rest undecided, and the summary */
 	if (t.json)
 		t.results = json_array();
 	for (int i = optind; i < argc; i++) {

@@ -2,18 +2,26 @@
 /*
  * cmd_explain.c - wbsim explain: which orderings a failing trace needs.
  *
- * From the footprints of the trace's steps, every pair of steps of two
- * different tasks where the later one read (or waited for) a location the
- * earlier one wrote last is a happens-before edge (viz/hb.h: the derivation
- * the diagrams use too).  An edge is *necessary* when
- * exploring the scenario with the pair forced into the opposite order (the
- * later step's task must take that step before the earlier step's task takes
- * its step) finds no failure at all.  The necessary edges, in trace order, are
- * the race in kernel words; then the knobs a real reproducer would use.
+ * From the footprints of the trace's steps, the dependencies between steps of
+ * two different tasks (viz/hb.h): reads-from (the later step read or waited
+ * for a location the earlier one wrote last), from-read (the earlier step read
+ * a location the later one overwrote while the reader's task could still use
+ * it: a sample that goes stale) and write-write.  Those the scenario fixes whatever the interleaving (`after`, or
+ * a step of an IO its own task started) are shown apart.  A pair of steps is
+ * *necessary* when exploring the scenario with the pair forced into the
+ * opposite order (the later step's task must take that step before the
+ * earlier step's task takes its step) finds no failure at all.  One time
+ * budget covers the whole command: cheap replays of the trace with the pair
+ * reversed come first (a failing one decides every pair it reverses), then
+ * explorations share what is left.  The race is named as the stale window
+ * (sample, changes, use, lost bytes) and as the chain of necessary edges, in
+ * kernel words; then the knobs a real reproducer would use.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "app/dot_out.h"
@@ -32,25 +40,45 @@ struct ex_step {
 	unsigned occ;
 };
 
+/* What orders an edge's two steps whatever the interleaving. */
+enum ex_why { EX_RACE, EX_AFTER, EX_PROGRAM };
+
 struct ex_edge {
 	size_t from, to; /* step indexes, 0-based */
-	char locs[96];
-	int necessary;	 /* 1 yes, 0 no, -1 undecided */
+	enum viz_dep_kind kind;
+	char locs[96];	 /* the resources, "extent map, folio 1" */
+	enum ex_why why;
+	char reason[64]; /* why == EX_AFTER or EX_PROGRAM: in words */
+	int necessary;	 /* 1 yes, 0 no, -1 undecided; shared by the edges of one pair */
 	bool forced;	 /* no execution at all has the opposite order */
+	size_t pair;	 /* the first edge of the same (from, to) */
 };
+
+/* The whole command's time limit when --time-limit is not given. */
+#define EXPLAIN_DEFAULT_SECONDS 50
 
 static void explain_help(FILE *out)
 {
 	fprintf(out,
 		"usage: wbsim explain TRACE [--time-limit SECONDS]\n"
 		"\n"
-		"For a failing trace: the happens-before edges between tasks (a step that read or\n"
-		"waited for what another task's step wrote), each marked necessary when exploring\n"
-		"the scenario with the pair forced into the opposite order finds no failure; the\n"
-		"necessary ones as a chain in kernel words; and a sketch of a real reproducer for\n"
-		"the trace's kernel version.\n"
+		"For a failing trace: the race as a stale window (the step that sampled the\n"
+		"extent map, the steps of other tasks that changed it or evicted the page, the\n"
+		"step that used the stale copy, the bytes lost or exposed); the dependencies\n"
+		"between tasks (reads-from, from-read, write-write), each with its resource and\n"
+		"marked necessary when the scenario with the pair forced into the opposite order\n"
+		"has no failing execution, those the scenario's after or program order fixes\n"
+		"apart; the necessary ones as a chain in kernel words; and a sketch of a real\n"
+		"reproducer for the trace's kernel version.\n"
 		"\n"
-		"Exit: 0 explained, 2 bad input (or a trace that does not fail), 3 internal error.\n");
+		"  --time-limit SECONDS   for the whole command (default %d; 0: none): replays\n"
+		"                         of the trace with a pair reversed first, then one\n"
+		"                         exploration per pair left, each given an even share\n"
+		"                         of the time left; pairs still open are undecided.\n"
+		"                         A progress line on stderr when it is a terminal\n"
+		"\n"
+		"Exit: 0 explained, 2 bad input (or a trace that does not fail), 3 internal error.\n",
+		EXPLAIN_DEFAULT_SECONDS);
 }
 
 /* The identity of the action about to apply to world w. */
@@ -130,62 +158,433 @@ static size_t *explain_tasks(const struct ex_step *st, size_t n)
 	return task;
 }
 
+/* A footprint location as the resource it is in kernel words. */
+static void explain_resource(const char *loc, char *buf, size_t n)
+{
+	if (!strncmp(loc, "block ", 6) || !strcmp(loc, "seq"))
+		snprintf(buf, n, "extent map");
+	else if (!strncmp(loc, "disk ", 5))
+		snprintf(buf, n, "disk block %s", loc + 5);
+	else
+		snprintf(buf, n, "%s", loc);
+}
+
+static const char *const explain_kind_name[] = {
+	[VIZ_DEP_RF] = "reads-from",
+	[VIZ_DEP_FR] = "from-read",
+	[VIZ_DEP_WW] = "write-write",
+};
+
+/* The scenario's task named name (not an IO), or -1. */
+static int explain_task_index(const struct wb_scenario *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->ntasks; i++)
+		if (!strcmp(sc->tasks[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* Does task t run after task a, directly or through others? */
+static bool explain_runs_after(const struct wb_scenario *sc, int t, int a)
+{
+	uint32_t seen = 0, todo = 1u << t;
+
+	while (todo) {
+		int i = __builtin_ctz(todo);
+		todo &= todo - 1;
+		seen |= 1u << i;
+		if (sc->tasks[i].after & (1u << a))
+			return true;
+		todo |= sc->tasks[i].after & ~seen;
+	}
+	return false;
+}
+
 /*
- * Candidate edges: the happens-before edges of the execution, derived from its
- * footprints as the diagrams derive theirs (viz/hb.h), between tasks as
- * explain_tasks() tells them apart; their locations listed in one short line.
+ * Is the edge ordered whatever the interleaving, by the scenario's `after`
+ * (the later step's task runs after the earlier step's task has finished) or by
+ * program order (the later step belongs to an IO the earlier step's task
+ * started at or after that step)?  Says why in buf.
+ */
+static enum ex_why explain_static(const struct wb_job *job, const struct wb_exec *ex,
+				  const struct ex_step *st, const struct ex_edge *e, char *buf,
+				  size_t n)
+{
+	const struct wb_step_rec *a = &ex->steps[e->from], *b = &ex->steps[e->to];
+	int ta = explain_task_index(job->sc, a->actor), tb = explain_task_index(job->sc, st[e->to].actor);
+
+	if (st[e->to].io_page >= 0 && !strcmp(a->actor, st[e->to].actor)) {
+		char io[64];
+		snprintf(io, sizeof(io), "%s ", b->actor);
+		for (size_t k = e->to; k-- > e->from;)
+			if (!strcmp(ex->steps[k].actor, a->actor) && strstr(ex->steps[k].desc, io)) {
+				snprintf(buf, n, "step %zu starts %s", k + 1, b->actor);
+				return EX_PROGRAM;
+			}
+	}
+	if (ta >= 0 && tb >= 0 && ta != tb && explain_runs_after(job->sc, tb, ta)) {
+		snprintf(buf, n, "%s runs after %s", job->sc->tasks[tb].name, a->actor);
+		return EX_AFTER;
+	}
+	return EX_RACE;
+}
+
+/*
+ * The dependencies between the execution's tasks (viz/hb.h: reads-from,
+ * from-read, write-write), derived from its footprints, between tasks as
+ * explain_tasks() tells them apart; their resources listed in one short line.
  */
 static struct ex_edge *explain_edges(struct wb_job *job, const struct wb_exec *ex,
 				     const struct ex_step *st, size_t *nedges)
 {
 	struct wb_dot_mem mm = { 0 };
 	struct viz_trace vt;
-	struct viz_hb_edge *h;
+	struct viz_dep_edge *h;
 	struct ex_edge *e;
 	size_t *task = explain_tasks(st, ex->nsteps), n;
+	char res[64];
 
 	wb_viz_from_exec(&mm, job, ex, &vt);
-	h = viz_hb_edges(vt.steps, vt.nsteps, task, &n);
+	h = viz_dep_edges(vt.steps, vt.nsteps, task, &n);
 	e = wb_xcalloc(n + 1, sizeof(*e));
 	for (size_t x = 0; x < n; x++) {
-		e[x].from = h[x].from;
-		e[x].to = h[x].to;
-		for (size_t k = 0; k < h[x].nlocs; k++) {
-			const char *name = h[x].locs[k];
+		e[x].from = h[x].e.from;
+		e[x].to = h[x].e.to;
+		e[x].kind = h[x].kind;
+		e[x].necessary = -1;
+		e[x].pair = x;
+		for (size_t y = 0; y < x; y++)
+			if (e[y].from == e[x].from && e[y].to == e[x].to) {
+				e[x].pair = y;
+				break;
+			}
+		for (size_t k = 0; k < h[x].e.nlocs; k++) {
 			size_t len = strlen(e[x].locs);
-			if (!strstr(e[x].locs, name) && len + strlen(name) + 3 < sizeof(e[x].locs))
+			explain_resource(h[x].e.locs[k], res, sizeof(res));
+			if (!strstr(e[x].locs, res) && len + strlen(res) + 3 < sizeof(e[x].locs))
 				snprintf(e[x].locs + len, sizeof(e[x].locs) - len, "%s%s",
-					 len ? ", " : "", name);
+					 len ? ", " : "", res);
 		}
+		e[x].why = explain_static(job, ex, st, &e[x], e[x].reason, sizeof(e[x].reason));
 	}
-	viz_hb_free(h, n);
+	viz_dep_free(h, n);
 	wb_dot_mem_free(&mm);
 	free(task);
 	*nedges = n;
 	return e;
 }
 
-/* Is the edge necessary: with `to` forced before `from`, does any failure remain? */
-static int explain_necessary(struct wb_job *job, const struct ex_step *st, struct ex_edge *e,
-			     double time_limit)
-{
-	struct ex_match x = { .job = job, .which = { &st[e->from], &st[e->to] } };
-	struct sim_explore_opts o = { .constrain = true, .time_limit = time_limit,
-				      .match = explain_match, .mctx = &x,
-				      .max_memory = wb_default_max_memory() };
-	struct sim_explore_result r;
-	int rc;
+/* ---- necessity, against one budget ---- */
 
-	o.hold_n = st[e->from].occ;
-	o.until_n = st[e->to].occ;
-	if (sim_explore(&job->sm, job->init, &o, &r)) {
+struct ex_budget {
+	struct timespec start;
+	double limit;		/* seconds for the whole command; 0: none */
+	bool progress;		/* a progress line on stderr (a terminal) */
+	size_t decided, total;
+	unsigned explorations, witnesses;
+};
+
+static double explain_elapsed(const struct ex_budget *b)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - b->start.tv_sec) + (now.tv_nsec - b->start.tv_nsec) / 1e9;
+}
+
+/* Seconds left, or -1 for no limit (and 0 when spent). */
+static double explain_left(const struct ex_budget *b)
+{
+	double left;
+
+	if (b->limit <= 0)
+		return -1;
+	left = b->limit - explain_elapsed(b);
+	return left > 0 ? left : 0;
+}
+
+static void explain_progress_line(const struct ex_budget *b, const char *what)
+{
+	if (!b->progress)
+		return;
+	fprintf(stderr, "\rexplain: %zu of %zu orderings decided, %.0f s; %s   ", b->decided,
+		b->total, explain_elapsed(b), what);
+	fflush(stderr);
+}
+
+static void explain_explore_progress(void *pctx, const char *line)
+{
+	explain_progress_line(pctx, line);
+}
+
+/*
+ * The steps of an execution as identities (explain_identity), by replaying
+ * its choices; returns how many of n replayed (fewer if a choice is out of
+ * range).
+ */
+static size_t explain_path_ids(struct wb_job *job, const uint16_t *ch, size_t n,
+			       struct ex_step *out)
+{
+	const struct sim_model *sm = &job->sm;
+	struct sim_action act[SIM_MAX_ENABLED];
+	void *w = wb_xmalloc(sm->size);
+	size_t i;
+
+	memcpy(w, job->init, sm->size);
+	for (i = 0; i < n; i++) {
+		unsigned na = sm->ops->enabled(sm->ctx, w, act);
+		if (ch[i] >= na)
+			break;
+		explain_identity(job, w, act[ch[i]].id, &out[i]);
+		sm->ops->apply(sm->ctx, w, act[ch[i]].id);
+	}
+	free(w);
+	return i;
+}
+
+/* Where the occ-th step of identity id is in path[0..n), or n. */
+static size_t explain_find(const struct ex_step *path, size_t n, const struct ex_step *id)
+{
+	unsigned seen = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (explain_same(&path[i], id) && ++seen == id->occ)
+			return i;
+	return n;
+}
+
+/*
+ * A failing execution decides every undecided pair it satisfies the opposite
+ * order of (the constraint's meaning: `from` never comes, or comes after
+ * `to`): those are not necessary.
+ */
+static void explain_refute(struct ex_edge *e, size_t ne, const struct ex_step *st,
+			   const struct ex_step *path, size_t n, struct ex_budget *b)
+{
+	for (size_t x = 0; x < ne; x++) {
+		if (e[x].pair != x || e[x].necessary >= 0 || e[x].why != EX_RACE)
+			continue;
+		size_t pf = explain_find(path, n, &st[e[x].from]);
+		size_t pt = explain_find(path, n, &st[e[x].to]);
+		if (pf == n || (pt < n && pt < pf)) {
+			e[x].necessary = 0;
+			b->decided++;
+		}
+	}
+}
+
+/*
+ * A cheap witness for a pair (before any exploration): replay the trace
+ * with `from` held until `to` has run, every other step taken in the trace's
+ * order as far as the steps allow (the first enabled step of the earliest
+ * identity not yet taken; the first enabled one when none is the trace's).
+ * With `pull`, while `from` is held the steps of `to`'s task go first (`to`
+ * moves up to `from` rather than `from` down to `to`).  Returns its length if
+ * it ends failing (its identities in path), or 0.
+ */
+static size_t explain_witness(struct wb_job *job, const struct ex_step *st, size_t n,
+			      const struct ex_edge *e, bool pull, struct ex_step *path, size_t cap)
+{
+	const struct sim_model *sm = &job->sm;
+	struct sim_action act[SIM_MAX_ENABLED];
+	void *w = wb_xmalloc(sm->size);
+	bool *done = wb_xcalloc(n + 1, sizeof(*done));
+	size_t len = 0, result = 0;
+
+	memcpy(w, job->init, sm->size);
+	for (;;) {
+		unsigned na = sm->ops->enabled(sm->ctx, w, act);
+		if (!na) {
+			if (sm->ops->verdict(sm->ctx, w) != SIM_SAFE)
+				result = len;
+			break;
+		}
+		if (len == cap)
+			break;
+		size_t best = n;
+		int pick = -1, any = -1, pulled = -1;
+		bool held_now = false, holding = explain_find(path, len, &st[e->to]) == len;
+		for (unsigned a = 0; a < na; a++) {
+			struct ex_step id;
+			explain_identity(job, w, act[a].id, &id);
+			id.occ = 1;
+			for (size_t k = 0; k < len; k++)
+				if (explain_same(&path[k], &id))
+					id.occ++;
+			if (holding && explain_same(&id, &st[e->from]) && id.occ == st[e->from].occ) {
+				held_now = true;
+				continue; /* held */
+			}
+			if (any < 0)
+				any = (int)a;
+			if (pulled < 0 && id.io_page == st[e->to].io_page &&
+			    !strcmp(id.actor, st[e->to].actor))
+				pulled = (int)a;
+			for (size_t k = 0; k < n && k < best; k++)
+				if (!done[k] && explain_same(&st[k], &id) && st[k].occ == id.occ) {
+					best = k;
+					pick = (int)a;
+				}
+		}
+		if (any < 0)
+			break; /* only the held step is enabled: stuck */
+		if (pull && held_now && pulled >= 0)
+			pick = pulled;
+		else if (pick < 0)
+			pick = any;
+		explain_identity(job, w, act[pick].id, &path[len]);
+		path[len].occ = 1;
+		for (size_t k = 0; k < len; k++)
+			if (explain_same(&path[k], &path[len]))
+				path[len].occ++;
+		for (size_t k = 0; k < n; k++)
+			if (!done[k] && explain_same(&st[k], &path[len]) &&
+			    st[k].occ == path[len].occ) {
+				done[k] = true;
+				break;
+			}
+		len++;
+		sm->ops->apply(sm->ctx, w, act[pick].id);
+	}
+	free(done);
+	free(w);
+	return result;
+}
+
+/*
+ * The model's verdict, watched: the first failing end state a constrained
+ * exploration reaches decides its pair (an end state is only reached along a
+ * path that keeps the constraint), so the search stops there (its stop flag)
+ * instead of exploring the rest.
+ */
+static enum sim_verdict (*explain_model_verdict)(void *ctx, const void *world);
+static volatile int explain_failed;
+/* the search's stop flag: a failure found, or a signal (wb_catch_signals) */
+static volatile int explain_stop;
+
+static enum sim_verdict explain_verdict(void *ctx, const void *world)
+{
+	enum sim_verdict v = explain_model_verdict(ctx, world);
+
+	if (v != SIM_SAFE)
+		explain_failed = explain_stop = 1;
+	return v;
+}
+
+/* A failing path of choices decides the pairs it reverses. */
+static void explain_refute_choices(struct wb_job *job, const struct ex_step *st, struct ex_edge *e,
+				   size_t ne, const uint16_t *ch, size_t len, struct ex_budget *b)
+{
+	struct ex_step *path = wb_xcalloc(len + 1, sizeof(*path));
+	size_t n = explain_path_ids(job, ch, len, path);
+
+	for (size_t k = 0; k < n; k++) {
+		path[k].occ = 1;
+		for (size_t j = 0; j < k; j++)
+			if (explain_same(&path[j], &path[k]))
+				path[k].occ++;
+	}
+	explain_refute(e, ne, st, path, n, b);
+	free(path);
+}
+
+/*
+ * Is the pair necessary: with `to` forced before `from`, does any failure
+ * remain?  An exploration of the scenario under that constraint, for at most
+ * `seconds` (0: no limit), stopped at its first failing end state; the
+ * failing paths it keeps decide other pairs too.
+ */
+static void explain_necessary(struct wb_job *job, const struct ex_step *st, struct ex_edge *e,
+			      size_t x, size_t ne, double seconds, struct ex_budget *b)
+{
+	struct ex_match m = { .job = job, .which = { &st[e[x].from], &st[e[x].to] } };
+	struct sim_explore_opts o = { .constrain = true, .time_limit = seconds,
+				      .match = explain_match, .mctx = &m, .all_failing = 1,
+				      .stop = &explain_stop,
+				      .max_memory = wb_default_max_memory() };
+	struct sim_ops ops = *job->sm.ops;
+	struct sim_model sm = job->sm;
+	struct sim_explore_result r;
+
+	explain_model_verdict = ops.verdict;
+	ops.verdict = explain_verdict;
+	sm.ops = &ops;
+	explain_failed = 0;
+	explain_stop = wb_interrupted != 0;
+	if (b->progress) {
+		o.progress = explain_explore_progress;
+		o.pctx = b;
+	}
+	o.hold_n = st[e[x].from].occ;
+	o.until_n = st[e[x].to].occ;
+	b->explorations++;
+	if (sim_explore(&sm, job->init, &o, &r)) {
 		fprintf(stderr, "wbsim: %s\n", r.error);
 		exit(EXIT_INTERNAL);
 	}
-	rc = r.verdict != SIM_SAFE ? 0 : r.complete ? 1 : -1;
-	e->forced = r.complete && sim_count_is_zero(&r.executions);
+	if (explain_failed) {
+		e[x].necessary = 0;
+		b->decided++;
+		for (size_t k = 0; k < r.nfailing_paths; k++)
+			explain_refute_choices(job, st, e, ne, r.failing_paths[k].choices,
+					       r.failing_paths[k].len, b);
+	} else if (r.complete) {
+		e[x].necessary = 1;
+		e[x].forced = sim_count_is_zero(&r.executions);
+		b->decided++;
+	}
 	sim_explore_result_free(&r);
-	return rc;
+}
+
+/*
+ * Decide the pairs of the edges that may be the race (not those `after` or
+ * program order fix): first the cheap witnesses, each failing one deciding
+ * every pair it reverses; then one exploration per pair still open, each
+ * given an even share of the time left (what one does not use goes to the
+ * next).
+ */
+static void explain_decide(struct wb_job *job, const struct ex_step *st, size_t nsteps,
+			   struct ex_edge *e, size_t ne, struct ex_budget *b)
+{
+	size_t cap = 4 * nsteps + 64;
+	struct ex_step *path = wb_xcalloc(cap + 1, sizeof(*path));
+
+	for (size_t x = 0; x < ne; x++)
+		if (e[x].pair == x && e[x].why == EX_RACE)
+			b->total++;
+	for (size_t x = 0; x < ne; x++) {
+		if (e[x].pair != x || e[x].why != EX_RACE || e[x].necessary >= 0)
+			continue;
+		if (explain_left(b) == 0 || wb_interrupted)
+			break;
+		explain_progress_line(b, "witnesses");
+		for (int pull = 0; pull < 2 && e[x].necessary < 0; pull++) {
+			b->witnesses++;
+			size_t n = explain_witness(job, st, nsteps, &e[x], pull, path, cap);
+			if (n)
+				explain_refute(e, ne, st, path, n, b);
+		}
+	}
+	free(path);
+	for (size_t x = 0; x < ne; x++) {
+		if (e[x].pair != x || e[x].why != EX_RACE || e[x].necessary >= 0)
+			continue;
+		double left = explain_left(b);
+		if (left == 0 || wb_interrupted)
+			break;
+		size_t open = 0;
+		for (size_t y = x; y < ne; y++)
+			open += e[y].pair == y && e[y].why == EX_RACE && e[y].necessary < 0;
+		explain_progress_line(b, "exploring");
+		explain_necessary(job, st, e, x, ne, left < 0 ? 0 : left / (double)open, b);
+	}
+	for (size_t x = 0; x < ne; x++)
+		if (e[x].pair != x) {
+			e[x].necessary = e[e[x].pair].necessary;
+			e[x].forced = e[e[x].pair].forced;
+		}
+	if (b->progress)
+		fprintf(stderr, "\r%*s\r", 100, "");
 }
 
 static void explain_step_words(const struct wb_exec *ex, size_t i, char *buf, size_t n)
@@ -407,6 +806,10 @@ static void explain_reproducer(const struct wb_job *job, const struct wb_exec *e
 	printf("  mkfs.xfs -f -b size=%u $DEV && mount $DEV $MNT\n", sc->block_size);
 	explain_initial_contents(sc);
 	printf("  # drop the page cache (umount/mount) so the scenario starts with none\n");
+	if (job->cfg.drop_writes)
+		printf("  echo 1 > /sys/fs/xfs/$DEVNAME/errortag/drop_writes    # every buffered "
+		       "write fails after\n  # its copy (XFS_ERRTAG_DROP_WRITES in "
+		       "xfs_buffered_write_iomap_end; CONFIG_XFS_DEBUG)\n");
 	/* the tasks in the order of their first step (stable: scenario order on ties) */
 	for (i = 0; i < m->ntasks; i++) {
 		first[i] = explain_first_step(ex, sc->tasks[i].name);
@@ -458,6 +861,185 @@ static void explain_reproducer(const struct wb_job *job, const struct wb_exec *e
 		printf("  # wrong: a task never returns (%s)\n", r->deadlock);
 }
 
+/* Does step s read (or write) the extent map: a block's state, or seq too unless blocks_only? */
+static bool explain_map_access(const struct wb_model *m, const struct wb_step_rec *s, bool write,
+			       bool blocks_only)
+{
+	for (unsigned k = 0; k < s->fp.n; k++) {
+		unsigned loc = s->fp.v[k].loc;
+		bool map = (loc == WB_LOC_SEQ && !blocks_only) ||
+			   (loc >= WB_LOC_EXT(m, 0) && loc < WB_LOC_DISK(m, 0));
+		if (map && (s->fp.v[k].kind & (write ? WB_FP_WRITE : WB_FP_READ)))
+			return true;
+	}
+	return false;
+}
+
+/* Does step c write a location step u touches (the folio the use acts on)? */
+static bool explain_touches(const struct wb_step_rec *c, const struct wb_step_rec *u)
+{
+	for (unsigned k = 0; k < c->fp.n; k++)
+		for (unsigned l = 0; l < u->fp.n; l++)
+			if (c->fp.v[k].loc == u->fp.v[l].loc && (c->fp.v[k].kind & WB_FP_WRITE) &&
+			    c->fp.v[k].loc != WB_LOC_RWSEM)
+				return true;
+	return false;
+}
+
+static bool explain_same_family(const char *a, const char *b);
+
+/*
+ * Does step c of another task invalidate what the use u relies on: change the
+ * extent map, or evict the folio u acts on?
+ */
+static bool explain_changes(const struct wb_model *m, const struct wb_step_rec *c,
+			    const struct wb_step_rec *u)
+{
+	if (explain_same_family(c->actor, u->actor))
+		return false;
+	return explain_map_access(m, c, true, false) ||
+	       ((c->events & WB_EV_EVICTION) && explain_touches(c, u));
+}
+
+/* The task a step's actor belongs to: an IO's parent ("WB" for "WB/io1"). */
+static size_t explain_family_len(const char *actor)
+{
+	const char *slash = strchr(actor, '/');
+
+	return slash ? (size_t)(slash - actor) : strlen(actor);
+}
+
+static bool explain_same_family(const char *a, const char *b)
+{
+	size_t la = explain_family_len(a);
+
+	return la == explain_family_len(b) && !strncmp(a, b, la);
+}
+
+static void explain_race_step(const char *what, const struct wb_exec *ex, size_t k)
+{
+	const struct wb_step_rec *s = &ex->steps[k];
+
+	printf("  %-8s step %zu %s %s (%s): %s\n", what, k + 1, s->actor, s->step,
+	       s->models ? s->models : "?", s->desc);
+}
+
+/*
+ * The stale window, in kernel words: the step that sampled the extent map
+ * (the last step of the failing step's task, or of the task that started its
+ * IO, to read it), the steps of other tasks that changed what it sampled
+ * (extent conversions, seq bumps) or the page the failing step acts on
+ * (eviction, writeback) in between, the use (the failing step), and the bytes
+ * lost or exposed.
+ */
+static void explain_lost(const struct wb_report *r, const char *whose)
+{
+	if (r->exposed)
+		printf("  %-8s [%u,%u): found %s, never written by anyone, where %s %s belong\n",
+		       "exposed", r->offset, r->offset + r->length, r->found, whose, r->expected);
+	else
+		printf("  %-8s %s %s at [%u,%u): found %s\n", "lost", whose, r->expected,
+		       r->offset, r->offset + r->length, r->found);
+}
+
+/*
+ * No step put the wrong bytes there (they are what the end state reads back,
+ * a hole for instance): the stale windows are the necessary from-read edges,
+ * each a sample and the change of another task that made it stale.
+ */
+static void explain_race_samples(const struct wb_exec *ex, const struct ex_edge *e, size_t ne,
+				 const char *whose)
+{
+	const struct wb_report *r = &ex->report;
+	unsigned n = 0;
+
+	for (size_t i = 0; i < ne; i++)
+		n += e[i].kind == VIZ_DEP_FR && e[i].why == EX_RACE && e[i].necessary > 0;
+	if (!n) {
+		printf(": no step to blame (%s)\n", r->provenance);
+		return;
+	}
+	printf(": no step wrote the wrong bytes (%s); samples of the extent map another task "
+	       "changed while they were in use (the necessary from-read edges):\n", r->provenance);
+	for (size_t i = 0; i < ne; i++)
+		if (e[i].kind == VIZ_DEP_FR && e[i].why == EX_RACE && e[i].necessary > 0) {
+			explain_race_step("sample", ex, e[i].from);
+			explain_race_step("changed", ex, e[i].to);
+		}
+	explain_lost(r, whose);
+}
+
+static void explain_race(const struct wb_job *job, const struct wb_exec *ex,
+			 const struct ex_edge *e, size_t ne, const char *whose)
+{
+	const struct wb_report *r = &ex->report;
+	const struct wb_model *m = &job->m;
+
+	printf("\nthe race");
+	if (r->verdict != SIM_CORRUPT) {
+		printf(": no stale window; a task never returns: %s\n", r->deadlock);
+		return;
+	}
+	if (!r->origin_step || r->origin_step > ex->nsteps) {
+		explain_race_samples(ex, e, ne, whose);
+		return;
+	}
+	size_t use = r->origin_step - 1, sample = use;
+	const struct wb_step_rec *u = &ex->steps[use];
+	/*
+	 * The mapping: the last read of a block's state (iomap_begin, map_blocks),
+	 * else of seq, that another task changed before the use; else the last
+	 * read at all.
+	 */
+	for (int pass = 0; pass < 4 && sample == use; pass++) {
+		bool blocks = !(pass & 1), changed = pass < 2;
+		for (size_t k = use + 1; k-- > 0 && sample == use;) {
+			if (!explain_same_family(ex->steps[k].actor, u->actor) ||
+			    !explain_map_access(m, &ex->steps[k], false, blocks))
+				continue;
+			bool any = !changed;
+			for (size_t c = k + 1; c < use && !any; c++)
+				any = explain_changes(m, &ex->steps[c], u);
+			if (any)
+				sample = k;
+		}
+	}
+	if (sample == use && !explain_map_access(m, u, false, false)) {
+		printf(": step %zu needs no stale mapping (%s)\n", use + 1, r->provenance);
+		return;
+	}
+	unsigned nchanges = 0;
+	for (size_t k = sample + 1; k < use; k++) {
+		const struct wb_step_rec *c = &ex->steps[k];
+		if (explain_changes(m, c, u))
+			nchanges++;
+	}
+	if (!nchanges) {
+		printf(": no other task changed the extent map or the page step %zu relies on\n",
+		       use + 1);
+		explain_race_step("step", ex, use);
+		explain_lost(r, whose);
+		return;
+	}
+	const char *sampler = ex->steps[sample].actor;
+	printf(": %s acts at step %zu on the extent map %s sampled at step %zu, "
+	       "changed since by %u step%s of other tasks\n",
+	       u->actor, use + 1, strcmp(sampler, u->actor) ? sampler : "it", sample + 1,
+	       nchanges, nchanges == 1 ? "" : "s");
+	explain_race_step("sample", ex, sample);
+	for (size_t k = sample + 1; k < use; k++) {
+		const struct wb_step_rec *c = &ex->steps[k];
+		if (explain_changes(m, c, u))
+			explain_race_step("changed", ex, k);
+		else if (explain_same_family(c->actor, u->actor) &&
+			 explain_map_access(m, c, false, false))
+			explain_race_step("trusted", ex, k); /* a check that passed, a reuse */
+	}
+	if (sample != use)
+		explain_race_step("use", ex, use);
+	explain_lost(r, whose);
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -465,14 +1047,16 @@ int cmd_explain(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	double time_limit = 0;
+	double time_limit = EXPLAIN_DEFAULT_SECONDS;
 	int c, rc = EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (wb_parse_seconds("explain", optarg, &time_limit))
+			if (!strcmp(optarg, "0"))
+				time_limit = 0; /* none */
+			else if (wb_parse_seconds("explain", optarg, &time_limit))
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -488,6 +1072,8 @@ int cmd_explain(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *path = argv[optind];
+	wb_stop_also = &explain_stop;
+	wb_catch_signals(); /* a signal leaves the orderings not yet decided undecided */
 	struct wb_trace tr;
 	struct wb_job job;
 	if (wb_trace_open(path, &tr, &job))
@@ -506,6 +1092,8 @@ int cmd_explain(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	struct ex_budget budget = { .limit = time_limit, .progress = isatty(STDERR_FILENO) };
+	clock_gettime(CLOCK_MONOTONIC, &budget.start);
 	struct ex_step *st = explain_actors(&job, tr.choices, tr.nchoices);
 	size_t ne, i;
 	struct ex_edge *e = explain_edges(&job, &ex, st, &ne);
@@ -531,22 +1119,49 @@ int cmd_explain(int argc, char **argv)
 		       ex.report.provenance);
 	else
 		printf("  stuck: %s\n", ex.report.deadlock);
-	printf("\nhappens-before edges between tasks (necessary: with the two steps in the "
-	       "opposite order,\nno execution of the scenario fails; -: the failure survives "
-	       "the opposite order):\n");
+	explain_decide(&job, st, ex.nsteps, e, ne, &budget);
+	explain_race(&job, &ex, e, ne, whose);
+	printf("\ndependencies between tasks (reads-from: a step read or waited for what the "
+	       "other wrote;\nfrom-read: a step read what the other overwrote later; "
+	       "write-write: one overwrote\nthe other), with their necessity (necessary: with "
+	       "the two steps in the opposite\norder no execution of the scenario fails; -: the "
+	       "failure survives the opposite\norder; undecided: the time limit ran out first):\n");
+	unsigned fixed = 0, undecided = 0;
 	for (i = 0; i < ne; i++) {
-		e[i].necessary = explain_necessary(&job, st, &e[i], time_limit);
-		printf("  %-11s %3zu %s %s -> %3zu %s %s   [%s]%s\n",
+		if (e[i].why != EX_RACE) {
+			fixed++;
+			continue;
+		}
+		undecided += e[i].pair == i && e[i].necessary < 0;
+		printf("  %-11s %3zu %s %s -> %3zu %s %s   %s [%s]%s\n",
 		       e[i].necessary > 0 ? "necessary" : e[i].necessary ? "undecided" : "-",
 		       e[i].from + 1, ex.steps[e[i].from].actor, ex.steps[e[i].from].step,
-		       e[i].to + 1, ex.steps[e[i].to].actor, ex.steps[e[i].to].step, e[i].locs,
+		       e[i].to + 1, ex.steps[e[i].to].actor, ex.steps[e[i].to].step,
+		       explain_kind_name[e[i].kind], e[i].locs,
 		       e[i].forced ? " (no execution has the opposite order)" : "");
 	}
-	printf("\nthe race, as the chain of necessary edges:\n");
+	if (ne == fixed)
+		printf("  (none)\n");
+	if (undecided && budget.limit > 0)
+		printf("  (%u undecided: the time limit of %g s for the whole command ran out; "
+		       "a longer --time-limit decides more)\n", undecided, budget.limit);
+	else if (undecided)
+		printf("  (%u undecided: an exploration stopped at the memory limit)\n", undecided);
+	if (fixed) {
+		printf("\nordered by the scenario's `after` or by a task's own program order "
+		       "(not the race):\n");
+		for (i = 0; i < ne; i++)
+			if (e[i].why != EX_RACE)
+				printf("  %3zu %s %s -> %3zu %s %s   %s [%s]: %s\n", e[i].from + 1,
+				       ex.steps[e[i].from].actor, ex.steps[e[i].from].step,
+				       e[i].to + 1, ex.steps[e[i].to].actor, ex.steps[e[i].to].step,
+				       explain_kind_name[e[i].kind], e[i].locs, e[i].reason);
+	}
+	printf("\nthe race, as the chain of necessary edges (leaving out those no execution has the\nother way round):\n");
 	size_t last = (size_t)-1;
 	unsigned chained = 0;
 	for (i = 0; i < ne; i++) {
-		if (e[i].necessary <= 0)
+		if (e[i].necessary <= 0 || e[i].forced || e[i].why != EX_RACE || e[i].pair != i)
 			continue;
 		explain_step_words(&ex, e[i].from, a, sizeof(a));
 		explain_step_words(&ex, e[i].to, b, sizeof(b));
@@ -557,8 +1172,11 @@ int cmd_explain(int argc, char **argv)
 		last = e[i].to;
 		chained++;
 	}
-	if (!chained)
-		printf("  (none: every single ordering can be reversed and the failure remains)\n");
+	if (!chained && ne == fixed)
+		printf("  (none: no ordering between tasks is free to change)\n");
+	else if (!chained)
+		printf("  (none: every ordering that can be reversed can be so and the failure "
+		       "remains)\n");
 	explain_reproducer(&job, &ex);
 	free(e);
 	free(st);

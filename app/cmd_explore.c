@@ -15,14 +15,6 @@
 #include "sim/xmalloc.h"
 
 
-static volatile int wb_interrupted;
-
-static void wb_on_sigint(int sig)
-{
-	(void)sig;
-	wb_interrupted = 1;
-}
-
 static void explore_help(FILE *out)
 {
 	char versions[64];
@@ -34,7 +26,8 @@ static void explore_help(FILE *out)
 		"                     [--trace-out FILE] [--order forward|reverse|shuffle]\n"
 		"                     [--census] [--fewest-preemptions] [--preemption-bound K]\n"
 		"                     [--all-failing N] [--kernel %s] [--dot FILE]\n"
-		"                     [--svg FILE] [--reduce | --full] [--first] [--json] [--quiet]\n"
+		"                     [--svg FILE] [--reduce | --full] [--compress] [--first]\n"
+		"                     [--json] [--quiet]\n"
 		"\n"
 		"Visit every interleaving of SCENARIO's steps (state caching) and report exact\n"
 		"counts: distinct states, transitions, complete executions, failing executions,\n"
@@ -47,6 +40,8 @@ static void explore_help(FILE *out)
 		"                         a replayable counterexample, not always the shortest);\n"
 		"                         the counts are those of the reduced graph\n"
 		"  --full                 every interleaving, exact counts (the default)\n"
+		"  --compress             store each state as indexes of its distinct parts\n"
+		"                         (about a third less memory, a little slower)\n"
 		"  --first                stop at the first failure found (stopped by\n"
 		"                         first-failure): its verdict and the shortest failing\n"
 		"                         execution found so far, exit 1\n"
@@ -151,20 +146,29 @@ static void explore_fewest_preemptions(struct wb_job *job, const struct sim_expl
 	}
 }
 
-/* --all-failing: one trace per failing end state, FILE-1.json, FILE-2.json, ... */
+/*
+ * --all-failing: one trace per failing end state, FILE-1.json, FILE-2.json,
+ * ...; the number goes before a ".trace.json" or ".json" suffix, so that
+ * x.trace.json gives x-1.trace.json (matched by *.trace.json, as the file is).
+ */
 static int explore_write_failing(struct wb_job *job, const struct sim_explore_result *res,
 				 const char *trace_out)
 {
 	size_t base = strlen(trace_out);
+	const char *suffix = "";
 	char err[256];
 
-	if (base > 5 && !strcmp(trace_out + base - 5, ".json"))
+	if (base > 11 && !strcmp(trace_out + base - 11, ".trace.json")) {
+		base -= 11;
+		suffix = ".trace";
+	} else if (base > 5 && !strcmp(trace_out + base - 5, ".json")) {
 		base -= 5;
+	}
 	for (size_t i = 0; i < res->nfailing_paths; i++) {
 		const struct sim_path *p = &res->failing_paths[i];
 		char path[4096];
 		struct wb_exec ex;
-		snprintf(path, sizeof(path), "%.*s-%zu.json", (int)base, trace_out, i + 1);
+		snprintf(path, sizeof(path), "%.*s-%zu%s.json", (int)base, trace_out, i + 1, suffix);
 		if (wb_exec_record(job, p->choices, p->len, false, &ex, err, sizeof(err))) {
 			fprintf(stderr, "wbsim explore: internal error: %s\n", err);
 			wb_exec_free(&ex);
@@ -244,6 +248,7 @@ int cmd_explore(int argc, char **argv)
 		{ "preemption-bound", required_argument, NULL, 'P' },
 		{ "all-failing", required_argument, NULL, 'A' },
 		{ "reduce", no_argument, NULL, 'R' },
+		{ "compress", no_argument, NULL, 'Z' },
 		{ "full", no_argument, NULL, 'U' },
 		{ "first", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
@@ -335,6 +340,9 @@ int cmd_explore(int argc, char **argv)
 				eo.all_failing = (unsigned)v;
 			}
 			break;
+		case 'Z':
+			eo.compress = true;
+			break;
 		case 'R':
 		case 'U':
 			eo.reduce = c == 'R';
@@ -371,6 +379,11 @@ int cmd_explore(int argc, char **argv)
 					  "FILE-1.json, FILE-2.json, ...)");
 		return EXIT_USAGE;
 	}
+	/* outputs that cannot be written are known before the search, not after it */
+	if ((trace_out && wb_output_check("explore", "--trace-out", trace_out)) ||
+	    (dot && wb_output_check("explore", "--dot", dot)) ||
+	    (svg && wb_output_check("explore", "--svg", svg)))
+		return EXIT_USAGE;
 	struct wb_job job;
 	rc = wb_job_open(&job, argv[optind], &set);
 	if (rc)
@@ -378,7 +391,7 @@ int cmd_explore(int argc, char **argv)
 	if (!quiet && isatty(STDERR_FILENO))
 		eo.progress = explore_progress;
 	eo.stop = &wb_interrupted;
-	signal(SIGINT, wb_on_sigint);
+	wb_catch_signals();
 
 	struct sim_explore_result res;
 	if (sim_explore(&job.sm, job.init, &eo, &res)) {
@@ -387,7 +400,6 @@ int cmd_explore(int argc, char **argv)
 	}
 	if (fewest && res.verdict != SIM_SAFE && !wb_interrupted)
 		explore_fewest_preemptions(&job, &eo, &res);
-	signal(SIGINT, SIG_DFL);
 	if (eo.progress)
 		fprintf(stderr, "\r\033[K");
 	explore_memory_note(&eo, &res, mem_given);
@@ -402,7 +414,7 @@ int cmd_explore(int argc, char **argv)
 	struct wb_exec ex;
 	char err[256], *schedule = NULL, *ex_txt = NULL, *fail_txt = NULL;
 	unsigned preemptions = 0;
-	bool have_cex = res.verdict != SIM_SAFE;
+	bool have_cex = res.verdict != SIM_SAFE, output_failed = false;
 	memset(&ex, 0, sizeof(ex));
 	if (have_cex) {
 		schedule = wb_choices_schedule(&job, res.cex, res.cex_len, &preemptions);
@@ -411,15 +423,15 @@ int cmd_explore(int argc, char **argv)
 			rc = EXIT_INTERNAL;
 			goto out;
 		}
-		if (trace_out && wb_trace_write(trace_out, &job, res.cex, res.cex_len, &ex)) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (wb_dot_outputs(&job, &ex, dot, svg)) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
+		/* an output that fails (message printed) still leaves the report */
+		if (trace_out && wb_trace_write(trace_out, &job, res.cex, res.cex_len, &ex))
+			output_failed = true;
+		if (wb_dot_outputs(&job, &ex, dot, svg))
+			output_failed = true;
 	}
+	if (!have_cex && (dot || svg || trace_out))
+		fprintf(stderr, "wbsim explore: no failing execution: %s not written\n",
+			trace_out ? "--trace-out" : dot ? "--dot" : "--svg");
 	const char *verdict = have_cex ? wb_verdict_name(res.verdict)
 			      : res.complete ? "safe" : "unknown";
 	char settings[160];
@@ -517,7 +529,8 @@ int cmd_explore(int argc, char **argv)
 			printf("%zu failing traces with distinct end states written\n",
 			       res.nfailing_paths);
 	}
-	rc = have_cex ? EXIT_FAILURE_FOUND : res.complete ? EXIT_OK : EXIT_NO_VERDICT;
+	rc = output_failed ? EXIT_USAGE
+	     : have_cex ? EXIT_FAILURE_FOUND : res.complete ? EXIT_OK : EXIT_NO_VERDICT;
 out:
 	free(schedule);
 	free(ex_txt);

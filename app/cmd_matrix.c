@@ -118,6 +118,11 @@ static struct mx_run *mx_explore(struct mx *mx, const struct wb_config *cfg, con
 	mx->runs[mx->nruns++] = r;
 
 	struct sim_explore_opts eo = mx->eo;
+	if (wb_interrupted) {
+		r->verdict = MX_UNKNOWN;
+		r->stopped_by = "interrupt";
+		return r;
+	}
 	if (mx->total > 0) {
 		double left = mx->total - mx->used;
 		if (left <= 0) {
@@ -527,7 +532,8 @@ int cmd_matrix(int argc, char **argv)
 	struct mx mx = { .eo = { .order = SIM_ORDER_FORWARD,
 				 .max_memory = wb_default_max_memory(),
 				 .reduce = true,
-				 .first = (1u << SIM_CORRUPT) | (1u << SIM_DEADLOCK) } };
+				 .first = (1u << SIM_CORRUPT) | (1u << SIM_DEADLOCK),
+				 .stop = &wb_interrupted } };
 	const char *bases[MX_MAX_BASES];
 	size_t nbases = 0;
 	bool json = false, md = false, quiet = false;
@@ -607,6 +613,7 @@ int cmd_matrix(int argc, char **argv)
 		}
 	}
 	mx.progress = !quiet && isatty(STDERR_FILENO);
+	wb_catch_signals(); /* a signal leaves the cells not yet explored undecided */
 
 	struct mx_row *rows;
 	size_t nrows = mx_table(&mx, &rows);

@@ -135,6 +135,12 @@ int cmd_replay(int argc, char **argv)
 				      wb_verdict_name(v), "steps", (json_int_t)ex.nsteps,
 				      "corruption", wb_report_json(&ex.report), "stale_decisions",
 				      (json_int_t)ex.prov.stale_decisions);
+		if (at) /* the world after step N, as --at prints it */
+			json_object_set_new(o, "at", json_pack("{s:i, s:s, s:s, s:s}", "step",
+							       (json_int_t)at, "task",
+							       ex.steps[at - 1].actor, "name",
+							       ex.steps[at - 1].step, "state",
+							       ex.states + ex.state_off[at - 1]));
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(o);

@@ -85,7 +85,7 @@ static void conv_lanes(struct wb_dot_mem *mm, const struct wb_job *job, struct v
 
 static void conv_common(struct wb_dot_mem *mm, struct wb_job *job, struct viz_trace *vt)
 {
-	char buf[2048];
+	char buf[WB_EXTENTS_TEXT_MAX];
 
 	memset(vt, 0, sizeof(*vt));
 	vt->scenario = job->sc->name;

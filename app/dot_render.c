@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "app/dot_out.h"
 #include "sim/xmalloc.h"
 
@@ -29,7 +30,8 @@ static int write_file(const char *path, const char *text, size_t len)
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	f = fopen(tmp, "w");
-	if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0 || rename(tmp, path) != 0) {
+	if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0 ||
+	    wb_commit_output(tmp, path) != 0) {
 		fprintf(stderr, "wbsim dot: error: cannot write %s: %s\n", path, strerror(errno));
 		if (f)
 			unlink(tmp);
@@ -127,7 +129,7 @@ static int render_svg(const char *in, const char *svg_path)
 		rc = dot_failed(svg_path, what, msg);
 	} else if (msg[0]) {
 		rc = dot_failed(svg_path, "printed warnings (a wbsim bug: please report)", msg);
-	} else if (rename(tmp, svg_path) != 0) {
+	} else if (wb_commit_output(tmp, svg_path) != 0) {
 		fprintf(stderr, "wbsim dot: error: cannot write %s: %s\n", svg_path,
 			strerror(errno));
 		rc = EXIT_USAGE;

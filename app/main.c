@@ -40,7 +40,7 @@ static void main_help(FILE *out)
 		WBSIM_VERSION, versions);
 }
 
-int main(int argc, char **argv)
+static int main_dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
 		main_help(stderr);
@@ -70,4 +70,9 @@ int main(int argc, char **argv)
 		return cmd_matrix(argc - 1, argv + 1);
 	fprintf(stderr, "wbsim: error: unknown command '%s'\nTry 'wbsim --help'.\n", argv[1]);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	return wb_finish_stdout(main_dispatch(argc, argv));
 }

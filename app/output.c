@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app/app.h"
@@ -68,6 +72,7 @@ static void wb_job_build(struct wb_job *job)
 	job->sm.ctx = &job->m;
 	job->sm.size = job->m.size;
 	job->sm.key_size = job->m.pack.bytes;
+	memcpy(job->sm.key_splits, job->m.pack.splits, sizeof(job->sm.key_splits));
 	job->init = wb_world_new(&job->m);
 	job->schedule = sc->schedules[job->cfg.validity_check].present
 				? &sc->schedules[job->cfg.validity_check]
@@ -80,12 +85,23 @@ int wb_cli_setting_add(struct wb_cli_settings *set, const char *cmd, int key, co
 		wb_usage_error(cmd, "too many settings (at most %d)", WB_MAX_SETTINGS);
 		return EXIT_USAGE;
 	}
+	const char *opt = key == 'S' ? "set" : key == 'c' ? "check" : "kernel";
+	/* one setting per option: a comma would smuggle in others */
+	if (strchr(arg, ',')) {
+		wb_usage_error(cmd, "--%s '%s': one %s per option (no commas; repeat --set for "
+				    "several)", opt, arg, key == 'S' ? "KEY=VALUE" : "value");
+		return EXIT_USAGE;
+	}
 	if (key == 'S') {
 		set->kv[set->n++] = arg;
 		return EXIT_OK;
 	}
-	snprintf(set->buf[set->n], sizeof(set->buf[0]), "%s=%s",
-		 key == 'c' ? "validity_check" : "kernel", arg);
+	int k = snprintf(set->buf[set->n], sizeof(set->buf[0]), "%s=%s",
+			 key == 'c' ? "validity_check" : "kernel", arg);
+	if (k < 0 || (size_t)k >= sizeof(set->buf[0])) {
+		wb_usage_error(cmd, "--%s: no such value '%.40s...'", opt, arg);
+		return EXIT_USAGE;
+	}
 	set->kv[set->n] = set->buf[set->n];
 	set->n++;
 	return EXIT_OK;
@@ -277,7 +293,12 @@ static void wb_rec_cb(void *cbctx, size_t index, const void *before, const void 
 	struct wb_step_rec *s;
 
 	(void)index;
-	ex->steps = wb_xrealloc(ex->steps, (ex->nsteps + 1) * sizeof(*ex->steps));
+	if (ex->nsteps == ex->cap) { /* amortised: doubling, not one step per realloc */
+		ex->cap = ex->cap ? 2 * ex->cap : 64;
+		ex->steps = wb_xrealloc(ex->steps, ex->cap * sizeof(*ex->steps));
+		if (rc->with_state)
+			ex->state_off = wb_xrealloc(ex->state_off, ex->cap * sizeof(size_t));
+	}
 	s = &ex->steps[ex->nsteps];
 	memset(s, 0, sizeof(*s));
 	wb_sim_ops.label(&rc->job->m, before, action, &lab);
@@ -292,7 +313,7 @@ static void wb_rec_cb(void *cbctx, size_t index, const void *before, const void 
 	s->events = rc->job->m.events;
 	{
 		const struct wb_model *m = &rc->job->m;
-		char buf[2048], *fol = NULL;
+		char buf[WB_EXTENTS_TEXT_MAX], *fol = NULL;
 		size_t flen = 0;
 		unsigned slot = WB_ACTION_SLOT(action);
 
@@ -318,7 +339,6 @@ static void wb_rec_cb(void *cbctx, size_t index, const void *before, const void 
 		s->folios = fol;
 	}
 	if (rc->with_state) {
-		ex->state_off = wb_xrealloc(ex->state_off, (ex->nsteps + 1) * sizeof(size_t));
 		fflush(rc->state);
 		ex->state_off[ex->nsteps] = (size_t)ftell(rc->state);
 		wb_world_print(&rc->job->m, after, rc->state);
@@ -386,10 +406,118 @@ int wb_parse_u64(const char *s, unsigned long long *out)
 {
 	char *end;
 
-	if (!s || !*s || *s == '-')
+	/* digits only: strtoull would take leading blanks, a sign, and saturate */
+	if (!s || !isdigit((unsigned char)*s))
 		return -1;
+	errno = 0;
 	*out = strtoull(s, &end, 10);
-	return *end ? -1 : 0;
+	return *end || errno == ERANGE ? -1 : 0;
+}
+
+volatile int wb_interrupted;
+volatile int *wb_stop_also;
+
+static void wb_on_signal(int sig)
+{
+	wb_interrupted = sig;
+	if (wb_stop_also)
+		*wb_stop_also = 1;
+}
+
+void wb_catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = wb_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int wb_output_check(const char *cmd, const char *opt, const char *path)
+{
+	struct stat st;
+	char dir[4096];
+	const char *slash;
+
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			wb_usage_error(cmd, "%s %s: is a directory", opt, path);
+			return EXIT_USAGE;
+		}
+		if (S_ISREG(st.st_mode) && access(path, W_OK) != 0) {
+			wb_usage_error(cmd, "%s %s: %s", opt, path, strerror(errno));
+			return EXIT_USAGE;
+		}
+		if (!S_ISREG(st.st_mode))
+			return EXIT_OK; /* a device or FIFO: written in place */
+	}
+	/* the temporary file goes beside it: the directory must take it */
+	slash = strrchr(path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+		 slash ? path : ".");
+	if (access(dir, W_OK | X_OK) != 0) {
+		wb_usage_error(cmd, "%s %s: cannot create it in %s: %s", opt, path, dir,
+			       strerror(errno));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int wb_finish_stdout(int rc)
+{
+	/* a full disk or a closed file shows only now: the results did not get out */
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		fprintf(stderr, "wbsim: error: cannot write the results to standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		return rc == EXIT_INTERNAL ? rc : EXIT_USAGE;
+	}
+	return rc;
+}
+
+int wb_commit_output(const char *tmp, const char *path)
+{
+	struct stat st;
+	char buf[65536];
+	ssize_t k;
+	int in, out, err = 0;
+
+	if (lstat(path, &st) != 0 || S_ISREG(st.st_mode)) {
+		if (rename(tmp, path) == 0)
+			return 0;
+		err = errno;
+		unlink(tmp);
+		errno = err;
+		return -1;
+	}
+	/* not a regular file: write into it (following a symlink), never replace it */
+	in = open(tmp, O_RDONLY);
+	out = in < 0 ? -1 : open(path, O_WRONLY | O_TRUNC);
+	if (in < 0 || out < 0)
+		err = errno;
+	while (!err && (k = read(in, buf, sizeof(buf))) != 0) {
+		if (k < 0) {
+			err = errno;
+			break;
+		}
+		for (ssize_t done = 0; done < k;) {
+			ssize_t w = write(out, buf + done, (size_t)(k - done));
+			if (w < 0) {
+				err = errno;
+				break;
+			}
+			done += w;
+		}
+	}
+	if (out >= 0 && close(out) != 0 && !err)
+		err = errno;
+	if (in >= 0)
+		close(in);
+	unlink(tmp);
+	errno = err;
+	return err ? -1 : 0;
 }
 
 int wb_parse_size(const char *s, size_t *out)

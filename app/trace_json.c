@@ -97,18 +97,18 @@ static json_t *wb_events_json(const struct sim_ops *ops, uint32_t ev)
 	return a;
 }
 
-int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices, size_t n,
-		   const struct wb_exec *ex)
+/* The trace of an execution as JSON (docs/json.md), or NULL (message printed). */
+static json_t *wb_trace_json(struct wb_job *job, const uint16_t *choices, size_t n,
+			     const struct wb_exec *ex)
 {
 	json_error_t jerr;
 	json_t *scen = json_loadb(job->sc->text, job->sc->text_len, 0, &jerr);
 	json_t *root, *ch, *steps;
-	char tmp[4096], sum[17];
-	int rc = 0;
+	char sum[17];
 
 	if (!scen) {
 		fprintf(stderr, "wbsim: internal error: the scenario no longer parses\n");
-		return -1;
+		return NULL;
 	}
 	wb_scenario_checksum(scen, sum);
 	root = json_object();
@@ -151,10 +151,21 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 	for (size_t i = 0; i < ex->prov.nwarnings; i++)
 		json_array_append_new(warn, json_string(ex->prov.warnings[i]));
 	json_object_set_new(root, "warnings", warn);
+	return root;
+}
 
+int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices, size_t n,
+		   const struct wb_exec *ex)
+{
+	json_t *root = wb_trace_json(job, choices, n, ex);
+	char tmp[4096];
+	int rc = 0;
+
+	if (!root)
+		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_PRESERVE_ORDER) != 0 ||
-	    rename(tmp, path) != 0) {
+	    wb_commit_output(tmp, path) != 0) {
 		fprintf(stderr, "wbsim: error: cannot write trace %s: %s\n", path, strerror(errno));
 		unlink(tmp);
 		rc = -1;
@@ -316,8 +327,118 @@ int wb_trace_read(const char *path, struct wb_trace *tr)
 	return 0;
 }
 
+/* A member's value in a message: its compact dump, cut to 160 bytes. */
+static void wb_json_brief(json_t *v, char *buf, size_t n)
+{
+	char *d = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+
+	snprintf(buf, n, "%s", d ? d : "(absent)");
+	if (d && strlen(d) >= n && n > 4)
+		memcpy(buf + n - 4, "...", 4);
+	free(d);
+}
+
+/* The first member of two objects that differs (either may lack it), or NULL. */
+static const char *wb_json_first_diff(json_t *a, json_t *b)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(a, k, v)
+		if (!json_equal(v, json_object_get(b, k)))
+			return k;
+	json_object_foreach(b, k, v)
+		if (!json_object_get(a, k))
+			return k;
+	return NULL;
+}
+
+/*
+ * Replay the trace's choices and compare every recorded member with what the
+ * model does now: each step's (task, step, page, description, mapping,
+ * extents, seq, i_size, folios, footprint, events) and the outcome
+ * (verdict, corruption, deadlock, warnings).  Only the version of wbsim that
+ * wrote it may differ.  An exit code (message printed).
+ */
+static int wb_trace_verify(const char *path, struct wb_trace *tr, struct wb_job *job)
+{
+	static const char *const outcome[] = { "verdict", "corruption", "deadlock", "warnings",
+					       NULL };
+	struct wb_exec ex;
+	char err[256], a[176], b[176];
+	json_t *re = NULL, *rsteps;
+	int rc = EXIT_USAGE;
+
+	memset(&ex, 0, sizeof(ex));
+	int r = wb_exec_record(job, tr->choices, tr->nchoices, false, &ex, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "%s: error: %s\n", path,
+			r == SIM_RUN_CHOICE ? err : "the model cannot replay this trace");
+		if (r != SIM_RUN_CHOICE)
+			fprintf(stderr, "  %s\n", err);
+		rc = r == SIM_RUN_INVARIANT ? EXIT_INTERNAL : EXIT_USAGE;
+		goto out;
+	}
+	re = wb_trace_json(job, tr->choices, tr->nchoices, &ex);
+	if (!re) {
+		rc = EXIT_INTERNAL;
+		goto out;
+	}
+	rsteps = json_object_get(re, "steps");
+	for (size_t i = 0; i < ex.nsteps; i++) {
+		json_t *fs = json_array_get(tr->steps, i), *ms = json_array_get(rsteps, i);
+		const char *k = wb_json_first_diff(fs, ms);
+		if (!k)
+			continue;
+		wb_json_brief(json_object_get(fs, k), a, sizeof(a));
+		wb_json_brief(json_object_get(ms, k), b, sizeof(b));
+		fprintf(stderr, "%s: error: the model diverges from the trace at step %zu (%s)\n",
+			path, i + 1, k);
+		fprintf(stderr, "  trace: %s %s: %s\n  model: %s %s: %s\n",
+			json_string_value(json_object_get(fs, "task")),
+			json_string_value(json_object_get(fs, "step")), a,
+			ex.steps[i].actor, ex.steps[i].step, b);
+		goto out;
+	}
+	if (!ex.terminal) {
+		fprintf(stderr, "%s: error: the trace ends while steps are still enabled\n", path);
+		goto out;
+	}
+	for (const char *const *k = outcome; *k; k++) {
+		json_t *fv = json_object_get(tr->root, *k), *mv = json_object_get(re, *k);
+		if ((fv || mv) && !json_equal(fv, mv)) {
+			wb_json_brief(fv, a, sizeof(a));
+			wb_json_brief(mv, b, sizeof(b));
+			if (!strcmp(*k, "verdict"))
+				fprintf(stderr, "%s: error: the trace records verdict %s, the replay "
+						"gives %s\n", path, tr->verdict, b);
+			else
+				fprintf(stderr, "%s: error: the trace records %s %s, the replay gives "
+						"%s\n", path, *k, a, b);
+			goto out;
+		}
+	}
+	{
+		const char *k;
+		json_t *v;
+		json_object_foreach(tr->root, k, v)
+			if (!json_object_get(re, k)) {
+				fprintf(stderr, "%s: error: unknown member \"%s\" in the trace\n", path,
+					k);
+				goto out;
+			}
+	}
+	rc = EXIT_OK;
+out:
+	json_decref(re);
+	wb_exec_free(&ex);
+	return rc;
+}
+
 int wb_trace_open(const char *path, struct wb_trace *tr, struct wb_job *job)
 {
+	int rc;
+
 	if (wb_trace_read(path, tr)) {
 		if (tr->sc)
 			wb_scenario_free(tr->sc);
@@ -325,7 +446,13 @@ int wb_trace_open(const char *path, struct wb_trace *tr, struct wb_job *job)
 		return EXIT_USAGE;
 	}
 	wb_job_with_config(job, tr->sc, &tr->cfg);
-	return EXIT_OK;
+	/* every command that reads a trace trusts it only as far as it replays */
+	rc = wb_trace_verify(path, tr, job);
+	if (rc) {
+		wb_job_close(job);
+		wb_trace_free(tr);
+	}
+	return rc;
 }
 
 void wb_trace_free(struct wb_trace *tr)

@@ -36,7 +36,7 @@ void wb_extents_text(const struct wb_model *m, const void *w, char *buf, size_t 
 
 static void wb_print_extents(const struct wb_model *m, void *w, FILE *out)
 {
-	char buf[2048];
+	char buf[WB_EXTENTS_TEXT_MAX];
 
 	wb_extents_text(m, w, buf, sizeof(buf));
 	fprintf(out, "  extents: %s\n", buf);

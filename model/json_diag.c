@@ -338,28 +338,52 @@ long wb_json_locate(const char *text, size_t len, const char *pointer, bool at_k
 
 /* ------------------------------------------------------------ printing */
 
-/* Print the source line that starts at `start`, then a caret under byte `at`. */
+/* Bytes of a long source line shown around an error's column. */
+#define WB_EXCERPT 120
+
+/*
+ * Print the source line that starts at `start` (a window of WB_EXCERPT bytes
+ * around `at` when it is longer, cut where marked "..."), then a caret under
+ * byte `at`; each line in one write.
+ */
 static void print_source(FILE *out, const char *text, size_t len, size_t start, size_t at)
 {
-	size_t end = start;
+	size_t end = start, from = start, to, n = 0;
+	char caret[WB_EXCERPT + 8];
 
 	while (end < len && text[end] != '\n')
 		end++;
+	if (end > start && text[end - 1] == '\r')
+		end--;
 	if (at > end)
 		at = end;
-	fwrite(text + start, 1, (end > start && text[end - 1] == '\r') ? end - 1 - start :
-									   end - start, out);
-	fputc('\n', out);
+	to = end;
+	if (end - start > WB_EXCERPT) {
+		if (at > start + WB_EXCERPT / 2)
+			from = at - WB_EXCERPT / 2;
+		while (from > start && ((unsigned char)text[from] & 0xc0) == 0x80)
+			from--;
+		to = end - from > WB_EXCERPT ? from + WB_EXCERPT : end;
+		while (to < end && ((unsigned char)text[to] & 0xc0) == 0x80)
+			to++;
+	}
+	fprintf(out, "%s%.*s%s\n", from > start ? "..." : "", (int)(to - from), text + from,
+		to < end ? "..." : "");
+	if (from > start)
+		n = (size_t)snprintf(caret, sizeof(caret), "   ");
 	/* One column per character: UTF-8 continuation bytes take none. */
-	for (size_t i = start; i < at; i++) {
+	for (size_t i = from; i < at && n < sizeof(caret) - 3; i++) {
 		unsigned char ch = (unsigned char)text[i];
 
 		if (ch == '\t')
-			fputc('\t', out);
+			caret[n++] = '\t';
 		else if ((ch & 0xc0) != 0x80)
-			fputc(' ', out);
+			caret[n++] = ' ';
 	}
-	fputs("^\n", out);
+	caret[n++] = '^';
+	caret[n++] = '\n';
+	caret[n] = 0;
+	fputs(caret, out);
 }
 
 /* Print "PATH:LINE:COL: error: [POINTER: ]MESSAGE" at byte `off` of the text. */

@@ -23,7 +23,17 @@ struct wb_bits {
 	uint8_t *out;
 	uint64_t acc;
 	unsigned nacc;
+	/* wb_pack_init's sizing pass only: where the parts begin, in bits (else NULL) */
+	uint8_t *base;
+	size_t *marks;
 };
+
+/* Sizing pass: note where part i of the encoding begins. */
+static inline void wb_mark(struct wb_bits *b, unsigned i)
+{
+	if (b->marks)
+		b->marks[i] = (size_t)(b->out - b->base) * 8 + b->nacc;
+}
 
 /* Always inlined, so that the writer lives in registers across the whole packing. */
 #define WB_HOT static inline __attribute__((always_inline))
@@ -207,9 +217,19 @@ void wb_pack_init(struct wb_model *m)
 	/* the size: pack a zero world into a buffer large enough for any widths */
 	void *zero = calloc(1, m->size);
 	uint8_t *buf = calloc(1, 8 * m->size + 64);
-	struct wb_bits count = { .out = buf };
+	size_t marks[3];
+	struct wb_bits count = { .out = buf, .base = buf, .marks = marks };
 	wb_pack_bits(m, zero, &count);
 	k->bytes = (size_t)(count.out - buf) + (count.nacc + 7) / 8;
+	/*
+	 * Where the parts of the encoding begin, in whole bytes: the extent map
+	 * with the page cache and IOs, and the contents (the inode's header stays
+	 * with the task slots: it takes few values).  The engine may store a
+	 * state as the indexes of its parts (sim_model.key_splits).
+	 */
+	k->splits[0] = marks[1] / 8;
+	k->splits[1] = marks[2] / 8;
+	k->splits[2] = 0;
 	free(buf);
 	free(zero);
 }
@@ -253,7 +273,9 @@ WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits
 	wb_put(b, ino->norder, k->w_norder);
 	for (i = 0; i < k->nordered; i++)
 		wb_put(b, i < ino->norder ? k->kind_index[ino->order[i]] : 0, k->w_order_idx);
+	wb_mark(b, 0);
 	wb_pack_tasks(m, (const uint8_t *)cw, b);
+	wb_mark(b, 1);
 	const uint8_t *ext = wb_ext(m, cw);
 	for (i = 0; i < m->nblocks; i++)
 		wb_put(b, ext[i], 2);
@@ -269,6 +291,7 @@ WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits
 		wb_put(b, io->blocks, m->bpp);
 		wb_put(b, io->unwritten, k->w_iotype);
 	}
+	wb_mark(b, 2);
 	/* cache and disk are contiguous in the world */
 	const uint8_t *c = (const uint8_t *)cw + m->off_cache;
 	size_t n = (size_t)m->npages * m->gpp + (size_t)m->nblocks * m->gpb;

@@ -251,7 +251,8 @@ struct wb_prov {
 #define WB_LOC_EXT(m, b) (2u + (m)->npages + (b))
 #define WB_LOC_DISK(m, b) (2u + (m)->npages + (m)->nblocks + (b))
 #define WB_LOC_INVAL(m) (2u + (m)->npages + 2u * (m)->nblocks)
-#define WB_MAX_FP 256
+/* every location: i_rwsem, seq, the folios, the blocks' extents and disk, the invalidate_lock */
+#define WB_MAX_FP (3u + WB_MAX_PAGES + 2u * WB_MAX_PAGES * WB_MAX_BLOCKS_PER_PAGE)
 struct wb_fp {
 	uint16_t loc;
 	uint8_t kind;
@@ -277,6 +278,7 @@ struct wb_pack {
 	unsigned w_order_idx, w_wb_idx, w_faults, w_fflags, w_wflags, w_inval, w_rwsem_shared;
 	unsigned w_iotype; /* an IO's blocks mapped UNWRITTEN: bpp bits, or 0 when determined */
 	size_t bytes;		/* encoded size */
+	size_t splits[3];	/* where the map and cache, and the contents begin (bytes); 0 */
 	/* the task slots' fields, as their actors declare them (actor.h) */
 	struct wb_pack_field {
 		uint32_t off;	/* byte offset in the world */
@@ -373,6 +375,11 @@ int wb_check_step(void *ctx, const void *before, const void *after, uint32_t act
 		  size_t n);
 /* Texts for traces: the extent map, one folio, a writer's cached mapping ("" if none). */
 void wb_extents_text(const struct wb_model *m, const void *w, char *buf, size_t n);
+/*
+ * A buffer that holds any extent map's text: at most one run per block, each
+ * " [OFFSET,END) STATE" within 40 bytes (offsets below 2^23).
+ */
+#define WB_EXTENTS_TEXT_MAX (WB_MAX_PAGES * WB_MAX_BLOCKS_PER_PAGE * 40u + 1u)
 void wb_folio_text(const struct wb_model *m, const void *w, unsigned p, char *buf, size_t n);
 void wb_mapping_text(const struct wb_model *m, const void *w, unsigned t, char *buf, size_t n);
 /* The task in a few words (diagram lanes); false if its actor has none. */

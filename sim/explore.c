@@ -364,6 +364,12 @@ struct sim_search {
 	size_t key_size;	/* the table's key: packed world (+ ext) */
 	bool bounded;
 	bool reduce;		/* partial-order reduction (opts.reduce, unbounded only) */
+	/* opts.compress: the tables of the parts, where they split, the packed key */
+	bool compress;
+	unsigned nparts;
+	struct sim_table part[SIM_KEY_PARTS];
+	size_t split[SIM_KEY_PARTS + 1];
+	uint8_t *full;
 	struct sim_por_actor *por; /* its scratch */
 	struct sim_level *levels; /* one per depth */
 	size_t max_levels;
@@ -599,12 +605,53 @@ static struct sim_outvec *sim_outbuild_store(struct sim_search *s, struct sim_ou
 }
 
 /* The key of a world (and its ext in a bounded search) into `buf`. */
-static const uint8_t *sim_world_key(const struct sim_search *s, const void *w,
-				    const struct sim_ext *e, uint8_t *buf)
+/*
+ * The index of one part of a compressed key in its table, added if new;
+ * false if there is no room (the search must stop).
+ */
+static bool sim_part_index(struct sim_table *pt, const uint8_t *part, uint32_t *idx)
+{
+	uint64_t h = sim_hash(pt, part);
+	size_t slot = 0;
+	long r = sim_table_find(pt, part, h, &slot);
+
+	if (r < 0) {
+		if (sim_table_room(pt))
+			return false;
+		sim_table_find(pt, part, h, &slot); /* the index may have grown */
+		r = (long)sim_table_insert(pt, part, h, slot);
+	}
+	*idx = (uint32_t)r;
+	return true;
+}
+
+static int sim_parts_init(struct sim_search *s)
+{
+	for (unsigned j = 0; j < s->nparts; j++)
+		if (sim_table_init(&s->part[j], s->split[j + 1] - s->split[j], &s->mem))
+			return -1;
+	return 0;
+}
+
+/* The key of a world (and its ext in a bounded search) into `buf`; NULL if out of memory. */
+static const uint8_t *sim_world_key(struct sim_search *s, const void *w, const struct sim_ext *e,
+				    uint8_t *buf)
 {
 	const struct sim_model *sm = s->sm;
 	size_t k = sm->ops->pack ? sm->key_size : sm->size;
 
+	if (s->compress) {
+		uint32_t idx[SIM_KEY_PARTS];
+		if (sm->ops->pack)
+			sm->ops->pack(sm->ctx, w, s->full);
+		else
+			memcpy(s->full, w, sm->size);
+		for (unsigned j = 0; j < s->nparts; j++)
+			if (!sim_part_index(&s->part[j], s->full + s->split[j], &idx[j]))
+				return NULL;
+		memcpy(buf, idx, s->nparts * sizeof(uint32_t));
+		return buf;
+	}
 	if (sm->ops->pack)
 		sm->ops->pack(sm->ctx, w, buf);
 	else if (s->bounded)
@@ -937,16 +984,21 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 #endif
 			l->ext[kept] = ce;
 			acts[kept] = acts[i];
-			l->hashes[kept] = sim_hash(
-				t, sim_world_key(s, c, &ce, l->keys + kept * s->key_size));
+			const uint8_t *ck = sim_world_key(s, c, &ce, l->keys + kept * s->key_size);
+			if (!ck) {
+				sim_nomem(s);
+				break;
+			}
+			l->hashes[kept] = sim_hash(t, ck);
 			sim_table_prefetch(t, l->hashes[kept]);
 			kept++;
 		}
 		s->pending += kept;
 		for (i = 0; i < kept; i++) {
 			const uint8_t *c = l->worlds + i * sm->size;
-			const uint8_t *ck = (sm->ops->pack || s->bounded) ? l->keys + i * s->key_size
-									   : c;
+			const uint8_t *ck = (sm->ops->pack || s->bounded || s->compress)
+						    ? l->keys + i * s->key_size
+						    : c;
 			size_t cslot = 0, cr;
 			long found = sim_table_find(t, ck, l->hashes[i], &cslot);
 			s->pending--;
@@ -1030,7 +1082,7 @@ static size_t sim_walk(struct sim_search *s, const void *init, unsigned len, sim
 			memcpy(c, w, sm->size);
 			sm->ops->apply(sm->ctx, c, acts[i].id);
 			const uint8_t *key = sim_world_key(s, c, &ce, s->key);
-			long cr = sim_table_find(t, key, sim_hash(t, key), &slot);
+			long cr = key ? sim_table_find(t, key, sim_hash(t, key), &slot) : -1;
 			if (cr >= 0 && next(s, (size_t)cr, len - (unsigned)k - 1, arg))
 				break;
 		}
@@ -1110,6 +1162,9 @@ static void sim_search_free(struct sim_search *s)
 	free(s->path);
 	free(s->key);
 	free(s->por);
+	free(s->full);
+	for (unsigned j = 0; j < s->nparts; j++)
+		sim_table_free(&s->part[j]);
 	free(s->reserve);
 	sim_table_free(&s->t);
 }
@@ -1129,6 +1184,24 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	s.reduce = o->reduce && !s.bounded && sm->ops->por_actors;
 	res->reduced = s.reduce;
 	s.key_size = (sm->ops->pack ? sm->key_size : sm->size) + (s.bounded ? SIM_EXT_BYTES : 0);
+	s.compress = o->compress && !s.bounded && s.key_size >= 2;
+	if (s.compress) {
+		/* the parts: the model's increasing splits, or two halves; none empty */
+		size_t whole = s.key_size, prev = 0;
+		s.split[0] = 0;
+		s.nparts = 0;
+		for (unsigned j = 0; j < SIM_KEY_PARTS - 1; j++) {
+			size_t at = sm->key_splits[j];
+			if (at > prev && at < whole) {
+				s.split[++s.nparts] = at;
+				prev = at;
+			}
+		}
+		if (!s.nparts)
+			s.split[++s.nparts] = whole / 2;
+		s.split[++s.nparts] = whole;
+		s.key_size = s.nparts * sizeof(uint32_t);
+	}
 	if (o->census) {
 		while (sm->ops->event_names && sm->ops->event_names[s.nevents] && s.nevents < 32)
 			s.nevents++;
@@ -1137,7 +1210,9 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	s.mem.limit = o->max_memory;
 	s.reserve = malloc(SIM_RESERVE);
 	s.max_levels = 4096;
-	if (sim_table_init(&s.t, s.key_size, &s.mem) ||
+	if ((s.compress && (!(s.full = sim_mem_alloc(&s.mem, s.split[s.nparts], false)) ||
+			    sim_parts_init(&s))) ||
+	    sim_table_init(&s.t, s.key_size, &s.mem) ||
 	    !(s.key = sim_mem_alloc(&s.mem, s.key_size, false)) ||
 	    !(s.levels = sim_mem_alloc(&s.mem, s.max_levels * sizeof(*s.levels), true)) ||
 	    !(s.acts = sim_mem_alloc(&s.mem,
@@ -1155,6 +1230,13 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	}
 
 	const uint8_t *key = sim_world_key(&s, init, &e0, s.key);
+	if (!key) {
+		sim_nomem(&s);
+		res->memory_bytes = s.mem.peak;
+		res->seconds = sim_now(&s.start);
+		sim_search_free(&s);
+		return 0;
+	}
 	uint64_t h = sim_hash(&s.t, key);
 	sim_table_find(&s.t, key, h, &slot);
 	r0 = sim_visit(&s, 0, init, &e0, key, h, slot);
@@ -1201,6 +1283,8 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		sim_ids_to_choices(sm, init, &res->failing_paths[i]);
 	res->key_bytes = s.t.key;
 	res->table_bytes = sim_table_bytes(&s.t);
+	for (unsigned j = 0; j < s.nparts; j++)
+		res->table_bytes += sim_table_bytes(&s.part[j]);
 	res->counter_bytes = s.t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts) +
 			     sim_arena_bytes(&s);
 	res->memory_bytes = s.mem.peak;

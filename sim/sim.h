@@ -21,6 +21,7 @@
 #include "sim/count.h"
 
 #define SIM_MAX_ENABLED 256
+#define SIM_KEY_PARTS 4
 
 /* One enabled action.  `actor` orders actors for round-robin: smaller first. */
 struct sim_action {
@@ -143,6 +144,13 @@ struct sim_model {
 	void *ctx;
 	size_t size;
 	size_t key_size; /* with ops->pack: the encoding's size */
+	/*
+	 * Optional (all 0: none): increasing byte offsets splitting the encoding
+	 * into up to SIM_KEY_PARTS parts that vary rather independently (a
+	 * model's tasks, its page cache, its contents), for the compressed
+	 * visited table (sim_explore_opts.compress).  Zeros are ignored.
+	 */
+	size_t key_splits[3];
 };
 
 /* ---- choices and policies ---- */
@@ -292,6 +300,13 @@ struct sim_explore_opts {
 	 * the verdict that stopped it in first_verdict.
 	 */
 	unsigned first;
+	/*
+	 * Store each state as 4-byte indexes into tables of the distinct parts
+	 * of its encoding (split at sm->key_splits, or in halves), in the
+	 * way of SPIN's COLLAPSE: exact, less memory when few parts combine into
+	 * many states, some time for the second lookup.  Not in bounded searches.
+	 */
+	bool compress;
 };
 
 /* One distinct outcome of the census. */

@@ -178,8 +178,25 @@ for g in c1 v2-delalloc; do
 			fail "wbsim explain $g differs from tests/golden/explain-$g.txt"
 	fi
 done
-grep -qF "necessary    28 RC evict ->  29 W2 folio_get   [folio 1]" "$T/c1.explain" ||
+grep -qF "necessary    28 RC evict ->  29 W2 folio_get   reads-from [folio 1]" "$T/c1.explain" ||
 	fail "explain: the eviction before W2's folio_get is not necessary"
+# the stale sample: W2's iomap_begin before the conversion, a necessary from-read edge
+grep -qF "necessary    10 W2 iomap_begin ->  27 WB/io1 io_complete   from-read [extent map]" \
+	"$T/c1.explain" || fail "explain: no necessary from-read edge from W2's sample to the conversion"
+for want in "  sample   step 10 W2 iomap_begin (xfs_buffered_write_iomap_begin)" \
+	"  changed  step 27 WB/io1 io_complete (xfs_end_ioend): block 1 UNWRITTEN -> WRITTEN" \
+	"  use      step 30 W2 write_begin (__iomap_write_begin)" \
+	"   8 W1 rwsem_unlock ->   9 W2 rwsem_lock   reads-from [i_rwsem]: W2 runs after W1" \
+	"  18 WB start_writeback ->  24 WB/io0 io_write   reads-from [folio 0]: step 18 starts WB/io0"; do
+	grep -qF -- "$want" "$T/c1.explain" || fail "explain c1: no '$want'"
+done
+# one budget for the whole command: 0 is none; a bad value is a usage error
+expect_rc 0 "$W" explain "$T/c1.trace.json" --time-limit 0
+expect_rc 2 "$W" explain "$T/c1.trace.json" --time-limit -1
+# a budget too small to explore: the pairs no replay decides are listed as undecided
+expect_rc 0 "$W" explain "$T/c1.trace.json" --time-limit 0.000001
+has "undecided    10 W2 iomap_begin ->  27 WB/io1 io_complete   from-read [extent map]"
+has "undecided: the time limit of 1e-06 s for the whole command ran out"
 expect_rc 2 "$W" explain "$T/safe.json"
 has_err "no failure to explain"
 # --- matrix: the tables of four catalogue scenarios (goldens), each consistent with its expect
@@ -235,6 +252,24 @@ done
 for want in "by step 21: TR write_begin zeroed [0,2048) of page 0 using a DELALLOC mapping" \
 	"hold TR" 'truncate 8192" $MNT/f &    # TR' "# wrong: bytes [0,2048) read 0*2048 where W1's A*2048"; do
 	grep -qF "$want" "$T/tr.explain" || fail "explain truncate-up-zero-stale: no '$want'"
+done
+
+# a stale writeback mapping: WB's lookup is the sample, the cached reuse is trusted, the IO uses it
+(cd "$T" && "$W" explore "$S/scenarios/wb-revalidate.json" --set writeback_revalidate=false \
+	--trace-out wbr.trace.json >/dev/null)
+(cd "$T" && "$W" explain wbr.trace.json >"$T/wbr.explain" 2>&1) || fail "explain wb-revalidate failed"
+for want in "the race: WB/io1 acts at step 39 on the extent map WB sampled at step 17" \
+	"  changed  step 24 PH punch_range (xfs_free_file_space)" \
+	"  trusted  step 35 WB map_blocks (xfs_map_blocks): block 1: cached UNWRITTEN"; do
+	grep -qF -- "$want" "$T/wbr.explain" || fail "explain wb-revalidate: no '$want'"
+done
+# a deadlock: no stale window, and the sketch sets the drop_writes error tag and keeps the store
+(cd "$T" && "$W" explore "$S/scenarios/patch1-mkwrite-cleanup.json" --kernel 6.1 \
+	--set drop_writes=true --trace-out p1.trace.json >/dev/null)
+(cd "$T" && "$W" explain p1.trace.json >"$T/p1.explain" 2>&1) || fail "explain patch1 failed"
+for want in "the race: no stale window; a task never returns: P waits forever" \
+	"echo 1 > /sys/fs/xfs/\$DEVNAME/errortag/drop_writes" 'mwrite -S 0x50 1024 1024" $MNT/f'; do
+	grep -qF -- "$want" "$T/p1.explain" || fail "explain patch1: no '$want'"
 done
 
 # --- check

@@ -191,7 +191,7 @@ expect_rc 2 "$T/c1.json" --svg "$T/no/such/dir/x.svg"
 grep -q "dot -Tsvg" "$T/err" || fail "dot failing: no message"
 sed 's/"access": "read"/"access": "peek"/' "$T/c1.json" >"$T/badfp.json"
 expect_rc 2 "$T/badfp.json"
-grep -q "unknown access 'peek'" "$T/err" || fail "bad footprint: no message"
+grep -q "diverges from the trace at step [0-9]* (footprint)" "$T/err" || fail "bad footprint: no message"
 # --compare where neither the trace's schedule nor the scenario's fits under off
 sed '/"schedule":/d; /"schedules":/,/},/d; /"expect_schedule"/d;
      s/\("expect": {[^}]*}\),/\1/' "$C1" >"$T/nosched.json"

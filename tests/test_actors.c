@@ -142,7 +142,8 @@ static void test_walks_name_every_step(void **state)
 			cfg.validity_check = (enum wb_check)mode;
 			wb_model_init(&m, sc, &cfg);
 			void *init = wb_world_new(&m);
-			struct sim_model sm = { &wb_sim_ops, &m, m.size, m.pack.bytes };
+			struct sim_model sm = { .ops = &wb_sim_ops, .ctx = &m, .size = m.size,
+						.key_size = m.pack.bytes };
 			for (uint64_t seed = 1; seed <= 20; seed++) {
 				struct walk wk = { &m, 0 };
 				struct sim_run_opts o = { .policy = SIM_POLICY_RANDOM, .seed = seed,

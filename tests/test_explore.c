@@ -43,6 +43,7 @@ static void job_open(struct job *j, const char *name, const char *mode)
 	j->sm.ctx = &j->m;
 	j->sm.size = j->m.size;
 	j->sm.key_size = j->m.pack.bytes;
+	memcpy(j->sm.key_splits, j->m.pack.splits, sizeof(j->sm.key_splits));
 	j->init = wb_world_new(&j->m);
 }
 

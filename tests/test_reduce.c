@@ -61,6 +61,7 @@ static void compare(struct wb_scenario *sc, const char *setting, const char *wha
 	wb_model_init(&m, sc, &cfg);
 	sm = (struct sim_model){ .ops = &wb_sim_ops, .ctx = &m, .size = m.size,
 				 .key_size = m.pack.bytes };
+	memcpy(sm.key_splits, m.pack.splits, sizeof(sm.key_splits));
 	init = wb_world_new(&m);
 	assert_int_equal(sim_explore(&sm, init, &eo, &full), 0);
 	if (!full.complete) {
@@ -69,6 +70,18 @@ static void compare(struct wb_scenario *sc, const char *setting, const char *wha
 		free(init);
 		return;
 	}
+	/* the compressed table stores the same states: every count equal */
+	struct sim_explore_result zip;
+	eo.compress = true;
+	assert_int_equal(sim_explore(&sm, init, &eo, &zip), 0);
+	assert_true(zip.complete && zip.states == full.states && zip.end_states == full.end_states &&
+		    zip.transitions == full.transitions && zip.verdict == full.verdict &&
+		    zip.max_depth == full.max_depth && zip.cex_len == full.cex_len);
+	assert_int_equal(sim_count_cmp(&zip.executions, &full.executions), 0);
+	assert_int_equal(sim_count_cmp(&zip.failing, &full.failing), 0);
+	assert_true(same_outcomes(&full, &zip));
+	sim_explore_result_free(&zip);
+	eo.compress = false;
 	eo.reduce = true;
 	assert_int_equal(sim_explore(&sm, init, &eo, &red), 0);
 	assert_true(red.complete && red.reduced);

@@ -261,6 +261,64 @@ static void test_hb(void **state)
 }
 
 /* The canonical shape: the stale window, the red step, the note with cookie vs seq. */
+/*
+ * The three kinds explain lists (viz_dep_edges): C1's window in miniature.
+ * W samples block 1 and seq, IO converts block 1 (from-read), IO2 bumps seq
+ * after it (write-write; and from-read from W's live sample), W re-reads seq
+ * (reads-from), which closes the first sample's window for seq but not for
+ * block 1: IO3's writes are from-read edges from both samples.
+ */
+static void test_dep_kinds(void **state)
+{
+	struct viz_step s[] = {
+		step("W", "iomap_begin", FP({ "block 1", VIZ_READ }, { "seq", VIZ_READ })),
+		step("IO", "io_complete", FP({ "block 1", VIZ_WRITE }, { "seq", VIZ_WRITE })),
+		step("IO2", "io_complete", FP({ "seq", VIZ_WRITE })),
+		step("W", "iomap_valid", FP({ "seq", VIZ_READ })),
+		step("IO3", "io_complete", FP({ "seq", VIZ_WRITE }, { "block 1", VIZ_WRITE })),
+		step("W", "end", NOFP),
+	};
+	size_t task[] = { 0, 1, 2, 0, 3, 0 }, n;
+	struct viz_dep_edge *e;
+
+	(void)state;
+	e = viz_dep_edges(s, 6, task, &n);
+	/* sorted by to, then from, then kind */
+	assert_int_equal(n, 8);
+	assert_int_equal(e[0].e.from, 0);
+	assert_int_equal(e[0].e.to, 1);
+	assert_int_equal(e[0].kind, VIZ_DEP_FR);
+	assert_int_equal(e[0].e.nlocs, 2);
+	assert_string_equal(e[0].e.locs[0], "block 1");
+	assert_int_equal(e[1].e.from, 0);
+	assert_int_equal(e[1].e.to, 2);
+	assert_int_equal(e[1].kind, VIZ_DEP_FR);
+	assert_int_equal(e[2].e.from, 1);
+	assert_int_equal(e[2].e.to, 2);
+	assert_int_equal(e[2].kind, VIZ_DEP_WW);
+	assert_int_equal(e[3].e.from, 2);
+	assert_int_equal(e[3].e.to, 3);
+	assert_int_equal(e[3].kind, VIZ_DEP_RF);
+	/* block 1 is still W's sample at step 4 (W re-read only seq) */
+	assert_int_equal(e[4].e.from, 0);
+	assert_int_equal(e[4].e.to, 4);
+	assert_int_equal(e[4].kind, VIZ_DEP_FR);
+	assert_int_equal(e[4].e.nlocs, 1);
+	assert_string_equal(e[4].e.locs[0], "block 1");
+	/* IO3 writes over IO's block 1 and IO2's seq, and over W's re-read of seq */
+	assert_int_equal(e[5].e.from, 1);
+	assert_int_equal(e[5].e.to, 4);
+	assert_int_equal(e[5].kind, VIZ_DEP_WW);
+	assert_string_equal(e[5].e.locs[0], "block 1");
+	assert_int_equal(e[6].e.from, 2);
+	assert_int_equal(e[6].e.to, 4);
+	assert_int_equal(e[6].kind, VIZ_DEP_WW);
+	assert_int_equal(e[7].e.from, 3);
+	assert_int_equal(e[7].e.to, 4);
+	assert_int_equal(e[7].kind, VIZ_DEP_FR);
+	viz_dep_free(e, n);
+}
+
 static void test_stale_window(void **state)
 {
 	const char *map = "UNWRITTEN [0,8192) cookie 0";
@@ -437,7 +495,7 @@ int main(void)
 		cmocka_unit_test(test_stale_window), cmocka_unit_test(test_caught),
 		cmocka_unit_test(test_steps_only),   cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_deterministic), cmocka_unit_test(test_compare),
-		cmocka_unit_test(test_hb),
+		cmocka_unit_test(test_hb),	     cmocka_unit_test(test_dep_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

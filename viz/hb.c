@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hb.c - happens-before (reads-from) edges from step footprints; viz/hb.h
- * states the rule.  One pass in step order: a step's reads and waits are
+ * hb.c - happens-before (reads-from) edges from step footprints, and the
+ * from-read and write-write dependencies explain adds; viz/hb.h states the
+ * rules.  One pass in step order: a step's reads and waits are
  * matched against the last writers first, then its own writes become the
  * last writers, so a step never reads from itself.
  */
@@ -86,5 +87,111 @@ void viz_hb_free(struct viz_hb_edge *e, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(e[i].locs);
+	free(e);
+}
+
+/* ---- dependencies of three kinds (wbsim explain) ---- */
+
+static unsigned hb_mode(const struct viz_step *s, const char *loc)
+{
+	unsigned mode = 0;
+
+	for (size_t k = 0; k < s->nfp; k++)
+		if (!strcmp(s->fp[k].loc, loc))
+			mode |= s->fp[k].mode;
+	return mode;
+}
+
+static void dep_add(struct viz_dep_edge **e, size_t *n, size_t from, size_t to,
+		    enum viz_dep_kind kind, const char *loc)
+{
+	struct viz_dep_edge *x = NULL;
+
+	for (size_t i = 0; i < *n && !x; i++)
+		if ((*e)[i].e.from == from && (*e)[i].e.to == to && (*e)[i].kind == kind)
+			x = &(*e)[i];
+	if (!x) {
+		*e = wb_xrealloc(*e, (*n + 1) * sizeof(**e));
+		x = &(*e)[(*n)++];
+		memset(x, 0, sizeof(*x));
+		x->e.from = from;
+		x->e.to = to;
+		x->kind = kind;
+	}
+	for (size_t i = 0; i < x->e.nlocs; i++)
+		if (!strcmp(x->e.locs[i], loc))
+			return;
+	x->e.locs = wb_xrealloc(x->e.locs, (x->e.nlocs + 1) * sizeof(*x->e.locs));
+	x->e.locs[x->e.nlocs++] = loc;
+}
+
+static int dep_cmp(const void *pa, const void *pb)
+{
+	const struct viz_dep_edge *a = pa, *b = pb;
+
+	if (a->e.to != b->e.to)
+		return a->e.to < b->e.to ? -1 : 1;
+	if (a->e.from != b->e.from)
+		return a->e.from < b->e.from ? -1 : 1;
+	return (int)a->kind - (int)b->kind;
+}
+
+struct viz_dep_edge *viz_dep_edges(const struct viz_step *steps, size_t nsteps, const size_t *task,
+				   size_t *n)
+{
+	struct viz_dep_edge *e = NULL;
+	struct viz_hb_edge *rf;
+	size_t nrf;
+
+	*n = 0;
+	rf = viz_hb_edges(steps, nsteps, task, &nrf);
+	for (size_t x = 0; x < nrf; x++)
+		for (size_t k = 0; k < rf[x].nlocs; k++)
+			dep_add(&e, n, rf[x].from, rf[x].to, VIZ_DEP_RF, rf[x].locs[k]);
+	viz_hb_free(rf, nrf);
+	for (size_t i = 0; i < nsteps; i++) {
+		const struct viz_step *s = &steps[i];
+		for (size_t k = 0; k < s->nfp; k++) {
+			const char *loc = s->fp[k].loc;
+			/* from-read: i only read loc; who overwrites it while it is live */
+			if (!(s->fp[k].mode & VIZ_READ) || (hb_mode(s, loc) & VIZ_WRITE))
+				continue;
+			size_t end = i + 1; /* past i's task's last step */
+			for (size_t j = i + 1; j < nsteps; j++)
+				if (task[j] == task[i])
+					end = j + 1;
+			for (size_t j = i + 1; j < end; j++) {
+				if (!hb_mode(&steps[j], loc))
+					continue;
+				if (task[j] == task[i])
+					break; /* its task sampled or wrote loc again */
+				if (hb_mode(&steps[j], loc) & VIZ_WRITE)
+					dep_add(&e, n, i, j, VIZ_DEP_FR, loc);
+			}
+		}
+		/* write-write: a blind write after another task's write */
+		for (size_t k = 0; k < s->nfp; k++) {
+			const char *loc = s->fp[k].loc;
+			unsigned mi = hb_mode(s, loc);
+			if (!(mi & VIZ_WRITE) || (mi & (VIZ_READ | VIZ_WAIT)))
+				continue;
+			for (size_t j = i; j-- > 0;) {
+				if (!(hb_mode(&steps[j], loc) & VIZ_WRITE))
+					continue;
+				if (task[j] != task[i])
+					dep_add(&e, n, j, i, VIZ_DEP_WW, loc);
+				break;
+			}
+		}
+	}
+	if (*n)
+		qsort(e, *n, sizeof(*e), dep_cmp);
+	return e;
+}
+
+void viz_dep_free(struct viz_dep_edge *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(e[i].e.locs);
 	free(e);
 }

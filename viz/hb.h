@@ -35,4 +35,30 @@ struct viz_hb_edge *viz_hb_edges(const struct viz_step *steps, size_t nsteps, co
 				 size_t *n);
 void viz_hb_free(struct viz_hb_edge *e, size_t n);
 
+/*
+ * The dependencies between the tasks of an execution, of three kinds (wbsim
+ * explain; the diagrams draw only the first):
+ *
+ *  - reads-from (VIZ_DEP_RF): the edges above, i -> j where j read or waited
+ *    on a location i wrote last;
+ *  - from-read (VIZ_DEP_FR): i -> j where i read a location (without writing
+ *    it) and j, a step of another task, writes it while i's sample is live:
+ *    after i, before i's task's last step and before i's task touches the
+ *    location again.  i sampled a value j overwrote: the stale copy i's task
+ *    may go on using;
+ *  - write-write (VIZ_DEP_WW): i -> j where j wrote, without reading or
+ *    waiting on it, a location i wrote last.
+ *
+ * Edges are merged per (i, j, kind), each listing its locations once; they
+ * come sorted by j, then i, then kind.  Free with viz_dep_free().
+ */
+enum viz_dep_kind { VIZ_DEP_RF, VIZ_DEP_FR, VIZ_DEP_WW };
+struct viz_dep_edge {
+	struct viz_hb_edge e;
+	enum viz_dep_kind kind;
+};
+struct viz_dep_edge *viz_dep_edges(const struct viz_step *steps, size_t nsteps, const size_t *task,
+				   size_t *n);
+void viz_dep_free(struct viz_dep_edge *e, size_t n);
+
 #endif
