@@ -148,6 +148,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_dot(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
 
 /* Option parsing helpers. */
 int wb_parse_u64(const char *s, unsigned long long *out);

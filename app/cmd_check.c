@@ -30,7 +30,8 @@ static void check_help(FILE *out)
 		"Check every `expect` entry (by exhaustive exploration) and every\n"
 		"`expect_schedule` entry (by running the scenario's schedule) of each scenario;\n"
 		"a directory means the *.json files directly in it. One PASS, FAIL or UNDECIDED\n"
-		"line per scenario, setting and kind, then the totals.\n"
+		"line per scenario, setting and kind, then the totals. A corrupt or deadlock\n"
+		"expectation is met as soon as a failure of that kind is found.\n"
 		"\n"
 		"Exit: 0 every expectation met, 1 some not met, 2 bad input, 4 some undecided.\n");
 }
@@ -82,6 +83,11 @@ static int check_file(struct check_totals *t, const char *path)
 					       .max_memory = wb_default_max_memory(),
 					       .stop = &wb_interrupted };
 		struct sim_explore_result res;
+		/* a failure of the expected kind confirms it: stop there (explore --first) */
+		if (e->verdict == WB_V_CORRUPT)
+			eo.first = 1u << SIM_CORRUPT;
+		else if (e->verdict == WB_V_DEADLOCK)
+			eo.first = 1u << SIM_DEADLOCK;
 		if (wb_job_from(&job, sc, e->key, err, sizeof(err))) {
 			fprintf(stderr, "%s: error: expect key \"%s\": %s\n", path, e->key, err);
 			wb_scenario_free(sc);
@@ -91,8 +97,8 @@ static int check_file(struct check_totals *t, const char *path)
 			fprintf(stderr, "wbsim: %s\n", res.error);
 			exit(EXIT_INTERNAL);
 		}
-		const char *got = res.verdict != SIM_SAFE ? wb_verdict_name(res.verdict)
-				  : res.complete ? "safe" : "unknown";
+		enum sim_verdict v = res.first_verdict != SIM_SAFE ? res.first_verdict : res.verdict;
+		const char *got = v != SIM_SAFE ? wb_verdict_name(v) : res.complete ? "safe" : "unknown";
 		check_line(t, path, e->key, "explore", wb_verdict_word_name(e->verdict), got,
 			   res.seconds);
 		sim_explore_result_free(&res);

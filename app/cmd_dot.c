@@ -3,14 +3,16 @@
  * cmd_dot.c - wbsim dot: a Graphviz swimlane diagram of a trace file.
  *
  * This file is the command: its options, and --compare, which re-runs the
- * trace's schedule under validity_check=off and after_lock (falling back to
- * the scenario's own schedule where the trace's does not fit).  The
+ * trace's schedule under two settings, by default validity_check=off and
+ * after_lock (falling back to the scenario's own schedule where the trace's
+ * does not fit).  The
  * conversions into viz's structs are in dot_conv.c, the DOT and SVG output in
  * dot_render.c.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "app/app.h"
 #include "app/dot_out.h"
@@ -20,7 +22,7 @@
 /* ---- wbsim dot TRACE ---- */
 
 static int dot_from_trace(const char *trace_path, const char *dot_path, const char *svg_path,
-			  bool steps_only)
+			  const struct viz_opts *vo)
 {
 	struct wb_dot_mem mm = { 0 };
 	struct wb_trace tr;
@@ -33,7 +35,7 @@ static int dot_from_trace(const char *trace_path, const char *dot_path, const ch
 	if (wb_viz_from_trace(&mm, &tr, &job, &vt))
 		rc = EXIT_USAGE;
 	else
-		rc = wb_dot_draw(&vt, steps_only, dot_path, svg_path);
+		rc = wb_dot_draw(&vt, vo, dot_path, svg_path);
 	wb_dot_mem_free(&mm);
 	wb_job_close(&job);
 	wb_trace_free(&tr);
@@ -46,8 +48,12 @@ struct side {
 	struct wb_job job;
 	struct wb_exec ex;
 	bool have_ex;
+	const char *settings; /* what the side changes: "validity_check=off", "kernel=6.2" */
 	char note[640];
 };
+
+/* The sides of a plain --compare: the fix off and on. */
+static const char *const compare_default[2] = { "validity_check=off", "validity_check=after_lock" };
 
 /* Settle an execution from schedule entries (then round-robin); 0 or a sim_run_error. */
 static int side_settle(struct side *sd, char **texts, size_t n, uint16_t **choices,
@@ -76,7 +82,7 @@ static int side_settle(struct side *sd, char **texts, size_t n, uint16_t **choic
 static int side_choices(struct side *sd, const char *sched, uint16_t **choices, size_t *n)
 {
 	const struct wb_schedule *own = sd->job.schedule;
-	const char *mode = wb_check_name(sd->job.cfg.validity_check);
+	const char *mode = sd->settings;
 	char err[512], err2[512];
 	size_t nt;
 	char **texts = wb_split_list(sched, &nt);
@@ -84,20 +90,19 @@ static int side_choices(struct side *sd, const char *sched, uint16_t **choices, 
 
 	wb_free_list(texts, nt);
 	if (rc && rc != SIM_RUN_SCHEDULE)
-		fprintf(stderr, "wbsim dot: error: --compare: under validity_check=%s: %s\n", mode,
-			err);
+		fprintf(stderr, "wbsim dot: error: --compare: under %s: %s\n", mode, err);
 	if (rc != SIM_RUN_SCHEDULE)
 		return rc;
 	if (!own) {
 		fprintf(stderr, "wbsim dot: error: --compare: the trace's schedule does not fit "
-				"under validity_check=%s (%s), and the scenario has no schedule "
+				"under %s (%s), and the scenario has no schedule "
 				"of its own\n", mode, err);
 		return rc;
 	}
 	rc = side_settle(sd, own->entries, own->n, choices, n, err2, sizeof(err2));
 	if (rc == SIM_RUN_SCHEDULE)
 		fprintf(stderr, "wbsim dot: error: --compare: neither the trace's schedule (%s) "
-				"nor the scenario's %s (%s) fits under validity_check=%s\n",
+				"nor the scenario's %s (%s) fits under %s\n",
 			err, own->pointer, err2, mode);
 	else if (!rc)
 		snprintf(sd->note, sizeof(sd->note),
@@ -107,7 +112,8 @@ static int side_choices(struct side *sd, const char *sched, uint16_t **choices, 
 	return rc;
 }
 
-static int side_open(struct side *sd, const struct wb_job *job0, enum wb_check mode,
+/* One side: the trace's config with `settings` applied on top, as one layer. */
+static int side_open(struct side *sd, const struct wb_job *job0, const char *settings,
 		     const char *sched)
 {
 	struct wb_config cfg = job0->cfg;
@@ -118,10 +124,14 @@ static int side_open(struct side *sd, const struct wb_job *job0, enum wb_check m
 	int rc;
 
 	memset(sd, 0, sizeof(*sd));
+	sd->settings = settings;
+	if (wb_config_apply_list(&cfg, settings, err, sizeof(err))) {
+		fprintf(stderr, "wbsim dot: error: --compare %s: %s\n", settings, err);
+		return EXIT_USAGE;
+	}
 	sc = wb_scenario_load_buffer(job0->sc->path, job0->sc->text, job0->sc->text_len, stderr);
 	if (!sc)
 		return EXIT_INTERNAL;
-	cfg.validity_check = mode;
 	wb_job_with_config(&sd->job, sc, &cfg);
 	rc = side_choices(sd, sched, &choices, &n);
 	if (rc) {
@@ -159,14 +169,23 @@ static int gen_compare(const void *ctx, FILE *out)
 }
 
 /* "NAME: one schedule under ...\nschedule: A,B,C" with the schedule wrapped at commas. */
-static char *compare_title(struct wb_dot_mem *mm, const struct wb_job *job0, const char *sched)
+static char *compare_title(struct wb_dot_mem *mm, const struct wb_job *job0, const char *sched,
+			   const char *const *sides)
 {
 	size_t len = strlen(sched), col = 0;
-	char *s = wb_dot_mem_alloc(mm, 2 * len + 256), *p;
+	char *s = wb_dot_mem_alloc(mm, 2 * len + strlen(sides[0]) + strlen(sides[1]) + 456), *p;
 
-	p = s + sprintf(s, "%s: the trace's schedule under validity_check=off and after_lock\n"
-			   "schedule (recorded under validity_check=%s): ",
-			job0->sc->name, wb_check_name(job0->cfg.validity_check));
+	if (!strcmp(sides[0], compare_default[0]) && !strcmp(sides[1], compare_default[1])) {
+		p = s + sprintf(s, "%s: the trace's schedule under validity_check=off and after_lock\n"
+				   "schedule (recorded under validity_check=%s): ",
+				job0->sc->name, wb_check_name(job0->cfg.validity_check));
+	} else {
+		char rec[200];
+		wb_config_text(&job0->cfg, rec, sizeof(rec));
+		p = s + sprintf(s, "%s: the trace's schedule under %s and under %s\n"
+				   "schedule (recorded under %s): ",
+				job0->sc->name, sides[0], sides[1], rec);
+	}
 	for (size_t i = 0; i < len; i++, col++) {
 		*p++ = sched[i];
 		if (sched[i] == ',' && col > 70) {
@@ -180,20 +199,19 @@ static char *compare_title(struct wb_dot_mem *mm, const struct wb_job *job0, con
 
 static void side_title(struct wb_dot_mem *mm, const struct side *sd, struct viz_trace *vt)
 {
-	vt->title = wb_dot_mem_printf(mm, "validity_check=%s: %s",
-			      wb_check_name(sd->job.cfg.validity_check), vt->verdict);
+	vt->title = wb_dot_mem_printf(mm, "%s: %s", sd->settings, vt->verdict);
 	if (sd->note[0])
 		vt->note = sd->note;
 }
 
-/* The trace's schedule under validity_check=off and after_lock, side by side. */
-static int dot_compare_from_trace(const char *trace_path, const char *dot_path,
-				  const char *svg_path, bool steps_only)
+/* The trace's schedule under two settings, side by side. */
+static int dot_compare_from_trace(const char *trace_path, const char *const *sides,
+				  const char *dot_path, const char *svg_path, const struct viz_opts *vo)
 {
 	struct wb_dot_mem mm = { 0 };
 	struct side sd[2];
 	struct viz_trace vt[2];
-	struct compare_ctx c = { .a = &vt[0], .b = &vt[1], .opts = { .steps_only = steps_only } };
+	struct compare_ctx c = { .a = &vt[0], .b = &vt[1], .opts = *vo };
 	struct wb_trace tr;
 	struct wb_job job0;
 	unsigned pre;
@@ -204,15 +222,14 @@ static int dot_compare_from_trace(const char *trace_path, const char *dot_path,
 		return rc;
 	sched = wb_choices_schedule(&job0, tr.choices, tr.nchoices, &pre);
 	for (opened = 0; opened < 2 && !rc; opened++) {
-		rc = side_open(&sd[opened], &job0, opened ? WB_CHECK_AFTER_LOCK : WB_CHECK_OFF,
-			       sched);
+		rc = side_open(&sd[opened], &job0, sides[opened], sched);
 		if (rc)
 			continue;
 		wb_viz_from_exec(&mm, &sd[opened].job, &sd[opened].ex, &vt[opened]);
 		side_title(&mm, &sd[opened], &vt[opened]);
 	}
 	if (!rc) {
-		c.title = compare_title(&mm, &job0, sched);
+		c.title = compare_title(&mm, &job0, sched, sides);
 		rc = wb_dot_write(gen_compare, &c, dot_path, svg_path);
 	}
 	while (opened-- > 0)
@@ -224,12 +241,47 @@ static int dot_compare_from_trace(const char *trace_path, const char *dot_path,
 	return rc;
 }
 
+/*
+ * --compare A B with the trace among the three words, wherever it stands:
+ * the one that is an existing file, else the one without '='.
+ */
+static int dot_compare_sides(char **w, const char *dot_path, const char *svg_path,
+			     const struct viz_opts *vo)
+{
+	struct stat st;
+	int trace = -1, nfile = 0, noeq = 0, t_noeq = -1;
+	const char *sides[2];
+
+	for (int i = 0; i < 3; i++) {
+		if (!stat(w[i], &st) && S_ISREG(st.st_mode)) {
+			nfile++;
+			trace = i;
+		}
+		if (!strchr(w[i], '=')) {
+			noeq++;
+			t_noeq = i;
+		}
+	}
+	if (nfile != 1)
+		trace = noeq == 1 ? t_noeq : -1;
+	if (trace < 0) {
+		wb_usage_error("dot", "--compare SETTINGS SETTINGS: which of '%s', '%s', '%s' is "
+				      "the TRACE?", w[0], w[1], w[2]);
+		return EXIT_USAGE;
+	}
+	for (int i = 0, k = 0; i < 3; i++)
+		if (i != trace)
+			sides[k++] = w[i];
+	return dot_compare_from_trace(w[trace], sides, dot_path, svg_path, vo);
+}
+
 /* ---- the command ---- */
 
 static void dot_help(FILE *out)
 {
 	fprintf(out,
-		"usage: wbsim dot TRACE [-o FILE.dot] [--svg FILE.svg] [--steps-only] [--compare]\n"
+		"usage: wbsim dot TRACE [-o FILE.dot] [--svg FILE.svg] [--steps-only] [--focus]\n"
+		"                 [--compare [SETTINGS SETTINGS]]\n"
 		"\n"
 		"Draw TRACE as a Graphviz swimlane diagram: one lane per task, steps in program\n"
 		"order, edges for what one step caused in another lane (derived from the\n"
@@ -238,8 +290,13 @@ static void dot_help(FILE *out)
 		"  -o FILE.dot      write DOT to FILE.dot (default: stdout, unless --svg)\n"
 		"  --svg FILE.svg   also render it with Graphviz's dot -Tsvg (on PATH)\n"
 		"  --steps-only     compact: fold runs of steps that share nothing into one node\n"
+		"  --focus          only the steps the failure depends on (the happens-before\n"
+		"                   cone of the corrupting step, else of the last step); each\n"
+		"                   lane's other steps folded into one node\n"
 		"  --compare        the trace's schedule under validity_check=off and after_lock,\n"
-		"                   side by side\n"
+		"                   side by side; or under two SETTINGS given after it, each a\n"
+		"                   list applied to the trace's config (kernel=6.1 kernel=6.2;\n"
+		"                   validity_check=off,drop_writes=true writeback_revalidate=false)\n"
 		"\n"
 		"docs/diagrams.md explains how to read the picture.\n"
 		"Exit: 0 written, 2 bad trace or usage, dot missing or failing, 3 internal\n"
@@ -251,10 +308,12 @@ int cmd_dot(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "svg", required_argument, NULL, 's' },   { "steps-only", no_argument, NULL, 'f' },
 		{ "compare", no_argument, NULL, 'c' },	   { "help", no_argument, NULL, 'h' },
+		{ "focus", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dot_path = NULL, *svg_path = NULL;
-	bool steps_only = false, compare = false;
+	struct viz_opts vo = { .steps_only = false };
+	bool compare = false;
 	int c;
 
 	optind = 1;
@@ -267,10 +326,13 @@ int cmd_dot(int argc, char **argv)
 			svg_path = optarg;
 			break;
 		case 'f':
-			steps_only = true;
+			vo.steps_only = true;
 			break;
 		case 'c':
 			compare = true;
+			break;
+		case 'F':
+			vo.focus = true;
 			break;
 		case 'h':
 			dot_help(stdout);
@@ -280,11 +342,16 @@ int cmd_dot(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (compare && argc - optind == 3)
+		return dot_compare_sides(argv + optind, dot_path, svg_path, &vo);
 	if (optind != argc - 1) {
-		wb_usage_error("dot", optind >= argc ? "missing TRACE" : "too many arguments");
+		wb_usage_error("dot", optind >= argc	 ? "missing TRACE"
+				      : compare	 ? "--compare takes two SETTINGS or none"
+						 : "too many arguments");
 		return EXIT_USAGE;
 	}
 	if (compare)
-		return dot_compare_from_trace(argv[optind], dot_path, svg_path, steps_only);
-	return dot_from_trace(argv[optind], dot_path, svg_path, steps_only);
+		return dot_compare_from_trace(argv[optind], compare_default, dot_path, svg_path,
+					      &vo);
+	return dot_from_trace(argv[optind], dot_path, svg_path, &vo);
 }

@@ -26,8 +26,8 @@ static void explore_help(FILE *out)
 		"                     [--trace-out FILE] [--order forward|reverse|shuffle]\n"
 		"                     [--census] [--fewest-preemptions] [--preemption-bound K]\n"
 		"                     [--all-failing N] [--kernel %s] [--dot FILE]\n"
-		"                     [--svg FILE] [--reduce | --full] [--compress] [--json]\n"
-		"                     [--quiet]\n"
+		"                     [--svg FILE] [--reduce | --full] [--compress] [--first]\n"
+		"                     [--json] [--quiet]\n"
 		"\n"
 		"Visit every interleaving of SCENARIO's steps (state caching) and report exact\n"
 		"counts: distinct states, transitions, complete executions, failing executions,\n"
@@ -42,6 +42,9 @@ static void explore_help(FILE *out)
 		"  --full                 every interleaving, exact counts (the default)\n"
 		"  --compress             store each state as indexes of its distinct parts\n"
 		"                         (about a third less memory, a little slower)\n"
+		"  --first                stop at the first failure found (stopped by\n"
+		"                         first-failure): its verdict and the shortest failing\n"
+		"                         execution found so far, exit 1\n"
 		"  --census               every distinct final file content with its number of\n"
 		"                         executions and a shortest schedule reaching it, and the\n"
 		"                         executions in which each event happens (stale_remap: a\n"
@@ -247,6 +250,7 @@ int cmd_explore(int argc, char **argv)
 		{ "reduce", no_argument, NULL, 'R' },
 		{ "compress", no_argument, NULL, 'Z' },
 		{ "full", no_argument, NULL, 'U' },
+		{ "first", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -342,6 +346,9 @@ int cmd_explore(int argc, char **argv)
 		case 'R':
 		case 'U':
 			eo.reduce = c == 'R';
+			break;
+		case 'f':
+			eo.first = (1u << SIM_CORRUPT) | (1u << SIM_DEADLOCK);
 			break;
 		case 'j':
 			json = true;
@@ -464,6 +471,9 @@ int cmd_explore(int argc, char **argv)
 					       "schedule", schedule, "steps", (json_int_t)res.cex_len,
 					       "preemptions", (json_int_t)preemptions, "corruption",
 					       wb_report_json(&ex.report));
+			/* only a complete search knows no failing execution is shorter */
+			if (!res.complete)
+				json_object_set_new(cx, "shortest_found", json_true());
 			if (res.verdict == SIM_DEADLOCK)
 				json_object_set_new(cx, "deadlock",
 						    json_string(ex.report.deadlock));
@@ -490,8 +500,11 @@ int cmd_explore(int argc, char **argv)
 			       "end state is kept\n");
 		if (have_cex) {
 			printf("%s counterexample: %zu steps, %u preemption%s\n",
-			       fewest ? "fewest-preemption" : res.reduced ? "a" : "shortest", res.cex_len, preemptions,
-			       preemptions == 1 ? "" : "s");
+			       fewest		? "fewest-preemption"
+			       : res.reduced	? "a"
+			       : res.complete	? "shortest"
+						: "shortest found",
+			       res.cex_len, preemptions, preemptions == 1 ? "" : "s");
 			printf("  --schedule %s\n", schedule);
 			if (ex.report.verdict == SIM_CORRUPT && ex.report.exposed) {
 				printf("  exposed: [%u,%u) expected %s, found %s (never written by "

@@ -60,8 +60,8 @@ void wb_viz_from_exec(struct wb_dot_mem *mm, struct wb_job *job, const struct wb
 int wb_dot_write(int (*gen)(const void *ctx, FILE *out), const void *ctx, const char *dot_path,
 		 const char *svg_path);
 
-/* wb_dot_write() of one trace's diagram; steps_only folds quiet runs of steps. */
-int wb_dot_draw(const struct viz_trace *vt, bool steps_only, const char *dot_path,
+/* wb_dot_write() of one trace's diagram, with the options (NULL: none). */
+int wb_dot_draw(const struct viz_trace *vt, const struct viz_opts *vo, const char *dot_path,
 		const char *svg_path);
 
 #endif

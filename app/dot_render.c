@@ -203,10 +203,13 @@ static int gen_single(const void *ctx, FILE *out)
 	return viz_write_dot(c->vt, &c->opts, out);
 }
 
-int wb_dot_draw(const struct viz_trace *vt, bool steps_only, const char *dot_path,
+int wb_dot_draw(const struct viz_trace *vt, const struct viz_opts *vo, const char *dot_path,
 		const char *svg_path)
 {
-	struct single_ctx c = { .vt = vt, .opts = { .steps_only = steps_only } };
+	struct single_ctx c = { .vt = vt };
+
+	if (vo)
+		c.opts = *vo;
 
 	return wb_dot_write(gen_single, &c, dot_path, svg_path);
 }
@@ -221,7 +224,7 @@ int wb_dot_outputs(struct wb_job *job, const struct wb_exec *ex, const char *dot
 	if (!dot && !svg)
 		return EXIT_OK;
 	wb_viz_from_exec(&mm, job, ex, &vt);
-	rc = wb_dot_draw(&vt, false, dot, svg);
+	rc = wb_dot_draw(&vt, NULL, dot, svg);
 	wb_dot_mem_free(&mm);
 	return rc;
 }

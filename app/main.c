@@ -22,11 +22,15 @@ static void main_help(FILE *out)
 		"                          [--max-states N] [--max-depth N] [--time-limit SECONDS]\n"
 		"                          [--census] [--fewest-preemptions] [--preemption-bound K]\n"
 		"                          [--all-failing N] [--trace-out FILE] [--dot FILE]\n"
-		"                          [--svg FILE] [--json] [--quiet]\n"
+		"                          [--svg FILE] [--reduce | --full] [--compress] [--first]\n"
+		"                          [--json] [--quiet]\n"
 		"  wbsim replay   TRACE [--at N] [--json]\n"
-		"  wbsim dot      TRACE [-o FILE.dot] [--svg FILE.svg] [--steps-only] [--compare]\n"
+		"  wbsim dot      TRACE [-o FILE.dot] [--svg FILE.svg] [--steps-only] [--focus]\n"
+		"                       [--compare [SETTINGS SETTINGS]]\n"
 		"  wbsim explain  TRACE [--time-limit SECONDS]\n"
 		"  wbsim check    SCENARIO|DIR ... [--time-limit SECONDS] [--json]\n"
+		"  wbsim matrix   SCENARIO [--base SETTINGS]... [--time-limit SECONDS]\n"
+		"                          [--total-time SECONDS] [--max-states N] [--json | --md]\n"
 		"  wbsim --help | --version      (and COMMAND --help)\n"
 		"\n"
 		"V is %s: every switch as in that kernel.\n"
@@ -62,6 +66,8 @@ static int main_dispatch(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "dot"))
 		return cmd_dot(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "matrix"))
+		return cmd_matrix(argc - 1, argv + 1);
 	fprintf(stderr, "wbsim: error: unknown command '%s'\nTry 'wbsim --help'.\n", argv[1]);
 	return EXIT_USAGE;
 }

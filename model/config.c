@@ -57,13 +57,15 @@ const struct wb_switch wb_switches[] = {
 	{ .name = "init_on_alloc", .kind = WB_SWITCH_BOOL, .offset = FIELD(init_on_alloc),
 	  .text_pos = 6,
 	  .help = "new folios are zeroed when allocated (the init_on_alloc=1 boot option); "
-		  "otherwise their bytes are uninitialised memory, shown as '?'" },
+		  "otherwise their bytes are uninitialised memory, shown as '?'",
+	  .fix = "true" },
 	{ .name = "partial_zero_uptodate", .kind = WB_SWITCH_BOOL,
 	  .offset = FIELD(partial_zero_uptodate), .text_pos = 7,
 	  .help = "write_begin marks a partly covered run uptodate after zeroing only its parts "
 		  "outside the write, so a short copy leaves uninitialised bytes in an uptodate "
 		  "folio (6.1 to 6.3; false: Zhang Yi's 2024 fix \"iomap: don't mark blocks "
-		  "uptodate after partial zeroing\")" },
+		  "uptodate after partial zeroing\")",
+	  .fix = "false" },
 };
 const size_t wb_nswitches = sizeof(wb_switches) / sizeof(wb_switches[0]);
 
@@ -146,6 +148,18 @@ void wb_switch_put(struct wb_config *cfg, const struct wb_switch *sw, unsigned v
 static const char *const *switch_words(const struct wb_switch *sw)
 {
 	return sw->kind == WB_SWITCH_BOOL ? bool_words : sw->words;
+}
+
+unsigned wb_switch_fix(const struct wb_switch *sw)
+{
+	struct wb_config cfg;
+	unsigned v;
+
+	if (sw->fix && !wb_switch_parse(sw, sw->fix, &v))
+		return v;
+	memset(&cfg, 0, sizeof(cfg));
+	wb_config_preset(&cfg, &wb_kernels[wb_nkernels - 1]);
+	return wb_switch_get(&cfg, sw);
 }
 
 const char *wb_switch_value_name(const struct wb_switch *sw, unsigned v)

@@ -56,6 +56,7 @@ struct wb_switch {
 	unsigned text_pos;	  /* its place in the settings text (wb_config_text), 0.. */
 	bool text_always;	  /* in the settings text even at its default value */
 	const char *help;
+	const char *fix;	  /* its fixed value where the newest preset lacks it, or NULL */
 };
 
 /* One kernel version: "kernel": "6.1" in a config, --kernel 6.1, kernel=6.1. */
@@ -82,6 +83,11 @@ const struct wb_kernel *wb_kernel_find(const char *version);
 /* A switch's value in a config: a bool as 0/1, a word as its index. */
 unsigned wb_switch_get(const struct wb_config *cfg, const struct wb_switch *sw);
 void wb_switch_put(struct wb_config *cfg, const struct wb_switch *sw, unsigned v);
+/*
+ * The switch's "fix" value (wbsim matrix): its documented fix (`fix`) if the
+ * row names one, else its value in the newest kernel preset.
+ */
+unsigned wb_switch_fix(const struct wb_switch *sw);
 /* "true", "false" or the word; "?" if out of range. */
 const char *wb_switch_value_name(const struct wb_switch *sw, unsigned v);
 /* Parse a value's text: 0, or -1 if it is not one of the switch's values. */

@@ -952,6 +952,11 @@ static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const s
 		s->res->end_states++;
 		if (v != SIM_SAFE && s->o->all_failing)
 			sim_keep_failing_path(s, d);
+		if (v != SIM_SAFE && (s->o->first & (1u << v)) && !s->stop) {
+			s->stop = true;
+			s->res->stopped_by = "first-failure";
+			s->res->first_verdict = v;
+		}
 		uint32_t id = s->o->census ? sim_outcome_id(s, w, v) : UINT32_MAX;
 		if (id != UINT32_MAX)
 			sim_outbuild_add(s, &ov, id, 0, 1);

@@ -295,6 +295,12 @@ struct sim_explore_opts {
 	 */
 	size_t max_memory;
 	/*
+	 * Stop at the first failing end state whose verdict v has bit (1u << v)
+	 * set (0: never), as SPIN does by default: stopped_by "first-failure",
+	 * the verdict that stopped it in first_verdict.
+	 */
+	unsigned first;
+	/*
 	 * Store each state as 4-byte indexes into tables of the distinct parts
 	 * of its encoding (split at sm->key_splits, or in halves), in the
 	 * way of SPIN's COLLAPSE: exact, less memory when few parts combine into
@@ -329,13 +335,14 @@ struct sim_explore_result {
 	char error[256];
 	bool complete;		/* the whole space was explored */
 	/* why not: "max-states", "max-depth", "time-limit", "interrupt", "preemption-bound",
-	 * "max-memory", "out-of-memory", "error" */
+	 * "max-memory", "out-of-memory", "first-failure", "error" */
 	const char *stopped_by;
 	uint64_t states, transitions, end_states;
 	struct sim_count executions, failing; /* exact, of any size */
 	bool reduced;		/* the counts are of the reduced graph (opts.reduce) */
 	unsigned max_depth;
 	enum sim_verdict verdict; /* of the shortest failing execution, or SAFE */
+	enum sim_verdict first_verdict; /* opts.first: of the failure that stopped it, or SAFE */
 	uint16_t *cex;		/* its choices */
 	size_t cex_len;
 	double seconds;

@@ -84,6 +84,27 @@ expect_rc 1 "$W" explore "$BIG" --check off --max-memory 20M
 has "verdict: corrupt (exploration incomplete)"
 has "stopped by: max-memory"
 has "lost: [18432,20480) expected A*2048 (written by W1), found 0*2048"
+has "shortest found counterexample:"
+
+# --first: stop at the first failure, with what was found so far
+expect_rc 1 "$W" explore "$C1" --check off --first
+has "verdict: corrupt (exploration incomplete)"
+has "stopped by: first-failure"
+has "shortest found counterexample: 34 steps, 1 preemption"
+has "lost: [6144,8192) expected A*2048 (written by W1), found 0*2048"
+sched=$(sed -n 's/^  --schedule //p' "$T/out")
+expect_rc 1 "$W" run "$C1" --check off --schedule "$sched"
+expect_rc 1 "$W" explore "$C1" --check off --first --reduce --json --quiet
+has '"stopped_by": "first-failure"'
+has '"shortest_found": true'
+expect_rc 0 "$W" explore "$C1" --check after_lock --first
+has "verdict: safe"
+expect_rc 1 "$W" explore "$C1" --check off --json --quiet
+grep -q shortest_found "$T/out" && fail "a complete search says shortest_found"
+# check confirms a corrupt expectation at the first corruption (107,483 of 749,671 states)
+sed 's/^  "name": \(.*\),$/  "name": \1, "expect": { "off": "corrupt" },/' "$BIG" >"$T/big.json"
+expect_rc 0 "$W" check "$T/big.json" --json
+has '"got": "corrupt"'
 expect_rc 4 "$W" explore "$C1" --max-memory 1K --json --quiet
 has '"states": 0'
 has '"stopped_by": "max-memory"'
@@ -178,6 +199,44 @@ has "undecided    10 W2 iomap_begin ->  27 WB/io1 io_complete   from-read [exten
 has "undecided: the time limit of 1e-06 s for the whole command ran out"
 expect_rc 2 "$W" explain "$T/safe.json"
 has_err "no failure to explain"
+# --- matrix: the tables of four catalogue scenarios (goldens), each consistent with its expect
+for g in c1-unwritten patch1-mkwrite-cleanup patch5-generic346 wb-revalidate; do
+	"$W" matrix "$S/scenarios/$g.json" >"$T/$g.matrix" 2>"$T/err"
+	rc=$?
+	[ "$rc" -eq 0 ] || { fail "matrix $g: exit $rc"; cat "$T/err" >&2; }
+	if [ -n "${WBSIM_UPDATE_GOLDEN:-}" ]; then
+		cp "$T/$g.matrix" "$S/tests/golden/matrix-$g.txt"
+	else
+		diff -u "$S/tests/golden/matrix-$g.txt" "$T/$g.matrix" >&2 ||
+			fail "wbsim matrix $g differs from tests/golden/matrix-$g.txt"
+	fi
+	n=$(grep -c '^  \[.*: agrees$' "$T/$g.matrix")
+	[ "$n" -ge 3 ] || fail "matrix $g: only $n expect entries agree"
+	grep '^  \[' "$T/$g.matrix" | grep -v ': agrees\( (settings of no cell above)\)\{0,1\}$' >&2 &&
+		fail "matrix $g: an expect entry not confirmed by the table"
+	"$W" matrix "$S/scenarios/$g.json" --json >"$T/out" 2>"$T/err" || fail "matrix --json $g"
+	grep -q '"result": "contradicts"' "$T/out" && fail "matrix --json $g: contradicts"
+	"$W" matrix "$S/scenarios/$g.json" --full --md >"$T/out" 2>"$T/err" || fail "matrix --full $g"
+	grep -q ': contradicts' "$T/out" && fail "matrix --full $g: contradicts"
+done
+grep -qF "validity_check=off                        -          corrupt    corrupt" \
+	"$T/c1-unwritten.matrix" || fail "matrix c1: no corrupt 6.2 without the check"
+expect_rc 0 "$W" matrix "$S/scenarios/patch1-mkwrite-cleanup.json" --base kernel=6.1,drop_writes=true
+has "from kernel=6.1,drop_writes=true (deadlock): 2 of size 1"
+has "    mkwrite_iomap_end=false"
+has "[kernel=6.1,drop_writes=true,mkwrite_iomap_end=false] safe: agrees"
+expect_rc 0 "$W" matrix "$C1" --md
+has "| preset | **corrupt** | safe | safe |"
+expect_rc 4 "$W" matrix "$C1" --max-states 50 --json
+has '"verdict": "unknown"'
+grep -q '"verdict": "safe"' "$T/out" && fail "matrix: a cell safe after 50 states"
+expect_rc 2 "$W" matrix "$C1" --base kernel=6.2,drop_writes=true
+has_err "drop_writes is not available with kernel 6.2"
+expect_rc 2 "$W" matrix "$C1" --json --md
+# --total-time: once spent, the remaining cells are undecided without exploring
+expect_rc 4 "$W" matrix "$C1" --total-time 0.000001 --json
+has '"stopped_by": "total-time"'
+has '"explorations": 1,'
 # the reproducer keeps short copies and mmap stores, and says what a wrong result looks like
 (cd "$T" && "$W" explore "$S/scenarios/patch5-generic346.json" --kernel 6.1 \
 	--trace-out p5.trace.json >/dev/null)

@@ -127,6 +127,34 @@ cmp -s "$T/again.dot" "$D" || fail "two runs of wbsim dot differ"
 wdot "$T/again-compare.dot" --compare "$T/c1.json"
 cmp -s "$T/again-compare.dot" "$T/c1-unwritten-compare.dot" || fail "two --compare runs differ"
 
+# --compare SETTINGS SETTINGS: any two settings; the default's two spelled out give the same bytes
+wdot "$T/explicit-compare.dot" "$T/c1.json" --compare validity_check=off validity_check=after_lock
+cmp -s "$T/explicit-compare.dot" "$T/c1-unwritten-compare.dot" ||
+	fail "--compare validity_check=off validity_check=after_lock differs from --compare"
+"$W" explore "$S/scenarios/patch5-generic346.json" --kernel 6.1 --trace-out "$T/p5.json" >/dev/null
+wdot "$T/p5-compare.dot" --compare kernel=6.1 kernel=6.2 "$T/p5.json"
+has "$T/p5-compare.dot" 'label="kernel=6.1: corrupt"'
+has "$T/p5-compare.dot" 'label="kernel=6.2: safe"'
+has "$T/p5-compare.dot" "under kernel=6.1 and under kernel=6.2"
+has "$T/p5-compare.dot" "(recorded under kernel=6.1, validity_check=off"
+wdot "$T/wbr-compare.dot" "$T/c1.json" --compare off,writeback_revalidate=false after_lock
+has "$T/wbr-compare.dot" 'label="off,writeback_revalidate=false: corrupt"'
+expect_rc 2 "$T/c1.json" --compare kernel=6.2,drop_writes=true kernel=6.1
+grep -q "drop_writes is not available with kernel 6.2" "$T/err" || fail "--compare: refused settings"
+expect_rc 2 "$T/c1.json" --compare kernel=6.1
+grep -q "two SETTINGS or none" "$T/err" || fail "--compare with one setting: no message"
+expect_rc 2 --compare a=b c=d e=f
+grep -q "is the TRACE" "$T/err" || fail "--compare without a trace: no message"
+
+# --focus: the corrupting step's happens-before cone; W2's steps after it and WB/io0 folded
+wdot "$T/c1-focus.dot" "$T/c1.json" --focus
+has "$T/c1-focus.dot" 's31 [label="31-34 W2: copy..rwsem_unlock\l"'
+has "$T/c1-focus.dot" 's24 [label="24-25 WB/io0: io_write..io_complete\l"'
+has "$T/c1-focus.dot" "STALE: cookie 0 vs seq 2"
+has "$T/c1-focus.dot" 's27 -> s28 [label="folio 1"'
+wdot "$T/c1-focus-steps.dot" "$T/c1.json" --focus --steps-only
+wdot "$T/c1-focus-compare.dot" "$T/c1.json" --focus --compare
+
 # --- run/explore --dot draw the execution itself: the bytes wbsim dot draws from its trace
 "$W" run "$C1" --check off --dot "$T/run.dot" >/dev/null
 cmp -s "$T/run.dot" "$D" || fail "run --dot differs from wbsim dot of the run's trace"

@@ -76,6 +76,7 @@ struct viz {
 	struct window *win;
 	size_t nwin;
 	size_t bad;		/* the corrupting step (0-based), or SIZE_MAX */
+	bool *in_cone;		/* --focus: per step, the failure depends on it; else NULL */
 };
 
 /* ---- text: a growable buffer, DOT escaping, wrapping ---- */
@@ -298,7 +299,7 @@ static int edge_cmp(const void *pa, const void *pb)
 	return a->from < b->from ? -1 : a->from > b->from;
 }
 
-static void viz_build(struct viz *v, const struct viz_trace *t, bool steps_only);
+static void viz_build(struct viz *v, const struct viz_trace *t, const struct viz_opts *o);
 static void viz_free(struct viz *v);
 
 struct viz_edge *viz_edges(const struct viz_trace *t, size_t *n)
@@ -306,7 +307,7 @@ struct viz_edge *viz_edges(const struct viz_trace *t, size_t *n)
 	struct viz v;
 	struct viz_edge *out;
 
-	viz_build(&v, t, false);
+	viz_build(&v, t, NULL);
 	out = wb_xcalloc(v.ne + 1, sizeof(*out));
 	*n = 0;
 	for (size_t i = 0; i < v.ne; i++) {
@@ -413,6 +414,56 @@ static void node_new(struct viz *v, size_t i)
 	v->node_of[i] = v->nnodes++;
 }
 
+/*
+ * --focus: the happens-before cone of the corrupting step (else the last
+ * step), one pass backwards: a step is in it if a later step of the cone
+ * follows it in its lane or reads from it across lanes.  Edges into steps
+ * outside it are not drawn.
+ */
+static void build_cone(struct viz *v)
+{
+	size_t n = v->t->nsteps, target = v->bad != SIZE_MAX ? v->bad : n - 1;
+	size_t *next = wb_xcalloc(v->nlanes + 1, sizeof(size_t));
+
+	v->in_cone = wb_xcalloc(n + 1, sizeof(bool));
+	if (!n) {
+		free(next);
+		return;
+	}
+	v->in_cone[target] = true;
+	for (size_t i = target + 1; i-- > 0;) {
+		size_t l = v->lane_of[i];
+		if (next[l] && v->in_cone[next[l] - 1])
+			v->in_cone[i] = true; /* program order */
+		next[l] = i + 1;
+		if (!v->in_cone[i])
+			continue;
+		for (size_t k = 0; k < v->ne; k++)
+			if (v->e[k].to == i)
+				v->in_cone[v->e[k].from] = true;
+	}
+	free(next);
+	memset(v->is_src, 0, (n + 1) * sizeof(bool));
+	memset(v->is_dst, 0, (n + 1) * sizeof(bool));
+	for (size_t k = 0; k < v->ne; k++) {
+		if (!v->in_cone[v->e[k].to])
+			v->dropped[k] = true;
+		if (v->dropped[k])
+			continue;
+		v->is_src[v->e[k].from] = true;
+		v->is_dst[v->e[k].to] = true;
+	}
+}
+
+/* --focus: are the steps between a and b (exclusive) all outside the cone? */
+static bool cone_gap(const struct viz *v, size_t a, size_t b)
+{
+	for (size_t i = a + 1; i < b; i++)
+		if (v->in_cone[i])
+			return false;
+	return true;
+}
+
 static void build_nodes(struct viz *v)
 {
 	size_t n = v->t->nsteps, *open = wb_xcalloc(v->nlanes + 1, sizeof(size_t));
@@ -424,9 +475,16 @@ static void build_nodes(struct viz *v)
 	for (size_t i = 0; i < n; i++) {
 		size_t l = v->lane_of[i];
 		bool alone = !v->steps_only || step_alone(v, i);
+		bool next_to = open[l] != SIZE_MAX && v->nodes[open[l]].last == i - 1;
 
-		if (!alone && open[l] != SIZE_MAX && v->nodes[open[l]].last == i - 1 &&
-		    !v->is_dst[i]) {
+		if (v->in_cone && !v->in_cone[i]) {
+			/* fold the steps outside the cone: in each lane they follow its last
+			 * step in the cone (program order is part of the cone) */
+			alone = i == v->bad || window_at(v, i, true) || window_at(v, i, false);
+			next_to = open[l] != SIZE_MAX && !v->in_cone[v->nodes[open[l]].last] &&
+				  cone_gap(v, v->nodes[open[l]].last, i);
+		}
+		if (!alone && next_to && !v->is_dst[i]) {
 			v->nodes[open[l]].last = i;
 			v->node_of[i] = open[l];
 		} else {
@@ -439,16 +497,18 @@ static void build_nodes(struct viz *v)
 	free(open);
 }
 
-static void viz_build(struct viz *v, const struct viz_trace *t, bool steps_only)
+static void viz_build(struct viz *v, const struct viz_trace *t, const struct viz_opts *o)
 {
 	memset(v, 0, sizeof(*v));
 	v->t = t;
-	v->steps_only = steps_only;
+	v->steps_only = o && o->steps_only;
 	v->pfx = "";
 	build_lanes(v);
 	build_raw_edges(v);
 	reduce_edges(v);
 	build_windows(v);
+	if (o && o->focus)
+		build_cone(v);
 	build_nodes(v);
 }
 
@@ -463,6 +523,7 @@ static void viz_free(struct viz *v)
 	free(v->nodes);
 	free(v->node_of);
 	free(v->win);
+	free(v->in_cone);
 }
 
 /* ---- output ---- */
@@ -856,7 +917,7 @@ int viz_write_dot(const struct viz_trace *t, const struct viz_opts *o, FILE *out
 	struct sbuf title = { 0 };
 	struct viz v;
 
-	viz_build(&v, t, o && o->steps_only);
+	viz_build(&v, t, o);
 	trace_title(t, &title);
 	emit_header("wbsim", title.s, out);
 	emit_body(&v, out);
@@ -873,7 +934,7 @@ static size_t emit_side(const struct viz_trace *t, const struct viz_opts *o, con
 	struct sbuf title = { 0 };
 	struct viz v;
 
-	viz_build(&v, t, o && o->steps_only);
+	viz_build(&v, t, o);
 	v.pfx = pfx;
 	v.side = true;
 	trace_title(t, &title);

@@ -78,6 +78,13 @@ struct viz_trace {
 
 struct viz_opts {
 	bool steps_only; /* fold runs of steps that share nothing into one node */
+	/*
+	 * Draw only the failure's happens-before cone: the steps the corrupting
+	 * step (else the last step) depends on through program order and the
+	 * cross-lane edges; each lane's other steps are folded into one node
+	 * per run, and edges into them are not drawn.
+	 */
+	bool focus;
 };
 
 /* A cross-lane edge as drawn: step indexes (0-based) and its label. */
