@@ -148,6 +148,8 @@ int cmd_explain(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_dot(int argc, char **argv);
+int cmd_shrink(int argc, char **argv);
+int cmd_fstest(int argc, char **argv);
 
 /* Option parsing helpers. */
 int wb_parse_u64(const char *s, unsigned long long *out);
