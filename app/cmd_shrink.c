@@ -994,6 +994,18 @@ int cmd_shrink(int argc, char **argv)
 	s.doing = "the original";
 	shrink_progress(&s, " ...");
 	rc = shrink_search(&s, &job, NULL, true, s.cand_states * 4, &s.best);
+	bool shortest0 = false;
+	if (rc == 1) { /* its shortest counterexample of that kind, if a full search finishes */
+		struct shrink_hit full;
+		if (shrink_search(&s, &job, s.best.kind, false, s.cand_states * 4, &full) == 1 &&
+		    full.shortest) {
+			shrink_hit_free(&s.best);
+			s.best = full;
+			shortest0 = true;
+		} else {
+			shrink_hit_free(&full);
+		}
+	}
 	wb_job_close(&job);
 	if (rc <= 0) {
 		if (s.progress)
@@ -1079,8 +1091,9 @@ int cmd_shrink(int argc, char **argv)
 		shrink_counts(s.cur, &t1, &p1);
 		printf("shrink %s (%s): %s, kind %s\n", s.path, s.expect_key,
 		       wb_verdict_name(s.best.verdict), s.best.kind);
-		printf("  before: %zu task%s, %u page%s, a counterexample of %zu steps\n", t0,
-		       t0 == 1 ? "" : "s", p0, p0 == 1 ? "" : "s", steps0);
+		printf("  before: %zu task%s, %u page%s, %s counterexample of %zu steps\n", t0,
+		       t0 == 1 ? "" : "s", p0, p0 == 1 ? "" : "s",
+		       shortest0 ? "the shortest" : "a", steps0);
 		printf("  after:  %zu task%s, %u page%s, %s counterexample of %zu steps\n", t1,
 		       t1 == 1 ? "" : "s", p1, p1 == 1 ? "" : "s",
 		       shortest ? "the shortest" : "a", s.best.len);
