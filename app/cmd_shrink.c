@@ -6,7 +6,7 @@
  * variants of it, one change at a time (drop a task, a page, an `after`
  * entry; fewer evictions and passes; shorter and aligned writes; simpler
  * extents; coarser geometry), and keep a variant when the same failure
- * persists: the same verdict and the same kind of provenance (shrink_kind()).
+ * persists: the same verdict and the same kind of provenance (wb_failure_kind()).
  * Greedy first-improvement to a fixpoint, as in Zeller and Hildebrandt's
  * ddmin with one-change complements: each accepted change restarts its pass.
  *
@@ -116,7 +116,7 @@ static void shrink_help(FILE *out)
  * reads back uninitialised memory; "deadlock".  Anything else is named by the
  * step that put the bytes there.
  */
-static void shrink_kind(const struct wb_job *job, const struct wb_exec *ex, char *out, size_t n)
+void wb_failure_kind(const struct wb_job *job, const struct wb_exec *ex, char *out, size_t n)
 {
 	const struct wb_report *r = &ex->report;
 
@@ -247,7 +247,7 @@ static void shrink_consider(struct wb_job *job, const uint16_t *ch, size_t len, 
 		wb_exec_free(&ex);
 		return;
 	}
-	shrink_kind(job, &ex, kind, sizeof(kind));
+	wb_failure_kind(job, &ex, kind, sizeof(kind));
 	if (ex.report.verdict != SIM_SAFE && (!want || !strcmp(kind, want))) {
 		free(hit->cex);
 		hit->cex = wb_xmalloc((len ? len : 1) * sizeof(*ch));
