@@ -588,10 +588,12 @@ static bool pass_tasks(struct shrink *s)
 		snprintf(what, sizeof(what), "drop task %s",
 			 jstr(json_array_get(jtasks(s->cur), i), "name"));
 		shrink_drop_task(c, i);
-		if (json_array_size(jtasks(c)) && shrink_try(s, c, what))
+		if (!json_array_size(jtasks(c))) {
+			json_decref(c); /* a scenario needs a task */
+			continue;
+		}
+		if (shrink_try(s, c, what))
 			return true;
-		if (!json_array_size(jtasks(c)))
-			json_decref(c);
 	}
 	return false;
 }
@@ -835,7 +837,7 @@ static int shrink_write(struct shrink *s, const char *out, const char *orig_name
 			unsigned p0)
 {
 	json_t *c = json_deep_copy(s->cur);
-	char name[64], desc[1024], tmp[4096];
+	char name[64], desc[2048], tmp[4096];
 	size_t t1;
 	unsigned p1;
 	json_t *exp = json_object();
@@ -844,7 +846,7 @@ static int shrink_write(struct shrink *s, const char *out, const char *orig_name
 	snprintf(name, sizeof(name), "%.56s-shrunk", orig_name);
 	json_object_set_new(c, "name", json_string(name));
 	snprintf(desc, sizeof(desc),
-		 "Shrunk by wbsim shrink from %s under %s: the same failure (%s, kind %s) with "
+		 "Shrunk by wbsim shrink from %.900s under %.600s: the same failure (%s, kind %s) with "
 		 "%zu of its %zu tasks and %u of its %u pages.",
 		 s->path, s->settings[0] ? s->settings : "the scenario's own config",
 		 wb_verdict_name(s->best.verdict), s->best.kind, t1, t0, p1,
@@ -866,8 +868,8 @@ static int shrink_write(struct shrink *s, const char *out, const char *orig_name
 }
 
 /* The settings as an expect key: the mode alone for --check, else the K=V list. */
-static void shrink_expect_key(struct shrink *s, const struct wb_cli_settings *set,
-			      const struct wb_config *cfg)
+static int shrink_expect_key(struct shrink *s, const struct wb_cli_settings *set,
+			     const struct wb_config *cfg)
 {
 	size_t len = 0;
 
@@ -878,13 +880,19 @@ static void shrink_expect_key(struct shrink *s, const struct wb_cli_settings *se
 	if (set->n == 1 && !strncmp(set->kv[0], "validity_check=", 15))
 		snprintf(s->expect_key, sizeof(s->expect_key), "%s", set->kv[0] + 15);
 	else if (set->n)
-		snprintf(s->expect_key, sizeof(s->expect_key), "%s", s->settings);
+		snprintf(s->expect_key, sizeof(s->expect_key), "%.159s", s->settings);
 	else
 	{
 		const struct wb_switch *vc = wb_switch_find("validity_check");
 		snprintf(s->expect_key, sizeof(s->expect_key), "%s",
 			 wb_switch_value_name(vc, wb_switch_get(cfg, vc)));
 	}
+	if (len >= sizeof(s->expect_key)) {
+		wb_usage_error("shrink", "the settings make an expect key longer than %zu bytes",
+			       sizeof(s->expect_key) - 1);
+		return -1;
+	}
+	return 0;
 }
 
 int cmd_shrink(int argc, char **argv)
@@ -960,7 +968,10 @@ int cmd_shrink(int argc, char **argv)
 	rc = wb_job_open(&job, s.path, &set);
 	if (rc)
 		return rc;
-	shrink_expect_key(&s, &set, &job.cfg);
+	if (shrink_expect_key(&s, &set, &job.cfg)) {
+		wb_job_close(&job);
+		return EXIT_USAGE;
+	}
 	char orig_name[64];
 	snprintf(orig_name, sizeof(orig_name), "%s", job.sc->name);
 	wb_job_close(&job);
@@ -1057,8 +1068,9 @@ int cmd_shrink(int argc, char **argv)
 	bool shortest = false;
 	s.doing = "the shortest counterexample";
 	shrink_progress(&s, " ...");
-	s.time_limit = s.time_limit > 0 ? s.time_limit + 60 : 0; /* a last minute for it */
-	if (shrink_search(&s, &job, s.best.kind, false, s.cand_states * 4, &full) == 1 &&
+	memset(&full, 0, sizeof(full));
+	if (!timed_out &&
+	    shrink_search(&s, &job, s.best.kind, false, s.cand_states * 4, &full) == 1 &&
 	    full.shortest && full.len <= s.best.len) {
 		shrink_hit_free(&s.best);
 		s.best = full;
