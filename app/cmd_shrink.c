@@ -477,7 +477,7 @@ static json_t *shrink_drop_page(json_t *cur, unsigned p)
 {
 	json_t *scen = json_deep_copy(cur);
 	json_int_t ps = shrink_page_size(scen);
-	json_t *file = json_object_get(scen, "file"), *ext, *e, *t;
+	json_t *file = json_object_get(scen, "file"), *ext, *t;
 	size_t i;
 
 	if (file) {
@@ -522,7 +522,6 @@ static json_t *shrink_drop_page(json_t *cur, unsigned p)
 		if (!keep)
 			shrink_drop_task(scen, i);
 	}
-	(void)e;
 	return scen;
 }
 
