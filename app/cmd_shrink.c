@@ -46,7 +46,7 @@ static bool shrink_less(const uint64_t *a, const uint64_t *b)
 #define SHRINK_FAILING 8
 
 static volatile int shrink_interrupted;
-static int shrink_stop;		/* set by the verdict wrapper: enough failures seen */
+static volatile int shrink_stop; /* stops the search: enough failures seen, or Ctrl-C */
 static unsigned shrink_nfail;	/* failing end states seen by the current search */
 static unsigned shrink_stop_after; /* stop after this many (0: never) */
 static struct sim_ops shrink_ops; /* wb_sim_ops with shrink_verdict */
@@ -55,6 +55,7 @@ static void shrink_on_sigint(int sig)
 {
 	(void)sig;
 	shrink_interrupted = 1;
+	shrink_stop = 1;
 }
 
 /* The model's verdict, counting failing end states: stop the search after a few. */
@@ -291,7 +292,7 @@ static int shrink_search(struct shrink *s, struct wb_job *job, const char *want,
 				break;
 			eo.time_limit = left;
 		}
-		shrink_stop = 0;
+		shrink_stop = shrink_interrupted;
 		shrink_nfail = 0;
 		shrink_stop_after = reduce ? SHRINK_FAILING : 0;
 		if (sim_explore(&job->sm, job->init, &eo, &res)) {
@@ -1110,7 +1111,9 @@ int cmd_shrink(int argc, char **argv)
 		       shortest ? "the shortest" : "a", s.best.len);
 		printf("  candidates: %u tried, %u kept, %u invalid; %.1f s%s\n", s.tried,
 		       s.accepted, s.invalid, shrink_elapsed(&s),
-		       timed_out ? " (stopped by the time limit)" : "");
+		       shrink_interrupted ? " (stopped by Ctrl-C)"
+		       : timed_out	  ? " (stopped by the time limit)"
+					  : "");
 		printf("  scenario: %s\n", out);
 		printf("  --schedule %s\n", sched);
 		if (ex.report.verdict == SIM_DEADLOCK)
