@@ -71,7 +71,6 @@ struct fstest_plan {
 	uint64_t evicted;	 /* pages evicted before the stale write_begin */
 	const char *trace;
 	unsigned number;
-	char kernel_fix[160];
 };
 
 static int fstest_task(const struct wb_scenario *sc, const char *actor)
