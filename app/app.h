@@ -149,6 +149,15 @@ int cmd_explore(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_dot(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
+/*
+ * The kind of a recorded failure (cmd_shrink.c): "write_begin", "eof-zeroing",
+ * "writeback", "block-<STATE>", "exposure", "deadlock", or the name of the
+ * step that put the wrong bytes there.
+ */
+void wb_failure_kind(const struct wb_job *job, const struct wb_exec *ex, char *out, size_t n);
+
+int cmd_shrink(int argc, char **argv);
+int cmd_fstest(int argc, char **argv);
 
 /* Option parsing helpers. */
 int wb_parse_u64(const char *s, unsigned long long *out);

@@ -31,6 +31,10 @@ static void main_help(FILE *out)
 		"  wbsim check    SCENARIO|DIR ... [--time-limit SECONDS] [--json]\n"
 		"  wbsim matrix   SCENARIO [--base SETTINGS]... [--time-limit SECONDS]\n"
 		"                          [--total-time SECONDS] [--max-states N] [--json | --md]\n"
+		"  wbsim shrink   SCENARIO -o FILE [--check MODE] [--kernel V] [--set KEY=VALUE]...\n"
+		"                          [--trace-out FILE] [--time-limit SECONDS]\n"
+		"                          [--candidate-states N] [--quiet]\n"
+		"  wbsim fstest   TRACE -o DIR [--number NNN]\n"
 		"  wbsim --help | --version      (and COMMAND --help)\n"
 		"\n"
 		"V is %s: every switch as in that kernel.\n"
@@ -68,6 +72,10 @@ static int main_dispatch(int argc, char **argv)
 		return cmd_dot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "matrix"))
 		return cmd_matrix(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "shrink"))
+		return cmd_shrink(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "fstest"))
+		return cmd_fstest(argc - 1, argv + 1);
 	fprintf(stderr, "wbsim: error: unknown command '%s'\nTry 'wbsim --help'.\n", argv[1]);
 	return EXIT_USAGE;
 }

@@ -4,7 +4,7 @@
 # --bench also installs what bench/bench.py --spin needs (SPIN's verifier, Debian package spin);
 # the tests and CI do not need it.
 set -eu
-PKGS="build-essential cmake pkg-config libjansson-dev libcmocka-dev libxxhash-dev graphviz python3-jsonschema"
+PKGS="build-essential cmake pkg-config libjansson-dev libcmocka-dev libxxhash-dev graphviz python3-jsonschema shellcheck"
 for arg in "$@"; do
 	case "$arg" in
 	--bench) PKGS="$PKGS spin" ;;
