@@ -162,6 +162,13 @@ int cmd_fstest(int argc, char **argv);
 /* Option parsing helpers. */
 int wb_parse_u64(const char *s, unsigned long long *out);
 /*
+ * getopt's '?' for a command (main sets opterr = 0): "wbsim CMD: error:
+ * unknown option '--x'" or "option '--seed' needs a value", and the Try line.
+ * Returns EXIT_USAGE.
+ */
+struct option;
+int wb_bad_option(const char *cmd, char **argv, const struct option *longopts);
+/*
  * Put a finished temporary output file in place: rename it over `path`, or,
  * when `path` exists and is not a regular file (a device, a FIFO, a symlink),
  * copy it into `path` in place, never replacing it.  0, or -1 with errno; the

@@ -230,8 +230,7 @@ int cmd_check(int argc, char **argv)
 			check_help(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'wbsim check --help'.\n");
-			return EXIT_USAGE;
+			return wb_bad_option("check", argv, longopts);
 		}
 	}
 	if (optind >= argc) {

@@ -338,8 +338,7 @@ int cmd_dot(int argc, char **argv)
 			dot_help(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'wbsim dot --help'.\n");
-			return EXIT_USAGE;
+			return wb_bad_option("dot", argv, longopts);
 		}
 	}
 	if (compare && argc - optind == 3)

@@ -1063,8 +1063,7 @@ int cmd_explain(int argc, char **argv)
 			explain_help(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'wbsim explain --help'.\n");
-			return EXIT_USAGE;
+			return wb_bad_option("explain", argv, longopts);
 		}
 	}
 	if (optind != argc - 1) {

@@ -360,8 +360,7 @@ int cmd_explore(int argc, char **argv)
 			explore_help(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'wbsim explore --help'.\n");
-			return EXIT_USAGE;
+			return wb_bad_option("explore", argv, longopts);
 		}
 	}
 	if (optind != argc - 1) {

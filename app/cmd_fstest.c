@@ -595,8 +595,7 @@ int cmd_fstest(int argc, char **argv)
 			fstest_help(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'wbsim fstest --help'.\n");
-			return EXIT_USAGE;
+			return wb_bad_option("fstest", argv, longopts);
 		}
 	}
 	if (optind != argc - 1) {

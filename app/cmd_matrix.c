@@ -588,8 +588,7 @@ int cmd_matrix(int argc, char **argv)
 			matrix_help(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'wbsim matrix --help'.\n");
-			return EXIT_USAGE;
+			return wb_bad_option("matrix", argv, longopts);
 		}
 	}
 	if (optind != argc - 1) {

@@ -82,8 +82,7 @@ int cmd_replay(int argc, char **argv)
 			replay_help(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'wbsim replay --help'.\n");
-			return EXIT_USAGE;
+			return wb_bad_option("replay", argv, longopts);
 		}
 	}
 	if (optind != argc - 1) {

@@ -145,8 +145,7 @@ int cmd_run(int argc, char **argv)
 			run_help(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'wbsim run --help'.\n");
-			return EXIT_USAGE;
+			return wb_bad_option("run", argv, longopts);
 		}
 	}
 	if (optind != argc - 1) {

@@ -949,8 +949,7 @@ int cmd_shrink(int argc, char **argv)
 			shrink_help(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'wbsim shrink --help'.\n");
-			return EXIT_USAGE;
+			return wb_bad_option("shrink", argv, longopts);
 		}
 	}
 	if (optind != argc - 1) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* main.c - wbsim's command line: dispatch to the commands. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,5 +83,6 @@ static int main_dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	opterr = 0; /* the commands say what is wrong in their own words (wb_bad_option) */
 	return wb_finish_stdout(main_dispatch(argc, argv));
 }

@@ -4,6 +4,7 @@
  * model), schedules, recording an execution with descriptions and provenance.
  */
 #include <ctype.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -592,6 +593,28 @@ int wb_parse_seconds(const char *cmd, const char *s, double *out)
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
+}
+
+int wb_bad_option(const char *cmd, char **argv, const struct option *longopts)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (!strncmp(arg, "--", 2)) {
+		size_t len = strcspn(arg + 2, "=");
+		for (const struct option *o = longopts; o && o->name; o++)
+			if (strlen(o->name) == len && !strncmp(o->name, arg + 2, len)) {
+				wb_usage_error(cmd, "option '--%s' %s", o->name,
+					       o->has_arg == no_argument ? "takes no value"
+									 : "needs a value");
+				return EXIT_USAGE;
+			}
+		wb_usage_error(cmd, "unknown option '%s'", arg);
+	} else if (optopt) {
+		wb_usage_error(cmd, "unknown option '-%c', or it needs a value", optopt);
+	} else {
+		wb_usage_error(cmd, "unknown option '%s'", arg);
+	}
+	return EXIT_USAGE;
 }
 
 void wb_usage_error(const char *cmd, const char *fmt, ...)

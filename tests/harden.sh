@@ -172,5 +172,11 @@ grep -q '"state": "  i_size' "$T/out" || fail "replay --json --at: no state"
 expect_rc 0 "$W" explore "$C1" --check after_lock --trace-out "$T/none.json"
 has_err "no failing execution: --trace-out not written"
 
+# getopt's complaints in the tool's own words and prefix
+expect_rc 2 "$W" run "$C1" --bogus
+has_err "wbsim run: error: unknown option '--bogus'"
+expect_rc 2 "$W" explore "$C1" --max-states
+has_err "wbsim explore: error: option '--max-states' needs a value"
+
 [ "$fails" -eq 0 ] || { echo "harden.sh: $fails failures" >&2; exit 1; }
 echo "harden.sh: all passed"
