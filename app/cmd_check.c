@@ -101,6 +101,28 @@ static int check_file(struct check_totals *t, const char *path)
 		const char *got = v != SIM_SAFE ? wb_verdict_name(v) : res.complete ? "safe" : "unknown";
 		check_line(t, path, e->key, "explore", wb_verdict_word_name(e->verdict), got,
 			   res.seconds);
+		/* a failure nobody expected: how to reproduce it */
+		if (v != SIM_SAFE && strcmp(got, wb_verdict_word_name(e->verdict)) && res.cex_len) {
+			unsigned pre = 0;
+			char *sched = wb_choices_schedule(&job, res.cex, res.cex_len, &pre);
+			if (t->json) {
+				json_object_set_new(json_array_get(t->results,
+								   json_array_size(t->results) - 1),
+						    "schedule", json_string(sched));
+			} else if (!strchr(e->key, '=')) {
+				printf("  reproduce: wbsim run %s --check %s --schedule %s\n", path,
+				       e->key, sched);
+			} else { /* one --set per setting of the key */
+				printf("  reproduce: wbsim run %s", path);
+				for (const char *k = e->key; *k;) {
+					size_t l = strcspn(k, ",");
+					printf(" --set %.*s", (int)l, k);
+					k += l + (k[l] == ',');
+				}
+				printf(" --schedule %s\n", sched);
+			}
+			free(sched);
+		}
 		sim_explore_result_free(&res);
 		job.sc = NULL;
 		wb_job_close(&job);

@@ -172,6 +172,18 @@ grep -q '"state": "  i_size' "$T/out" || fail "replay --json --at: no state"
 expect_rc 0 "$W" explore "$C1" --check after_lock --trace-out "$T/none.json"
 has_err "no failing execution: --trace-out not written"
 
+# check's FAIL line on an unexpected failure says how to reproduce it, and that works
+sed 's/"off": "corrupt"/"off": "safe"/' "$C1" >"$T/c1safe.json"
+expect_rc 1 "$W" check "$T/c1safe.json"
+repro=$(grep 'reproduce: wbsim run' "$T/out" | head -1 | sed 's/.*reproduce: wbsim //')
+if [ -z "$repro" ]; then
+	fail "check FAIL: no reproduce line"
+else
+	# shellcheck disable=SC2086
+	"$W" $repro >"$T/out" 2>"$T/err"
+	grep -q "verdict: corrupt" "$T/out" || fail "check's reproduce line does not reproduce"
+fi
+
 # getopt's complaints in the tool's own words and prefix
 expect_rc 2 "$W" run "$C1" --bogus
 has_err "wbsim run: error: unknown option '--bogus'"
