@@ -154,6 +154,10 @@ int cmd_run(int argc, char **argv)
 	}
 
 	struct wb_job job;
+	if ((trace_out && wb_output_check("run", "--trace-out", trace_out)) ||
+	    (dot && wb_output_check("run", "--dot", dot)) ||
+	    (svg && wb_output_check("run", "--svg", svg)))
+		return EXIT_USAGE;
 	rc = wb_job_open(&job, argv[optind], &set);
 	if (rc)
 		return rc;

@@ -443,6 +443,12 @@ int wb_output_check(const char *cmd, const char *opt, const char *path)
 	char dir[4096];
 	const char *slash;
 
+	if (!strcmp(path, "-")) {
+		/* standard output carries the report: a diagram or trace there would mix with it */
+		wb_usage_error(cmd, "%s -: standard output holds the report; write %s to a file "
+				    "(wbsim dot TRACE writes DOT to standard output)", opt, opt);
+		return EXIT_USAGE;
+	}
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			wb_usage_error(cmd, "%s %s: is a directory", opt, path);

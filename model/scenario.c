@@ -140,7 +140,9 @@ struct wb_scenario *wb_scenario_load_buffer(const char *path, const char *text, 
 
 struct wb_scenario *wb_scenario_load(const char *path, FILE *diag)
 {
-	FILE *f = fopen(path, "rb");
+	/* "-" is standard input, named "<stdin>" in messages */
+	bool in = !strcmp(path, "-");
+	FILE *f = in ? stdin : fopen(path, "rb");
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	struct wb_scenario *sc;
@@ -162,13 +164,15 @@ struct wb_scenario *wb_scenario_load(const char *path, FILE *diag)
 	}
 	if (ferror(f)) {
 		e = errno;
-		fclose(f);
+		if (!in)
+			fclose(f);
 		free(buf);
 		errno = e;
 		goto fail;
 	}
-	fclose(f);
-	sc = wb_scenario_load_buffer(path, buf, len, diag);
+	if (!in)
+		fclose(f);
+	sc = wb_scenario_load_buffer(in ? "<stdin>" : path, buf, len, diag);
 	free(buf);
 	return sc;
 fail:

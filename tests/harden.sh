@@ -184,6 +184,12 @@ else
 	grep -q "verdict: corrupt" "$T/out" || fail "check's reproduce line does not reproduce"
 fi
 
+# "-" is standard input for a scenario; standard output is not for a diagram beside the report
+"$W" run - --check off <"$C1" >"$T/out" 2>"$T/err"
+grep -q "verdict: corrupt" "$T/out" || fail "run - did not read the scenario from standard input"
+expect_rc 2 "$W" run "$C1" --dot -
+has_err "standard output holds the report"
+
 # getopt's complaints in the tool's own words and prefix
 expect_rc 2 "$W" run "$C1" --bogus
 has_err "wbsim run: error: unknown option '--bogus'"
