@@ -27,6 +27,59 @@ int sc_word_index(const char *const *list, const char *s)
 	return -1;
 }
 
+/*
+ * The edit distance of a and b (insertions, deletions, substitutions and
+ * transpositions of neighbours: "sheduel" is 2 from "schedule"), up to 64
+ * bytes each.
+ */
+static unsigned sc_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned d[65][65];
+
+	if (la > 64 || lb > 64)
+		return 64;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (unsigned)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+const char *sc_did_you_mean(char *buf, size_t n, const char *const *list, const char *s)
+{
+	const char *best = NULL;
+	unsigned bd = ~0u;
+	size_t ls = strlen(s);
+
+	buf[0] = '\0';
+	if (!ls)
+		return buf;
+	for (size_t i = 0; list[i]; i++) {
+		/* a word it is part of counts as close: "revalidate", "writeback_revalidate" */
+		unsigned d = strstr(list[i], s) && ls >= 3 ? 1 : sc_distance(s, list[i]);
+		if (d < bd) {
+			bd = d;
+			best = list[i];
+		}
+	}
+	if (best && bd <= (ls < 3 ? 0u : (unsigned)(ls / 3)))
+		snprintf(buf, n, " (did you mean \"%s\"?)", best);
+	return buf;
+}
+
 /* "a, b, c" for a NULL-terminated list. */
 const char *sc_join(char *buf, size_t n, const char *const *list)
 {
@@ -165,7 +218,7 @@ void sc_check_keys(struct sc_ctx *c, json_t *obj, const char *const *allowed, co
 {
 	const char *key;
 	json_t *v;
-	char list[256], q[SC_QUOTE_LEN];
+	char list[256], q[SC_QUOTE_LEN], hint[96];
 
 	json_object_foreach(obj, key, v) {
 		size_t mark;
@@ -175,7 +228,8 @@ void sc_check_keys(struct sc_ctx *c, json_t *obj, const char *const *allowed, co
 		if (sc_word_index(allowed, key) >= 0)
 			continue;
 		mark = wb_json_ptr_key(&c->p, key);
-		sc_err_key(c, "unknown key %s%s (allowed: %s)", sc_quote(q, key), what,
+		sc_err_key(c, "unknown key %s%s%s (allowed: %s)", sc_quote(q, key), what,
+			   sc_did_you_mean(hint, sizeof(hint), allowed, key),
 			   sc_join(list, sizeof(list), allowed));
 		wb_json_ptr_pop(&c->p, mark);
 	}
@@ -247,14 +301,15 @@ int sc_get_word(struct sc_ctx *c, json_t *obj, const char *key, bool required,
 		    const char *const *words, const char *what, const char *expected)
 {
 	const char *s;
-	char q[SC_QUOTE_LEN];
+	char q[SC_QUOTE_LEN], hint[96];
 	int i;
 
 	if (sc_get_string(c, obj, key, required, &s) != SC_OK)
 		return -1;
 	i = sc_word_index(words, s);
 	if (i < 0)
-		sc_errm(c, key, "unknown %s %s (expected %s)", what, sc_quote(q, s), expected);
+		sc_errm(c, key, "unknown %s %s%s (expected %s)", what, sc_quote(q, s),
+			sc_did_you_mean(hint, sizeof(hint), words, s), expected);
 	return i;
 }
 

@@ -91,6 +91,8 @@ const char *sc_quote_n(char *buf, const char *s, size_t len);
 const char *sc_type_desc(const json_t *v);
 /* Index of `s` in a NULL-terminated list, or -1. */
 int sc_word_index(const char *const *list, const char *s);
+/* " (did you mean \"WORD\"?)" for the closest word of the list, or "" if none is close. */
+const char *sc_did_you_mean(char *buf, size_t n, const char *const *list, const char *s);
 /* "a, b, c" and "a, b or c" for a NULL-terminated list. */
 const char *sc_join(char *buf, size_t n, const char *const *list);
 const char *sc_join_or(char *buf, size_t n, const char *const *list);

@@ -125,9 +125,11 @@ static void check_entry(struct sc_ctx *c, const char *e)
 			break;
 	}
 	if (!steps[j]) {
-		char names[512];
+		char names[512], word[64], hint[96];
 
-		sc_err(c, "%s: %s has no step %s (its steps: %s)", qe, list, sc_quote_n(q, step, slen),
+		snprintf(word, sizeof(word), "%.*s", (int)(slen < 63 ? slen : 63), step);
+		sc_err(c, "%s: %s has no step %s%s (its steps: %s)", qe, list,
+		       sc_quote_n(q, step, slen), sc_did_you_mean(hint, sizeof(hint), steps, word),
 		       sc_join(names, sizeof(names), steps));
 	} else if (page && strcmp(steps[j], "evict") != 0) {
 		sc_err(c, "%s: only the evict step takes a page (@PAGE)", qe);

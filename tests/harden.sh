@@ -190,6 +190,13 @@ grep -q "verdict: corrupt" "$T/out" || fail "run - did not read the scenario fro
 expect_rc 2 "$W" run "$C1" --dot -
 has_err "standard output holds the report"
 
+# "did you mean" for a near miss: a key, a value, a step
+expect_rc 2 "$W" run "$S/scenarios/invalid/unknown-top-key.json"
+has_err 'unknown key "sheduel" (did you mean "schedule"?)'
+sed 's/"W2:write_end"/"W2:write_ned"/' "$C1" >"$T/typo.json"
+expect_rc 2 "$W" run "$T/typo.json"
+has_err '(did you mean "write_end"?)'
+
 # getopt's complaints in the tool's own words and prefix
 expect_rc 2 "$W" run "$C1" --bogus
 has_err "wbsim run: error: unknown option '--bogus'"
