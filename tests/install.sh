@@ -129,9 +129,10 @@ for w in $modes $kernels $switches; do
 	grep -qw -- "$w" "$T/settings" || fail "the page's SETTINGS do not name $w"
 done
 
-# --- the installed tool runs on the installed catalogue
-"$W" check "$P/share/wbsim/scenarios" >"$T/check" 2>&1 ||
-	fail "wbsim check share/wbsim/scenarios exits $?: $(tail -3 "$T/check")"
+# --- the installed tool runs on the installed catalogue (one scenario: the cli test and
+# `wbsim check scenarios` cover the rest; the whole catalogue takes seconds under ASan)
+"$W" check "$P/share/wbsim/scenarios/c1-unwritten.json" >"$T/check" 2>&1 ||
+	fail "wbsim check share/wbsim/scenarios/c1-unwritten.json exits $?: $(tail -3 "$T/check")"
 
 if [ "$fails" -ne 0 ]; then
 	echo "install.sh: $fails failure(s); docs/hacking.md says how to keep the page and the completion in step" >&2
