@@ -18,7 +18,7 @@ _wbsim_options()
 	explore)
 		echo "$settings --max-states --max-depth --time-limit --max-memory --trace-out" \
 			"--census --fewest-preemptions --preemption-bound --all-failing --order" \
-			"--dot --svg --reduce --full --json --quiet --help" ;;
+			"--dot --svg --reduce --full --compress --json --quiet --help" ;;
 	replay)
 		echo "--at --json --help" ;;
 	dot)
