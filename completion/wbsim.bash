@@ -6,7 +6,7 @@
 # `source wbsim.bash` works in a plain bash too.  Keep the lists in step with the help texts
 # (docs/hacking.md, "The manual page and the completion"; tests/install.sh checks them).
 
-_wbsim_commands="run explore replay dot explain check help"
+_wbsim_commands="run explore replay dot explain check matrix help"
 
 # The options of COMMAND, as its --help lists them.
 _wbsim_options()
@@ -18,15 +18,18 @@ _wbsim_options()
 	explore)
 		echo "$settings --max-states --max-depth --time-limit --max-memory --trace-out" \
 			"--census --fewest-preemptions --preemption-bound --all-failing --order" \
-			"--dot --svg --reduce --full --compress --json --quiet --help" ;;
+			"--dot --svg --reduce --full --compress --first --json --quiet --help" ;;
 	replay)
 		echo "--at --json --help" ;;
 	dot)
-		echo "-o --svg --steps-only --compare --help" ;;
+		echo "-o --svg --steps-only --focus --compare --help" ;;
 	explain)
 		echo "--time-limit --help" ;;
 	check)
 		echo "--time-limit --json --help" ;;
+	matrix)
+		echo "--base --time-limit --total-time --max-states --max-memory --reduce --full" \
+			"--json --md --quiet --help" ;;
 	esac
 }
 
@@ -74,7 +77,7 @@ _wbsim_value()
 		fi ;;
 	--trace-out | --dot | --svg | -o) _wbsim_files any "$cur" ;;
 	--schedule | --seed | --max-states | --max-depth | --time-limit | --max-memory | \
-		--preemption-bound | --all-failing | --at) ;;	# a number, a schedule: nothing to offer
+		--preemption-bound | --all-failing | --at | --base | --total-time) ;;	# a number, a schedule: nothing to offer
 	*) return 1 ;;	# not an option that takes a value
 	esac
 	return 0
