@@ -6,7 +6,7 @@
 # `source wbsim.bash` works in a plain bash too.  Keep the lists in step with the help texts
 # (docs/hacking.md, "The manual page and the completion"; tests/install.sh checks them).
 
-_wbsim_commands="run explore replay dot explain check matrix help"
+_wbsim_commands="run explore replay dot explain check matrix shrink fstest help"
 
 # The options of COMMAND, as its --help lists them.
 _wbsim_options()
@@ -30,6 +30,10 @@ _wbsim_options()
 	matrix)
 		echo "--base --time-limit --total-time --max-states --max-memory --reduce --full" \
 			"--json --md --quiet --help" ;;
+	shrink)
+		echo "$settings -o --trace-out --time-limit --candidate-states --quiet --help" ;;
+	fstest)
+		echo "-o --number --help" ;;
 	esac
 }
 
@@ -48,18 +52,19 @@ _wbsim_switches="kernel validity_check write_fail_cleanup mkwrite_iomap_end drop
 writeback_revalidate stable_pages init_on_alloc partial_zero_uptodate"
 
 # Complete CUR as a file: with "json", a directory or a *.json file (scenarios, traces, and
-# check's directories); with "any", any file (outputs).
+# check's directories); with "any", any file (outputs); with "dir", a directory.
 _wbsim_files()
 {
 	local kind=$1 cur=$2 IFS=$'\n'
 	compopt -o filenames 2>/dev/null
 	case $kind in
 	any) COMPREPLY+=($(compgen -f -- "$cur")) ;;
+	dir) COMPREPLY+=($(compgen -d -- "$cur")) ;;
 	json) COMPREPLY+=($(compgen -d -- "$cur") $(compgen -f -X '!*.json' -- "$cur")) ;;
 	esac
 }
 
-# The values of OPTION, the word being completed CUR.
+# The values of OPTION, the word being completed CUR (of the command $cmd of _wbsim).
 _wbsim_value()
 {
 	local opt=$1 cur=$2
@@ -75,9 +80,11 @@ _wbsim_value()
 			COMPREPLY=($(compgen -S = -W "$_wbsim_switches" -- "$cur"))
 			compopt -o nospace 2>/dev/null
 		fi ;;
-	--trace-out | --dot | --svg | -o) _wbsim_files any "$cur" ;;
+	-o) [[ $cmd == fstest ]] && _wbsim_files dir "$cur" || _wbsim_files any "$cur" ;;
+	--trace-out | --dot | --svg) _wbsim_files any "$cur" ;;
 	--schedule | --seed | --max-states | --max-depth | --time-limit | --max-memory | \
-		--preemption-bound | --all-failing | --at | --base | --total-time) ;;	# a number, a schedule: nothing to offer
+		--preemption-bound | --all-failing | --at | --base | --total-time | \
+		--candidate-states | --number) ;;	# a number, a schedule: nothing to offer
 	*) return 1 ;;	# not an option that takes a value
 	esac
 	return 0
