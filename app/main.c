@@ -55,8 +55,12 @@ static int main_dispatch(int argc, char **argv)
 		main_help(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("wbsim %s\n", WBSIM_VERSION);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		/* The project version; the commit when configured in a git checkout. */
+		if (WBSIM_COMMIT[0])
+			printf("wbsim %s (git %s)\n", WBSIM_VERSION, WBSIM_COMMIT);
+		else
+			printf("wbsim %s\n", WBSIM_VERSION);
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "run"))

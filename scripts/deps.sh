@@ -2,9 +2,11 @@
 # Install what wbsim needs to build and test on Debian, if anything is missing.
 # CI (CI=true) always refreshes the package lists and installs, as root.
 # --bench also installs what bench/bench.py --spin needs (SPIN's verifier, Debian package spin);
-# the tests and CI do not need it.
+# the tests and CI do not need it.  man-db and groff-base: tests/install.sh renders the manual
+# page with man and groff, warnings on.
 set -eu
-PKGS="build-essential cmake pkg-config libjansson-dev libcmocka-dev libxxhash-dev graphviz python3-jsonschema shellcheck"
+PKGS="build-essential cmake pkg-config libjansson-dev libcmocka-dev libxxhash-dev graphviz
+python3-jsonschema shellcheck man-db groff-base"
 for arg in "$@"; do
 	case "$arg" in
 	--bench) PKGS="$PKGS spin" ;;
