@@ -36,7 +36,7 @@ static void main_help(FILE *out)
 		"                          [--trace-out FILE] [--time-limit SECONDS]\n"
 		"                          [--candidate-states N] [--quiet]\n"
 		"  wbsim fstest   TRACE -o DIR [--number NNN]\n"
-		"  wbsim --help | --version      (and COMMAND --help)\n"
+		"  wbsim --help | -V | --version (and COMMAND --help)\n"
 		"\n"
 		"V is %s: every switch as in that kernel.\n"
 		"MODE is off (6.1), after_lock (the 6.2 fix) or before_lock (a check placed too early).\n"
