@@ -17,33 +17,11 @@
 #include <cmocka.h>
 
 #include "model/world.h"
+#include "tests/gen.h"
 #include "tests/naive.h"
 
 #define NSCENARIOS 24
 #define NAIVE_LIMIT 20000
-
-struct gen {
-	char buf[4096];
-	size_t len;
-	struct sim_rng rng;
-};
-
-static void gen_add(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void gen_add(struct gen *g, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	g->len += (size_t)vsnprintf(g->buf + g->len, sizeof(g->buf) - g->len, fmt, ap);
-	va_end(ap);
-	assert_true(g->len < sizeof(g->buf));
-}
-
-static unsigned gen_below(struct gen *g, unsigned n)
-{
-	return sim_rng_below(&g->rng, n);
-}
 
 /* One random scenario: a small file, one or two writes, and two or three other actors. */
 static void gen_scenario(struct gen *g, unsigned i)

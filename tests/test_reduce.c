@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "model/world.h"
+#include "tests/gen.h"
 
 #define MAX_STATES 50000
 
@@ -152,29 +153,6 @@ static void test_catalogue(void **state)
 
 /* ---- random scenarios over every actor ---- */
 
-struct gen {
-	char buf[4096];
-	size_t len;
-	struct sim_rng rng;
-};
-
-static void gen_add(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void gen_add(struct gen *g, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	g->len += (size_t)vsnprintf(g->buf + g->len, sizeof(g->buf) - g->len, fmt, ap);
-	va_end(ap);
-	assert_true(g->len < sizeof(g->buf));
-}
-
-static unsigned below(struct gen *g, unsigned n)
-{
-	return sim_rng_below(&g->rng, n);
-}
-
 /*
  * A small file (1-3 pages, 1 or 4 KiB blocks, holes, delalloc, unwritten and
  * written extents), one to three writes (some after others, some with short
@@ -185,10 +163,10 @@ static unsigned below(struct gen *g, unsigned n)
 static void gen_scenario(struct gen *g, unsigned i)
 {
 	static const char *const states[] = { "hole", "unwritten", "written", "delalloc" };
-	unsigned bs = below(g, 2) ? 4096 : 1024, pages = 1 + below(g, 3);
+	unsigned bs = gen_below(g, 2) ? 4096 : 1024, pages = 1 + gen_below(g, 3);
 	unsigned world = pages * 4096, nblocks = world / bs, b = 0;
-	unsigned size = below(g, 4) ? world : bs * below(g, nblocks);
-	unsigned nw = 1 + below(g, pages > 1 ? 3 : 2);
+	unsigned size = gen_below(g, 4) ? world : bs * gen_below(g, nblocks);
+	unsigned nw = 1 + gen_below(g, pages > 1 ? 3 : 2);
 	const char *sep = "";
 
 	g->len = 0;
@@ -196,7 +174,7 @@ static void gen_scenario(struct gen *g, unsigned i)
 		   "\"page_size\":4096},\"file\":{\"size\":%u,\"extents\":[",
 		i, bs, size);
 	while (b < nblocks) {
-		unsigned run = 1 + below(g, nblocks - b), s = below(g, 4);
+		unsigned run = 1 + gen_below(g, nblocks - b), s = gen_below(g, 4);
 		if (s) {
 			gen_add(g, "%s{\"offset\":%u,\"length\":%u,\"state\":\"%s\"%s}", sep, b * bs,
 				run * bs, states[s], s == 2 ? ",\"data\":\"X\"" : "");
@@ -206,31 +184,31 @@ static void gen_scenario(struct gen *g, unsigned i)
 	}
 	gen_add(g, "]},\"tasks\":[");
 	for (unsigned w = 0; w < nw; w++) {
-		unsigned off = below(g, world / 512) * 512;
-		unsigned len = 512 * (1 + below(g, (world - off) / 512));
+		unsigned off = gen_below(g, world / 512) * 512;
+		unsigned len = 512 * (1 + gen_below(g, (world - off) / 512));
 		gen_add(g, "%s{\"name\":\"W%u\",\"op\":\"write\",\"offset\":%u,\"length\":%u,"
 			   "\"data\":\"%c\"",
 			w ? "," : "", w + 1, off, len, 'A' + w);
-		if (len > 512 && below(g, 4) == 0)
-			gen_add(g, ",\"short_copy_at\":%u", off + 512 * below(g, len / 512));
-		if (w && below(g, 2))
+		if (len > 512 && gen_below(g, 4) == 0)
+			gen_add(g, ",\"short_copy_at\":%u", off + 512 * gen_below(g, len / 512));
+		if (w && gen_below(g, 2))
 			gen_add(g, ",\"after\":[\"W%u\"]", w);
 		gen_add(g, "}");
 	}
 	const char *after = nw == 1 ? "[\"W1\"]" : nw == 2 ? "[\"W1\",\"W2\"]"
 							   : "[\"W1\",\"W2\",\"W3\"]";
-	switch (below(g, 7)) {
+	switch (gen_below(g, 7)) {
 	case 0:
-		gen_add(g, ",{\"name\":\"RF\",\"op\":\"read_fault\",\"page\":%u}", below(g, pages));
+		gen_add(g, ",{\"name\":\"RF\",\"op\":\"read_fault\",\"page\":%u}", gen_below(g, pages));
 		break;
 	case 1:
 		gen_add(g, ",{\"name\":\"M\",\"op\":\"mmap_write\",\"offset\":%u,\"length\":512,"
 			   "\"data\":\"M\",\"after\":%s}",
-			below(g, world / 512) * 512, after);
+			gen_below(g, world / 512) * 512, after);
 		break;
 	case 2:
 		gen_add(g, ",{\"name\":\"PH\",\"op\":\"punch\",\"offset\":%u,\"length\":%u}",
-			below(g, nblocks) * bs, bs);
+			gen_below(g, nblocks) * bs, bs);
 		break;
 	case 3:
 		gen_add(g, ",{\"name\":\"FA\",\"op\":\"fallocate\",\"offset\":0,\"length\":%u}",
@@ -238,19 +216,19 @@ static void gen_scenario(struct gen *g, unsigned i)
 		break;
 	case 4:
 		gen_add(g, ",{\"name\":\"TR\",\"op\":\"truncate\",\"size\":%u}",
-			below(g, nblocks + 1) * bs);
+			gen_below(g, nblocks + 1) * bs);
 		break;
 	default:
 		break;
 	}
-	gen_add(g, ",{\"name\":\"WB\",\"op\":\"writeback\",\"passes\":%u%s%s", 1 + below(g, 2),
-		below(g, 2) ? ",\"mode\":\"sync\"" : "", below(g, 3) ? "" : ",\"wait\":true");
-	if (pages > 1 && below(g, 3) == 0)
-		gen_add(g, ",\"offset\":%u,\"length\":4096", 4096 * below(g, pages));
+	gen_add(g, ",{\"name\":\"WB\",\"op\":\"writeback\",\"passes\":%u%s%s", 1 + gen_below(g, 2),
+		gen_below(g, 2) ? ",\"mode\":\"sync\"" : "", gen_below(g, 3) ? "" : ",\"wait\":true");
+	if (pages > 1 && gen_below(g, 3) == 0)
+		gen_add(g, ",\"offset\":%u,\"length\":4096", 4096 * gen_below(g, pages));
 	gen_add(g, "}");
-	if (below(g, 4))
+	if (gen_below(g, 4))
 		gen_add(g, ",{\"name\":\"RC\",\"op\":\"reclaim\",\"evictions\":%u}",
-			1 + below(g, 2));
+			1 + gen_below(g, 2));
 	gen_add(g, "]}");
 }
 
