@@ -69,9 +69,6 @@ struct sim_meta {
 #define SIM_ARENA_BITS 14
 #define SIM_ARENA (1u << SIM_ARENA_BITS) /* limbs per arena chunk */
 
-struct sim_counts {
-	uint64_t exec, fail;
-};
 
 /*
  * The bytes the search holds (the visited table, its records, the census,
@@ -163,16 +160,20 @@ static bool sim_mem_charge_ptrs(struct sim_mem *m, size_t old, size_t n)
  * above, compared before the key: one cache line per probe, and a key is
  * read only when the tags agree.  Records live in chunks of SIM_CHUNK (keys,
  * path counters, meta), so growing never copies them and wastes at most one
- * chunk.
+ * chunk.  A chunk's failing-execution counters exist only once one of its
+ * states has a failing execution (a safe search has none).  The tables of
+ * a compressed key's parts hold keys only (`bare`).
  */
 struct sim_table {
 	uint32_t *slots;
 	size_t nslots, nrec, nchunks;
 	unsigned ibits;
 	uint8_t **keys;
-	struct sim_counts **counts;
+	uint64_t **exec, **fail; /* the stored counts of the records' executions */
+	size_t nfail;		/* chunks with failing counters */
 	struct sim_meta **meta;
 	size_t key;		/* key size */
+	bool bare;		/* keys only: no counters, no meta */
 	bool full;		/* at its largest size and loaded past 3/4: the search must stop */
 	struct sim_mem *mem;
 };
@@ -182,9 +183,17 @@ static inline uint8_t *sim_key(const struct sim_table *t, size_t r)
 	return t->keys[r >> SIM_CHUNK_BITS] + (r & (SIM_CHUNK - 1)) * t->key;
 }
 
-static inline struct sim_counts *sim_counts(const struct sim_table *t, size_t r)
+static inline uint64_t *sim_exec(const struct sim_table *t, size_t r)
 {
-	return &t->counts[r >> SIM_CHUNK_BITS][r & (SIM_CHUNK - 1)];
+	return &t->exec[r >> SIM_CHUNK_BITS][r & (SIM_CHUNK - 1)];
+}
+
+/* The stored count of record r's failing executions (0 while its chunk has none). */
+static inline uint64_t sim_fail_count(const struct sim_table *t, size_t r)
+{
+	const uint64_t *c = SIM_LOAD(&t->fail[r >> SIM_CHUNK_BITS]);
+
+	return c ? c[r & (SIM_CHUNK - 1)] : 0;
 }
 
 static inline struct sim_meta *sim_meta(const struct sim_table *t, size_t r)
@@ -215,17 +224,21 @@ static double sim_now(const struct timespec *start)
 
 /* ---- the visited table ---- */
 
-static int sim_table_init(struct sim_table *t, size_t key, struct sim_mem *mem)
+static int sim_table_init(struct sim_table *t, size_t key, bool bare, struct sim_mem *mem)
 {
 	memset(t, 0, sizeof(*t));
 	t->key = key;
 	t->mem = mem;
+	t->bare = bare;
 	t->ibits = 12;
 	t->nslots = 1u << t->ibits;
 	t->keys = calloc(SIM_MAX_CHUNKS, sizeof(*t->keys));
-	t->counts = calloc(SIM_MAX_CHUNKS, sizeof(*t->counts));
-	t->meta = calloc(SIM_MAX_CHUNKS, sizeof(*t->meta));
-	if (!t->keys || !t->counts || !t->meta) {
+	if (!bare) {
+		t->exec = calloc(SIM_MAX_CHUNKS, sizeof(*t->exec));
+		t->fail = calloc(SIM_MAX_CHUNKS, sizeof(*t->fail));
+		t->meta = calloc(SIM_MAX_CHUNKS, sizeof(*t->meta));
+	}
+	if (!t->keys || (!bare && (!t->exec || !t->fail || !t->meta))) {
 		mem->failed = "out-of-memory";
 		return -1;
 	}
@@ -237,11 +250,15 @@ static void sim_table_free(struct sim_table *t)
 {
 	for (size_t i = 0; i < t->nchunks; i++) {
 		free(t->keys[i]);
-		free(t->counts[i]);
-		free(t->meta[i]);
+		if (!t->bare) {
+			free(t->exec[i]);
+			free(t->fail[i]);
+			free(t->meta[i]);
+		}
 	}
 	free(t->keys);
-	free(t->counts);
+	free(t->exec);
+	free(t->fail);
 	free(t->meta);
 	free(t->slots);
 }
@@ -249,7 +266,7 @@ static void sim_table_free(struct sim_table *t)
 static size_t sim_table_bytes(const struct sim_table *t)
 {
 	return t->nslots * sizeof(uint32_t) +
-	       t->nchunks * (size_t)SIM_CHUNK * (t->key + sizeof(struct sim_meta));
+	       t->nchunks * (size_t)SIM_CHUNK * (t->key + (t->bare ? 0 : sizeof(struct sim_meta)));
 }
 
 /* Double the index; -1 if refused (the table stays as it is, loaded past 3/4). */
@@ -323,28 +340,31 @@ static int sim_table_chunk(struct sim_table *t)
 {
 	size_t c = t->nchunks, n = (size_t)SIM_CHUNK;
 	uint8_t *k;
-	struct sim_counts *cn;
-	struct sim_meta *m;
+	uint64_t *ex = NULL;
+	struct sim_meta *m = NULL;
 
 	if (c == SIM_MAX_CHUNKS)
 		return -1;
-	/* charged as the three arrays of chunk pointers growing by one */
-	for (int i = 0; i < 3; i++)
+	/* charged as the arrays of chunk pointers growing by one */
+	for (int i = 0; i < (t->bare ? 1 : 4); i++)
 		if (!sim_mem_charge_ptrs(t->mem, c, c + 1))
 			return -1;
 	k = sim_mem_alloc(t->mem, n * t->key, false);
-	cn = k ? sim_mem_alloc(t->mem, n * sizeof(*cn), false) : NULL;
-	m = cn ? sim_mem_alloc(t->mem, n * sizeof(*m), false) : NULL;
-	if (!m) {
-		if (cn)
-			sim_mem_free(t->mem, cn, n * sizeof(*cn));
-		if (k)
+	if (k && !t->bare) {
+		ex = sim_mem_alloc(t->mem, n * sizeof(*ex), false);
+		m = ex ? sim_mem_alloc(t->mem, n * sizeof(*m), false) : NULL;
+		if (!m) {
+			if (ex)
+				sim_mem_free(t->mem, ex, n * sizeof(*ex));
 			sim_mem_free(t->mem, k, n * t->key);
-		return -1;
+			return -1;
+		}
+		t->exec[c] = ex;
+		t->meta[c] = m;
 	}
+	if (!k)
+		return -1;
 	t->keys[c] = k;
-	t->counts[c] = cn;
-	t->meta[c] = m;
 	/* published: records of this chunk are taken only after they see the count */
 	SIM_STORE(&t->nchunks, c + 1);
 	return 0;
@@ -356,8 +376,10 @@ static size_t sim_table_insert(struct sim_table *t, const void *key, uint64_t h,
 	size_t r = t->nrec++;
 
 	memcpy(sim_key(t, r), key, t->key);
-	memset(sim_meta(t, r), 0, sizeof(struct sim_meta));
-	memset(sim_counts(t, r), 0, sizeof(struct sim_counts));
+	if (!t->bare) {
+		memset(sim_meta(t, r), 0, sizeof(struct sim_meta));
+		*sim_exec(t, r) = 0;
+	}
 	t->slots[slot] = sim_slot_value(t, r, h);
 	return r;
 }
@@ -614,6 +636,40 @@ static uint64_t sim_store(struct sim_search *s, struct sim_count *a)
 	return w;
 }
 
+/*
+ * Store record r's count of failing executions: a chunk's counters are
+ * allocated (zeroed) with its first nonzero one.
+ */
+static void sim_fail_store(struct sim_search *s, size_t r, uint64_t w)
+{
+	struct sim_table *t = &s->t;
+	size_t c = r >> SIM_CHUNK_BITS;
+	uint64_t *v = SIM_LOAD(&t->fail[c]);
+
+	if (!w)
+		return;
+	if (!v) {
+		bool refused = false;
+		pthread_mutex_lock(&s->lock);
+		v = t->fail[c];
+		if (!v) {
+			v = sim_mem_alloc(&s->mem, (size_t)SIM_CHUNK * sizeof(*v), true);
+			if (v) {
+				SIM_STORE(&t->fail[c], v);
+				t->nfail++;
+			} else {
+				refused = true;
+			}
+		}
+		pthread_mutex_unlock(&s->lock);
+		if (refused) {
+			sim_nomem(s);
+			return;
+		}
+	}
+	v[r & (SIM_CHUNK - 1)] = w;
+}
+
 /* The stored count w as a result's count (*out starts zeroed). */
 static void sim_export(struct sim_search *s, uint64_t w, struct sim_count *out)
 {
@@ -732,7 +788,7 @@ static bool sim_part_index(struct sim_table *pt, const uint8_t *part, uint32_t *
 static int sim_parts_init(struct sim_search *s)
 {
 	for (unsigned j = 0; j < s->nparts; j++)
-		if (sim_table_init(&s->part[j], s->split[j + 1] - s->split[j], &s->mem))
+		if (sim_table_init(&s->part[j], s->split[j + 1] - s->split[j], true, &s->mem))
 			return -1;
 	return 0;
 }
@@ -1212,7 +1268,7 @@ static int sim_get(struct sim_worker *wk, const uint8_t *key, uint64_t h, size_t
 				return SIM_GOT_NONE;
 			}
 			memcpy(sim_key(t, r), key, t->key);
-			memset(sim_counts(t, r), 0, sizeof(struct sim_counts));
+			*sim_exec(t, r) = 0;
 			struct sim_meta *m = sim_meta(t, r);
 			m->depth = 0;
 			m->dist = SIM_IN_PROGRESS;
@@ -1265,11 +1321,13 @@ static void sim_fold_child(struct sim_search *s, struct sim_fold *f, const struc
 
 	if (l->hashes[i] == SIM_NOREC)
 		return;
-	const struct sim_counts *cc = sim_counts(t, cr);
+
 	const struct sim_meta *cm = sim_meta(t, cr);
 
-	sim_acc_add(s, &f->exec, cc->exec);
-	sim_acc_add(s, &f->fail, cc->fail);
+	uint64_t cexec = *sim_exec(t, cr);
+
+	sim_acc_add(s, &f->exec, cexec);
+	sim_acc_add(s, &f->fail, sim_fail_count(t, cr));
 	if (cm->depth + 1u > f->depth)
 		f->depth = cm->depth + 1u;
 	if (cm->dist != SIM_NO_FAIL && cm->dist + 1u < f->dist) {
@@ -1279,7 +1337,7 @@ static void sim_fold_child(struct sim_search *s, struct sim_fold *f, const struc
 	if (s->o->census) {
 		const uint64_t *cev = sim_evcounts(s, cr);
 		for (unsigned k = 0; k < s->nevents; k++)
-			sim_acc_add(s, &f->ev[k], (l->events[i] & (1u << k)) ? cc->exec : cev[k]);
+			sim_acc_add(s, &f->ev[k], (l->events[i] & (1u << k)) ? cexec : cev[k]);
 		sim_outbuild_merge(s, &f->ov, *sim_outv(s, cr));
 	}
 }
@@ -1439,8 +1497,8 @@ static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
 			sim_wait_child(wk, d, l, i);
 		sim_fold_children(s, &f, l, acts, kept, !wk->id && s->o->order == SIM_ORDER_FORWARD);
 	}
-	sim_counts(t, r)->exec = sim_store(s, &f.exec);
-	sim_counts(t, r)->fail = sim_store(s, &f.fail);
+	*sim_exec(t, r) = sim_store(s, &f.exec);
+	sim_fail_store(s, r, sim_store(s, &f.fail));
 	sim_meta(t, r)->depth = (uint16_t)f.depth;
 	sim_meta(t, r)->verdict = (uint8_t)f.verdict;
 	if (s->o->census) {
@@ -1780,7 +1838,7 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	if (!w0 || !s.arena ||
 	    (s.compress && (!(s.full = sim_mem_alloc(&s.mem, s.split[s.nparts], false)) ||
 			    sim_parts_init(&s))) ||
-	    sim_table_init(&s.t, s.key_size, &s.mem) || sim_worker_init(&s, w0, 0) ||
+	    sim_table_init(&s.t, s.key_size, false, &s.mem) || sim_worker_init(&s, w0, 0) ||
 	    sim_table_room(&s.t) || sim_census_room(&s, 0)) {
 		/* not even the first state fits: an empty partial report */
 		sim_nomem(&s);
@@ -1817,8 +1875,8 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 			res->stopped_by = "preemption-bound";
 	}
 	res->states = s.t.nrec;
-	sim_export(&s, sim_counts(&s.t, r0)->exec, &res->executions);
-	sim_export(&s, sim_counts(&s.t, r0)->fail, &res->failing);
+	sim_export(&s, *sim_exec(&s.t, r0), &res->executions);
+	sim_export(&s, sim_fail_count(&s.t, r0), &res->failing);
 	res->max_depth = sim_meta(&s.t, r0)->depth;
 	res->verdict = sim_meta(&s.t, r0)->dist != SIM_NO_FAIL ? sim_meta(&s.t, r0)->verdict
 							     : SIM_SAFE;
@@ -1847,7 +1905,7 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	res->table_bytes = sim_table_bytes(&s.t);
 	for (unsigned j = 0; j < s.nparts; j++)
 		res->table_bytes += sim_table_bytes(&s.part[j]);
-	res->counter_bytes = s.t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts) +
+	res->counter_bytes = (s.t.nchunks + s.t.nfail) * (size_t)SIM_CHUNK * sizeof(uint64_t) +
 			     sim_arena_bytes(&s);
 	res->memory_bytes = s.mem.peak;
 	res->seconds = sim_now(&s.start);
