@@ -58,7 +58,7 @@ static void explore_help(FILE *out)
 		"  --threads N            search on N threads (default: the processors available);\n"
 		"                         a complete search's results do not depend on N.\n"
 		"                         --census, --all-failing, --first, --max-states,\n"
-		"                         --max-depth, bounds and --compress use one thread\n"
+		"                         --max-depth and the preemption options use one thread\n"
 		"  --max-states N, --max-depth N, --time-limit S   stop early (exit 4 if no\n"
 		"                         failure was found); Ctrl-C stops with a partial report\n"
 		"  --max-memory SIZE      stop the same way before the search holds more than SIZE\n"

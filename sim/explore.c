@@ -370,20 +370,6 @@ static int sim_table_chunk(struct sim_table *t)
 	return 0;
 }
 
-/* Add a record (sim_table_room made room for it). */
-static size_t sim_table_insert(struct sim_table *t, const void *key, uint64_t h, size_t slot)
-{
-	size_t r = t->nrec++;
-
-	memcpy(sim_key(t, r), key, t->key);
-	if (!t->bare) {
-		memset(sim_meta(t, r), 0, sizeof(struct sim_meta));
-		*sim_exec(t, r) = 0;
-	}
-	t->slots[slot] = sim_slot_value(t, r, h);
-	return r;
-}
-
 /* ---- the census: executions per outcome, and per event ---- */
 
 /* Executions from a state, per outcome reached, with the shortest distance to each. */
@@ -443,6 +429,7 @@ struct sim_worker {
 	struct sim_action *acts; /* one action list per depth */
 	uint32_t *path;		/* the action taken at each depth (all_failing) */
 	uint8_t *key;		/* scratch key */
+	uint8_t *full;		/* compress: the packed key before it is split */
 	struct sim_por_actor *por; /* its scratch */
 	struct sim_rng rng;	/* helpers: their order of the children */
 	uint64_t transitions, end_states, claimed;
@@ -465,7 +452,6 @@ struct sim_search {
 	unsigned nparts;
 	struct sim_table part[SIM_KEY_PARTS];
 	size_t split[SIM_KEY_PARTS + 1];
-	uint8_t *full;
 	size_t max_levels;
 	/* the limbs of the stored counts past 63 bits */
 	uint64_t **arena;
@@ -764,69 +750,13 @@ static struct sim_outvec *sim_outbuild_store(struct sim_search *s, struct sim_ou
 	return v;
 }
 
-/* The key of a world (and its ext in a bounded search) into `buf`. */
-/*
- * The index of one part of a compressed key in its table, added if new;
- * false if there is no room (the search must stop).
- */
-static bool sim_part_index(struct sim_table *pt, const uint8_t *part, uint32_t *idx)
-{
-	uint64_t h = sim_hash(pt, part);
-	size_t slot = 0;
-	long r = sim_table_find(pt, part, h, &slot);
-
-	if (r < 0) {
-		if (sim_table_room(pt))
-			return false;
-		sim_table_find(pt, part, h, &slot); /* the index may have grown */
-		r = (long)sim_table_insert(pt, part, h, slot);
-	}
-	*idx = (uint32_t)r;
-	return true;
-}
-
 static int sim_parts_init(struct sim_search *s)
 {
 	for (unsigned j = 0; j < s->nparts; j++)
-		if (sim_table_init(&s->part[j], s->split[j + 1] - s->split[j], true, &s->mem))
+		if (sim_table_init(&s->part[j], s->split[j + 1] - s->split[j], true, &s->mem) ||
+		    sim_table_room(&s->part[j]))
 			return -1;
 	return 0;
-}
-
-/* The key of a world (and its ext in a bounded search) into `buf`; NULL if out of memory. */
-static const uint8_t *sim_world_key(struct sim_search *s, const void *w, const struct sim_ext *e,
-				    uint8_t *buf)
-{
-	const struct sim_model *sm = s->sm;
-	size_t k = sm->ops->pack ? sm->key_size : sm->size;
-
-	if (s->compress) {
-		uint32_t idx[SIM_KEY_PARTS];
-		if (sm->ops->pack)
-			sm->ops->pack(sm->ctx, w, s->full);
-		else
-			memcpy(s->full, w, sm->size);
-		for (unsigned j = 0; j < s->nparts; j++)
-			if (!sim_part_index(&s->part[j], s->full + s->split[j], &idx[j]))
-				return NULL;
-		memcpy(buf, idx, s->nparts * sizeof(uint32_t));
-		return buf;
-	}
-	if (sm->ops->pack)
-		sm->ops->pack(sm->ctx, w, buf);
-	else if (s->bounded)
-		memcpy(buf, w, sm->size);
-	else
-		return w;
-	if (s->bounded) {
-		/* the last actor matters only to a preemption bound */
-		uint32_t last = s->o->bound_preemptions ? e->last : 0;
-		memcpy(buf + k, &last, 4);
-		buf[k + 4] = e->pre;
-		memcpy(buf + k + 5, &e->ca, 2);
-		memcpy(buf + k + 7, &e->cb, 2);
-	}
-	return buf;
 }
 
 static uint64_t *sim_evcounts(const struct sim_search *s, size_t r)
@@ -1079,6 +1009,9 @@ static bool sim_check_child(struct sim_worker *wk, const void *w, const void *c,
 #endif
 
 
+static const uint8_t *sim_world_key(struct sim_worker *wk, const void *w,
+				    const struct sim_ext *e, uint8_t *buf);
+
 /*
  * Build, pack and hash the children of w at depth d that the bound keeps, in
  * the worker's order, into level l (sim_level(wk, d, n) for n enabled
@@ -1116,7 +1049,7 @@ static unsigned sim_expand(struct sim_worker *wk, unsigned d, const void *w,
 		l->ext[kept] = ce;
 		acts[kept].id = all[i].id;
 		acts[kept].actor = i;
-		const uint8_t *ck = sim_world_key(s, c, &ce, l->keys + kept * s->key_size);
+		const uint8_t *ck = sim_world_key(wk, c, &ce, l->keys + kept * s->key_size);
 		if (!ck) {
 			sim_nomem(s);
 			break;
@@ -1170,14 +1103,30 @@ static void sim_park(struct sim_worker *wk)
 	}
 }
 
+/* Is table t loaded past 3/4 (and able to grow)? */
+static inline bool sim_table_due(struct sim_table *t)
+{
+	return SIM_LOAD(&t->nrec) * 4 > t->nslots * 3 && !t->full;
+}
+
+/* Is any table of the search due to grow? */
+static inline bool sim_tables_due(struct sim_search *s)
+{
+	if (sim_table_due(&s->t))
+		return true;
+	for (unsigned j = 0; j < s->nparts; j++)
+		if (sim_table_due(&s->part[j]))
+			return true;
+	return false;
+}
+
 /*
- * Past 3/4 load the index doubles, by one thread while every other waits
- * parked outside the table (it then rehashes nothing in flight).
+ * Past 3/4 load an index doubles, by one thread while every other waits
+ * parked outside the tables (it then rehashes nothing in flight).
  */
 static void sim_grow(struct sim_worker *wk)
 {
 	struct sim_search *s = wk->s;
-	struct sim_table *t = &s->t;
 	int zero = 0;
 	unsigned spins = 0;
 
@@ -1186,30 +1135,31 @@ static void sim_grow(struct sim_worker *wk)
 		sim_park(wk);
 		return;
 	}
-	while (SIM_LOAD_SC(&s->parked) != SIM_LOAD_SC(&s->running) - 1)
+	/* (after the search, worker 0 alone is not counted running) */
+	while (SIM_LOAD_SC(&s->parked) + 1 < SIM_LOAD_SC(&s->running))
 		sim_backoff(&spins);
-	if (t->nrec * 4 > t->nslots * 3 && !t->full && sim_table_grow(t))
+	if (sim_table_due(&s->t) && sim_table_grow(&s->t))
 		sim_nomem(s);
+	for (unsigned j = 0; j < s->nparts; j++)
+		if (sim_table_due(&s->part[j]) && sim_table_grow(&s->part[j]))
+			sim_nomem(s);
 	SIM_STORE_SC(&s->resize, 0);
 }
 
-/* Between two uses of the table: wait while the index grows, grow it when due. */
+/* Between two uses of the tables: wait while an index grows, grow one when due. */
 static inline void sim_safe_point(struct sim_worker *wk)
 {
 	struct sim_search *s = wk->s;
-	struct sim_table *t = &s->t;
 
 	if (SIM_LOAD_SC(&s->resize))
 		sim_park(wk);
-	if (SIM_LOAD(&t->nrec) * 4 > t->nslots * 3 && !t->full)
+	if (sim_tables_due(s))
 		sim_grow(wk);
 }
 
-/* The next record's number, with its chunk; -1 if there is no room for one. */
-static int sim_record_take(struct sim_search *s, size_t *r)
+/* The next record's number in table t, with its chunk; -1 if there is no room for one. */
+static int sim_record_take(struct sim_search *s, struct sim_table *t, size_t *r)
 {
-	struct sim_table *t = &s->t;
-
 	for (;;) {
 		size_t n = SIM_LOAD(&t->nrec);
 		if ((n >> SIM_CHUNK_BITS) >= SIM_LOAD(&t->nchunks)) {
@@ -1243,10 +1193,10 @@ enum { SIM_GOT_NONE, SIM_GOT_OLD, SIM_GOT_NEW };
  * index bit set) and publish the record once its key is written; a lookup
  * that meets a busy slot with its own tag waits for it.
  */
-static int sim_get(struct sim_worker *wk, const uint8_t *key, uint64_t h, size_t *rec)
+static int sim_get_in(struct sim_worker *wk, struct sim_table *t, const uint8_t *key, uint64_t h,
+		      size_t *rec)
 {
 	struct sim_search *s = wk->s;
-	struct sim_table *t = &s->t;
 
 	sim_safe_point(wk);
 	uint32_t *slots = t->slots;
@@ -1263,17 +1213,19 @@ static int sim_get(struct sim_worker *wk, const uint8_t *key, uint64_t h, size_t
 			if (!__atomic_compare_exchange_n(&slots[i], &v, busy, false, __ATOMIC_ACQ_REL,
 							 __ATOMIC_ACQUIRE))
 				continue; /* taken meanwhile: look at it again */
-			if (sim_record_take(s, &r)) {
+			if (sim_record_take(s, t, &r)) {
 				SIM_STORE(&slots[i], 0);
 				return SIM_GOT_NONE;
 			}
 			memcpy(sim_key(t, r), key, t->key);
-			*sim_exec(t, r) = 0;
-			struct sim_meta *m = sim_meta(t, r);
-			m->depth = 0;
-			m->dist = SIM_IN_PROGRESS;
-			m->verdict = 0;
-			m->owner = (uint8_t)wk->id;
+			if (!t->bare) {
+				*sim_exec(t, r) = 0;
+				struct sim_meta *m = sim_meta(t, r);
+				m->depth = 0;
+				m->dist = SIM_IN_PROGRESS;
+				m->verdict = 0;
+				m->owner = (uint8_t)wk->id;
+			}
 			SIM_STORE(&slots[i], tag | (uint32_t)(r + 1));
 			*rec = r;
 			return SIM_GOT_NEW;
@@ -1293,6 +1245,61 @@ static int sim_get(struct sim_worker *wk, const uint8_t *key, uint64_t h, size_t
 		}
 		i = (i + 1) & mask;
 	}
+}
+
+/* The same in the visited table. */
+static inline int sim_get(struct sim_worker *wk, const uint8_t *key, uint64_t h, size_t *rec)
+{
+	return sim_get_in(wk, &wk->s->t, key, h, rec);
+}
+
+/* The index of one part of a compressed key in its table, added if new; false if no room. */
+static bool sim_part_index(struct sim_worker *wk, unsigned j, const uint8_t *part, uint32_t *idx)
+{
+	struct sim_table *pt = &wk->s->part[j];
+	size_t r = 0;
+
+	if (sim_get_in(wk, pt, part, sim_hash(pt, part), &r) == SIM_GOT_NONE)
+		return false;
+	*idx = (uint32_t)r;
+	return true;
+}
+
+/* The key of a world (and its ext in a bounded search) into `buf`; NULL if out of memory. */
+static const uint8_t *sim_world_key(struct sim_worker *wk, const void *w,
+				    const struct sim_ext *e, uint8_t *buf)
+{
+	struct sim_search *s = wk->s;
+	const struct sim_model *sm = &wk->sm;
+	size_t k = sm->ops->pack ? sm->key_size : sm->size;
+
+	if (s->compress) {
+		uint32_t idx[SIM_KEY_PARTS];
+		if (sm->ops->pack)
+			sm->ops->pack(sm->ctx, w, wk->full);
+		else
+			memcpy(wk->full, w, sm->size);
+		for (unsigned j = 0; j < s->nparts; j++)
+			if (!sim_part_index(wk, j, wk->full + s->split[j], &idx[j]))
+				return NULL;
+		memcpy(buf, idx, s->nparts * sizeof(uint32_t));
+		return buf;
+	}
+	if (sm->ops->pack)
+		sm->ops->pack(sm->ctx, w, buf);
+	else if (s->bounded)
+		memcpy(buf, w, sm->size);
+	else
+		return w;
+	if (s->bounded) {
+		/* the last actor matters only to a preemption bound */
+		uint32_t last = s->o->bound_preemptions ? e->last : 0;
+		memcpy(buf + k, &last, 4);
+		buf[k + 4] = e->pre;
+		memcpy(buf + k + 5, &e->ca, 2);
+		memcpy(buf + k + 7, &e->cb, 2);
+	}
+	return buf;
 }
 
 /* Is record r still being visited (by some thread)? */
@@ -1602,7 +1609,7 @@ static size_t sim_walk(struct sim_search *s, const void *init, unsigned len, sim
 				continue;
 			memcpy(c, w, sm->size);
 			sm->ops->apply(sm->ctx, c, acts[i].id);
-			const uint8_t *key = sim_world_key(s, c, &ce, s->workers[0].key);
+			const uint8_t *key = sim_world_key(&s->workers[0], c, &ce, s->workers[0].key);
 			long cr = key ? sim_table_find(t, key, sim_hash(t, key), &slot) : -1;
 			if (cr >= 0 && next(s, (size_t)cr, len - (unsigned)k - 1, arg))
 				break;
@@ -1670,7 +1677,8 @@ static int sim_worker_init(struct sim_search *s, struct sim_worker *wk, unsigned
 				       false)) ||
 	    !(wk->path = sim_mem_alloc(&s->mem, s->max_levels * sizeof(uint32_t), true)) ||
 	    (s->reduce &&
-	     !(wk->por = sim_mem_alloc(&s->mem, SIM_MAX_ACTORS * sizeof(*wk->por), false))))
+	     !(wk->por = sim_mem_alloc(&s->mem, SIM_MAX_ACTORS * sizeof(*wk->por), false))) ||
+	    (s->compress && !(wk->full = sim_mem_alloc(&s->mem, s->split[s->nparts], false))))
 		return -1;
 	return 0;
 }
@@ -1688,6 +1696,7 @@ static void sim_worker_free(struct sim_search *s, struct sim_worker *wk)
 	free(wk->acts);
 	free(wk->path);
 	free(wk->key);
+	free(wk->full);
 	free(wk->por);
 	if (wk->id && wk->sm.ctx)
 		s->sm->ops->ctx_free(wk->sm.ctx);
@@ -1756,7 +1765,6 @@ static void sim_search_free(struct sim_search *s)
 	for (size_t c = 0; c < s->arena_chunks; c++)
 		free(s->arena[c]);
 	free(s->arena);
-	free(s->full);
 	for (unsigned j = 0; j < s->nparts; j++)
 		sim_table_free(&s->part[j]);
 	free(s->reserve);
@@ -1769,13 +1777,13 @@ static void sim_search_free(struct sim_search *s)
  * How many threads the search may use: the asked number where the results
  * cannot depend on the order states are visited in, else one.  Census,
  * failing paths, bounds, the constraint, --first, --max-states and
- * --max-depth, and the compressed table run on one thread.
+ * --max-depth run on one thread.
  */
 static unsigned sim_threads(const struct sim_model *sm, const struct sim_explore_opts *o)
 {
 	if (o->threads <= 1 || !sm->ops->ctx_clone || !sm->ops->ctx_free || o->census ||
 	    o->all_failing || o->bound_preemptions || o->constrain || o->first || o->max_states ||
-	    o->max_depth || o->compress)
+	    o->max_depth)
 		return 1;
 	return o->threads > SIM_MAX_THREADS ? SIM_MAX_THREADS : o->threads;
 }
@@ -1836,8 +1844,7 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		s.nstarted = 1;
 	}
 	if (!w0 || !s.arena ||
-	    (s.compress && (!(s.full = sim_mem_alloc(&s.mem, s.split[s.nparts], false)) ||
-			    sim_parts_init(&s))) ||
+	    (s.compress && sim_parts_init(&s)) ||
 	    sim_table_init(&s.t, s.key_size, false, &s.mem) || sim_worker_init(&s, w0, 0) ||
 	    sim_table_room(&s.t) || sim_census_room(&s, 0)) {
 		/* not even the first state fits: an empty partial report */
@@ -1848,7 +1855,7 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		return 0;
 	}
 
-	const uint8_t *key = sim_world_key(&s, init, &e0, w0->key);
+	const uint8_t *key = sim_world_key(w0, init, &e0, w0->key);
 	uint64_t h = key ? sim_hash(&s.t, key) : 0;
 	if (!key || sim_get(w0, key, h, &r0) != SIM_GOT_NEW) {
 		sim_nomem(&s);

@@ -321,7 +321,7 @@ struct sim_explore_opts {
 	 * claims it, and folds its children in the model's order.  Searches
 	 * whose results depend on the order of the visit run on one thread:
 	 * census, all_failing, bounds and the constraint, first, max_states,
-	 * max_depth, compress.  Helpers start once the search holds
+	 * max_depth.  Helpers start once the search holds
 	 * parallel_from states (0: SIM_PARALLEL_FROM), so small searches pay
 	 * nothing for them.
 	 */
