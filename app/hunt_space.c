@@ -46,7 +46,7 @@ static void hs_err(struct hs_ctx *c, const char *ptr, bool at_key, const char *f
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	wb_json_diag(&c->src, c->diag, ptr, at_key, "%s: %s", ptr[0] ? ptr : "/", msg);
+	wb_json_diag(&c->src, c->diag, ptr, at_key, "%s", msg);
 }
 
 static const char *hs_type(const json_t *v)
