@@ -511,17 +511,27 @@ char *hunt_draw(const struct hunt_space *sp, uint64_t seed, uint64_t index)
 			hd_task(tasks, tname, "read_fault",
 				json_pack("{s:I}", "page", (json_int_t)hd_below(&r, pages)));
 			break;
-		case HUNT_MMAP_WRITE:
-			o = json_pack("{s:I,s:I,s:s}", "offset",
-				      (json_int_t)(hd_below(&r, span / 512) * 512), "length",
+		case HUNT_MMAP_WRITE: {
+			/* after every write it overlaps: their order would be user space's race */
+			unsigned moff = hd_below(&r, span / 512) * 512;
+			json_t *after = json_array(), *t;
+			size_t k2;
+			o = json_pack("{s:I,s:I,s:s}", "offset", (json_int_t)moff, "length",
 				      (json_int_t)512, "data", "P");
-			if (nw && hd_percent(&r, sp->after_percent)) {
-				char w[16];
-				snprintf(w, sizeof(w), "W%u", 1 + hd_below(&r, nw));
-				json_object_set_new(o, "after", json_pack("[s]", w));
+			json_array_foreach(tasks, k2, t) {
+				json_int_t wo = json_integer_value(json_object_get(t, "offset"));
+				json_int_t wl = json_integer_value(json_object_get(t, "length"));
+				if (!strcmp(json_string_value(json_object_get(t, "op")), "write") &&
+				    wo < moff + 512 && moff < wo + wl)
+					json_array_append(after, json_object_get(t, "name"));
 			}
+			if (json_array_size(after))
+				json_object_set_new(o, "after", after);
+			else
+				json_decref(after);
 			hd_task(tasks, tname, "mmap_write", o);
 			break;
+		}
 		case HUNT_PUNCH:
 			hd_task(tasks, tname, "punch",
 				json_pack("{s:I,s:I}", "offset", (json_int_t)(b * bs), "length",

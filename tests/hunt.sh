@@ -18,8 +18,10 @@ fail() {
 	echo "FAIL: $*" >&2
 	fails=$((fails + 1))
 }
-SPACE=$S/hunts/default.json
-ARGS="--count 40 --seed 7 --kernel 6.1 --max-states 20000 --quiet"
+# a small space (tests/hunt/small.json: C1's neighbourhood, 6.1 only): a few seconds in debug and
+# sanitizer builds
+SPACE=$S/tests/hunt/small.json
+ARGS="--count 16 --seed 2 --quiet"
 
 # the whole run, in one process
 # shellcheck disable=SC2086
@@ -55,13 +57,17 @@ rm -f "$T/jobs/results/000003.json" "$T/jobs/results/000017.json" "$T/jobs/index
 "$W" hunt "$SPACE" $ARGS -o "$T/jobs" >/dev/null 2>&1
 diff -r "$T/one" "$T/jobs" >/dev/null || fail "the resumed run differs"
 # another hunt into the same directory is refused
-"$W" hunt "$SPACE" --count 40 --seed 8 --kernel 6.1 --quiet -o "$T/jobs" >/dev/null 2>"$T/other.err"
+"$W" hunt "$SPACE" --count 16 --seed 3 --quiet -o "$T/jobs" >/dev/null 2>"$T/other.err"
 [ $? -eq 2 ] && grep -q "holds another hunt" "$T/other.err" || fail "another hunt's directory accepted"
 
-# scenario i alone, the same as in the run
-"$W" hunt "$SPACE" --seed 7 --draw 5 >"$T/d5.json" || fail "--draw"
+# scenario i alone, as the run drew it; the default space's too
+"$W" hunt "$SPACE" --seed 2 --draw 5 >"$T/d5.json" || fail "--draw"
 "$W" run "$T/d5.json" --kernel 6.1 >/dev/null 2>&1
 [ $? -le 1 ] || fail "the drawn scenario does not run"
+grep -q '"name":"small-2-5"' "$T/d5.json" || fail "--draw: not scenario 5 of seed 2"
+"$W" hunt "$S/hunts/default.json" --seed 1 --draw 0 >"$T/d0.json" || fail "--draw of the default space"
+"$W" run "$T/d0.json" >/dev/null 2>&1
+[ $? -le 1 ] || fail "the default space's scenario 0 does not run"
 
 # a bad space: located errors, exit 2
 printf '{\n  "wbsim_hunt": 1,\n  "name": "bad",\n  "pages": [3, 1],\n  "block_sizes": [1000]\n}\n' >"$T/bad.json"
