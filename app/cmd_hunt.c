@@ -512,9 +512,9 @@ static int hunt_fork(struct hunt *h, const uint64_t *work, size_t n)
 		running++;
 	}
 	size_t next = 0; /* results before `next` are all seen */
-	while (running) {
+	for (bool last = false;; last = !running) {
 		int status;
-		pid_t p = waitpid(-1, &status, WNOHANG);
+		pid_t p = running ? waitpid(-1, &status, WNOHANG) : 0;
 		if (p > 0) {
 			for (unsigned w = 0; w < nw; w++)
 				if (pids[w] == p) {
@@ -527,7 +527,7 @@ static int hunt_fork(struct hunt *h, const uint64_t *work, size_t n)
 			continue;
 		}
 		if (p < 0 && errno != EINTR)
-			break;
+			running = 0;
 		if (wb_interrupted) /* pass the signal on (a terminal's Ctrl-C reached them already) */
 			for (unsigned w = 0; w < nw; w++)
 				if (pids[w] > 0)
@@ -550,6 +550,8 @@ static int hunt_fork(struct hunt *h, const uint64_t *work, size_t n)
 		while (next < n && seen[next])
 			next++;
 		hunt_show(h, false);
+		if (last) /* the workers are gone and their last results counted */
+			break;
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
@@ -1094,12 +1096,13 @@ static void hunt_md(FILE *f, const struct hunt *h, const struct hunt_report *rp,
 				h->settings[rp->und[k].setting], rp->und[k].why,
 				(unsigned long long)rp->und[k].states);
 	}
-	fprintf(f, "\n## Reproduce\n\n```\nwbsim hunt SPACE --seed %llu --count %llu",
-		(unsigned long long)h->seed, (unsigned long long)h->count);
-	for (unsigned s = 0; s < h->nsettings; s++)
-		fprintf(f, " --kernel ... (setting `%s`)", h->settings[s]);
-	fprintf(f, " -o DIR\nwbsim hunt SPACE --seed %llu --draw INDEX     # one scenario\n```\n",
-		(unsigned long long)h->seed);
+	fprintf(f, "\n## Reproduce\n\nWith the space `%s` as SPACE and the settings above (the "
+		   "space's, or given with `--kernel` and `--set`), with a budget of %llu states per "
+		   "exploration (`--max-states`):\n\n```\n"
+		   "wbsim hunt SPACE --seed %llu --count %llu -o DIR\n"
+		   "wbsim hunt SPACE --seed %llu --draw INDEX     # one scenario\n```\n",
+		h->sp.name, (unsigned long long)h->max_states, (unsigned long long)h->seed,
+		(unsigned long long)h->count, (unsigned long long)h->seed);
 }
 
 /* The report of a complete hunt directory: index.md, report.json, --json. */
