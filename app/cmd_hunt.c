@@ -1111,8 +1111,13 @@ static int hunt_report(struct hunt *h)
 	struct hunt_report rp;
 	int rc = hunt_gather(h, &rp);
 
-	if (rc)
+	if (rc) {
+		for (size_t j = 0; j < rp.nsigs; j++)
+			free(rp.sigs[j].occ);
+		free(rp.sigs);
+		free(rp.und);
 		return rc;
+	}
 	struct hunt_rep *reps = wb_xcalloc(rp.nsigs + 1, sizeof(*reps));
 	for (size_t j = 0; j < rp.nsigs && !rc; j++) {
 		if (h->progress) {
