@@ -155,9 +155,57 @@ int cmd_matrix(int argc, char **argv);
  * step that put the wrong bytes there.
  */
 void wb_failure_kind(const struct wb_job *job, const struct wb_exec *ex, char *out, size_t n);
+typedef void (*wb_failure_kind_fn)(const struct wb_job *job, const struct wb_exec *ex, char *out,
+				   size_t n);
+
+/* A scenario shrunk by wb_shrink_scenario(). */
+struct wb_shrunk {
+	char *text;		/* the smallest failing scenario found (JSON, malloc'd) */
+	uint16_t *cex;		/* its counterexample's choices */
+	size_t len;
+	enum sim_verdict verdict;
+	char kind[64];
+	bool shortest;		/* a shortest counterexample of its kind (a full search ended) */
+	size_t tasks0, tasks;	/* before and after */
+	unsigned pages0, pages;
+	unsigned tried, kept;	/* candidates */
+};
+/*
+ * wbsim shrink as a function (cmd_shrink.c): shrink the scenario `text`
+ * (reported as `path`) under `settings` ("K=V,K=V", or "") keeping a failure
+ * whose kind(), `kind` being wb_failure_kind or a caller's finer one, is
+ * `want` (any: NULL), each candidate searched with `cand_states` states per
+ * search order.  Deterministic: no clock decides anything.  1: shrunk (out
+ * filled; wb_shrunk_free), 0: the scenario does not fail, 4: no such failure
+ * within the budget, -1: error (printed).
+ */
+int wb_shrink_scenario(const char *path, const char *text, const char *settings,
+		       wb_failure_kind_fn kind, const char *want, uint64_t cand_states,
+		       struct wb_shrunk *out);
+void wb_shrunk_free(struct wb_shrunk *r);
+
+/* The smallest sets of fix switches that make a scenario safe from a base (cmd_matrix.c). */
+struct wb_fixes {
+	const char *base_verdict; /* "safe", "corrupt", "deadlock", "unknown" */
+	unsigned size;		/* of the smallest safe sets; 0: none found */
+	char **sets;		/* each "k=v, k=v" (malloc'd) */
+	size_t nsets;
+	size_t nundecided;	/* subsets no larger whose exploration a budget stopped */
+	char searched[400];	/* the candidate switches, "k=v, k=v" */
+};
+/*
+ * From the scenario's config with `base` ("K=V,K=V") applied, search the
+ * smallest sets of fix switches that make `sc` safe, each verdict one
+ * exploration with the options `eo` (as wbsim matrix does).  0, or -1 when
+ * base does not apply (err set).
+ */
+int wb_matrix_fixes(struct wb_scenario *sc, const char *base, const struct sim_explore_opts *eo,
+		    struct wb_fixes *out, char *err, size_t n);
+void wb_fixes_free(struct wb_fixes *f);
 
 int cmd_shrink(int argc, char **argv);
 int cmd_fstest(int argc, char **argv);
+int cmd_hunt(int argc, char **argv);
 
 /* Option parsing helpers. */
 int wb_parse_u64(const char *s, unsigned long long *out);

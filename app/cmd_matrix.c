@@ -513,6 +513,48 @@ static void mx_print_json(struct mx *mx, const struct mx_row *rows, size_t nrows
 	json_decref(o);
 }
 
+int wb_matrix_fixes(struct wb_scenario *sc, const char *base, const struct sim_explore_opts *eo,
+		    struct wb_fixes *out, char *err, size_t n)
+{
+	struct mx mx = { .sc = sc, .eo = *eo };
+	struct mx_fixes f;
+	struct wb_config cfg = sc->config;
+	char list[400];
+
+	memset(out, 0, sizeof(*out));
+	memset(&f, 0, sizeof(f));
+	if (wb_config_apply_list(&cfg, base, err, n))
+		return -1;
+	snprintf(f.base, sizeof(f.base), "%s", base);
+	mx_fix_search(&mx, &f);
+	out->base_verdict = mx_json[f.base_run->verdict];
+	out->size = f.size;
+	out->nsets = f.nsafe;
+	out->sets = wb_xcalloc(f.nsafe + 1, sizeof(char *));
+	for (unsigned j = 0; j < f.nsafe; j++) {
+		mx_subset_list(&f, f.safe[j], list, sizeof(list), ", ");
+		out->sets[j] = wb_xstrdup(list);
+	}
+	out->nundecided = f.nundecided;
+	mx_subset_list(&f, (1u << f.ncand) - 1, out->searched, sizeof(out->searched), ", ");
+	free(f.safe);
+	free(f.undecided);
+	for (size_t i = 0; i < mx.nruns; i++) {
+		free(mx.runs[i]->schedule);
+		free(mx.runs[i]);
+	}
+	free(mx.runs);
+	return 0;
+}
+
+void wb_fixes_free(struct wb_fixes *f)
+{
+	for (size_t i = 0; i < f->nsets; i++)
+		free(f->sets[i]);
+	free(f->sets);
+	memset(f, 0, sizeof(*f));
+}
+
 int cmd_matrix(int argc, char **argv)
 {
 	static const struct option longopts[] = {

@@ -173,7 +173,7 @@ void wb_failure_kind(const struct wb_job *job, const struct wb_exec *ex, char *o
 struct shrink_hit {
 	uint16_t *cex;
 	size_t len;
-	char kind[48];
+	char kind[64];
 	enum sim_verdict verdict;
 	uint64_t evicted;	/* pages the counterexample evicts */
 	bool complete;		/* the search that found it finished */
@@ -193,6 +193,7 @@ struct shrink {
 	FILE *devnull;
 	unsigned tried, accepted, invalid;
 	const char *doing;	/* the change being tried, for the progress line */
+	wb_failure_kind_fn kind; /* what a failure must keep (wb_failure_kind, or hunt's) */
 };
 
 static double shrink_elapsed(const struct shrink *s)
@@ -205,7 +206,7 @@ static double shrink_elapsed(const struct shrink *s)
 
 static bool shrink_out_of_time(const struct shrink *s)
 {
-	return shrink_interrupted || (s->time_limit > 0 && shrink_elapsed(s) >= s->time_limit);
+	return shrink_interrupted || wb_interrupted || (s->time_limit > 0 && shrink_elapsed(s) >= s->time_limit);
 }
 
 static void shrink_hit_free(struct shrink_hit *h)
@@ -236,11 +237,11 @@ static int shrink_job(struct shrink *s, json_t *scen, const char *path, struct w
 }
 
 /* Record a failing path and, if its kind is `want` (or any, with want NULL), keep it. */
-static void shrink_consider(struct wb_job *job, const uint16_t *ch, size_t len, const char *want,
-			    struct shrink_hit *hit)
+static void shrink_consider(struct shrink *s, struct wb_job *job, const uint16_t *ch, size_t len,
+			    const char *want, struct shrink_hit *hit)
 {
 	struct wb_exec ex;
-	char err[256], kind[48];
+	char err[256], kind[64];
 
 	if (hit->cex && hit->len <= len)
 		return;
@@ -248,7 +249,7 @@ static void shrink_consider(struct wb_job *job, const uint16_t *ch, size_t len, 
 		wb_exec_free(&ex);
 		return;
 	}
-	wb_failure_kind(job, &ex, kind, sizeof(kind));
+	s->kind(job, &ex, kind, sizeof(kind));
 	if (ex.report.verdict != SIM_SAFE && (!want || !strcmp(kind, want))) {
 		free(hit->cex);
 		hit->cex = wb_xmalloc((len ? len : 1) * sizeof(*ch));
@@ -292,7 +293,7 @@ static int shrink_search(struct shrink *s, struct wb_job *job, const char *want,
 				break;
 			eo.time_limit = left;
 		}
-		shrink_stop = shrink_interrupted;
+		shrink_stop = shrink_interrupted || wb_interrupted;
 		shrink_nfail = 0;
 		shrink_stop_after = reduce ? SHRINK_FAILING : 0;
 		if (sim_explore(&job->sm, job->init, &eo, &res)) {
@@ -300,16 +301,16 @@ static int shrink_search(struct shrink *s, struct wb_job *job, const char *want,
 			return -1;
 		}
 		if (res.verdict != SIM_SAFE)
-			shrink_consider(job, res.cex, res.cex_len, want, hit);
+			shrink_consider(s, job, res.cex, res.cex_len, want, hit);
 		hit->shortest = hit->cex && res.complete && !reduce;
 		for (size_t i = 0; i < res.nfailing_paths; i++)
-			shrink_consider(job, res.failing_paths[i].choices, res.failing_paths[i].len,
-					want, hit);
+			shrink_consider(s, job, res.failing_paths[i].choices,
+					res.failing_paths[i].len, want, hit);
 		/* a finished search without the failure: no order can find it */
 		bool done = res.complete;
 		hit->complete = res.complete;
 		sim_explore_result_free(&res);
-		if (done || shrink_interrupted)
+		if (done || shrink_interrupted || wb_interrupted)
 			break;
 	}
 	if (hit->cex)
@@ -895,6 +896,147 @@ static int shrink_expect_key(struct shrink *s, const struct wb_cli_settings *set
 	return 0;
 }
 
+/*
+ * Shrink s->cur, which must fail under s->settings with a failure of kind
+ * `want` (any kind: NULL), to a fixpoint of the passes.  1: s->cur and
+ * s->best hold the smallest failing scenario and its counterexample; 0:
+ * s->cur does not fail (a search finished without a failure); 4: no failure
+ * within the budget; -1: a search failed (the message printed).
+ */
+static int shrink_run(struct shrink *s, const char *want, size_t *steps0, bool *shortest0,
+		      bool *shortest, bool *timed_out)
+{
+	struct wb_job job;
+	int rc;
+
+	*shortest0 = *shortest = *timed_out = false;
+	*steps0 = 0;
+	/* the original's failure: its kind is what every candidate must keep */
+	if (shrink_job(s, s->cur, s->path, &job)) {
+		fprintf(stderr, "wbsim shrink: internal error: the scenario does not reload\n");
+		return -1;
+	}
+	s->doing = "the original";
+	shrink_progress(s, " ...");
+	rc = shrink_search(s, &job, want, true, s->cand_states * 4, &s->best);
+	if (rc == 1) { /* its shortest counterexample of that kind, if a full search finishes */
+		struct shrink_hit full;
+		if (shrink_search(s, &job, s->best.kind, false, s->cand_states * 4, &full) == 1 &&
+		    full.shortest) {
+			shrink_hit_free(&s->best);
+			s->best = full;
+			*shortest0 = true;
+		} else {
+			shrink_hit_free(&full);
+		}
+	}
+	wb_job_close(&job);
+	if (rc <= 0) {
+		if (s->progress)
+			fprintf(stderr, "\r\033[K");
+		if (rc < 0) {
+			fprintf(stderr, "wbsim shrink: the search of %s failed\n", s->path);
+			return -1;
+		}
+		return s->best.complete ? 0 : 4;
+	}
+	*steps0 = s->best.len;
+
+	/* the passes, to a fixpoint */
+	for (bool changed = true; changed && !shrink_out_of_time(s);) {
+		changed = false;
+		while (pass_tasks(s))
+			changed = true;
+		while (pass_pages(s))
+			changed = true;
+		while (pass_after(s))
+			changed = true;
+		while (pass_counts(s))
+			changed = true;
+		while (pass_writes(s))
+			changed = true;
+		while (pass_extents(s))
+			changed = true;
+		while (pass_geometry(s))
+			changed = true;
+	}
+	*timed_out = shrink_out_of_time(s);
+
+	/* the result's shortest counterexample of the same kind, when its full search finishes */
+	if (shrink_job(s, s->cur, s->path, &job)) {
+		fprintf(stderr, "wbsim shrink: internal error: the result does not reload\n");
+		return -1;
+	}
+	struct shrink_hit full;
+	s->doing = "the shortest counterexample";
+	shrink_progress(s, " ...");
+	memset(&full, 0, sizeof(full));
+	if (!*timed_out &&
+	    shrink_search(s, &job, s->best.kind, false, s->cand_states * 4, &full) == 1 &&
+	    full.shortest && full.len <= s->best.len) {
+		shrink_hit_free(&s->best);
+		s->best = full;
+		*shortest = true;
+	} else {
+		shrink_hit_free(&full);
+	}
+	wb_job_close(&job);
+	if (s->progress)
+		fprintf(stderr, "\r\033[K");
+	return 1;
+}
+
+int wb_shrink_scenario(const char *path, const char *text, const char *settings,
+		       wb_failure_kind_fn kind, const char *want, uint64_t cand_states,
+		       struct wb_shrunk *out)
+{
+	struct shrink s = { .path = path, .cand_states = cand_states, .kind = kind };
+	json_error_t jerr;
+	size_t steps0;
+	bool shortest0, shortest, timed_out;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(s.settings, sizeof(s.settings), "%s", settings);
+	s.cur = json_loadb(text, strlen(text), JSON_REJECT_DUPLICATES, &jerr);
+	if (!s.cur)
+		return -1;
+	json_object_del(s.cur, "schedule");
+	json_object_del(s.cur, "schedules");
+	json_object_del(s.cur, "expect");
+	json_object_del(s.cur, "expect_schedule");
+	shrink_ops = wb_sim_ops;
+	shrink_ops.verdict = shrink_verdict;
+	s.devnull = fopen("/dev/null", "w");
+	clock_gettime(CLOCK_MONOTONIC, &s.start);
+	shrink_counts(s.cur, &out->tasks0, &out->pages0);
+	rc = shrink_run(&s, want, &steps0, &shortest0, &shortest, &timed_out);
+	if (rc == 1) {
+		out->text = json_dumps(s.cur, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		out->cex = s.best.cex;
+		out->len = s.best.len;
+		s.best.cex = NULL;
+		out->verdict = s.best.verdict;
+		out->shortest = shortest;
+		snprintf(out->kind, sizeof(out->kind), "%s", s.best.kind);
+		shrink_counts(s.cur, &out->tasks, &out->pages);
+		out->tried = s.tried;
+		out->kept = s.accepted;
+	}
+	shrink_hit_free(&s.best);
+	json_decref(s.cur);
+	if (s.devnull)
+		fclose(s.devnull);
+	return rc;
+}
+
+void wb_shrunk_free(struct wb_shrunk *r)
+{
+	free(r->text);
+	free(r->cex);
+	memset(r, 0, sizeof(*r));
+}
+
 int cmd_shrink(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -987,43 +1129,20 @@ int cmd_shrink(int argc, char **argv)
 	shrink_ops.verdict = shrink_verdict;
 	s.devnull = fopen("/dev/null", "w");
 	s.progress = !quiet && isatty(STDERR_FILENO);
+	s.kind = wb_failure_kind;
 	clock_gettime(CLOCK_MONOTONIC, &s.start);
 	signal(SIGINT, shrink_on_sigint);
 
 	size_t t0, t1;
 	unsigned p0, p1;
 	size_t steps0;
+	bool shortest0, shortest, timed_out;
 	shrink_counts(s.cur, &t0, &p0);
-
-	/* the original's failure: its kind is what every candidate must keep */
-	if (shrink_job(&s, s.cur, s.path, &job)) {
-		fprintf(stderr, "wbsim shrink: internal error: the scenario does not reload\n");
-		rc = EXIT_INTERNAL;
-		goto out;
-	}
-	s.doing = "the original";
-	shrink_progress(&s, " ...");
-	rc = shrink_search(&s, &job, NULL, true, s.cand_states * 4, &s.best);
-	bool shortest0 = false;
-	if (rc == 1) { /* its shortest counterexample of that kind, if a full search finishes */
-		struct shrink_hit full;
-		if (shrink_search(&s, &job, s.best.kind, false, s.cand_states * 4, &full) == 1 &&
-		    full.shortest) {
-			shrink_hit_free(&s.best);
-			s.best = full;
-			shortest0 = true;
-		} else {
-			shrink_hit_free(&full);
-		}
-	}
-	wb_job_close(&job);
-	if (rc <= 0) {
-		if (s.progress)
-			fprintf(stderr, "\r\033[K");
+	rc = shrink_run(&s, NULL, &steps0, &shortest0, &shortest, &timed_out);
+	if (rc != 1) {
 		if (rc < 0) {
-			fprintf(stderr, "wbsim shrink: the search of %s failed\n", s.path);
 			rc = EXIT_INTERNAL;
-		} else if (s.best.complete) {
+		} else if (rc == 0) {
 			printf("%s: safe under %s: nothing to shrink\n", s.path, s.expect_key);
 			rc = EXIT_OK;
 		} else {
@@ -1035,51 +1154,6 @@ int cmd_shrink(int argc, char **argv)
 		}
 		goto out;
 	}
-	steps0 = s.best.len;
-
-	/* the passes, to a fixpoint */
-	for (bool changed = true; changed && !shrink_out_of_time(&s);) {
-		changed = false;
-		while (pass_tasks(&s))
-			changed = true;
-		while (pass_pages(&s))
-			changed = true;
-		while (pass_after(&s))
-			changed = true;
-		while (pass_counts(&s))
-			changed = true;
-		while (pass_writes(&s))
-			changed = true;
-		while (pass_extents(&s))
-			changed = true;
-		while (pass_geometry(&s))
-			changed = true;
-	}
-	bool timed_out = shrink_out_of_time(&s);
-
-	/* the result's shortest counterexample of the same kind, when its full search finishes */
-	if (shrink_job(&s, s.cur, out, &job)) {
-		fprintf(stderr, "wbsim shrink: internal error: the result does not reload\n");
-		rc = EXIT_INTERNAL;
-		goto out;
-	}
-	struct shrink_hit full;
-	bool shortest = false;
-	s.doing = "the shortest counterexample";
-	shrink_progress(&s, " ...");
-	memset(&full, 0, sizeof(full));
-	if (!timed_out &&
-	    shrink_search(&s, &job, s.best.kind, false, s.cand_states * 4, &full) == 1 &&
-	    full.shortest && full.len <= s.best.len) {
-		shrink_hit_free(&s.best);
-		s.best = full;
-		shortest = true;
-	} else {
-		shrink_hit_free(&full);
-	}
-	wb_job_close(&job);
-	if (s.progress)
-		fprintf(stderr, "\r\033[K");
 
 	if (shrink_write(&s, out, orig_name, t0, p0)) {
 		rc = EXIT_USAGE;

@@ -36,6 +36,9 @@ static void main_help(FILE *out)
 		"                          [--trace-out FILE] [--time-limit SECONDS]\n"
 		"                          [--candidate-states N] [--quiet]\n"
 		"  wbsim fstest   TRACE -o DIR [--number NNN]\n"
+		"  wbsim hunt     SPACE --count N --seed S -o DIR [--kernel V]... [--set KEY=VALUE]...\n"
+		"                       [--max-states N] [--jobs N] [--shard I/N] [--json] [--quiet]\n"
+		"  wbsim hunt     --merge DIR... -o DIR [--json] [--quiet]\n"
 		"  wbsim --help | -V | --version (and COMMAND --help)\n"
 		"\n"
 		"V is %s: every switch as in that kernel.\n"
@@ -81,6 +84,8 @@ static int main_dispatch(int argc, char **argv)
 		return cmd_shrink(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "fstest"))
 		return cmd_fstest(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "hunt"))
+		return cmd_hunt(argc - 1, argv + 1);
 	fprintf(stderr, "wbsim: error: unknown command '%s'\nTry 'wbsim --help'.\n", argv[1]);
 	return EXIT_USAGE;
 }

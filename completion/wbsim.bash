@@ -6,7 +6,7 @@
 # `source wbsim.bash` works in a plain bash too.  Keep the lists in step with the help texts
 # (docs/hacking.md, "The manual page and the completion"; tests/install.sh checks them).
 
-_wbsim_commands="run explore replay dot explain check matrix shrink fstest help"
+_wbsim_commands="run explore replay dot explain check matrix shrink fstest hunt help"
 
 # The options of COMMAND, as its --help lists them.
 _wbsim_options()
@@ -35,6 +35,9 @@ _wbsim_options()
 		echo "$settings -o --trace-out --time-limit --candidate-states --quiet --help" ;;
 	fstest)
 		echo "-o --number --help" ;;
+	hunt)
+		echo "--count --seed -o --kernel --set --max-states --jobs --shard --merge --draw" \
+			"--json --quiet --help" ;;
 	esac
 }
 
@@ -81,11 +84,12 @@ _wbsim_value()
 			COMPREPLY=($(compgen -S = -W "$_wbsim_switches" -- "$cur"))
 			compopt -o nospace 2>/dev/null
 		fi ;;
-	-o) [[ $cmd == fstest ]] && _wbsim_files dir "$cur" || _wbsim_files any "$cur" ;;
+	-o) [[ $cmd == fstest || $cmd == hunt ]] && _wbsim_files dir "$cur" ||
+		_wbsim_files any "$cur" ;;
 	--trace-out | --dot | --svg) _wbsim_files any "$cur" ;;
 	--schedule | --seed | --max-states | --max-depth | --time-limit | --max-memory | --threads | \
 		--preemption-bound | --all-failing | --at | --base | --total-time | \
-		--candidate-states | --number) ;;	# a number, a schedule: nothing to offer
+		--candidate-states | --number | --count | --jobs | --shard | --draw) ;;	# a number, a schedule: nothing to offer
 	*) return 1 ;;	# not an option that takes a value
 	esac
 	return 0
