@@ -38,10 +38,6 @@
 #define SIM_IN_PROGRESS 0xfffeu
 #define SIM_CHUNK_BITS 16
 #define SIM_CHUNK (1u << SIM_CHUNK_BITS)
-/* Records are fewer than 2^31 (the largest index holds 2^31 slots, loaded to 3/4). */
-#define SIM_MAX_CHUNKS ((size_t)1 << (31 - SIM_CHUNK_BITS))
-/* Chunks of the arena of big counts: 2^14 of SIM_ARENA limbs (2 GiB) at most. */
-#define SIM_MAX_ARENA_CHUNKS ((size_t)1 << 14)
 
 /* Shared words between the search's threads. */
 #define SIM_LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
@@ -138,22 +134,6 @@ static void sim_mem_free(struct sim_mem *m, void *p, size_t n)
 }
 
 /*
- * An array of pointers allocated once at its largest (calloc: pages that are
- * never touched cost nothing) and charged as if it grew one entry at a time
- * from old to n entries; false if the limit refuses.  Readers in other threads
- * then never see it move.
- */
-static bool sim_mem_charge_ptrs(struct sim_mem *m, size_t old, size_t n)
-{
-	bool ok;
-
-	pthread_mutex_lock(&m->lock);
-	ok = sim_mem_charge(m, old * sizeof(void *), n * sizeof(void *));
-	pthread_mutex_unlock(&m->lock);
-	return ok;
-}
-
-/*
  * The visited table: open addressing over 32-bit slots.  A slot holds the
  * record number + 1 in its low `ibits` bits (ibits = log2(nslots), and there
  * are always fewer records than slots) and a tag from the hash in the bits
@@ -232,16 +212,6 @@ static int sim_table_init(struct sim_table *t, size_t key, bool bare, struct sim
 	t->bare = bare;
 	t->ibits = 12;
 	t->nslots = 1u << t->ibits;
-	t->keys = calloc(SIM_MAX_CHUNKS, sizeof(*t->keys));
-	if (!bare) {
-		t->exec = calloc(SIM_MAX_CHUNKS, sizeof(*t->exec));
-		t->fail = calloc(SIM_MAX_CHUNKS, sizeof(*t->fail));
-		t->meta = calloc(SIM_MAX_CHUNKS, sizeof(*t->meta));
-	}
-	if (!t->keys || (!bare && (!t->exec || !t->fail || !t->meta))) {
-		mem->failed = "out-of-memory";
-		return -1;
-	}
 	t->slots = sim_mem_alloc(mem, t->nslots * sizeof(uint32_t), true);
 	return t->slots ? 0 : -1;
 }
@@ -335,7 +305,22 @@ static int sim_table_room(struct sim_table *t)
 	return 0;
 }
 
-/* Add the next chunk of records; -1 if refused (the search's threads call it under s->lock). */
+/* One array of chunk pointers from c to c + 1 entries; false if refused (it stays). */
+static bool sim_chunk_array(struct sim_table *t, void *pp, size_t c)
+{
+	void **p = pp, *q = sim_mem_resize(t->mem, *p, c * sizeof(void *), (c + 1) * sizeof(void *),
+					   true);
+
+	if (!q)
+		return false;
+	*p = q;
+	return true;
+}
+
+/*
+ * Add the next chunk of records; -1 if refused.  The arrays of chunk
+ * pointers move: with threads, only while the others are parked (sim_grow).
+ */
 static int sim_table_chunk(struct sim_table *t)
 {
 	size_t c = t->nchunks, n = (size_t)SIM_CHUNK;
@@ -343,12 +328,10 @@ static int sim_table_chunk(struct sim_table *t)
 	uint64_t *ex = NULL;
 	struct sim_meta *m = NULL;
 
-	if (c == SIM_MAX_CHUNKS)
+	if (!sim_chunk_array(t, &t->keys, c) ||
+	    (!t->bare && (!sim_chunk_array(t, &t->exec, c) || !sim_chunk_array(t, &t->fail, c) ||
+			  !sim_chunk_array(t, &t->meta, c))))
 		return -1;
-	/* charged as the arrays of chunk pointers growing by one */
-	for (int i = 0; i < (t->bare ? 1 : 4); i++)
-		if (!sim_mem_charge_ptrs(t->mem, c, c + 1))
-			return -1;
 	k = sim_mem_alloc(t->mem, n * t->key, false);
 	if (k && !t->bare) {
 		ex = sim_mem_alloc(t->mem, n * sizeof(*ex), false);
@@ -365,8 +348,7 @@ static int sim_table_chunk(struct sim_table *t)
 	if (!k)
 		return -1;
 	t->keys[c] = k;
-	/* published: records of this chunk are taken only after they see the count */
-	SIM_STORE(&t->nchunks, c + 1);
+	t->nchunks = c + 1;
 	return 0;
 }
 
@@ -553,7 +535,12 @@ static inline const uint64_t *sim_cw_limbs(const struct sim_search *s, const uin
 		return w;
 	}
 	*n = SIM_CW_LIMBS(*w);
-	return s->arena[off >> SIM_ARENA_BITS] + (off & (SIM_ARENA - 1));
+	/* the array of chunks may move under another thread's sim_store: look under the lock */
+	pthread_mutex_t *lock = (pthread_mutex_t *)&s->lock;
+	pthread_mutex_lock(lock);
+	const uint64_t *chunk = s->arena[off >> SIM_ARENA_BITS];
+	pthread_mutex_unlock(lock);
+	return chunk + (off & (SIM_ARENA - 1));
 }
 
 static void __attribute__((noinline)) sim_acc_add_slow(struct sim_search *s, struct sim_count *a,
@@ -599,11 +586,12 @@ static uint64_t sim_store(struct sim_search *s, struct sim_count *a)
 	if (in + a->n > SIM_ARENA)
 		off += SIM_ARENA - in;
 	if ((off >> SIM_ARENA_BITS) == s->arena_chunks) {
-		/* the array of chunk pointers is allocated at its largest, charged as it fills */
-		uint64_t *c = NULL;
-		if (s->arena_chunks < SIM_MAX_ARENA_CHUNKS &&
-		    sim_mem_charge_ptrs(&s->mem, s->arena_chunks, s->arena_chunks + 1))
-			c = sim_mem_alloc(&s->mem, (size_t)SIM_ARENA * sizeof(uint64_t), false);
+		uint64_t **v = sim_mem_resize(&s->mem, s->arena, s->arena_chunks * sizeof(*v),
+					      (s->arena_chunks + 1) * sizeof(*v), false);
+		uint64_t *c = v ? sim_mem_alloc(&s->mem, (size_t)SIM_ARENA * sizeof(uint64_t), false)
+				: NULL;
+		if (v)
+			s->arena = v;
 		if (c)
 			s->arena[s->arena_chunks++] = c;
 		else
@@ -1109,15 +1097,37 @@ static inline bool sim_table_due(struct sim_table *t)
 	return SIM_LOAD(&t->nrec) * 4 > t->nslots * 3 && !t->full;
 }
 
+/*
+ * Does table t need its next chunk before the threads' next lookups?  Each
+ * thread takes at most one record of a table between two safe points, so a
+ * chunk is added while there are fewer free records than threads.
+ */
+static inline bool sim_chunk_due(struct sim_search *s, struct sim_table *t)
+{
+	size_t margin = s->spawned ? s->nworkers : 0;
+
+	return SIM_LOAD(&t->nrec) + margin >= t->nchunks * (size_t)SIM_CHUNK;
+}
+
 /* Is any table of the search due to grow? */
 static inline bool sim_tables_due(struct sim_search *s)
 {
-	if (sim_table_due(&s->t))
+	if (sim_table_due(&s->t) || sim_chunk_due(s, &s->t))
 		return true;
 	for (unsigned j = 0; j < s->nparts; j++)
-		if (sim_table_due(&s->part[j]))
+		if (sim_table_due(&s->part[j]) || sim_chunk_due(s, &s->part[j]))
 			return true;
 	return false;
+}
+
+/* Grow table t as due (every other thread parked); false if refused. */
+static bool sim_table_grow_due(struct sim_search *s, struct sim_table *t)
+{
+	if (sim_chunk_due(s, t) && sim_table_chunk(t))
+		return false;
+	if (sim_table_due(t) && sim_table_grow(t))
+		return false;
+	return true;
 }
 
 /*
@@ -1138,11 +1148,13 @@ static void sim_grow(struct sim_worker *wk)
 	/* (after the search, worker 0 alone is not counted running) */
 	while (SIM_LOAD_SC(&s->parked) + 1 < SIM_LOAD_SC(&s->running))
 		sim_backoff(&spins);
-	if (sim_table_due(&s->t) && sim_table_grow(&s->t))
-		sim_nomem(s);
-	for (unsigned j = 0; j < s->nparts; j++)
-		if (sim_table_due(&s->part[j]) && sim_table_grow(&s->part[j]))
+	if (!SIM_LOAD(&s->nomem)) {
+		bool ok = sim_table_grow_due(s, &s->t);
+		for (unsigned j = 0; ok && j < s->nparts; j++)
+			ok = sim_table_grow_due(s, &s->part[j]);
+		if (!ok)
 			sim_nomem(s);
+	}
 	SIM_STORE_SC(&s->resize, 0);
 }
 
@@ -1153,7 +1165,7 @@ static inline void sim_safe_point(struct sim_worker *wk)
 
 	if (SIM_LOAD_SC(&s->resize))
 		sim_park(wk);
-	if (sim_tables_due(s))
+	if (!SIM_LOAD(&s->nomem) && sim_tables_due(s))
 		sim_grow(wk);
 }
 
@@ -1162,17 +1174,10 @@ static int sim_record_take(struct sim_search *s, struct sim_table *t, size_t *r)
 {
 	for (;;) {
 		size_t n = SIM_LOAD(&t->nrec);
-		if ((n >> SIM_CHUNK_BITS) >= SIM_LOAD(&t->nchunks)) {
-			int err = 0;
-			pthread_mutex_lock(&s->lock);
-			if ((n >> SIM_CHUNK_BITS) >= t->nchunks)
-				err = sim_table_chunk(t);
-			pthread_mutex_unlock(&s->lock);
-			if (err) {
-				sim_nomem(s);
-				return -1;
-			}
-			continue;
+		if ((n >> SIM_CHUNK_BITS) >= t->nchunks) {
+			/* its chunk was refused at the last safe point */
+			sim_nomem(s);
+			return -1;
 		}
 		if (__atomic_compare_exchange_n(&t->nrec, &n, n + 1, false, __ATOMIC_ACQ_REL,
 						__ATOMIC_RELAXED)) {
@@ -1837,13 +1842,12 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	s.parallel_from = o->parallel_from ? o->parallel_from : SIM_PARALLEL_FROM;
 	s.running = 1;
 	s.workers = calloc(s.nworkers, sizeof(*s.workers));
-	s.arena = calloc(SIM_MAX_ARENA_CHUNKS, sizeof(*s.arena));
 	struct sim_worker *w0 = s.workers;
 	if (w0) {
 		w0->sm = *sm;
 		s.nstarted = 1;
 	}
-	if (!w0 || !s.arena ||
+	if (!w0 ||
 	    (s.compress && sim_parts_init(&s)) ||
 	    sim_table_init(&s.t, s.key_size, false, &s.mem) || sim_worker_init(&s, w0, 0) ||
 	    sim_table_room(&s.t) || sim_census_room(&s, 0)) {
