@@ -158,6 +158,7 @@ void wb_failure_kind(const struct wb_job *job, const struct wb_exec *ex, char *o
 
 int cmd_shrink(int argc, char **argv);
 int cmd_fstest(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 /* Option parsing helpers. */
 int wb_parse_u64(const char *s, unsigned long long *out);

@@ -36,6 +36,10 @@ static void main_help(FILE *out)
 		"                          [--trace-out FILE] [--time-limit SECONDS]\n"
 		"                          [--candidate-states N] [--quiet]\n"
 		"  wbsim fstest   TRACE -o DIR [--number NNN]\n"
+		"  wbsim simulate SCENARIO [--runs N] [--seed S] [--threads N] [--timing FILE]\n"
+		"                          [--vary KEY=V1,V2,...] [--svg FILE] [--trace-out FILE]\n"
+		"                          [--check MODE] [--kernel V] [--set KEY=VALUE]...\n"
+		"                          [--json] [--quiet]\n"
 		"  wbsim --help | -V | --version (and COMMAND --help)\n"
 		"\n"
 		"V is %s: every switch as in that kernel.\n"
@@ -81,6 +85,8 @@ static int main_dispatch(int argc, char **argv)
 		return cmd_shrink(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "fstest"))
 		return cmd_fstest(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "simulate"))
+		return cmd_simulate(argc - 1, argv + 1);
 	fprintf(stderr, "wbsim: error: unknown command '%s'\nTry 'wbsim --help'.\n", argv[1]);
 	return EXIT_USAGE;
 }
