@@ -6,7 +6,7 @@
 # `source wbsim.bash` works in a plain bash too.  Keep the lists in step with the help texts
 # (docs/hacking.md, "The manual page and the completion"; tests/install.sh checks them).
 
-_wbsim_commands="run explore replay dot explain check matrix shrink fstest help"
+_wbsim_commands="run explore replay dot explain check matrix shrink fstest simulate help"
 
 # The options of COMMAND, as its --help lists them.
 _wbsim_options()
@@ -34,6 +34,9 @@ _wbsim_options()
 		echo "$settings -o --trace-out --time-limit --candidate-states --quiet --help" ;;
 	fstest)
 		echo "-o --number --help" ;;
+	simulate)
+		echo "$settings --runs --seed --threads --timing --vary --svg --trace-out --json" \
+			"--quiet --help" ;;
 	esac
 }
 
@@ -82,9 +85,10 @@ _wbsim_value()
 		fi ;;
 	-o) [[ $cmd == fstest ]] && _wbsim_files dir "$cur" || _wbsim_files any "$cur" ;;
 	--trace-out | --dot | --svg) _wbsim_files any "$cur" ;;
+	--timing) _wbsim_files json "$cur" ;;
 	--schedule | --seed | --max-states | --max-depth | --time-limit | --max-memory | \
 		--preemption-bound | --all-failing | --at | --base | --total-time | \
-		--candidate-states | --number) ;;	# a number, a schedule: nothing to offer
+		--candidate-states | --number | --runs | --threads | --vary) ;;	# a number, a schedule: nothing to offer
 	*) return 1 ;;	# not an option that takes a value
 	esac
 	return 0

@@ -153,7 +153,7 @@ static void check_dist(struct sc_ctx *c, json_t *v, struct sim_dist *d)
 		}
 		return;
 	}
-	sc_check_keys(c, v, dist_keys, " (a distribution)");
+	sc_check_keys(c, v, dist_keys, " for a distribution");
 	if (json_object_size(v) != 1) {
 		sc_err(c, "a distribution has exactly one of fixed, uniform, exponential or "
 			  "lognormal (got %zu members)", json_object_size(v));
@@ -189,7 +189,7 @@ static void check_dist(struct sc_ctx *c, json_t *v, struct sim_dist *d)
 			sc_err(c, "expected {\"median\": DURATION, \"sigma\": NUMBER}, got %s",
 			       sc_type_desc(x));
 		} else {
-			sc_check_keys(c, x, lognormal_keys, " (of a log-normal distribution)");
+			sc_check_keys(c, x, lognormal_keys, " for a log-normal distribution");
 			if (!json_object_get(x, "median"))
 				sc_err(c, "missing required key \"median\"");
 			if (!json_object_get(x, "sigma"))
@@ -254,7 +254,7 @@ static void check_delay(struct sc_ctx *c, json_t *e, struct wb_delay *d)
 		       sc_type_desc(e));
 		return;
 	}
-	sc_check_keys(c, e, delay_keys, " (of a delay)");
+	sc_check_keys(c, e, delay_keys, " for a delay");
 	d->page = -1;
 	if (sc_get_string(c, e, "task", true, &name) == SC_OK) {
 		task = sc_find_task(c, name, strlen(name));
@@ -293,7 +293,7 @@ static void check_timing_object(struct sc_ctx *c, json_t *o, struct wb_timing *t
 		sc_err(c, "expected an object, got %s", sc_type_desc(o));
 		return;
 	}
-	sc_check_keys(c, o, timing_keys, " (of timing)");
+	sc_check_keys(c, o, timing_keys, " for timing");
 	dev = sc_get_word(c, o, "device", false, wb_device_names, "device",
 			  "nvme, sata_ssd or hdd");
 	if (dev >= 0)
@@ -319,7 +319,7 @@ static void check_timing_object(struct sc_ctx *c, json_t *o, struct wb_timing *t
 		t->reclaim_mean_ns = (uint64_t)(1e9 / r + 0.5);
 	if ((v = sc_get_object(c, o, "page_fault"))) {
 		size_t mark = wb_json_ptr_key(&c->p, "page_fault");
-		sc_check_keys(c, v, fault_keys, " (of page_fault)");
+		sc_check_keys(c, v, fault_keys, " for page_fault");
 		if (member_real(c, v, "percent", 0, 100, &r))
 			t->fault_ppm = (uint32_t)(r * 10000 + 0.5);
 		member_dist(c, v, "delay", &t->fault_delay);

@@ -3,10 +3,11 @@
 # CI (CI=true) always refreshes the package lists and installs, as root.
 # --bench also installs what bench/bench.py --spin needs (SPIN's verifier, Debian package spin);
 # the tests and CI do not need it.  man-db and groff-base: tests/install.sh renders the manual
-# page with man and groff, warnings on.
+# page with man and groff, warnings on.  gnuplot-nox: wbsim simulate --svg (its test skips the
+# plot without it).
 set -eu
 PKGS="build-essential cmake pkg-config libjansson-dev libcmocka-dev libxxhash-dev graphviz
-python3-jsonschema shellcheck man-db groff-base"
+python3-jsonschema shellcheck man-db groff-base gnuplot-nox"
 for arg in "$@"; do
 	case "$arg" in
 	--bench) PKGS="$PKGS spin" ;;
