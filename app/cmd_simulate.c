@@ -87,11 +87,13 @@ struct simulate_rec {
 	uint8_t verdict;
 	uint8_t has_window;
 	uint8_t error;
+	uint8_t remap;
 	uint64_t end, fail_at, window;
 };
 
 struct simulate_result {
 	uint64_t runs, failing, corrupt, deadlock;
+	uint64_t remaps; /* runs in which iomap_valid found a mapping stale */
 	bool complete;
 	uint64_t first_fail;	  /* 0-based run index, UINT64_MAX: none */
 	uint64_t first_fail_at;	  /* its failure's simulated time within the run */
@@ -158,6 +160,7 @@ static int simulate_one(struct simulate_worker *wk, uint64_t i, struct simulate_
 		return -1;
 	}
 	rec->verdict = (uint8_t)run.verdict;
+	rec->remap = wk->clock.remap;
 	rec->end = run.now;
 	if (run.verdict != SIM_SAFE) {
 		rec->fail_at = wk->clock.stale ? wk->clock.stale_at : run.now;
@@ -217,6 +220,7 @@ static void simulate_fold(struct simulate_result *r, const struct simulate_rec *
 	for (uint64_t j = 0; j < n; j++) {
 		const struct simulate_rec *x = &recs[j];
 		r->runs++;
+		r->remaps += x->remap;
 		if (x->verdict != SIM_SAFE) {
 			r->failing++;
 			if (x->verdict == SIM_CORRUPT)
@@ -536,6 +540,9 @@ static void simulate_print(const struct wb_job *job, struct simulate_variant *v,
 		       "confidence (Wilson interval [0, %.3g])\n",
 		       r->runs, 3.0 / (double)r->runs, hi);
 	}
+	if (r->remaps)
+		printf("the validity check found a stale mapping (and remapped) in %" PRIu64
+		       " runs\n", r->remaps);
 	simulate_window_stats(r, &w);
 	if (w.n) {
 		simulate_dur(w.min, a, sizeof(a));
@@ -581,6 +588,8 @@ static json_t *simulate_json(const struct wb_job *job, struct simulate_variant *
 			    json_real(r->runs ? (double)r->failing / (double)r->runs : 0));
 	json_object_set_new(o, "ci_low", json_real(lo));
 	json_object_set_new(o, "ci_high", json_real(hi));
+	snprintf(num, sizeof(num), "%" PRIu64, r->remaps);
+	json_object_set_new(o, "stale_remap_runs", json_string(num));
 	if (!r->failing && r->runs)
 		json_object_set_new(o, "rule_of_three", json_real(3.0 / (double)r->runs));
 	if (r->failing)

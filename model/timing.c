@@ -189,6 +189,7 @@ void wb_clock_reset(struct wb_clock *c, const struct sim_run *run)
 	c->run = run;
 	memset(c->sample_at, 0, sizeof(c->sample_at));
 	c->stale = false;
+	c->remap = false;
 	c->stale_at = c->stale_window = 0;
 }
 
@@ -317,6 +318,8 @@ void wb_clock_step(void *cbctx, size_t index, const void *before, const void *af
 		return;
 	if (!strcmp(wb_task_step(c->m, before, slot)->name, "iomap_begin"))
 		c->sample_at[slot] = c->run->now;
+	if (c->m->events & WB_EV_STALE_REMAP)
+		c->remap = true;
 	if ((c->m->events & WB_EV_STALE_DECISION) && !c->stale) {
 		c->stale = true;
 		c->stale_at = c->run->now;

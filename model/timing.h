@@ -82,6 +82,7 @@ struct wb_clock {
 	/* per run: the stale window */
 	uint64_t sample_at[WB_MAX_TASKS]; /* when each writer last looked up its mapping */
 	bool stale;			  /* a stale decision was made */
+	bool remap;			  /* iomap_valid found a mapping stale (the fix fired) */
 	uint64_t stale_at, stale_window;  /* when, and how long after its mapping's lookup */
 };
 
