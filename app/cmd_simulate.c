@@ -61,7 +61,7 @@ static void simulate_help(FILE *out)
 		"  --seed S          run i depends only on S and i (default 1)\n"
 		"  --threads N       split the runs over N threads (default 1); the report is\n"
 		"                    the same for any N\n"
-		"  --timing FILE     a timing object (docs/json.md section 1.8), instead of\n"
+		"  --timing FILE     a timing object (docs/json.md section 1.11), instead of\n"
 		"                    the scenario's \"timing\" section\n"
 		"  --vary KEY=V1,V2,...  one simulation per value, with the same seed, and a\n"
 		"                    table: KEY is a timing key, with dots into objects and\n"

@@ -2,7 +2,7 @@
 /*
  * scenario_timing.c - the "timing" section of a scenario, and a --timing
  * file (the same object alone): durations and distributions for wbsim
- * simulate (docs/json.md section 1.8), checked like every other section,
+ * simulate (docs/json.md section 1.11), checked like every other section,
  * each error at its value with "did you mean" for misspelt keys and words.
  *
  * A duration is an integer of nanoseconds or a string with a unit ("20us",

@@ -2,7 +2,7 @@
 /*
  * timing.h - how long the model's steps take in simulated time (wbsim
  * simulate): a scenario's "timing" section or a --timing file, loaded and
- * checked like the rest of a scenario (docs/json.md section 1.8), and the
+ * checked like the rest of a scenario (docs/json.md section 1.11), and the
  * duration hook the engine's SIM_POLICY_TIMED calls.
  *
  * The defaults and where each number comes from are in timing.c and
