@@ -892,6 +892,10 @@ static int simulate_parse(int argc, char **argv, struct simulate_args *a)
 		wb_usage_error("simulate", optind >= argc ? "missing SCENARIO" : "too many arguments");
 		return EXIT_USAGE;
 	}
+	if (a->vary && !strcmp(argv[optind], "-")) {
+		wb_usage_error("simulate", "--vary reads SCENARIO once per value: give a file, not -");
+		return EXIT_USAGE;
+	}
 	if (a->svg && !a->vary) {
 		wb_usage_error("simulate", "--svg plots a --vary sweep: give --vary KEY=V1,V2,...");
 		return EXIT_USAGE;

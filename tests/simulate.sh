@@ -86,6 +86,27 @@ else
 	echo "simulate.sh: gnuplot missing, --svg not tested (scripts/deps.sh installs it)"
 fi
 
+# a scenario's own "timing" section, and --timing over it
+sed '$ s/^}$/, "timing": { "delays": [ { "task": "W2", "step": "folio_get", "page": 1, "delay": "2s" } ] } }/' \
+	"$C1" >"$T/c1t.json"
+expect_rc 1 "$W" simulate "$T/c1t.json" --check off --runs 300
+has out "timing: the scenario's"
+has out "delay: W2 before folio_get of page 1: 2 s"
+expect_rc 1 "$W" simulate "$T/c1t.json" --check off --runs 300 --timing "$STALL"
+has out "delay: W2 before folio_get of page 1: 1 s"
+
+# Ctrl-C (and SIGTERM) stop with the runs done so far
+for sig in INT TERM; do
+	"$W" simulate "$C1" --runs 1000000000 --quiet >"$T/out" 2>"$T/err" &
+	pid=$!
+	sleep 1
+	kill -$sig $pid
+	wait $pid
+	rc=$?
+	[ "$rc" -eq 4 ] || fail "simulate, SIG$sig: exit $rc, expected 4"
+	has out "(stopped by interrupt)"
+done
+
 # errors: located, with did-you-mean; usage
 printf '{ "delays": [ { "task": "W2", "step": "folio_gte", "delay": "1ms" } ] }\n' >"$T/bad.json"
 expect_rc 2 "$W" simulate "$C1" --timing "$T/bad.json"
