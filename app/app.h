@@ -200,5 +200,9 @@ int wb_parse_size(const char *s, size_t *out);
  * rlimits, whichever are set.
  */
 size_t wb_default_max_memory(void);
+/* The default of --threads: the processors this process may run on. */
+unsigned wb_default_threads(void);
+/* Parse --threads N (1 to SIM_MAX_THREADS); an exit code, the error printed. */
+int wb_parse_threads(const char *cmd, const char *arg, unsigned *out);
 
 #endif

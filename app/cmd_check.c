@@ -81,6 +81,7 @@ static int check_file(struct check_totals *t, const char *path)
 		struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD,
 					       .time_limit = t->time_limit,
 					       .max_memory = wb_default_max_memory(),
+					       .threads = wb_default_threads(),
 					       .stop = &wb_interrupted };
 		struct sim_explore_result res;
 		/* a failure of the expected kind confirms it: stop there (explore --first) */

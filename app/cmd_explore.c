@@ -27,7 +27,7 @@ static void explore_help(FILE *out)
 		"                     [--census] [--fewest-preemptions] [--preemption-bound K]\n"
 		"                     [--all-failing N] [--kernel %s] [--dot FILE]\n"
 		"                     [--svg FILE] [--reduce | --full] [--compress] [--first]\n"
-		"                     [--json] [--quiet]\n"
+		"                     [--threads N] [--json] [--quiet]\n"
 		"\n"
 		"Visit every interleaving of SCENARIO's steps (state caching) and report exact\n"
 		"counts: distinct states, transitions, complete executions, failing executions,\n"
@@ -55,6 +55,10 @@ static void explore_help(FILE *out)
 		"  --dot FILE, --svg FILE the counterexample's diagram (DOT; SVG through dot)\n"
 		"  --all-failing N        write up to N failing traces with distinct end states\n"
 		"                         (FILE-1.json ... from --trace-out FILE)\n"
+		"  --threads N            search on N threads (default: the processors available);\n"
+		"                         a complete search's results do not depend on N.\n"
+		"                         --census, --all-failing, --first, --max-states,\n"
+		"                         --max-depth, bounds and --compress use one thread\n"
 		"  --max-states N, --max-depth N, --time-limit S   stop early (exit 4 if no\n"
 		"                         failure was found); Ctrl-C stops with a partial report\n"
 		"  --max-memory SIZE      stop the same way before the search holds more than SIZE\n"
@@ -251,6 +255,7 @@ int cmd_explore(int argc, char **argv)
 		{ "compress", no_argument, NULL, 'Z' },
 		{ "full", no_argument, NULL, 'U' },
 		{ "first", no_argument, NULL, 'f' },
+		{ "threads", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -258,7 +263,8 @@ int cmd_explore(int argc, char **argv)
 	};
 	struct wb_cli_settings set = { .n = 0 };
 	struct sim_explore_opts eo = { .order = SIM_ORDER_FORWARD, .seed = 1,
-				       .max_memory = wb_default_max_memory() };
+				       .max_memory = wb_default_max_memory(),
+				       .threads = wb_default_threads() };
 	const char *trace_out = NULL, *dot = NULL, *svg = NULL;
 	bool json = false, quiet = false, fewest = false, mem_given = false;
 	unsigned long long v;
@@ -287,6 +293,10 @@ int cmd_explore(int argc, char **argv)
 			break;
 		case 't':
 			if (wb_parse_seconds("explore", optarg, &eo.time_limit))
+				return EXIT_USAGE;
+			break;
+		case 'T':
+			if (wb_parse_threads("explore", optarg, &eo.threads))
 				return EXIT_USAGE;
 			break;
 		case 'M':
@@ -458,6 +468,7 @@ int cmd_explore(int argc, char **argv)
 		json_object_set_new(o, "table_bytes", json_integer((json_int_t)res.table_bytes));
 		json_object_set_new(o, "counter_bytes", json_integer((json_int_t)res.counter_bytes));
 		json_object_set_new(o, "memory_bytes", json_integer((json_int_t)res.memory_bytes));
+		json_object_set_new(o, "threads", json_integer(res.threads));
 		if (eo.bound_preemptions)
 			json_object_set_new(o, "preemption_bound", json_integer(eo.preemption_bound));
 		if (eo.census)
@@ -494,6 +505,8 @@ int cmd_explore(int argc, char **argv)
 		       (unsigned long long)res.states, (unsigned long long)res.transitions, ex_txt,
 		       fail_txt, res.max_depth,
 		       (unsigned long long)res.end_states, res.seconds);
+		if (res.threads > 1)
+			printf("threads: %u\n", res.threads);
 		if (res.reduced)
 			printf("reduced: persistent sets; the counts are of the reduced graph, every "
 			       "end state is kept\n");

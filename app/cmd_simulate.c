@@ -51,7 +51,7 @@ static void simulate_help(FILE *out)
 		"\n"
 		"Run SCENARIO N times in simulated time: each step takes a duration drawn from\n"
 		"the timing model (the scenario's \"timing\" section, or --timing FILE, over\n"
-		"the defaults of docs/model.md section 17), and the earliest step goes next.\n"
+		"the defaults of docs/model.md section 18), and the earliest step goes next.\n"
 		"Reports the failing runs, the failure probability with its 95%% Wilson\n"
 		"interval (with no failure, the rule of three's bound), the simulated time to\n"
 		"the first failure and the length of the stale window (from a writer's\n"

@@ -3,6 +3,7 @@
  * output.c - shared pieces of the commands: opening a job (scenario, settings,
  * model), schedules, recording an execution with descriptions and provenance.
  */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -632,4 +634,31 @@ void wb_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'wbsim %s --help'.\n", cmd);
+}
+
+unsigned wb_default_threads(void)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	if (!sched_getaffinity(0, sizeof(set), &set))
+		n = CPU_COUNT(&set);
+	if (n <= 0)
+		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (n <= 0)
+		n = 1;
+	return n > SIM_MAX_THREADS ? SIM_MAX_THREADS : (unsigned)n;
+}
+
+int wb_parse_threads(const char *cmd, const char *arg, unsigned *out)
+{
+	unsigned long long v;
+
+	if (wb_parse_u64(arg, &v) || v == 0 || v > SIM_MAX_THREADS) {
+		wb_usage_error(cmd, "--threads: expected a number from 1 to %d, got '%s'",
+			       SIM_MAX_THREADS, arg);
+		return EXIT_USAGE;
+	}
+	*out = (unsigned)v;
+	return 0;
 }

@@ -5,6 +5,7 @@ table bytes per stored state, in a Release build.
 usage: bench/bench.py [WBSIM]   (default: build/release/wbsim; build it with
        cmake --preset release && cmake --build --preset release)
        bench/bench.py --spin [--memlim MB] [--sizes P,PASSES,EV ...] [WBSIM]
+       bench/bench.py --threads N [--files SCENARIO ...] [WBSIM]
 Prints a Markdown table.  Speeds on shared machines vary: compare ratios
 measured in one run.
 
@@ -18,7 +19,13 @@ seconds, table_bytes + counter_bytes), then spin -o2 -DCHECK=1 -a, gcc -O2
 elapsed seconds, pan's total actual memory usage).  Both processes' peak
 resident memory is measured too.  "same graph" says whether SPIN's stored
 states are wbsim's plus 3 per end state (the Promela oracle's steps): the two
-explored the same state graph."""
+explored the same state graph.
+
+--threads N explores bench/scenarios' 4- and 5-page files (or --files) with
+--threads 1 and --threads N, full and reduced, one after the other, and prints
+the seconds of each and their ratio, after checking that both searches gave
+the same states, transitions, executions and verdict.  The other modes
+measure one thread."""
 import argparse, json, math, os, re, shutil, subprocess, sys, tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -55,8 +62,8 @@ def bench_wbsim(wbsim):
         for pages, passes, ev, bs in cases:
             path = gen(tmp, pages, passes, ev, bs)
             for mode in ("off", "after_lock"):
-                p = subprocess.run([wbsim, "explore", path, "--check", mode, "--json", "--quiet"],
-                                   capture_output=True, text=True)
+                p = subprocess.run([wbsim, "explore", path, "--check", mode, "--json", "--quiet",
+                                    "--threads", "1"], capture_output=True, text=True)
                 d = json.loads(p.stdout)
                 ex = str(d["executions"])
                 ex = ex if len(ex) < 12 else "%.2e" % float(ex)
@@ -83,7 +90,7 @@ def bench_spin(wbsim, memlim, sizes):
         for pages, passes, ev in sizes:
             path = gen(tmp, pages, passes, ev, 4096)
             text, rc, w_rss = run_measured([wbsim, "explore", path, "--check", "after_lock",
-                                            "--json", "--quiet"])
+                                            "--json", "--quiet", "--threads", "1"])
             d = json.loads(text[text.index("{"):])
             if rc != 0 or d["verdict"] != "safe":
                 sys.exit("bench.py: wbsim did not find %s safe (exit %d)" % (path, rc))
@@ -113,6 +120,31 @@ def bench_spin(wbsim, memlim, sizes):
             sys.stdout.flush()
 
 
+def bench_threads(wbsim, n, files):
+    print("| scenario | search | states | 1 thread s | %d threads s | speed-up | "
+          "1 thread peak RSS MB | %d threads peak RSS MB |" % (n, n))
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for path in files:
+        for extra in ([], ["--reduce"]):
+            runs = []
+            for t in (1, n):
+                text, rc, rss = run_measured([wbsim, "explore", path, "--check", "after_lock",
+                                              "--json", "--quiet", "--threads", str(t)] + extra)
+                d = json.loads(text[text.index("{"):])
+                if not d["complete"]:
+                    sys.exit("bench.py: %s did not complete on %d threads" % (path, t))
+                runs.append((d, rss))
+            (a, ra), (b, rb) = runs
+            keys = ("states", "transitions", "executions", "failing_executions", "verdict",
+                    "max_depth", "end_states")
+            if any(a[k] != b[k] for k in keys):
+                sys.exit("bench.py: %s: %d threads differ from one" % (path, n))
+            print("| %s | %s | %d | %.2f | %.2f | %.2f | %.0f | %.0f |" % (
+                a["scenario"], "reduced" if extra else "full", a["states"], a["seconds"],
+                b["seconds"], a["seconds"] / max(b["seconds"], 1e-3), ra, rb))
+            sys.stdout.flush()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("wbsim", nargs="?", default=default_wbsim)
@@ -122,7 +154,15 @@ def main():
     ap.add_argument("--sizes", nargs="+", metavar="P,PASSES,EV",
                     help="sizes for --spin (default: %s)" %
                     " ".join("%d,%d,%d" % s for s in spin_sizes))
+    ap.add_argument("--threads", type=int, metavar="N",
+                    help="compare N threads with one on bench/scenarios' 4- and 5-page files")
+    ap.add_argument("--files", nargs="+", metavar="SCENARIO", help="the files for --threads")
     a = ap.parse_args()
+    if a.threads:
+        files = a.files or [os.path.join(here, "scenarios", f) for f in (
+            "bench-4p-4pass-2ev-4096b.json", "bench-5p-5pass-3ev-4096b.json")]
+        bench_threads(a.wbsim, a.threads, files)
+        return
     if not a.spin:
         bench_wbsim(a.wbsim)
         return

@@ -18,7 +18,8 @@ _wbsim_options()
 	explore)
 		echo "$settings --max-states --max-depth --time-limit --max-memory --trace-out" \
 			"--census --fewest-preemptions --preemption-bound --all-failing --order" \
-			"--dot --svg --reduce --full --compress --first --json --quiet --help" ;;
+			"--dot --svg --reduce --full --compress --first --threads --json --quiet" \
+			"--help" ;;
 	replay)
 		echo "--at --json --help" ;;
 	dot)
@@ -86,9 +87,9 @@ _wbsim_value()
 	-o) [[ $cmd == fstest ]] && _wbsim_files dir "$cur" || _wbsim_files any "$cur" ;;
 	--trace-out | --dot | --svg) _wbsim_files any "$cur" ;;
 	--timing) _wbsim_files json "$cur" ;;
-	--schedule | --seed | --max-states | --max-depth | --time-limit | --max-memory | \
+	--schedule | --seed | --max-states | --max-depth | --time-limit | --max-memory | --threads | \
 		--preemption-bound | --all-failing | --at | --base | --total-time | \
-		--candidate-states | --number | --runs | --threads | --vary) ;;	# a number, a schedule: nothing to offer
+		--candidate-states | --number | --runs | --vary) ;;	# a number, a schedule: nothing to offer
 	*) return 1 ;;	# not an option that takes a value
 	esac
 	return 0

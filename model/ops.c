@@ -300,6 +300,30 @@ static void wb_ops_pack(void *ctx, const void *w, uint8_t *out)
 	wb_pack(ctx, w, out);
 }
 
+/*
+ * A context for another thread of the search: the model is read-only but for
+ * the scratch of the step being applied (events; footprint, provenance and
+ * description stay off in a search), so a copy is all a thread needs.
+ */
+static void *wb_ops_ctx_clone(void *ctx)
+{
+	const struct wb_model *m = ctx;
+	struct wb_model *c = malloc(sizeof(*c));
+
+	if (c) {
+		*c = *m;
+		c->fp = NULL;
+		c->prov = NULL;
+		c->desc = NULL;
+	}
+	return c;
+}
+
+static void wb_ops_ctx_free(void *ctx)
+{
+	free(ctx);
+}
+
 const struct sim_ops wb_sim_ops = {
 	.pack = wb_ops_pack,
 	.enabled = wb_ops_enabled,
@@ -313,4 +337,6 @@ const struct sim_ops wb_sim_ops = {
 	.actor_status = wb_ops_actor_status,
 	.step_known = wb_ops_step_known,
 	.por_actors = wb_por_actors,
+	.ctx_clone = wb_ops_ctx_clone,
+	.ctx_free = wb_ops_ctx_free,
 };

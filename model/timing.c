@@ -11,7 +11,7 @@
  * before a background writeback pass, page faults on the user buffer during
  * copy, and delays injected before named steps.
  *
- * The defaults (docs/model.md section 17 gives the same table):
+ * The defaults (docs/model.md section 18 gives the same table):
  *
  *  - dirty_writeback_centisecs 500 and dirty_expire_centisecs 3000: the
  *    kernel's defaults, dirty_writeback_interval = 5 * 100 and

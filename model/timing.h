@@ -6,7 +6,7 @@
  * duration hook the engine's SIM_POLICY_TIMED calls.
  *
  * The defaults and where each number comes from are in timing.c and
- * docs/model.md section 17.
+ * docs/model.md section 18.
  */
 #ifndef WBSIM_TIMING_H
 #define WBSIM_TIMING_H

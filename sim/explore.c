@@ -22,6 +22,8 @@
  * bug it detects stops the search, and sim_explore() returns -1 with the
  * reason in the result's `error`.
  */
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,16 @@
 #define SIM_IN_PROGRESS 0xfffeu
 #define SIM_CHUNK_BITS 16
 #define SIM_CHUNK (1u << SIM_CHUNK_BITS)
+/* Records are fewer than 2^31 (the largest index holds 2^31 slots, loaded to 3/4). */
+#define SIM_MAX_CHUNKS ((size_t)1 << (31 - SIM_CHUNK_BITS))
+/* Chunks of the arena of big counts: 2^14 of SIM_ARENA limbs (2 GiB) at most. */
+#define SIM_MAX_ARENA_CHUNKS ((size_t)1 << 14)
+
+/* Shared words between the search's threads. */
+#define SIM_LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define SIM_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define SIM_LOAD_SC(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
+#define SIM_STORE_SC(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
 
 /* Per state, besides the path counters: the longest execution from it, the
  * shortest failing one and its verdict. */
@@ -43,7 +55,7 @@ struct sim_meta {
 	uint16_t depth;	/* longest execution from here */
 	uint16_t dist;	/* shortest failing execution from here, or SIM_NO_FAIL */
 	uint8_t verdict; /* of the failing execution dist leads to */
-	uint8_t pad;
+	uint8_t owner;	/* the thread that visits it (while dist is SIM_IN_PROGRESS) */
 };
 
 /*
@@ -57,9 +69,6 @@ struct sim_meta {
 #define SIM_ARENA_BITS 14
 #define SIM_ARENA (1u << SIM_ARENA_BITS) /* limbs per arena chunk */
 
-struct sim_counts {
-	uint64_t exec, fail;
-};
 
 /*
  * The bytes the search holds (the visited table, its records, the census,
@@ -72,6 +81,7 @@ struct sim_mem {
 	size_t used, peak;
 	size_t limit;		/* 0: none */
 	const char *failed;	/* "max-memory" or "out-of-memory", once one was refused */
+	pthread_mutex_t lock;	/* the search's threads allocate through it */
 };
 
 /* What an allocation of n bytes costs: malloc's 8-byte header and 16-byte granule. */
@@ -80,26 +90,37 @@ static inline size_t sim_mem_cost(size_t n)
 	return n ? (n + 8 + 15) & ~(size_t)15 : 0;
 }
 
-/* Resize p from old to n bytes (zeroing what is new if asked); NULL if refused, p intact. */
-static void *sim_mem_resize(struct sim_mem *m, void *p, size_t old, size_t n, bool zero)
+/* Count a change of an allocation from old to n bytes; false if the limit refuses it. */
+static bool sim_mem_charge(struct sim_mem *m, size_t old, size_t n)
 {
 	size_t co = sim_mem_cost(old), cn = sim_mem_cost(n);
-	void *q;
 
 	if (m->limit && cn > co && m->used + (cn - co) > m->limit) {
 		m->failed = "max-memory";
-		return NULL;
+		return false;
 	}
-	q = realloc(p, n ? n : 1);
-	if (!q) {
-		m->failed = "out-of-memory";
-		return NULL;
-	}
-	if (zero && n > old)
-		memset((char *)q + old, 0, n - old);
 	m->used = m->used - co + cn;
 	if (m->used > m->peak)
 		m->peak = m->used;
+	return true;
+}
+
+/* Resize p from old to n bytes (zeroing what is new if asked); NULL if refused, p intact. */
+static void *sim_mem_resize(struct sim_mem *m, void *p, size_t old, size_t n, bool zero)
+{
+	void *q = NULL;
+
+	pthread_mutex_lock(&m->lock);
+	if (sim_mem_charge(m, old, n)) {
+		q = realloc(p, n ? n : 1);
+		if (!q) {
+			sim_mem_charge(m, n, old);
+			m->failed = "out-of-memory";
+		}
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (q && zero && n > old)
+		memset((char *)q + old, 0, n - old);
 	return q;
 }
 
@@ -111,7 +132,25 @@ static inline void *sim_mem_alloc(struct sim_mem *m, size_t n, bool zero)
 static void sim_mem_free(struct sim_mem *m, void *p, size_t n)
 {
 	free(p);
+	pthread_mutex_lock(&m->lock);
 	m->used -= sim_mem_cost(n);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/*
+ * An array of pointers allocated once at its largest (calloc: pages that are
+ * never touched cost nothing) and charged as if it grew one entry at a time
+ * from old to n entries; false if the limit refuses.  Readers in other threads
+ * then never see it move.
+ */
+static bool sim_mem_charge_ptrs(struct sim_mem *m, size_t old, size_t n)
+{
+	bool ok;
+
+	pthread_mutex_lock(&m->lock);
+	ok = sim_mem_charge(m, old * sizeof(void *), n * sizeof(void *));
+	pthread_mutex_unlock(&m->lock);
+	return ok;
 }
 
 /*
@@ -121,16 +160,20 @@ static void sim_mem_free(struct sim_mem *m, void *p, size_t n)
  * above, compared before the key: one cache line per probe, and a key is
  * read only when the tags agree.  Records live in chunks of SIM_CHUNK (keys,
  * path counters, meta), so growing never copies them and wastes at most one
- * chunk.
+ * chunk.  A chunk's failing-execution counters exist only once one of its
+ * states has a failing execution (a safe search has none).  The tables of
+ * a compressed key's parts hold keys only (`bare`).
  */
 struct sim_table {
 	uint32_t *slots;
 	size_t nslots, nrec, nchunks;
 	unsigned ibits;
 	uint8_t **keys;
-	struct sim_counts **counts;
+	uint64_t **exec, **fail; /* the stored counts of the records' executions */
+	size_t nfail;		/* chunks with failing counters */
 	struct sim_meta **meta;
 	size_t key;		/* key size */
+	bool bare;		/* keys only: no counters, no meta */
 	bool full;		/* at its largest size and loaded past 3/4: the search must stop */
 	struct sim_mem *mem;
 };
@@ -140,9 +183,17 @@ static inline uint8_t *sim_key(const struct sim_table *t, size_t r)
 	return t->keys[r >> SIM_CHUNK_BITS] + (r & (SIM_CHUNK - 1)) * t->key;
 }
 
-static inline struct sim_counts *sim_counts(const struct sim_table *t, size_t r)
+static inline uint64_t *sim_exec(const struct sim_table *t, size_t r)
 {
-	return &t->counts[r >> SIM_CHUNK_BITS][r & (SIM_CHUNK - 1)];
+	return &t->exec[r >> SIM_CHUNK_BITS][r & (SIM_CHUNK - 1)];
+}
+
+/* The stored count of record r's failing executions (0 while its chunk has none). */
+static inline uint64_t sim_fail_count(const struct sim_table *t, size_t r)
+{
+	const uint64_t *c = SIM_LOAD(&t->fail[r >> SIM_CHUNK_BITS]);
+
+	return c ? c[r & (SIM_CHUNK - 1)] : 0;
 }
 
 static inline struct sim_meta *sim_meta(const struct sim_table *t, size_t r)
@@ -173,13 +224,24 @@ static double sim_now(const struct timespec *start)
 
 /* ---- the visited table ---- */
 
-static int sim_table_init(struct sim_table *t, size_t key, struct sim_mem *mem)
+static int sim_table_init(struct sim_table *t, size_t key, bool bare, struct sim_mem *mem)
 {
 	memset(t, 0, sizeof(*t));
 	t->key = key;
 	t->mem = mem;
+	t->bare = bare;
 	t->ibits = 12;
 	t->nslots = 1u << t->ibits;
+	t->keys = calloc(SIM_MAX_CHUNKS, sizeof(*t->keys));
+	if (!bare) {
+		t->exec = calloc(SIM_MAX_CHUNKS, sizeof(*t->exec));
+		t->fail = calloc(SIM_MAX_CHUNKS, sizeof(*t->fail));
+		t->meta = calloc(SIM_MAX_CHUNKS, sizeof(*t->meta));
+	}
+	if (!t->keys || (!bare && (!t->exec || !t->fail || !t->meta))) {
+		mem->failed = "out-of-memory";
+		return -1;
+	}
 	t->slots = sim_mem_alloc(mem, t->nslots * sizeof(uint32_t), true);
 	return t->slots ? 0 : -1;
 }
@@ -188,11 +250,15 @@ static void sim_table_free(struct sim_table *t)
 {
 	for (size_t i = 0; i < t->nchunks; i++) {
 		free(t->keys[i]);
-		free(t->counts[i]);
-		free(t->meta[i]);
+		if (!t->bare) {
+			free(t->exec[i]);
+			free(t->fail[i]);
+			free(t->meta[i]);
+		}
 	}
 	free(t->keys);
-	free(t->counts);
+	free(t->exec);
+	free(t->fail);
 	free(t->meta);
 	free(t->slots);
 }
@@ -200,7 +266,7 @@ static void sim_table_free(struct sim_table *t)
 static size_t sim_table_bytes(const struct sim_table *t)
 {
 	return t->nslots * sizeof(uint32_t) +
-	       t->nchunks * (size_t)SIM_CHUNK * (t->key + sizeof(struct sim_meta));
+	       t->nchunks * (size_t)SIM_CHUNK * (t->key + (t->bare ? 0 : sizeof(struct sim_meta)));
 }
 
 /* Double the index; -1 if refused (the table stays as it is, loaded past 3/4). */
@@ -258,45 +324,49 @@ static long sim_table_find(const struct sim_table *t, const void *key, uint64_t 
  * Make room for the next record, before it is needed: its chunk, and past 3/4
  * load a larger index.  -1 if refused: then no record may be added.
  */
+static int sim_table_chunk(struct sim_table *t);
+
 static int sim_table_room(struct sim_table *t)
 {
-	size_t c = t->nchunks, n = (size_t)SIM_CHUNK;
-
-	if ((t->nrec >> SIM_CHUNK_BITS) == c) {
-		void *p;
-		uint8_t *k;
-		struct sim_counts *cn;
-		struct sim_meta *m;
-		/* the chunk arrays grow one at a time; a refused one leaves them as they were */
-		if (!(p = sim_mem_resize(t->mem, t->keys, c * sizeof(*t->keys),
-					 (c + 1) * sizeof(*t->keys), false)))
-			return -1;
-		t->keys = p;
-		if (!(p = sim_mem_resize(t->mem, t->counts, c * sizeof(*t->counts),
-					 (c + 1) * sizeof(*t->counts), false)))
-			return -1;
-		t->counts = p;
-		if (!(p = sim_mem_resize(t->mem, t->meta, c * sizeof(*t->meta),
-					 (c + 1) * sizeof(*t->meta), false)))
-			return -1;
-		t->meta = p;
-		k = sim_mem_alloc(t->mem, n * t->key, false);
-		cn = k ? sim_mem_alloc(t->mem, n * sizeof(*cn), false) : NULL;
-		m = cn ? sim_mem_alloc(t->mem, n * sizeof(*m), false) : NULL;
-		if (!m) {
-			if (cn)
-				sim_mem_free(t->mem, cn, n * sizeof(*cn));
-			if (k)
-				sim_mem_free(t->mem, k, n * t->key);
-			return -1;
-		}
-		t->keys[c] = k;
-		t->counts[c] = cn;
-		t->meta[c] = m;
-		t->nchunks++;
-	}
+	if ((t->nrec >> SIM_CHUNK_BITS) == t->nchunks && sim_table_chunk(t))
+		return -1;
 	if (t->nrec * 4 > t->nslots * 3 && !t->full)
 		return sim_table_grow(t);
+	return 0;
+}
+
+/* Add the next chunk of records; -1 if refused (the search's threads call it under s->lock). */
+static int sim_table_chunk(struct sim_table *t)
+{
+	size_t c = t->nchunks, n = (size_t)SIM_CHUNK;
+	uint8_t *k;
+	uint64_t *ex = NULL;
+	struct sim_meta *m = NULL;
+
+	if (c == SIM_MAX_CHUNKS)
+		return -1;
+	/* charged as the arrays of chunk pointers growing by one */
+	for (int i = 0; i < (t->bare ? 1 : 4); i++)
+		if (!sim_mem_charge_ptrs(t->mem, c, c + 1))
+			return -1;
+	k = sim_mem_alloc(t->mem, n * t->key, false);
+	if (k && !t->bare) {
+		ex = sim_mem_alloc(t->mem, n * sizeof(*ex), false);
+		m = ex ? sim_mem_alloc(t->mem, n * sizeof(*m), false) : NULL;
+		if (!m) {
+			if (ex)
+				sim_mem_free(t->mem, ex, n * sizeof(*ex));
+			sim_mem_free(t->mem, k, n * t->key);
+			return -1;
+		}
+		t->exec[c] = ex;
+		t->meta[c] = m;
+	}
+	if (!k)
+		return -1;
+	t->keys[c] = k;
+	/* published: records of this chunk are taken only after they see the count */
+	SIM_STORE(&t->nchunks, c + 1);
 	return 0;
 }
 
@@ -306,8 +376,10 @@ static size_t sim_table_insert(struct sim_table *t, const void *key, uint64_t h,
 	size_t r = t->nrec++;
 
 	memcpy(sim_key(t, r), key, t->key);
-	memset(sim_meta(t, r), 0, sizeof(struct sim_meta));
-	memset(sim_counts(t, r), 0, sizeof(struct sim_counts));
+	if (!t->bare) {
+		memset(sim_meta(t, r), 0, sizeof(struct sim_meta));
+		*sim_exec(t, r) = 0;
+	}
 	t->slots[slot] = sim_slot_value(t, r, h);
 	return r;
 }
@@ -356,10 +428,34 @@ struct sim_level {
 	unsigned cap;
 };
 
+struct sim_search;
+
+/*
+ * One thread of the search and what it owns: its model context (models keep
+ * per-step scratch in it), the buffers of its stack, its counters.  Thread 0
+ * is the search itself; the others help it (sim_helper).
+ */
+struct sim_worker {
+	struct sim_search *s;
+	unsigned id;
+	struct sim_model sm;	/* the model, with this thread's context */
+	struct sim_level *levels; /* one per depth */
+	struct sim_action *acts; /* one action list per depth */
+	uint32_t *path;		/* the action taken at each depth (all_failing) */
+	uint8_t *key;		/* scratch key */
+	struct sim_por_actor *por; /* its scratch */
+	struct sim_rng rng;	/* helpers: their order of the children */
+	uint64_t transitions, end_states, claimed;
+	unsigned depth_now;
+	uint64_t pending;	/* siblings still to visit on the stack */
+	pthread_t thread;
+};
+
 struct sim_search {
 	const struct sim_model *sm;
 	const struct sim_explore_opts *o;
 	struct sim_explore_result *res;
+	const void *init;
 	struct sim_table t;
 	size_t key_size;	/* the table's key: packed world (+ ext) */
 	bool bounded;
@@ -370,12 +466,7 @@ struct sim_search {
 	struct sim_table part[SIM_KEY_PARTS];
 	size_t split[SIM_KEY_PARTS + 1];
 	uint8_t *full;
-	struct sim_por_actor *por; /* its scratch */
-	struct sim_level *levels; /* one per depth */
 	size_t max_levels;
-	struct sim_action *acts; /* one action list per depth */
-	uint32_t *path;		/* the action taken at each depth (all_failing) */
-	uint8_t *key;		/* scratch key */
 	/* the limbs of the stored counts past 63 bits */
 	uint64_t **arena;
 	size_t arena_chunks, arena_next;
@@ -388,16 +479,41 @@ struct sim_search {
 	struct sim_rng rng;
 	struct timespec start;
 	double next_progress;
-	unsigned depth_now;
-	uint64_t pending;	/* siblings still to visit on the stack */
-	bool stop;
+	int stop;		/* every thread stops (read with sim_stopping) */
 	/* memory: what the search holds; nomem: an allocation was refused, add no state */
 	struct sim_mem mem;
-	bool nomem;
+	int nomem;
 	void *reserve;		/* freed when memory runs out, for the report's own needs */
+	/*
+	 * Threads (opts.threads): worker 0 is the caller; the others start
+	 * once the search holds opts.parallel_from states.  The index of the
+	 * visited table grows with every thread parked outside the table:
+	 * resize asks, `parked` of the `running` threads wait.
+	 */
+	struct sim_worker *workers;
+	unsigned nworkers, nstarted;
+	uint64_t parallel_from;	/* helpers start once there are this many states */
+	bool spawned;		/* helpers were started (set before the first one starts) */
+	int resize, parked, running, finished;
+	pthread_mutex_t lock;	/* stopped_by, the error, new chunks, the arena */
 };
 
 #define SIM_RESERVE (1u << 20)
+
+static inline bool sim_stopping(struct sim_search *s)
+{
+	return __atomic_load_n(&s->stop, __ATOMIC_RELAXED);
+}
+
+/* Stop every thread; the first reason given is the one reported. */
+static void sim_stop(struct sim_search *s, const char *why)
+{
+	pthread_mutex_lock(&s->lock);
+	__atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
+	if (why && !s->res->stopped_by)
+		s->res->stopped_by = why;
+	pthread_mutex_unlock(&s->lock);
+}
 
 /* The search cannot go on: keep the first reason and stop (sim_explore returns -1). */
 static void __attribute__((format(printf, 2, 3))) sim_fail(struct sim_search *s, const char *fmt,
@@ -405,13 +521,15 @@ static void __attribute__((format(printf, 2, 3))) sim_fail(struct sim_search *s,
 {
 	va_list ap;
 
-	s->stop = true;
-	if (s->res->error[0])
-		return;
-	s->res->stopped_by = "error";
-	va_start(ap, fmt);
-	vsnprintf(s->res->error, sizeof(s->res->error), fmt, ap);
-	va_end(ap);
+	pthread_mutex_lock(&s->lock);
+	__atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
+	if (!s->res->error[0]) {
+		s->res->stopped_by = "error";
+		va_start(ap, fmt);
+		vsnprintf(s->res->error, sizeof(s->res->error), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&s->lock);
 }
 
 /*
@@ -421,17 +539,19 @@ static void __attribute__((format(printf, 2, 3))) sim_fail(struct sim_search *s,
  */
 static void sim_nomem(struct sim_search *s)
 {
+	pthread_mutex_lock(&s->lock);
 	if (!s->mem.failed)
 		s->mem.failed = "out-of-memory";
 	if (!s->nomem) {
-		s->nomem = true;
+		__atomic_store_n(&s->nomem, 1, __ATOMIC_RELAXED);
 		free(s->reserve);
 		s->reserve = NULL;
 	}
-	s->stop = true;
+	__atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
 	s->res->complete = false;
 	if (!s->res->stopped_by)
 		s->res->stopped_by = s->mem.failed;
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* ---- stored counts ---- */
@@ -476,8 +596,9 @@ static inline void sim_acc_add(struct sim_search *s, struct sim_count *a, uint64
 /* Store an accumulated count (which it frees): a word, with its limbs in the arena if big. */
 static uint64_t sim_store(struct sim_search *s, struct sim_count *a)
 {
-	size_t off = s->arena_next, in = off & (SIM_ARENA - 1);
-	uint64_t w;
+	size_t off, in;
+	uint64_t w = 0;
+	bool refused = false;
 
 	if (!a->n)
 		return a->small;
@@ -486,28 +607,67 @@ static uint64_t sim_store(struct sim_search *s, struct sim_count *a)
 		sim_count_free(a);
 		return 0;
 	}
+	pthread_mutex_lock(&s->lock);
+	off = s->arena_next;
+	in = off & (SIM_ARENA - 1);
 	if (in + a->n > SIM_ARENA)
 		off += SIM_ARENA - in;
 	if ((off >> SIM_ARENA_BITS) == s->arena_chunks) {
-		uint64_t **v = sim_mem_resize(&s->mem, s->arena, s->arena_chunks * sizeof(*v),
-					      (s->arena_chunks + 1) * sizeof(*v), false);
-		uint64_t *c = v ? sim_mem_alloc(&s->mem, (size_t)SIM_ARENA * sizeof(uint64_t), false)
-				: NULL;
-		if (v)
-			s->arena = v;
-		if (!c) {
-			sim_nomem(s);
-			sim_count_free(a);
-			return 0;
-		}
-		s->arena[s->arena_chunks++] = c;
+		/* the array of chunk pointers is allocated at its largest, charged as it fills */
+		uint64_t *c = NULL;
+		if (s->arena_chunks < SIM_MAX_ARENA_CHUNKS &&
+		    sim_mem_charge_ptrs(&s->mem, s->arena_chunks, s->arena_chunks + 1))
+			c = sim_mem_alloc(&s->mem, (size_t)SIM_ARENA * sizeof(uint64_t), false);
+		if (c)
+			s->arena[s->arena_chunks++] = c;
+		else
+			refused = true;
 	}
-	memcpy(s->arena[off >> SIM_ARENA_BITS] + (off & (SIM_ARENA - 1)), a->limbs,
-	       a->n * sizeof(uint64_t));
-	w = SIM_CW_BIG | (uint64_t)a->n << 52 | off;
-	s->arena_next = off + a->n;
+	if (!refused) {
+		memcpy(s->arena[off >> SIM_ARENA_BITS] + (off & (SIM_ARENA - 1)), a->limbs,
+		       a->n * sizeof(uint64_t));
+		w = SIM_CW_BIG | (uint64_t)a->n << 52 | off;
+		s->arena_next = off + a->n;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (refused)
+		sim_nomem(s);
 	sim_count_free(a);
 	return w;
+}
+
+/*
+ * Store record r's count of failing executions: a chunk's counters are
+ * allocated (zeroed) with its first nonzero one.
+ */
+static void sim_fail_store(struct sim_search *s, size_t r, uint64_t w)
+{
+	struct sim_table *t = &s->t;
+	size_t c = r >> SIM_CHUNK_BITS;
+	uint64_t *v = SIM_LOAD(&t->fail[c]);
+
+	if (!w)
+		return;
+	if (!v) {
+		bool refused = false;
+		pthread_mutex_lock(&s->lock);
+		v = t->fail[c];
+		if (!v) {
+			v = sim_mem_alloc(&s->mem, (size_t)SIM_CHUNK * sizeof(*v), true);
+			if (v) {
+				SIM_STORE(&t->fail[c], v);
+				t->nfail++;
+			} else {
+				refused = true;
+			}
+		}
+		pthread_mutex_unlock(&s->lock);
+		if (refused) {
+			sim_nomem(s);
+			return;
+		}
+	}
+	v[r & (SIM_CHUNK - 1)] = w;
 }
 
 /* The stored count w as a result's count (*out starts zeroed). */
@@ -628,7 +788,7 @@ static bool sim_part_index(struct sim_table *pt, const uint8_t *part, uint32_t *
 static int sim_parts_init(struct sim_search *s)
 {
 	for (unsigned j = 0; j < s->nparts; j++)
-		if (sim_table_init(&s->part[j], s->split[j + 1] - s->split[j], &s->mem))
+		if (sim_table_init(&s->part[j], s->split[j + 1] - s->split[j], true, &s->mem))
 			return -1;
 	return 0;
 }
@@ -742,48 +902,59 @@ static uint32_t sim_outcome_id(struct sim_search *s, const void *w, enum sim_ver
 	return (uint32_t)i;
 }
 
-static void sim_progress(struct sim_search *s)
+/* Worker 0: the limits of time and Ctrl-C, and the progress line about once a second. */
+static void sim_progress(struct sim_worker *wk)
 {
+	struct sim_search *s = wk->s;
 	double now = sim_now(&s->start);
-	char line[240], limit[48] = "";
+	char line[240], limit[48] = "", threads[32] = "";
+	size_t nrec = SIM_LOAD(&s->t.nrec);
 
-	if (s->o->time_limit > 0 && now > s->o->time_limit) {
-		s->stop = true;
-		s->res->stopped_by = "time-limit";
-	}
-	if (s->o->stop && *s->o->stop) {
-		s->stop = true;
-		s->res->stopped_by = "interrupt";
-	}
+	if (s->o->time_limit > 0 && now > s->o->time_limit)
+		sim_stop(s, "time-limit");
+	if (s->o->stop && *s->o->stop)
+		sim_stop(s, "interrupt");
 	if (!s->o->progress || now < s->next_progress)
 		return;
 	s->next_progress = now + 1.0;
+	pthread_mutex_lock(&s->mem.lock);
+	double used = (double)s->mem.used / (1 << 20);
+	pthread_mutex_unlock(&s->mem.lock);
 	if (s->mem.limit)
 		snprintf(limit, sizeof(limit), " of %.0f MiB", (double)s->mem.limit / (1 << 20));
+	if (s->nstarted > 1)
+		snprintf(threads, sizeof(threads), ", %u threads", s->nstarted);
 	snprintf(line, sizeof(line),
-		 "%llu states, %.0f states/s, depth %u, frontier %llu, %.1f MiB%s",
-		 (unsigned long long)s->t.nrec, now > 0 ? (double)s->t.nrec / now : 0.0,
-		 s->depth_now, (unsigned long long)s->pending, (double)s->mem.used / (1 << 20),
-		 limit);
+		 "%llu states, %.0f states/s, depth %u, frontier %llu, %.1f MiB%s%s",
+		 (unsigned long long)nrec, now > 0 ? (double)nrec / now : 0.0, wk->depth_now,
+		 (unsigned long long)wk->pending, used, limit, threads);
 	s->o->progress(s->o->pctx, line);
 }
 
-static void sim_order_children(struct sim_search *s, struct sim_action *a, unsigned n)
+/*
+ * The order a worker visits n children in, as a permutation of 0..n-1:
+ * worker 0 the one asked for (opts.order), helpers a shuffle of their own.
+ */
+static void sim_order(struct sim_worker *wk, unsigned *ord, unsigned n)
 {
-	unsigned i;
+	enum sim_order order = wk->id ? SIM_ORDER_SHUFFLE : wk->s->o->order;
+	struct sim_rng *rng = wk->id ? &wk->rng : &wk->s->rng;
+	unsigned i, j, t;
 
-	if (s->o->order == SIM_ORDER_REVERSE) {
+	for (i = 0; i < n; i++)
+		ord[i] = i;
+	if (order == SIM_ORDER_REVERSE) {
 		for (i = 0; i < n / 2; i++) {
-			struct sim_action t = a[i];
-			a[i] = a[n - 1 - i];
-			a[n - 1 - i] = t;
+			t = ord[i];
+			ord[i] = ord[n - 1 - i];
+			ord[n - 1 - i] = t;
 		}
-	} else if (s->o->order == SIM_ORDER_SHUFFLE) {
+	} else if (order == SIM_ORDER_SHUFFLE) {
 		for (i = n; i > 1; i--) {
-			unsigned j = sim_rng_below(&s->rng, i);
-			struct sim_action t = a[i - 1];
-			a[i - 1] = a[j];
-			a[j] = t;
+			j = sim_rng_below(rng, i);
+			t = ord[i - 1];
+			ord[i - 1] = ord[j];
+			ord[j] = t;
 		}
 	}
 }
@@ -802,10 +973,11 @@ static void *sim_level_array(struct sim_search *s, void *p, size_t cap, size_t n
 }
 
 /* The buffers for n children at depth d; NULL if refused (the search stops). */
-static struct sim_level *sim_level(struct sim_search *s, unsigned d, unsigned n)
+static struct sim_level *sim_level(struct sim_worker *wk, unsigned d, unsigned n)
 {
+	struct sim_search *s = wk->s;
 	const struct sim_model *sm = s->sm;
-	struct sim_level *l = &s->levels[d];
+	struct sim_level *l = &wk->levels[d];
 	bool ok = true;
 
 	if (l->cap < n) {
@@ -851,9 +1023,11 @@ static bool sim_child_ext(const struct sim_search *s, const void *w,
 	return out->pre <= s->o->preemption_bound;
 }
 
+
 /* A failing end state reached for the first time: keep the path to it. */
-static void sim_keep_failing_path(struct sim_search *s, unsigned d)
+static void sim_keep_failing_path(struct sim_worker *wk, unsigned d)
 {
+	struct sim_search *s = wk->s;
 	struct sim_explore_result *res = s->res;
 
 	if (res->nfailing_paths >= s->o->all_failing)
@@ -877,14 +1051,16 @@ static void sim_keep_failing_path(struct sim_search *s, unsigned d)
 	}
 	res->nfailing_paths++;
 	p->len = d;
-	memcpy(p->ids, s->path, d * sizeof(uint32_t));
+	memcpy(p->ids, wk->path, d * sizeof(uint32_t));
 }
+
 
 #ifdef WBSIM_CHECK_EVERY_STEP
 /* Debug builds: the model's invariants on a child and on the step to it; false if they hold. */
-static bool sim_check_child(struct sim_search *s, const void *w, const void *c, uint32_t action)
+static bool sim_check_child(struct sim_worker *wk, const void *w, const void *c, uint32_t action)
 {
-	const struct sim_model *sm = s->sm;
+	struct sim_search *s = wk->s;
+	const struct sim_model *sm = &wk->sm;
 	struct sim_label lab;
 	char msg[256];
 
@@ -902,152 +1078,497 @@ static bool sim_check_child(struct sim_search *s, const void *w, const void *c, 
 }
 #endif
 
+
 /*
- * Visit a world not yet in the table (its key, hash and free slot given):
- * record it, then its children.  Returns its record index.
+ * Build, pack and hash the children of w at depth d that the bound keeps, in
+ * the worker's order, into level l (sim_level(wk, d, n) for n enabled
+ * actions in acts); prefetch their slots.  The kept actions move to the
+ * front of acts, each with its place in the model's order in `actor`.
+ * Returns how many were kept.
  */
-static size_t sim_visit(struct sim_search *s, unsigned d, const void *w, const struct sim_ext *e,
-			const uint8_t *key, uint64_t h, size_t slot)
+static unsigned sim_expand(struct sim_worker *wk, unsigned d, const void *w,
+			   const struct sim_ext *e, struct sim_action *acts, unsigned n,
+			   struct sim_level *l)
+{
+	struct sim_search *s = wk->s;
+	const struct sim_model *sm = &wk->sm;
+	unsigned ord[SIM_MAX_ENABLED], kept = 0, i;
+	struct sim_action all[SIM_MAX_ENABLED];
+
+	(void)d;
+	sim_order(wk, ord, n);
+	memcpy(all, acts, n * sizeof(*acts));
+	for (unsigned k = 0; k < n; k++) {
+		struct sim_ext ce;
+		i = ord[k];
+		if (!sim_child_ext(s, w, all, n, i, e, &ce)) {
+			if (s->o->bound_preemptions && ce.pre > s->o->preemption_bound)
+				s->res->pruned = true;
+			continue;
+		}
+		uint8_t *c = l->worlds + kept * sm->size;
+		memcpy(c, w, sm->size);
+		l->events[kept] = sm->ops->apply(sm->ctx, c, all[i].id);
+#ifdef WBSIM_CHECK_EVERY_STEP
+		if (sim_check_child(wk, w, c, all[i].id))
+			break;
+#endif
+		l->ext[kept] = ce;
+		acts[kept].id = all[i].id;
+		acts[kept].actor = i;
+		const uint8_t *ck = sim_world_key(s, c, &ce, l->keys + kept * s->key_size);
+		if (!ck) {
+			sim_nomem(s);
+			break;
+		}
+		l->hashes[kept] = sim_hash(&s->t, ck);
+		sim_table_prefetch(&s->t, l->hashes[kept]);
+		kept++;
+	}
+	return kept;
+}
+
+/* The key child i of level l was stored under. */
+static inline const uint8_t *sim_child_key(const struct sim_search *s, const struct sim_level *l,
+					   unsigned i)
 {
 	const struct sim_model *sm = s->sm;
+
+	if (sm->ops->pack || s->bounded || s->compress)
+		return l->keys + i * s->key_size;
+	return l->worlds + i * sm->size;
+}
+
+/* Wait a little, more politely the longer it lasts. */
+static void sim_backoff(unsigned *spins)
+{
+	if (++*spins < 64)
+		__builtin_ia32_pause();
+	else if (*spins < 256)
+		sched_yield();
+	else {
+		struct timespec ts = { 0, 50000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* While the index grows: wait outside the table (the growing thread counts on it). */
+static void sim_park(struct sim_worker *wk)
+{
+	struct sim_search *s = wk->s;
+	unsigned spins = 0;
+
+	__atomic_add_fetch(&s->parked, 1, __ATOMIC_SEQ_CST);
+	for (;;) {
+		while (SIM_LOAD_SC(&s->resize))
+			sim_backoff(&spins);
+		__atomic_sub_fetch(&s->parked, 1, __ATOMIC_SEQ_CST);
+		/* a new request may have counted this thread parked: then park again */
+		if (!SIM_LOAD_SC(&s->resize))
+			return;
+		__atomic_add_fetch(&s->parked, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/*
+ * Past 3/4 load the index doubles, by one thread while every other waits
+ * parked outside the table (it then rehashes nothing in flight).
+ */
+static void sim_grow(struct sim_worker *wk)
+{
+	struct sim_search *s = wk->s;
 	struct sim_table *t = &s->t;
-	struct sim_action *acts = s->acts + (size_t)d * SIM_MAX_ENABLED;
-	size_t r = sim_table_insert(t, key, h, slot), i;
-	unsigned n = 0, kept = 0;
-	struct sim_count exec = SIM_COUNT_ZERO, fail = SIM_COUNT_ZERO;
-	unsigned depth = 0, dist = SIM_NO_FAIL, verdict = SIM_SAFE;
-	struct sim_outbuild ov = { NULL, 0, 0 };
+	int zero = 0;
+	unsigned spins = 0;
+
+	if (!__atomic_compare_exchange_n(&s->resize, &zero, 1, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST)) {
+		sim_park(wk);
+		return;
+	}
+	while (SIM_LOAD_SC(&s->parked) != SIM_LOAD_SC(&s->running) - 1)
+		sim_backoff(&spins);
+	if (t->nrec * 4 > t->nslots * 3 && !t->full && sim_table_grow(t))
+		sim_nomem(s);
+	SIM_STORE_SC(&s->resize, 0);
+}
+
+/* Between two uses of the table: wait while the index grows, grow it when due. */
+static inline void sim_safe_point(struct sim_worker *wk)
+{
+	struct sim_search *s = wk->s;
+	struct sim_table *t = &s->t;
+
+	if (SIM_LOAD_SC(&s->resize))
+		sim_park(wk);
+	if (SIM_LOAD(&t->nrec) * 4 > t->nslots * 3 && !t->full)
+		sim_grow(wk);
+}
+
+/* The next record's number, with its chunk; -1 if there is no room for one. */
+static int sim_record_take(struct sim_search *s, size_t *r)
+{
+	struct sim_table *t = &s->t;
+
+	for (;;) {
+		size_t n = SIM_LOAD(&t->nrec);
+		if ((n >> SIM_CHUNK_BITS) >= SIM_LOAD(&t->nchunks)) {
+			int err = 0;
+			pthread_mutex_lock(&s->lock);
+			if ((n >> SIM_CHUNK_BITS) >= t->nchunks)
+				err = sim_table_chunk(t);
+			pthread_mutex_unlock(&s->lock);
+			if (err) {
+				sim_nomem(s);
+				return -1;
+			}
+			continue;
+		}
+		if (__atomic_compare_exchange_n(&t->nrec, &n, n + 1, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED)) {
+			*r = n;
+			return 0;
+		}
+	}
+}
+
+enum { SIM_GOT_NONE, SIM_GOT_OLD, SIM_GOT_NEW };
+/* A level's child with no record (none could be added): it folds nothing. */
+#define SIM_NOREC UINT64_MAX
+
+/*
+ * Find a key, or add it as a new record in progress by this worker:
+ * SIM_GOT_OLD or SIM_GOT_NEW with *rec, or SIM_GOT_NONE when no state may be
+ * added.  Threads claim an empty slot by marking it busy (its tag and every
+ * index bit set) and publish the record once its key is written; a lookup
+ * that meets a busy slot with its own tag waits for it.
+ */
+static int sim_get(struct sim_worker *wk, const uint8_t *key, uint64_t h, size_t *rec)
+{
+	struct sim_search *s = wk->s;
+	struct sim_table *t = &s->t;
+
+	sim_safe_point(wk);
+	uint32_t *slots = t->slots;
+	size_t mask = t->nslots - 1, i = (size_t)h & mask, r;
+	uint32_t imask = (uint32_t)mask, tag = sim_slot_value(t, 0, h) & ~imask;
+	uint32_t busy = tag | imask, v;
+	unsigned spins = 0;
+
+	for (;;) {
+		v = SIM_LOAD(&slots[i]);
+		if (!v) {
+			if (SIM_LOAD(&s->nomem))
+				return SIM_GOT_NONE;
+			if (!__atomic_compare_exchange_n(&slots[i], &v, busy, false, __ATOMIC_ACQ_REL,
+							 __ATOMIC_ACQUIRE))
+				continue; /* taken meanwhile: look at it again */
+			if (sim_record_take(s, &r)) {
+				SIM_STORE(&slots[i], 0);
+				return SIM_GOT_NONE;
+			}
+			memcpy(sim_key(t, r), key, t->key);
+			*sim_exec(t, r) = 0;
+			struct sim_meta *m = sim_meta(t, r);
+			m->depth = 0;
+			m->dist = SIM_IN_PROGRESS;
+			m->verdict = 0;
+			m->owner = (uint8_t)wk->id;
+			SIM_STORE(&slots[i], tag | (uint32_t)(r + 1));
+			*rec = r;
+			return SIM_GOT_NEW;
+		}
+		if ((v & ~imask) == tag) {
+			if (v == busy) {
+				if (sim_stopping(s))
+					return SIM_GOT_NONE;
+				sim_backoff(&spins);
+				continue;
+			}
+			r = (v & imask) - 1;
+			if (!memcmp(sim_key(t, r), key, t->key)) {
+				*rec = r;
+				return SIM_GOT_OLD;
+			}
+		}
+		i = (i + 1) & mask;
+	}
+}
+
+/* Is record r still being visited (by some thread)? */
+static inline bool sim_in_progress(const struct sim_table *t, size_t r)
+{
+	return SIM_LOAD(&sim_meta(t, r)->dist) == SIM_IN_PROGRESS;
+}
+
+static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
+			const struct sim_ext *e, size_t r);
+static void sim_help(struct sim_worker *wk, unsigned d, const void *w);
+
+/* The children of a state, in the model's order: fold their results into the state's. */
+struct sim_fold {
+	struct sim_count exec, fail;
+	unsigned depth, dist, verdict;
+	struct sim_outbuild ov;
 	struct sim_count ev[32];
+};
+
+static void sim_fold_child(struct sim_search *s, struct sim_fold *f, const struct sim_level *l,
+			   unsigned i)
+{
+	struct sim_table *t = &s->t;
+	size_t cr = (size_t)l->hashes[i];
+
+	if (l->hashes[i] == SIM_NOREC)
+		return;
+
+	const struct sim_meta *cm = sim_meta(t, cr);
+
+	uint64_t cexec = *sim_exec(t, cr);
+
+	sim_acc_add(s, &f->exec, cexec);
+	sim_acc_add(s, &f->fail, sim_fail_count(t, cr));
+	if (cm->depth + 1u > f->depth)
+		f->depth = cm->depth + 1u;
+	if (cm->dist != SIM_NO_FAIL && cm->dist + 1u < f->dist) {
+		f->dist = cm->dist + 1u;
+		f->verdict = cm->verdict;
+	}
+	if (s->o->census) {
+		const uint64_t *cev = sim_evcounts(s, cr);
+		for (unsigned k = 0; k < s->nevents; k++)
+			sim_acc_add(s, &f->ev[k], (l->events[i] & (1u << k)) ? cexec : cev[k]);
+		sim_outbuild_merge(s, &f->ov, *sim_outv(s, cr));
+	}
+}
+
+/*
+ * Fold the kept children in the model's order of their actions, whatever the
+ * order they were visited in: the shortest failing distance's verdict, on a
+ * tie, is the first child's, so every thread and order agrees.
+ */
+static void __attribute__((noinline)) sim_fold_children(struct sim_search *s, struct sim_fold *f,
+							const struct sim_level *l,
+							const struct sim_action *acts,
+							unsigned kept, bool forward)
+{
+	uint16_t at[SIM_MAX_ENABLED];
+	unsigned n = 0, i;
+
+	if (forward) {
+		for (i = 0; i < kept; i++)
+			sim_fold_child(s, f, l, i);
+		return;
+	}
+	/* acts[i].actor is child i's place among the enabled actions: sort by it */
+	for (i = 0; i < SIM_MAX_ENABLED; i++)
+		at[i] = 0xffff;
+	for (i = 0; i < kept; i++) {
+		at[acts[i].actor] = (uint16_t)i;
+		if (acts[i].actor + 1u > n)
+			n = acts[i].actor + 1u;
+	}
+	for (i = 0; i < n; i++)
+		if (at[i] != 0xffff)
+			sim_fold_child(s, f, l, at[i]);
+}
+
+/* Child i of level l was found in progress by another thread: help it, then wait for it. */
+static void sim_wait_child(struct sim_worker *wk, unsigned d, const struct sim_level *l,
+			   unsigned i)
+{
+	struct sim_search *s = wk->s;
+	size_t cr = (size_t)l->hashes[i];
+	unsigned spins = 0;
+
+	if (l->hashes[i] == SIM_NOREC || !sim_in_progress(&s->t, cr))
+		return;
+	if (d + 1 < s->max_levels)
+		sim_help(wk, d + 1, l->worlds + i * s->sm->size);
+	while (sim_in_progress(&s->t, cr) && !sim_stopping(s)) {
+		if (SIM_LOAD_SC(&s->resize))
+			sim_park(wk);
+		if (!wk->id && (spins & 1023) == 1023)
+			sim_progress(wk);
+		sim_backoff(&spins);
+	}
+}
+
+/* Start the helpers (once the search is large enough for them to pay). */
+static void sim_start_helpers(struct sim_search *s);
+
+/*
+ * Visit record r, claimed by this worker (world w at depth d): its children,
+ * then its counts.  Returns r.
+ */
+static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
+			const struct sim_ext *e, size_t r)
+{
+	struct sim_search *s = wk->s;
+	const struct sim_model *sm = &wk->sm;
+	struct sim_table *t = &s->t;
+	struct sim_action *acts = wk->acts + (size_t)d * SIM_MAX_ENABLED;
+	unsigned n = 0, kept = 0, i, ndefer = 0;
+	struct sim_fold f = { .dist = SIM_NO_FAIL, .verdict = SIM_SAFE };
 	struct sim_level *l = NULL;
 
-	sim_meta(t, r)->dist = SIM_IN_PROGRESS;
+	wk->claimed++;
 	if (t->full)
 		sim_fail(s, "internal limit: the visited table is full (2^30 states)");
-	/* room for the next state now: a refusal stops the search before it needs it */
-	if (sim_table_room(t) || sim_census_room(s, t->nrec))
-		sim_nomem(s);
+	/*
+	 * Room for the next state now: a refusal stops the search before it
+	 * needs it.  Once helpers run, records take their chunks and the index
+	 * grows on demand (sim_record_take, sim_safe_point).
+	 */
+	if (!s->spawned) {
+		if (sim_table_room(t) || sim_census_room(s, t->nrec))
+			sim_nomem(s);
+	}
 	if (s->o->census) {
 		for (unsigned k = 0; k < s->nevents; k++)
-			ev[k] = SIM_COUNT_ZERO;
+			f.ev[k] = SIM_COUNT_ZERO;
 	}
-	if ((t->nrec & 4095) == 0)
-		sim_progress(s);
-	if (s->o->max_states && t->nrec >= s->o->max_states && !s->stop) {
-		s->stop = true;
-		s->res->stopped_by = "max-states";
+	if (!wk->id) {
+		if ((wk->claimed & 4095) == 0)
+			sim_progress(wk);
+		if (s->nstarted < s->nworkers && t->nrec >= s->parallel_from)
+			sim_start_helpers(s);
 	}
+	if (s->o->max_states && t->nrec >= s->o->max_states && !sim_stopping(s))
+		sim_stop(s, "max-states");
 
 	if (d >= s->max_levels)
 		sim_fail(s, "internal limit: exploration deeper than %zu steps", s->max_levels);
 	else
 		n = sm->ops->enabled(sm->ctx, w, acts);
 	if (s->reduce && n > 1)
-		n = sim_por_select(sm, w, acts, n, s->por);
+		n = sim_por_select(sm, w, acts, n, wk->por);
 	if (n == 0 && !s->res->error[0]) {
 		enum sim_verdict v = sm->ops->verdict(sm->ctx, w);
-		exec.small = 1;
-		fail.small = v != SIM_SAFE;
-		dist = v != SIM_SAFE ? 0 : SIM_NO_FAIL;
-		verdict = v;
-		s->res->end_states++;
+		f.exec.small = 1;
+		f.fail.small = v != SIM_SAFE;
+		f.dist = v != SIM_SAFE ? 0 : SIM_NO_FAIL;
+		f.verdict = v;
+		wk->end_states++;
 		if (v != SIM_SAFE && s->o->all_failing)
-			sim_keep_failing_path(s, d);
-		if (v != SIM_SAFE && (s->o->first & (1u << v)) && !s->stop) {
-			s->stop = true;
-			s->res->stopped_by = "first-failure";
+			sim_keep_failing_path(wk, d);
+		if (v != SIM_SAFE && (s->o->first & (1u << v)) && !sim_stopping(s)) {
+			sim_stop(s, "first-failure");
 			s->res->first_verdict = v;
 		}
 		uint32_t id = s->o->census ? sim_outcome_id(s, w, v) : UINT32_MAX;
 		if (id != UINT32_MAX)
-			sim_outbuild_add(s, &ov, id, 0, 1);
-	} else if (s->stop || (s->o->max_depth && d >= s->o->max_depth) ||
-		   !(l = sim_level(s, d, n))) {
+			sim_outbuild_add(s, &f.ov, id, 0, 1);
+	} else if (sim_stopping(s) || (s->o->max_depth && d >= s->o->max_depth) ||
+		   !(l = sim_level(wk, d, n))) {
+		/* not expanded: the search goes on elsewhere unless it is stopping */
+		pthread_mutex_lock(&s->lock);
 		if (!s->res->stopped_by)
 			s->res->stopped_by = "max-depth";
 		s->res->complete = false;
+		pthread_mutex_unlock(&s->lock);
 	} else {
-		sim_order_children(s, acts, n);
-		/* build, pack and hash every child kept by the bound; prefetch their slots */
-		for (i = 0; i < n; i++) {
-			struct sim_ext ce;
-			if (!sim_child_ext(s, w, acts, n, (unsigned)i, e, &ce)) {
-				if (s->o->bound_preemptions && ce.pre > s->o->preemption_bound)
-					s->res->pruned = true;
-				continue;
-			}
-			uint8_t *c = l->worlds + kept * sm->size;
-			memcpy(c, w, sm->size);
-			l->events[kept] = sm->ops->apply(sm->ctx, c, acts[i].id);
-#ifdef WBSIM_CHECK_EVERY_STEP
-			if (sim_check_child(s, w, c, acts[i].id))
-				break;
-#endif
-			l->ext[kept] = ce;
-			acts[kept] = acts[i];
-			const uint8_t *ck = sim_world_key(s, c, &ce, l->keys + kept * s->key_size);
-			if (!ck) {
-				sim_nomem(s);
-				break;
-			}
-			l->hashes[kept] = sim_hash(t, ck);
-			sim_table_prefetch(t, l->hashes[kept]);
-			kept++;
-		}
-		s->pending += kept;
+		kept = sim_expand(wk, d, w, e, acts, n, l);
+		wk->pending += kept;
 		for (i = 0; i < kept; i++) {
-			const uint8_t *c = l->worlds + i * sm->size;
-			const uint8_t *ck = (sm->ops->pack || s->bounded || s->compress)
-						    ? l->keys + i * s->key_size
-						    : c;
-			size_t cslot = 0, cr;
-			long found = sim_table_find(t, ck, l->hashes[i], &cslot);
-			s->pending--;
-			if (found >= 0) {
-				cr = (size_t)found;
-				if (sim_meta(t, cr)->dist == SIM_IN_PROGRESS) {
+			const uint8_t *c = l->worlds + i * s->sm->size;
+			size_t cr = 0;
+			int got = sim_get(wk, sim_child_key(s, l, i), l->hashes[i], &cr);
+			wk->pending--;
+			l->hashes[i] = SIM_NOREC;
+			if (got == SIM_GOT_NONE)
+				continue; /* out of memory (or stopping): no state is added */
+			if (got == SIM_GOT_OLD && sim_in_progress(t, cr)) {
+				if (sim_meta(t, cr)->owner == wk->id) {
 					sim_fail(s, "internal error: the state graph has a cycle");
 					continue;
 				}
-			} else {
-				if (s->nomem)
-					continue; /* out of memory: no state is added */
-				s->depth_now = d + 1;
-				s->path[d] = acts[i].id;
-				cr = sim_visit(s, d + 1, c, &l->ext[i], ck, l->hashes[i], cslot);
+				ndefer++;
+			} else if (got == SIM_GOT_NEW) {
+				wk->depth_now = d + 1;
+				wk->path[d] = acts[i].id;
+				sim_visit(wk, d + 1, c, &l->ext[i], cr);
 			}
-			const struct sim_counts *cc = sim_counts(t, cr);
-			const struct sim_meta *cm = sim_meta(t, cr);
-			s->res->transitions++;
-			sim_acc_add(s, &exec, cc->exec);
-			sim_acc_add(s, &fail, cc->fail);
-			if (cm->depth + 1u > depth)
-				depth = cm->depth + 1u;
-			if (cm->dist != SIM_NO_FAIL && cm->dist + 1u < dist) {
-				dist = cm->dist + 1u;
-				verdict = cm->verdict;
-			}
-			if (s->o->census) {
-				const uint64_t *cev = sim_evcounts(s, cr);
-				for (unsigned k = 0; k < s->nevents; k++)
-					sim_acc_add(s, &ev[k],
-						    (l->events[i] & (1u << k)) ? cc->exec : cev[k]);
-				sim_outbuild_merge(s, &ov, *sim_outv(s, cr));
-			}
+			l->hashes[i] = cr; /* the hash has served: the child's record now */
+			wk->transitions++;
 		}
+		/* children another thread is still visiting: help them, then wait */
+		for (i = 0; ndefer && i < kept; i++)
+			sim_wait_child(wk, d, l, i);
+		sim_fold_children(s, &f, l, acts, kept, !wk->id && s->o->order == SIM_ORDER_FORWARD);
 	}
-	sim_counts(t, r)->exec = sim_store(s, &exec);
-	sim_counts(t, r)->fail = sim_store(s, &fail);
-	sim_meta(t, r)->depth = (uint16_t)depth;
-	sim_meta(t, r)->dist = (uint16_t)dist;
-	sim_meta(t, r)->verdict = (uint8_t)verdict;
+	*sim_exec(t, r) = sim_store(s, &f.exec);
+	sim_fail_store(s, r, sim_store(s, &f.fail));
+	sim_meta(t, r)->depth = (uint16_t)f.depth;
+	sim_meta(t, r)->verdict = (uint8_t)f.verdict;
 	if (s->o->census) {
 		for (unsigned k = 0; k < s->nevents; k++)
-			sim_evcounts(s, r)[k] = sim_store(s, &ev[k]);
-		*sim_outv(s, r) = sim_outbuild_store(s, &ov);
+			sim_evcounts(s, r)[k] = sim_store(s, &f.ev[k]);
+		*sim_outv(s, r) = sim_outbuild_store(s, &f.ov);
 	}
+	/* last: the record is done, its counts visible to whoever reads dist */
+	SIM_STORE(&sim_meta(t, r)->dist, (uint16_t)f.dist);
 	return r;
 }
 
+/*
+ * A helper's walk below a state another thread is visiting (w at depth d):
+ * visit every child nobody has claimed, and go down into those still in
+ * progress, where the other threads' unclaimed work hangs.  It folds nothing:
+ * the state's owner does that.
+ */
+static void sim_help(struct sim_worker *wk, unsigned d, const void *w)
+{
+	struct sim_search *s = wk->s;
+	const struct sim_model *sm = &wk->sm;
+	struct sim_action *acts = wk->acts + (size_t)d * SIM_MAX_ENABLED;
+	struct sim_ext e0 = { 0, 0, 0, 0 };
+	struct sim_level *l;
+	unsigned n, kept, i;
+
+	if (sim_stopping(s) || d >= s->max_levels)
+		return;
+	n = sm->ops->enabled(sm->ctx, w, acts);
+	if (s->reduce && n > 1)
+		n = sim_por_select(sm, w, acts, n, wk->por);
+	if (!n || !(l = sim_level(wk, d, n)))
+		return;
+	kept = sim_expand(wk, d, w, &e0, acts, n, l);
+	for (i = 0; i < kept && !sim_stopping(s); i++) {
+		const uint8_t *c = l->worlds + i * sm->size;
+		size_t cr = 0;
+		int got = sim_get(wk, sim_child_key(s, l, i), l->hashes[i], &cr);
+		if (got == SIM_GOT_NEW)
+			sim_visit(wk, d + 1, c, &e0, cr);
+		else if (got == SIM_GOT_OLD && sim_in_progress(&s->t, cr) &&
+			 sim_meta(&s->t, cr)->owner != wk->id)
+			sim_help(wk, d + 1, c);
+		else if (got == SIM_GOT_NONE)
+			return;
+	}
+}
+
+/* A helper thread: walk the in-progress part of the graph for work until the search ends. */
+static void *sim_helper(void *arg)
+{
+	struct sim_worker *wk = arg;
+	struct sim_search *s = wk->s;
+	unsigned spins = 0;
+
+	while (!SIM_LOAD(&s->finished) && !sim_stopping(s)) {
+		uint64_t before = wk->claimed;
+		sim_help(wk, 0, s->init);
+		if (wk->claimed != before) {
+			spins = 0;
+			continue;
+		}
+		if (SIM_LOAD_SC(&s->resize))
+			sim_park(wk);
+		sim_backoff(&spins);
+	}
+	__atomic_sub_fetch(&s->running, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
 /*
  * Walk down from the initial state along children whose record satisfies
  * `next` (one step closer to the goal), recording choice indexes in the
@@ -1081,7 +1602,7 @@ static size_t sim_walk(struct sim_search *s, const void *init, unsigned len, sim
 				continue;
 			memcpy(c, w, sm->size);
 			sm->ops->apply(sm->ctx, c, acts[i].id);
-			const uint8_t *key = sim_world_key(s, c, &ce, s->key);
+			const uint8_t *key = sim_world_key(s, c, &ce, s->workers[0].key);
 			long cr = key ? sim_table_find(t, key, sim_hash(t, key), &slot) : -1;
 			if (cr >= 0 && next(s, (size_t)cr, len - (unsigned)k - 1, arg))
 				break;
@@ -1137,15 +1658,93 @@ static void sim_ids_to_choices(const struct sim_model *sm, const void *init, str
 	free(w);
 }
 
+/* A worker's buffers (charged to the search); -1 if refused. */
+static int sim_worker_init(struct sim_search *s, struct sim_worker *wk, unsigned id)
+{
+	wk->s = s;
+	wk->id = id;
+	if (!(wk->key = sim_mem_alloc(&s->mem, s->key_size, false)) ||
+	    !(wk->levels = sim_mem_alloc(&s->mem, s->max_levels * sizeof(*wk->levels), true)) ||
+	    !(wk->acts = sim_mem_alloc(&s->mem,
+				       s->max_levels * SIM_MAX_ENABLED * sizeof(struct sim_action),
+				       false)) ||
+	    !(wk->path = sim_mem_alloc(&s->mem, s->max_levels * sizeof(uint32_t), true)) ||
+	    (s->reduce &&
+	     !(wk->por = sim_mem_alloc(&s->mem, SIM_MAX_ACTORS * sizeof(*wk->por), false))))
+		return -1;
+	return 0;
+}
+
+static void sim_worker_free(struct sim_search *s, struct sim_worker *wk)
+{
+	for (size_t i = 0; wk->levels && i < s->max_levels; i++) {
+		free(wk->levels[i].worlds);
+		free(wk->levels[i].keys);
+		free(wk->levels[i].hashes);
+		free(wk->levels[i].events);
+		free(wk->levels[i].ext);
+	}
+	free(wk->levels);
+	free(wk->acts);
+	free(wk->path);
+	free(wk->key);
+	free(wk->por);
+	if (wk->id && wk->sm.ctx)
+		s->sm->ops->ctx_free(wk->sm.ctx);
+}
+
+/* The stack a helper's recursion may need: a few KiB a level. */
+#define SIM_HELPER_STACK ((size_t)16 << 20)
+
+static void sim_start_helpers(struct sim_search *s)
+{
+	pthread_attr_t attr;
+
+	s->spawned = true;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, SIM_HELPER_STACK);
+	while (s->nstarted < s->nworkers) {
+		struct sim_worker *wk = &s->workers[s->nstarted];
+		if (sim_worker_init(s, wk, s->nstarted)) {
+			sim_worker_free(s, wk);
+			memset(wk, 0, sizeof(*wk));
+			break; /* no room for one more: the search goes on with those it has */
+		}
+		wk->sm = *s->sm;
+		wk->sm.ctx = s->sm->ops->ctx_clone(s->sm->ctx);
+		sim_rng_seed(&wk->rng, s->o->seed ^ (0x9e3779b97f4a7c15ull * wk->id));
+		__atomic_add_fetch(&s->running, 1, __ATOMIC_SEQ_CST);
+		if (!wk->sm.ctx || pthread_create(&wk->thread, &attr, sim_helper, wk)) {
+			__atomic_sub_fetch(&s->running, 1, __ATOMIC_SEQ_CST);
+			sim_worker_free(s, wk);
+			memset(wk, 0, sizeof(*wk));
+			break;
+		}
+		s->nstarted++;
+	}
+	pthread_attr_destroy(&attr);
+	/* none could start: do not try again at every state */
+	s->nworkers = s->nstarted;
+}
+
+/* Worker 0 is done: let the helpers finish and gather their counters. */
+static void sim_join_helpers(struct sim_search *s)
+{
+	SIM_STORE_SC(&s->finished, 1);
+	__atomic_sub_fetch(&s->running, 1, __ATOMIC_SEQ_CST);
+	for (unsigned i = 1; i < s->nstarted; i++)
+		pthread_join(s->workers[i].thread, NULL);
+	for (unsigned i = 0; i < s->nstarted; i++) {
+		s->res->transitions += s->workers[i].transitions;
+		s->res->end_states += s->workers[i].end_states;
+	}
+}
+
 static void sim_search_free(struct sim_search *s)
 {
-	for (size_t i = 0; s->levels && i < s->max_levels; i++) {
-		free(s->levels[i].worlds);
-		free(s->levels[i].keys);
-		free(s->levels[i].hashes);
-		free(s->levels[i].events);
-		free(s->levels[i].ext);
-	}
+	for (unsigned i = 0; s->workers && i < s->nstarted; i++)
+		sim_worker_free(s, &s->workers[i]);
+	free(s->workers);
 	for (size_t c = 0; c < s->census_chunks; c++) {
 		for (size_t i = 0; i < SIM_CHUNK && (c << SIM_CHUNK_BITS) + i < s->t.nrec; i++)
 			free(s->outv[c][i]);
@@ -1157,16 +1756,28 @@ static void sim_search_free(struct sim_search *s)
 	for (size_t c = 0; c < s->arena_chunks; c++)
 		free(s->arena[c]);
 	free(s->arena);
-	free(s->levels);
-	free(s->acts);
-	free(s->path);
-	free(s->key);
-	free(s->por);
 	free(s->full);
 	for (unsigned j = 0; j < s->nparts; j++)
 		sim_table_free(&s->part[j]);
 	free(s->reserve);
 	sim_table_free(&s->t);
+	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->mem.lock);
+}
+
+/*
+ * How many threads the search may use: the asked number where the results
+ * cannot depend on the order states are visited in, else one.  Census,
+ * failing paths, bounds, the constraint, --first, --max-states and
+ * --max-depth, and the compressed table run on one thread.
+ */
+static unsigned sim_threads(const struct sim_model *sm, const struct sim_explore_opts *o)
+{
+	if (o->threads <= 1 || !sm->ops->ctx_clone || !sm->ops->ctx_free || o->census ||
+	    o->all_failing || o->bound_preemptions || o->constrain || o->first || o->max_states ||
+	    o->max_depth || o->compress)
+		return 1;
+	return o->threads > SIM_MAX_THREADS ? SIM_MAX_THREADS : o->threads;
 }
 
 int sim_explore(const struct sim_model *sm, const void *init, const struct sim_explore_opts *o,
@@ -1174,10 +1785,11 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 {
 	struct sim_search s = { .sm = sm, .o = o, .res = res };
 	struct sim_ext e0 = { 0, 0, 0, 0 };
-	size_t r0, slot = 0;
+	size_t r0 = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->complete = true;
+	res->threads = 1;
 	clock_gettime(CLOCK_MONOTONIC, &s.start);
 	sim_rng_seed(&s.rng, o->seed);
 	s.bounded = o->bound_preemptions || o->constrain;
@@ -1208,18 +1820,25 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		res->nevents = s.nevents;
 	}
 	s.mem.limit = o->max_memory;
+	pthread_mutex_init(&s.mem.lock, NULL);
+	pthread_mutex_init(&s.lock, NULL);
 	s.reserve = malloc(SIM_RESERVE);
 	s.max_levels = 4096;
-	if ((s.compress && (!(s.full = sim_mem_alloc(&s.mem, s.split[s.nparts], false)) ||
+	s.init = init;
+	s.nworkers = sim_threads(sm, o);
+	s.parallel_from = o->parallel_from ? o->parallel_from : SIM_PARALLEL_FROM;
+	s.running = 1;
+	s.workers = calloc(s.nworkers, sizeof(*s.workers));
+	s.arena = calloc(SIM_MAX_ARENA_CHUNKS, sizeof(*s.arena));
+	struct sim_worker *w0 = s.workers;
+	if (w0) {
+		w0->sm = *sm;
+		s.nstarted = 1;
+	}
+	if (!w0 || !s.arena ||
+	    (s.compress && (!(s.full = sim_mem_alloc(&s.mem, s.split[s.nparts], false)) ||
 			    sim_parts_init(&s))) ||
-	    sim_table_init(&s.t, s.key_size, &s.mem) ||
-	    !(s.key = sim_mem_alloc(&s.mem, s.key_size, false)) ||
-	    !(s.levels = sim_mem_alloc(&s.mem, s.max_levels * sizeof(*s.levels), true)) ||
-	    !(s.acts = sim_mem_alloc(&s.mem,
-				     s.max_levels * SIM_MAX_ENABLED * sizeof(struct sim_action),
-				     false)) ||
-	    !(s.path = sim_mem_alloc(&s.mem, s.max_levels * sizeof(uint32_t), true)) ||
-	    (s.reduce && !(s.por = sim_mem_alloc(&s.mem, SIM_MAX_ACTORS * sizeof(*s.por), false))) ||
+	    sim_table_init(&s.t, s.key_size, false, &s.mem) || sim_worker_init(&s, w0, 0) ||
 	    sim_table_room(&s.t) || sim_census_room(&s, 0)) {
 		/* not even the first state fits: an empty partial report */
 		sim_nomem(&s);
@@ -1229,18 +1848,19 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		return 0;
 	}
 
-	const uint8_t *key = sim_world_key(&s, init, &e0, s.key);
-	if (!key) {
+	const uint8_t *key = sim_world_key(&s, init, &e0, w0->key);
+	uint64_t h = key ? sim_hash(&s.t, key) : 0;
+	if (!key || sim_get(w0, key, h, &r0) != SIM_GOT_NEW) {
 		sim_nomem(&s);
 		res->memory_bytes = s.mem.peak;
 		res->seconds = sim_now(&s.start);
 		sim_search_free(&s);
 		return 0;
 	}
-	uint64_t h = sim_hash(&s.t, key);
-	sim_table_find(&s.t, key, h, &slot);
-	r0 = sim_visit(&s, 0, init, &e0, key, h, slot);
-	if (s.stop || res->stopped_by)
+	sim_visit(w0, 0, init, &e0, r0);
+	sim_join_helpers(&s);
+	res->threads = s.nstarted;
+	if (sim_stopping(&s) || res->stopped_by)
 		res->complete = false;
 	if (res->error[0]) {
 		res->states = s.t.nrec;
@@ -1255,8 +1875,8 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 			res->stopped_by = "preemption-bound";
 	}
 	res->states = s.t.nrec;
-	sim_export(&s, sim_counts(&s.t, r0)->exec, &res->executions);
-	sim_export(&s, sim_counts(&s.t, r0)->fail, &res->failing);
+	sim_export(&s, *sim_exec(&s.t, r0), &res->executions);
+	sim_export(&s, sim_fail_count(&s.t, r0), &res->failing);
 	res->max_depth = sim_meta(&s.t, r0)->depth;
 	res->verdict = sim_meta(&s.t, r0)->dist != SIM_NO_FAIL ? sim_meta(&s.t, r0)->verdict
 							     : SIM_SAFE;
@@ -1285,7 +1905,7 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	res->table_bytes = sim_table_bytes(&s.t);
 	for (unsigned j = 0; j < s.nparts; j++)
 		res->table_bytes += sim_table_bytes(&s.part[j]);
-	res->counter_bytes = s.t.nchunks * (size_t)SIM_CHUNK * sizeof(struct sim_counts) +
+	res->counter_bytes = (s.t.nchunks + s.t.nfail) * (size_t)SIM_CHUNK * sizeof(uint64_t) +
 			     sim_arena_bytes(&s);
 	res->memory_bytes = s.mem.peak;
 	res->seconds = sim_now(&s.start);

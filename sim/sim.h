@@ -136,6 +136,14 @@ struct sim_ops {
 	unsigned (*por_actors)(void *ctx, const void *world, struct sim_por_actor *out);
 	/* Is `step` a step name this actor can ever take? */
 	bool (*step_known)(void *ctx, const char *actor, const char *step);
+	/*
+	 * Optional, for a search on several threads: a copy of the context
+	 * that a thread may use while others use theirs (models keep per-step
+	 * scratch in it), and its release.  Without them the search runs on
+	 * one thread.
+	 */
+	void *(*ctx_clone)(void *ctx);
+	void (*ctx_free)(void *ctx);
 };
 
 /* A model instance: its ops, its context, and the size of its worlds. */
@@ -362,7 +370,22 @@ struct sim_explore_opts {
 	 * many states, some time for the second lookup.  Not in bounded searches.
 	 */
 	bool compress;
+	/*
+	 * Threads (1 or 0: one).  The results of a complete search do not
+	 * depend on them: every state is visited once, by the thread that
+	 * claims it, and folds its children in the model's order.  Searches
+	 * whose results depend on the order of the visit run on one thread:
+	 * census, all_failing, bounds and the constraint, first, max_states,
+	 * max_depth, compress.  Helpers start once the search holds
+	 * parallel_from states (0: SIM_PARALLEL_FROM), so small searches pay
+	 * nothing for them.
+	 */
+	unsigned threads;
+	uint64_t parallel_from;
 };
+
+#define SIM_MAX_THREADS 64
+#define SIM_PARALLEL_FROM 65536
 
 /* One distinct outcome of the census. */
 struct sim_outcome {
@@ -406,6 +429,7 @@ struct sim_explore_result {
 	size_t counter_bytes;	/* the path counters: two 64-bit words per state, and the
 				 * arena of the counts that do not fit in 63 bits */
 	size_t memory_bytes;	/* the most the search held at once (its own accounting) */
+	unsigned threads;	/* how many threads searched */
 	unsigned cex_preemptions; /* of the counterexample (bounded search) */
 	bool pruned;		/* the preemption bound cut some execution */
 	/* census */

@@ -10,6 +10,11 @@
  * failing or not), and the reduced counterexample replays to the same verdict.
  * A two-task toy model shows an end state that a naive reduction (one enabled
  * task at a time) would miss and the persistent sets do not.
+ *
+ * Threads change nothing either: the same scenarios searched on 2 and 3
+ * threads (helpers from the first state on) give the same states,
+ * transitions, counts, depth, verdict and counterexample as one thread, full
+ * and reduced.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -27,7 +32,36 @@
 
 #define MAX_STATES 50000
 
-static unsigned ncompared, nreduced_states, nfull_states, nfailing, nskipped;
+static unsigned ncompared, nreduced_states, nfull_states, nfailing, nskipped, nthreaded;
+
+/* A search on `threads` threads gives one thread's results, to the counterexample. */
+static void same_on_threads(const struct sim_model *sm, const void *init, bool reduce,
+			    unsigned threads, const char *what)
+{
+	struct sim_explore_opts one = { .reduce = reduce, .threads = 1 };
+	struct sim_explore_opts par = { .reduce = reduce, .threads = threads, .parallel_from = 1 };
+	struct sim_explore_result a, b;
+
+	assert_int_equal(sim_explore(sm, init, &one, &a), 0);
+	assert_int_equal(sim_explore(sm, init, &par, &b), 0);
+	if (!(a.complete && b.complete && a.states == b.states && a.transitions == b.transitions &&
+	      a.end_states == b.end_states && a.max_depth == b.max_depth &&
+	      a.verdict == b.verdict && a.cex_len == b.cex_len &&
+	      !sim_count_cmp(&a.executions, &b.executions) &&
+	      !sim_count_cmp(&a.failing, &b.failing) &&
+	      (!a.cex_len || !memcmp(a.cex, b.cex, a.cex_len * sizeof(*a.cex)))))
+		fail_msg("%s (%s, %u threads): 1 thread: %llu states, %llu transitions, verdict "
+			 "%d, cex %zu; threaded: %llu states, %llu transitions, verdict %d, cex %zu",
+			 what, reduce ? "reduced" : "full", threads, (unsigned long long)a.states,
+			 (unsigned long long)a.transitions, a.verdict, a.cex_len,
+			 (unsigned long long)b.states, (unsigned long long)b.transitions, b.verdict,
+			 b.cex_len);
+	assert_int_equal(a.threads, 1);
+	assert_true(b.threads >= 1 && b.threads <= threads);
+	nthreaded += b.threads > 1;
+	sim_explore_result_free(&a);
+	sim_explore_result_free(&b);
+}
 
 static bool same_outcomes(const struct sim_explore_result *a, const struct sim_explore_result *b)
 {
@@ -82,6 +116,9 @@ static void compare(struct wb_scenario *sc, const char *setting, const char *wha
 	assert_int_equal(sim_count_cmp(&zip.failing, &full.failing), 0);
 	assert_true(same_outcomes(&full, &zip));
 	sim_explore_result_free(&zip);
+	/* threads: every count and the counterexample as on one thread */
+	same_on_threads(&sm, init, false, 2 + ncompared % 2, what);
+	same_on_threads(&sm, init, true, 2, what);
 	eo.compress = false;
 	eo.reduce = true;
 	assert_int_equal(sim_explore(&sm, init, &eo, &red), 0);
@@ -142,12 +179,12 @@ static void compare_dir(const char *dir)
 static void test_catalogue(void **state)
 {
 	(void)state;
-	ncompared = nskipped = nfailing = nfull_states = nreduced_states = 0;
+	ncompared = nskipped = nfailing = nfull_states = nreduced_states = nthreaded = 0;
 	compare_dir(WBSIM_SOURCE_DIR "/scenarios");
 	compare_dir(WBSIM_SOURCE_DIR "/tests/conformance");
 	print_message("catalogue and conformance: %u compared (%u failing), %u too big; states "
-		      "%u full, %u reduced\n",
-		      ncompared, nfailing, nskipped, nfull_states, nreduced_states);
+		      "%u full, %u reduced; %u threaded searches equal to one thread's\n",
+		      ncompared, nfailing, nskipped, nfull_states, nreduced_states, nthreaded);
 	assert_true(ncompared >= 60);
 }
 
