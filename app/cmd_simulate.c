@@ -193,8 +193,11 @@ static void simulate_worker_init(struct simulate_worker *wk, struct wb_job *job,
 	memset(wk, 0, sizeof(*wk));
 	wk->job = job;
 	wk->timing = timing;
-	/* a model of its own: apply() writes its events and scratch */
+	/* a model of its own, as sim_ops.ctx_clone makes: apply() writes its events and scratch */
 	wk->m = job->m;
+	wk->m.fp = NULL;
+	wk->m.prov = NULL;
+	wk->m.desc = NULL;
 	wk->sm = job->sm;
 	wk->sm.ctx = &wk->m;
 	wb_clock_init(&wk->clock, &wk->m, timing);
