@@ -499,8 +499,8 @@ static void simulate_describe_timing(const struct wb_job *job, const struct wb_t
 
 	wb_dist_text(&t->io_write, a, sizeof(a));
 	printf("timing: %s; device %s, io_write %s", source, wb_device_names[t->device], a);
-	printf("; reclaim %s between evictions (mean)",
-	       (simulate_dur(t->reclaim_mean_ns, b, sizeof(b)), b));
+	simulate_dur(t->reclaim_mean_ns, b, sizeof(b));
+	printf("; reclaim %s between evictions (mean)", b);
 	printf("; flusher every %" PRIu64 ".%02" PRIu64 " s\n", t->dirty_writeback_cs / 100,
 	       t->dirty_writeback_cs % 100);
 	for (unsigned i = 0; i < t->ndelays; i++) {
