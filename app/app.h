@@ -206,6 +206,7 @@ void wb_fixes_free(struct wb_fixes *f);
 int cmd_shrink(int argc, char **argv);
 int cmd_fstest(int argc, char **argv);
 int cmd_hunt(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 /* Option parsing helpers. */
 int wb_parse_u64(const char *s, unsigned long long *out);

@@ -24,7 +24,7 @@ static void main_help(FILE *out)
 		"                          [--census] [--fewest-preemptions] [--preemption-bound K]\n"
 		"                          [--all-failing N] [--trace-out FILE] [--dot FILE]\n"
 		"                          [--svg FILE] [--reduce | --full] [--compress] [--first]\n"
-		"                          [--json] [--quiet]\n"
+		"                          [--threads N] [--json] [--quiet]\n"
 		"  wbsim replay   TRACE [--at N] [--json]\n"
 		"  wbsim dot      TRACE [-o FILE.dot] [--svg FILE.svg] [--steps-only] [--focus]\n"
 		"                       [--compare [SETTINGS SETTINGS]]\n"
@@ -39,6 +39,10 @@ static void main_help(FILE *out)
 		"  wbsim hunt     SPACE --count N --seed S -o DIR [--kernel V]... [--set KEY=VALUE]...\n"
 		"                       [--max-states N] [--jobs N] [--shard I/N] [--json] [--quiet]\n"
 		"  wbsim hunt     --merge DIR... -o DIR [--json] [--quiet]\n"
+		"  wbsim simulate SCENARIO [--runs N] [--seed S] [--threads N] [--timing FILE]\n"
+		"                          [--vary KEY=V1,V2,...] [--svg FILE] [--trace-out FILE]\n"
+		"                          [--check MODE] [--kernel V] [--set KEY=VALUE]...\n"
+		"                          [--json] [--quiet]\n"
 		"  wbsim --help | -V | --version (and COMMAND --help)\n"
 		"\n"
 		"V is %s: every switch as in that kernel.\n"
@@ -86,6 +90,8 @@ static int main_dispatch(int argc, char **argv)
 		return cmd_fstest(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "hunt"))
 		return cmd_hunt(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "simulate"))
+		return cmd_simulate(argc - 1, argv + 1);
 	fprintf(stderr, "wbsim: error: unknown command '%s'\nTry 'wbsim --help'.\n", argv[1]);
 	return EXIT_USAGE;
 }

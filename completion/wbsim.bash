@@ -6,7 +6,7 @@
 # `source wbsim.bash` works in a plain bash too.  Keep the lists in step with the help texts
 # (docs/hacking.md, "The manual page and the completion"; tests/install.sh checks them).
 
-_wbsim_commands="run explore replay dot explain check matrix shrink fstest hunt help"
+_wbsim_commands="run explore replay dot explain check matrix shrink fstest hunt simulate help"
 
 # The options of COMMAND, as its --help lists them.
 _wbsim_options()
@@ -38,6 +38,9 @@ _wbsim_options()
 	hunt)
 		echo "--count --seed -o --kernel --set --max-states --jobs --shard --merge --draw" \
 			"--json --quiet --help" ;;
+	simulate)
+		echo "$settings --runs --seed --threads --timing --vary --svg --trace-out --json" \
+			"--quiet --help" ;;
 	esac
 }
 
@@ -87,9 +90,11 @@ _wbsim_value()
 	-o) [[ $cmd == fstest || $cmd == hunt ]] && _wbsim_files dir "$cur" ||
 		_wbsim_files any "$cur" ;;
 	--trace-out | --dot | --svg) _wbsim_files any "$cur" ;;
+	--timing) _wbsim_files json "$cur" ;;
 	--schedule | --seed | --max-states | --max-depth | --time-limit | --max-memory | --threads | \
 		--preemption-bound | --all-failing | --at | --base | --total-time | \
-		--candidate-states | --number | --count | --jobs | --shard | --draw) ;;	# a number, a schedule: nothing to offer
+		--candidate-states | --number | --count | --jobs | --shard | --draw | --runs | \
+		--vary) ;;	# a number, a schedule: nothing to offer
 	*) return 1 ;;	# not an option that takes a value
 	esac
 	return 0

@@ -1304,3 +1304,27 @@ const struct wb_actor wb_actor_write = {
 	.holds = wb_writer_holds,
 	.por = wb_writer_por,
 };
+
+/*
+ * For simulated time (timing.c): the bytes the chunk at the iteration's
+ * position covers (what copy copies, zero zeroes), and whether write_begin
+ * there reads the folio's blocks from disk (__iomap_write_begin() on a
+ * WRITTEN mapping, a folio not uptodate and a chunk not covering its blocks).
+ */
+uint32_t wb_iter_chunk_bytes(const struct wb_model *m, const struct wb_writer *it, unsigned t)
+{
+	uint32_t end = wb_chunk_end(m, it, t);
+
+	return end > it->pos ? end - it->pos : 0;
+}
+
+bool wb_iter_reads(const struct wb_model *m, const void *w, const struct wb_writer *it, unsigned t)
+{
+	uint32_t page = it->pos / m->ps, end = wb_chunk_end(m, it, t);
+	const struct folio *f = wb_folio(m, WBC(w), page);
+	uint16_t all = (uint16_t)((1u << m->bpp) - 1);
+
+	if (it->type != IOMAP_MAPPED || (f->uptodate & all) == all)
+		return false;
+	return it->pos % m->bs != 0 || (end % m->bs != 0 && end < m->sc->file_size);
+}

@@ -38,5 +38,8 @@ void wb_iter_pack_fields(const struct wb_model *m, unsigned t, size_t off,
 void wb_iter_describe(const struct wb_writer *it, FILE *out);
 /* The cached mapping in words, "" if none. */
 void wb_iter_mapping_text(const struct wb_writer *it, char *buf, size_t n);
+/* For simulated time: the bytes of the chunk at the position; does write_begin read from disk? */
+uint32_t wb_iter_chunk_bytes(const struct wb_model *m, const struct wb_writer *it, unsigned t);
+bool wb_iter_reads(const struct wb_model *m, const void *w, const struct wb_writer *it, unsigned t);
 
 #endif

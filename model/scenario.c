@@ -18,7 +18,7 @@
 
 static const char *const top_keys[] = {
 	"wbsim", "name", "description", "geometry", "file", "config", "tasks", "schedule",
-	"schedules", "expect", "expect_schedule", NULL,
+	"schedules", "expect", "expect_schedule", "timing", NULL,
 };
 
 static void validate(struct sc_ctx *c, json_t *root)
@@ -48,6 +48,8 @@ static void validate(struct sc_ctx *c, json_t *root)
 		sc_check_page_ranges(c);
 	if (!sc_stop(c))
 		sc_check_schedules(c, root);
+	if (!sc_stop(c) && c->tasks_ok)
+		sc_check_timing(c, root);
 	if (!sc_stop(c))
 		sc_check_expect(c, root, "expect", sc->expect, &sc->nexpect);
 	if (!sc_stop(c))
@@ -83,6 +85,7 @@ void wb_scenario_free(struct wb_scenario *sc)
 	free(sc->text);
 	free(sc->description);
 	free(sc->extents);
+	free(sc->timing);
 	free_schedule(&sc->schedule);
 	for (unsigned m = 0; m < WB_CHECK_NMODES; m++)
 		free_schedule(&sc->schedules[m]);

@@ -93,6 +93,8 @@ struct wb_expect {
 	enum wb_verdict_word verdict;
 };
 
+struct wb_timing;
+
 struct wb_scenario {
 	char *path;	/* as given on the command line */
 	char *text;	/* the whole file, NUL-terminated */
@@ -117,6 +119,9 @@ struct wb_scenario {
 	size_t nexpect, nexpect_schedule;
 	struct wb_expect expect[WB_MAX_EXPECT];
 	struct wb_expect expect_schedule[WB_MAX_EXPECT];
+
+	/* "timing" (wbsim simulate; model/timing.h), NULL when absent */
+	struct wb_timing *timing;
 };
 
 /*

@@ -797,3 +797,20 @@ const struct wb_actor wb_actor_writeback = {
 	.check_step = wb_writeback_check_step,
 	.summary = wb_writeback_summary,
 };
+
+bool wb_writeback_pass_start(const struct wb_model *m, const void *w, unsigned t, unsigned *pass)
+{
+	const struct wb_writeback *b = &wb_task(m, WBC(w), t)->b;
+	unsigned first, last;
+
+	wb_range_pages(m, t, &first, &last);
+	*pass = b->passes_done;
+	return b->pc == BP_TAG || (b->pc == BP_SCAN && b->pos == first && !m->sc->tasks[t].sync);
+}
+
+unsigned wb_writeback_page(const struct wb_model *m, const void *w, unsigned t)
+{
+	const struct wb_writeback *b = &wb_task(m, WBC(w), t)->b;
+
+	return b->pc == BP_SCAN || b->pc == BP_TAG ? b->pos : b->cur;
+}

@@ -15,5 +15,12 @@ void wb_io_apply(struct wb_model *m, void *w, unsigned page);
 void wb_io_write(struct wb_model *m, void *w, unsigned page);
 void xfs_end_ioend(struct wb_model *m, void *w, unsigned page);
 void wb_flush_folio(struct wb_model *m, void *w, unsigned page);
+/*
+ * For simulated time: is writeback task t at the start of a pass (its first
+ * step, or the first after a pass_end), and which pass (0-based)?
+ */
+bool wb_writeback_pass_start(const struct wb_model *m, const void *w, unsigned t, unsigned *pass);
+/* The page a writeback step is about: the folio it holds, else its position. */
+unsigned wb_writeback_page(const struct wb_model *m, const void *w, unsigned t);
 
 #endif

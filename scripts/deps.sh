@@ -4,10 +4,11 @@
 # --bench also installs what bench/bench.py --spin needs (SPIN's verifier, Debian package spin);
 # the tests and CI do not need it.  man-db and groff-base: tests/install.sh renders the manual
 # page with man and groff, warnings on.  parallel (GNU parallel): tests/hunt.sh runs hunt shards
-# through it, as the README shows.
+# through it, as the README shows.  gnuplot-nox: wbsim simulate --svg (its test skips the plot
+# without it).
 set -eu
 PKGS="build-essential cmake pkg-config libjansson-dev libcmocka-dev libxxhash-dev graphviz
-python3-jsonschema shellcheck man-db groff-base parallel"
+python3-jsonschema shellcheck man-db groff-base parallel gnuplot-nox"
 for arg in "$@"; do
 	case "$arg" in
 	--bench) PKGS="$PKGS spin" ;;

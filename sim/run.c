@@ -48,7 +48,11 @@ static enum sim_run_error sim_take(struct sim_exec *x, unsigned choice)
 	if (r->nsteps == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 64;
 		r->steps = wb_xrealloc(r->steps, r->cap * sizeof(*r->steps));
+		if (x->o->policy == SIM_POLICY_TIMED)
+			r->times = wb_xrealloc(r->times, r->cap * sizeof(*r->times));
 	}
+	if (x->o->policy == SIM_POLICY_TIMED)
+		r->times[r->nsteps] = r->now;
 	r->steps[r->nsteps].action = a;
 	r->steps[r->nsteps].choice = (uint16_t)choice;
 	r->steps[r->nsteps].nenabled = (uint16_t)x->nact;
@@ -190,6 +194,72 @@ static unsigned sim_round_robin(const struct sim_exec *x)
 	return 0;
 }
 
+/* An actor able to step, and when its step happens (SIM_POLICY_TIMED). */
+struct sim_due {
+	uint32_t actor;
+	uint64_t at;
+	unsigned first, n; /* its actions in x->act */
+};
+
+static uint64_t sim_add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/*
+ * Simulated time: the earliest of the actors' next steps, each drawn when
+ * its actor became able to take it (sim.h, SIM_POLICY_TIMED).  Both lists
+ * are in actor order (ops->enabled lists actions so), so carrying the draws
+ * over is a merge.
+ */
+static enum sim_run_error sim_timed(struct sim_exec *x, struct sim_rng *rng)
+{
+	struct sim_due due[2][SIM_MAX_ENABLED];
+	struct sim_due *old = due[0], *cur = due[1], *t;
+	unsigned nold = 0;
+	enum sim_run_error rc;
+
+	while (x->nact) {
+		unsigned n = 0, best = 0, i = 0, k = 0;
+
+		while (i < x->nact) {
+			uint32_t a = x->act[i].actor;
+			unsigned j = i + 1;
+
+			while (j < x->nact && x->act[j].actor == a)
+				j++;
+			while (k < nold && old[k].actor < a)
+				k++;
+			cur[n].actor = a;
+			cur[n].first = i;
+			cur[n].n = j - i;
+			if (k < nold && old[k].actor == a)
+				cur[n].at = old[k].at;
+			else
+				cur[n].at = sim_add_sat(x->out->now,
+							x->o->duration(x->o->dctx, x->world,
+								       x->act[i].id, rng));
+			if (cur[n].at < cur[best].at)
+				best = n;
+			n++;
+			i = j;
+		}
+		unsigned choice = cur[best].first;
+		if (cur[best].n > 1)
+			choice += sim_rng_below(rng, cur[best].n);
+		x->out->now = cur[best].at;
+		/* the actor that steps draws again */
+		memmove(&cur[best], &cur[best + 1], (n - best - 1) * sizeof(*cur));
+		nold = n - 1;
+		t = old;
+		old = cur;
+		cur = t;
+		if ((rc = sim_take(x, choice)))
+			return rc;
+	}
+	return SIM_RUN_OK;
+}
+
 enum sim_run_error sim_run_execute(const struct sim_model *sm, const void *init,
 				   const struct sim_run_opts *o, struct sim_run *out, char *err,
 				   size_t errn)
@@ -227,6 +297,10 @@ enum sim_run_error sim_run_execute(const struct sim_model *sm, const void *init,
 			goto out;
 		}
 	}
+	if (o->policy == SIM_POLICY_TIMED) {
+		rc = sim_timed(&x, &rng);
+		goto out;
+	}
 	while (x.nact) {
 		unsigned c = o->policy == SIM_POLICY_RANDOM ? sim_rng_below(&rng, x.nact)
 							    : sim_round_robin(&x);
@@ -244,6 +318,7 @@ out:
 void sim_run_free(struct sim_run *r)
 {
 	free(r->steps);
+	free(r->times);
 	free(r->world);
 	memset(r, 0, sizeof(*r));
 }

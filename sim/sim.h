@@ -172,6 +172,36 @@ uint64_t sim_rng_next(struct sim_rng *r);
 /* Uniform in [0, n), without modulo bias. */
 uint32_t sim_rng_below(struct sim_rng *r, uint32_t n);
 
+/*
+ * Random durations for simulated time (sim/dist.c), in integer arithmetic
+ * only: the same draws from every machine and compiler.
+ */
+enum sim_dist_kind {
+	SIM_DIST_FIXED = 0,	/* a */
+	SIM_DIST_UNIFORM,	/* uniform in [a, b] */
+	SIM_DIST_EXPONENTIAL,	/* mean a */
+	SIM_DIST_LOGNORMAL,	/* median a, sigma b / 2^32 (of the underlying normal) */
+};
+struct sim_dist {
+	uint32_t kind;
+	uint64_t a, b;
+};
+uint64_t sim_dist_draw(const struct sim_dist *d, struct sim_rng *r);
+/* Uniform in [0, n), n > 0, without modulo bias; n == 0: any 64-bit value. */
+uint64_t sim_rng_below64(struct sim_rng *r, uint64_t n);
+/* -ln U for U uniform in (0, 1], times 2^32 (a standard exponential deviate). */
+uint64_t sim_rng_exp_q32(struct sim_rng *r);
+/* A standard normal deviate times 2^32 (Marsaglia's polar method). */
+int64_t sim_rng_normal_q32(struct sim_rng *r);
+/* base * e^(y / 2^32), saturating. */
+uint64_t sim_scale_exp_q32(uint64_t base, int64_t y);
+
+/*
+ * Wilson's score interval at 95% for k successes in n trials (0 <= k <= n),
+ * from IEEE +, -, *, / and sqrt alone: the same bits everywhere.
+ */
+void sim_wilson95(uint64_t k, uint64_t n, double *lo, double *hi);
+
 /* One schedule entry: "TASK", "TASK:STEP" or "TASK:STEP@PAGE". */
 struct sim_sched_entry {
 	char actor[48];
@@ -200,7 +230,26 @@ struct sim_sched_parts {
 };
 void sim_sched_split(const char *text, struct sim_sched_parts *p);
 
-enum sim_policy_kind { SIM_POLICY_ROUND_ROBIN, SIM_POLICY_RANDOM };
+/*
+ * SIM_POLICY_TIMED: simulated time.  Each actor's next step happens at a
+ * simulated time, in integer nanoseconds: when an actor becomes able to step
+ * (it has an enabled action and had none, or it has just stepped), the
+ * model's duration hook draws how long that step takes from now, and the
+ * step happens then, unless the actor stops being able to step first (it
+ * blocks: its draw is forgotten, and a new one is made when it can step
+ * again).  The engine takes the earliest step; ties go to the smaller actor
+ * key; an actor with several enabled actions (a choice inside its step)
+ * takes one of them uniformly.  Every draw comes from the run's seeded
+ * stream, so a timed run is an ordinary list of choices.
+ */
+enum sim_policy_kind { SIM_POLICY_ROUND_ROBIN, SIM_POLICY_RANDOM, SIM_POLICY_TIMED };
+
+/*
+ * The duration hook: how many nanoseconds the step `action`, enabled in
+ * `world`, takes from the moment its actor can take it.  Draws from `rng`.
+ */
+typedef uint64_t (*sim_duration_fn)(void *dctx, const void *world, uint32_t action,
+				    struct sim_rng *rng);
 
 /* The record of one execution: the choices and the actions they picked. */
 struct sim_step {
@@ -216,6 +265,9 @@ struct sim_run {
 	bool terminal;	/* no step is enabled in it */
 	size_t bad_entry; /* SIM_RUN_SCHEDULE: index of the entry that does not fit */
 	enum sim_verdict verdict; /* when terminal */
+	/* SIM_POLICY_TIMED: the simulated time of each step, and of the latest (ns) */
+	uint64_t *times;
+	uint64_t now;
 };
 
 /* Called after every applied step (for traces); may be NULL. */
@@ -233,6 +285,9 @@ struct sim_run_opts {
 	bool check_every_step;	/* run ops->check (and ops->check_step) after every step */
 	sim_step_cb cb;
 	void *cbctx;
+	/* SIM_POLICY_TIMED: the duration of each step (required there) */
+	sim_duration_fn duration;
+	void *dctx;
 };
 
 /* Errors of sim_run_execute. */

@@ -35,8 +35,8 @@ DOC=$P/share/doc/wbsim
 for f in "$MAN" "$COMP" "$DOC/README.md" "$P/share/wbsim/scenarios/c1-unwritten.json"; do
 	[ -s "$f" ] || fail "not installed: ${f#"$P"/}"
 done
-for f in "$S"/docs/*; do
-	cmp -s "$f" "$DOC/docs/${f##*/}" || fail "not installed: share/doc/wbsim/docs/${f##*/}"
+for f in $(cd "$S" && find docs -type f); do
+	cmp -s "$S/$f" "$DOC/$f" || fail "not installed: share/doc/wbsim/$f"
 done
 want=$(cd "$S/scenarios" && find . -type f | sort)
 got=$(cd "$P/share/wbsim/scenarios" 2>/dev/null && find . -type f | sort)

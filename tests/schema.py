@@ -40,7 +40,7 @@ semantic = {
     "page-smaller-than-block", "pages-out-of-range", "punch-unaligned", "schedule-bad-step",
     "schedule-new-steps-wrong-op", "schedule-page-not-evict", "schedule-unknown-task",
     "short-copy-outside-write", "too-many-blocks-per-page", "write-past-limit",
-    "writeback-half-range",
+    "writeback-half-range", "timing-delay-unknown-step",
 }
 nrejected = 0
 for f in sorted(glob.glob(os.path.join(src, "scenarios", "invalid", "*.json"))):
@@ -57,6 +57,16 @@ for f in sorted(glob.glob(os.path.join(src, "scenarios", "invalid", "*.json"))):
         print("FAIL: %s: a structural error the schema does not catch" % f)
         fails += 1
     nrejected += rejected
-print("schema.py: %d scenarios valid, %d invalid files rejected, %d failures"
-      % (nvalid, nrejected, fails))
+# the timing files of wbsim simulate --timing: the schema's "timing" object alone
+tv = jsonschema.Draft202012Validator(dict(schema["properties"]["timing"], **{"$defs": schema["$defs"]}))
+ntiming = 0
+for f in sorted(glob.glob(os.path.join(src, "timing", "*.json"))):
+    ntiming += 1
+    for e in tv.iter_errors(json.load(open(f))):
+        print("FAIL: %s: %s: %s" % (f, "/".join(map(str, e.path)), e.message))
+        fails += 1
+        break
+
+print("schema.py: %d scenarios valid, %d timing files valid, %d invalid files rejected, "
+      "%d failures" % (nvalid, ntiming, nrejected, fails))
 sys.exit(1 if fails else 0)

@@ -356,6 +356,148 @@ static void test_counts_past_2_128(void **state)
 	sim_explore_result_free(&res);
 }
 
+/* ---- simulated time (SIM_POLICY_TIMED) on the toy model ---- */
+
+/* Two independent tasks: the first step of task t takes exponential(mean[t]), the second none. */
+struct toy_race {
+	uint64_t mean[2];
+	bool fixed; /* fixed durations mean[t] instead */
+};
+
+static uint64_t toy_race_duration(void *dctx, const void *world, uint32_t action,
+				  struct sim_rng *rng)
+{
+	const struct toy_race *tr = dctx;
+	const struct toy_world *w = world;
+	struct sim_dist d = { tr->fixed ? SIM_DIST_FIXED : SIM_DIST_EXPONENTIAL, tr->mean[action],
+			      0 };
+
+	if (w->pc[action] % 2)
+		return 0;
+	return sim_dist_draw(&d, rng);
+}
+
+static struct toy_ctx toy_indep = { .ntasks = 2, .increments = 1, .independent = true };
+
+/* The task that finished first in a timed run with this seed. */
+static unsigned toy_race_once(struct toy_race *tr, uint64_t seed)
+{
+	struct sim_model sm = toy_model(&toy_indep);
+	struct toy_world w;
+	struct sim_run_opts o = { .policy = SIM_POLICY_TIMED, .seed = seed,
+				  .duration = toy_race_duration, .dctx = tr };
+	struct sim_run r;
+	char err[128];
+	unsigned first;
+
+	toy_init(&w);
+	assert_int_equal(sim_run_execute(&sm, &w, &o, &r, err, sizeof(err)), SIM_RUN_OK);
+	assert_true(r.terminal);
+	assert_int_equal(r.nsteps, 4);
+	/* the times never go back */
+	for (size_t i = 1; i < r.nsteps; i++)
+		assert_true(r.times[i] >= r.times[i - 1]);
+	first = ((struct toy_world *)r.world)->first - 1u;
+	sim_run_free(&r);
+	return first;
+}
+
+static uint64_t toy_seed(uint64_t s, uint64_t i)
+{
+	struct sim_rng r = { s + i * 0x9e3779b97f4a7c15ull };
+	return sim_rng_next(&r);
+}
+
+/*
+ * Two tasks racing with exponential delays of rates a and b: task 0 wins with
+ * probability a / (a + b), here (1/3000) / (1/3000 + 1/1000) = 1/4.  The
+ * answer lies in Wilson's 95% interval for every N, and the interval's width
+ * halves when N is multiplied by four (1/sqrt(N)).
+ */
+static void test_timed_race_closed_form(void **state)
+{
+	struct toy_race tr = { .mean = { 3000, 1000 } };
+	uint64_t ns[] = { 1000, 4000, 16000, 64000 };
+	double width[4];
+
+	(void)state;
+	for (unsigned k = 0; k < 4; k++) {
+		uint64_t wins = 0;
+		double lo, hi;
+		for (uint64_t i = 0; i < ns[k]; i++)
+			wins += toy_race_once(&tr, toy_seed(7, i)) == 0;
+		sim_wilson95(wins, ns[k], &lo, &hi);
+		print_message("N %6llu: P(A first) %.4f, 95%% [%.4f, %.4f], width %.4f\n",
+			      (unsigned long long)ns[k], (double)wins / (double)ns[k], lo, hi,
+			      hi - lo);
+		assert_true(lo <= 0.25 && 0.25 <= hi);
+		width[k] = hi - lo;
+	}
+	for (unsigned k = 1; k < 4; k++) {
+		double ratio = width[k - 1] / width[k];
+		assert_true(ratio > 1.8 && ratio < 2.2);
+	}
+}
+
+/* Fixed durations: the earlier step goes first, a tie to the smaller actor. */
+static void test_timed_order_and_ties(void **state)
+{
+	struct toy_race later0 = { .mean = { 5, 3 }, .fixed = true };
+	struct toy_race tie = { .mean = { 4, 4 }, .fixed = true };
+
+	(void)state;
+	for (uint64_t s = 0; s < 20; s++) {
+		assert_int_equal(toy_race_once(&later0, s), 1);
+		assert_int_equal(toy_race_once(&tie, s), 0);
+	}
+}
+
+/* The integer distributions: means, medians and spread where they must be. */
+static void test_integer_distributions(void **state)
+{
+	struct sim_rng r = { 42 };
+	const unsigned n = 200000;
+	struct sim_dist ex = { SIM_DIST_EXPONENTIAL, 1000000, 0 };
+	struct sim_dist ln = { SIM_DIST_LOGNORMAL, 20000, (uint64_t)1 << 31 }; /* sigma 0.5 */
+	struct sim_dist un = { SIM_DIST_UNIFORM, 100, 200 };
+	double sum = 0, sum2 = 0;
+	unsigned below = 0, lo = 0, hi = 0;
+
+	(void)state;
+	for (unsigned i = 0; i < n; i++)
+		sum += (double)sim_dist_draw(&ex, &r);
+	assert_true(sum / n > 990000 && sum / n < 1010000);
+	for (unsigned i = 0; i < n; i++)
+		below += sim_dist_draw(&ln, &r) < 20000;
+	assert_true(below > n / 2 - n / 100 && below < n / 2 + n / 100);
+	sum = 0;
+	for (unsigned i = 0; i < n; i++) {
+		double z = (double)sim_rng_normal_q32(&r) / 4294967296.0;
+		sum += z;
+		sum2 += z * z;
+	}
+	assert_true(sum / n > -0.01 && sum / n < 0.01);
+	assert_true(sum2 / n > 0.98 && sum2 / n < 1.02);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t u = sim_dist_draw(&un, &r);
+		assert_true(u >= 100 && u <= 200);
+		lo += u == 100;
+		hi += u == 200;
+	}
+	assert_true(lo > 0 && hi > 0);
+	/* exp(0) is 1, e^1 and e^-1 to nine digits */
+	assert_int_equal(sim_scale_exp_q32(1000000000, 0), 1000000000);
+	uint64_t e1 = sim_scale_exp_q32(1000000000, (int64_t)1 << 32);
+	assert_true(e1 >= 2718281820 && e1 <= 2718281836);
+	uint64_t em1 = sim_scale_exp_q32(1000000000, -((int64_t)1 << 32));
+	assert_true(em1 >= 367879437 && em1 <= 367879447);
+	/* a fixed stream: these exact values on every machine and compiler */
+	struct sim_rng f = { 1 };
+	uint64_t x = sim_dist_draw(&ex, &f), y = sim_dist_draw(&ln, &f);
+	assert_int_equal(x, 568169);
+	assert_int_equal(y, 7654);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +511,9 @@ int main(void)
 		cmocka_unit_test(test_check_step_in_explore),
 		cmocka_unit_test(test_count_arith),
 		cmocka_unit_test(test_counts_past_2_128),
+		cmocka_unit_test(test_timed_race_closed_form),
+		cmocka_unit_test(test_timed_order_and_ties),
+		cmocka_unit_test(test_integer_distributions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
