@@ -15,5 +15,7 @@ void wb_io_apply(struct wb_model *m, void *w, unsigned page);
 void wb_io_write(struct wb_model *m, void *w, unsigned page);
 void xfs_end_ioend(struct wb_model *m, void *w, unsigned page);
 void wb_flush_folio(struct wb_model *m, void *w, unsigned page);
+/* A punch's write-and-wait of one dirty folio (xfs_flush_unmap_range()), by the same rules. */
+void wb_write_and_wait_folio(struct wb_model *m, void *w, unsigned page);
 
 #endif
