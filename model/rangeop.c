@@ -6,8 +6,13 @@
  * Models fs/xfs/xfs_file.c xfs_file_fallocate() with xfs_free_file_space()
  * and xfs_alloc_file_space() (fs/xfs/xfs_bmap_util.c), and xfs_vn_setattr()
  * -> xfs_setattr_size() (6.1, 6.3).  Simplified: ranges are block-aligned, so
- * no partial block is zeroed on disk; the flush before the punch is folded
- * into flush_range (dirty data of a punched range is dropped anyway).
+ * no partial block is zeroed on disk.  Before a punch, xfs_file_fallocate()
+ * calls xfs_flush_unmap_range(): the punch rounded out to whole pages is
+ * written back, waited for and dropped from the page cache, in one step
+ * (flush_unmap_range).  A truncate's flush_range drops [size, end) from the
+ * page cache and zeroes the tail of a partial folio (truncate_pagecache());
+ * the write-back of the folio at the new size that xfs_setattr_size() does
+ * first is folded away (docs/kernel-map.md [X]).
  *
  * A truncate up, and a fallocate past EOF (xfs_vn_setattr_size()), zero
  * [i_size, new size) first: xfs_setattr_size() -> xfs_zero_range() ->
@@ -15,7 +20,7 @@
  * EOF zeroing (model/iomap_iter.h, buffered_write.c), in the slot's z.
  *
  *   punch:     RWSEM_LOCK -rwsem_lock-> INVAL_LOCK -invalidate_lock->
- *              FLUSH -flush_range-> CHANGE -punch_range-> UNLOCK -rwsem_unlock-> DONE
+ *              FLUSH -flush_unmap_range-> CHANGE -punch_range-> UNLOCK -rwsem_unlock-> DONE
  *   truncate:  ... INVAL_LOCK -invalidate_lock-> [ZERO (the zeroing's steps)]
  *              FLUSH -flush_range-> CHANGE -setsize-> UNLOCK ...
  *   fallocate: ... INVAL_LOCK -invalidate_lock-> CHANGE -alloc_range->
@@ -37,21 +42,31 @@
 #include "model/scenario_check.h"
 #include "model/extent_map.h"
 #include "model/locks.h"
+#include "model/writeback.h"
 
 _Static_assert(sizeof(struct wb_rangeop) <= WB_TASK_SLOT, "struct wb_rangeop fits its slot");
 
-/* The byte range whose page cache the operation drops. */
+/*
+ * The byte range whose page cache the operation drops: for a truncate
+ * [size, end of the world); for a punch, the range xfs_flush_unmap_range()
+ * (6.1, 6.2) flushes and drops, the punch rounded out to max(block size, page
+ * size), which is the page size in the model (a block is never larger than a
+ * page), up to the world's end.
+ */
 static void wb_rangeop_range(const struct wb_model *m, unsigned t, uint64_t *s, uint64_t *e)
 {
 	const struct wb_task_def *td = &m->sc->tasks[t];
+	uint64_t r = m->bs > m->ps ? m->bs : m->ps, end = (uint64_t)m->npages * m->ps;
 
 	if (td->op == WB_OP_TRUNCATE) {
 		*s = td->size;
-		*e = (uint64_t)m->npages * m->ps;
-	} else {
-		*s = td->offset;
-		*e = td->offset + td->length;
+		*e = end;
+		return;
 	}
+	*s = td->offset / r * r;
+	*e = (td->offset + td->length + r - 1) / r * r;
+	if (*e > end)
+		*e = end;
 }
 
 /* The file's size after a truncate or fallocate (a punch: 0, it never grows the file). */
@@ -139,6 +154,41 @@ static bool wb_rangeop_enabled(const struct wb_model *m, const void *w, unsigned
 	default:
 		return true;
 	}
+}
+
+/*
+ * Models: fs/xfs/xfs_bmap_util.c xfs_flush_unmap_range() (6.1, 6.2), which
+ * xfs_file_fallocate() calls for a hole punch before xfs_free_file_space():
+ * over the punch rounded out to whole pages (wb_rangeop_range),
+ * filemap_write_and_wait_range() writes back every dirty folio and waits for
+ * its IO, then truncate_pagecache_range() removes every folio.  The step is
+ * enabled once no folio of the rounded range is locked or under writeback
+ * (the kernel waits for each in turn); then it acts at once, under i_rwsem and
+ * the invalidate_lock, both exclusive, which keep writers and faults out, so
+ * nothing can dirty a folio of the range again before it goes.
+ */
+static void xfs_flush_unmap_range(struct wb_model *m, void *w, unsigned t)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	uint64_t s, e;
+	unsigned p;
+
+	wb_rangeop_range(m, t, &s, &e);
+	wb_desc(m, "[%llu,%llu)", (unsigned long long)td->offset,
+		(unsigned long long)(td->offset + td->length));
+	if (s != td->offset || e != td->offset + td->length)
+		wb_desc(m, " rounded out to [%llu,%llu)", (unsigned long long)s,
+			(unsigned long long)e);
+	wb_desc(m, ":");
+	for (p = (unsigned)(s / m->ps); (uint64_t)p * m->ps < e; p++) {
+		const struct folio *f = wb_folio(m, w, p);
+		if (!(f->flags & FOLIO_PRESENT) || !(f->flags & FOLIO_DIRTY))
+			continue;
+		wb_desc(m, " page %u written back (", p);
+		wb_write_and_wait_folio(m, w, p);
+		wb_desc(m, ");");
+	}
+	wb_truncate_pagecache(m, w, s, e);
 }
 
 static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
@@ -257,11 +307,15 @@ static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned a
 		o->pc = RP_UNLOCK;
 		break;
 	case RP_FLUSH:
-		/* Models: xfs_flush_unmap_range() / truncate_pagecache() */
-		wb_rangeop_range(m, t, &s, &e);
-		wb_desc(m, "page cache of [%llu,%llu):", (unsigned long long)s,
-			(unsigned long long)e);
-		wb_truncate_pagecache(m, w, s, e);
+		if (op == WB_OP_PUNCH) {
+			xfs_flush_unmap_range(m, w, t);
+		} else {
+			/* Models: truncate_setsize() -> truncate_pagecache() (6.1, 6.2) */
+			wb_rangeop_range(m, t, &s, &e);
+			wb_desc(m, "page cache of [%llu,%llu):", (unsigned long long)s,
+				(unsigned long long)e);
+			wb_truncate_pagecache(m, w, s, e);
+		}
 		/* a store before this point lands before the range goes; one after faults
 		 * on the invalidate_lock until the range is gone: this is the content order */
 		wb_order_append(w, t);
@@ -408,7 +462,8 @@ static void wb_truncate_expected(const struct wb_model *m, const void *w, unsign
 static const struct wb_step_def wb_punch_steps[] = {
 	{ RP_RWSEM_LOCK, "rwsem_lock", "xfs_file_fallocate: xfs_ilock(IOLOCK_EXCL)" },
 	{ RP_INVAL_LOCK, "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
-	{ RP_FLUSH, "flush_range", "xfs_flush_unmap_range / truncate_pagecache" },
+	{ RP_FLUSH, "flush_unmap_range",
+	  "xfs_flush_unmap_range: filemap_write_and_wait_range, truncate_pagecache_range" },
 	{ RP_CHANGE, "punch_range", "xfs_free_file_space" },
 	{ RP_UNLOCK, "rwsem_unlock", "xfs_file_fallocate: xfs_iunlock(IOLOCK_EXCL | MMAPLOCK_EXCL)" },
 };

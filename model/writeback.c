@@ -458,37 +458,74 @@ void wb_io_apply(struct wb_model *m, void *w, unsigned page)
 }
 
 /*
- * The oracle's writeback of one dirty folio, by the rules above with no
- * interleaving: every uptodate block not over a hole is written, DELALLOC is
- * converted first, the mapping is fresh (so the IO's type is the block's
- * state), and the IO completes at once.
+ * Write one dirty folio and complete its IO at once, by writeback's rules
+ * with no interleaving: every uptodate block not over a hole is written,
+ * DELALLOC is converted first, and the mapping is fresh (so the IO's type is
+ * the block's state).  With to_eof, as iomap_do_writepage() and
+ * iomap_writepage_map() do: the folio is write-protected, its bytes past
+ * i_size are zeroed, and blocks wholly past i_size are neither mapped nor
+ * written (wb_next_uptodate).  The caller makes sure that the folio is not
+ * locked by another task or under writeback.
  */
-void wb_flush_folio(struct wb_model *m, void *w, unsigned page)
+static void wb_write_folio_now(struct wb_model *m, void *w, unsigned page, bool to_eof)
 {
 	struct folio *f = wb_folio(m, w, page);
 	struct wb_io *io = wb_io(m, w, page);
 	const uint8_t *ext = wb_ext(m, w);
-	unsigned i, s, e;
+	unsigned i, s, e, said = 0;
 
 	f->flags &= (uint8_t)~FOLIO_DIRTY;
+	if (to_eof) {
+		f->flags &= (uint8_t)~FOLIO_PTE_W;
+		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+		wb_zero_past_eof(m, w, page);
+	}
 	io->blocks = 0;
 	io->unwritten = 0;
-	for (i = 0; i < m->bpp; i++) {
+	for (i = to_eof ? wb_next_uptodate(m, w, page, 0) : 0; i < m->bpp;
+	     i = to_eof ? wb_next_uptodate(m, w, page, i + 1) : i + 1) {
 		unsigned blk = page * m->bpp + i;
 		if (!(f->uptodate & (1u << i)) || ext[blk] == WB_HOLE)
 			continue;
-		if (ext[blk] == WB_DELALLOC)
+		if (ext[blk] == WB_DELALLOC) {
+			wb_desc(m, "%s", said++ ? "; " : "");
 			xfs_bmapi_convert_delalloc(m, w, blk, &s, &e);
+		}
 		io->blocks |= (uint16_t)(1u << i);
 		if (ext[blk] == WB_UNWRITTEN)
 			io->unwritten |= (uint16_t)(1u << i);
 	}
-	if (!io->blocks)
+	if (!io->blocks) {
+		wb_desc(m, "%sno block to write", said ? "; " : "");
 		return;
+	}
 	io->phase = IO_SUBMITTED;
 	f->flags |= FOLIO_WRITEBACK;
+	wb_desc(m, "%s", said ? "; " : "");
 	wb_io_write(m, w, page);
+	wb_desc(m, "; ");
 	xfs_end_ioend(m, w, page);
+}
+
+/* The oracle's writeback of one dirty folio (blocks past EOF included: it compares below i_size). */
+void wb_flush_folio(struct wb_model *m, void *w, unsigned page)
+{
+	wb_write_folio_now(m, w, page, false);
+}
+
+/*
+ * Models: mm/filemap.c filemap_write_and_wait_range() (6.1, 6.2) for one dirty
+ * folio: __filemap_fdatawrite_range() (WB_SYNC_ALL) -> iomap_writepages() ->
+ * iomap_do_writepage(): folio_clear_dirty_for_io(), the zeroing past EOF,
+ * xfs_map_blocks() for each uptodate block below i_size (a fresh lookup), the
+ * IO, then __filemap_fdatawait_range() waits for its completion
+ * (xfs_end_ioend(), then folio_end_writeback()).  One step: the caller holds
+ * i_rwsem and the invalidate_lock exclusive and the folio is quiet, so no
+ * writer or fault can touch the folio meanwhile (docs/kernel-map.md [X]).
+ */
+void wb_write_and_wait_folio(struct wb_model *m, void *w, unsigned page)
+{
+	wb_write_folio_now(m, w, page, true);
 }
 
 /* ---- the scenario loader: the task's own members ---- */

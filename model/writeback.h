@@ -22,5 +22,7 @@ void wb_flush_folio(struct wb_model *m, void *w, unsigned page);
 bool wb_writeback_pass_start(const struct wb_model *m, const void *w, unsigned t, unsigned *pass);
 /* The page a writeback step is about: the folio it holds, else its position. */
 unsigned wb_writeback_page(const struct wb_model *m, const void *w, unsigned t);
+/* A punch's write-and-wait of one dirty folio (xfs_flush_unmap_range()), by the same rules. */
+void wb_write_and_wait_folio(struct wb_model *m, void *w, unsigned page);
 
 #endif

@@ -741,7 +741,7 @@ static const char fidelity[] =
 	"  \"schedule\": [ \"W1:zero\", \"W1:punch_delalloc\", \"WB:fdatawait\", "
 	"\"RF:fault_begin\", \"RF:read_folio\", \"M1:mkwrite_iomap_begin\", "
 	"\"M1:mkwrite_iomap_end\", \"M1:store\", \"M2:write_fault\", \"P1:invalidate_lock\", "
-	"\"P1:flush_range\", \"P1:punch_range\", \"F1:alloc_range\", \"T1:setsize\", "
+	"\"P1:flush_unmap_range\", \"P1:punch_range\", \"F1:alloc_range\", \"T1:setsize\", "
 	"\"T1:rwsem_unlock\" ],\n"
 	"  \"expect\": { \"kernel=6.1,drop_writes=true\": \"deadlock\", \"drop_writes=true\": "
 	"\"safe\",\n"
