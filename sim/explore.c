@@ -64,6 +64,15 @@ struct sim_meta {
 #define SIM_CW_MAX_LIMBS 0x7ffu
 #define SIM_ARENA_BITS 14
 #define SIM_ARENA (1u << SIM_ARENA_BITS) /* limbs per arena chunk */
+/* Each thread appends to its own arena; a big count's offset names it in its top bits. */
+#define SIM_CW_WID_SHIFT 46
+#define SIM_ARENA_DIR_BITS 10
+#define SIM_ARENA_DIRS 64 /* of 1024 chunks of 2^14 limbs: 8 GiB of limbs per thread */
+
+struct sim_arena {
+	uint64_t **dir[SIM_ARENA_DIRS]; /* blocks of chunk pointers: they never move */
+	size_t nchunks, next;
+};
 
 
 /*
@@ -436,8 +445,7 @@ struct sim_search {
 	size_t split[SIM_KEY_PARTS + 1];
 	size_t max_levels;
 	/* the limbs of the stored counts past 63 bits */
-	uint64_t **arena;
-	size_t arena_chunks, arena_next;
+	struct sim_arena arena[SIM_MAX_THREADS]; /* one per worker */
 	/* census */
 	uint64_t **evcounts;	/* per chunk: nevents stored counts per record */
 	size_t census_chunks;
@@ -463,7 +471,7 @@ struct sim_search {
 	uint64_t parallel_from;	/* helpers start once there are this many states */
 	bool spawned;		/* helpers were started (set before the first one starts) */
 	int resize, parked, running, finished;
-	pthread_mutex_t lock;	/* stopped_by, the error, new chunks, the arena */
+	pthread_mutex_t lock;	/* stopped_by, the error, new failing counters */
 };
 
 #define SIM_RESERVE (1u << 20)
@@ -535,12 +543,11 @@ static inline const uint64_t *sim_cw_limbs(const struct sim_search *s, const uin
 		return w;
 	}
 	*n = SIM_CW_LIMBS(*w);
-	/* the array of chunks may move under another thread's sim_store: look under the lock */
-	pthread_mutex_t *lock = (pthread_mutex_t *)&s->lock;
-	pthread_mutex_lock(lock);
-	const uint64_t *chunk = s->arena[off >> SIM_ARENA_BITS];
-	pthread_mutex_unlock(lock);
-	return chunk + (off & (SIM_ARENA - 1));
+	const struct sim_arena *ar = &s->arena[off >> SIM_CW_WID_SHIFT];
+	size_t local = off & ((UINT64_C(1) << SIM_CW_WID_SHIFT) - 1), c = local >> SIM_ARENA_BITS;
+	const uint64_t *chunk = SIM_LOAD(&ar->dir[c >> SIM_ARENA_DIR_BITS])
+					[c & ((1u << SIM_ARENA_DIR_BITS) - 1)];
+	return chunk + (local & (SIM_ARENA - 1));
 }
 
 static void __attribute__((noinline)) sim_acc_add_slow(struct sim_search *s, struct sim_count *a,
@@ -566,12 +573,38 @@ static inline void sim_acc_add(struct sim_search *s, struct sim_count *a, uint64
 	sim_acc_add_slow(s, a, w);
 }
 
-/* Store an accumulated count (which it frees): a word, with its limbs in the arena if big. */
-static uint64_t sim_store(struct sim_search *s, struct sim_count *a)
+/* Add a chunk to arena ar; false if refused. */
+static bool sim_arena_chunk(struct sim_search *s, struct sim_arena *ar)
 {
-	size_t off, in;
-	uint64_t w = 0;
-	bool refused = false;
+	size_t c = ar->nchunks, d = c >> SIM_ARENA_DIR_BITS;
+	uint64_t *chunk;
+
+	if (d == SIM_ARENA_DIRS)
+		return false;
+	if (!ar->dir[d]) {
+		uint64_t **blk = sim_mem_alloc(&s->mem, sizeof(*blk) << SIM_ARENA_DIR_BITS, true);
+		if (!blk)
+			return false;
+		SIM_STORE(&ar->dir[d], blk);
+	}
+	chunk = sim_mem_alloc(&s->mem, (size_t)SIM_ARENA * sizeof(uint64_t), false);
+	if (!chunk)
+		return false;
+	/* published before any count that points into it (through its record's dist) */
+	ar->dir[d][c & ((1u << SIM_ARENA_DIR_BITS) - 1)] = chunk;
+	ar->nchunks++;
+	return true;
+}
+
+/*
+ * Store an accumulated count (which it frees) for worker wid: a word, with
+ * its limbs in the worker's own arena if big.
+ */
+static uint64_t sim_store(struct sim_search *s, unsigned wid, struct sim_count *a)
+{
+	struct sim_arena *ar = &s->arena[wid];
+	size_t off, in, c;
+	uint64_t w;
 
 	if (!a->n)
 		return a->small;
@@ -580,32 +613,21 @@ static uint64_t sim_store(struct sim_search *s, struct sim_count *a)
 		sim_count_free(a);
 		return 0;
 	}
-	pthread_mutex_lock(&s->lock);
-	off = s->arena_next;
+	off = ar->next;
 	in = off & (SIM_ARENA - 1);
 	if (in + a->n > SIM_ARENA)
 		off += SIM_ARENA - in;
-	if ((off >> SIM_ARENA_BITS) == s->arena_chunks) {
-		uint64_t **v = sim_mem_resize(&s->mem, s->arena, s->arena_chunks * sizeof(*v),
-					      (s->arena_chunks + 1) * sizeof(*v), false);
-		uint64_t *c = v ? sim_mem_alloc(&s->mem, (size_t)SIM_ARENA * sizeof(uint64_t), false)
-				: NULL;
-		if (v)
-			s->arena = v;
-		if (c)
-			s->arena[s->arena_chunks++] = c;
-		else
-			refused = true;
-	}
-	if (!refused) {
-		memcpy(s->arena[off >> SIM_ARENA_BITS] + (off & (SIM_ARENA - 1)), a->limbs,
-		       a->n * sizeof(uint64_t));
-		w = SIM_CW_BIG | (uint64_t)a->n << 52 | off;
-		s->arena_next = off + a->n;
-	}
-	pthread_mutex_unlock(&s->lock);
-	if (refused)
+	if ((off >> SIM_ARENA_BITS) == ar->nchunks && !sim_arena_chunk(s, ar)) {
 		sim_nomem(s);
+		sim_count_free(a);
+		return 0;
+	}
+	c = off >> SIM_ARENA_BITS;
+	memcpy(ar->dir[c >> SIM_ARENA_DIR_BITS][c & ((1u << SIM_ARENA_DIR_BITS) - 1)] +
+		       (off & (SIM_ARENA - 1)),
+	       a->limbs, a->n * sizeof(uint64_t));
+	w = SIM_CW_BIG | (uint64_t)a->n << 52 | (uint64_t)wid << SIM_CW_WID_SHIFT | off;
+	ar->next = off + a->n;
 	sim_count_free(a);
 	return w;
 }
@@ -656,7 +678,11 @@ static void sim_export(struct sim_search *s, uint64_t w, struct sim_count *out)
 
 static size_t sim_arena_bytes(const struct sim_search *s)
 {
-	return s->arena_chunks * (size_t)SIM_ARENA * sizeof(uint64_t);
+	size_t n = 0;
+
+	for (unsigned i = 0; i < SIM_MAX_THREADS; i++)
+		n += s->arena[i].nchunks * (size_t)SIM_ARENA * sizeof(uint64_t);
+	return n;
 }
 
 /* ---- the census: outcome vectors under construction ---- */
@@ -725,7 +751,7 @@ static struct sim_outvec *sim_outbuild_store(struct sim_search *s, struct sim_ou
 	}
 	for (i = 0; i < b->n; i++) {
 		if (v) {
-			v->items[i].count = sim_store(s, &b->items[i].count);
+			v->items[i].count = sim_store(s, 0, &b->items[i].count);
 			v->items[i].id = b->items[i].id;
 			v->items[i].dist = b->items[i].dist;
 			v->items[i].pad = 0;
@@ -1509,13 +1535,13 @@ static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
 			sim_wait_child(wk, d, l, i);
 		sim_fold_children(s, &f, l, acts, kept, !wk->id && s->o->order == SIM_ORDER_FORWARD);
 	}
-	*sim_exec(t, r) = sim_store(s, &f.exec);
-	sim_fail_store(s, r, sim_store(s, &f.fail));
+	*sim_exec(t, r) = sim_store(s, wk->id, &f.exec);
+	sim_fail_store(s, r, sim_store(s, wk->id, &f.fail));
 	sim_meta(t, r)->depth = (uint16_t)f.depth;
 	sim_meta(t, r)->verdict = (uint8_t)f.verdict;
 	if (s->o->census) {
 		for (unsigned k = 0; k < s->nevents; k++)
-			sim_evcounts(s, r)[k] = sim_store(s, &f.ev[k]);
+			sim_evcounts(s, r)[k] = sim_store(s, 0, &f.ev[k]);
 		*sim_outv(s, r) = sim_outbuild_store(s, &f.ov);
 	}
 	/* last: the record is done, its counts visible to whoever reads dist */
@@ -1767,9 +1793,13 @@ static void sim_search_free(struct sim_search *s)
 	}
 	free(s->outv);
 	free(s->evcounts);
-	for (size_t c = 0; c < s->arena_chunks; c++)
-		free(s->arena[c]);
-	free(s->arena);
+	for (unsigned i = 0; i < SIM_MAX_THREADS; i++) {
+		struct sim_arena *ar = &s->arena[i];
+		for (size_t c = 0; c < ar->nchunks; c++)
+			free(ar->dir[c >> SIM_ARENA_DIR_BITS][c & ((1u << SIM_ARENA_DIR_BITS) - 1)]);
+		for (unsigned d = 0; d < SIM_ARENA_DIRS; d++)
+			free(ar->dir[d]);
+	}
 	for (unsigned j = 0; j < s->nparts; j++)
 		sim_table_free(&s->part[j]);
 	free(s->reserve);
