@@ -123,8 +123,12 @@ struct json_t *wb_config_json(const struct wb_config *cfg);
 
 /* Read a trace; prints the error (path and JSON pointer) and returns -1 if bad. */
 int wb_trace_read(const char *path, struct wb_trace *tr);
+/* The same from a text already read (malloc'd, NUL-terminated; the trace owns it): PATH names it. */
+int wb_trace_read_text(const char *path, char *text, size_t len, struct wb_trace *tr);
 /* Read a trace and build its job (owning the scenario); an exit code, the error printed. */
 int wb_trace_open(const char *path, struct wb_trace *tr, struct wb_job *job);
+int wb_trace_open_text(const char *path, char *text, size_t len, struct wb_trace *tr,
+		       struct wb_job *job);
 /* "PATH: error: ..." on stderr; returns -1. */
 /*
  * Report an error in a trace file: a message "/pointer: what" is located at the
