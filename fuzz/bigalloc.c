@@ -23,12 +23,16 @@ void wb_fuzz_free(void *p);
 /* ASan's size-class allocator serves up to 128 KB; larger blocks are mmaps */
 #define BIG ((size_t)128 << 10)
 #define NCACHE 16
+/* what the cache may hold, so that it never nears the fuzzer's RSS limit */
+#define MAX_BLOCK ((size_t)64 << 20)
+#define MAX_CACHED ((size_t)256 << 20)
 
 static struct {
 	void *p;
 	size_t cap;
 } cache[NCACHE];
 static unsigned ncache;
+static size_t cached;
 
 void *wb_fuzz_malloc(size_t n)
 {
@@ -46,6 +50,7 @@ void *wb_fuzz_malloc(size_t n)
 	size_t cap = cache[best].cap;
 	memmove(cache + best, cache + best + 1, sizeof(cache[0]) * (ncache - best - 1));
 	ncache--;
+	cached -= cap;
 	ASAN_UNPOISON_MEMORY_REGION(p, n);
 	ASAN_POISON_MEMORY_REGION((char *)p + n, cap - n);
 	return p;
@@ -77,13 +82,14 @@ void wb_fuzz_free(void *p)
 	/* ASan gives the size the block was allocated with, the cache's capacity */
 	size_t cap = p ? malloc_usable_size(p) : 0;
 
-	if (cap < BIG) {
+	if (cap < BIG || cap > MAX_BLOCK) {
 		free(p);
 		return;
 	}
-	if (ncache == NCACHE) { /* the oldest goes */
+	while (ncache == NCACHE || cached + cap > MAX_CACHED) { /* the oldest go */
 		ASAN_UNPOISON_MEMORY_REGION(cache[0].p, cache[0].cap);
 		free(cache[0].p);
+		cached -= cache[0].cap;
 		memmove(cache, cache + 1, sizeof(cache[0]) * (NCACHE - 1));
 		ncache--;
 	}
@@ -91,4 +97,5 @@ void wb_fuzz_free(void *p)
 	cache[ncache].p = p;
 	cache[ncache].cap = cap;
 	ncache++;
+	cached += cap;
 }
