@@ -179,6 +179,8 @@ int wb_bad_option(const char *cmd, char **argv, const struct option *longopts);
  * temporary file is gone either way.
  */
 int wb_commit_output(const char *tmp, const char *path);
+/* Write text to PATH.tmp.PID and commit it over path; 0, or -1 with errno and no file left. */
+int wb_write_text(const char *path, const char *text, size_t len);
 /*
  * SIGINT, SIGTERM and SIGHUP set wb_interrupted (the signal) instead of
  * killing: exploring commands pass it as their search's stop flag and end

@@ -158,19 +158,21 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 		   const struct wb_exec *ex)
 {
 	json_t *root = wb_trace_json(job, choices, n, ex);
-	char tmp[4096];
+	char *text;
 	int rc = 0;
 
 	if (!root)
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_PRESERVE_ORDER) != 0 ||
-	    wb_commit_output(tmp, path) != 0) {
+	/* the whole text first: running out of memory then leaves no temporary file */
+	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!text)
+		wb_oom(0);
+	if (wb_write_text(path, text, strlen(text)) != 0) {
 		fprintf(stderr, "wbsim: error: cannot write trace %s: %s\n", path, strerror(errno));
-		unlink(tmp);
 		rc = -1;
 	}
-	json_decref(root);
+	free(text);
 	return rc;
 }
 
