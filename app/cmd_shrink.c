@@ -1022,7 +1022,7 @@ int cmd_shrink(int argc, char **argv)
 		if (s.progress)
 			fprintf(stderr, "\r\033[K");
 		if (rc < 0) {
-			fprintf(stderr, "wbsim shrink: the search of %s failed\n", s.path);
+			fprintf(stderr, "wbsim shrink: error: the search of %s failed\n", s.path);
 			rc = EXIT_INTERNAL;
 		} else if (s.best.complete) {
 			printf("%s: safe under %s: nothing to shrink\n", s.path, s.expect_key);

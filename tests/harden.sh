@@ -197,6 +197,14 @@ sed 's/"W2:write_end"/"W2:write_ned"/' "$C1" >"$T/typo.json"
 expect_rc 2 "$W" run "$T/typo.json"
 has_err '(did you mean "write_end"?)'
 
+# --schedule on the command line: "did you mean" for a task or a step, as in scenario files
+expect_rc 2 "$W" run "$C1" --schedule W1,W2:write_ned
+has_err 'W2 never takes a step named write_ned (did you mean "write_end"?)'
+expect_rc 2 "$W" run "$C1" --schedule w1
+has_err 'no task named w1 (did you mean "W1"?)'
+expect_rc 2 "$W" run "$C1" --schedule W3
+has_err 'no task named W3 (the tasks are W1, W2, WB, RC)'
+
 # getopt's complaints in the tool's own words and prefix
 expect_rc 2 "$W" run "$C1" --bogus
 has_err "wbsim run: error: unknown option '--bogus'"
