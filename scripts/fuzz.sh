@@ -1,5 +1,5 @@
 #!/bin/sh
-# fuzz.sh [-d DIR] [-n RUNS] [SECONDS] [TARGET...] - build the libFuzzer
+# fuzz.sh [-d DIR] [-n RUNS] [-t TIMEOUT] [SECONDS] [TARGET...] - build the libFuzzer
 # targets (clang, ASan + UBSan, the model's invariants after every step) and
 # run each for SECONDS (default 60; 0 is no time limit) or RUNS executions,
 # whichever comes first: the scenario loader with the model on what it
@@ -12,15 +12,19 @@
 # writes), the target binaries it runs (bin/, copied, so a rebuild does not
 # change a running campaign), a log per session (log/) and crashes
 # (crash-TARGET-*).  Running again with the same DIR continues the campaign
-# from its corpus.  `fuzz.sh -d DIR --total` sums the executions of every
-# session logged in DIR, finished or stopped.
+# from its corpus; SIGINT or SIGTERM stops a session with its count (not a
+# failure).  `fuzz.sh -d DIR --total` sums the executions of every session
+# logged in DIR, finished or stopped.  TIMEOUT (default 30 s) is libFuzzer's
+# limit per input, in wall-clock time: raise it for a campaign run under nice
+# on a loaded machine, where a cheap input can wait that long for a CPU.
 #
 # Prints each target's runs; a crash (or leak, timeout, out-of-memory) leaves
 # its input in DIR/crash-TARGET-* and fails (exit 1).
 set -eu
 cd "$(dirname "$0")/.."
 usage() {
-	echo "usage: fuzz.sh [-d DIR] [-n RUNS] [SECONDS] [TARGET...]; fuzz.sh [-d DIR] --total" >&2
+	echo "usage: fuzz.sh [-d DIR] [-n RUNS] [-t TIMEOUT] [SECONDS] [TARGET...];" \
+		"fuzz.sh [-d DIR] --total" >&2
 	exit 2
 }
 number() {
@@ -31,6 +35,7 @@ number() {
 B=build/fuzz
 D=$B
 runs=0
+timeout=30
 secs=60
 total=false
 while [ $# -gt 0 ]; do
@@ -44,6 +49,12 @@ while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || usage
 		number "$2"
 		runs=$2
+		shift 2
+		;;
+	-t)
+		[ $# -ge 2 ] || usage
+		number "$2"
+		timeout=$2
 		shift 2
 		;;
 	--total)
@@ -117,11 +128,15 @@ for t in $targets; do
 	cp "$B/fuzz/fuzz_$t" "$D/bin/fuzz_$t.new"
 	mv -f "$D/bin/fuzz_$t.new" "$D/bin/fuzz_$t"
 	log="$D/log/fuzz_$t.$(date -u +%Y%m%dT%H%M%S).log"
-	if "$D/bin/fuzz_$t" -max_total_time="$secs" -runs="$([ "$runs" -gt 0 ] && echo "$runs" || echo -1)" \
-		-dict=fuzz/json.dict -max_len=16384 -timeout=30 -rss_limit_mb=3072 \
+	rc=0
+	"$D/bin/fuzz_$t" -max_total_time="$secs" -runs="$([ "$runs" -gt 0 ] && echo "$runs" || echo -1)" \
+		-dict=fuzz/json.dict -max_len=16384 -timeout="$timeout" -rss_limit_mb=3072 \
 		-print_final_stats=1 -close_fd_mask=3 -artifact_prefix="$D/crash-$t-" \
-		"$D/corpus/$t" >"$log" 2>&1; then
+		"$D/corpus/$t" >"$log" 2>&1 || rc=$?
+	if [ $rc -eq 0 ]; then
 		echo "fuzz_$t: $(session_runs "$log") runs, no crash (log: $log)"
+	elif [ $rc -eq 72 ]; then # libFuzzer's exit code when interrupted
+		echo "fuzz_$t: stopped after $(session_runs "$log") runs, no crash (log: $log)"
 	else
 		echo "fuzz_$t: FAILED (see $log and $D/crash-$t-*)" >&2
 		tail -30 "$log" >&2
