@@ -25,6 +25,11 @@ expect_rc() {
 
 has_err() { grep -qF -- "$1" "$T/err" || fail "stderr lacks '$1'"; }
 
+# D1: a folio counts the faults holding it in 3 bits: an eighth fault on a page is refused at
+# load (it wrapped the count to 0; tests/test_fidelity.c takes the seven that fit step by step)
+expect_rc 2 "$W" run "$S/scenarios/invalid/faults-per-page-too-many.json"
+has_err "more than 7 faults (read faults and mmap stores) on page 1"
+
 # D2: an output path that is not a regular file is written in place, never replaced
 echo old >"$T/target"
 ln -s target "$T/link"
