@@ -30,6 +30,17 @@ has_err() { grep -qF -- "$1" "$T/err" || fail "stderr lacks '$1'"; }
 expect_rc 2 "$W" run "$S/scenarios/invalid/faults-per-page-too-many.json"
 has_err "more than 7 faults (read faults and mmap stores) on page 1"
 
+# inputs the fuzz targets found crashing (tests/fuzz-crashes/): each ends cleanly now
+for f in "$S"/tests/fuzz-crashes/scenario-*.json; do
+	for cmd in run explore; do
+		"$W" $cmd "$f" >"$T/out" 2>"$T/err"
+		rc=$?
+		if [ "$rc" -ge 128 ] || grep -q Sanitizer "$T/err"; then
+			fail "$cmd $(basename "$f"): exit $rc"
+		fi
+	done
+done
+
 # D2: an output path that is not a regular file is written in place, never replaced
 echo old >"$T/target"
 ln -s target "$T/link"
