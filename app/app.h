@@ -123,8 +123,12 @@ struct json_t *wb_config_json(const struct wb_config *cfg);
 
 /* Read a trace; prints the error (path and JSON pointer) and returns -1 if bad. */
 int wb_trace_read(const char *path, struct wb_trace *tr);
+/* The same from a text already read (malloc'd, NUL-terminated; the trace owns it): PATH names it. */
+int wb_trace_read_text(const char *path, char *text, size_t len, struct wb_trace *tr);
 /* Read a trace and build its job (owning the scenario); an exit code, the error printed. */
 int wb_trace_open(const char *path, struct wb_trace *tr, struct wb_job *job);
+int wb_trace_open_text(const char *path, char *text, size_t len, struct wb_trace *tr,
+		       struct wb_job *job);
 /* "PATH: error: ..." on stderr; returns -1. */
 /*
  * Report an error in a trace file: a message "/pointer: what" is located at the
@@ -224,6 +228,8 @@ int wb_bad_option(const char *cmd, char **argv, const struct option *longopts);
  * temporary file is gone either way.
  */
 int wb_commit_output(const char *tmp, const char *path);
+/* Write text to PATH.tmp.PID and commit it over path; 0, or -1 with errno and no file left. */
+int wb_write_text(const char *path, const char *text, size_t len);
 /*
  * SIGINT, SIGTERM and SIGHUP set wb_interrupted (the signal) instead of
  * killing: exploring commands pass it as their search's stop flag and end

@@ -204,7 +204,7 @@ static int check_path(struct check_totals *t, const char *path)
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 		if (len > 5 && !strcmp(de->d_name + len - 5, ".json")) {
-			names = wb_xrealloc(names, (n + 1) * sizeof(char *));
+			names = wb_xgrow(names, n, sizeof(char *));
 			size_t plen = strlen(path) + len + 2;
 			names[n] = wb_xmalloc(plen);
 			snprintf(names[n], plen, "%s%s%s", path,

@@ -282,6 +282,8 @@ struct ex_budget {
 	bool progress;		/* a progress line on stderr (a terminal) */
 	size_t decided, total;
 	unsigned explorations, witnesses;
+	/* an exploration stopped by memory ("max-memory", "out-of-memory"), not the clock */
+	const char *nomem;
 };
 
 static double explain_elapsed(const struct ex_budget *b)
@@ -532,6 +534,8 @@ static void explain_necessary(struct wb_job *job, const struct ex_step *st, stru
 		e[x].necessary = 1;
 		e[x].forced = sim_count_is_zero(&r.executions);
 		b->decided++;
+	} else if (r.stopped_by && strstr(r.stopped_by, "memory")) {
+		b->nomem = r.stopped_by;
 	}
 	sim_explore_result_free(&r);
 }
@@ -1141,11 +1145,17 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (ne == fixed)
 		printf("  (none)\n");
-	if (undecided && budget.limit > 0)
+	if (undecided && wb_interrupted)
+		printf("  (%u undecided: interrupted)\n", undecided);
+	else if (undecided && budget.nomem && !strcmp(budget.nomem, "out-of-memory"))
+		printf("  (%u undecided: an exploration ran out of memory)\n", undecided);
+	else if (undecided && budget.nomem)
+		printf("  (%u undecided: an exploration stopped at the memory limit)\n", undecided);
+	else if (undecided && budget.limit > 0)
 		printf("  (%u undecided: the time limit of %g s for the whole command ran out; "
 		       "a longer --time-limit decides more)\n", undecided, budget.limit);
 	else if (undecided)
-		printf("  (%u undecided: an exploration stopped at the memory limit)\n", undecided);
+		printf("  (%u undecided)\n", undecided);
 	if (fixed) {
 		printf("\nordered by the scenario's `after` or by a task's own program order "
 		       "(not the race):\n");
@@ -1173,6 +1183,8 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (!chained && ne == fixed)
 		printf("  (none: no ordering between tasks is free to change)\n");
+	else if (!chained && undecided)
+		printf("  (none decided: %u undecided)\n", undecided);
 	else if (!chained)
 		printf("  (none: every ordering that can be reversed can be so and the failure "
 		       "remains)\n");

@@ -501,14 +501,14 @@ static FILE *fstest_open(const char *dir, const char *name, char *path, size_t n
 	snprintf(path, n, "%s/%s", dir, name);
 	f = fopen(path, "w");
 	if (!f)
-		fprintf(stderr, "wbsim fstest: cannot write %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "wbsim fstest: error: cannot write %s: %s\n", path, strerror(errno));
 	return f;
 }
 
 static int fstest_close(FILE *f, const char *path)
 {
 	if (fclose(f)) {
-		fprintf(stderr, "wbsim fstest: cannot write %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "wbsim fstest: error: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -520,7 +520,7 @@ static int fstest_files(const char *dir, const struct fstest_plan *p)
 	FILE *f;
 
 	if (mkdir(dir, 0755) && errno != EEXIST) {
-		fprintf(stderr, "wbsim fstest: cannot create %s: %s\n", dir, strerror(errno));
+		fprintf(stderr, "wbsim fstest: error: cannot create %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
 	snprintf(name, sizeof(name), "%03u", p->number);

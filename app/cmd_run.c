@@ -193,14 +193,17 @@ int cmd_run(int argc, char **argv)
 			snprintf(ptr, sizeof(ptr), "%s/%zu", pointer, run.bad_entry);
 			wb_scenario_diag(job.sc, stderr, ptr, false, "%s", err);
 		} else {
-			fprintf(stderr, "wbsim run: error: --schedule: %s\n", err);
+			char hint[96];
+			wb_schedule_hint(job.sc, texts[run.bad_entry], hint, sizeof(hint));
+			fprintf(stderr, "wbsim run: error: --schedule: %s%s\n", err, hint);
 		}
 		rc = EXIT_USAGE;
 		sim_run_free(&run);
 		goto out;
 	}
 	if (e) {
-		fprintf(stderr, "wbsim run: %s\n", err);
+		fprintf(stderr, "wbsim run: %s: %s\n",
+			e == SIM_RUN_INVARIANT ? "internal error" : "error", err);
 		rc = e == SIM_RUN_INVARIANT ? EXIT_INTERNAL : EXIT_USAGE;
 		sim_run_free(&run);
 		goto out;
@@ -241,8 +244,11 @@ int cmd_run(int argc, char **argv)
 			if (state)
 				fputs(ex.states + ex.state_off[i], stdout);
 		}
-		for (size_t i = 0; i < ex.prov.nwarnings; i++)
-			printf("warning: %s\n", ex.prov.warnings[i]);
+		/* on stderr, after the steps so far (stdout flushed first, so the order holds) */
+		for (size_t i = 0; i < ex.prov.nwarnings; i++) {
+			fflush(stdout);
+			fprintf(stderr, "wbsim run: warning: %s\n", ex.prov.warnings[i]);
+		}
 		printf("verdict: %s\n", wb_verdict_name(v));
 		print_report(stdout, &ex.report);
 	}

@@ -838,7 +838,7 @@ static int shrink_write(struct shrink *s, const char *out, const char *orig_name
 			unsigned p0)
 {
 	json_t *c = json_deep_copy(s->cur);
-	char name[64], desc[2048], tmp[4096];
+	char name[64], desc[2048];
 	size_t t1;
 	unsigned p1;
 	json_t *exp = json_object();
@@ -855,14 +855,15 @@ static int shrink_write(struct shrink *s, const char *out, const char *orig_name
 	json_object_set_new(c, "description", json_string(desc));
 	json_object_set_new(exp, s->expect_key, json_string(wb_verdict_name(s->best.verdict)));
 	json_object_set_new(c, "expect", exp);
-	snprintf(tmp, sizeof(tmp), "%s.tmp%ld", out, (long)getpid());
-	int rc = json_dump_file(c, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	/* the whole text first: running out of memory then leaves no temporary file */
+	char *text = json_dumps(c, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(c);
-	if (!rc)
-		rc = rename(tmp, out);
+	if (!text)
+		wb_oom(0);
+	int rc = wb_write_text(out, text, strlen(text));
+	free(text);
 	if (rc) {
-		fprintf(stderr, "wbsim shrink: cannot write %s: %s\n", out, strerror(errno));
-		unlink(tmp);
+		fprintf(stderr, "wbsim shrink: error: cannot write %s: %s\n", out, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -935,7 +936,7 @@ static int shrink_run(struct shrink *s, const char *want, size_t *steps0, bool *
 		if (s->progress)
 			fprintf(stderr, "\r\033[K");
 		if (rc < 0) {
-			fprintf(stderr, "wbsim shrink: the search of %s failed\n", s->path);
+			fprintf(stderr, "wbsim shrink: error: the search of %s failed\n", s->path);
 			return -1;
 		}
 		return s->best.complete ? 0 : 4;

@@ -20,7 +20,7 @@
 
 void *wb_dot_mem_alloc(struct wb_dot_mem *mm, size_t size)
 {
-	mm->p = wb_xrealloc(mm->p, (mm->n + 1) * sizeof(void *));
+	mm->p = wb_xgrow(mm->p, mm->n, sizeof(void *));
 	mm->p[mm->n] = wb_xcalloc(1, size ? size : 1);
 	return mm->p[mm->n++];
 }

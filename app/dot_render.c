@@ -25,16 +25,8 @@ extern char **environ;
 
 static int write_file(const char *path, const char *text, size_t len)
 {
-	char tmp[4200];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	f = fopen(tmp, "w");
-	if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0 ||
-	    wb_commit_output(tmp, path) != 0) {
+	if (wb_write_text(path, text, len) != 0) {
 		fprintf(stderr, "wbsim dot: error: cannot write %s: %s\n", path, strerror(errno));
-		if (f)
-			unlink(tmp);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -171,14 +163,16 @@ int wb_dot_write(int (*gen)(const void *ctx, FILE *out), const void *ctx, const 
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f = wb_xopen_memstream(&text, &len);
 	int rc = EXIT_OK;
 
-	if (!f || gen(ctx, f) || fclose(f)) {
+	if (gen(ctx, f)) {
+		fclose(f);
 		fprintf(stderr, "wbsim dot: internal error: cannot build the diagram\n");
 		free(text);
 		return EXIT_INTERNAL;
 	}
+	wb_xclose_memstream(f);
 	if (dot_path)
 		rc = write_file(dot_path, text, len);
 	else if (!svg_path && (fwrite(text, 1, len, stdout) != len || fflush(stdout)))

@@ -2,9 +2,13 @@
 /* main.c - wbsim's command line: dispatch to the commands. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "app/app.h"
+#include "sim/xmalloc.h"
 
 static void main_help(FILE *out)
 {
@@ -99,5 +103,7 @@ static int main_dispatch(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	opterr = 0; /* the commands say what is wrong in their own words (wb_bad_option) */
+	/* the JSON library's allocations end cleanly too (exit 4), never a silently missing member */
+	json_set_alloc_funcs(wb_xmalloc, free);
 	return wb_finish_stdout(main_dispatch(argc, argv));
 }

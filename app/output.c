@@ -43,10 +43,8 @@ char *wb_count_text(const struct sim_count *c)
 {
 	char *t = sim_count_text(c);
 
-	if (!t) {
-		fprintf(stderr, "wbsim: out of memory writing a count\n");
-		exit(EXIT_INTERNAL);
-	}
+	if (!t)
+		wb_oom(0);
 	return t;
 }
 
@@ -329,7 +327,7 @@ static void wb_rec_cb(void *cbctx, size_t index, const void *before, const void 
 			if (buf[0])
 				s->mapping = wb_xstrdup(buf);
 		}
-		FILE *f = open_memstream(&fol, &flen);
+		FILE *f = wb_xopen_memstream(&fol, &flen);
 		for (unsigned i = 0; i < s->fp.n; i++) {
 			unsigned loc = s->fp.v[i].loc;
 			if (loc >= WB_LOC_FOLIO(m, 0) && loc < WB_LOC_EXT(m, 0) &&
@@ -338,7 +336,7 @@ static void wb_rec_cb(void *cbctx, size_t index, const void *before, const void 
 				fprintf(f, "%s\n", buf);
 			}
 		}
-		fclose(f);
+		wb_xclose_memstream(f);
 		s->folios = fol;
 	}
 	if (rc->with_state) {
@@ -372,10 +370,10 @@ int wb_exec_record(struct wb_job *job, const uint16_t *choices, size_t n, bool w
 	o.check_every_step = true;
 #endif
 	if (with_state)
-		rc.state = open_memstream(&rc.state_buf, &rc.state_len);
+		rc.state = wb_xopen_memstream(&rc.state_buf, &rc.state_len);
 	e = sim_run_execute(&job->sm, job->init, &o, &run, err, errn);
 	if (with_state) {
-		fclose(rc.state);
+		wb_xclose_memstream(rc.state);
 		ex->states = rc.state_buf;
 	}
 	ex->terminal = run.terminal;
@@ -484,6 +482,32 @@ int wb_finish_stdout(int rc)
 		return rc == EXIT_INTERNAL ? rc : EXIT_USAGE;
 	}
 	return rc;
+}
+
+int wb_write_text(const char *path, const char *text, size_t len)
+{
+	char tmp[4200];
+	FILE *f;
+	int err;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	if (fwrite(text, 1, len, f) != len) {
+		err = errno;
+		fclose(f);
+		unlink(tmp);
+		errno = err;
+		return -1;
+	}
+	if (fclose(f) != 0) {
+		err = errno;
+		unlink(tmp);
+		errno = err;
+		return -1;
+	}
+	return wb_commit_output(tmp, path);
 }
 
 int wb_commit_output(const char *tmp, const char *path)

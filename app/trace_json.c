@@ -158,19 +158,21 @@ int wb_trace_write(const char *path, struct wb_job *job, const uint16_t *choices
 		   const struct wb_exec *ex)
 {
 	json_t *root = wb_trace_json(job, choices, n, ex);
-	char tmp[4096];
+	char *text;
 	int rc = 0;
 
 	if (!root)
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_PRESERVE_ORDER) != 0 ||
-	    wb_commit_output(tmp, path) != 0) {
+	/* the whole text first: running out of memory then leaves no temporary file */
+	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!text)
+		wb_oom(0);
+	if (wb_write_text(path, text, strlen(text)) != 0) {
 		fprintf(stderr, "wbsim: error: cannot write trace %s: %s\n", path, strerror(errno));
-		unlink(tmp);
 		rc = -1;
 	}
-	json_decref(root);
+	free(text);
 	return rc;
 }
 
@@ -206,7 +208,8 @@ static char *wb_read_text(const char *path, size_t *len)
 	if (!f)
 		return NULL;
 	do {
-		if (cap - n < 65536) {
+		/* grow only when full: a trace under 64 KB is read into one buffer */
+		if (n == cap) {
 			cap = cap ? 2 * cap : 65536;
 			buf = wb_xrealloc(buf, cap + 1);
 		}
@@ -228,17 +231,28 @@ static char *wb_read_text(const char *path, size_t *len)
 
 int wb_trace_read(const char *path, struct wb_trace *tr)
 {
+	size_t len;
+	char *text = wb_read_text(path, &len);
+
+	if (!text) {
+		memset(tr, 0, sizeof(*tr));
+		tr->src.path = path;
+		return wb_trace_error(tr, "cannot read: %s", strerror(errno));
+	}
+	return wb_trace_read_text(path, text, len, tr);
+}
+
+int wb_trace_read_text(const char *path, char *text, size_t len, struct wb_trace *tr)
+{
 	json_error_t jerr;
 	json_t *v, *scen;
-	char sum[17], *text;
+	char sum[17];
 	size_t i;
 
 	memset(tr, 0, sizeof(*tr));
 	tr->src.path = path;
-	text = wb_read_text(path, &tr->src.len);
-	if (!text)
-		return wb_trace_error(tr, "cannot read: %s", strerror(errno));
 	tr->src.text = text;
+	tr->src.len = len;
 	tr->root = json_loadb(text, tr->src.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!tr->root) {
 		char msg[300];
@@ -437,9 +451,24 @@ out:
 
 int wb_trace_open(const char *path, struct wb_trace *tr, struct wb_job *job)
 {
+	size_t len;
+	char *text = wb_read_text(path, &len);
+
+	if (!text) {
+		memset(tr, 0, sizeof(*tr));
+		tr->src.path = path;
+		wb_trace_error(tr, "cannot read: %s", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return wb_trace_open_text(path, text, len, tr, job);
+}
+
+int wb_trace_open_text(const char *path, char *text, size_t len, struct wb_trace *tr,
+		       struct wb_job *job)
+{
 	int rc;
 
-	if (wb_trace_read(path, tr)) {
+	if (wb_trace_read_text(path, text, len, tr)) {
 		if (tr->sc)
 			wb_scenario_free(tr->sc);
 		wb_trace_free(tr);

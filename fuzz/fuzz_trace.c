@@ -5,14 +5,14 @@
  * The input is a trace file.  So that mutations get past the scenario's
  * checksum, the harness recomputes it when the input is a JSON object with a
  * "scenario" object, then reads the trace as `replay`, `dot` and `explain`
- * do (wb_trace_open: parse, check, load the embedded scenario, replay and
- * compare every recorded member).
+ * do (wb_trace_open_text, what wb_trace_open does after reading the file:
+ * parse, check, load the embedded scenario, replay and compare every
+ * recorded member).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <xxhash.h>
@@ -22,13 +22,10 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char path[64];
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	snprintf(path, sizeof(path), "/tmp/wbsim-fuzz-trace.%ld.json", (long)getpid());
 	return 0;
 }
 
@@ -38,7 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *root = json_loadb((const char *)data, size, 0, &jerr);
 	char *text = NULL;
 	size_t len = size;
-	FILE *f;
 
 	if (json_is_object(root) && json_is_object(json_object_get(root, "scenario"))) {
 		/* the trace writer's checksum: xxh64 of the compact, key-sorted dump */
@@ -53,16 +49,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		len = text ? strlen(text) : 0;
 	}
 	json_decref(root);
-	f = fopen(path, "w");
-	if (!f)
-		abort();
-	fwrite(text ? text : (const char *)data, 1, len, f);
-	fclose(f);
-	free(text);
+	if (!text) {
+		text = malloc(size + 1);
+		if (!text)
+			abort();
+		memcpy(text, data, size);
+		text[size] = 0;
+		len = size;
+	}
 
 	struct wb_trace tr;
 	struct wb_job job;
-	if (wb_trace_open(path, &tr, &job) == EXIT_OK) {
+	/* the trace owns text from here */
+	if (wb_trace_open_text("fuzz.trace.json", text, len, &tr, &job) == EXIT_OK) {
 		wb_job_close(&job);
 		wb_trace_free(&tr);
 	}

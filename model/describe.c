@@ -8,6 +8,7 @@
 
 #include "model/actor.h"
 #include "model/world.h"
+#include "sim/xmalloc.h"
 
 static const char *wb_ext_state_name_short(unsigned s)
 {
@@ -58,10 +59,8 @@ void wb_folio_text(const struct wb_model *m, const void *cw, unsigned p, char *b
 	unsigned full = (1u << m->bpp) - 1, i;
 	char txt[512];
 
-	if (!out) {
-		snprintf(buf, n, "page %u", p);
-		return;
-	}
+	if (!out)
+		wb_oom(0);
 	if (!(f->flags & FOLIO_PRESENT)) {
 		fprintf(out, "page %u: absent", p);
 		fclose(out);

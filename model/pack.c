@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "model/actor.h"
+#include "sim/xmalloc.h"
 
 /* A little-endian bit writer with a 64-bit accumulator, flushed 32 bits at a time. */
 struct wb_bits {
@@ -215,8 +216,8 @@ void wb_pack_init(struct wb_model *m)
 	k->nfields = pf.n;
 
 	/* the size: pack a zero world into a buffer large enough for any widths */
-	void *zero = calloc(1, m->size);
-	uint8_t *buf = calloc(1, 8 * m->size + 64);
+	void *zero = wb_xcalloc(1, m->size);
+	uint8_t *buf = wb_xcalloc(1, 8 * m->size + 64);
 	size_t marks[3];
 	struct wb_bits count = { .out = buf, .base = buf, .marks = marks };
 	wb_pack_bits(m, zero, &count);

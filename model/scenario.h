@@ -134,6 +134,12 @@ struct wb_scenario *wb_scenario_load(const char *path, FILE *diag);
 struct wb_scenario *wb_scenario_load_buffer(const char *path, const char *text, size_t len,
 					    FILE *diag);
 void wb_scenario_free(struct wb_scenario *sc);
+/*
+ * For a schedule entry given on the command line: " (did you mean \"W2\"?)" when
+ * it names no task of the scenario, or a step its task never takes, and a name
+ * is close to it (edit distance, as the loader's hints); else "".  Returns buf.
+ */
+const char *wb_schedule_hint(const struct wb_scenario *sc, const char *entry, char *buf, size_t n);
 
 /*
  * Print one diagnostic located at the value (or, with `at_key`, the key) that

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/scenario_check.h"
 #include "model/world.h" /* wb_steps_of, wb_io_steps_vocab: the step vocabularies */
@@ -202,3 +203,46 @@ void sc_check_schedules(struct sc_ctx *c, json_t *root)
 	wb_json_ptr_pop(&c->p, mark);
 }
 
+
+const char *wb_schedule_hint(const struct wb_scenario *sc, const char *entry, char *buf, size_t n)
+{
+	const char *names[WB_MAX_TASKS + 1];
+	const char *const *steps;
+	struct sim_sched_parts parts;
+	char word[64];
+	size_t i;
+
+	buf[0] = '\0';
+	sim_sched_split(entry, &parts);
+	if (!parts.task_len || memchr(entry, '/', parts.task_len))
+		return buf; /* IO activities are not typed names of the scenario */
+	for (i = 0; i < sc->ntasks && i < WB_MAX_TASKS; i++) {
+		names[i] = sc->tasks[i].name;
+		if (strlen(names[i]) == parts.task_len && !memcmp(names[i], entry, parts.task_len))
+			break;
+	}
+	if (i == sc->ntasks || i == WB_MAX_TASKS) {
+		names[i] = NULL;
+		snprintf(word, sizeof(word), "%.*s", (int)(parts.task_len < 63 ? parts.task_len : 63),
+			 entry);
+		/* a name differing only in case ("w1"), then the closest, else the list */
+		for (i = 0; names[i]; i++)
+			if (!strcasecmp(names[i], word)) {
+				snprintf(buf, n, " (did you mean \"%s\"?)", names[i]);
+				return buf;
+			}
+		if (!*sc_did_you_mean(buf, n, names, word)) {
+			char list[256];
+			snprintf(buf, n, " (the tasks are %s)", sc_join(list, sizeof(list), names));
+		}
+		return buf;
+	}
+	if (!parts.step || !(steps = wb_steps_of(sc->tasks[i].op)))
+		return buf;
+	for (size_t j = 0; steps[j]; j++)
+		if (strlen(steps[j]) == parts.step_len && !memcmp(steps[j], parts.step, parts.step_len))
+			return buf;
+	snprintf(word, sizeof(word), "%.*s", (int)(parts.step_len < 63 ? parts.step_len : 63),
+		 parts.step);
+	return sc_did_you_mean(buf, n, steps, word);
+}

@@ -441,7 +441,7 @@ void wb_warn(struct wb_model *m, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	p->warnings = wb_xrealloc(p->warnings, (p->nwarnings + 1) * sizeof(char *));
+	p->warnings = wb_xgrow(p->warnings, p->nwarnings, sizeof(char *));
 	p->warnings[p->nwarnings++] = wb_xstrdup(buf);
 }
 

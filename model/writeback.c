@@ -558,6 +558,19 @@ static void load_writeback(struct sc_ctx *c, json_t *t, struct wb_task_def *d, s
 	}
 }
 
+/*
+ * Once the world's size is known: a writeback of the whole file needs a file
+ * with a page (its passes walk pages first to last; found by fuzz_scenario, a
+ * lone writeback of an empty file read past the world).
+ */
+static void load_writeback_pages(struct sc_ctx *c, json_t *t)
+{
+	(void)t;
+	if (c->npages == 0)
+		sc_err(c, "a writeback of an empty file: the world has no pages (give the file a "
+			  "size, or a task that writes)");
+}
+
 
 /* ---- the actor ---- */
 
@@ -816,6 +829,7 @@ const struct wb_actor wb_actor_writeback = {
 	.article = "a",
 	.keys = writeback_keys,
 	.load = load_writeback,
+	.load_pages = load_writeback_pages,
 	.flags = WB_ACT_IO,
 	.steps = wb_writeback_steps,
 	.nsteps = sizeof(wb_writeback_steps) / sizeof(wb_writeback_steps[0]),

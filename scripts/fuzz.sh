@@ -1,52 +1,144 @@
 #!/bin/sh
-# fuzz.sh [SECONDS] - build the libFuzzer targets (clang, ASan + UBSan, the
-# model's invariants after every step) and run each for SECONDS (default 60):
-# the scenario loader with the model on what it accepts, the trace reader with
-# its replay check, the schedule and settings parsers.  Corpora start from the
+# fuzz.sh [-d DIR] [-n RUNS] [-t TIMEOUT] [SECONDS] [TARGET...] - build the libFuzzer
+# targets (clang, ASan + UBSan, the model's invariants after every step) and
+# run each for SECONDS (default 60; 0 is no time limit) or RUNS executions,
+# whichever comes first: the scenario loader with the model on what it
+# accepts, the trace reader with its replay check, the schedule and settings
+# parsers.  TARGETs are scenario, trace, settings (default: all three, one
+# after another).
+#
+# DIR (default build/fuzz) holds a campaign: corpus/TARGET (seeded from the
 # catalogue, the invalid scenarios, the conformance set and traces the tool
-# writes, and persist in build/fuzz/corpus/.  Prints each target's runs; a
-# crash leaves its input in build/fuzz/crash-TARGET-* and fails (exit 1).
+# writes), the target binaries it runs (bin/, copied, so a rebuild does not
+# change a running campaign), a log per session (log/) and crashes
+# (crash-TARGET-*).  Running again with the same DIR continues the campaign
+# from its corpus; SIGINT or SIGTERM stops a session with its count (not a
+# failure).  `fuzz.sh -d DIR --total` sums the executions of every session
+# logged in DIR, finished or stopped.  TIMEOUT (default 30 s) is libFuzzer's
+# limit per input, in wall-clock time: raise it for a campaign run under nice
+# on a loaded machine, where a cheap input can wait that long for a CPU.
+#
+# Prints each target's runs; a crash (or leak, timeout, out-of-memory) leaves
+# its input in DIR/crash-TARGET-* and fails (exit 1).
 set -eu
 cd "$(dirname "$0")/.."
-secs=${1:-60}
-case "$secs" in
-'' | *[!0-9]*)
-	echo "usage: fuzz.sh [SECONDS]" >&2
+usage() {
+	echo "usage: fuzz.sh [-d DIR] [-n RUNS] [-t TIMEOUT] [SECONDS] [TARGET...];" \
+		"fuzz.sh [-d DIR] --total" >&2
 	exit 2
-	;;
-esac
+}
+number() {
+	case "$1" in
+	'' | *[!0-9]*) usage ;;
+	esac
+}
+B=build/fuzz
+D=$B
+runs=0
+timeout=30
+secs=60
+total=false
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-d)
+		[ $# -ge 2 ] || usage
+		D=$2
+		shift 2
+		;;
+	-n)
+		[ $# -ge 2 ] || usage
+		number "$2"
+		runs=$2
+		shift 2
+		;;
+	-t)
+		[ $# -ge 2 ] || usage
+		number "$2"
+		timeout=$2
+		shift 2
+		;;
+	--total)
+		total=true
+		shift
+		;;
+	-*) usage ;;
+	*) break ;;
+	esac
+done
+if [ $# -gt 0 ] && [ "$1" = "${1#[a-z]}" ]; then
+	number "$1"
+	secs=$1
+	shift
+fi
+targets=${*:-scenario trace settings}
+for t in $targets; do
+	case "$t" in
+	scenario | trace | settings) ;;
+	*) usage ;;
+	esac
+done
+
+# The executions of a session: libFuzzer's final count (also printed when SIGINT or SIGTERM
+# stops it), or the last "#N" status line of one that was killed.
+session_runs() {
+	r=$(grep -a '^stat::number_of_executed_units:' "$1" | tail -1 | tr -dc '0-9')
+	[ -n "$r" ] || r=$(grep -ao '^#[0-9][0-9]*' "$1" | tail -1 | tr -d '#')
+	echo "${r:-0}"
+}
+if $total; then
+	for t in $targets; do
+		sum=0 n=0
+		for log in "$D"/log/fuzz_"$t".*.log; do
+			[ -f "$log" ] || continue
+			sum=$((sum + $(session_runs "$log")))
+			n=$((n + 1))
+		done
+		# findings: crash-, leak-, timeout-, oom- inputs; a slow unit (over 10 s, as a loaded
+		# machine makes some) is not one
+		crashes=$(find "$D" -maxdepth 1 -name "crash-$t-*" ! -name "*-slow-unit-*" \
+			2>/dev/null | wc -l)
+		echo "fuzz_$t: $sum runs in $n sessions, $crashes crashes"
+	done
+	exit 0
+fi
+
 command -v clang >/dev/null 2>&1 || {
 	echo "fuzz.sh: needs clang (Debian package clang)" >&2
 	exit 2
 }
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-B=build/fuzz
-mkdir -p "$B/corpus/scenario" "$B/corpus/trace" "$B/corpus/settings"
+mkdir -p "$D/corpus/scenario" "$D/corpus/trace" "$D/corpus/settings" "$D/bin" "$D/log"
 for f in scenarios/*.json scenarios/invalid/*.json tests/conformance/random-*.json; do
-	cp "$f" "$B/corpus/scenario/" 2>/dev/null || true
+	cp "$f" "$D/corpus/scenario/" 2>/dev/null || true
 done
 for f in scenarios/c1-unwritten.json scenarios/v1-1k-blocks.json scenarios/patch1-mkwrite-cleanup.json \
 	scenarios/eof-zero-stale.json scenarios/short-copy-uninit.json; do
 	n=$(basename "$f" .json)
-	[ -e "$B/corpus/trace/$n.trace.json" ] ||
-		"$B/wbsim" explore "$f" --check off --trace-out "$B/corpus/trace/$n.trace.json" \
+	[ -e "$D/corpus/trace/$n.trace.json" ] ||
+		"$B/wbsim" explore "$f" --check off --trace-out "$D/corpus/trace/$n.trace.json" \
 			--quiet >/dev/null 2>&1 || true
 done
 for s in "W1" "W2:write_end" "WB/io0:io_complete" "RC:evict@3" "validity_check=off" \
 	"kernel=6.1,drop_writes=true" "write_fail_cleanup=scan_punch,stable_pages=true"; do
-	printf '%s' "$s" >"$B/corpus/settings/$(printf '%s' "$s" | cksum | cut -d' ' -f1)"
+	printf '%s' "$s" >"$D/corpus/settings/$(printf '%s' "$s" | cksum | cut -d' ' -f1)"
 done
 status=0
-for t in scenario trace settings; do
-	log="$B/fuzz_$t.log"
-	if "$B/fuzz/fuzz_$t" -max_total_time="$secs" -dict=fuzz/json.dict -max_len=16384 \
-		-timeout=30 -rss_limit_mb=3072 -print_final_stats=1 -close_fd_mask=3 \
-		-artifact_prefix="$B/crash-$t-" "$B/corpus/$t" >"$log" 2>&1; then
-		runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1 | cut -d' ' -f2)
-		echo "fuzz_$t: ${runs:-?} runs in ${secs} s, no crash"
+for t in $targets; do
+	cp "$B/fuzz/fuzz_$t" "$D/bin/fuzz_$t.new"
+	mv -f "$D/bin/fuzz_$t.new" "$D/bin/fuzz_$t"
+	log="$D/log/fuzz_$t.$(date -u +%Y%m%dT%H%M%S).log"
+	rc=0
+	"$D/bin/fuzz_$t" -max_total_time="$secs" -runs="$([ "$runs" -gt 0 ] && echo "$runs" || echo -1)" \
+		-dict=fuzz/json.dict -max_len=16384 -timeout="$timeout" -rss_limit_mb=3072 \
+		-print_final_stats=1 -close_fd_mask=3 -artifact_prefix="$D/crash-$t-" \
+		"$D/corpus/$t" >"$log" 2>&1 || rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "fuzz_$t: $(session_runs "$log") runs, no crash (log: $log)"
+	elif [ $rc -eq 72 ]; then # libFuzzer's exit code when interrupted
+		echo "fuzz_$t: stopped after $(session_runs "$log") runs, no crash (log: $log)"
 	else
-		echo "fuzz_$t: FAILED (see $log and $B/crash-$t-*)" >&2
+		echo "fuzz_$t: FAILED (see $log and $D/crash-$t-*)" >&2
 		tail -30 "$log" >&2
 		status=1
 	fi

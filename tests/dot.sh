@@ -73,9 +73,9 @@ expect_rc() {
 }
 
 # --- the traces
-"$W" run "$C1" --check off --trace-out "$T/c1.json" >/dev/null
+"$W" run "$C1" --check off --trace-out "$T/c1.json" >/dev/null 2>&1
 "$W" run "$C1" --check after_lock --trace-out "$T/c1a.json" >/dev/null
-"$W" run "$C1" --check before_lock --trace-out "$T/c1b.json" >/dev/null
+"$W" run "$C1" --check before_lock --trace-out "$T/c1b.json" >/dev/null 2>&1
 "$W" explore "$C1" --check off --trace-out "$T/cex.json" >/dev/null
 for f in c1 c1a c1b cex; do
 	[ -s "$T/$f.json" ] || fail "no trace $f.json"
@@ -156,7 +156,7 @@ wdot "$T/c1-focus-steps.dot" "$T/c1.json" --focus --steps-only
 wdot "$T/c1-focus-compare.dot" "$T/c1.json" --focus --compare
 
 # --- run/explore --dot draw the execution itself: the bytes wbsim dot draws from its trace
-"$W" run "$C1" --check off --dot "$T/run.dot" >/dev/null
+"$W" run "$C1" --check off --dot "$T/run.dot" >/dev/null 2>&1
 cmp -s "$T/run.dot" "$D" || fail "run --dot differs from wbsim dot of the run's trace"
 "$W" explore "$C1" --check off --dot "$T/explore.dot" >/dev/null
 cmp -s "$T/explore.dot" "$T/cex.dot" || fail "explore --dot differs from wbsim dot of its trace"

@@ -25,6 +25,22 @@ expect_rc() {
 
 has_err() { grep -qF -- "$1" "$T/err" || fail "stderr lacks '$1'"; }
 
+# D1: a folio counts the faults holding it in 3 bits: an eighth fault on a page is refused at
+# load (it wrapped the count to 0; tests/test_fidelity.c takes the seven that fit step by step)
+expect_rc 2 "$W" run "$S/scenarios/invalid/faults-per-page-too-many.json"
+has_err "more than 7 faults (read faults and mmap stores) on page 1"
+
+# inputs the fuzz targets found crashing (tests/fuzz-crashes/): each ends cleanly now
+for f in "$S"/tests/fuzz-crashes/scenario-*.json; do
+	for cmd in run explore; do
+		"$W" $cmd "$f" >"$T/out" 2>"$T/err"
+		rc=$?
+		if [ "$rc" -ge 128 ] || grep -q Sanitizer "$T/err"; then
+			fail "$cmd $(basename "$f"): exit $rc"
+		fi
+	done
+done
+
 # D2: an output path that is not a regular file is written in place, never replaced
 echo old >"$T/target"
 ln -s target "$T/link"
@@ -196,6 +212,14 @@ has_err 'unknown key "sheduel" (did you mean "schedule"?)'
 sed 's/"W2:write_end"/"W2:write_ned"/' "$C1" >"$T/typo.json"
 expect_rc 2 "$W" run "$T/typo.json"
 has_err '(did you mean "write_end"?)'
+
+# --schedule on the command line: "did you mean" for a task or a step, as in scenario files
+expect_rc 2 "$W" run "$C1" --schedule W1,W2:write_ned
+has_err 'W2 never takes a step named write_ned (did you mean "write_end"?)'
+expect_rc 2 "$W" run "$C1" --schedule w1
+has_err 'no task named w1 (did you mean "W1"?)'
+expect_rc 2 "$W" run "$C1" --schedule W3
+has_err 'no task named W3 (the tasks are W1, W2, WB, RC)'
 
 # getopt's complaints in the tool's own words and prefix
 expect_rc 2 "$W" run "$C1" --bogus

@@ -40,7 +40,7 @@ semantic = {
     "page-smaller-than-block", "pages-out-of-range", "punch-unaligned", "schedule-bad-step",
     "schedule-new-steps-wrong-op", "schedule-page-not-evict", "schedule-unknown-task",
     "short-copy-outside-write", "too-many-blocks-per-page", "write-past-limit",
-    "writeback-half-range", "timing-delay-unknown-step",
+    "writeback-half-range", "timing-delay-unknown-step", "writeback-empty-file",
 }
 nrejected = 0
 for f in sorted(glob.glob(os.path.join(src, "scenarios", "invalid", "*.json"))):

@@ -2143,6 +2143,49 @@ static void test_new_folio_and_truncate_provenance(void **state)
 	tc_close(&t);
 }
 
+/*
+ * D1 of the hardening review (issue 18): a folio counts the faults holding it
+ * in 3 bits (FOLIO_FREF_MASK).  Seven faults on one page, the most the loader
+ * accepts, all hold the folio and reclaim may not evict it; an eighth is
+ * refused at load, where it used to wrap the count to 0 and let reclaim evict
+ * a folio eight faults held.
+ */
+static void test_fault_refs_limit(void **state)
+{
+	static const char *const r[] = { "R1", "R2", "R3", "R4", "R5", "R6", "R7" };
+	char text[1024], *p = text;
+	struct tc t;
+	uint32_t a;
+	struct sim_label l;
+
+	(void)state;
+	p += sprintf(p, "{'wbsim':1,'name':'refs','file':{'size':4096},'tasks':[");
+	for (unsigned i = 0; i < 7; i++)
+		p += sprintf(p, "{'name':'%s','op':'read_fault','page':0},", r[i]);
+	sprintf(p, "{'name':'RC','op':'reclaim','pages':[0]}]}");
+	tc_open(&t, text, SCENARIO_CHECK);
+	for (unsigned i = 0; i < 7; i++) {
+		STEP(&t, r[i], "fault_begin");
+		STEP(&t, r[i], "folio_get");
+	}
+	assert_int_equal(tc_folio(&t, 0)->flags & FOLIO_FREF_MASK, 7 * FOLIO_FREF_ONE);
+	assert_true(tc_find(&t, "RC", 0, &a, &l) < 0); /* held: reclaim cannot evict it */
+	tc_run_all(&t);
+	assert_int_equal(tc_folio(&t, 0)->flags & FOLIO_FREF_MASK, 0);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	/* an eighth fault on the page does not load */
+	for (char *q = text; *q; q++)
+		if (*q == '\'')
+			*q = '"';
+	static const char r8[] = "{\"name\":\"R8\",\"op\":\"read_fault\",\"page\":0},";
+	p = strstr(text, "{\"name\":\"RC\"");
+	memmove(p + strlen(r8), p, strlen(p) + 1);
+	memcpy(p, r8, strlen(r8));
+	assert_null(wb_scenario_load_buffer("refs.json", text, strlen(text), NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2186,6 +2229,7 @@ int main(void)
 		cmocka_unit_test(test_truncate_up_zeroes_past_eof),
 		cmocka_unit_test(test_setattr_zero_stale),
 		cmocka_unit_test(test_new_folio_and_truncate_provenance),
+		cmocka_unit_test(test_fault_refs_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

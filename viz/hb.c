@@ -36,7 +36,7 @@ static void hb_add(struct viz_hb_edge **e, size_t *n, size_t from, size_t to, co
 		if ((*e)[i].from == from)
 			x = &(*e)[i];
 	if (!x) {
-		*e = wb_xrealloc(*e, (*n + 1) * sizeof(**e));
+		*e = wb_xgrow(*e, *n, sizeof(**e));
 		x = &(*e)[(*n)++];
 		memset(x, 0, sizeof(*x));
 		x->from = from;
@@ -45,7 +45,7 @@ static void hb_add(struct viz_hb_edge **e, size_t *n, size_t from, size_t to, co
 	for (size_t i = 0; i < x->nlocs; i++)
 		if (!strcmp(x->locs[i], loc))
 			return;
-	x->locs = wb_xrealloc(x->locs, (x->nlocs + 1) * sizeof(*x->locs));
+	x->locs = wb_xgrow(x->locs, x->nlocs, sizeof(*x->locs));
 	x->locs[x->nlocs++] = loc;
 }
 
@@ -72,7 +72,7 @@ struct viz_hb_edge *viz_hb_edges(const struct viz_step *steps, size_t nsteps, co
 				continue;
 			l = hb_writer_find(w, nw, s->fp[k].loc);
 			if (!l) {
-				w = wb_xrealloc(w, (nw + 1) * sizeof(*w));
+				w = wb_xgrow(w, nw, sizeof(*w));
 				l = &w[nw++];
 				l->loc = s->fp[k].loc;
 			}
@@ -111,7 +111,7 @@ static void dep_add(struct viz_dep_edge **e, size_t *n, size_t from, size_t to,
 		if ((*e)[i].e.from == from && (*e)[i].e.to == to && (*e)[i].kind == kind)
 			x = &(*e)[i];
 	if (!x) {
-		*e = wb_xrealloc(*e, (*n + 1) * sizeof(**e));
+		*e = wb_xgrow(*e, *n, sizeof(**e));
 		x = &(*e)[(*n)++];
 		memset(x, 0, sizeof(*x));
 		x->e.from = from;
@@ -121,7 +121,7 @@ static void dep_add(struct viz_dep_edge **e, size_t *n, size_t from, size_t to,
 	for (size_t i = 0; i < x->e.nlocs; i++)
 		if (!strcmp(x->e.locs[i], loc))
 			return;
-	x->e.locs = wb_xrealloc(x->e.locs, (x->e.nlocs + 1) * sizeof(*x->e.locs));
+	x->e.locs = wb_xgrow(x->e.locs, x->e.nlocs, sizeof(*x->e.locs));
 	x->e.locs[x->e.nlocs++] = loc;
 }
 
