@@ -38,6 +38,7 @@
 #define SIM_IN_PROGRESS 0xfffeu
 #define SIM_CHUNK_BITS 16
 #define SIM_CHUNK (1u << SIM_CHUNK_BITS)
+#define SIM_BLOCK 64 /* records a thread takes at a time once helpers run */
 
 /* Shared words between the search's threads. */
 #define SIM_LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
@@ -263,18 +264,24 @@ static int sim_table_grow(struct sim_table *t)
 	slots = sim_mem_alloc(t->mem, n * sizeof(uint32_t), true);
 	if (!slots)
 		return -1;
-	sim_mem_free(t->mem, t->slots, t->nslots * sizeof(uint32_t));
+	uint32_t *old = t->slots, oldmask = (uint32_t)(t->nslots - 1);
+	size_t oldn = t->nslots;
 	t->slots = slots;
 	t->ibits++;
 	t->nslots = n;
 	mask = t->nslots - 1;
-	for (i = 0; i < t->nrec; i++) {
-		uint64_t h = sim_hash(t, sim_key(t, i));
+	/* from the old index, not the records: records taken but never used are in neither */
+	for (i = 0; i < oldn; i++) {
+		if (!old[i])
+			continue;
+		size_t r = (old[i] & oldmask) - 1;
+		uint64_t h = sim_hash(t, sim_key(t, r));
 		size_t s = (size_t)h & mask;
 		while (t->slots[s])
 			s = (s + 1) & mask;
-		t->slots[s] = sim_slot_value(t, i, h);
+		t->slots[s] = sim_slot_value(t, r, h);
 	}
+	sim_mem_free(t->mem, old, oldn * sizeof(uint32_t));
 	return 0;
 }
 
@@ -424,6 +431,7 @@ struct sim_worker {
 	struct sim_por_actor *por; /* its scratch */
 	struct sim_rng rng;	/* helpers: their order of the children */
 	uint64_t transitions, end_states, claimed;
+	size_t blk_next[SIM_KEY_PARTS + 1], blk_end[SIM_KEY_PARTS + 1]; /* its block of records */
 	unsigned depth_now;
 	uint64_t pending;	/* siblings still to visit on the stack */
 	pthread_t thread;
@@ -1125,12 +1133,13 @@ static inline bool sim_table_due(struct sim_table *t)
 
 /*
  * Does table t need its next chunk before the threads' next lookups?  Each
- * thread takes at most one record of a table between two safe points, so a
- * chunk is added while there are fewer free records than threads.
+ * thread takes at most one block of records of a table between two safe
+ * points, so a chunk is added while fewer free records remain than a block
+ * for each thread.
  */
 static inline bool sim_chunk_due(struct sim_search *s, struct sim_table *t)
 {
-	size_t margin = s->spawned ? s->nworkers : 0;
+	size_t margin = s->spawned ? (size_t)s->nworkers * SIM_BLOCK : 0;
 
 	return SIM_LOAD(&t->nrec) + margin >= t->nchunks * (size_t)SIM_CHUNK;
 }
@@ -1196,8 +1205,30 @@ static inline void sim_safe_point(struct sim_worker *wk)
 }
 
 /* The next record's number in table t, with its chunk; -1 if there is no room for one. */
-static int sim_record_take(struct sim_search *s, struct sim_table *t, size_t *r)
+static int sim_record_take(struct sim_worker *wk, struct sim_table *t, size_t *r)
 {
+	struct sim_search *s = wk->s;
+
+	if (s->spawned) {
+		/*
+		 * With helpers, each thread takes records SIM_BLOCK at a time: its
+		 * records share no cache line with another's, and the count is
+		 * touched once a block.  A block's unused records are never in
+		 * the index (the index is rehashed from itself).
+		 */
+		unsigned ti = t == &s->t ? 0 : 1 + (unsigned)(t - s->part);
+		if (wk->blk_next[ti] == wk->blk_end[ti]) {
+			size_t n = __atomic_fetch_add(&t->nrec, SIM_BLOCK, __ATOMIC_ACQ_REL);
+			if (n + SIM_BLOCK > t->nchunks * (size_t)SIM_CHUNK) {
+				sim_nomem(s);
+				return -1;
+			}
+			wk->blk_next[ti] = n;
+			wk->blk_end[ti] = n + SIM_BLOCK;
+		}
+		*r = wk->blk_next[ti]++;
+		return 0;
+	}
 	for (;;) {
 		size_t n = SIM_LOAD(&t->nrec);
 		if ((n >> SIM_CHUNK_BITS) >= t->nchunks) {
@@ -1244,7 +1275,7 @@ static int sim_get_in(struct sim_worker *wk, struct sim_table *t, const uint8_t 
 			if (!__atomic_compare_exchange_n(&slots[i], &v, busy, false, __ATOMIC_ACQ_REL,
 							 __ATOMIC_ACQUIRE))
 				continue; /* taken meanwhile: look at it again */
-			if (sim_record_take(s, t, &r)) {
+			if (sim_record_take(wk, t, &r)) {
 				SIM_STORE(&slots[i], 0);
 				return SIM_GOT_NONE;
 			}
@@ -1775,6 +1806,7 @@ static void sim_join_helpers(struct sim_search *s)
 	for (unsigned i = 1; i < s->nstarted; i++)
 		pthread_join(s->workers[i].thread, NULL);
 	for (unsigned i = 0; i < s->nstarted; i++) {
+		s->res->states += s->workers[i].claimed;
 		s->res->transitions += s->workers[i].transitions;
 		s->res->end_states += s->workers[i].end_states;
 	}
@@ -1904,7 +1936,6 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	if (sim_stopping(&s) || res->stopped_by)
 		res->complete = false;
 	if (res->error[0]) {
-		res->states = s.t.nrec;
 		res->memory_bytes = s.mem.peak;
 		res->seconds = sim_now(&s.start);
 		sim_search_free(&s);
@@ -1915,7 +1946,6 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		if (!res->stopped_by)
 			res->stopped_by = "preemption-bound";
 	}
-	res->states = s.t.nrec;
 	sim_export(&s, *sim_exec(&s.t, r0), &res->executions);
 	sim_export(&s, sim_fail_count(&s.t, r0), &res->failing);
 	res->max_depth = sim_meta(&s.t, r0)->depth;
