@@ -9,10 +9,12 @@
  * no partial block is zeroed on disk.  Before a punch, xfs_file_fallocate()
  * calls xfs_flush_unmap_range(): the punch rounded out to whole pages is
  * written back, waited for and dropped from the page cache, in one step
- * (flush_unmap_range).  A truncate's flush_range drops [size, end) from the
- * page cache and zeroes the tail of a partial folio (truncate_pagecache());
- * the write-back of the folio at the new size that xfs_setattr_size() does
- * first is folded away (docs/kernel-map.md [X]).
+ * (flush_unmap_range).  A truncate down's flush_range follows
+ * xfs_setattr_size() (6.1, 6.2) in one step: the folio at the new size written
+ * back and waited for (filemap_write_and_wait_range(newsize, newsize)), then
+ * truncate_setsize(): i_size set, then [size, end) dropped from the page cache
+ * and the tail of a partial folio zeroed (truncate_pagecache());
+ * setsize then frees the blocks (xfs_itruncate_extents()); docs/kernel-map.md [X].
  *
  * A truncate up, and a fallocate past EOF (xfs_vn_setattr_size()), zero
  * [i_size, new size) first: xfs_setattr_size() -> xfs_zero_range() ->
@@ -22,7 +24,8 @@
  *   punch:     RWSEM_LOCK -rwsem_lock-> INVAL_LOCK -invalidate_lock->
  *              FLUSH -flush_unmap_range-> CHANGE -punch_range-> UNLOCK -rwsem_unlock-> DONE
  *   truncate:  ... INVAL_LOCK -invalidate_lock-> [ZERO (the zeroing's steps)]
- *              FLUSH -flush_range-> CHANGE -setsize-> UNLOCK ...
+ *              FLUSH -flush_range-> CHANGE -setsize-> UNLOCK ...   (down)
+ *                               -> SETSIZE -setsize-> UNLOCK ...   (up, same size)
  *   fallocate: ... INVAL_LOCK -invalidate_lock-> CHANGE -alloc_range->
  *              [ZERO (the zeroing's steps) SETSIZE -setsize->] UNLOCK ...
  *
@@ -191,6 +194,51 @@ static void xfs_flush_unmap_range(struct wb_model *m, void *w, unsigned t)
 	wb_truncate_pagecache(m, w, s, e);
 }
 
+/*
+ * Models: fs/xfs/xfs_iops.c xfs_setattr_size() (6.1, 6.2) for a truncate down
+ * (newsize < oldsize), up to its extent change, in one step:
+ *  - filemap_write_and_wait_range(mapping, newsize, newsize): the folio holding
+ *    the byte at the new size, if dirty, written back by writeback's rules with
+ *    the old i_size still in place, and its IO completed;
+ *  - xfs_truncate_page(): zeroes the rest of the block at the new size through
+ *    the cache, nothing here (truncate sizes are block-aligned);
+ *  - truncate_setsize(): i_size_write(newsize) first, then truncate_pagecache()
+ *    -> truncate_inode_pages(): the whole folios past the new size removed, the
+ *    tail of a partial folio zeroed by truncate_inode_partial_folio(), which
+ *    leaves its dirty state alone.
+ * The step is enabled once no folio of [size, end) is locked or under
+ * writeback (wb_range_quiet).  Between the kernel's calls only writeback, IO
+ * completion and reclaim can run (i_rwsem and the invalidate_lock are held
+ * exclusive): the folding is argued in docs/kernel-map.md [X].  A truncate to
+ * the current size (newsize == oldsize) also writes back the folio at the new
+ * size in the kernel; the model skips that flush (it only cleans the folio: no
+ * block past i_size can be mapped either way) and truncates the page cache.
+ * A truncate up (after its zeroing) only truncates the page cache here; its
+ * i_size is set by setsize.
+ */
+static void xfs_setattr_size_flush(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_inode *ino = wb_inode(w);
+	uint32_t new_size = wb_rangeop_new_size(m, t);
+	uint64_t s, e;
+
+	wb_rangeop_range(m, t, &s, &e);
+	if (new_size < ino->i_size) {
+		unsigned p = new_size / m->ps;
+		const struct folio *f = p < m->npages ? wb_folio(m, w, p) : NULL;
+
+		if (f && (f->flags & FOLIO_PRESENT) && (f->flags & FOLIO_DIRTY)) {
+			wb_desc(m, "page %u written back (", p);
+			wb_write_and_wait_folio(m, w, p);
+			wb_desc(m, "); ");
+		}
+		wb_desc(m, "i_size %u->%u; ", ino->i_size, new_size);
+		ino->i_size = new_size;
+	}
+	wb_desc(m, "page cache of [%llu,%llu):", (unsigned long long)s, (unsigned long long)e);
+	wb_truncate_pagecache(m, w, s, e);
+}
+
 static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
 {
 	const struct wb_task_def *td = &m->sc->tasks[t];
@@ -241,20 +289,21 @@ static void wb_rangeop_change(struct wb_model *m, void *w, unsigned t)
 		break;
 	}
 	default:
-		/* Models: truncate_setsize() and xfs_itruncate_extents() */
-		wb_desc(m, "i_size %u->%llu", ino->i_size, (unsigned long long)td->size);
-		if (td->size < ino->i_size) {
-			for (b = (unsigned)(td->size / m->bs); b < m->nblocks; b++)
-				if (ext[b] != WB_HOLE) {
-					ext[b] = WB_HOLE;
-					wb_fp(m, WB_LOC_EXT(m, b), WB_FP_WRITE);
-					changed++;
-				}
-			wb_desc(m, ", blocks from %llu -> HOLE", (unsigned long long)(td->size / m->bs));
-		}
-		if (td->size > ino->i_size)
-			wb_isize_extended(m, w, ino->i_size, (uint32_t)td->size);
-		ino->i_size = (uint32_t)td->size;
+		/*
+		 * Models: xfs_setattr_size() -> xfs_itruncate_extents() (6.1, 6.2),
+		 * under ILOCK in a transaction, for a truncate down: every block from
+		 * the new size freed.  flush_range has set i_size already
+		 * (truncate_setsize()); a truncate up or to the same size goes to
+		 * RP_SETSIZE instead.
+		 */
+		for (b = (unsigned)(td->size / m->bs); b < m->nblocks; b++)
+			if (ext[b] != WB_HOLE) {
+				ext[b] = WB_HOLE;
+				wb_fp(m, WB_LOC_EXT(m, b), WB_FP_WRITE);
+				changed++;
+			}
+		wb_desc(m, "i_size %u; blocks from %llu -> HOLE", ino->i_size,
+			(unsigned long long)(td->size / m->bs));
 		break;
 	}
 	if (changed)
@@ -267,7 +316,6 @@ static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned a
 	struct wb_inode *ino = wb_inode(w);
 	enum wb_op op = m->sc->tasks[t].op;
 	uint32_t new_size = wb_rangeop_new_size(m, t);
-	uint64_t s, e;
 
 	(void)arg;
 	switch (o->pc) {
@@ -297,8 +345,9 @@ static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned a
 	case RP_SETSIZE:
 		/*
 		 * Models: the truncate_setsize() of xfs_setattr_size() (6.1, 6.2) after a
-		 * fallocate's zeroing: i_size to the new size (the zeroing's write_end
-		 * may have raised it part of the way), pagecache_isize_extended().
+		 * fallocate's zeroing, or a truncate up's (or to the same size) after
+		 * flush_range: i_size to the new size (the zeroing's write_end may have
+		 * raised it part of the way), pagecache_isize_extended().
 		 */
 		wb_desc(m, "i_size %u->%u", ino->i_size, new_size);
 		if (new_size > ino->i_size)
@@ -307,19 +356,18 @@ static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned a
 		o->pc = RP_UNLOCK;
 		break;
 	case RP_FLUSH:
+		o->pc = RP_CHANGE;
 		if (op == WB_OP_PUNCH) {
 			xfs_flush_unmap_range(m, w, t);
 		} else {
-			/* Models: truncate_setsize() -> truncate_pagecache() (6.1, 6.2) */
-			wb_rangeop_range(m, t, &s, &e);
-			wb_desc(m, "page cache of [%llu,%llu):", (unsigned long long)s,
-				(unsigned long long)e);
-			wb_truncate_pagecache(m, w, s, e);
+			/* down: RP_CHANGE frees the blocks; up or the same size: RP_SETSIZE */
+			if (new_size >= ino->i_size)
+				o->pc = RP_SETSIZE;
+			xfs_setattr_size_flush(m, w, t);
 		}
 		/* a store before this point lands before the range goes; one after faults
 		 * on the invalidate_lock until the range is gone: this is the content order */
 		wb_order_append(w, t);
-		o->pc = RP_CHANGE;
 		break;
 	case RP_CHANGE:
 		wb_rangeop_change(m, w, t);
@@ -497,8 +545,11 @@ static const struct wb_step_def wb_truncate_steps[] = {
 	{ RP_RWSEM_LOCK, "rwsem_lock", "do_truncate: inode_lock" },
 	{ RP_INVAL_LOCK, "invalidate_lock", "xfs_ilock(XFS_MMAPLOCK_EXCL)" },
 	WB_ZERO_STEPS,
-	{ RP_FLUSH, "flush_range", "xfs_flush_unmap_range / truncate_pagecache" },
-	{ RP_CHANGE, "setsize", "truncate_setsize / xfs_itruncate_extents" },
+	{ RP_FLUSH, "flush_range",
+	  "xfs_setattr_size: filemap_write_and_wait_range(newsize, newsize) (down), "
+	  "truncate_setsize: i_size_write (down), truncate_pagecache" },
+	{ RP_CHANGE, "setsize", "xfs_setattr_size: xfs_itruncate_extents (down)" },
+	{ RP_SETSIZE, "setsize", "xfs_setattr_size: truncate_setsize: i_size_write (up)" },
 	{ RP_UNLOCK, "rwsem_unlock", "xfs_vn_setattr: xfs_iunlock(MMAPLOCK_EXCL); do_truncate: inode_unlock" },
 };
 
@@ -568,7 +619,6 @@ const struct wb_actor wb_actor_truncate = {
 	.load = load_truncate,
 	.flags = WB_ACT_RWSEM | WB_ACT_INVAL | WB_ACT_ORDERED | WB_ACT_SHRINKS,
 	WB_RANGEOP_ROW(wb_truncate_steps),
-	.no_step = 1u << RP_SETSIZE,
 	.offsets = wb_truncate_offsets,
 	.expected = wb_truncate_expected,
 };

@@ -1046,8 +1046,12 @@ static void test_truncate(void **state)
 	assert_string_equal(tc_cache(&t, 1), "X*1024 0*3072");
 	assert_int_equal(f1->flags, FOLIO_PRESENT);
 	assert_int_equal(f2->flags, 0);
-	assert_int_equal(tc_ino(&t)->i_size, 12288);
-	STEP(&t, "TR", "setsize");
+	/* truncate_setsize(): i_size first, then the page cache; page 1 was clean */
+	assert_non_null(strstr(d, "i_size 12288->5120; page cache of [5120,12288)"));
+	assert_null(strstr(d, "written back"));
+	assert_int_equal(tc_ino(&t)->i_size, 5120);
+	d = STEP(&t, "TR", "setsize");
+	assert_non_null(strstr(d, "blocks from 5 -> HOLE"));
 	assert_int_equal(tc_ino(&t)->i_size, 5120);
 	assert_string_equal(tc_exts(&t), "WWWWWHHHHHHH");
 	assert_int_equal(tc_seq(&t), 1);
@@ -1611,6 +1615,104 @@ static void test_punch_subpage_flush(void **state)
 		assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
 		tc_close(&t);
 	}
+}
+
+/*
+ * Models: xfs_setattr_size() (6.1, 6.2) for a truncate down: first
+ * filemap_write_and_wait_range(newsize, newsize), then truncate_setsize() (i_size,
+ * then truncate_pagecache()), then xfs_itruncate_extents().  1 KiB blocks, W1
+ * writes block 3 of page 0, TR truncates to 2048: flush_range writes page 0
+ * back (block 3 allocated and written, its IO complete) with i_size still
+ * 4096, sets i_size to 2048 and zeroes the tail, leaving the folio clean, so
+ * writeback finds nothing to map before setsize frees blocks 2 and 3.  The
+ * model used to zero the tail with i_size still 4096 and the folio dirty:
+ * writeback then allocated block 3, setsize freed it, and IO completion
+ * allocated it again with garbage (wbsim hunt's false lost:stale_writeback;
+ * catalogue truncate-subpage-writeback).  Under both kernels.
+ */
+static void test_truncate_subpage_flush(void **state)
+{
+	static const char *const kernels[] = { "6.1", "6.2" };
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		struct tc t;
+		char json[1024];
+
+		snprintf(json, sizeof(json),
+			 "{'wbsim':1,'name':'t','config':{'kernel':'%s'},"
+			 "'geometry':{'block_size':1024,'page_size':4096},'file':{'size':4096},"
+			 "'tasks':["
+			 "{'name':'W1','op':'write','offset':3072,'length':512,'data':'A'},"
+			 "{'name':'TR','op':'truncate','size':2048,'after':['W1']},"
+			 "{'name':'WB','op':'writeback','after':['W1']}]}",
+			 kernels[i]);
+		tc_open(&t, json, SCENARIO_CHECK);
+		tc_run(&t, "W1");
+		assert_string_equal(tc_exts(&t), "HHHD");
+		assert_true(tc_folio(&t, 0)->flags & FOLIO_DIRTY);
+		RUN_TO(&t, "TR", "invalidate_lock");
+		const char *d = STEP(&t, "TR", "flush_range");
+		/* written back with the old i_size, then i_size, then the page cache */
+		assert_non_null(strstr(d, "page 0 written back ("));
+		assert_non_null(strstr(d, "); i_size 4096->2048; page cache of [2048,4096):"));
+		assert_int_equal(tc_ino(&t)->i_size, 2048);
+		assert_true(tc_folio(&t, 0)->flags & FOLIO_PRESENT);
+		assert_false(tc_folio(&t, 0)->flags & (FOLIO_DIRTY | FOLIO_WRITEBACK));
+		assert_string_equal(tc_exts(&t), "HHHW");
+		assert_string_equal(tc_disk(&t, 3, 1), "A*512 0*512");
+		/* no dirty folio left: writeback's pass ends without a page */
+		assert_string_equal(tc_next(&t, "WB"), "pass_end");
+		STEP(&t, "WB", "pass_end");
+		d = STEP(&t, "TR", "setsize");
+		assert_non_null(strstr(d, "blocks from 2 -> HOLE"));
+		assert_string_equal(tc_exts(&t), "HHHH");
+		tc_run_all(&t);
+		assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+		tc_close(&t);
+	}
+}
+
+/*
+ * The write-back is of the folio at the new size only, and only going down: a
+ * truncate to a page boundary writes back the folio that starts there (it is
+ * still inside the old i_size) before dropping it, leaves a dirty folio below
+ * the new size dirty; a truncate up writes back nothing and sets i_size in
+ * setsize (RP_SETSIZE), after flush_range.
+ */
+static void test_truncate_flush_folio_at_size(void **state)
+{
+	struct tc t;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t','config':{'kernel':'6.2'},"
+		    "'geometry':{'block_size':4096,'page_size':4096},'file':{'size':8192},"
+		    "'tasks':["
+		    "{'name':'W1','op':'write','offset':0,'length':8192,'data':'A'},"
+		    "{'name':'TR','op':'truncate','size':4096,'after':['W1']},"
+		    "{'name':'TU','op':'truncate','size':12288,'after':['TR']}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "W1");
+	RUN_TO(&t, "TR", "invalidate_lock");
+	d = STEP(&t, "TR", "flush_range");
+	assert_non_null(strstr(d, "page 1 written back ("));
+	assert_null(strstr(d, "page 0 written back"));
+	assert_string_equal(tc_disk(&t, 1, 1), "A*4096");
+	assert_true(tc_folio(&t, 0)->flags & FOLIO_DIRTY);
+	assert_int_equal(tc_folio(&t, 1)->flags, 0);
+	assert_int_equal(tc_ino(&t)->i_size, 4096);
+	STEP(&t, "TR", "setsize");
+	STEP(&t, "TR", "rwsem_unlock");
+	RUN_TO(&t, "TU", "flush_range");
+	assert_true(tc_folio(&t, 0)->flags & FOLIO_DIRTY);
+	assert_int_equal(tc_ino(&t)->i_size, 4096);
+	assert_string_equal(tc_label(&t, "TU"), "setsize");
+	d = STEP(&t, "TU", "setsize");
+	assert_non_null(strstr(d, "i_size 4096->12288"));
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
 }
 
 /*
@@ -2220,6 +2322,8 @@ int main(void)
 		cmocka_unit_test(test_ioend_convert_allocates_delalloc),
 		cmocka_unit_test(test_punch_subpage_flush),
 		cmocka_unit_test(test_punch_subpage_waits),
+		cmocka_unit_test(test_truncate_subpage_flush),
+		cmocka_unit_test(test_truncate_flush_folio_at_size),
 		cmocka_unit_test(test_fallocate_delalloc_record_whole),
 		/* issue 15 */
 		cmocka_unit_test(test_short_copy_exposes_uninit),
