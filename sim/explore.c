@@ -1500,7 +1500,8 @@ static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
 	if (!wk->id) {
 		if ((wk->claimed & 4095) == 0)
 			sim_progress(wk);
-		if (s->nstarted < s->nworkers && t->nrec >= s->parallel_from)
+		/* once: if some could not start, the search goes on with those that did */
+		if (!s->spawned && s->nworkers > 1 && t->nrec >= s->parallel_from)
 			sim_start_helpers(s);
 	}
 	if (s->o->max_states && t->nrec >= s->o->max_states && !sim_stopping(s))
@@ -1794,8 +1795,6 @@ static void sim_start_helpers(struct sim_search *s)
 		s->nstarted++;
 	}
 	pthread_attr_destroy(&attr);
-	/* none could start: do not try again at every state */
-	s->nworkers = s->nstarted;
 }
 
 /* Worker 0 is done: let the helpers finish and gather their counters. */
