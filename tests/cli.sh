@@ -2,29 +2,8 @@
 # cli.sh WBSIM SRCDIR - the command line's contract: output, exit codes,
 # determinism, schedules from explore replayed by run.  POSIX sh + grep only.
 set -u
-W=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-S=$(cd "$2" && pwd)
-C1=$S/scenarios/c1-unwritten.json
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
-
-# expect_rc RC CMD...: run, keep stdout/stderr in $T/out $T/err
-expect_rc() {
-	want=$1
-	shift
-	"$@" >"$T/out" 2>"$T/err"
-	got=$?
-	[ "$got" -eq "$want" ] || { fail "exit $got, expected $want: $*"; cat "$T/err" >&2; }
-}
-
-has() { grep -qF -- "$1" "$T/out" || fail "stdout lacks '$1'"; }
-has_err() { grep -qF -- "$1" "$T/err" || fail "stderr lacks '$1'"; }
+. "$(dirname "$0")/lib.sh"
+wb_setup "$1" "$2"
 
 # --- run: the canonical race under the three settings
 expect_rc 1 "$W" run "$C1" --check off

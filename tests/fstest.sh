@@ -3,27 +3,9 @@
 # a shrunk scenario's) passes bash -n and shellcheck, its helper compiles with -Wall -Werror,
 # its golden output is fstests'; traces of other kinds are refused.  Nothing is run on a kernel.
 set -u
-W=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-S=$(cd "$2" && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
+. "$(dirname "$0")/lib.sh"
+wb_setup "$1" "$2"
 CC=${CC:-cc}
-
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
-
-expect_rc() {
-	want=$1
-	shift
-	"$@" >"$T/out" 2>"$T/err"
-	got=$?
-	[ "$got" -eq "$want" ] || { fail "exit $got, expected $want: $*"; cat "$T/err" >&2; }
-}
-
-has_err() { grep -qF -- "$1" "$T/err" || fail "stderr lacks '$1'"; }
 
 command -v shellcheck >/dev/null || fail "shellcheck is missing (scripts/deps.sh installs it)"
 

@@ -3,27 +3,8 @@
 # outputs that are not regular files, lost standard output, empty checks,
 # bounded error excerpts, no silent truncation, strict option values.
 set -u
-W=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-S=$(cd "$2" && pwd)
-C1=$S/scenarios/c1-unwritten.json
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
-
-expect_rc() {
-	want=$1
-	shift
-	"$@" >"$T/out" 2>"$T/err"
-	got=$?
-	[ "$got" -eq "$want" ] || { fail "exit $got, expected $want: $*"; cat "$T/err" >&2; }
-}
-
-has_err() { grep -qF -- "$1" "$T/err" || fail "stderr lacks '$1'"; }
+. "$(dirname "$0")/lib.sh"
+wb_setup "$1" "$2"
 
 # D1: a folio counts the faults holding it in 3 bits: an eighth fault on a page is refused at
 # load (it wrapped the count to 0; tests/test_fidelity.c takes the seven that fit step by step)

@@ -4,19 +4,12 @@
 # resumed run give the same; the space file's errors are located; scenario i is drawn alone.
 # Skipped (77) without GNU parallel (scripts/deps.sh installs it).  POSIX sh.
 set -u
-W=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-S=$(cd "$2" && pwd)
+. "$(dirname "$0")/lib.sh"
+wb_setup "$1" "$2"
 command -v parallel >/dev/null 2>&1 || { echo "SKIP: GNU parallel is not installed" >&2; exit 77; }
 parallel --version 2>/dev/null | grep -q "GNU parallel" || {
 	echo "SKIP: 'parallel' is not GNU parallel" >&2
 	exit 77
-}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
 }
 # a small space (tests/hunt/small.json: C1's neighbourhood, 6.1 only): a few seconds in debug and
 # sanitizer builds

@@ -10,17 +10,9 @@
 # D12: step records (and the diagram's edge lists) grow by doubling: what realloc has
 # to copy per step does not grow with the length of the execution.
 set -u
-W=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-S=$(cd "$2" && pwd)
+. "$(dirname "$0")/lib.sh"
+wb_setup "$1" "$2"
 L=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
-C1=$S/scenarios/c1-unwritten.json
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
 
 # the allocation calls a command makes: "failalloc: N calls, R reallocs of B bytes"
 counts() {

@@ -4,28 +4,9 @@
 # kind of failure), valid, with an expect that `check` confirms and a trace `replay` reproduces;
 # the result is deterministic.  POSIX sh + grep only.
 set -u
-W=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-S=$(cd "$2" && pwd)
+. "$(dirname "$0")/lib.sh"
+wb_setup "$1" "$2"
 PAD=$S/tests/shrink/c1-padded.json
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
-
-expect_rc() {
-	want=$1
-	shift
-	"$@" >"$T/out" 2>"$T/err"
-	got=$?
-	[ "$got" -eq "$want" ] || { fail "exit $got, expected $want: $*"; cat "$T/err" >&2; }
-}
-
-has() { grep -qF -- "$1" "$T/out" || fail "stdout lacks '$1'"; }
-has_err() { grep -qF -- "$1" "$T/err" || fail "stderr lacks '$1'"; }
 
 # --- the padded C1: 7 tasks, 4 pages -> C1's race
 # (a small budget per candidate keeps it fast; the default finds the same)

@@ -5,26 +5,9 @@
 # replays; --vary gives a monotone table and, when gnuplot is there, an SVG plot; --json has
 # its members; bad timing and bad options are refused.
 set -u
-W=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-S=$(cd "$2" && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-C1=$S/scenarios/c1-unwritten.json
+. "$(dirname "$0")/lib.sh"
+wb_setup "$1" "$2"
 STALL=$S/timing/c1-writer-stall.json
-
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
-
-expect_rc() {
-	want=$1
-	shift
-	"$@" >"$T/out" 2>"$T/err"
-	got=$?
-	[ "$got" -eq "$want" ] || { fail "exit $got, expected $want: $*"; cat "$T/err" >&2; }
-}
 
 has() { grep -qF -- "$2" "$T/$1" || { fail "$1 lacks '$2'"; cat "$T/$1" >&2; }; }
 
