@@ -310,16 +310,6 @@ static long sim_table_find(const struct sim_table *t, const void *key, uint64_t 
  * Make room for the next record, before it is needed: its chunk, and past 3/4
  * load a larger index.  -1 if refused: then no record may be added.
  */
-static int sim_table_chunk(struct sim_table *t);
-
-static int sim_table_room(struct sim_table *t)
-{
-	if ((t->nrec >> SIM_CHUNK_BITS) == t->nchunks && sim_table_chunk(t))
-		return -1;
-	if (t->nrec * 4 > t->nslots * 3 && !t->full)
-		return sim_table_grow(t);
-	return 0;
-}
 
 /* One array of chunk pointers from c to c + 1 entries; false if refused (it stays). */
 static bool sim_chunk_array(struct sim_table *t, void *pp, size_t c)
@@ -772,11 +762,13 @@ static struct sim_outvec *sim_outbuild_store(struct sim_search *s, struct sim_ou
 	return v;
 }
 
+static int sim_table_room(struct sim_search *s, struct sim_table *t);
+
 static int sim_parts_init(struct sim_search *s)
 {
 	for (unsigned j = 0; j < s->nparts; j++)
 		if (sim_table_init(&s->part[j], s->split[j + 1] - s->split[j], true, &s->mem) ||
-		    sim_table_room(&s->part[j]))
+		    sim_table_room(s, &s->part[j]))
 			return -1;
 	return 0;
 }
@@ -1155,14 +1147,18 @@ static inline bool sim_tables_due(struct sim_search *s)
 	return false;
 }
 
-/* Grow table t as due (every other thread parked); false if refused. */
-static bool sim_table_grow_due(struct sim_search *s, struct sim_table *t)
+/*
+ * Make room in table t for the next records: their chunk and, past 3/4 load,
+ * a larger index; -1 if refused.  With helpers running, only with every
+ * other thread parked (sim_grow).
+ */
+static int sim_table_room(struct sim_search *s, struct sim_table *t)
 {
 	if (sim_chunk_due(s, t) && sim_table_chunk(t))
-		return false;
+		return -1;
 	if (sim_table_due(t) && sim_table_grow(t))
-		return false;
-	return true;
+		return -1;
+	return 0;
 }
 
 /*
@@ -1184,10 +1180,10 @@ static void sim_grow(struct sim_worker *wk)
 	while (SIM_LOAD_SC(&s->parked) + 1 < SIM_LOAD_SC(&s->running))
 		sim_backoff(&spins);
 	if (!SIM_LOAD(&s->nomem)) {
-		bool ok = sim_table_grow_due(s, &s->t);
-		for (unsigned j = 0; ok && j < s->nparts; j++)
-			ok = sim_table_grow_due(s, &s->part[j]);
-		if (!ok)
+		int err = sim_table_room(s, &s->t);
+		for (unsigned j = 0; !err && j < s->nparts; j++)
+			err = sim_table_room(s, &s->part[j]);
+		if (err)
 			sim_nomem(s);
 	}
 	SIM_STORE_SC(&s->resize, 0);
@@ -1490,7 +1486,7 @@ static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
 	 * grows on demand (sim_record_take, sim_safe_point).
 	 */
 	if (!s->spawned) {
-		if (sim_table_room(t) || sim_census_room(s, t->nrec))
+		if (sim_table_room(s, t) || sim_census_room(s, t->nrec))
 			sim_nomem(s);
 	}
 	if (s->o->census) {
@@ -1911,7 +1907,7 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 	if (!w0 ||
 	    (s.compress && sim_parts_init(&s)) ||
 	    sim_table_init(&s.t, s.key_size, false, &s.mem) || sim_worker_init(&s, w0, 0) ||
-	    sim_table_room(&s.t) || sim_census_room(&s, 0)) {
+	    sim_table_room(&s, &s.t) || sim_census_room(&s, 0)) {
 		/* not even the first state fits: an empty partial report */
 		sim_nomem(&s);
 		res->memory_bytes = s.mem.peak;
