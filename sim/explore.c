@@ -1426,13 +1426,13 @@ static void __attribute__((noinline)) sim_fold_children(struct sim_search *s, st
 		return;
 	}
 	/* acts[i].actor is child i's place among the enabled actions: sort by it */
-	for (i = 0; i < SIM_MAX_ENABLED; i++)
-		at[i] = 0xffff;
-	for (i = 0; i < kept; i++) {
-		at[acts[i].actor] = (uint16_t)i;
+	for (i = 0; i < kept; i++)
 		if (acts[i].actor + 1u > n)
 			n = acts[i].actor + 1u;
-	}
+	for (i = 0; i < n; i++)
+		at[i] = 0xffff;
+	for (i = 0; i < kept; i++)
+		at[acts[i].actor] = (uint16_t)i;
 	for (i = 0; i < n; i++)
 		if (at[i] != 0xffff)
 			sim_fold_child(s, f, l, at[i]);
