@@ -8,15 +8,24 @@
 # after another).
 #
 # DIR (default build/fuzz) holds a campaign: corpus/TARGET (seeded from the
-# catalogue, the invalid scenarios, the conformance set and traces the tool
-# writes), the target binaries it runs (bin/, copied, so a rebuild does not
-# change a running campaign), a log per session (log/) and crashes
-# (crash-TARGET-*).  Running again with the same DIR continues the campaign
-# from its corpus; SIGINT or SIGTERM stops a session with its count (not a
-# failure).  `fuzz.sh -d DIR --total` sums the executions of every session
-# logged in DIR, finished or stopped.  TIMEOUT (default 30 s) is libFuzzer's
-# limit per input, in wall-clock time: raise it for a campaign run under nice
-# on a loaded machine, where a cheap input can wait that long for a CPU.
+# catalogue, the invalid scenarios, the conformance set, traces the tool
+# writes and the campaign's saved corpus, fuzz/corpus.tar.gz), the target
+# binaries it runs (bin/, copied, so a rebuild does not change a running
+# campaign), a log per session (log/) and crashes (crash-TARGET-*).  Running
+# again with the same DIR continues the campaign from its corpus; SIGINT or
+# SIGTERM stops a session with its count (not a failure).  TIMEOUT (default
+# 30 s) is libFuzzer's limit per input, in wall-clock time: raise it for a
+# campaign run under nice on a loaded machine, where a cheap input can wait
+# that long for a CPU.
+#
+# A campaign outlives its machine through the repository:
+#   fuzz.sh -d DIR --save    merges DIR's corpus into fuzz/corpus.tar.gz
+#                            (minimised by libFuzzer's -merge) and appends
+#                            each stopped or finished session of DIR not yet
+#                            recorded to the ledger, fuzz/campaign.tsv; commit
+#                            both.  Run it with DIR's sessions stopped.
+#   fuzz.sh [-d DIR] --total the runs and findings of every session: the
+#                            ledger's, and DIR's not yet in it.
 #
 # Prints each target's runs; a crash (or leak, timeout, out-of-memory) leaves
 # its input in DIR/crash-TARGET-* and fails (exit 1).
@@ -24,7 +33,7 @@ set -eu
 cd "$(dirname "$0")/.."
 usage() {
 	echo "usage: fuzz.sh [-d DIR] [-n RUNS] [-t TIMEOUT] [SECONDS] [TARGET...];" \
-		"fuzz.sh [-d DIR] --total" >&2
+		"fuzz.sh [-d DIR] --total; fuzz.sh -d DIR --save" >&2
 	exit 2
 }
 number() {
@@ -38,6 +47,9 @@ runs=0
 timeout=30
 secs=60
 total=false
+save=false
+LEDGER=fuzz/campaign.tsv
+SAVED=fuzz/corpus.tar.gz
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-d)
@@ -59,6 +71,10 @@ while [ $# -gt 0 ]; do
 		;;
 	--total)
 		total=true
+		shift
+		;;
+	--save)
+		save=true
 		shift
 		;;
 	-*) usage ;;
@@ -85,20 +101,74 @@ session_runs() {
 	[ -n "$r" ] || r=$(grep -ao '^#[0-9][0-9]*' "$1" | tail -1 | tr -d '#')
 	echo "${r:-0}"
 }
+# Did a session's log end in a finding (a sanitizer report, a deadly signal, a leak)?  A
+# slow unit (over 10 s, as a loaded machine makes some) is not one.
+session_findings() {
+	if grep -aqE '^==[0-9]+==ERROR|^SUMMARY: |deadly signal|ERROR: libFuzzer' "$1"; then
+		echo 1
+	else
+		echo 0
+	fi
+}
+# Is the session over (libFuzzer printed its final statistics)?
+session_over() {
+	grep -aq '^stat::number_of_executed_units:' "$1"
+}
+# The ledger's rows: target, session (the log's name), runs, findings, the commit fuzzed.
 if $total; then
 	for t in $targets; do
-		sum=0 n=0
+		sum=0 n=0 found=0
+		if [ -f "$LEDGER" ]; then
+			eval "$(awk -F '\t' -v t="$t" '$1 == t { r += $3; f += $4; n++ }
+				END { printf "sum=%d n=%d found=%d\n", r, n, f }' "$LEDGER")"
+		fi
 		for log in "$D"/log/fuzz_"$t".*.log; do
 			[ -f "$log" ] || continue
+			[ -f "$LEDGER" ] && grep -q "	$(basename "$log")	" "$LEDGER" && continue
 			sum=$((sum + $(session_runs "$log")))
+			found=$((found + $(session_findings "$log")))
 			n=$((n + 1))
 		done
-		# findings: crash-, leak-, timeout-, oom- inputs; a slow unit (over 10 s, as a loaded
-		# machine makes some) is not one
-		crashes=$(find "$D" -maxdepth 1 -name "crash-$t-*" ! -name "*-slow-unit-*" \
-			2>/dev/null | wc -l)
-		echo "fuzz_$t: $sum runs in $n sessions, $crashes crashes"
+		echo "fuzz_$t: $sum runs in $n sessions, $found with a finding"
 	done
+	exit 0
+fi
+if $save; then
+	[ -d "$D/log" ] || usage
+	commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	mkdir -p "$tmp/old"
+	[ -f "$SAVED" ] && tar -xzf "$SAVED" -C "$tmp/old"
+	for t in scenario trace settings; do
+		[ -x "$D/bin/fuzz_$t" ] || continue
+		mkdir -p "$tmp/new/$t" "$tmp/old/$t" "$tmp/cur/$t"
+		# a copy: a running session would remove files under the merge
+		cp -r "$D/corpus/$t/." "$tmp/cur/$t/"
+		"$D/bin/fuzz_$t" -merge=1 -max_len=16384 -timeout=300 -rss_limit_mb=3072 \
+			-close_fd_mask=3 "$tmp/new/$t" "$tmp/old/$t" "$tmp/cur/$t" >"$tmp/merge-$t.log" 2>&1 || {
+			echo "fuzz.sh: merging the $t corpus failed (see below)" >&2
+			tail -20 "$tmp/merge-$t.log" >&2
+			exit 1
+		}
+		for log in "$D"/log/fuzz_"$t".*.log; do
+			[ -f "$log" ] || continue
+			name=$(basename "$log")
+			[ -f "$LEDGER" ] && grep -q "	$name	" "$LEDGER" && continue
+			if ! session_over "$log"; then
+				echo "fuzz.sh: $name is still running (or was killed): not recorded" >&2
+				continue
+			fi
+			printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$name" "$(session_runs "$log")" \
+				"$(session_findings "$log")" "$commit" >>"$LEDGER"
+		done
+		echo "fuzz_$t: $(find "$tmp/new/$t" -type f | wc -l) inputs kept"
+	done
+	# reproducible: sorted names, no times or owners
+	(cd "$tmp/new" && find . -type f | LC_ALL=C sort |
+		tar --owner=0 --group=0 --numeric-owner --mtime=@0 -cf - -T - | gzip -n -9) >"$SAVED.new"
+	mv -f "$SAVED.new" "$SAVED"
+	echo "saved: $SAVED, $LEDGER"
 	exit 0
 fi
 
@@ -109,6 +179,10 @@ command -v clang >/dev/null 2>&1 || {
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 mkdir -p "$D/corpus/scenario" "$D/corpus/trace" "$D/corpus/settings" "$D/bin" "$D/log"
+# the campaign's saved corpus: inputs that earlier sessions, on other machines, found
+if [ -f "$SAVED" ]; then
+	tar -xzf "$SAVED" -C "$D/corpus"
+fi
 for f in scenarios/*.json scenarios/invalid/*.json tests/conformance/random-*.json; do
 	cp "$f" "$D/corpus/scenario/" 2>/dev/null || true
 done
