@@ -135,7 +135,6 @@ if $total; then
 fi
 if $save; then
 	[ -d "$D/log" ] || usage
-	commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	mkdir -p "$tmp/old"
@@ -159,8 +158,9 @@ if $save; then
 				echo "fuzz.sh: $name is still running (or was killed): not recorded" >&2
 				continue
 			fi
+			built=$(sed -n 's/^wbsim-commit: //p' "$log" | head -1)
 			printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$name" "$(session_runs "$log")" \
-				"$(session_findings "$log")" "$commit" >>"$LEDGER"
+				"$(session_findings "$log")" "${built:-unknown}" >>"$LEDGER"
 		done
 		echo "fuzz_$t: $(find "$tmp/new/$t" -type f | wc -l) inputs kept"
 	done
@@ -202,11 +202,14 @@ for t in $targets; do
 	cp "$B/fuzz/fuzz_$t" "$D/bin/fuzz_$t.new"
 	mv -f "$D/bin/fuzz_$t.new" "$D/bin/fuzz_$t"
 	log="$D/log/fuzz_$t.$(date -u +%Y%m%dT%H%M%S).log"
+	# the commit of the sources built, for the ledger (a dirty tree says so)
+	printf 'wbsim-commit: %s%s\n' "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+		"$(git diff --quiet HEAD 2>/dev/null || echo +changes)" >"$log"
 	rc=0
 	"$D/bin/fuzz_$t" -max_total_time="$secs" -runs="$([ "$runs" -gt 0 ] && echo "$runs" || echo -1)" \
 		-dict=fuzz/json.dict -max_len=16384 -timeout="$timeout" -rss_limit_mb=3072 \
 		-print_final_stats=1 -close_fd_mask=3 -artifact_prefix="$D/crash-$t-" \
-		"$D/corpus/$t" >"$log" 2>&1 || rc=$?
+		"$D/corpus/$t" >>"$log" 2>&1 || rc=$?
 	if [ $rc -eq 0 ]; then
 		echo "fuzz_$t: $(session_runs "$log") runs, no crash (log: $log)"
 	elif [ $rc -eq 72 ]; then # libFuzzer's exit code when interrupted
