@@ -209,6 +209,8 @@ void wb_pack_init(struct wb_model *m)
 	 * injective, and scenarios without the feature keep their key_bytes.
 	 */
 	k->w_iotype = !m->cfg.writeback_revalidate && rangeops ? m->bpp : 0;
+	/* per-block dirty bits only where they exist (wb_dirty): other key sizes stay */
+	k->w_dirty = m->pbd ? m->bpp : 0;
 	/* every task slot's fields, as its actor lays them out */
 	struct wb_pack_fields pf = { .v = k->fields, .cap = WB_MAX_PACK_FIELDS };
 	for (t = 0; t < m->ntasks; t++)
@@ -286,6 +288,8 @@ WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits
 		wb_put(b, f->flags, k->w_fflags);
 		wb_put(b, f->locked, k->w_task);
 		wb_put(b, f->uptodate, m->bpp);
+		if (k->w_dirty)
+			wb_put(b, *wb_dirty(m, cw, p), k->w_dirty);
 		wb_put(b, io->phase, 2);
 		wb_put(b, io->phase ? k->kind_index[io->parent] : 0, k->w_wb_idx);
 		wb_put(b, io->k, k->w_io);
