@@ -110,7 +110,7 @@ const struct wb_kernel wb_kernels[] = {
 	/*
 	 * 6.6, 6.12, 6.18 and 7.1 (7.1.5, the newest release whose source was
 	 * read; docs/research/kernels-6.6-to-7.1.md section 6.1, docs/kernel-map.md
-	 * sections 13 to 16): the check stays after the folio lock in
+	 * section 8): the check stays after the folio lock in
 	 * iomap_write_begin() (folio_ops->iomap_valid in 6.6 and 6.12,
 	 * write_ops->iomap_valid from 6.17), xfs_map_blocks() still revalidates
 	 * with xfs_imap_valid(), the write-failure cleanup is still
