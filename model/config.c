@@ -118,7 +118,8 @@ const struct wb_kernel wb_kernels[] = {
 	 * cleanup (no ->iomap_end in xfs_page_mkwrite_iomap_ops; from 6.17
 	 * xfs_buffered_write_iomap_end() returns at once for IOMAP_FAULT), and
 	 * __iomap_write_begin() still marks a partly zeroed run uptodate.  New:
-	 * iomap_folio_state's per-block dirty bits (6.6).  What these rows do not
+	 * iomap_folio_state's per-block dirty bits (6.6, 4ce02c679722 "iomap:
+	 * Add per-block dirty state tracking to improve performance").  What these rows do not
 	 * model yet (large folios, the zeroing reworks of 6.11 to 6.19,
 	 * multi-block writeback mapping, iomap_write_failed()'s narrower callers
 	 * from 6.11) is listed in docs/kernel-map.md.
