@@ -259,7 +259,8 @@ static void mx_fix_search(struct mx *mx, struct mx_fixes *f)
 		return; /* checked by the caller */
 	f->base_run = mx_eval(mx, f->base);
 	for (size_t s = 0; s < wb_nswitches && f->ncand < MX_MAX_FIXES; s++)
-		if (wb_switch_get(&base, &wb_switches[s]) != wb_switch_fix(&wb_switches[s]))
+		if (!wb_switches[s].feature &&
+		    wb_switch_get(&base, &wb_switches[s]) != wb_switch_fix(&wb_switches[s]))
 			f->cand[f->ncand++] = &wb_switches[s];
 	if (f->base_run->verdict == MX_SAFE)
 		return;

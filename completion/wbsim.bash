@@ -48,15 +48,15 @@ _wbsim_options()
 _wbsim_switch_values()
 {
 	case $1 in
-	kernel) echo "6.1 6.2 6.3" ;;
+	kernel) echo "6.1 6.2 6.3 6.6 6.12 6.18 7.1" ;;
 	validity_check) echo "off after_lock before_lock" ;;
 	write_fail_cleanup) echo "truncate_punch locked_truncate_punch scan_punch" ;;
 	mkwrite_iomap_end | drop_writes | writeback_revalidate | stable_pages | init_on_alloc | \
-		partial_zero_uptodate) echo "true false" ;;
+		partial_zero_uptodate | per_block_dirty) echo "true false" ;;
 	esac
 }
 _wbsim_switches="kernel validity_check write_fail_cleanup mkwrite_iomap_end drop_writes
-writeback_revalidate stable_pages init_on_alloc partial_zero_uptodate"
+writeback_revalidate stable_pages init_on_alloc partial_zero_uptodate per_block_dirty"
 
 # Complete CUR as a file: with "json", a directory or a *.json file (scenarios, traces, and
 # check's directories); with "any", any file (outputs); with "dir", a directory.

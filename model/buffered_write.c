@@ -673,8 +673,16 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t, const struc
 		}
 	}
 	wr->wflags &= (uint8_t)~WR_RETRY;
-	for (uint32_t x = wb_round_down(wr->pos, m->bs); x < end; x += m->bs)
+	for (uint32_t x = wb_round_down(wr->pos, m->bs); x < end; x += m->bs) {
 		f->uptodate |= (uint16_t)(1u << ((x - fpos) / m->bs));
+		/*
+		 * per_block_dirty: __iomap_write_end() (6.6) ->
+		 * iomap_set_range_dirty(folio, offset, copied): the blocks the copy
+		 * touched, not the whole chunk
+		 */
+		if (m->pbd)
+			*wb_dirty(m, w, page) |= (uint16_t)(1u << ((x - fpos) / m->bs));
+	}
 	f->flags |= FOLIO_DIRTY;
 	f->flags &= (uint8_t)~FOLIO_REF;
 	wb_folio_unlock(m, w, page);
@@ -721,10 +729,31 @@ static uint32_t wb_seek(struct wb_model *m, void *w, uint32_t s, uint32_t end, b
 }
 
 /*
+ * Models: fs/iomap/buffered-io.c iomap_write_delalloc_ifs_punch() (6.6), with
+ * per_block_dirty: in a dirty folio of the scan, punch the blocks of
+ * [start, end) (the part of the data range inside the folio) that are not
+ * dirty, one block at a time: uptodate but clean blocks would otherwise keep
+ * a reservation no writeback will ever use.  Returns the blocks punched.
+ */
+static unsigned iomap_write_delalloc_ifs_punch(struct wb_model *m, void *w, unsigned page,
+					       uint32_t start, uint32_t end)
+{
+	uint16_t dirty = *wb_dirty(m, w, page);
+	unsigned changed = 0;
+
+	for (uint32_t x = wb_round_down(start, m->bs); x < end; x += m->bs)
+		if (!(dirty & (1u << ((x % m->ps) / m->bs))))
+			changed += xfs_bmap_punch_delalloc_range(m, w, x, x + m->bs);
+	return changed;
+}
+
+/*
  * Models: fs/iomap/buffered-io.c iomap_write_delalloc_release() and
  * iomap_write_delalloc_scan() (6.2+, f43dc4dc3eff): punch DELALLOC over
  * [start, end) except under the cached data of dirty folios, scanning only
- * below i_size.  Returns the number of blocks punched.
+ * below i_size; with per_block_dirty (6.6) only under the dirty blocks of
+ * dirty folios (iomap_write_delalloc_punch()).  Returns the number of blocks
+ * punched.
  */
 static unsigned iomap_write_delalloc_release(struct wb_model *m, void *w, uint32_t start,
 					     uint32_t end)
@@ -744,10 +773,14 @@ static unsigned iomap_write_delalloc_release(struct wb_model *m, void *w, uint32
 			uint32_t next = (page + 1) * m->ps;
 			const struct folio *f = wb_folio(m, w, page);
 			if ((f->flags & FOLIO_PRESENT) && (f->flags & FOLIO_DIRTY)) {
+				uint32_t stop = data_end < next ? data_end : next;
 				if (start > punch_start)
 					changed += xfs_bmap_punch_delalloc_range(m, w, punch_start,
 										 start);
-				punch_start = data_end < next ? data_end : next;
+				if (m->pbd)
+					changed += iomap_write_delalloc_ifs_punch(m, w, page, start,
+										  stop);
+				punch_start = stop;
 			}
 			start = next;
 		}

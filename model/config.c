@@ -66,6 +66,12 @@ const struct wb_switch wb_switches[] = {
 		  "folio (6.1 to 6.3; false: Zhang Yi's 2024 fix \"iomap: don't mark blocks "
 		  "uptodate after partial zeroing\")",
 	  .fix = "false" },
+	{ .name = "per_block_dirty", .kind = WB_SWITCH_BOOL, .offset = FIELD(per_block_dirty),
+	  .text_pos = 8, .feature = true,
+	  .help = "a folio of several blocks keeps a dirty bit per block (iomap_folio_state, "
+		  "6.6): write_end dirties the blocks the copy covered, writeback writes dirty "
+		  "blocks only, the write-failure punch keeps delalloc under dirty blocks only, "
+		  "page_mkwrite dirties the whole folio" },
 };
 const size_t wb_nswitches = sizeof(wb_switches) / sizeof(wb_switches[0]);
 
@@ -79,11 +85,13 @@ const struct wb_kernel wb_kernels[] = {
 	{ .version = "6.1",
 	  .values = "validity_check=off, writeback_revalidate=true, "
 		    "write_fail_cleanup=truncate_punch, mkwrite_iomap_end=true, drop_writes=false, "
-		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true" },
+		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
+		    "per_block_dirty=false" },
 	{ .version = "6.2",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
-		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true",
+		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
+		    "per_block_dirty=false",
 	  .defaults = true, NO_DROP_WRITES },
 	/*
 	 * 6.3 differs from 6.2 in none of the switches: its iomap_valid hook moved
@@ -96,7 +104,49 @@ const struct wb_kernel wb_kernels[] = {
 	{ .version = "6.3",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
-		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true",
+		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
+		    "per_block_dirty=false",
+	  NO_DROP_WRITES },
+	/*
+	 * 6.6, 6.12, 6.18 and 7.1 (7.1.5, the newest release whose source was
+	 * read; docs/research/kernels-6.6-to-7.1.md section 6.1, docs/kernel-map.md
+	 * section 8): the check stays after the folio lock in
+	 * iomap_write_begin() (folio_ops->iomap_valid in 6.6 and 6.12,
+	 * write_ops->iomap_valid from 6.17), xfs_map_blocks() still revalidates
+	 * with xfs_imap_valid(), the write-failure cleanup is still
+	 * iomap_write_delalloc_release()'s scan, page faults run no iomap_end
+	 * cleanup (no ->iomap_end in xfs_page_mkwrite_iomap_ops; from 6.17
+	 * xfs_buffered_write_iomap_end() returns at once for IOMAP_FAULT), and
+	 * __iomap_write_begin() still marks a partly zeroed run uptodate.  New:
+	 * iomap_folio_state's per-block dirty bits (6.6, 4ce02c679722 "iomap:
+	 * Add per-block dirty state tracking to improve performance").  What these rows do not
+	 * model yet (large folios, the zeroing reworks of 6.11 to 6.19,
+	 * multi-block writeback mapping, iomap_write_failed()'s narrower callers
+	 * from 6.11) is listed in docs/kernel-map.md.
+	 */
+	{ .version = "6.6",
+	  .values = "validity_check=after_lock, writeback_revalidate=true, "
+		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
+		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
+		    "per_block_dirty=true",
+	  NO_DROP_WRITES },
+	{ .version = "6.12",
+	  .values = "validity_check=after_lock, writeback_revalidate=true, "
+		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
+		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
+		    "per_block_dirty=true",
+	  NO_DROP_WRITES },
+	{ .version = "6.18",
+	  .values = "validity_check=after_lock, writeback_revalidate=true, "
+		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
+		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
+		    "per_block_dirty=true",
+	  NO_DROP_WRITES },
+	{ .version = "7.1",
+	  .values = "validity_check=after_lock, writeback_revalidate=true, "
+		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
+		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
+		    "per_block_dirty=true",
 	  NO_DROP_WRITES },
 };
 const size_t wb_nkernels = sizeof(wb_kernels) / sizeof(wb_kernels[0]);

@@ -39,6 +39,7 @@ struct wb_config {
 	bool stable_pages;
 	bool init_on_alloc;
 	bool partial_zero_uptodate;
+	bool per_block_dirty;
 	const struct wb_kernel *kernel; /* the preset last applied, NULL for none */
 };
 
@@ -57,6 +58,7 @@ struct wb_switch {
 	bool text_always;	  /* in the settings text even at its default value */
 	const char *help;
 	const char *fix;	  /* its fixed value where the newest preset lacks it, or NULL */
+	bool feature;		  /* a kernel feature, not a fix: never a candidate of a fix search */
 };
 
 /* One kernel version: "kernel": "6.1" in a config, --kernel 6.1, kernel=6.1. */

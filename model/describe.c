@@ -77,6 +77,14 @@ void wb_folio_text(const struct wb_model *m, const void *cw, unsigned p, char *b
 			if (f->uptodate & (1u << i))
 				fprintf(out, " %u", p * m->bpp + i);
 	}
+	/* per_block_dirty: which blocks of a partly dirty folio are dirty */
+	uint16_t dirty = m->pbd ? *wb_dirty(m, w, p) : 0;
+	if (dirty && dirty != full) {
+		fprintf(out, " dirty blocks");
+		for (i = 0; i < m->bpp; i++)
+			if (dirty & (1u << i))
+				fprintf(out, " %u", p * m->bpp + i);
+	}
 	if (f->flags & FOLIO_WRITEBACK)
 		fprintf(out, " writeback");
 	if (f->locked)

@@ -267,6 +267,13 @@ static void iomap_page_mkwrite(struct wb_model *m, void *w, unsigned t)
 		wb_desc(m, "; ");
 	}
 	f->flags |= FOLIO_DIRTY;
+	/*
+	 * per_block_dirty: iomap_folio_mkwrite_iter() -> folio_mark_dirty() ->
+	 * iomap_dirty_folio() (6.6 to 7.1) marks every block of the folio dirty,
+	 * past EOF too (writeback stops at EOF)
+	 */
+	if (m->pbd)
+		*wb_dirty(m, w, p) = (uint16_t)((1u << m->bpp) - 1);
 	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
 	ft->pc = m->cfg.mkwrite_iomap_end ? FP_MKWRITE_END : FP_FAULT_END;
 	wb_desc(m, "page %u dirty", p);

@@ -209,6 +209,8 @@ void wb_pack_init(struct wb_model *m)
 	 * injective, and scenarios without the feature keep their key_bytes.
 	 */
 	k->w_iotype = !m->cfg.writeback_revalidate && rangeops ? m->bpp : 0;
+	/* per-block dirty bits only where they exist (wb_dirty): other key sizes stay */
+	k->w_dirty = m->pbd ? m->bpp : 0;
 	/* every task slot's fields, as its actor lays them out */
 	struct wb_pack_fields pf = { .v = k->fields, .cap = WB_MAX_PACK_FIELDS };
 	for (t = 0; t < m->ntasks; t++) {
@@ -234,7 +236,8 @@ void wb_pack_init(struct wb_model *m)
 	}
 	assert(k->bit_task[m->ntasks] == marks[1]);
 	k->bit_pages = k->bit_task[m->ntasks] + 2 * m->nblocks;
-	k->page_bits = k->w_fflags + k->w_task + 2 * m->bpp + 2 + k->w_wb_idx + k->w_io + k->w_iotype;
+	k->page_bits = k->w_fflags + k->w_task + 2 * m->bpp + k->w_dirty + 2 + k->w_wb_idx + k->w_io +
+		       k->w_iotype;
 	k->bit_content = k->bit_pages + m->npages * k->page_bits;
 	assert(k->bit_content == marks[2]);
 	k->chunk_bits = m->gpp * k->w_sym;
@@ -321,6 +324,8 @@ WB_HOT void wb_pack_page(const struct wb_model *m, void *cw, unsigned p, struct 
 	wb_put(b, f->flags, k->w_fflags);
 	wb_put(b, f->locked, k->w_task);
 	wb_put(b, f->uptodate, m->bpp);
+	if (k->w_dirty) /* per_block_dirty (wb_dirty): in the page's part */
+		wb_put(b, *wb_dirty(m, cw, p), k->w_dirty);
 	wb_put(b, io->phase, 2);
 	wb_put(b, io->phase ? k->kind_index[io->parent] : 0, k->w_wb_idx);
 	wb_put(b, io->k, k->w_io);
@@ -453,8 +458,11 @@ void wb_repack(const struct wb_model *m, const void *parent, const uint8_t *pare
 	for (p = 0; p < m->npages; p++) {
 		size_t fo = m->off_folio + p * sizeof(struct folio);
 		size_t io = m->off_io + p * sizeof(struct wb_io);
+		/* per_block_dirty: the page's dirty bits live in a region of their own */
+		size_t dof = m->off_dirty + p * sizeof(uint16_t);
 		if (!wb_differs(a + fo, c + fo, sizeof(struct folio)) &&
-		    !wb_differs(a + io, c + io, sizeof(struct wb_io)))
+		    !wb_differs(a + io, c + io, sizeof(struct wb_io)) &&
+		    !(m->pbd && wb_differs(a + dof, c + dof, sizeof(uint16_t))))
 			continue;
 		wb_at(&b, out, k->bit_pages + p * k->page_bits);
 		wb_pack_page(m, cw, p, &b);

@@ -11,7 +11,8 @@
  *   ORDER   the content order (the oracle's order of stores)
  *   DROP    drop_writes' record of discarded bytes
  *   FLAGS(p) page p's folio: presence, flags, lock, references, uptodate
- *            bits, and the TOWRITE tag that sync writeback keeps for it
+ *            bits, per-block dirty bits (per_block_dirty: wb_dirty), and the
+ *            TOWRITE tag that sync writeback keeps for it
  *   DATA(p)  page p's cached bytes
  *   DISK(p)  the disk bytes of page p's blocks
  *   IO(p)    the IO in flight on page p

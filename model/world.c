@@ -102,7 +102,10 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 	m->off_cache = m->off_io + (size_t)m->npages * sizeof(struct wb_io);
 	m->off_disk = m->off_cache + (size_t)m->npages * m->gpp;
 	m->off_drop = m->off_disk + (size_t)m->nblocks * m->gpb;
-	m->size = wb_align8(m->off_drop + ((size_t)m->npages * m->gpp + 7) / 8);
+	m->pbd = cfg->per_block_dirty && m->bpp > 1;
+	m->off_dirty = m->off_drop + ((size_t)m->npages * m->gpp + 7) / 8;
+	m->off_dirty += m->off_dirty & 1u;
+	m->size = wb_align8(m->off_dirty + (m->pbd ? (size_t)m->npages * sizeof(uint16_t) : 0));
 	wb_pack_init(m);
 }
 
@@ -140,6 +143,8 @@ void wb_folio_remove(struct wb_model *m, void *w, unsigned page)
 	unsigned i;
 
 	memset(wb_folio(m, w, page), 0, sizeof(struct folio));
+	if (m->pbd)
+		*wb_dirty(m, w, page) = 0;
 	memset(wb_cache(m, w, page), 0, m->gpp);
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ | WB_FP_WRITE);
 	/* what tasks held of it goes with it: fault references, TOWRITE tags */
@@ -284,8 +289,9 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 	for (p = 0; p < m->npages; p++) {
 		const struct folio *f = wb_folio(m, cw, p);
 		const struct wb_io *io = wb_io(m, cw, p);
+		uint16_t dirty = m->pbd ? *wb_dirty(m, cw, p) : 0;
 		if (!(f->flags & FOLIO_PRESENT)) {
-			if (f->flags || f->locked || f->uptodate)
+			if (f->flags || f->locked || f->uptodate || dirty)
 				FAIL("page %u: absent folio with state", p);
 			if (io->phase)
 				FAIL("page %u: IO in flight on an absent folio", p);
@@ -306,6 +312,11 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 				     p, p * m->bpp + i);
 		if (f->uptodate & ~((1u << m->bpp) - 1))
 			FAIL("page %u: uptodate bits past the folio", p);
+		if (dirty & ~f->uptodate)
+			FAIL("page %u: dirty blocks that are not uptodate", p);
+		if (m->pbd && !dirty != !(f->flags & FOLIO_DIRTY))
+			FAIL("page %u: the folio is %s but %s of its blocks is dirty", p,
+			     (f->flags & FOLIO_DIRTY) ? "dirty" : "clean", dirty ? "one" : "none");
 	}
 	if (refs > 1)
 		FAIL("%u folios referenced by writers; only one writer runs at a time", refs);

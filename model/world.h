@@ -119,7 +119,13 @@ struct wb_writeback {
 	uint32_t cache_seq; /* wpc->data_seq */
 	uint32_t snap_lo, snap_hi; /* a sync pass's TOWRITE snapshot (page mask) */
 	uint16_t io_unwritten; /* blocks of cur mapped UNWRITTEN (struct wb_io's unwritten) */
-	uint16_t pad;
+	/*
+	 * per_block_dirty: the dirty blocks of cur still to map, taken from the
+	 * folio at clear_dirty (iomap_writepage_map() walks the dirty blocks and
+	 * clears them all before folio_start_writeback(), the folio locked
+	 * throughout); 0 otherwise
+	 */
+	uint16_t todo;
 };
 
 struct wb_reclaim {
@@ -277,6 +283,7 @@ struct wb_pack {
 	uint8_t kind_index[WB_MAX_TASKS]; /* a task's number among ordered ops / writeback tasks */
 	unsigned w_order_idx, w_wb_idx, w_faults, w_fflags, w_wflags, w_inval, w_rwsem_shared;
 	unsigned w_iotype; /* an IO's blocks mapped UNWRITTEN: bpp bits, or 0 when determined */
+	unsigned w_dirty;  /* a folio's per-block dirty bits: bpp bits with m->pbd, else 0 */
 	size_t bytes;		/* encoded size */
 	size_t splits[3];	/* where the map and cache, and the contents begin (bytes); 0 */
 	/* the task slots' fields, as their actors declare them (actor.h) */
@@ -311,7 +318,7 @@ struct wb_model {
 	unsigned ntasks;
 	uint64_t all_pages;	/* mask of valid page indexes */
 	/* layout */
-	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, off_drop, size;
+	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, off_drop, off_dirty, size;
 	struct wb_pack pack;
 	bool has_faults; /* read faults or mmap writes in the scenario */
 	/*
@@ -320,6 +327,13 @@ struct wb_model {
 	 * symbol alphabet and state counts.
 	 */
 	bool uninit;
+	/*
+	 * per_block_dirty with folios of several blocks: each folio has a dirty
+	 * bitmap beside its uptodate one (iomap_folio_state, 6.6), in a region of
+	 * the world of its own (wb_dirty) that is empty otherwise, so that other
+	 * configurations keep their world and key sizes.
+	 */
+	bool pbd;
 	uint32_t events; /* WB_EV_* of the step being applied */
 	struct wb_footprint *fp; /* when set, the footprint of the step being applied */
 	/* optional: provenance and step descriptions (run, replay; not explore) */
@@ -360,6 +374,19 @@ static inline uint8_t *wb_disk(const struct wb_model *m, void *w)
 static inline uint8_t *wb_drop(const struct wb_model *m, void *w)
 {
 	return (uint8_t *)w + m->off_drop;
+}
+/*
+ * per_block_dirty (m->pbd only): page p's per-block dirty bits, the second
+ * half of iomap_folio_state's bitmap (6.6, fs/iomap/buffered-io.c).
+ * Invariants (wb_world_check): zero for an absent folio; a subset of the
+ * uptodate bits; non-zero exactly when the folio is dirty.  A folio with no
+ * iomap_folio_state in the kernel (a whole-folio overwrite) is either clean
+ * or dirty in every block (writeback and ifs_alloc() treat it so), which is
+ * what these bits say of it.
+ */
+static inline uint16_t *wb_dirty(const struct wb_model *m, void *w, unsigned page)
+{
+	return (uint16_t *)((uint8_t *)w + m->off_dirty) + page;
 }
 /* const views */
 #define WBC(w) ((void *)(uintptr_t)(const void *)(w))

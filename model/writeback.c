@@ -14,7 +14,8 @@
  * A pass, one step per arrow:
  *
  *   [TAG -tag_towrite->] SCAN -wb_lock-> CLEAR_DIRTY -clear_dirty-> MAP_BLOCKS
- *   MAP_BLOCKS -map_blocks (one per uptodate block)-> START_WRITEBACK
+ *   MAP_BLOCKS -map_blocks (one per uptodate block; per_block_dirty: per dirty
+ *   block)-> START_WRITEBACK
  *   START_WRITEBACK -start_writeback-> SCAN;  SCAN -pass_end-> next pass or DONE
  *
  * An IO activity <task>/io<k>: SUBMITTED -io_write-> WRITTEN -io_complete-> gone.
@@ -141,8 +142,23 @@ static void tag_pages_for_writeback(struct wb_model *m, void *w, unsigned t)
 }
 
 /*
- * The next block of folio `page` at or after block index i that writeback
- * maps, or bpp: an uptodate block that starts below i_size.
+ * The blocks of folio `page` that writeback writes: its uptodate ones (6.1 to
+ * 6.3: iomap_writepage_map() skips blocks the iomap_page says are not
+ * uptodate), or with per_block_dirty its dirty ones (6.6: it skips blocks
+ * iomap_folio_state says are clean; a dirty block is uptodate).
+ */
+static uint16_t wb_blocks_to_write(const struct wb_model *m, const void *w, unsigned page)
+{
+	void *cw = WBC(w);
+
+	return m->pbd ? *wb_dirty(m, cw, page) : wb_folio(m, cw, page)->uptodate;
+}
+
+/*
+ * The next block of `set` (blocks of folio `page`) at or after block index i
+ * that writeback maps, or bpp: one that starts below i_size.  The set is the
+ * folio's uptodate blocks, or with per_block_dirty the dirty blocks the pass
+ * took at clear_dirty (wb_blocks_to_write).
  * iomap_writepage_map() (6.1, 6.2) maps blocks while pos < end_pos, end_pos
  * being i_size for the folio that straddles it: a block wholly past EOF is
  * neither mapped nor written (nor converted).  The kernel samples i_size once
@@ -150,15 +166,20 @@ static void tag_pages_for_writeback(struct wb_model *m, void *w, unsigned t)
  * through a folio other than this locked one).
  */
 static uint16_t wb_next_uptodate(const struct wb_model *m, const void *w, unsigned page,
-				 unsigned i)
+				 uint16_t set, unsigned i)
 {
-	const struct folio *f = wb_folio(m, WBC(w), page);
 	uint32_t i_size = wb_inode(WBC(w))->i_size;
 
 	while (i < m->bpp &&
-	       (!(f->uptodate & (1u << i)) || (uint64_t)page * m->ps + (uint64_t)i * m->bs >= i_size))
+	       (!(set & (1u << i)) || (uint64_t)page * m->ps + (uint64_t)i * m->bs >= i_size))
 		i++;
 	return (uint16_t)i;
+}
+
+/* The blocks pass b writes of the folio it holds: see wb_blocks_to_write(). */
+static uint16_t wb_set_of(const struct wb_model *m, const void *w, const struct wb_writeback *b)
+{
+	return m->pbd ? b->todo : wb_folio(m, WBC(w), b->cur)->uptodate;
 }
 
 /*
@@ -189,7 +210,18 @@ static void folio_clear_dirty_for_io(struct wb_model *m, void *w, unsigned t)
 
 	f->flags &= (uint8_t)~(FOLIO_DIRTY | FOLIO_PTE_W); /* and write-protect */
 	wb_fp(m, WB_LOC_FOLIO(m, b->cur), WB_FP_WAIT | WB_FP_WRITE);
-	b->blk = wb_next_uptodate(m, w, b->cur, 0);
+	if (m->pbd) {
+		/*
+		 * Models: iomap_writepage_map() (6.6) maps the blocks
+		 * ifs_block_is_dirty() says are dirty, then
+		 * iomap_clear_range_dirty() clears them all, before
+		 * folio_start_writeback(); the folio stays locked, so taking
+		 * them here is the same to every other task.
+		 */
+		b->todo = *wb_dirty(m, w, b->cur);
+		*wb_dirty(m, w, b->cur) = 0;
+	}
+	b->blk = wb_next_uptodate(m, w, b->cur, wb_set_of(m, w, b), 0);
 	b->io_blocks = 0;
 	b->io_unwritten = 0;
 	b->pc = b->blk < m->bpp ? BP_MAP_BLOCKS : BP_START_WRITEBACK;
@@ -250,7 +282,7 @@ static void xfs_map_blocks(struct wb_model *m, void *w, unsigned t)
 			wb_desc(m, ", but block %u is %s: the IO is typed %s", blk,
 				wb_ext_state_name(ext[blk]), wb_ext_state_name(b->cache_type));
 	}
-	b->blk = wb_next_uptodate(m, w, b->cur, b->blk + 1u);
+	b->blk = wb_next_uptodate(m, w, b->cur, wb_set_of(m, w, b), b->blk + 1u);
 	if (b->blk >= m->bpp) {
 		b->blk = 0;
 		b->pc = BP_START_WRITEBACK;
@@ -295,6 +327,7 @@ static void wb_start_writeback(struct wb_model *m, void *w, unsigned t)
 	b->blk = 0;
 	b->io_blocks = 0;
 	b->io_unwritten = 0;
+	b->todo = 0;
 	b->pc = BP_SCAN;
 }
 
@@ -459,7 +492,8 @@ void wb_io_apply(struct wb_model *m, void *w, unsigned page)
 
 /*
  * Write one dirty folio and complete its IO at once, by writeback's rules
- * with no interleaving: every uptodate block not over a hole is written,
+ * with no interleaving: every uptodate block (with per_block_dirty: every
+ * dirty block, wb_blocks_to_write) not over a hole is written,
  * DELALLOC is converted first, and the mapping is fresh (so the IO's type is
  * the block's state).  With to_eof, as iomap_do_writepage() and
  * iomap_writepage_map() do: the folio is write-protected, its bytes past
@@ -473,8 +507,11 @@ static void wb_write_folio_now(struct wb_model *m, void *w, unsigned page, bool 
 	struct wb_io *io = wb_io(m, w, page);
 	const uint8_t *ext = wb_ext(m, w);
 	unsigned i, s, e, said = 0;
+	uint16_t set = wb_blocks_to_write(m, w, page);
 
 	f->flags &= (uint8_t)~FOLIO_DIRTY;
+	if (m->pbd)
+		*wb_dirty(m, w, page) = 0;
 	if (to_eof) {
 		f->flags &= (uint8_t)~FOLIO_PTE_W;
 		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
@@ -482,10 +519,10 @@ static void wb_write_folio_now(struct wb_model *m, void *w, unsigned page, bool 
 	}
 	io->blocks = 0;
 	io->unwritten = 0;
-	for (i = to_eof ? wb_next_uptodate(m, w, page, 0) : 0; i < m->bpp;
-	     i = to_eof ? wb_next_uptodate(m, w, page, i + 1) : i + 1) {
+	for (i = to_eof ? wb_next_uptodate(m, w, page, set, 0) : 0; i < m->bpp;
+	     i = to_eof ? wb_next_uptodate(m, w, page, set, i + 1) : i + 1) {
 		unsigned blk = page * m->bpp + i;
-		if (!(f->uptodate & (1u << i)) || ext[blk] == WB_HOLE)
+		if (!(set & (1u << i)) || ext[blk] == WB_HOLE)
 			continue;
 		if (ext[blk] == WB_DELALLOC) {
 			wb_desc(m, "%s", said++ ? "; " : "");
@@ -606,6 +643,7 @@ static void wb_writeback_pack_fields(const struct wb_model *m, unsigned t,
 	WB_PACK(pf, m, t, struct wb_writeback, blk, k->w_blkidx, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, io_blocks, m->bpp, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, io_unwritten, k->w_iotype, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, todo, k->w_dirty, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, cache_valid, 1, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, cache_type, 2, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, cache_start, k->w_blk, 1);
@@ -627,6 +665,12 @@ static void wb_writeback_describe(const struct wb_model *m, const void *w, unsig
 		b->passes_done + 1u, td->passes, b->pos);
 	if (b->pc >= BP_CLEAR_DIRTY && b->pc <= BP_START_WRITEBACK)
 		fprintf(out, ", holds page %u", b->cur);
+	if (b->todo) {
+		fprintf(out, ", dirty blocks to map");
+		for (unsigned i = 0; i < m->bpp; i++)
+			if (b->todo & (1u << i))
+				fprintf(out, " %u", b->cur * m->bpp + i);
+	}
 	if (b->cache_valid)
 		fprintf(out, ", cached %s [%u,%u) seq %u",
 			wb_ext_state_name((enum wb_ext_state)b->cache_type), b->cache_start * m->bs,

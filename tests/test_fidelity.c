@@ -2288,6 +2288,265 @@ static void test_fault_refs_limit(void **state)
 	assert_null(wb_scenario_load_buffer("refs.json", text, strlen(text), NULL));
 }
 
+/* ------------------------------------------------------------------ per-block dirty (issue 20) */
+
+static uint16_t tc_dirty(struct tc *t, unsigned page)
+{
+	return *wb_dirty(&t->m, t->w, page);
+}
+
+/* The bits exist only with the switch and blocks smaller than pages; key sizes otherwise stay. */
+static void test_pbd_layout(void **state)
+{
+	struct tc a, b;
+
+	(void)state;
+	tc_open(&a, "{'wbsim':1,'name':'t'," GEOM_1K ",'file':{'size':8192},'tasks':["
+		    "{'name':'W','op':'write','offset':0,'length':1024,'data':'A'}]}",
+		SCENARIO_CHECK);
+	tc_open(&b, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.6'},"
+		    "'file':{'size':8192},'tasks':["
+		    "{'name':'W','op':'write','offset':0,'length':1024,'data':'A'}]}",
+		SCENARIO_CHECK);
+	assert_false(a.m.pbd);
+	assert_true(b.m.pbd);
+	assert_int_equal(a.m.pack.w_dirty, 0);
+	assert_int_equal(b.m.pack.w_dirty, 4);
+	assert_true(b.m.pack.bytes > a.m.pack.bytes);
+	assert_true(b.m.size >= a.m.size);
+	/* the encoding tells worlds apart by their dirty bits, and by a pass's copy of them */
+	tc_run(&b, "W");
+	uint8_t *k1 = wb_xcalloc(1, b.m.pack.bytes), *k2 = wb_xcalloc(1, b.m.pack.bytes);
+	wb_pack(&b.m, b.w, k1);
+	*wb_dirty(&b.m, b.w, 1) ^= 0x8;
+	wb_pack(&b.m, b.w, k2);
+	assert_memory_not_equal(k1, k2, b.m.pack.bytes);
+	*wb_dirty(&b.m, b.w, 1) ^= 0x8;
+	wb_pack(&b.m, b.w, k2);
+	assert_memory_equal(k1, k2, b.m.pack.bytes);
+	free(k1);
+	free(k2);
+	tc_close(&a);
+	tc_close(&b);
+	tc_open(&b, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.6'},"
+		    "'file':{'size':4096},'tasks':["
+		    "{'name':'W','op':'write','offset':0,'length':1024,'data':'A'},"
+		    "{'name':'WB','op':'writeback','after':['W']}]}",
+		SCENARIO_CHECK);
+	tc_run(&b, "W");
+	STEP(&b, "WB", "wb_lock");
+	STEP(&b, "WB", "clear_dirty");
+	assert_int_equal(tc_wb(&b, "WB")->todo, 0x1);
+	k1 = wb_xcalloc(1, b.m.pack.bytes);
+	k2 = wb_xcalloc(1, b.m.pack.bytes);
+	wb_pack(&b.m, b.w, k1);
+	tc_wb(&b, "WB")->todo = 0x3;
+	wb_pack(&b.m, b.w, k2);
+	assert_memory_not_equal(k1, k2, b.m.pack.bytes);
+	free(k1);
+	free(k2);
+	tc_close(&b);
+	/* one block per page: no bits, the same world and key as 6.2 */
+	tc_open(&a, "{'wbsim':1,'name':'t'," C1_FILE ",'tasks':["
+		    "{'name':'W','op':'write','offset':0,'length':1024,'data':'A'}]}",
+		SCENARIO_CHECK);
+	tc_open(&b, "{'wbsim':1,'name':'t','config':{'kernel':'7.1'}," C1_FILE ",'tasks':["
+		    "{'name':'W','op':'write','offset':0,'length':1024,'data':'A'}]}",
+		SCENARIO_CHECK);
+	assert_true(b.sc->config.per_block_dirty);
+	assert_false(b.m.pbd);
+	assert_int_equal(a.m.pack.bytes, b.m.pack.bytes);
+	assert_int_equal(a.m.size, b.m.size);
+	tc_close(&a);
+	tc_close(&b);
+}
+
+/*
+ * __iomap_write_end() (6.6): the blocks the copy covered are dirty, not the
+ * whole folio; iomap_writepage_map() writes those only, where 6.2 writes every
+ * uptodate block of the dirty folio.
+ */
+static void test_pbd_write_end_and_writeback(void **state)
+{
+	static const char *const sc[] = {
+		"{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.2'},"
+		"'file':{'size':4096,'extents':[{'offset':0,'length':4096,'state':'written',"
+		"'data':'X'}]},'tasks':[{'name':'R','op':'read_fault','page':0},"
+		"{'name':'W','op':'write','offset':1024,'length':1536,'data':'A','after':['R']},"
+		"{'name':'WB','op':'writeback','after':['W']}]}",
+		"{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.6'},"
+		"'file':{'size':4096,'extents':[{'offset':0,'length':4096,'state':'written',"
+		"'data':'X'}]},'tasks':[{'name':'R','op':'read_fault','page':0},"
+		"{'name':'W','op':'write','offset':1024,'length':1536,'data':'A','after':['R']},"
+		"{'name':'WB','op':'writeback','after':['W']}]}",
+	};
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct tc t;
+		struct folio *f;
+		struct wb_io *io;
+
+		tc_open(&t, sc[k], SCENARIO_CHECK);
+		f = tc_folio(&t, 0);
+		tc_run(&t, "R");
+		assert_int_equal(f->uptodate, FULL);
+		if (k)
+			assert_int_equal(tc_dirty(&t, 0), 0);
+		tc_run(&t, "W");
+		assert_true(f->flags & FOLIO_DIRTY);
+		if (k)
+			assert_int_equal(tc_dirty(&t, 0), 0x6); /* blocks 1 and 2 */
+		STEP(&t, "WB", "wb_lock");
+		STEP(&t, "WB", "clear_dirty");
+		assert_false(f->flags & FOLIO_DIRTY);
+		if (k) {
+			assert_int_equal(tc_dirty(&t, 0), 0);
+			assert_int_equal(tc_wb(&t, "WB")->todo, 0x6);
+		}
+		/* one map_blocks per block to write: four in 6.2, two in 6.6 */
+		for (int i = 0; i < (k ? 2 : 4); i++)
+			STEP(&t, "WB", "map_blocks");
+		STEP(&t, "WB", "start_writeback");
+		io = wb_io(&t.m, t.w, 0);
+		assert_int_equal(io->blocks, k ? 0x6 : FULL);
+		assert_int_equal(tc_wb(&t, "WB")->todo, 0);
+		tc_run_all(&t);
+		assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+		assert_string_equal(tc_disk(&t, 0, 4), "X*1024 A*1536 X*1536");
+		tc_close(&t);
+	}
+}
+
+/*
+ * page_mkwrite: iomap_dirty_folio() marks every block of the folio dirty, past
+ * EOF too; writeback still maps only the blocks below EOF.
+ */
+static void test_pbd_mkwrite_dirties_folio(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.6'},"
+		    "'file':{'size':2048},'tasks':["
+		    "{'name':'P','op':'mmap_write','offset':0,'length':512,'data':'P'},"
+		    "{'name':'WB','op':'writeback','after':['P']}]}",
+		SCENARIO_CHECK);
+	RUN_TO(&t, "P", "mkwrite_iomap_begin");
+	assert_int_equal(tc_dirty(&t, 0), FULL);
+	assert_string_equal(tc_exts(&t), "DDHH"); /* reserved below EOF only */
+	tc_run(&t, "P");
+	STEP(&t, "WB", "wb_lock");
+	STEP(&t, "WB", "clear_dirty");
+	assert_int_equal(tc_wb(&t, "WB")->todo, FULL);
+	STEP(&t, "WB", "map_blocks");
+	STEP(&t, "WB", "map_blocks");
+	STEP(&t, "WB", "start_writeback");
+	assert_int_equal(wb_io(&t.m, t.w, 0)->blocks, 0x3);
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/*
+ * iomap_write_delalloc_ifs_punch() (6.6): the failure scan keeps DELALLOC
+ * under the dirty blocks of a dirty folio only (scenarios/pbd-punch-clean-blocks).
+ */
+static void test_pbd_scan_punches_clean_blocks(void **state)
+{
+	static const char *const kernels[] = { "6.2", "6.6" };
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		struct tc t;
+
+		snprintf(text, sizeof(text),
+			 "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'%s'},"
+			 "'file':{'size':4096},'tasks':[{'name':'R','op':'read_fault','page':0},"
+			 "{'name':'W','op':'write','offset':0,'length':4096,'data':'A',"
+			 "'short_copy_at':1024,'after':['R']}]}",
+			 kernels[k]);
+		tc_open(&t, text, SCENARIO_CHECK);
+		tc_run(&t, "R");
+		RUN_TO(&t, "W", "write_end");
+		assert_string_equal(tc_exts(&t), "DDDD");
+		if (k)
+			assert_int_equal(tc_dirty(&t, 0), 0x1);
+		const char *d = STEP(&t, "W", "iomap_end");
+		assert_non_null(strstr(d, "release unused reservation [1024,4096)"));
+		assert_string_equal(tc_exts(&t), k ? "DHHH" : "DDDD");
+		tc_run_all(&t);
+		assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+		tc_close(&t);
+	}
+}
+
+/*
+ * The oracle's page-cache view: a rejected short copy leaves a zeroed run
+ * uptodate and clean (scenarios/pbd-short-copy-clean-blocks).  From 6.6 the
+ * disk is right and the exposure is in the cache; 6.2 writes it to disk.
+ */
+static void test_pbd_oracle_cache_view(void **state)
+{
+	static const char *const kernels[] = { "6.2", "6.6" };
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		struct wb_report rep;
+		struct tc t;
+
+		snprintf(text, sizeof(text),
+			 "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'%s'},"
+			 "'file':{'size':4096},'tasks':[{'name':'W','op':'write','offset':512,"
+			 "'length':2048,'data':'A','short_copy_at':1024},"
+			 "{'name':'WB','op':'writeback','after':['W']}]}",
+			 kernels[k]);
+		tc_open_prov(&t, text, SCENARIO_CHECK);
+		assert_true(t.m.uninit);
+		tc_run(&t, "W");
+		assert_int_equal(tc_folio(&t, 0)->uptodate, 0x7);
+		if (k)
+			assert_int_equal(tc_dirty(&t, 0), 0x1);
+		assert_string_equal(tc_exts(&t), k ? "DHHH" : "DDDH");
+		tc_run_all(&t);
+		assert_int_equal(tc_verdict(&t, &rep), SIM_CORRUPT);
+		assert_true(rep.exposed);
+		assert_int_equal(rep.offset, 1024);
+		assert_int_equal(rep.length, 1536);
+		if (k) {
+			assert_string_equal(tc_disk(&t, 0, 1), "0*512 A*512");
+			assert_string_equal(tc_exts(&t), "WHHH");
+			assert_non_null(strstr(rep.provenance, "uptodate but clean in the page cache"));
+		} else {
+			assert_null(strstr(rep.provenance, "page cache"));
+		}
+		tc_close(&t);
+	}
+}
+
+/* Invariants: a dirty block is uptodate, and the folio is dirty iff a block is. */
+static void test_pbd_invariants(void **state)
+{
+	struct tc t;
+	char msg[256];
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.6'},"
+		    "'file':{'size':4096},'tasks':[{'name':'W','op':'write','offset':0,"
+		    "'length':1024,'data':'A'}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "W");
+	assert_int_equal(wb_world_check(&t.m, t.w, msg, sizeof(msg)), 0);
+	*wb_dirty(&t.m, t.w, 0) |= 0x2; /* block 1 is not uptodate */
+	assert_int_not_equal(wb_world_check(&t.m, t.w, msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "not uptodate"));
+	*wb_dirty(&t.m, t.w, 0) = 0; /* the folio says dirty */
+	assert_int_not_equal(wb_world_check(&t.m, t.w, msg, sizeof(msg)), 0);
+	tc_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2334,6 +2593,13 @@ int main(void)
 		cmocka_unit_test(test_setattr_zero_stale),
 		cmocka_unit_test(test_new_folio_and_truncate_provenance),
 		cmocka_unit_test(test_fault_refs_limit),
+		/* issue 20: per-block dirty */
+		cmocka_unit_test(test_pbd_layout),
+		cmocka_unit_test(test_pbd_write_end_and_writeback),
+		cmocka_unit_test(test_pbd_mkwrite_dirties_folio),
+		cmocka_unit_test(test_pbd_scan_punches_clean_blocks),
+		cmocka_unit_test(test_pbd_oracle_cache_view),
+		cmocka_unit_test(test_pbd_invariants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,6 +95,7 @@ static const char *const settings[] = {
 	"kernel=6.1,write_fail_cleanup=locked_truncate_punch",
 	"kernel=6.1,drop_writes=true",
 	"kernel=6.2,writeback_revalidate=false,stable_pages=true",
+	"kernel=6.6",
 };
 
 static unsigned ncomplete, nnaive, nfailing;

@@ -4,7 +4,8 @@
  *
  * The reduced search (sim_explore_opts.reduce) must reach exactly the end
  * states of the full one.  Compared on every scenario of the catalogue and of
- * the conformance set, under kernels 6.1 and 6.2, and on seeded random
+ * the conformance set, under kernels 6.1 and 6.2 (and 6.6, with its per-block
+ * dirty bits, where blocks are smaller than pages), and on seeded random
  * scenarios over every actor: the same verdict, the same number of distinct
  * end states, the same census outcomes (each final content, expected or not,
  * failing or not), and the reduced counterexample replays to the same verdict.
@@ -172,6 +173,9 @@ static void compare_dir(const char *dir)
 		compare(sc, NULL, path);
 		compare(sc, "kernel=6.1", path);
 		compare(sc, "kernel=6.2", path);
+		/* per-block dirty bits exist only with blocks smaller than pages */
+		if (sc->block_size < sc->page_size)
+			compare(sc, "kernel=6.6", path);
 		wb_scenario_free(sc);
 	}
 	closedir(d);
@@ -287,6 +291,8 @@ static void test_random(void **state)
 		loaded++;
 		compare(sc, "kernel=6.1", g.buf);
 		compare(sc, "kernel=6.2", g.buf);
+		if (sc->block_size < sc->page_size)
+			compare(sc, "kernel=6.6", g.buf);
 		wb_scenario_free(sc);
 	}
 	print_message("random: %u scenarios, %u compared (%u failing), %u too big; states %u "

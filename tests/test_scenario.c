@@ -220,7 +220,7 @@ static void test_locate(void **state)
 
 #define KNOWN_SETTINGS                                                                     \
 	"known: kernel, validity_check, write_fail_cleanup, mkwrite_iomap_end, drop_writes, " \
-	"writeback_revalidate, stable_pages, init_on_alloc, partial_zero_uptodate"
+	"writeback_revalidate, stable_pages, init_on_alloc, partial_zero_uptodate, per_block_dirty"
 
 static void test_config_set(void **state)
 {
