@@ -26,13 +26,14 @@
 #                            both.  Run it with DIR's sessions stopped.
 #   fuzz.sh [-d DIR] --total the runs and findings of every session: the
 #                            ledger's, and DIR's not yet in it.
+# --no-saved starts without the saved corpus (the test suite's few seconds).
 #
 # Prints each target's runs; a crash (or leak, timeout, out-of-memory) leaves
 # its input in DIR/crash-TARGET-* and fails (exit 1).
 set -eu
 cd "$(dirname "$0")/.."
 usage() {
-	echo "usage: fuzz.sh [-d DIR] [-n RUNS] [-t TIMEOUT] [SECONDS] [TARGET...];" \
+	echo "usage: fuzz.sh [-d DIR] [-n RUNS] [-t TIMEOUT] [--no-saved] [SECONDS] [TARGET...];" \
 		"fuzz.sh [-d DIR] --total; fuzz.sh -d DIR --save" >&2
 	exit 2
 }
@@ -48,6 +49,7 @@ timeout=30
 secs=60
 total=false
 save=false
+use_saved=true
 LEDGER=fuzz/campaign.tsv
 SAVED=fuzz/corpus.tar.gz
 while [ $# -gt 0 ]; do
@@ -75,6 +77,10 @@ while [ $# -gt 0 ]; do
 		;;
 	--save)
 		save=true
+		shift
+		;;
+	--no-saved)
+		use_saved=false
 		shift
 		;;
 	-*) usage ;;
@@ -180,7 +186,7 @@ cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 mkdir -p "$D/corpus/scenario" "$D/corpus/trace" "$D/corpus/settings" "$D/bin" "$D/log"
 # the campaign's saved corpus: inputs that earlier sessions, on other machines, found
-if [ -f "$SAVED" ]; then
+if $use_saved && [ -f "$SAVED" ]; then
 	tar -xzf "$SAVED" -C "$D/corpus"
 fi
 for f in scenarios/*.json scenarios/invalid/*.json tests/conformance/random-*.json; do
