@@ -591,6 +591,22 @@ static void wb_mem_bound(size_t *lim, unsigned long long b)
 		*lim = v;
 }
 
+/* The address space this process holds now (VmSize), in bytes; 0 if unknown. */
+static unsigned long long wb_address_space_used(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long long kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmSize: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
 size_t wb_default_max_memory(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGE_SIZE);
@@ -600,8 +616,11 @@ size_t wb_default_max_memory(void)
 
 	if (pages > 0 && psz > 0)
 		wb_mem_bound(&lim, (unsigned long long)pages * (unsigned long long)psz);
-	if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY)
-		wb_mem_bound(&lim, rl.rlim_cur);
+	if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) {
+		/* what is left of the address space: the program and its libraries hold some */
+		unsigned long long left = rl.rlim_cur, vm = wb_address_space_used();
+		wb_mem_bound(&lim, vm < left ? left - vm : 1);
+	}
 	if (!getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY)
 		wb_mem_bound(&lim, rl.rlim_cur);
 	/* a container's limit (cgroup v2): "max" or a number of bytes */

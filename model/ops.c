@@ -300,6 +300,12 @@ static void wb_ops_pack(void *ctx, const void *w, uint8_t *out)
 	wb_pack(ctx, w, out);
 }
 
+static void wb_ops_repack(void *ctx, const void *parent, const uint8_t *parent_key, const void *w,
+			  uint8_t *out)
+{
+	wb_repack(ctx, parent, parent_key, w, out);
+}
+
 /*
  * A context for another thread of the search: the model is read-only but for
  * the scratch of the step being applied (events; footprint, provenance and
@@ -326,6 +332,7 @@ static void wb_ops_ctx_free(void *ctx)
 
 const struct sim_ops wb_sim_ops = {
 	.pack = wb_ops_pack,
+	.repack = wb_ops_repack,
 	.enabled = wb_ops_enabled,
 	.apply = wb_ops_apply,
 	.event_names = wb_event_names,

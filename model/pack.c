@@ -213,8 +213,11 @@ void wb_pack_init(struct wb_model *m)
 	k->w_dirty = m->pbd ? m->bpp : 0;
 	/* every task slot's fields, as its actor lays them out */
 	struct wb_pack_fields pf = { .v = k->fields, .cap = WB_MAX_PACK_FIELDS };
-	for (t = 0; t < m->ntasks; t++)
+	for (t = 0; t < m->ntasks; t++) {
+		k->task_field[t] = (uint16_t)pf.n;
 		wb_actor_of(m, t)->pack_fields(m, t, &pf);
+	}
+	k->task_field[m->ntasks] = (uint16_t)pf.n;
 	k->nfields = pf.n;
 
 	/* the size: pack a zero world into a buffer large enough for any widths */
@@ -224,6 +227,23 @@ void wb_pack_init(struct wb_model *m)
 	struct wb_bits count = { .out = buf, .base = buf, .marks = marks };
 	wb_pack_bits(m, zero, &count);
 	k->bytes = (size_t)(count.out - buf) + (count.nacc + 7) / 8;
+	/* each part's place (wb_repack), checked against the sizing pass */
+	uint32_t bit = (uint32_t)marks[0];
+	for (t = 0; t <= m->ntasks; t++) {
+		k->bit_task[t] = bit;
+		for (unsigned f = k->task_field[t]; t < m->ntasks && f < k->task_field[t + 1]; f++)
+			bit += k->fields[f].width;
+	}
+	assert(k->bit_task[m->ntasks] == marks[1]);
+	k->bit_pages = k->bit_task[m->ntasks] + 2 * m->nblocks;
+	k->page_bits = k->w_fflags + k->w_task + 2 * m->bpp + k->w_dirty + 2 + k->w_wb_idx + k->w_io +
+		       k->w_iotype;
+	k->bit_content = k->bit_pages + m->npages * k->page_bits;
+	assert(k->bit_content == marks[2]);
+	k->chunk_bits = m->gpp * k->w_sym;
+	k->bit_drop = k->bit_content + 2 * m->npages * k->chunk_bits;
+	k->bits = k->bit_drop + (m->cfg.drop_writes ? m->npages * m->gpp : 0);
+	assert(k->bits == (size_t)(count.out - buf) * 8 + count.nacc);
 	/*
 	 * Where the parts of the encoding begin, in whole bytes: the extent map
 	 * with the page cache and IOs, and the contents (the inode's header stays
@@ -238,15 +258,41 @@ void wb_pack_init(struct wb_model *m)
 }
 
 /*
- * The task slots: the fields their actors declared, flattened once per
- * scenario.  A field is read as four bytes and masked (task slots are never
- * the world's last bytes), so the loop has no branch but the limit check.
+ * The encoding, part by part.  Each part's bits depend on its own bytes of
+ * the world only, and have a fixed place (struct wb_pack's bit_*), so that
+ * wb_repack can rewrite the parts a step changed and copy the rest.
  */
-WB_HOT void wb_pack_tasks(const struct wb_model *m, const uint8_t *w, struct wb_bits *b)
-{
-	const struct wb_pack_field *f = m->pack.fields, *end = f + m->pack.nfields;
 
-	for (; f < end; f++) {
+/* The inode: seq, i_size, the locks, the content order. */
+WB_HOT void wb_pack_header(const struct wb_model *m, void *cw, struct wb_bits *b)
+{
+	const struct wb_pack *k = &m->pack;
+	const struct wb_inode *ino = wb_inode(cw);
+
+	wb_put_seq(b, ino->seq);
+	wb_put(b, ino->i_size / m->gran, k->w_gpos);
+	wb_put(b, ino->rwsem_owner, k->w_task);
+	wb_put(b, ino->rwsem_shared, k->w_rwsem_shared);
+	wb_put(b, ino->inval_excl, k->w_inval);
+	wb_put(b, ino->inval_shared, k->w_faults);
+	/* the content order as order numbers, fixed width: unused entries are zero */
+	wb_put(b, ino->norder, k->w_norder);
+	for (unsigned i = 0; i < k->nordered; i++)
+		wb_put(b, i < ino->norder ? k->kind_index[ino->order[i]] : 0, k->w_order_idx);
+}
+
+/*
+ * Task slots: fields [first, end) of those their actors declared, flattened
+ * once per scenario.  A field is read as four bytes and masked (task slots
+ * are never the world's last bytes), so the loop has no branch but the limit
+ * check.
+ */
+WB_HOT void wb_pack_tasks(const struct wb_model *m, const uint8_t *w, unsigned first,
+			  unsigned end, struct wb_bits *b)
+{
+	const struct wb_pack_field *f = m->pack.fields + first, *fend = m->pack.fields + end;
+
+	for (; f < fend; f++) {
 		uint32_t v;
 		memcpy(&v, w + f->off, 4);
 		v = (v & f->lmask) >> f->shift;
@@ -259,57 +305,71 @@ WB_HOT void wb_pack_tasks(const struct wb_model *m, const uint8_t *w, struct wb_
 	}
 }
 
-WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits *b)
+/* The extent map: a state per block. */
+WB_HOT void wb_pack_ext(const struct wb_model *m, void *cw, struct wb_bits *b)
+{
+	const uint8_t *ext = wb_ext(m, cw);
+
+	for (unsigned i = 0; i < m->nblocks; i++)
+		wb_put(b, ext[i], 2);
+}
+
+/* Page p's folio and its IO. */
+WB_HOT void wb_pack_page(const struct wb_model *m, void *cw, unsigned p, struct wb_bits *b)
 {
 	const struct wb_pack *k = &m->pack;
-	void *cw = WBC(w);
-	const struct wb_inode *ino = wb_inode(cw);
-	unsigned p, i;
+	const struct folio *f = wb_folio(m, cw, p);
+	const struct wb_io *io = wb_io(m, cw, p);
 
-	wb_put_seq(b, ino->seq);
-	wb_put(b, ino->i_size / m->gran, k->w_gpos);
-	wb_put(b, ino->rwsem_owner, k->w_task);
-	wb_put(b, ino->rwsem_shared, k->w_rwsem_shared);
-	wb_put(b, ino->inval_excl, k->w_inval);
-	wb_put(b, ino->inval_shared, k->w_faults);
-	/* the content order as order numbers, fixed width: unused entries are zero */
-	wb_put(b, ino->norder, k->w_norder);
-	for (i = 0; i < k->nordered; i++)
-		wb_put(b, i < ino->norder ? k->kind_index[ino->order[i]] : 0, k->w_order_idx);
+	wb_put(b, f->flags, k->w_fflags);
+	wb_put(b, f->locked, k->w_task);
+	wb_put(b, f->uptodate, m->bpp);
+	if (k->w_dirty)
+		wb_put(b, *wb_dirty(m, cw, p), k->w_dirty);
+	wb_put(b, io->phase, 2);
+	wb_put(b, io->phase ? k->kind_index[io->parent] : 0, k->w_wb_idx);
+	wb_put(b, io->k, k->w_io);
+	wb_put(b, io->blocks, m->bpp);
+	wb_put(b, io->unwritten, k->w_iotype);
+}
+
+/* n granules of contents, as symbols of the scenario's alphabet. */
+WB_HOT void wb_pack_syms(const struct wb_model *m, const uint8_t *c, size_t n, struct wb_bits *b)
+{
+	/* in locals: the output's byte stores could otherwise alias them */
+	const unsigned wsym = m->pack.w_sym;
+	const uint8_t *sym = m->pack.sym;
+
+	for (size_t i = 0; i < n; i++)
+		wb_put(b, sym[c[i]], wsym);
+}
+
+/* drop_writes' record: a bit per granule of the file. */
+WB_HOT void wb_pack_drop(const struct wb_model *m, void *cw, struct wb_bits *b)
+{
+	const uint8_t *d = wb_drop(m, cw);
+
+	for (unsigned i = 0; i < m->npages * m->gpp; i++)
+		wb_put(b, (d[i / 8] >> (i % 8)) & 1u, 1);
+}
+
+WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits *b)
+{
+	void *cw = WBC(w);
+
+	wb_pack_header(m, cw, b);
 	wb_mark(b, 0);
-	wb_pack_tasks(m, (const uint8_t *)cw, b);
+	wb_pack_tasks(m, (const uint8_t *)cw, 0, (unsigned)m->pack.nfields, b);
 	wb_mark(b, 1);
-	const uint8_t *ext = wb_ext(m, cw);
-	for (i = 0; i < m->nblocks; i++)
-		wb_put(b, ext[i], 2);
-	for (p = 0; p < m->npages; p++) {
-		const struct folio *f = wb_folio(m, cw, p);
-		const struct wb_io *io = wb_io(m, cw, p);
-		wb_put(b, f->flags, k->w_fflags);
-		wb_put(b, f->locked, k->w_task);
-		wb_put(b, f->uptodate, m->bpp);
-		if (k->w_dirty)
-			wb_put(b, *wb_dirty(m, cw, p), k->w_dirty);
-		wb_put(b, io->phase, 2);
-		wb_put(b, io->phase ? k->kind_index[io->parent] : 0, k->w_wb_idx);
-		wb_put(b, io->k, k->w_io);
-		wb_put(b, io->blocks, m->bpp);
-		wb_put(b, io->unwritten, k->w_iotype);
-	}
+	wb_pack_ext(m, cw, b);
+	for (unsigned p = 0; p < m->npages; p++)
+		wb_pack_page(m, cw, p, b);
 	wb_mark(b, 2);
 	/* cache and disk are contiguous in the world */
-	const uint8_t *c = (const uint8_t *)cw + m->off_cache;
-	size_t n = (size_t)m->npages * m->gpp + (size_t)m->nblocks * m->gpb;
-	/* in locals: the output's byte stores could otherwise alias them */
-	const unsigned wsym = k->w_sym;
-	const uint8_t *sym = k->sym;
-	for (i = 0; i < n; i++)
-		wb_put(b, sym[c[i]], wsym);
-	if (m->cfg.drop_writes) {
-		const uint8_t *d = wb_drop(m, cw);
-		for (i = 0; i < (unsigned)(m->npages * m->gpp); i++)
-			wb_put(b, (d[i / 8] >> (i % 8)) & 1u, 1);
-	}
+	wb_pack_syms(m, (const uint8_t *)cw + m->off_cache,
+		     (size_t)m->npages * m->gpp + (size_t)m->nblocks * m->gpb, b);
+	if (m->cfg.drop_writes)
+		wb_pack_drop(m, cw, b);
 }
 
 /* Pack a world into m->pack.bytes bytes. */
@@ -322,4 +382,120 @@ void wb_pack(const struct wb_model *m, const void *w, uint8_t *out)
 	wb_flush(&b);
 	assert((size_t)(b.out - start) == m->pack.bytes);
 	(void)start;
+}
+
+/* Rewrite the encoding from bit `bit` of key on: keep the bits before it in its byte. */
+WB_HOT void wb_at(struct wb_bits *b, uint8_t *key, uint32_t bit)
+{
+	b->out = key + bit / 8;
+	b->nacc = bit % 8;
+	b->acc = b->out[0] & ((1u << b->nacc) - 1);
+}
+
+/* End a rewrite: keep the bits after it in its last byte. */
+WB_HOT void wb_close(struct wb_bits *b)
+{
+	while (b->nacc >= 8) {
+		*b->out++ = (uint8_t)b->acc;
+		b->acc >>= 8;
+		b->nacc -= 8;
+	}
+	if (b->nacc) {
+		uint8_t keep = (uint8_t)(0xffu << b->nacc);
+		*b->out = (uint8_t)((*b->out & keep) | ((uint8_t)b->acc & ~keep));
+	}
+}
+
+/* Do n bytes at a and b differ?  Inlined: most regions are a few bytes. */
+WB_HOT bool wb_differs(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x = 0, u, v;
+
+	for (; n >= 8; n -= 8, a += 8, b += 8) {
+		memcpy(&u, a, 8);
+		memcpy(&v, b, 8);
+		x |= u ^ v;
+	}
+	for (; n; n--)
+		x |= (uint64_t)(*a++ ^ *b++);
+	return x != 0;
+}
+
+/*
+ * The encoding of world w, given the encoding of `parent`, a world one step
+ * before it: a step changes few parts (one task's slot, a folio or two, the
+ * bytes of a page), so the parts whose bytes are unchanged are copied and
+ * only the others written again.  The result is wb_pack's, bit for bit.
+ */
+void wb_repack(const struct wb_model *m, const void *parent, const uint8_t *parent_key,
+	       const void *w, uint8_t *out)
+{
+	const struct wb_pack *k = &m->pack;
+	const uint8_t *a = parent, *c = w;
+	void *cw = WBC(w);
+	struct wb_bits b;
+	unsigned t, p;
+
+	memcpy(out, parent_key, k->bytes);
+	if (wb_differs(a, c, sizeof(struct wb_inode))) {
+		wb_at(&b, out, 0);
+		wb_pack_header(m, cw, &b);
+		wb_close(&b);
+	}
+	for (t = 0; t < m->ntasks; t++) {
+		size_t off = m->off_tasks + (size_t)t * WB_TASK_SLOT;
+		if (!wb_differs(a + off, c + off, WB_TASK_SLOT))
+			continue;
+		wb_at(&b, out, k->bit_task[t]);
+		wb_pack_tasks(m, c, k->task_field[t], k->task_field[t + 1], &b);
+		wb_close(&b);
+	}
+	if (wb_differs(a + m->off_ext, c + m->off_ext, m->nblocks)) {
+		wb_at(&b, out, k->bit_task[m->ntasks]);
+		wb_pack_ext(m, cw, &b);
+		wb_close(&b);
+	}
+	for (p = 0; p < m->npages; p++) {
+		size_t fo = m->off_folio + p * sizeof(struct folio);
+		size_t io = m->off_io + p * sizeof(struct wb_io);
+		size_t dy = m->off_dirty + p * sizeof(uint16_t);
+		if (!wb_differs(a + fo, c + fo, sizeof(struct folio)) &&
+		    !wb_differs(a + io, c + io, sizeof(struct wb_io)) &&
+		    !(m->pbd && wb_differs(a + dy, c + dy, sizeof(uint16_t))))
+			continue;
+		wb_at(&b, out, k->bit_pages + p * k->page_bits);
+		wb_pack_page(m, cw, p, &b);
+		wb_close(&b);
+	}
+	/* the cache then the disk, a page's granules at a time */
+	size_t nc = 2 * (size_t)m->npages * m->gpp;
+	if (!wb_differs(a + m->off_cache, c + m->off_cache, nc))
+		nc = 0; /* most steps leave every byte as it was */
+	for (p = 0; nc && p < 2 * m->npages; p++) {
+		size_t off = m->off_cache + (size_t)p * m->gpp;
+		if (!wb_differs(a + off, c + off, m->gpp))
+			continue;
+		wb_at(&b, out, k->bit_content + p * k->chunk_bits);
+		wb_pack_syms(m, c + off, m->gpp, &b);
+		wb_close(&b);
+	}
+	if (m->cfg.drop_writes &&
+	    wb_differs(a + m->off_drop, c + m->off_drop, (m->npages * m->gpp + 7) / 8)) {
+		wb_at(&b, out, k->bit_drop);
+		wb_pack_drop(m, cw, &b);
+		wb_close(&b);
+	}
+#ifdef WBSIM_CHECK_EVERY_STEP
+	{
+		/* (a check only: skipped where memory is refused) */
+		uint8_t *full = malloc(k->bytes);
+		if (full)
+			wb_pack(m, w, full);
+		if (full && memcmp(full, out, k->bytes)) {
+			fprintf(stderr, "wbsim: internal error: the incremental encoding differs\n");
+			abort();
+		}
+		free(full);
+	}
+#endif
 }

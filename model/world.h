@@ -297,6 +297,15 @@ struct wb_pack {
 		uint8_t pad[2];
 	} fields[WB_MAX_PACK_FIELDS];
 	size_t nfields;
+	/*
+	 * Where the parts begin in the encoding, in bits, for wb_repack: every
+	 * width is fixed for a scenario, so each part has a fixed place.
+	 */
+	uint16_t task_field[WB_MAX_TASKS + 1]; /* task t's first field; [ntasks]: nfields */
+	uint32_t bit_task[WB_MAX_TASKS + 1];   /* task t's fields; [ntasks]: the extent map */
+	uint32_t bit_pages, page_bits;	       /* page 0's folio and IO, and each page's size */
+	uint32_t bit_content, chunk_bits;      /* the cache then disk, a page's worth at a time */
+	uint32_t bit_drop, bits;	       /* drop_writes' record; the total */
 };
 
 /* Everything fixed for one scenario and config: the model's context. */
@@ -395,6 +404,8 @@ void *wb_world_new(const struct wb_model *m);
 /* The compact encoding of a world (the visited table's key). */
 void wb_pack_init(struct wb_model *m);
 void wb_pack(const struct wb_model *m, const void *w, uint8_t *out);
+void wb_repack(const struct wb_model *m, const void *parent, const uint8_t *parent_key,
+	       const void *w, uint8_t *out);
 /* Representation invariants (docs/model.md section 12). */
 int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n);
 /* Invariants of one step (check_step.c): the sim_ops check_step hook; ctx is the wb_model. */

@@ -30,6 +30,8 @@
 #include <string.h>
 #include <time.h>
 
+/* inlined: the hash of a short key is a handful of instructions, less than a call */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "sim/sim.h"
@@ -249,10 +251,24 @@ static size_t sim_table_bytes(const struct sim_table *t)
 	       t->nchunks * (size_t)SIM_CHUNK * (t->key + (t->bare ? 0 : sizeof(struct sim_meta)));
 }
 
-/* Double the index; -1 if refused (the table stays as it is, loaded past 3/4). */
-static int sim_table_grow(struct sim_table *t)
+/* Put record r with hash h in the index (a free slot: no key is compared). */
+static inline void sim_table_place(struct sim_table *t, size_t r, uint64_t h)
 {
-	size_t i, mask, n = t->nslots * 2;
+	size_t mask = t->nslots - 1, s = (size_t)h & mask;
+
+	while (t->slots[s])
+		s = (s + 1) & mask;
+	t->slots[s] = sim_slot_value(t, r, h);
+}
+
+/*
+ * Double the index; -1 if refused (the table stays as it is, loaded past
+ * 3/4).  `every`: every record taken is in the index (one thread so far),
+ * so they are read in order rather than through the old index.
+ */
+static int sim_table_grow(struct sim_table *t, bool every)
+{
+	size_t i, n = t->nslots * 2;
 	uint32_t *slots;
 
 	if (t->ibits == 31) {
@@ -269,17 +285,18 @@ static int sim_table_grow(struct sim_table *t)
 	t->slots = slots;
 	t->ibits++;
 	t->nslots = n;
-	mask = t->nslots - 1;
-	/* from the old index, not the records: records taken but never used are in neither */
-	for (i = 0; i < oldn; i++) {
-		if (!old[i])
-			continue;
-		size_t r = (old[i] & oldmask) - 1;
-		uint64_t h = sim_hash(t, sim_key(t, r));
-		size_t s = (size_t)h & mask;
-		while (t->slots[s])
-			s = (s + 1) & mask;
-		t->slots[s] = sim_slot_value(t, r, h);
+	if (every) {
+		/* the keys in order, a chunk at a time: no random read but the new slot */
+		for (i = 0; i < t->nrec; i++)
+			sim_table_place(t, i, sim_hash(t, sim_key(t, i)));
+	} else {
+		/* from the old index: records taken but never used are not in it */
+		for (i = 0; i < oldn; i++) {
+			if (!old[i])
+				continue;
+			size_t r = (old[i] & oldmask) - 1;
+			sim_table_place(t, r, sim_hash(t, sim_key(t, r)));
+		}
 	}
 	sim_mem_free(t->mem, old, oldn * sizeof(uint32_t));
 	return 0;
@@ -396,6 +413,8 @@ struct sim_ext {
  * table slots can be prefetched before any is looked up. */
 struct sim_level {
 	uint8_t *worlds, *keys;
+	/* compress: the children's packed keys, each followed by its parts' indexes */
+	uint8_t *packed;
 	uint64_t *hashes;
 	uint32_t *events;
 	struct sim_ext *ext;
@@ -432,6 +451,8 @@ struct sim_search {
 	const struct sim_explore_opts *o;
 	struct sim_explore_result *res;
 	const void *init;
+	uint8_t *init_packed;	/* the initial world's packed key (with a model's pack) */
+	size_t packed_size;	/* a packed key, with its parts' indexes when compressed */
 	struct sim_table t;
 	size_t key_size;	/* the table's key: packed world (+ ext) */
 	bool bounded;
@@ -927,6 +948,8 @@ static struct sim_level *sim_level(struct sim_worker *wk, unsigned d, unsigned n
 	if (l->cap < n) {
 		l->worlds = sim_level_array(s, l->worlds, l->cap, n, sm->size, &ok);
 		l->keys = sim_level_array(s, l->keys, l->cap, n, s->key_size, &ok);
+		if (s->compress && sm->ops->pack)
+			l->packed = sim_level_array(s, l->packed, l->cap, n, s->packed_size, &ok);
 		l->hashes = sim_level_array(s, l->hashes, l->cap, n, sizeof(uint64_t), &ok);
 		l->events = sim_level_array(s, l->events, l->cap, n, sizeof(uint32_t), &ok);
 		l->ext = sim_level_array(s, l->ext, l->cap, n, sizeof(struct sim_ext), &ok);
@@ -1024,7 +1047,29 @@ static bool sim_check_child(struct sim_worker *wk, const void *w, const void *c,
 
 
 static const uint8_t *sim_world_key(struct sim_worker *wk, const void *w,
-				    const struct sim_ext *e, uint8_t *buf);
+				    const struct sim_ext *e, uint8_t *buf, const void *pw,
+				    const uint8_t *pk, uint8_t *packed);
+
+/* The model's packed key of w into out: from its parent pw's key pk when given. */
+static inline void sim_pack(const struct sim_model *sm, const void *w, const void *pw,
+			    const uint8_t *pk, uint8_t *out)
+{
+	if (pk && sm->ops->repack)
+		sm->ops->repack(sm->ctx, pw, pk, w, out);
+	else
+		sm->ops->pack(sm->ctx, w, out);
+}
+
+/* Where child i of level l keeps its packed key (NULL without a model's pack). */
+static inline uint8_t *sim_packed(const struct sim_search *s, const struct sim_level *l,
+				  unsigned i)
+{
+	if (!s->sm->ops->pack)
+		return NULL;
+	if (s->compress)
+		return l->packed + (size_t)i * s->packed_size;
+	return l->keys + (size_t)i * s->key_size;
+}
 
 /*
  * Build, pack and hash the children of w at depth d that the bound keeps, in
@@ -1034,8 +1079,8 @@ static const uint8_t *sim_world_key(struct sim_worker *wk, const void *w,
  * Returns how many were kept.
  */
 static unsigned sim_expand(struct sim_worker *wk, unsigned d, const void *w,
-			   const struct sim_ext *e, struct sim_action *acts, unsigned n,
-			   struct sim_level *l)
+			   const uint8_t *pk, const struct sim_ext *e, struct sim_action *acts,
+			   unsigned n, struct sim_level *l)
 {
 	struct sim_search *s = wk->s;
 	const struct sim_model *sm = &wk->sm;
@@ -1063,7 +1108,8 @@ static unsigned sim_expand(struct sim_worker *wk, unsigned d, const void *w,
 		l->ext[kept] = ce;
 		acts[kept].id = all[i].id;
 		acts[kept].actor = i;
-		const uint8_t *ck = sim_world_key(wk, c, &ce, l->keys + kept * s->key_size);
+		const uint8_t *ck = sim_world_key(wk, c, &ce, l->keys + kept * s->key_size, w, pk,
+						  sim_packed(s, l, kept));
 		if (!ck) {
 			sim_nomem(s);
 			break;
@@ -1156,7 +1202,7 @@ static int sim_table_room(struct sim_search *s, struct sim_table *t)
 {
 	if (sim_chunk_due(s, t) && sim_table_chunk(t))
 		return -1;
-	if (sim_table_due(t) && sim_table_grow(t))
+	if (sim_table_due(t) && sim_table_grow(t, !s->spawned))
 		return -1;
 	return 0;
 }
@@ -1325,7 +1371,8 @@ static bool sim_part_index(struct sim_worker *wk, unsigned j, const uint8_t *par
 
 /* The key of a world (and its ext in a bounded search) into `buf`; NULL if out of memory. */
 static const uint8_t *sim_world_key(struct sim_worker *wk, const void *w,
-				    const struct sim_ext *e, uint8_t *buf)
+				    const struct sim_ext *e, uint8_t *buf, const void *pw,
+				    const uint8_t *pk, uint8_t *packed)
 {
 	struct sim_search *s = wk->s;
 	const struct sim_model *sm = &wk->sm;
@@ -1333,18 +1380,26 @@ static const uint8_t *sim_world_key(struct sim_worker *wk, const void *w,
 
 	if (s->compress) {
 		uint32_t idx[SIM_KEY_PARTS];
+		uint8_t *full = packed ? packed : wk->full;
 		if (sm->ops->pack)
-			sm->ops->pack(sm->ctx, w, wk->full);
+			sim_pack(sm, w, pw, pk, full);
 		else
-			memcpy(wk->full, w, sm->size);
-		for (unsigned j = 0; j < s->nparts; j++)
-			if (!sim_part_index(wk, j, wk->full + s->split[j], &idx[j]))
+			memcpy(full, w, sm->size);
+		for (unsigned j = 0; j < s->nparts; j++) {
+			size_t at = s->split[j];
+			/* a part the step left as it was: the parent's index (after its key) */
+			if (pk && packed && !memcmp(full + at, pk + at, s->split[j + 1] - at))
+				memcpy(&idx[j], pk + sm->key_size + j * sizeof(uint32_t), 4);
+			else if (!sim_part_index(wk, j, full + at, &idx[j]))
 				return NULL;
+		}
+		if (packed)
+			memcpy(packed + sm->key_size, idx, s->nparts * sizeof(uint32_t));
 		memcpy(buf, idx, s->nparts * sizeof(uint32_t));
 		return buf;
 	}
 	if (sm->ops->pack)
-		sm->ops->pack(sm->ctx, w, buf);
+		sim_pack(sm, w, pw, pk, buf);
 	else if (s->bounded)
 		memcpy(buf, w, sm->size);
 	else
@@ -1366,9 +1421,9 @@ static inline bool sim_in_progress(const struct sim_table *t, size_t r)
 	return SIM_LOAD(&sim_meta(t, r)->dist) == SIM_IN_PROGRESS;
 }
 
-static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
+static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w, const uint8_t *pk,
 			const struct sim_ext *e, size_t r);
-static void sim_help(struct sim_worker *wk, unsigned d, const void *w);
+static void sim_help(struct sim_worker *wk, unsigned d, const void *w, const uint8_t *pk);
 
 /* The children of a state, in the model's order: fold their results into the state's. */
 struct sim_fold {
@@ -1449,7 +1504,7 @@ static void sim_wait_child(struct sim_worker *wk, unsigned d, const struct sim_l
 	if (l->hashes[i] == SIM_NOREC || !sim_in_progress(&s->t, cr))
 		return;
 	if (d + 1 < s->max_levels)
-		sim_help(wk, d + 1, l->worlds + i * s->sm->size);
+		sim_help(wk, d + 1, l->worlds + i * s->sm->size, sim_packed(s, l, i));
 	while (sim_in_progress(&s->t, cr) && !sim_stopping(s)) {
 		if (SIM_LOAD_SC(&s->resize))
 			sim_park(wk);
@@ -1466,7 +1521,7 @@ static void sim_start_helpers(struct sim_search *s);
  * Visit record r, claimed by this worker (world w at depth d): its children,
  * then its counts.  Returns r.
  */
-static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
+static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w, const uint8_t *pk,
 			const struct sim_ext *e, size_t r)
 {
 	struct sim_search *s = wk->s;
@@ -1534,7 +1589,7 @@ static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
 		s->res->complete = false;
 		pthread_mutex_unlock(&s->lock);
 	} else {
-		kept = sim_expand(wk, d, w, e, acts, n, l);
+		kept = sim_expand(wk, d, w, pk, e, acts, n, l);
 		wk->pending += kept;
 		for (i = 0; i < kept; i++) {
 			const uint8_t *c = l->worlds + i * s->sm->size;
@@ -1544,6 +1599,11 @@ static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
 			l->hashes[i] = SIM_NOREC;
 			if (got == SIM_GOT_NONE)
 				continue; /* out of memory (or stopping): no state is added */
+			if (got == SIM_GOT_OLD) {
+				/* its counts are folded below: fetch them while siblings are visited */
+				__builtin_prefetch(sim_exec(t, cr));
+				__builtin_prefetch(sim_meta(t, cr));
+			}
 			if (got == SIM_GOT_OLD && sim_in_progress(t, cr)) {
 				if (sim_meta(t, cr)->owner == wk->id) {
 					sim_fail(s, "internal error: the state graph has a cycle");
@@ -1553,7 +1613,7 @@ static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
 			} else if (got == SIM_GOT_NEW) {
 				wk->depth_now = d + 1;
 				wk->path[d] = acts[i].id;
-				sim_visit(wk, d + 1, c, &l->ext[i], cr);
+				sim_visit(wk, d + 1, c, sim_packed(s, l, i), &l->ext[i], cr);
 			}
 			l->hashes[i] = cr; /* the hash has served: the child's record now */
 			wk->transitions++;
@@ -1583,7 +1643,7 @@ static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w,
  * progress, where the other threads' unclaimed work hangs.  It folds nothing:
  * the state's owner does that.
  */
-static void sim_help(struct sim_worker *wk, unsigned d, const void *w)
+static void sim_help(struct sim_worker *wk, unsigned d, const void *w, const uint8_t *pk)
 {
 	struct sim_search *s = wk->s;
 	const struct sim_model *sm = &wk->sm;
@@ -1599,16 +1659,16 @@ static void sim_help(struct sim_worker *wk, unsigned d, const void *w)
 		n = sim_por_select(sm, w, acts, n, wk->por);
 	if (!n || !(l = sim_level(wk, d, n)))
 		return;
-	kept = sim_expand(wk, d, w, &e0, acts, n, l);
+	kept = sim_expand(wk, d, w, pk, &e0, acts, n, l);
 	for (i = 0; i < kept && !sim_stopping(s); i++) {
 		const uint8_t *c = l->worlds + i * sm->size;
 		size_t cr = 0;
 		int got = sim_get(wk, sim_child_key(s, l, i), l->hashes[i], &cr);
 		if (got == SIM_GOT_NEW)
-			sim_visit(wk, d + 1, c, &e0, cr);
+			sim_visit(wk, d + 1, c, sim_packed(s, l, i), &e0, cr);
 		else if (got == SIM_GOT_OLD && sim_in_progress(&s->t, cr) &&
 			 sim_meta(&s->t, cr)->owner != wk->id)
-			sim_help(wk, d + 1, c);
+			sim_help(wk, d + 1, c, sim_packed(s, l, i));
 		else if (got == SIM_GOT_NONE)
 			return;
 	}
@@ -1623,7 +1683,7 @@ static void *sim_helper(void *arg)
 
 	while (!SIM_LOAD(&s->finished) && !sim_stopping(s)) {
 		uint64_t before = wk->claimed;
-		sim_help(wk, 0, s->init);
+		sim_help(wk, 0, s->init, s->init_packed);
 		if (wk->claimed != before) {
 			spins = 0;
 			continue;
@@ -1668,7 +1728,8 @@ static size_t sim_walk(struct sim_search *s, const void *init, unsigned len, sim
 				continue;
 			memcpy(c, w, sm->size);
 			sm->ops->apply(sm->ctx, c, acts[i].id);
-			const uint8_t *key = sim_world_key(&s->workers[0], c, &ce, s->workers[0].key);
+			const uint8_t *key = sim_world_key(&s->workers[0], c, &ce, s->workers[0].key,
+							   NULL, NULL, NULL);
 			long cr = key ? sim_table_find(t, key, sim_hash(t, key), &slot) : -1;
 			if (cr >= 0 && next(s, (size_t)cr, len - (unsigned)k - 1, arg))
 				break;
@@ -1747,6 +1808,7 @@ static void sim_worker_free(struct sim_search *s, struct sim_worker *wk)
 	for (size_t i = 0; wk->levels && i < s->max_levels; i++) {
 		free(wk->levels[i].worlds);
 		free(wk->levels[i].keys);
+		free(wk->levels[i].packed);
 		free(wk->levels[i].hashes);
 		free(wk->levels[i].events);
 		free(wk->levels[i].ext);
@@ -1830,6 +1892,7 @@ static void sim_search_free(struct sim_search *s)
 	for (unsigned j = 0; j < s->nparts; j++)
 		sim_table_free(&s->part[j]);
 	free(s->reserve);
+	free(s->init_packed);
 	sim_table_free(&s->t);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->mem.lock);
@@ -1884,6 +1947,7 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		s.split[++s.nparts] = whole;
 		s.key_size = s.nparts * sizeof(uint32_t);
 	}
+	s.packed_size = sm->key_size + (s.compress ? s.nparts * sizeof(uint32_t) : 0);
 	if (o->census) {
 		while (sm->ops->event_names && sm->ops->event_names[s.nevents] && s.nevents < 32)
 			s.nevents++;
@@ -1904,7 +1968,12 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		w0->sm = *sm;
 		s.nstarted = 1;
 	}
-	if (!w0 ||
+	if (sm->ops->pack) {
+		s.init_packed = malloc(s.packed_size);
+		if (s.init_packed)
+			sm->ops->pack(sm->ctx, init, s.init_packed);
+	}
+	if (!w0 || (sm->ops->pack && !s.init_packed) ||
 	    (s.compress && sim_parts_init(&s)) ||
 	    sim_table_init(&s.t, s.key_size, false, &s.mem) || sim_worker_init(&s, w0, 0) ||
 	    sim_table_room(&s, &s.t) || sim_census_room(&s, 0)) {
@@ -1916,7 +1985,7 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		return 0;
 	}
 
-	const uint8_t *key = sim_world_key(w0, init, &e0, w0->key);
+	const uint8_t *key = sim_world_key(w0, init, &e0, w0->key, NULL, NULL, s.init_packed);
 	uint64_t h = key ? sim_hash(&s.t, key) : 0;
 	if (!key || sim_get(w0, key, h, &r0) != SIM_GOT_NEW) {
 		sim_nomem(&s);
@@ -1925,7 +1994,7 @@ int sim_explore(const struct sim_model *sm, const void *init, const struct sim_e
 		sim_search_free(&s);
 		return 0;
 	}
-	sim_visit(w0, 0, init, &e0, r0);
+	sim_visit(w0, 0, init, s.init_packed, &e0, r0);
 	sim_join_helpers(&s);
 	res->threads = s.nstarted;
 	if (sim_stopping(&s) || res->stopped_by)

@@ -125,6 +125,13 @@ struct sim_ops {
 	 * keys on the world's bytes.
 	 */
 	void (*pack)(void *ctx, const void *world, uint8_t *out);
+	/*
+	 * Optional, with pack: the same encoding of `world`, given `parent`, a
+	 * world one action before it, and parent_key, its encoding (a model can
+	 * rewrite only what the action changed).
+	 */
+	void (*repack)(void *ctx, const void *parent, const uint8_t *parent_key, const void *world,
+		       uint8_t *out);
 	/* Status of an actor by name; `why` says on what it waits when blocked. */
 	enum sim_actor_status (*actor_status)(void *ctx, const void *world, const char *actor,
 					      char *why, size_t n);
