@@ -53,7 +53,7 @@ _wbsim_switch_values()
 	write_fail_cleanup) echo "truncate_punch locked_truncate_punch scan_punch" ;;
 	mkwrite_iomap_end | drop_writes | writeback_revalidate | stable_pages | init_on_alloc | \
 		partial_zero_uptodate | per_block_dirty | isize_extended_zero) echo "true false" ;;
-	zero_dirty_unwritten) echo "skip flush" ;;
+	zero_dirty_unwritten) echo "skip flush flush_eof batch" ;;
 	esac
 }
 _wbsim_switches="kernel validity_check write_fail_cleanup mkwrite_iomap_end drop_writes

@@ -276,6 +276,23 @@ void wb_iter_zero_start(struct wb_model *m, void *w, struct wb_writer *it, uint3
 	if (!m->zflush)
 		return;
 	/*
+	 * zero_dirty_unwritten=flush_eof: fs/iomap/buffered-io.c iomap_zero_range()
+	 * (6.18): a start inside a block whose rest [pos, block end) needs
+	 * writeback is zeroed through the page cache first, whatever the mapping
+	 * (WR_EOF_ZERO); range_dirty is sampled after it (wb_iomap_advance).
+	 */
+	if (m->cfg.zero_dirty_unwritten == WB_ZDU_FLUSH_EOF && it->pos % m->bs) {
+		uint32_t pend = wb_round_up(it->pos, m->bs);
+		if (pend > zero_end)
+			pend = zero_end;
+		if (wb_range_needs_writeback(m, w, it->pos, pend)) {
+			it->wflags |= WR_EOF_ZERO;
+			wb_desc(m, "; the partial EOF block [%u,%u) needs writeback: zero it in the cache",
+				it->pos, pend);
+			return;
+		}
+	}
+	/*
 	 * Models: fs/iomap/buffered-io.c iomap_zero_range() (6.12, 7d9b474ee4cc):
 	 * range_dirty = filemap_range_needs_writeback() over the whole zeroing
 	 * range, once, before the first mapping.
@@ -390,10 +407,59 @@ static void xfs_zero_iomap_begin(struct wb_model *m, void *w, unsigned t,
 	wb_fp_blocks(m, s, e, false, WB_FP_READ);
 	wr->iter_start = wr->pos;
 	wr->iter_end = zend < wr->map_end ? zend : wr->map_end;
+	if (wr->wflags & WR_EOF_ZERO) {
+		/* flush_eof (6.18): the iteration of the partial EOF block, whatever the type */
+		uint32_t pend = wb_round_up(wr->pos, m->bs);
+		if (wr->iter_end > pend)
+			wr->iter_end = pend;
+		wr->cookie = wb_inode(w)->seq;
+		wb_fp(m, WB_LOC_SEQ, WB_FP_READ);
+		wb_desc(m, "%s [%u,%u) cookie=%u, partial EOF block: iteration [%u,%u)",
+			wb_type_name(wr->type), wr->map_off, wr->map_end, wr->cookie, wr->iter_start,
+			wr->iter_end);
+		wr->pc = wb_next_chunk(m, wr, t);
+		return;
+	}
+	if (wr->type == WB_UNWRITTEN && m->cfg.zero_dirty_unwritten == WB_ZDU_BATCH &&
+	    b < wb_round_up(wb_inode(w)->i_size, m->bs) / m->bs) {
+		/*
+		 * batch (6.19, 7.1.5): fs/xfs/xfs_iomap.c xfs_buffered_write_iomap_begin()
+		 * with IOMAP_ZERO, an UNWRITTEN mapping starting below the EOF block
+		 * (offset_fsb < eof_fsb): trimmed to the EOF block, and
+		 * iomap_fill_dirty_folios() -> filemap_get_folios_dirty() batches its
+		 * folios that are dirty, under writeback or locked.  A block is never
+		 * larger than a page here, so the batch is the EOF folio or nothing; its
+		 * folio is zeroed like a WRITTEN range (folio_lock, iomap_valid), an empty
+		 * batch skips the mapping, and neither flushes.
+		 */
+		uint32_t eofb = wb_round_up(wb_inode(w)->i_size, m->bs);
+		const struct folio *f = wb_folio(m, w, wr->pos / m->ps);
+		if (wr->iter_end > eofb)
+			wr->iter_end = eofb;
+		wb_fp(m, WB_LOC_FOLIO(m, wr->pos / m->ps), WB_FP_READ);
+		if ((f->flags & FOLIO_PRESENT) &&
+		    (f->locked || (f->flags & (FOLIO_DIRTY | FOLIO_WRITEBACK)))) {
+			wr->cookie = wb_inode(w)->seq;
+			wb_fp(m, WB_LOC_SEQ, WB_FP_READ);
+			wb_desc(m, "UNWRITTEN [%u,%u) cookie=%u, folio batch: page %u, iteration [%u,%u)",
+				wr->map_off, wr->map_end, wr->cookie, wr->pos / m->ps, wr->iter_start,
+				wr->iter_end);
+			wr->pc = wb_next_chunk(m, wr, t);
+			return;
+		}
+		wr->cookie = 0;
+		wb_desc(m, "UNWRITTEN [%u,%u), empty folio batch: nothing to zero in [%u,%u)",
+			wr->map_off, wr->map_end, wr->iter_start, wr->iter_end);
+		wr->pos = wr->iter_end;
+		wr->pc = WP_IOMAP_END;
+		return;
+	}
 	if (wr->type == WB_HOLE || wr->type == WB_UNWRITTEN) {
 		/* canonical: the skipped iteration's cookie is never read */
 		wr->cookie = 0;
-		if (wr->wflags & WR_RANGE_DIRTY) {
+		/* batch (7.1.5): iomap_zero_range() flushes for UNWRITTEN only */
+		if ((wr->wflags & WR_RANGE_DIRTY) &&
+		    (wr->type == WB_UNWRITTEN || m->cfg.zero_dirty_unwritten != WB_ZDU_BATCH)) {
 			/*
 			 * iomap_zero_iter() (6.12): range_dirty over a HOLE or
 			 * UNWRITTEN mapping: clear it, mark the mapping STALE,
@@ -931,7 +997,7 @@ static unsigned iomap_write_delalloc_release(struct wb_model *m, void *w, uint32
  * the rest is mapped once more, and fails at once); any other iteration without
  * progress ends the write.
  */
-static void wb_iomap_advance(struct wb_model *m, const struct wb_iter_ref *r, unsigned t)
+static void wb_iomap_advance(struct wb_model *m, void *w, const struct wb_iter_ref *r, unsigned t)
 {
 	struct wb_writer *wr = r->it;
 	uint32_t written = wr->pos - wr->iter_start;
@@ -943,6 +1009,12 @@ static void wb_iomap_advance(struct wb_model *m, const struct wb_iter_ref *r, un
 	} else if (wr->iter_start < offset) {
 		/* iomap_zero_range(): the next mapping of the gap, or the write itself */
 		wr->pc = WP_IOMAP_BEGIN;
+		if ((wr->wflags & WR_EOF_ZERO) && wr->pos % m->bs == 0) {
+			/* flush_eof (6.18): the partial EOF block is done; range_dirty for the rest */
+			wr->wflags &= (uint8_t)~WR_EOF_ZERO;
+			if (wr->pos < offset)
+				wb_iter_zero_start(m, w, wr, offset);
+		}
 		if (wr->pos < offset && written) {
 			wb_desc(m, "; zeroing goes on at %u", wr->pos);
 		} else if (r->write) {
@@ -1027,7 +1099,7 @@ static void xfs_buffered_write_iomap_end(struct wb_model *m, void *w, unsigned t
 			return;
 		}
 	}
-	wb_iomap_advance(m, r, t);
+	wb_iomap_advance(m, w, r, t);
 }
 
 /* Models: the xfs_bmap_punch_delalloc_range() call of 6.1's xfs_buffered_write_iomap_end(). */
@@ -1046,7 +1118,7 @@ static void wb_punch_delalloc(struct wb_model *m, void *w, unsigned t, const str
 		wb_inval_up(m, w, false);
 		wb_desc(m, "; invalidate_lock released");
 	}
-	wb_iomap_advance(m, r, t);
+	wb_iomap_advance(m, w, r, t);
 }
 
 /* Models: xfs_file_buffered_write() dropping IOLOCK_EXCL (6.1, 6.3). */
@@ -1433,6 +1505,9 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 			  wb_writer_may_change_map(m, w, t, wb_writer_first_page(m, w, t)) ? WB_RW
 											    : WB_RD);
 		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		/* zero_dirty_unwritten=batch: the folio batch looks at the EOF folio */
+		if (m->zflush)
+			wb_fp_add(now, WB_R_FLAGS(page), WB_RD);
 		break;
 	default:
 		wb_writer_wide(m, w, t, now);

@@ -22,7 +22,7 @@
 static const char *const check_words[] = { "off", "after_lock", "before_lock", NULL };
 static const char *const cleanup_words[] = { "truncate_punch", "locked_truncate_punch",
 					     "scan_punch", NULL };
-static const char *const zdu_words[] = { "skip", "flush", NULL };
+static const char *const zdu_words[] = { "skip", "flush", "flush_eof", "batch", NULL };
 /* a bool switch's values, indexed by the bool */
 static const char *const bool_words[] = { "false", "true", NULL };
 
@@ -76,9 +76,12 @@ const struct wb_switch wb_switches[] = {
 	{ .name = "zero_dirty_unwritten", .kind = WB_SWITCH_WORD, .words = zdu_words,
 	  .offset = FIELD(zero_dirty_unwritten), .text_pos = 9, .feature = true,
 	  .help = "the EOF zeroing (iomap_zero_range) over a HOLE or UNWRITTEN mapping: skip "
-		  "it as already zero (6.1 to 6.11), or flush (6.12, c5c810b94cfd and "
+		  "it as already zero (6.1 to 6.11); flush (6.12, c5c810b94cfd and "
 		  "7d9b474ee4cc: if the range had dirty or writeback page cache when the zeroing "
-		  "began, write back and wait on [position, end), then remap)" },
+		  "began, write back and wait on [position, end), then remap); flush_eof (6.18: "
+		  "a dirty partial EOF block is first zeroed through the page cache); batch "
+		  "(7.1: the dirty folio of an UNWRITTEN EOF block is zeroed from a folio batch, "
+		  "and only UNWRITTEN mappings flush)" },
 	{ .name = "isize_extended_zero", .kind = WB_SWITCH_BOOL,
 	  .offset = FIELD(isize_extended_zero), .text_pos = 10, .feature = true,
 	  .help = "pagecache_isize_extended() zeroes [old size, new size) of a dirty EOF folio "
@@ -158,14 +161,14 @@ const struct wb_kernel wb_kernels[] = {
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
-		    "zero_dirty_unwritten=flush, isize_extended_zero=true",
+		    "zero_dirty_unwritten=flush_eof, isize_extended_zero=true",
 	  NO_DROP_WRITES },
 	{ .version = "7.1",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
-		    "zero_dirty_unwritten=flush, isize_extended_zero=true",
+		    "zero_dirty_unwritten=batch, isize_extended_zero=true",
 	  NO_DROP_WRITES },
 };
 const size_t wb_nkernels = sizeof(wb_kernels) / sizeof(wb_kernels[0]);

@@ -31,6 +31,8 @@ enum wb_cleanup {
 enum wb_zero_dirty {
 	WB_ZDU_SKIP,  /* 6.1 to 6.11: skipped as already zero, whatever the cache holds */
 	WB_ZDU_FLUSH, /* 6.12 (c5c810b94cfd, 7d9b474ee4cc): flush the range, then remap */
+	WB_ZDU_FLUSH_EOF, /* 6.18: flush, but a dirty partial EOF block is zeroed in the cache first */
+	WB_ZDU_BATCH, /* 7.1.5: the EOF block's dirty folio zeroed from a folio batch; flush UNWRITTEN only */
 };
 
 struct wb_kernel;

@@ -201,7 +201,7 @@ void wb_pack_init(struct wb_model *m)
 			zeroes |= td->op == WB_OP_FALLOCATE && td->offset + td->length > min;
 		}
 		if (zeroes)
-			k->w_wflags = 5;
+			k->w_wflags = m->cfg.zero_dirty_unwritten == WB_ZDU_FLUSH_EOF ? 6 : 5;
 	}
 	k->w_inval = nfaults || rangeops || locked ? k->w_task : 0;
 	k->w_rwsem_shared = wb_bits_for(nshared);

@@ -103,7 +103,7 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 	m->off_disk = m->off_cache + (size_t)m->npages * m->gpp;
 	m->off_drop = m->off_disk + (size_t)m->nblocks * m->gpb;
 	m->pbd = cfg->per_block_dirty && m->bpp > 1;
-	m->zflush = cfg->zero_dirty_unwritten == WB_ZDU_FLUSH;
+	m->zflush = cfg->zero_dirty_unwritten != WB_ZDU_SKIP;
 	m->off_dirty = m->off_drop + ((size_t)m->npages * m->gpp + 7) / 8;
 	m->off_dirty += m->off_dirty & 1u;
 	m->size = wb_align8(m->off_dirty + (m->pbd ? (size_t)m->npages * sizeof(uint16_t) : 0));

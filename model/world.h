@@ -79,6 +79,8 @@ enum wb_writer_pc {
 #define WR_INVAL 0x08	/* holds the invalidate_lock exclusive (locked cleanup) */
 /* zero_dirty_unwritten=flush: iomap_zero_range()'s range_dirty, not yet used by a flush */
 #define WR_RANGE_DIRTY 0x10
+/* zero_dirty_unwritten=flush_eof: zeroing the dirty partial EOF block through the cache (6.18) */
+#define WR_EOF_ZERO 0x20
 
 /*
  * A buffered writer: the iomap_iter and its cached struct iomap.  Also the
@@ -339,7 +341,7 @@ struct wb_model {
 	 */
 	bool pbd;
 	/*
-	 * zero_dirty_unwritten=flush: the zeroing samples range_dirty (a writer
+	 * zero_dirty_unwritten other than skip: the zeroing samples range_dirty (a writer
 	 * flag, WR_RANGE_DIRTY, which then takes a bit of the encoding) and may
 	 * flush (WP_FLUSH)
 	 */

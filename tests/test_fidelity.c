@@ -2495,6 +2495,98 @@ static void test_isize_extended_zero_write(void **state)
 	tc_close(&t);
 }
 
+/* g363-eof-block-4k's shape: 4 KiB blocks, size 2048, block 0 UNWRITTEN, M's store past EOF. */
+#define G363_4K(kernel, store)                                                                     \
+	"{'wbsim':1,'name':'t','geometry':{'block_size':4096,'page_size':4096},"                   \
+	"'config':{'kernel':'" kernel "'},"                                                          \
+	"'file':{'size':2048,'extents':[{'offset':0,'length':4096,'state':'unwritten'}]},'tasks':[" \
+	store "{'name':'TR','op':'truncate','size':8192}]}"
+#define G363_M "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+
+/*
+ * flush_eof (6.18): the dirty partial EOF block is zeroed through the page
+ * cache over its UNWRITTEN mapping, with no flush; range_dirty is sampled for
+ * the rest afterwards.
+ */
+static void test_zero_flush_eof(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, G363_4K("6.18", G363_M), SCENARIO_CHECK);
+	assert_int_equal(t.m.pack.w_wflags, 6);
+	tc_run(&t, "M");
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	assert_true(tc_z(&t, "TR")->wflags & WR_EOF_ZERO);
+	assert_false(tc_z(&t, "TR")->wflags & WR_RANGE_DIRTY);
+	STEP(&t, "TR", "iomap_begin");
+	assert_int_equal(tc_z(&t, "TR")->iter_end, 4096);
+	assert_int_equal(tc_z(&t, "TR")->type, WB_UNWRITTEN);
+	RUN_TO(&t, "TR", "zero");
+	assert_string_equal(tc_cache(&t, 0), "0*1024 M*1024 0*2048");
+	RUN_TO(&t, "TR", "iomap_end");
+	assert_false(tc_z(&t, "TR")->wflags & WR_EOF_ZERO);
+	assert_false(tc_z(&t, "TR")->wflags & WR_RANGE_DIRTY); /* [4096,8192) has no folio */
+	assert_string_equal(tc_exts(&t), "UH"); /* no flush, no conversion */
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+	/* a clean cache: no partial-block zeroing, and range_dirty as in 6.12 */
+	tc_open(&t, G363_4K("6.18", ""), SCENARIO_CHECK);
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	assert_int_equal(tc_z(&t, "TR")->wflags, 0);
+	tc_close(&t);
+}
+
+/*
+ * batch (7.1.5): an UNWRITTEN mapping below the EOF block is trimmed to it and
+ * its dirty folio zeroed from the batch, without a flush; an empty batch skips
+ * it; a HOLE is skipped even with range_dirty (no HOLE flush).
+ */
+static void test_zero_batch(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, G363_4K("7.1", G363_M), SCENARIO_CHECK);
+	tc_run(&t, "M");
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	assert_true(tc_z(&t, "TR")->wflags & WR_RANGE_DIRTY);
+	STEP(&t, "TR", "iomap_begin");
+	assert_int_equal(tc_z(&t, "TR")->iter_end, 4096);
+	assert_int_equal(tc_z(&t, "TR")->pc, WP_FOLIO_GET);
+	RUN_TO(&t, "TR", "zero");
+	assert_string_equal(tc_cache(&t, 0), "0*1024 M*1024 0*2048");
+	assert_string_equal(tc_exts(&t), "UH");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+	/* no cached folio: an empty batch, nothing zeroed, no flush */
+	tc_open(&t, G363_4K("7.1", ""), SCENARIO_CHECK);
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	STEP(&t, "TR", "iomap_begin");
+	assert_int_equal(tc_z(&t, "TR")->pc, WP_IOMAP_END);
+	tc_close(&t);
+	/* g363-hole-post-eof: the HOLE is skipped though range_dirty is set */
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'7.1'},"
+		    "'file':{'size':2048,'extents':[{'offset':0,'length':2048,'state':'written',"
+		    "'data':'I'}]},'tasks':["
+		    "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+		    "{'name':'TR','op':'truncate','size':8192,'after':['M']}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "M");
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	STEP(&t, "TR", "iomap_begin");
+	assert_int_equal(tc_z(&t, "TR")->pc, WP_IOMAP_END);
+	assert_true(tc_z(&t, "TR")->wflags & WR_RANGE_DIRTY);
+	tc_close(&t);
+}
+
 /* ------------------------------------------------------------------ per-block dirty (issue 20) */
 
 static uint16_t tc_dirty(struct tc *t, unsigned page)
@@ -2813,6 +2905,8 @@ int main(void)
 		cmocka_unit_test(test_zero_flush_write),
 		cmocka_unit_test(test_isize_extended_zero),
 		cmocka_unit_test(test_isize_extended_zero_write),
+		cmocka_unit_test(test_zero_flush_eof),
+		cmocka_unit_test(test_zero_batch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
