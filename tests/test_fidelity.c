@@ -2587,6 +2587,31 @@ static void test_zero_batch(void **state)
 	tc_close(&t);
 }
 
+/* A fallocate past EOF zeroes through the same iteration: range_dirty at alloc_range, then the flush. */
+static void test_zero_flush_fallocate(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.12'},"
+		    "'file':{'size':2048,'extents':[{'offset':0,'length':2048,'state':'written',"
+		    "'data':'I'},{'offset':2048,'length':2048,'state':'unwritten'}]},'tasks':["
+		    "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+		    "{'name':'FA','op':'fallocate','offset':4096,'length':4096,'after':['M']}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "M");
+	STEP(&t, "FA", "rwsem_lock");
+	STEP(&t, "FA", "invalidate_lock");
+	STEP(&t, "FA", "alloc_range");
+	assert_true(tc_z(&t, "FA")->wflags & WR_RANGE_DIRTY);
+	STEP(&t, "FA", "iomap_begin");
+	STEP(&t, "FA", "zero_flush");
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
 /* ------------------------------------------------------------------ per-block dirty (issue 20) */
 
 static uint16_t tc_dirty(struct tc *t, unsigned page)
@@ -2907,6 +2932,7 @@ int main(void)
 		cmocka_unit_test(test_isize_extended_zero_write),
 		cmocka_unit_test(test_zero_flush_eof),
 		cmocka_unit_test(test_zero_batch),
+		cmocka_unit_test(test_zero_flush_fallocate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
