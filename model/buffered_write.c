@@ -44,6 +44,7 @@
 #include "model/extent_map.h"
 #include "model/locks.h"
 #include "model/por.h"
+#include "model/writeback.h"
 
 
 static const char *wb_type_name(unsigned type)
@@ -146,8 +147,11 @@ static bool wb_cleanup_range(const struct wb_model *m, const struct wb_writer *w
 	return *start < *end;
 }
 
+static bool wb_flush_enabled(const struct wb_model *m, const void *w, uint32_t pos, uint32_t end,
+			     char *why, size_t n);
+
 bool wb_iter_enabled(const struct wb_model *m, const void *w, unsigned t,
-		     const struct wb_writer *wr, char *why, size_t n)
+		     const struct wb_writer *wr, uint32_t zero_end, char *why, size_t n)
 {
 	void *cw = WBC(w);
 
@@ -191,6 +195,8 @@ bool wb_iter_enabled(const struct wb_model *m, const void *w, unsigned t,
 		}
 		return true;
 	}
+	case WP_FLUSH:
+		return wb_flush_enabled(m, w, wr->pos, zero_end, why, n);
 	default:
 		return true;
 	}
@@ -208,7 +214,7 @@ static bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned 
 	case WP_RWSEM_LOCK:
 		return wb_rwsem_available(m, cw, false, why, n);
 	default:
-		return wb_iter_enabled(m, w, t, wr, why, n);
+		return wb_iter_enabled(m, w, t, wr, (uint32_t)m->sc->tasks[t].offset, why, n);
 	}
 }
 
@@ -230,10 +236,141 @@ static void wb_rwsem_lock(struct wb_model *m, void *w, unsigned t)
 	 * i_size to the write's offset; wb_zeroing()).
 	 */
 	if (wr->pos > ino->i_size) {
+		uint32_t zend = wr->pos;
 		wb_desc(m, "; past i_size %u: zero [%u,%u) first (iomap_zero_range)", ino->i_size,
 			ino->i_size, wr->pos);
 		wr->pos = ino->i_size;
+		wb_iter_zero_start(m, w, wr, zend);
 	}
+}
+
+/*
+ * Models: include/linux/pagemap.h filemap_range_needs_writeback() (6.12):
+ * false if no folio of the file is tagged dirty or writeback; otherwise,
+ * is a folio of the pages of [start, end) dirty, locked or under writeback
+ * (mm/filemap.c filemap_range_has_writeback())?
+ */
+static bool wb_range_needs_writeback(struct wb_model *m, void *w, uint32_t start, uint32_t end)
+{
+	bool tagged = false;
+	unsigned p;
+
+	for (p = 0; p < m->npages; p++) {
+		const struct folio *f = wb_folio(m, w, p);
+		wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_READ);
+		tagged |= (f->flags & FOLIO_PRESENT) && (f->flags & (FOLIO_DIRTY | FOLIO_WRITEBACK));
+	}
+	if (!tagged || end <= start)
+		return false;
+	for (p = start / m->ps; p < m->npages && p * m->ps < end; p++) {
+		const struct folio *f = wb_folio(m, w, p);
+		if ((f->flags & FOLIO_PRESENT) &&
+		    (f->locked || (f->flags & (FOLIO_DIRTY | FOLIO_WRITEBACK))))
+			return true;
+	}
+	return false;
+}
+
+void wb_iter_zero_start(struct wb_model *m, void *w, struct wb_writer *it, uint32_t zero_end)
+{
+	if (!m->zflush)
+		return;
+	/*
+	 * zero_dirty_unwritten=flush_eof: fs/iomap/buffered-io.c iomap_zero_range()
+	 * (6.18): a start inside a block whose rest [pos, block end) needs
+	 * writeback is zeroed through the page cache first, whatever the mapping
+	 * (WR_EOF_ZERO); range_dirty is sampled after it (wb_iomap_advance).
+	 */
+	if (m->cfg.zero_dirty_unwritten == WB_ZDU_FLUSH_EOF && it->pos % m->bs) {
+		uint32_t pend = wb_round_up(it->pos, m->bs);
+		if (pend > zero_end)
+			pend = zero_end;
+		if (wb_range_needs_writeback(m, w, it->pos, pend)) {
+			it->wflags |= WR_EOF_ZERO;
+			wb_desc(m, "; the partial EOF block [%u,%u) needs writeback: zero it in the cache",
+				it->pos, pend);
+			return;
+		}
+	}
+	/*
+	 * Models: fs/iomap/buffered-io.c iomap_zero_range() (6.12, 7d9b474ee4cc):
+	 * range_dirty = filemap_range_needs_writeback() over the whole zeroing
+	 * range, once, before the first mapping.
+	 */
+	if (wb_range_needs_writeback(m, w, it->pos, zero_end)) {
+		it->wflags |= WR_RANGE_DIRTY;
+		wb_desc(m, "; range_dirty");
+	}
+}
+
+/* The first dirty folio of [pos, end)'s pages, or -1 (the flush's next folio). */
+static int wb_flush_next(const struct wb_model *m, const void *w, uint32_t pos, uint32_t end)
+{
+	for (unsigned p = pos / m->ps; p < m->npages && p * m->ps < end; p++) {
+		const struct folio *f = wb_folio(m, WBC(w), p);
+		if ((f->flags & FOLIO_PRESENT) && (f->flags & FOLIO_DIRTY))
+			return (int)p;
+	}
+	return -1;
+}
+
+/*
+ * Can the flush take its next step?  The next dirty folio's write waits for
+ * its lock and for writeback of it to end (WB_SYNC_ALL); the final wait, for
+ * writeback of every folio of the range to end.
+ */
+static bool wb_flush_enabled(const struct wb_model *m, const void *w, uint32_t pos, uint32_t end,
+			     char *why, size_t n)
+{
+	int p = wb_flush_next(m, w, pos, end);
+
+	if (p >= 0) {
+		const struct folio *f = wb_folio(m, WBC(w), (unsigned)p);
+		if (!wb_folio_lock_available(m, WBC(w), (unsigned)p, why, n))
+			return false;
+		if (f->flags & FOLIO_WRITEBACK) {
+			WB_WHY(why, n, "flush: waits for writeback of page %u to end", p);
+			return false;
+		}
+		return true;
+	}
+	for (unsigned q = pos / m->ps; q < m->npages && q * m->ps < end; q++)
+		if (wb_folio(m, WBC(w), q)->flags & FOLIO_WRITEBACK) {
+			WB_WHY(why, n, "flush: waits for writeback of page %u to end", q);
+			return false;
+		}
+	return true;
+}
+
+/*
+ * Models: fs/iomap/buffered-io.c iomap_zero_iter_flush_and_stale() (6.12,
+ * c5c810b94cfd) -> mm/filemap.c filemap_write_and_wait_range(pos, zeroing
+ * end - 1), one step per dirty folio of the range and one for the wait:
+ * __filemap_fdatawrite_range() (WB_SYNC_ALL) writes each dirty folio by
+ * writeback's rules (its bytes past i_size zeroed, its blocks below i_size
+ * mapped afresh, DELALLOC converted), and its IO and completion (UNWRITTEN
+ * converted, xfs_end_ioend()) are folded into the same step; then
+ * __filemap_fdatawait_range() waits for every folio of the range under
+ * writeback (other tasks' IOs).  The mapping is STALE: iomap_end, then the
+ * remap at the same position.
+ */
+static void wb_zero_flush(struct wb_model *m, void *w, unsigned t, const struct wb_iter_ref *r)
+{
+	struct wb_writer *wr = r->it;
+	int p = wb_flush_next(m, w, wr->pos, r->zero_end);
+
+	(void)t;
+	if (p >= 0) {
+		wb_desc(m, "page %u written back (", p);
+		wb_write_and_wait_folio(m, w, (unsigned)p);
+		wb_desc(m, ")");
+		return;
+	}
+	for (unsigned q = wr->pos / m->ps; q < m->npages && q * m->ps < r->zero_end; q++)
+		wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_WAIT);
+	wb_desc(m, "no dirty folio and no writeback left in [%u,%u): the mapping is STALE",
+		wr->pos, r->zero_end);
+	wr->pc = WP_IOMAP_END;
 }
 
 /*
@@ -270,9 +407,71 @@ static void xfs_zero_iomap_begin(struct wb_model *m, void *w, unsigned t,
 	wb_fp_blocks(m, s, e, false, WB_FP_READ);
 	wr->iter_start = wr->pos;
 	wr->iter_end = zend < wr->map_end ? zend : wr->map_end;
+	if (wr->wflags & WR_EOF_ZERO) {
+		/* flush_eof (6.18): the iteration of the partial EOF block, whatever the type */
+		uint32_t pend = wb_round_up(wr->pos, m->bs);
+		if (wr->iter_end > pend)
+			wr->iter_end = pend;
+		wr->cookie = wb_inode(w)->seq;
+		wb_fp(m, WB_LOC_SEQ, WB_FP_READ);
+		wb_desc(m, "%s [%u,%u) cookie=%u, partial EOF block: iteration [%u,%u)",
+			wb_type_name(wr->type), wr->map_off, wr->map_end, wr->cookie, wr->iter_start,
+			wr->iter_end);
+		wr->pc = wb_next_chunk(m, wr, t);
+		return;
+	}
+	if (wr->type == WB_UNWRITTEN && m->cfg.zero_dirty_unwritten == WB_ZDU_BATCH &&
+	    b < wb_round_up(wb_inode(w)->i_size, m->bs) / m->bs) {
+		/*
+		 * batch (6.19, 7.1.5): fs/xfs/xfs_iomap.c xfs_buffered_write_iomap_begin()
+		 * with IOMAP_ZERO, an UNWRITTEN mapping starting below the EOF block
+		 * (offset_fsb < eof_fsb): trimmed to the EOF block, and
+		 * iomap_fill_dirty_folios() -> filemap_get_folios_dirty() batches its
+		 * folios that are dirty, under writeback or locked.  A block is never
+		 * larger than a page here, so the batch is the EOF folio or nothing; its
+		 * folio is zeroed like a WRITTEN range (folio_lock, iomap_valid), an empty
+		 * batch skips the mapping, and neither flushes.
+		 */
+		uint32_t eofb = wb_round_up(wb_inode(w)->i_size, m->bs);
+		const struct folio *f = wb_folio(m, w, wr->pos / m->ps);
+		if (wr->iter_end > eofb)
+			wr->iter_end = eofb;
+		wb_fp(m, WB_LOC_FOLIO(m, wr->pos / m->ps), WB_FP_READ);
+		if ((f->flags & FOLIO_PRESENT) &&
+		    (f->locked || (f->flags & (FOLIO_DIRTY | FOLIO_WRITEBACK)))) {
+			wr->cookie = wb_inode(w)->seq;
+			wb_fp(m, WB_LOC_SEQ, WB_FP_READ);
+			wb_desc(m, "UNWRITTEN [%u,%u) cookie=%u, folio batch: page %u, iteration [%u,%u)",
+				wr->map_off, wr->map_end, wr->cookie, wr->pos / m->ps, wr->iter_start,
+				wr->iter_end);
+			wr->pc = wb_next_chunk(m, wr, t);
+			return;
+		}
+		wr->cookie = 0;
+		wb_desc(m, "UNWRITTEN [%u,%u), empty folio batch: nothing to zero in [%u,%u)",
+			wr->map_off, wr->map_end, wr->iter_start, wr->iter_end);
+		wr->pos = wr->iter_end;
+		wr->pc = WP_IOMAP_END;
+		return;
+	}
 	if (wr->type == WB_HOLE || wr->type == WB_UNWRITTEN) {
 		/* canonical: the skipped iteration's cookie is never read */
 		wr->cookie = 0;
+		/* batch (7.1.5): iomap_zero_range() flushes for UNWRITTEN only */
+		if ((wr->wflags & WR_RANGE_DIRTY) &&
+		    (wr->type == WB_UNWRITTEN || m->cfg.zero_dirty_unwritten != WB_ZDU_BATCH)) {
+			/*
+			 * iomap_zero_iter() (6.12): range_dirty over a HOLE or
+			 * UNWRITTEN mapping: clear it, mark the mapping STALE,
+			 * flush [pos, end) (wb_zero_flush); nothing processed
+			 */
+			wr->wflags &= (uint8_t)~WR_RANGE_DIRTY;
+			wr->flags |= IOMAP_F_STALE;
+			wb_desc(m, "%s [%u,%u), range_dirty: STALE, flush [%u,%u) first",
+				wb_type_name(wr->type), wr->map_off, wr->map_end, wr->pos, zend);
+			wr->pc = WP_FLUSH;
+			return;
+		}
 		wb_desc(m, "%s [%u,%u): nothing to zero in [%u,%u)", wb_type_name(wr->type),
 			wr->map_off, wr->map_end, wr->iter_start, wr->iter_end);
 		wr->pos = wr->iter_end;
@@ -798,7 +997,7 @@ static unsigned iomap_write_delalloc_release(struct wb_model *m, void *w, uint32
  * the rest is mapped once more, and fails at once); any other iteration without
  * progress ends the write.
  */
-static void wb_iomap_advance(struct wb_model *m, const struct wb_iter_ref *r, unsigned t)
+static void wb_iomap_advance(struct wb_model *m, void *w, const struct wb_iter_ref *r, unsigned t)
 {
 	struct wb_writer *wr = r->it;
 	uint32_t written = wr->pos - wr->iter_start;
@@ -810,6 +1009,12 @@ static void wb_iomap_advance(struct wb_model *m, const struct wb_iter_ref *r, un
 	} else if (wr->iter_start < offset) {
 		/* iomap_zero_range(): the next mapping of the gap, or the write itself */
 		wr->pc = WP_IOMAP_BEGIN;
+		if ((wr->wflags & WR_EOF_ZERO) && wr->pos % m->bs == 0) {
+			/* flush_eof (6.18): the partial EOF block is done; range_dirty for the rest */
+			wr->wflags &= (uint8_t)~WR_EOF_ZERO;
+			if (wr->pos < offset)
+				wb_iter_zero_start(m, w, wr, offset);
+		}
 		if (wr->pos < offset && written) {
 			wb_desc(m, "; zeroing goes on at %u", wr->pos);
 		} else if (r->write) {
@@ -894,7 +1099,7 @@ static void xfs_buffered_write_iomap_end(struct wb_model *m, void *w, unsigned t
 			return;
 		}
 	}
-	wb_iomap_advance(m, r, t);
+	wb_iomap_advance(m, w, r, t);
 }
 
 /* Models: the xfs_bmap_punch_delalloc_range() call of 6.1's xfs_buffered_write_iomap_end(). */
@@ -913,7 +1118,7 @@ static void wb_punch_delalloc(struct wb_model *m, void *w, unsigned t, const str
 		wb_inval_up(m, w, false);
 		wb_desc(m, "; invalidate_lock released");
 	}
-	wb_iomap_advance(m, r, t);
+	wb_iomap_advance(m, w, r, t);
 }
 
 /* Models: xfs_file_buffered_write() dropping IOLOCK_EXCL (6.1, 6.3). */
@@ -960,6 +1165,9 @@ void wb_iter_apply(struct wb_model *m, void *w, unsigned t, const struct wb_iter
 		break;
 	case WP_PUNCH_DELALLOC:
 		wb_punch_delalloc(m, w, t, r);
+		break;
+	case WP_FLUSH:
+		wb_zero_flush(m, w, t, r);
 		break;
 	}
 }
@@ -1230,7 +1438,13 @@ static void wb_writer_wide(const struct wb_model *m, const void *w, unsigned t, 
 	wb_fp_add(f, WB_R_RWSEM, WB_RD);
 	wb_fp_pages(f, WB_K_FLAGS, first, m->npages - 1, WB_RW);
 	wb_fp_pages(f, WB_K_DATA, first, m->npages - 1, WB_RW);
-	wb_fp_pages(f, WB_K_DISK, first, m->npages - 1, WB_RD);
+	/* zero_dirty_unwritten=flush: the zeroing's flush writes and converts (wb_zero_flush) */
+	wb_fp_pages(f, WB_K_DISK, first, m->npages - 1, m->zflush ? WB_RW : WB_RD);
+	if (m->zflush) {
+		wb_fp_add(f, WB_R_MAP, WB_RW);
+		/* range_dirty's tag test reads every folio */
+		wb_fp_pages(f, WB_K_FLAGS, 0, m->npages - 1, WB_RD);
+	}
 }
 
 static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
@@ -1250,6 +1464,9 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 		wb_fp_add(now, WB_R_RWSEM, WB_RW);
 		wb_fp_add(now, WB_R_ORDER, WB_RW);
 		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		/* zero_dirty_unwritten=flush: range_dirty reads every folio's flags */
+		if (m->zflush)
+			wb_fp_pages(now, WB_K_FLAGS, 0, m->npages - 1, WB_RD);
 		break;
 	case WP_VALID_BEFORE: /* seq; a STALE mapping goes to iomap_end */
 		wb_fp_add(now, WB_R_MAP, WB_RD);
@@ -1279,11 +1496,18 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 	case WP_RWSEM_UNLOCK:
 		wb_fp_add(now, WB_R_RWSEM, WB_RW);
 		break;
+	case WP_FLUSH: /* writes back and converts, from its position on (wb_writer_wide) */
+		wb_writer_wide(m, w, t, now);
+		wb_fp_pages(now, WB_K_IO, page, m->npages - 1, WB_RD);
+		break;
 	case WP_IOMAP_BEGIN: /* the mapping at the position (a reservation over a hole), i_size */
 		wb_fp_add(now, WB_R_MAP,
 			  wb_writer_may_change_map(m, w, t, wb_writer_first_page(m, w, t)) ? WB_RW
 											    : WB_RD);
 		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		/* zero_dirty_unwritten=batch: the folio batch looks at the EOF folio */
+		if (m->zflush)
+			wb_fp_add(now, WB_R_FLAGS(page), WB_RD);
 		break;
 	default:
 		wb_writer_wide(m, w, t, now);
@@ -1304,6 +1528,7 @@ static const struct wb_step_def wb_writer_steps[] = {
 	{ WP_WRITE_END, "write_end", "iomap_write_end" },
 	{ WP_IOMAP_END, "iomap_end", "xfs_buffered_write_iomap_end" },
 	{ WP_PUNCH_DELALLOC, "punch_delalloc", "xfs_bmap_punch_delalloc_range" },
+	{ WP_FLUSH, "zero_flush", "iomap_zero_iter_flush_and_stale: filemap_write_and_wait_range" },
 	{ WP_RWSEM_UNLOCK, "rwsem_unlock", "xfs_file_buffered_write: xfs_iunlock(IOLOCK_EXCL)" },
 };
 
@@ -1324,7 +1549,7 @@ const struct wb_actor wb_actor_write = {
 	.flags = WB_ACT_RWSEM | WB_ACT_DATA | WB_ACT_ORDERED,
 	.steps = wb_writer_steps,
 	.nsteps = sizeof(wb_writer_steps) / sizeof(wb_writer_steps[0]),
-	.npc = WP_PUNCH_DELALLOC + 1,
+	.npc = WP_FLUSH + 1,
 	.done_pc = WP_DONE,
 	.offsets = wb_writer_offsets,
 	.enabled = wb_writer_enabled,

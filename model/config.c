@@ -22,6 +22,7 @@
 static const char *const check_words[] = { "off", "after_lock", "before_lock", NULL };
 static const char *const cleanup_words[] = { "truncate_punch", "locked_truncate_punch",
 					     "scan_punch", NULL };
+static const char *const zdu_words[] = { "skip", "flush", "flush_eof", "batch", NULL };
 /* a bool switch's values, indexed by the bool */
 static const char *const bool_words[] = { "false", "true", NULL };
 
@@ -72,6 +73,20 @@ const struct wb_switch wb_switches[] = {
 		  "6.6): write_end dirties the blocks the copy covered, writeback writes dirty "
 		  "blocks only, the write-failure punch keeps delalloc under dirty blocks only, "
 		  "page_mkwrite dirties the whole folio" },
+	{ .name = "zero_dirty_unwritten", .kind = WB_SWITCH_WORD, .words = zdu_words,
+	  .offset = FIELD(zero_dirty_unwritten), .text_pos = 9, .feature = true,
+	  .help = "the EOF zeroing (iomap_zero_range) over a HOLE or UNWRITTEN mapping: skip "
+		  "it as already zero (6.1 to 6.11); flush (6.12, c5c810b94cfd and "
+		  "7d9b474ee4cc: if the range had dirty or writeback page cache when the zeroing "
+		  "began, write back and wait on [position, end), then remap); flush_eof (6.18: "
+		  "a dirty partial EOF block is first zeroed through the page cache); batch "
+		  "(7.1: the dirty folio of an UNWRITTEN EOF block is zeroed from a folio batch, "
+		  "and only UNWRITTEN mappings flush)" },
+	{ .name = "isize_extended_zero", .kind = WB_SWITCH_BOOL,
+	  .offset = FIELD(isize_extended_zero), .text_pos = 10, .feature = true,
+	  .help = "pagecache_isize_extended() zeroes [old size, new size) of a dirty EOF folio "
+		  "when blocks are smaller than pages (6.13, 52aecaee1c26); before, it only "
+		  "write-protects it" },
 };
 const size_t wb_nswitches = sizeof(wb_switches) / sizeof(wb_switches[0]);
 
@@ -86,12 +101,14 @@ const struct wb_kernel wb_kernels[] = {
 	  .values = "validity_check=off, writeback_revalidate=true, "
 		    "write_fail_cleanup=truncate_punch, mkwrite_iomap_end=true, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
-		    "per_block_dirty=false" },
+		    "per_block_dirty=false, "
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false" },
 	{ .version = "6.2",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
-		    "per_block_dirty=false",
+		    "per_block_dirty=false, "
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false",
 	  .defaults = true, NO_DROP_WRITES },
 	/*
 	 * 6.3 differs from 6.2 in none of the switches: its iomap_valid hook moved
@@ -105,7 +122,8 @@ const struct wb_kernel wb_kernels[] = {
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
-		    "per_block_dirty=false",
+		    "per_block_dirty=false, "
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false",
 	  NO_DROP_WRITES },
 	/*
 	 * 6.6, 6.12, 6.18 and 7.1 (7.1.5, the newest release whose source was
@@ -128,25 +146,29 @@ const struct wb_kernel wb_kernels[] = {
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
-		    "per_block_dirty=true",
+		    "per_block_dirty=true, "
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false",
 	  NO_DROP_WRITES },
 	{ .version = "6.12",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
-		    "per_block_dirty=true",
+		    "per_block_dirty=true, "
+		    "zero_dirty_unwritten=flush, isize_extended_zero=false",
 	  NO_DROP_WRITES },
 	{ .version = "6.18",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
-		    "per_block_dirty=true",
+		    "per_block_dirty=true, "
+		    "zero_dirty_unwritten=flush_eof, isize_extended_zero=true",
 	  NO_DROP_WRITES },
 	{ .version = "7.1",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
-		    "per_block_dirty=true",
+		    "per_block_dirty=true, "
+		    "zero_dirty_unwritten=batch, isize_extended_zero=true",
 	  NO_DROP_WRITES },
 };
 const size_t wb_nkernels = sizeof(wb_kernels) / sizeof(wb_kernels[0]);
@@ -169,6 +191,7 @@ const struct wb_kernel *wb_kernel_find(const char *version)
 
 _Static_assert(sizeof(enum wb_check) == sizeof(unsigned), "enum fields are unsigned-sized");
 _Static_assert(sizeof(enum wb_cleanup) == sizeof(unsigned), "enum fields are unsigned-sized");
+_Static_assert(sizeof(enum wb_zero_dirty) == sizeof(unsigned), "enum fields are unsigned-sized");
 
 unsigned wb_switch_get(const struct wb_config *cfg, const struct wb_switch *sw)
 {

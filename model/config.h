@@ -27,6 +27,14 @@ enum wb_cleanup {
 	WB_CLEANUP_SCAN_PUNCH,		  /* 6.2 */
 };
 
+/* What the EOF zeroing does with dirty page cache over HOLE and UNWRITTEN mappings. */
+enum wb_zero_dirty {
+	WB_ZDU_SKIP,  /* 6.1 to 6.11: skipped as already zero, whatever the cache holds */
+	WB_ZDU_FLUSH, /* 6.12 (c5c810b94cfd, 7d9b474ee4cc): flush the range, then remap */
+	WB_ZDU_FLUSH_EOF, /* 6.18: flush, but a dirty partial EOF block is zeroed in the cache first */
+	WB_ZDU_BATCH, /* 7.1.5: the EOF block's dirty folio zeroed from a folio batch; flush UNWRITTEN only */
+};
+
 struct wb_kernel;
 
 /* The switches (docs/model.md section 10); wb_switches[] says which is which. */
@@ -40,6 +48,8 @@ struct wb_config {
 	bool init_on_alloc;
 	bool partial_zero_uptodate;
 	bool per_block_dirty;
+	enum wb_zero_dirty zero_dirty_unwritten;
+	bool isize_extended_zero;
 	const struct wb_kernel *kernel; /* the preset last applied, NULL for none */
 };
 

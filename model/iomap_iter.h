@@ -23,7 +23,12 @@ struct wb_iter_ref {
 
 /* Can the iteration take its next step (not at WP_RWSEM_LOCK, WP_RWSEM_UNLOCK nor WP_DONE)? */
 bool wb_iter_enabled(const struct wb_model *m, const void *w, unsigned t,
-		     const struct wb_writer *it, char *why, size_t n);
+		     const struct wb_writer *it, uint32_t zero_end, char *why, size_t n);
+/*
+ * The zeroing of [it->pos, zero_end) begins: with zero_dirty_unwritten=flush,
+ * sample range_dirty (iomap_zero_range(), 6.12) into WR_RANGE_DIRTY.
+ */
+void wb_iter_zero_start(struct wb_model *m, void *w, struct wb_writer *it, uint32_t zero_end);
 /* Take the iteration's next step. */
 void wb_iter_apply(struct wb_model *m, void *w, unsigned t, const struct wb_iter_ref *r);
 /* The writer's step at the iteration's pc (its name and kernel function). */

@@ -183,6 +183,26 @@ void wb_pack_init(struct wb_model *m)
 	bool locked = m->cfg.write_fail_cleanup == WB_CLEANUP_LOCKED_TRUNCATE_PUNCH;
 	k->w_fflags = nfaults ? 8 : 4;
 	k->w_wflags = shorts || locked ? 4 : 0;
+	/*
+	 * zero_dirty_unwritten=flush: WR_RANGE_DIRTY, where a task may zero past
+	 * EOF (a write past the smallest size the file can have, a truncate or
+	 * fallocate that may grow it); other scenarios keep their key_bytes
+	 */
+	if (m->zflush) {
+		uint64_t min = sc->file_size;
+		bool zeroes = false;
+		for (t = 0; t < m->ntasks; t++)
+			if (wb_task_is(m, t, WB_ACT_SHRINKS) && sc->tasks[t].size < min)
+				min = sc->tasks[t].size;
+		for (t = 0; t < m->ntasks; t++) {
+			const struct wb_task_def *td = &sc->tasks[t];
+			zeroes |= td->op == WB_OP_WRITE && td->offset > min;
+			zeroes |= td->op == WB_OP_TRUNCATE && td->size > min;
+			zeroes |= td->op == WB_OP_FALLOCATE && td->offset + td->length > min;
+		}
+		if (zeroes)
+			k->w_wflags = m->cfg.zero_dirty_unwritten == WB_ZDU_FLUSH_EOF ? 6 : 5;
+	}
 	k->w_inval = nfaults || rangeops || locked ? k->w_task : 0;
 	k->w_rwsem_shared = wb_bits_for(nshared);
 	/*

@@ -128,6 +128,7 @@ static void wb_rangeop_zero_start(struct wb_model *m, void *w, unsigned t)
 	o->z.pos = i_size;
 	wb_desc(m, "; xfs_setattr_size: zero [%u,%u) first (iomap_zero_range)", i_size,
 		wb_rangeop_new_size(m, t));
+	wb_iter_zero_start(m, w, &o->z, wb_rangeop_new_size(m, t));
 }
 
 static bool wb_rangeop_enabled(const struct wb_model *m, const void *w, unsigned t, char *why,
@@ -152,8 +153,11 @@ static bool wb_rangeop_enabled(const struct wb_model *m, const void *w, unsigned
 			return false;
 		}
 		return true;
+	case RP_ISIZE_EXT:
+		return wb_folio_lock_available(m, cw, wb_task(m, cw, t)->o.z.pos / m->ps, why, n);
 	case RP_ZERO:
-		return wb_iter_enabled(m, w, t, &wb_task(m, cw, t)->o.z, why, n);
+		return wb_iter_enabled(m, w, t, &wb_task(m, cw, t)->o.z, wb_rangeop_new_size(m, t),
+				       why, n);
 	default:
 		return true;
 	}
@@ -350,9 +354,26 @@ static void wb_rangeop_apply(struct wb_model *m, void *w, unsigned t, unsigned a
 		 * raised it part of the way), pagecache_isize_extended().
 		 */
 		wb_desc(m, "i_size %u->%u", ino->i_size, new_size);
-		if (new_size > ino->i_size)
+		o->pc = RP_UNLOCK;
+		/*
+		 * isize_extended_zero: truncate_setsize() writes i_size first, then
+		 * pagecache_isize_extended() locks the old EOF folio (waiting for
+		 * it): a step of its own, the old size kept in z.pos
+		 */
+		if (m->cfg.isize_extended_zero && new_size > ino->i_size &&
+		    wb_isize_extended_applies(m, ino->i_size, new_size)) {
+			o->z.pos = ino->i_size;
+			o->pc = RP_ISIZE_EXT;
+		} else if (new_size > ino->i_size) {
 			wb_isize_extended(m, w, ino->i_size, new_size);
+		}
 		ino->i_size = new_size;
+		break;
+	case RP_ISIZE_EXT:
+		wb_desc(m, "page %u locked", o->z.pos / m->ps);
+		wb_isize_extended(m, w, o->z.pos, new_size);
+		wb_desc(m, "; unlocked");
+		o->z.pos = 0;
 		o->pc = RP_UNLOCK;
 		break;
 	case RP_FLUSH:
@@ -446,7 +467,8 @@ static unsigned wb_truncate_offsets(const struct wb_task_def *td, uint64_t out[4
 
 static void wb_rangeop_pack_fields(const struct wb_model *m, unsigned t, struct wb_pack_fields *pf)
 {
-	WB_PACK(pf, m, t, struct wb_rangeop, pc, 3, 1);
+	/* isize_extended_zero adds RP_ISIZE_EXT */
+	WB_PACK(pf, m, t, struct wb_rangeop, pc, m->cfg.isize_extended_zero ? 4 : 3, 1);
 	if (wb_rangeop_may_grow(m, t))
 		wb_iter_pack_fields(m, t, offsetof(struct wb_rangeop, z), pf);
 }
@@ -530,7 +552,8 @@ static const struct wb_step_def wb_punch_steps[] = {
 	{ RP_ZERO, "zero", "iomap_zero_iter: folio_zero_range" },                                  \
 	{ RP_ZERO, "write_end", "iomap_write_end" },                                               \
 	{ RP_ZERO, "iomap_end", "xfs_buffered_write_iomap_end" },                                  \
-	{ RP_ZERO, "punch_delalloc", "xfs_bmap_punch_delalloc_range" }
+	{ RP_ZERO, "punch_delalloc", "xfs_bmap_punch_delalloc_range" },                           \
+	{ RP_ZERO, "zero_flush", "iomap_zero_iter_flush_and_stale: filemap_write_and_wait_range" }
 
 static const struct wb_step_def wb_fallocate_steps[] = {
 	{ RP_RWSEM_LOCK, "rwsem_lock", "xfs_file_fallocate: xfs_ilock(IOLOCK_EXCL)" },
@@ -538,6 +561,7 @@ static const struct wb_step_def wb_fallocate_steps[] = {
 	{ RP_CHANGE, "alloc_range", "xfs_alloc_file_space" },
 	WB_ZERO_STEPS,
 	{ RP_SETSIZE, "setsize", "xfs_vn_setattr_size: xfs_setattr_size: truncate_setsize" },
+	{ RP_ISIZE_EXT, "isize_extended", "truncate_setsize: pagecache_isize_extended" },
 	{ RP_UNLOCK, "rwsem_unlock", "xfs_file_fallocate: xfs_iunlock(IOLOCK_EXCL | MMAPLOCK_EXCL)" },
 };
 
@@ -550,6 +574,7 @@ static const struct wb_step_def wb_truncate_steps[] = {
 	  "truncate_setsize: i_size_write (down), truncate_pagecache" },
 	{ RP_CHANGE, "setsize", "xfs_setattr_size: xfs_itruncate_extents (down)" },
 	{ RP_SETSIZE, "setsize", "xfs_setattr_size: truncate_setsize: i_size_write (up)" },
+	{ RP_ISIZE_EXT, "isize_extended", "truncate_setsize: pagecache_isize_extended" },
 	{ RP_UNLOCK, "rwsem_unlock", "xfs_vn_setattr: xfs_iunlock(MMAPLOCK_EXCL); do_truncate: inode_unlock" },
 };
 
@@ -566,6 +591,16 @@ static int wb_rangeop_holds(const struct wb_model *m, const void *w, unsigned t,
 
 	h->rwsem = o->pc != RP_RWSEM_LOCK && o->pc != RP_DONE;
 	h->inval = h->rwsem && o->pc != RP_INVAL_LOCK;
+	if (o->pc == RP_ISIZE_EXT) {
+		struct wb_writer z = o->z;
+		z.pos = 0;
+		if (memcmp(&z, &none, sizeof(none))) {
+			snprintf(msg, n, "%s: a zeroing iteration outside the zeroing",
+				 m->sc->tasks[t].name);
+			return -1;
+		}
+		return 0;
+	}
 	if (o->pc != RP_ZERO) {
 		if (memcmp(&o->z, &none, sizeof(none))) {
 			snprintf(msg, n, "%s: a zeroing iteration outside the zeroing",
@@ -583,7 +618,7 @@ static int wb_rangeop_holds(const struct wb_model *m, const void *w, unsigned t,
 }
 
 #define WB_RANGEOP_ROW(steps_)                                                                     \
-	.steps = steps_, .nsteps = sizeof(steps_) / sizeof(steps_[0]), .npc = RP_SETSIZE + 1,     \
+	.steps = steps_, .nsteps = sizeof(steps_) / sizeof(steps_[0]), .npc = RP_ISIZE_EXT + 1,     \
 	.done_pc = RP_DONE, .enabled = wb_rangeop_enabled, .apply = wb_rangeop_apply,              \
 	.step = wb_rangeop_step, .pack_fields = wb_rangeop_pack_fields,                            \
 	.describe = wb_rangeop_describe, .mapping_text = wb_rangeop_mapping_text,                  \
@@ -596,7 +631,7 @@ const struct wb_actor wb_actor_punch = {
 	.load = load_punch,
 	.flags = WB_ACT_RWSEM | WB_ACT_INVAL | WB_ACT_ORDERED,
 	WB_RANGEOP_ROW(wb_punch_steps),
-	.no_step = 1u << RP_ZERO | 1u << RP_SETSIZE,
+	.no_step = 1u << RP_ZERO | 1u << RP_SETSIZE | 1u << RP_ISIZE_EXT,
 	.offsets = wb_range_offsets,
 	.expected = wb_punch_expected,
 };

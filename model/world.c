@@ -103,6 +103,7 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 	m->off_disk = m->off_cache + (size_t)m->npages * m->gpp;
 	m->off_drop = m->off_disk + (size_t)m->nblocks * m->gpb;
 	m->pbd = cfg->per_block_dirty && m->bpp > 1;
+	m->zflush = cfg->zero_dirty_unwritten != WB_ZDU_SKIP;
 	m->off_dirty = m->off_drop + ((size_t)m->npages * m->gpp + 7) / 8;
 	m->off_dirty += m->off_dirty & 1u;
 	m->size = wb_align8(m->off_dirty + (m->pbd ? (size_t)m->npages * sizeof(uint16_t) : 0));
@@ -215,23 +216,44 @@ void wb_zero_past_eof(struct wb_model *m, void *w, unsigned page)
 		wb_desc(m, "; [%u,%u) past EOF zeroed", i_size, fe);
 }
 
+bool wb_isize_extended_applies(const struct wb_model *m, uint32_t from, uint32_t to)
+{
+	uint32_t rounded = (from + m->bs - 1) / m->bs * m->bs;
+
+	return m->bs < m->ps && to > rounded && rounded % m->ps;
+}
+
 /*
  * Models: mm/truncate.c pagecache_isize_extended() (6.1, 6.3): when i_size
  * grows past a page whose blocks beyond the old EOF are not backed, that page
- * is write-protected so that the next store faults and reserves them.
+ * is write-protected so that the next store faults and reserves them.  With
+ * isize_extended_zero (6.13, 52aecaee1c26 "mm: zero range of eof folio
+ * exposed by inode size extension"), a dirty folio also has [from, min(to,
+ * folio end)) zeroed (folio_zero_segment()), under its lock: the caller
+ * makes sure no other task holds it (the truncate's and fallocate's
+ * isize_extended step waits for it; a write's is folded into its write_end).
  */
 void wb_isize_extended(struct wb_model *m, void *w, uint32_t from, uint32_t to)
 {
-	uint32_t rounded = (from + m->bs - 1) / m->bs * m->bs;
+	unsigned page = from / m->ps;
+	uint32_t fe = (page + 1) * m->ps;
 	struct folio *f;
 
-	if (m->bs == m->ps || to <= rounded || !(rounded % m->ps))
+	if (!wb_isize_extended_applies(m, from, to))
 		return;
-	f = wb_folio(m, w, from / m->ps);
+	f = wb_folio(m, w, page);
 	if (f->flags & FOLIO_PTE_W) {
 		f->flags &= (uint8_t)~FOLIO_PTE_W;
-		wb_fp(m, WB_LOC_FOLIO(m, from / m->ps), WB_FP_WRITE);
-		wb_desc(m, "; page %u write-protected (i_size extended)", from / m->ps);
+		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+		wb_desc(m, "; page %u write-protected (i_size extended)", page);
+	}
+	if (m->cfg.isize_extended_zero && (f->flags & FOLIO_PRESENT) && (f->flags & FOLIO_DIRTY)) {
+		uint32_t ze = to < fe ? to : fe;
+		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ | WB_FP_WRITE);
+		if (wb_cache_zero(m, w, from, ze, "%s pagecache_isize_extended (%u->%u)",
+				  wb_prov_task(m), from, to))
+			wb_desc(m, "; [%u,%u) of dirty page %u zeroed (i_size extended)", from, ze,
+				page);
 	}
 }
 

@@ -69,6 +69,7 @@ enum wb_writer_pc {
 	WP_DONE,
 	WP_ZERO,		/* EOF zeroing (iomap_zero_iter): zero the chunk */
 	WP_PUNCH_DELALLOC,	/* the second step of the 6.1 cleanup */
+	WP_FLUSH,		/* zero_dirty_unwritten=flush: filemap_write_and_wait_range */
 };
 
 /* A writer's own flags (wflags). */
@@ -76,6 +77,10 @@ enum wb_writer_pc {
 #define WR_RETRY 0x02	/* retry the chunk cut at the short copy's length */
 #define WR_SHORT 0x04	/* the copy in progress stopped short */
 #define WR_INVAL 0x08	/* holds the invalidate_lock exclusive (locked cleanup) */
+/* zero_dirty_unwritten=flush: iomap_zero_range()'s range_dirty, not yet used by a flush */
+#define WR_RANGE_DIRTY 0x10
+/* zero_dirty_unwritten=flush_eof: zeroing the dirty partial EOF block through the cache (6.18) */
+#define WR_EOF_ZERO 0x20
 
 /*
  * A buffered writer: the iomap_iter and its cached struct iomap.  Also the
@@ -167,6 +172,7 @@ enum wb_range_pc {
 	RP_DONE,
 	RP_ZERO,	/* a growing truncate or fallocate: the EOF zeroing's iteration (z) */
 	RP_SETSIZE,	/* a growing fallocate: truncate_setsize after the zeroing */
+	RP_ISIZE_EXT,	/* isize_extended_zero: pagecache_isize_extended, old size in z.pos */
 };
 
 /*
@@ -334,6 +340,12 @@ struct wb_model {
 	 * configurations keep their world and key sizes.
 	 */
 	bool pbd;
+	/*
+	 * zero_dirty_unwritten other than skip: the zeroing samples range_dirty (a writer
+	 * flag, WR_RANGE_DIRTY, which then takes a bit of the encoding) and may
+	 * flush (WP_FLUSH)
+	 */
+	bool zflush;
 	uint32_t events; /* WB_EV_* of the step being applied */
 	struct wb_footprint *fp; /* when set, the footprint of the step being applied */
 	/* optional: provenance and step descriptions (run, replay; not explore) */
@@ -440,6 +452,8 @@ bool wb_range_quiet(const struct wb_model *m, const void *w, uint64_t start, uin
 		    bool writeback_too);
 /* pagecache_isize_extended(): write-protect the page straddling the old EOF. */
 void wb_isize_extended(struct wb_model *m, void *w, uint32_t from, uint32_t to);
+/* Does pagecache_isize_extended(from, to) act on the folio at from (blocks smaller than pages)? */
+bool wb_isize_extended_applies(const struct wb_model *m, uint32_t from, uint32_t to);
 /* Append a content operation to the oracle's order. */
 void wb_order_append(void *w, unsigned t);
 

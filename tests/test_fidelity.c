@@ -2288,6 +2288,330 @@ static void test_fault_refs_limit(void **state)
 	assert_null(wb_scenario_load_buffer("refs.json", text, strlen(text), NULL));
 }
 
+/* ------------------------------------------------------------------ the zeroing (issue 20) */
+
+/* eof-mmap-store-unwritten's shape: M's bytes past EOF in a dirty page 0, blocks 2-3 UNWRITTEN. */
+#define G363(kernel, more)                                                                         \
+	"{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'" kernel "'" more "},"              \
+	"'file':{'size':2048,'extents':[{'offset':0,'length':2048,'state':'written','data':'I'},"   \
+	"{'offset':2048,'length':2048,'state':'unwritten'}]},'tasks':["                            \
+	"{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"                    \
+	"{'name':'TR','op':'truncate','size':8192,'after':['M']},"                                  \
+	"{'name':'WB','op':'writeback'}]}"
+
+static struct wb_writer *tc_z(struct tc *t, const char *name)
+{
+	return &wb_task(&t->m, t->w, tc_task(t, name))->o.z;
+}
+
+/*
+ * zero_dirty_unwritten=flush (6.12): range_dirty sampled as the zeroing
+ * begins; the UNWRITTEN mapping flushes page 0 (zeroed past the old EOF,
+ * blocks 0-1 written), the wait, STALE, and the remap skips the clean range.
+ */
+static void test_zero_flush_steps(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, G363("6.12", ""), SCENARIO_CHECK);
+	assert_true(t.m.zflush);
+	assert_int_equal(t.m.pack.w_wflags, 5);
+	tc_run(&t, "M");
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*2048 0*1024");
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	assert_true(tc_z(&t, "TR")->wflags & WR_RANGE_DIRTY);
+	STEP(&t, "TR", "iomap_begin");
+	assert_int_equal(tc_z(&t, "TR")->pc, WP_FLUSH);
+	assert_true(tc_z(&t, "TR")->flags & IOMAP_F_STALE);
+	assert_false(tc_z(&t, "TR")->wflags & WR_RANGE_DIRTY);
+	STEP(&t, "TR", "zero_flush"); /* page 0 written back and its IO completed */
+	assert_false(tc_folio(&t, 0)->flags & (FOLIO_DIRTY | FOLIO_WRITEBACK));
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
+	assert_string_equal(tc_disk(&t, 0, 2), "I*1024 M*1024");
+	assert_string_equal(tc_exts(&t), "WWUUHHHH"); /* blocks past EOF neither written nor converted */
+	assert_int_equal(tc_z(&t, "TR")->pc, WP_FLUSH);
+	STEP(&t, "TR", "zero_flush"); /* the wait: nothing under writeback */
+	assert_int_equal(tc_z(&t, "TR")->pc, WP_IOMAP_END);
+	STEP(&t, "TR", "iomap_end");
+	assert_int_equal(tc_z(&t, "TR")->pos, 2048); /* STALE: remap at the same position */
+	STEP(&t, "TR", "iomap_begin"); /* range_dirty is spent: skipped */
+	assert_int_equal(tc_z(&t, "TR")->pc, WP_IOMAP_END);
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+	/* 6.6 skips the mapping: M's bytes become file data */
+	tc_open(&t, G363("6.6", ""), SCENARIO_CHECK);
+	assert_false(t.m.zflush);
+	assert_int_equal(t.m.pack.w_wflags, 0);
+	tc_run(&t, "M");
+	tc_run(&t, "TR");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_CORRUPT);
+	tc_close(&t);
+}
+
+/*
+ * The flush waits: for the lock of a dirty folio another task holds, and at
+ * the end for writeback of the range's folios; a folio writeback has locked
+ * and cleaned is neither written nor waited for (its own writeback zeroes it).
+ */
+static void test_zero_flush_waits(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, G363("6.12", ""), SCENARIO_CHECK);
+	tc_run(&t, "M");
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	STEP(&t, "TR", "iomap_begin");
+	STEP(&t, "WB", "wb_lock");
+	assert_null(tc_next(&t, "TR"));
+	assert_non_null(strstr(tc_why(&t, "TR"), "waits for the lock of page 0"));
+	STEP(&t, "WB", "clear_dirty"); /* clean, zeroed past EOF, still locked */
+	STEP(&t, "WB", "map_blocks");
+	STEP(&t, "WB", "map_blocks");
+	STEP(&t, "WB", "start_writeback");
+	assert_null(tc_next(&t, "TR")); /* page 0 under writeback: the wait waits */
+	assert_non_null(strstr(tc_why(&t, "TR"), "writeback of page 0"));
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/* No dirty, locked or writeback folio in the range: range_dirty is false and nothing is flushed. */
+static void test_zero_flush_clean_range(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.12'},"
+		    "'file':{'size':2048,'extents':[{'offset':0,'length':4096,'state':'unwritten'}]},"
+		    "'tasks':[{'name':'TR','op':'truncate','size':8192}]}",
+		SCENARIO_CHECK);
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	assert_false(tc_z(&t, "TR")->wflags & WR_RANGE_DIRTY);
+	STEP(&t, "TR", "iomap_begin");
+	assert_int_equal(tc_z(&t, "TR")->pc, WP_IOMAP_END);
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/*
+ * A write's EOF zeroing flushes too (g363-write-extend): the writer samples
+ * range_dirty at rwsem_lock and runs zero_flush in its own slot.
+ */
+static void test_zero_flush_write(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.12'},"
+		    "'file':{'size':2048,'extents':[{'offset':0,'length':2048,'state':'written',"
+		    "'data':'I'},{'offset':2048,'length':2048,'state':'unwritten'}]},'tasks':["
+		    "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+		    "{'name':'W','op':'write','offset':8192,'length':1024,'data':'W','after':['M']}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "M");
+	STEP(&t, "W", "rwsem_lock");
+	assert_true(tc_wr(&t, "W")->wflags & WR_RANGE_DIRTY);
+	assert_int_equal(tc_wr(&t, "W")->pos, 2048);
+	STEP(&t, "W", "iomap_begin");
+	STEP(&t, "W", "zero_flush");
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/*
+ * isize_extended_zero (6.13): a growing truncate's pagecache_isize_extended()
+ * is a step after setsize, which waits for the folio lock and zeroes a dirty
+ * EOF folio; a writeback that locked it in between writes it with the new
+ * i_size (the window of eof-mmap-store-unwritten under 6.18 with skip).
+ */
+static void test_isize_extended_zero(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, G363("6.18", ",'zero_dirty_unwritten':'skip'"), SCENARIO_CHECK);
+	tc_run(&t, "M");
+	RUN_TO(&t, "TR", "setsize");
+	assert_int_equal(tc_ino(&t)->i_size, 8192);
+	assert_int_equal(tc_z(&t, "TR")->pos, 2048); /* the old size, for isize_extended */
+	assert_string_equal(tc_label(&t, "TR"), "isize_extended");
+	STEP(&t, "TR", "isize_extended");
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
+	assert_true(tc_folio(&t, 0)->flags & FOLIO_DIRTY);
+	assert_int_equal(tc_z(&t, "TR")->pos, 0);
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+	/* the window: writeback locks page 0 between setsize and isize_extended */
+	tc_open(&t, G363("6.18", ",'zero_dirty_unwritten':'skip'"), SCENARIO_CHECK);
+	tc_run(&t, "M");
+	RUN_TO(&t, "TR", "setsize");
+	STEP(&t, "WB", "wb_lock");
+	assert_null(tc_next(&t, "TR"));
+	STEP(&t, "WB", "clear_dirty"); /* i_size 8192: nothing past EOF to zero */
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*2048 0*1024");
+	tc_run(&t, "WB");
+	STEP(&t, "TR", "isize_extended"); /* clean now: nothing zeroed */
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*2048 0*1024");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_CORRUPT);
+	tc_close(&t);
+	/* without the switch there is no such step */
+	tc_open(&t, G363("6.12", ",'zero_dirty_unwritten':'skip'"), SCENARIO_CHECK);
+	tc_run(&t, "M");
+	RUN_TO(&t, "TR", "setsize");
+	assert_string_equal(tc_label(&t, "TR"), "rwsem_unlock");
+	tc_close(&t);
+}
+
+/* A write past EOF: its pagecache_isize_extended() zeroes the dirty EOF folio in write_end. */
+static void test_isize_extended_zero_write(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'7.1',"
+		    "'zero_dirty_unwritten':'skip'},"
+		    "'file':{'size':2048,'extents':[{'offset':0,'length':2048,'state':'written',"
+		    "'data':'I'},{'offset':2048,'length':2048,'state':'unwritten'}]},'tasks':["
+		    "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+		    "{'name':'W','op':'write','offset':8192,'length':1024,'data':'W','after':['M']}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "M");
+	RUN_TO(&t, "W", "copy");
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*2048 0*1024");
+	STEP(&t, "W", "write_end");
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
+	tc_close(&t);
+}
+
+/* g363-eof-block-4k's shape: 4 KiB blocks, size 2048, block 0 UNWRITTEN, M's store past EOF. */
+#define G363_4K(kernel, store)                                                                     \
+	"{'wbsim':1,'name':'t','geometry':{'block_size':4096,'page_size':4096},"                   \
+	"'config':{'kernel':'" kernel "'},"                                                          \
+	"'file':{'size':2048,'extents':[{'offset':0,'length':4096,'state':'unwritten'}]},'tasks':[" \
+	store "{'name':'TR','op':'truncate','size':8192}]}"
+#define G363_M "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+
+/*
+ * flush_eof (6.18): the dirty partial EOF block is zeroed through the page
+ * cache over its UNWRITTEN mapping, with no flush; range_dirty is sampled for
+ * the rest afterwards.
+ */
+static void test_zero_flush_eof(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, G363_4K("6.18", G363_M), SCENARIO_CHECK);
+	assert_int_equal(t.m.pack.w_wflags, 6);
+	tc_run(&t, "M");
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	assert_true(tc_z(&t, "TR")->wflags & WR_EOF_ZERO);
+	assert_false(tc_z(&t, "TR")->wflags & WR_RANGE_DIRTY);
+	STEP(&t, "TR", "iomap_begin");
+	assert_int_equal(tc_z(&t, "TR")->iter_end, 4096);
+	assert_int_equal(tc_z(&t, "TR")->type, WB_UNWRITTEN);
+	RUN_TO(&t, "TR", "zero");
+	assert_string_equal(tc_cache(&t, 0), "0*1024 M*1024 0*2048");
+	RUN_TO(&t, "TR", "iomap_end");
+	assert_false(tc_z(&t, "TR")->wflags & WR_EOF_ZERO);
+	assert_false(tc_z(&t, "TR")->wflags & WR_RANGE_DIRTY); /* [4096,8192) has no folio */
+	assert_string_equal(tc_exts(&t), "UH"); /* no flush, no conversion */
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+	/* a clean cache: no partial-block zeroing, and range_dirty as in 6.12 */
+	tc_open(&t, G363_4K("6.18", ""), SCENARIO_CHECK);
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	assert_int_equal(tc_z(&t, "TR")->wflags, 0);
+	tc_close(&t);
+}
+
+/*
+ * batch (7.1.5): an UNWRITTEN mapping below the EOF block is trimmed to it and
+ * its dirty folio zeroed from the batch, without a flush; an empty batch skips
+ * it; a HOLE is skipped even with range_dirty (no HOLE flush).
+ */
+static void test_zero_batch(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, G363_4K("7.1", G363_M), SCENARIO_CHECK);
+	tc_run(&t, "M");
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	assert_true(tc_z(&t, "TR")->wflags & WR_RANGE_DIRTY);
+	STEP(&t, "TR", "iomap_begin");
+	assert_int_equal(tc_z(&t, "TR")->iter_end, 4096);
+	assert_int_equal(tc_z(&t, "TR")->pc, WP_FOLIO_GET);
+	RUN_TO(&t, "TR", "zero");
+	assert_string_equal(tc_cache(&t, 0), "0*1024 M*1024 0*2048");
+	assert_string_equal(tc_exts(&t), "UH");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+	/* no cached folio: an empty batch, nothing zeroed, no flush */
+	tc_open(&t, G363_4K("7.1", ""), SCENARIO_CHECK);
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	STEP(&t, "TR", "iomap_begin");
+	assert_int_equal(tc_z(&t, "TR")->pc, WP_IOMAP_END);
+	tc_close(&t);
+	/* g363-hole-post-eof: the HOLE is skipped though range_dirty is set */
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'7.1'},"
+		    "'file':{'size':2048,'extents':[{'offset':0,'length':2048,'state':'written',"
+		    "'data':'I'}]},'tasks':["
+		    "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+		    "{'name':'TR','op':'truncate','size':8192,'after':['M']}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "M");
+	STEP(&t, "TR", "rwsem_lock");
+	STEP(&t, "TR", "invalidate_lock");
+	STEP(&t, "TR", "iomap_begin");
+	assert_int_equal(tc_z(&t, "TR")->pc, WP_IOMAP_END);
+	assert_true(tc_z(&t, "TR")->wflags & WR_RANGE_DIRTY);
+	tc_close(&t);
+}
+
+/* A fallocate past EOF zeroes through the same iteration: range_dirty at alloc_range, then the flush. */
+static void test_zero_flush_fallocate(void **state)
+{
+	struct tc t;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'kernel':'6.12'},"
+		    "'file':{'size':2048,'extents':[{'offset':0,'length':2048,'state':'written',"
+		    "'data':'I'},{'offset':2048,'length':2048,'state':'unwritten'}]},'tasks':["
+		    "{'name':'M','op':'mmap_write','offset':1024,'length':2048,'data':'M'},"
+		    "{'name':'FA','op':'fallocate','offset':4096,'length':4096,'after':['M']}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "M");
+	STEP(&t, "FA", "rwsem_lock");
+	STEP(&t, "FA", "invalidate_lock");
+	STEP(&t, "FA", "alloc_range");
+	assert_true(tc_z(&t, "FA")->wflags & WR_RANGE_DIRTY);
+	STEP(&t, "FA", "iomap_begin");
+	STEP(&t, "FA", "zero_flush");
+	assert_string_equal(tc_cache(&t, 0), "I*1024 M*1024 0*2048");
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
 /* ------------------------------------------------------------------ per-block dirty (issue 20) */
 
 static uint16_t tc_dirty(struct tc *t, unsigned page)
@@ -2600,6 +2924,15 @@ int main(void)
 		cmocka_unit_test(test_pbd_scan_punches_clean_blocks),
 		cmocka_unit_test(test_pbd_oracle_cache_view),
 		cmocka_unit_test(test_pbd_invariants),
+		cmocka_unit_test(test_zero_flush_steps),
+		cmocka_unit_test(test_zero_flush_waits),
+		cmocka_unit_test(test_zero_flush_clean_range),
+		cmocka_unit_test(test_zero_flush_write),
+		cmocka_unit_test(test_isize_extended_zero),
+		cmocka_unit_test(test_isize_extended_zero_write),
+		cmocka_unit_test(test_zero_flush_eof),
+		cmocka_unit_test(test_zero_batch),
+		cmocka_unit_test(test_zero_flush_fallocate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
