@@ -108,17 +108,20 @@ static void compare(struct wb_scenario *sc, const char *setting, const char *wha
 		free(init);
 		return;
 	}
-	/* the compressed table stores the same states: every count equal */
+	/* the compressed table stores the same states: every count equal (every other one) */
 	struct sim_explore_result zip;
 	eo.compress = true;
-	assert_int_equal(sim_explore(&sm, init, &eo, &zip), 0);
-	assert_true(zip.complete && zip.states == full.states && zip.end_states == full.end_states &&
-		    zip.transitions == full.transitions && zip.verdict == full.verdict &&
-		    zip.max_depth == full.max_depth && zip.cex_len == full.cex_len);
-	assert_int_equal(sim_count_cmp(&zip.executions, &full.executions), 0);
-	assert_int_equal(sim_count_cmp(&zip.failing, &full.failing), 0);
-	assert_true(same_outcomes(&full, &zip));
-	sim_explore_result_free(&zip);
+	if (ncompared % 2 == 0) {
+		assert_int_equal(sim_explore(&sm, init, &eo, &zip), 0);
+		assert_true(zip.complete && zip.states == full.states &&
+			    zip.end_states == full.end_states &&
+			    zip.transitions == full.transitions && zip.verdict == full.verdict &&
+			    zip.max_depth == full.max_depth && zip.cex_len == full.cex_len);
+		assert_int_equal(sim_count_cmp(&zip.executions, &full.executions), 0);
+		assert_int_equal(sim_count_cmp(&zip.failing, &full.failing), 0);
+		assert_true(same_outcomes(&full, &zip));
+		sim_explore_result_free(&zip);
+	}
 	/*
 	 * threads: every count and the counterexample as on one thread; on every
 	 * third comparison (four searches each: the suite's time), alternating
