@@ -6,20 +6,11 @@
 # --svg, --compare and the errors.
 # Goldens change only with --update (or WBSIM_UPDATE_GOLDEN=1).  POSIX sh.
 set -u
-W=$1
-S=$2
+. "$(dirname "$0")/lib.sh"
+wb_setup "$1" "$2"
 UPDATE=${WBSIM_UPDATE_GOLDEN:-0}
 [ "${3:-}" = "--update" ] && UPDATE=1
-C1=$S/scenarios/c1-unwritten.json
 G=$S/tests/golden
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
 
 # Graphviz is required: CI installs it, and a missing dot must not pass silently.
 if ! command -v dot >/dev/null 2>&1; then
