@@ -143,6 +143,12 @@ struct wb_actor {
 	 * (wb_por_gate).  Optional: a task without it touches everything.
 	 */
 	void (*por)(const struct wb_model *m, const void *w, unsigned t, struct sim_por_actor *a);
+	/*
+	 * Partial-order reduction: the pages whose folio the task may still make
+	 * dirty, from here on (a mask; say more than the truth, never less).
+	 * Optional: a task without it may dirty every page.
+	 */
+	uint64_t (*may_dirty)(const struct wb_model *m, const void *w, unsigned t);
 	/* The task in a few words for diagrams ("write [0,4096) 'A'"); optional. */
 	void (*summary)(const struct wb_model *m, unsigned t, char *buf, size_t n);
 	/* The task's cached mapping in words ("" if none); optional. */
@@ -161,6 +167,9 @@ static inline bool wb_task_is(const struct wb_model *m, unsigned t, unsigned fla
 {
 	return (wb_actor_of(m, t)->flags & flag) != 0;
 }
+
+/* may_dirty of a task that never dirties a folio (writeback, reclaim) */
+uint64_t wb_never_dirties(const struct wb_model *m, const void *w, unsigned t);
 
 /* What task t holds in w (its actor's holds hook); 0, or -1 with a message. */
 int wb_task_holds(const struct wb_model *m, const void *w, unsigned t, struct wb_held *h,

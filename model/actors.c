@@ -47,6 +47,14 @@ int wb_task_holds(const struct wb_model *m, const void *w, unsigned t, struct wb
 	return a->holds ? a->holds(m, w, t, h, msg, n) : 0;
 }
 
+uint64_t wb_never_dirties(const struct wb_model *m, const void *w, unsigned t)
+{
+	(void)m;
+	(void)w;
+	(void)t;
+	return 0;
+}
+
 bool wb_task_finished(const struct wb_model *m, const void *w, unsigned t)
 {
 	return wb_task(m, WBC(w), t)->raw[0] == wb_actor_of(m, t)->done_pc;

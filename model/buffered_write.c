@@ -1447,6 +1447,26 @@ static void wb_writer_wide(const struct wb_model *m, const void *w, unsigned t, 
 	}
 }
 
+/*
+ * The pages the writer may still dirty: write_end's, from the first page it
+ * can reach (its EOF zeroing's included) to the write's last.
+ */
+static uint64_t wb_writer_may_dirty(const struct wb_model *m, const void *w, unsigned t)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	unsigned first, last;
+
+	if (wb_task(m, WBC(w), t)->w.pc == WP_DONE)
+		return 0;
+	first = wb_writer_first_page(m, w, t);
+	last = (unsigned)((td->offset + td->length - 1) / m->ps);
+	if (last >= m->npages)
+		last = m->npages - 1;
+	if (first > last)
+		return 0;
+	return (last - first == 63 ? ~0ull : ((1ull << (last - first + 1)) - 1)) << first;
+}
+
 static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 			  struct sim_por_actor *a)
 {
@@ -1471,24 +1491,73 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 	case WP_VALID_BEFORE: /* seq; a STALE mapping goes to iomap_end */
 		wb_fp_add(now, WB_R_MAP, WB_RD);
 		break;
+	/*
+	 * Up to write_end the writer changes nothing writeback's scan reads
+	 * (DIRTY, WBACK): a new folio is clean, and a lock or a reference is
+	 * FOLIO's.
+	 */
 	case WP_VALID_AFTER: /* seq; STALE: unlock and put the folio */
 		wb_fp_add(now, WB_R_MAP, WB_RD);
-		wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
+		wb_fp_folio(now, page, WB_RW);
 		break;
 	case WP_FOLIO_GET: /* look up or create: a new folio's bytes */
-		wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
+		wb_fp_folio(now, page, WB_RW);
 		wb_fp_add(now, WB_R_DATA(page), WB_RW);
 		break;
 	case WP_FOLIO_LOCK: /* waits for the lock (and writeback with stable pages) */
-		wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
+		wb_fp_folio(now, page, WB_RW);
+		if (m->cfg.stable_pages)
+			wb_fp_wback(now, page, WB_RD);
 		break;
-	case WP_WRITE_BEGIN: /* uptodate bits, zeroing or a read of the disk, the EOF split */
-		wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
+	case WP_WRITE_BEGIN:
+		/*
+		 * Uptodate bits, the zeroing, the EOF split; the disk only when the
+		 * cached mapping says read.  The decision is the cached mapping's:
+		 * the live extent map is read only to count a stale decision (an
+		 * event, which a reduced search does not promise to count).
+		 */
+		wb_fp_folio(now, page, WB_RW);
 		wb_fp_add(now, WB_R_DATA(page), WB_RW);
-		wb_fp_add(now, WB_R_DISK(page), WB_RD);
+		if (wr->type == IOMAP_MAPPED && !(wr->flags & IOMAP_F_NEW))
+			wb_fp_add(now, WB_R_DISK(page), WB_RD);
 		wb_fp_add(now, WB_R_ISIZE, WB_RD);
-		wb_fp_add(now, WB_R_MAP, WB_RD);
 		break;
+	case WP_WRITE_END:
+		/*
+		 * A full copy: the folio's uptodate and dirty bits, its lock and
+		 * reference; i_size (written only when the chunk ends past it); the
+		 * old EOF page's pagecache_isize_extended().  A short copy may
+		 * truncate the page cache past EOF (iomap_write_failed): wide.
+		 */
+		if (wr->wflags & WR_SHORT) {
+			wb_writer_wide(m, w, t, now);
+			break;
+		}
+		wb_fp_folio(now, page, WB_RW);
+		wb_fp_dirty(now, page, WB_RW);
+		wb_fp_add(now, WB_R_ISIZE,
+			  wb_chunk_end(m, wr, t) > wb_inode(WBC(w))->i_size ? WB_RW : WB_RD);
+		if (wb_inode(WBC(w))->i_size < wr->pos) {
+			unsigned eof = wb_inode(WBC(w))->i_size / m->ps;
+			wb_fp_add(now, WB_R_FLAGS(eof), WB_RW);
+			wb_fp_add(now, WB_R_DATA(eof), WB_RW);
+		}
+		break;
+	case WP_IOMAP_END: {
+		/*
+		 * Without a cleanup range and drop_writes it only advances the
+		 * iterator (the task's own slot); the zeroing switches' range_dirty
+		 * sample reads every folio.
+		 */
+		uint32_t cs, ce;
+		if (m->cfg.drop_writes || wb_cleanup_range(m, wr, &cs, &ce)) {
+			wb_writer_wide(m, w, t, now);
+			break;
+		}
+		if (m->zflush)
+			wb_fp_pages(now, WB_K_FLAGS, 0, m->npages - 1, WB_RD);
+		break;
+	}
 	case WP_COPY:
 	case WP_ZERO: /* the locked folio's bytes only */
 		wb_fp_add(now, WB_R_DATA(page), WB_RW);
@@ -1561,6 +1630,7 @@ const struct wb_actor wb_actor_write = {
 	.mapping_text = wb_writer_mapping_text,
 	.holds = wb_writer_holds,
 	.por = wb_writer_por,
+	.may_dirty = wb_writer_may_dirty,
 };
 
 /*

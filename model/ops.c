@@ -118,26 +118,113 @@ static uint32_t wb_ops_apply(void *ctx, void *w, uint32_t a)
  * "after" ordering: a task's steps may finish it (DONE(t)), and a task waits
  * for the tasks it runs after.
  */
-struct sim_fp *wb_por_gate(const struct wb_model *m, const void *w, unsigned p,
-			   struct sim_por_actor *a)
+/*
+ * The gated part of a's future for gates (g1, g2) and any[0..nany), made if
+ * new; the future itself if no room.
+ */
+static struct sim_fp *wb_por_part(struct sim_por_actor *a, uint32_t g1, uint32_t g2,
+				  const uint32_t *any, unsigned nany)
 {
-	const struct wb_io *io = wb_io(m, WBC(w), p);
-	uint32_t key;
 	unsigned g;
 
-	if (!io->phase)
+	if (g1 == SIM_NO_GATE) {
+		g1 = g2;
+		g2 = SIM_NO_GATE;
+	}
+	if (g1 == SIM_NO_GATE && !nany)
 		return &a->future;
-	key = wb_actor_key(io->parent, io->k);
-	for (g = 0; g < a->ngated && a->gated[g].gate != key; g++)
-		;
+	for (g = 0; g < a->ngated; g++)
+		if (a->gated[g].gate == g1 && a->gated[g].gate2 == g2 &&
+		    a->gated[g].nany == nany &&
+		    !memcmp(a->gated[g].any, any, nany * sizeof(*any)))
+			break;
 	if (g == a->ngated) {
 		if (g == SIM_POR_GATES)
 			return &a->future; /* no room: say it without the gate */
 		a->ngated++;
 		memset(&a->gated[g], 0, sizeof(a->gated[g]));
-		a->gated[g].gate = key;
+		a->gated[g].gate = g1;
+		a->gated[g].gate2 = g2;
+		a->gated[g].nany = nany;
+		memcpy(a->gated[g].any, any, nany * sizeof(*any));
 	}
 	return &a->gated[g].fp;
+}
+
+static uint32_t wb_io_gate(const struct wb_model *m, const void *w, unsigned p)
+{
+	const struct wb_io *io = wb_io(m, WBC(w), p);
+
+	return io->phase ? wb_actor_key(io->parent, io->k) : SIM_NO_GATE;
+}
+
+struct sim_fp *wb_por_gate(const struct wb_model *m, const void *w, unsigned p,
+			   struct sim_por_actor *a)
+{
+	return wb_por_part(a, wb_io_gate(m, w, p), SIM_NO_GATE, NULL, 0);
+}
+
+/*
+ * A task other than self whose step must come before page p's folio is free:
+ * the lock's owner, or with pins one holding a writer's reference (any one
+ * will do: every holder must let go).  Only a task's own step lets go of
+ * these: no task removes a locked folio, and a writer's reference is taken
+ * under i_rwsem, which every task that removes folios but reclaim holds.  A
+ * fault's reference is not one of them: a truncate may remove its folio.
+ * -1: none.
+ */
+static int wb_por_holder(const struct wb_model *m, const void *w, unsigned p, unsigned self,
+			 bool pins)
+{
+	const struct folio *f = wb_folio(m, WBC(w), p);
+	struct wb_held h;
+
+	if (f->locked && f->locked - 1u != self)
+		return f->locked - 1;
+	if (!pins || !(f->flags & FOLIO_REF))
+		return -1;
+	for (unsigned t = 0; t < m->ntasks; t++)
+		if (t != self && wb_task_holds(m, w, t, &h, NULL, 0) == 0 && h.writer_ref == (int)p)
+			return (int)t;
+	return -1;
+}
+
+struct sim_fp *wb_por_gate_held(const struct wb_model *m, const void *w, unsigned p,
+				unsigned self, bool pins, bool io, struct sim_por_actor *a)
+{
+	return wb_por_gate_dirtied(m, w, p, self, pins, io, false, a);
+}
+
+struct sim_fp *wb_por_gate_dirtied(const struct wb_model *m, const void *w, unsigned p,
+				   unsigned self, bool pins, bool io, bool dirtied,
+				   struct sim_por_actor *a)
+{
+	int holder = wb_por_holder(m, w, p, self, pins);
+	uint32_t any[SIM_POR_ANY];
+	unsigned nany = 0;
+
+	if (dirtied) {
+		static _Thread_local struct sim_fp unreachable;
+		bool many = false;
+		for (unsigned t = 0; t < m->ntasks && !many; t++) {
+			const struct wb_actor *act = wb_actor_of(m, t);
+			if (t == self || wb_task_finished(m, w, t))
+				continue;
+			if (act->may_dirty && !(act->may_dirty(m, w, t) & (1ull << p)))
+				continue;
+			if (nany == SIM_POR_ANY)
+				many = true; /* too many to say: without this gate */
+			else
+				any[nany++] = wb_actor_key(t, -1);
+		}
+		if (many)
+			nany = 0;
+		else if (!nany)
+			return &unreachable; /* nobody can dirty it any more */
+	}
+	return wb_por_part(a, io ? wb_io_gate(m, w, p) : SIM_NO_GATE,
+			   holder < 0 ? SIM_NO_GATE : wb_actor_key((unsigned)holder, -1), any,
+			   nany);
 }
 
 unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
@@ -150,8 +237,7 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 		if (!wb_task_finished(m, w, t)) {
 			struct sim_por_actor *a = &out[n++];
 			uint32_t after = m->sc->tasks[t].after;
-			memset(a, 0, sizeof(*a));
-			a->actor = wb_actor_key(t, -1);
+			wb_por_start(a, wb_actor_key(t, -1));
 			if (act->por) {
 				act->por(m, w, t, a);
 			} else {
@@ -173,8 +259,7 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 			if (!io->phase || io->parent != t)
 				continue;
 			struct sim_por_actor *a = &out[n++];
-			memset(a, 0, sizeof(*a));
-			a->actor = wb_actor_key(t, io->k);
+			wb_por_start(a, wb_actor_key(t, io->k));
 			wb_io_por(m, w, p, &a->now, &a->future);
 		}
 	}

@@ -10,9 +10,12 @@
  *   ISIZE   i_size
  *   ORDER   the content order (the oracle's order of stores)
  *   DROP    drop_writes' record of discarded bytes
- *   FLAGS(p) page p's folio: presence, flags, lock, references, uptodate
- *            bits, per-block dirty bits (per_block_dirty: wb_dirty), and the
- *            TOWRITE tag that sync writeback keeps for it
+ *   FLAGS(p) page p's folio: FOLIO(p), DIRTY(p) and WBACK(p) together:
+ *   FOLIO(p) presence, lock, references, uptodate bits, per-block dirty bits
+ *            (per_block_dirty: wb_dirty), the write-protection
+ *   DIRTY(p) whether it is present and dirty, and the TOWRITE tag sync
+ *            writeback keeps for it: what writeback's scan looks for
+ *   WBACK(p) whether it is under writeback
  *   DATA(p)  page p's cached bytes
  *   DISK(p)  the disk bytes of page p's blocks
  *   IO(p)    the IO in flight on page p
@@ -36,26 +39,57 @@ enum {
 	WB_R_ISIZE,
 	WB_R_ORDER,
 	WB_R_DROP,
-	WB_R_PAGES, /* then 4 per page */
+	WB_R_PAGES, /* then 4 per page, then DIRTY(p) per page, then DONE(t) per task */
 };
 #define WB_R_FLAGS(p) (WB_R_PAGES + 4u * (p))
+#define WB_R_FOLIO(p) WB_R_FLAGS(p) /* with wb_fp_folio(): without DIRTY(p) */
 #define WB_R_DATA(p) (WB_R_PAGES + 4u * (p) + 1u)
 #define WB_R_DISK(p) (WB_R_PAGES + 4u * (p) + 2u)
 #define WB_R_IO(p) (WB_R_PAGES + 4u * (p) + 3u)
-#define WB_R_DONE(t) (WB_R_PAGES + 4u * 64u + (t))
-_Static_assert(WB_R_PAGES + 4 * 64 + WB_MAX_TASKS <= 64 * SIM_FP_WORDS,
+#define WB_R_DIRTY(p) (WB_R_PAGES + 4u * 64u + (p))
+#define WB_R_WBACK(p) (WB_R_PAGES + 5u * 64u + (p))
+#define WB_R_DONE(t) (WB_R_PAGES + 6u * 64u + (t))
+_Static_assert(WB_R_PAGES + 6 * 64 + WB_MAX_TASKS <= 64 * SIM_FP_WORDS,
 	       "the model's resources fit a footprint");
 
 #define WB_RD 1u
 #define WB_WR 2u
 #define WB_RW 3u
 
-static inline void wb_fp_add(struct sim_fp *f, unsigned r, unsigned how)
+static inline void wb_fp_bit(struct sim_fp *f, unsigned r, unsigned how)
 {
 	if (how & WB_RD)
 		f->r[r / 64] |= 1ull << (r % 64);
 	if (how & WB_WR)
 		f->w[r / 64] |= 1ull << (r % 64);
+}
+
+/* Resource r; FLAGS(p) is FOLIO(p), DIRTY(p) and WBACK(p). */
+static inline void wb_fp_add(struct sim_fp *f, unsigned r, unsigned how)
+{
+	wb_fp_bit(f, r, how);
+	if (r >= WB_R_PAGES && r < WB_R_PAGES + 4u * 64u && (r - WB_R_PAGES) % 4u == 0) {
+		wb_fp_bit(f, WB_R_DIRTY((r - WB_R_PAGES) / 4u), how);
+		wb_fp_bit(f, WB_R_WBACK((r - WB_R_PAGES) / 4u), how);
+	}
+}
+
+/* FOLIO(p) alone: a step that leaves what writeback's scan reads alone. */
+static inline void wb_fp_folio(struct sim_fp *f, unsigned p, unsigned how)
+{
+	wb_fp_bit(f, WB_R_FOLIO(p), how);
+}
+
+/* DIRTY(p) alone */
+static inline void wb_fp_dirty(struct sim_fp *f, unsigned p, unsigned how)
+{
+	wb_fp_bit(f, WB_R_DIRTY(p), how);
+}
+
+/* WBACK(p) alone */
+static inline void wb_fp_wback(struct sim_fp *f, unsigned p, unsigned how)
+{
+	wb_fp_bit(f, WB_R_WBACK(p), how);
 }
 
 /* Resource kind k (WB_R_FLAGS(0) + k: 0 flags, 1 data, 2 disk, 3 IO) of pages [first, last]. */
@@ -91,6 +125,31 @@ static inline void wb_fp_or(struct sim_fp *a, const struct sim_fp *b)
  */
 struct sim_fp *wb_por_gate(const struct wb_model *m, const void *w, unsigned p,
 			   struct sim_por_actor *a);
+/*
+ * The same for a part that also needs page p's folio free of what another
+ * task holds of it: its lock (pins false), or its lock and the writers'
+ * references (pins true; reclaim); and with io, the IO in flight on it
+ * complete.  Task `self`'s own holds do not gate it.
+ */
+struct sim_fp *wb_por_gate_held(const struct wb_model *m, const void *w, unsigned p,
+				unsigned self, bool pins, bool io, struct sim_por_actor *a);
+/*
+ * The same, for a part that can only be reached once page p's folio is dirty
+ * (dirtied): when it is clean now, it waits for a step of one of the tasks
+ * that may still dirty it (struct wb_actor's may_dirty); when none may, the
+ * part is unreachable and what is written there counts nowhere.
+ */
+struct sim_fp *wb_por_gate_dirtied(const struct wb_model *m, const void *w, unsigned p,
+				   unsigned self, bool pins, bool io, bool dirtied,
+				   struct sim_por_actor *a);
+/* Start actor a's footprints for actor key `key` (gated parts are set as they are created). */
+static inline void wb_por_start(struct sim_por_actor *a, uint32_t key)
+{
+	a->actor = key;
+	a->ngated = 0;
+	memset(&a->now, 0, sizeof(a->now));
+	memset(&a->future, 0, sizeof(a->future));
+}
 
 /* The reduction hook of the engine (ops.c): every unfinished actor's footprints. */
 unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out);

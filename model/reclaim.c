@@ -16,6 +16,7 @@
 #include "model/actor.h"
 #include "model/scenario_check.h"
 #include "model/por.h"
+#include "model/writeback.h"
 
 /* The folios it may evict now: present, unlocked, clean, not under writeback, unreferenced. */
 static uint64_t wb_reclaim_candidates(const struct wb_model *m, const void *w, unsigned t)
@@ -154,26 +155,35 @@ static void wb_reclaim_summary(const struct wb_model *m, unsigned t, char *buf, 
 
 /*
  * Partial-order reduction (model/por.h): which folios it may evict, and their
- * removal.  A folio under writeback cannot be evicted before its IO completes:
- * that part of the future is gated by the IO.
+ * removal.  Each eviction reads only its own folio: whether it is present,
+ * unlocked, unreferenced, clean and not under writeback.  So the eviction of
+ * a folio locked or referenced by a writer waits for that writer's step, and
+ * of a folio under writeback for the IO's completion: those parts of the
+ * future are gated.  The removal clears a sync writeback's TOWRITE tag on it
+ * (DIRTY), which a clean folio can still have when its pass wrote nothing.
  */
 static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t,
 			   struct sim_por_actor *a)
 {
 	uint64_t allowed = m->sc->tasks[t].pages & m->all_pages;
 	uint64_t cand = wb_reclaim_candidates(m, w, t);
+	bool tags = wb_sync_writeback_left(m, w);
 
 	if (wb_task(m, WBC(w), t)->r.pc)
 		return;
 	for (unsigned p = 0; p < m->npages; p++) {
 		if (!(allowed & (1ull << p)))
 			continue;
-		wb_fp_add(&a->now, WB_R_FLAGS(p), (cand & (1ull << p)) ? WB_RW : WB_RD);
+		wb_fp_folio(&a->now, p, (cand & (1ull << p)) ? WB_RW : WB_RD);
+		wb_fp_dirty(&a->now, p,
+			    (cand & (1ull << p)) && wb_towrite_tagged(m, w, p) ? WB_RW : WB_RD);
+		wb_fp_wback(&a->now, p, WB_RD);
 		if (cand & (1ull << p))
 			wb_fp_add(&a->now, WB_R_DATA(p), WB_WR);
-		wb_fp_add(&a->future, WB_R_FLAGS(p), WB_RD);
-		struct sim_fp *evict = wb_por_gate(m, w, p, a);
-		wb_fp_add(evict, WB_R_FLAGS(p), WB_RW);
+		struct sim_fp *evict = wb_por_gate_held(m, w, p, t, true, true, a);
+		wb_fp_folio(evict, p, WB_RW);
+		wb_fp_dirty(evict, p, tags || wb_towrite_tagged(m, w, p) ? WB_RW : WB_RD);
+		wb_fp_wback(evict, p, WB_RD);
 		wb_fp_add(evict, WB_R_DATA(p), WB_WR);
 	}
 }
@@ -201,4 +211,5 @@ const struct wb_actor wb_actor_reclaim = {
 	.describe = wb_reclaim_describe,
 	.summary = wb_reclaim_summary,
 	.por = wb_reclaim_por,
+	.may_dirty = wb_never_dirties,
 };

@@ -754,6 +754,24 @@ static void wb_writeback_summary(const struct wb_model *m, unsigned t, char *buf
 
 /* ---- partial-order reduction: footprints (model/por.h) ---- */
 
+bool wb_towrite_tagged(const struct wb_model *m, const void *w, unsigned p)
+{
+	for (unsigned t = 0; t < m->ntasks; t++)
+		if (m->sc->tasks[t].op == WB_OP_WRITEBACK && m->sc->tasks[t].sync &&
+		    (wb_snapshot(&wb_task(m, WBC(w), t)->b) & (1ull << p)))
+			return true;
+	return false;
+}
+
+bool wb_sync_writeback_left(const struct wb_model *m, const void *w)
+{
+	for (unsigned t = 0; t < m->ntasks; t++)
+		if (m->sc->tasks[t].op == WB_OP_WRITEBACK && m->sc->tasks[t].sync &&
+		    !wb_task_finished(m, w, t))
+			return true;
+	return false;
+}
+
 void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct sim_fp *now,
 	       struct sim_fp *future)
 {
@@ -765,12 +783,13 @@ void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct si
 	 * io_complete: xfs_iomap_write_unwritten() over the blocks mapped
 	 * UNWRITTEN (the map, if any), and from a stale mapping a HOLE or a
 	 * DELALLOC extent whole allocated with garbage (any page's disk); then
-	 * the folio's writeback flag.  A block mapped UNWRITTEN cannot become a
-	 * HOLE or DELALLOC while its folio is under writeback (a punch or a
-	 * truncate waits for it).
+	 * the folio's writeback flag (WBACK: folio_end_writeback() takes no lock
+	 * and changes nothing else of the folio).  A block mapped UNWRITTEN
+	 * cannot become a HOLE or DELALLOC while its folio is under writeback (a
+	 * punch or a truncate waits for it).
 	 */
 	memset(&done, 0, sizeof(done));
-	wb_fp_add(&done, WB_R_FLAGS(page), WB_RW);
+	wb_fp_wback(&done, page, WB_RW);
 	wb_fp_add(&done, WB_R_IO(page), WB_RW);
 	if (io->unwritten)
 		wb_fp_add(&done, WB_R_MAP, WB_RW);
@@ -800,30 +819,76 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 	if (b->pc == BP_DONE)
 		return;
 	wb_range_pages(m, t, &first, &last);
-	/*
-	 * Its passes over the range, and the IOs they will submit.  Of a folio
-	 * under writeback it can only take the lock (a sync pass, which then waits)
-	 * until the IO completes: cleaning it (and zeroing past EOF) and a new IO
-	 * of it are gated by the IO.
-	 */
-	wb_fp_pages(future, WB_K_FLAGS, first, last, WB_RW);
-	for (unsigned p = first; p <= last; p++) {
-		struct sim_fp *f = wb_por_gate(m, w, p, a);
-		wb_fp_add(f, WB_R_DATA(p), WB_RW);
-		wb_fp_add(f, WB_R_DISK(p), WB_RW);
-		wb_fp_add(f, WB_R_IO(p), WB_RW);
+	if (b->pc == BP_FDATAWAIT) {
+		for (unsigned p = first; p <= last; p++)
+			wb_fp_wback(now, p, WB_RD);
+		*future = *now;
+		return;
 	}
-	wb_fp_add(future, WB_R_MAP, WB_RW);
-	wb_fp_add(future, WB_R_ISIZE, WB_RD);
+	/*
+	 * Its passes over the range, and the IOs they will submit.  The scan
+	 * and the tagging read what DIRTY(p) covers; whatever else the task does
+	 * to a folio it does holding the folio's lock, so that part waits for
+	 * the task holding the lock now to let it go.  Of a folio under
+	 * writeback it can only take the lock (a sync pass, which then waits)
+	 * until the IO completes: cleaning it (and zeroing past EOF) and a new
+	 * IO of it wait for the IO too.
+	 */
+	bool holds = b->pc == BP_CLEAR_DIRTY || b->pc == BP_MAP_BLOCKS || b->pc == BP_START_WRITEBACK;
+	for (unsigned p = first; p <= last; p++) {
+		/*
+		 * It locks only a dirty folio: a clean one waits for a task
+		 * that may dirty it (not the one it holds: it goes on with it).
+		 */
+		const struct folio *f = wb_folio(m, WBC(w), p);
+		bool dirtied = !(holds && p == b->cur) &&
+			       (f->flags & (FOLIO_PRESENT | FOLIO_DIRTY)) !=
+				       (FOLIO_PRESENT | FOLIO_DIRTY);
+		wb_fp_dirty(future, p, WB_RD);
+		/* a background pass skips a dirty folio under writeback */
+		if (!m->sc->tasks[t].sync)
+			wb_fp_wback(wb_por_gate_dirtied(m, w, p, t, false, false, dirtied, a), p,
+				    WB_RD);
+		wb_fp_folio(wb_por_gate_dirtied(m, w, p, t, false, false, dirtied, a), p, WB_RW);
+		/*
+		 * Once locked: cleaning, zeroing past EOF, mapping (the extent
+		 * map: DELALLOC converts), the IO and its completion.
+		 */
+		struct sim_fp *g = wb_por_gate_dirtied(m, w, p, t, false, true, dirtied, a);
+		wb_fp_add(g, WB_R_FLAGS(p), WB_RW);
+		wb_fp_add(g, WB_R_DATA(p), WB_RW);
+		wb_fp_add(g, WB_R_DISK(p), WB_RW);
+		wb_fp_add(g, WB_R_IO(p), WB_RW);
+		wb_fp_add(g, WB_R_MAP, WB_RW);
+		wb_fp_add(g, WB_R_ISIZE, WB_RD);
+		/* an IO of a stale mapping may allocate an extent beyond the range with garbage */
+		if (m->sc->tasks[t].has_range)
+			wb_fp_pages(g, WB_K_DISK, 0, m->npages - 1, WB_WR);
+	}
+	if (holds) {
+		wb_fp_add(future, WB_R_MAP, WB_RW);
+		wb_fp_add(future, WB_R_ISIZE, WB_RD);
+	}
 	switch (b->pc) {
 	case BP_TAG: /* the dirty folios of the range */
-	case BP_FDATAWAIT: /* their writeback flags */
-		wb_fp_pages(now, WB_K_FLAGS, first, last, WB_RD);
+		for (unsigned p = first; p <= last; p++)
+			wb_fp_dirty(now, p, WB_RD);
 		break;
-	case BP_SCAN: /* the next dirty (or TOWRITE) folio, and its lock; or pass_end */
-		if (b->pos <= last)
-			wb_fp_pages(now, WB_K_FLAGS, b->pos, last, WB_RW);
+	case BP_FDATAWAIT: /* their writeback flags, and nothing else from here on */
+		for (unsigned p = first; p <= last; p++)
+			wb_fp_wback(now, p, WB_RD);
 		break;
+	case BP_SCAN: { /* the next dirty (or TOWRITE) folio, and its lock; or pass_end */
+		int c = wb_candidate(m, WBC(w), t);
+		for (unsigned p = b->pos; p <= last; p++) {
+			wb_fp_dirty(now, p, WB_RD);
+			if (!m->sc->tasks[t].sync)
+				wb_fp_wback(now, p, WB_RD);
+		}
+		if (c >= 0)
+			wb_fp_folio(now, (unsigned)c, WB_RW);
+		break;
+	}
 	case BP_CLEAR_DIRTY: /* waits for writeback; clean, write-protect, zero past EOF */
 		wb_fp_add(now, WB_R_FLAGS(b->cur), WB_RW);
 		wb_fp_add(now, WB_R_DATA(b->cur), WB_RW);
@@ -833,7 +898,7 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 		wb_fp_add(now, WB_R_MAP,
 			  wb_ext(m, WBC(w))[b->cur * m->bpp + b->blk] == WB_DELALLOC ? WB_RW
 										: WB_RD);
-		wb_fp_add(now, WB_R_FLAGS(b->cur), WB_RD);
+		wb_fp_folio(now, b->cur, WB_RD);
 		wb_fp_add(now, WB_R_ISIZE, WB_RD);
 		break;
 	case BP_START_WRITEBACK: /* writeback flag, unlock, TOWRITE tags, the IO */
@@ -888,6 +953,7 @@ const struct wb_actor wb_actor_writeback = {
 	.describe = wb_writeback_describe,
 	.folio_removed = wb_writeback_folio_removed,
 	.por = wb_writeback_por,
+	.may_dirty = wb_never_dirties,
 	.holds = wb_writeback_holds,
 	.check_step = wb_writeback_check_step,
 	.summary = wb_writeback_summary,

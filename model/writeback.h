@@ -24,5 +24,11 @@ bool wb_writeback_pass_start(const struct wb_model *m, const void *w, unsigned t
 unsigned wb_writeback_page(const struct wb_model *m, const void *w, unsigned t);
 /* A punch's write-and-wait of one dirty folio (xfs_flush_unmap_range()), by the same rules. */
 void wb_write_and_wait_folio(struct wb_model *m, void *w, unsigned page);
+/*
+ * Partial-order reduction: does a sync writeback task have a TOWRITE tag on
+ * page p now (a folio's removal clears it); may one still tag any page?
+ */
+bool wb_towrite_tagged(const struct wb_model *m, const void *w, unsigned p);
+bool wb_sync_writeback_left(const struct wb_model *m, const void *w);
 
 #endif

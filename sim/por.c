@@ -23,8 +23,9 @@
  * numbers of executions and transitions are those of the reduced graph.
  *
  * A part of a future gated by another actor (sim.h) counts only while the gate
- * is outside T: a gate inside T takes no step outside the set, so the actor
- * cannot reach that part along a path outside it.
+ * (each of its gates, and one at least of its "any" gates) is outside T: a
+ * gate inside T takes no step outside the set, so the actor cannot reach that
+ * part along a path outside it.
  *
  * Among the closed sets grown from each actor with an enabled action, the one
  * with the fewest enabled actions is taken (the first on ties: the result is
@@ -43,6 +44,18 @@ static bool sim_fp_conflict(const struct sim_fp *a, const struct sim_fp *b)
 	return x != 0;
 }
 
+/* Is the actor with this key (SIM_NO_GATE: none) one of T's (in[])? */
+static bool sim_gate_in(const struct sim_por_actor *pa, unsigned na, const uint8_t *in,
+			uint32_t key)
+{
+	if (key == SIM_NO_GATE)
+		return false;
+	for (unsigned j = 0; j < na; j++)
+		if (pa[j].actor == key)
+			return in[j] != 0;
+	return false;
+}
+
 /* Does actor q's future, given the actors in T (in[]), conflict with `now`? */
 static bool sim_future_conflict(const struct sim_por_actor *pa, unsigned na, const uint8_t *in,
 				unsigned q, const struct sim_fp *now)
@@ -52,10 +65,12 @@ static bool sim_future_conflict(const struct sim_por_actor *pa, unsigned na, con
 	if (sim_fp_conflict(&a->future, now))
 		return true;
 	for (unsigned g = 0; g < a->ngated; g++) {
-		unsigned j;
-		for (j = 0; j < na && pa[j].actor != a->gated[g].gate; j++)
-			;
-		if ((j == na || !in[j]) && sim_fp_conflict(&a->gated[g].fp, now))
+		const struct sim_por_gate *pg = &a->gated[g];
+		bool any_out = pg->nany == 0;
+		for (unsigned i = 0; i < pg->nany && !any_out; i++)
+			any_out = !sim_gate_in(pa, na, in, pg->any[i]);
+		if (any_out && !sim_gate_in(pa, na, in, pg->gate) &&
+		    !sim_gate_in(pa, na, in, pg->gate2) && sim_fp_conflict(&pg->fp, now))
 			return true;
 	}
 	return false;

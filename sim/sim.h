@@ -71,22 +71,40 @@ struct sim_label {
  * still read or write from here on, its next steps included.  Both may say
  * more than the truth, never less.
  */
-#define SIM_FP_WORDS 5
+#define SIM_FP_WORDS 7
 struct sim_fp {
 	uint64_t r[SIM_FP_WORDS], w[SIM_FP_WORDS];
 };
 #define SIM_MAX_ACTORS 128
-#define SIM_POR_GATES 8
+#define SIM_POR_GATES 12
+/* gate2 of a part gated by one actor only */
+#define SIM_NO_GATE UINT32_MAX
 /*
  * A part of an actor's future that it can reach only after another actor (the
  * gate) has taken a step: while the gate is in the persistent set it cannot
  * move outside it, so the part does not count (e.g. writeback cannot write a
- * page again until the IO in flight on it completes).
+ * page again until the IO in flight on it completes).  A part may need steps
+ * of two actors (gate2; SIM_NO_GATE if not): it does not count while either
+ * is in the set (e.g. writeback cannot write a page locked by a writer, and
+ * under writeback, until the writer unlocks it and the IO completes).
  */
+#define SIM_POR_ANY 4
 struct sim_por_gate {
 	uint32_t gate;	/* the gate's actor key */
+	uint32_t gate2;	/* a second gate's, or SIM_NO_GATE */
+	/*
+	 * And, when nany > 0, a step of one of these actors (e.g. writeback
+	 * cannot lock a clean folio before a writer dirties it): the part does
+	 * not count while all of them are in the set.
+	 */
+	uint32_t any[SIM_POR_ANY];
+	unsigned nany;
 	struct sim_fp fp;
 };
+/*
+ * A model fills actor, ngated, now and future (the engine does not clear the
+ * rest between states); gated[0..ngated) are set where they are created.
+ */
 struct sim_por_actor {
 	uint32_t actor;	/* the actor key of its actions (struct sim_action) */
 	unsigned ngated;
