@@ -145,10 +145,13 @@ struct wb_actor {
 	void (*por)(const struct wb_model *m, const void *w, unsigned t, struct sim_por_actor *a);
 	/*
 	 * Partial-order reduction: the pages whose folio the task may still make
-	 * dirty, from here on (a mask; say more than the truth, never less).
-	 * Optional: a task without it may dirty every page.
+	 * dirty or bring into the page cache (may_dirty), or clean or remove
+	 * from it other than by eviction (may_clean), from here on (masks; say
+	 * more than the truth, never less).  Optional: a task without them may
+	 * do so to every page.
 	 */
 	uint64_t (*may_dirty)(const struct wb_model *m, const void *w, unsigned t);
+	uint64_t (*may_clean)(const struct wb_model *m, const void *w, unsigned t);
 	/* The task in a few words for diagrams ("write [0,4096) 'A'"); optional. */
 	void (*summary)(const struct wb_model *m, unsigned t, char *buf, size_t n);
 	/* The task's cached mapping in words ("" if none); optional. */

@@ -1467,6 +1467,25 @@ static uint64_t wb_writer_may_dirty(const struct wb_model *m, const void *w, uns
 	return (last - first == 63 ? ~0ull : ((1ull << (last - first + 1)) - 1)) << first;
 }
 
+/*
+ * The pages whose folio the writer may still clean or remove: the zeroing's
+ * flush (zero_dirty_unwritten), the 6.1 cleanup's truncate, and
+ * iomap_write_failed() of a chunk that ends past EOF (a STALE mapping, a
+ * short copy); none of these can happen to a write that ends inside the file
+ * and a cleanup that only punches, unless a task may shrink the file.
+ */
+static uint64_t wb_writer_may_clean(const struct wb_model *m, const void *w, unsigned t)
+{
+	const struct wb_task_def *td = &m->sc->tasks[t];
+	bool may = m->zflush || m->cfg.drop_writes ||
+		   m->cfg.write_fail_cleanup != WB_CLEANUP_SCAN_PUNCH ||
+		   td->offset + td->length > wb_inode(WBC(w))->i_size;
+
+	for (unsigned u = 0; u < m->ntasks && !may; u++)
+		may = wb_task_is(m, u, WB_ACT_SHRINKS);
+	return may ? wb_writer_may_dirty(m, w, t) : 0;
+}
+
 static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 			  struct sim_por_actor *a)
 {
@@ -1496,9 +1515,19 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 	 * (DIRTY, WBACK): a new folio is clean, and a lock or a reference is
 	 * FOLIO's.
 	 */
-	case WP_VALID_AFTER: /* seq; STALE: unlock and put the folio */
+	case WP_VALID_AFTER:
+		/*
+		 * seq; STALE: unlock and put the folio, and when the chunk ends
+		 * past EOF, iomap_write_failed() truncates it (a removal or a
+		 * partial zeroing).
+		 */
 		wb_fp_add(now, WB_R_MAP, WB_RD);
+		wb_fp_add(now, WB_R_ISIZE, WB_RD);
 		wb_fp_folio(now, page, WB_RW);
+		if (wb_chunk_end(m, wr, t) > wb_inode(WBC(w))->i_size) {
+			wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
+			wb_fp_add(now, WB_R_DATA(page), WB_RW);
+		}
 		break;
 	case WP_FOLIO_GET: /* look up or create: a new folio's bytes */
 		wb_fp_folio(now, page, WB_RW);
@@ -1631,6 +1660,7 @@ const struct wb_actor wb_actor_write = {
 	.holds = wb_writer_holds,
 	.por = wb_writer_por,
 	.may_dirty = wb_writer_may_dirty,
+	.may_clean = wb_writer_may_clean,
 };
 
 /*

@@ -23,6 +23,8 @@
  *    b.cur locked; a fault's FT_* bits say which locks and references it
  *    holds...), and conversely every lock and reference belongs to a task that
  *    says it holds it;
+ *  - the step wrote only resources its actor's footprint for partial-order
+ *    reduction says it writes (wb_check_footprint, ops.c);
  *  - and whatever the acting task's actor checks of its own step (its
  *    check_step hook: writeback creates an IO only at start_writeback).
  *
@@ -35,6 +37,7 @@
 #include <string.h>
 
 #include "model/actor.h"
+#include "model/por.h"
 #include "model/world.h"
 
 #define FAIL(...)                                                                                  \
@@ -250,5 +253,7 @@ int wb_check_step(void *ctx, const void *before, const void *after, uint32_t act
 	if (actor >= 0 && wb_actor_of(m, (unsigned)actor)->check_step &&
 	    wb_actor_of(m, (unsigned)actor)->check_step(m, before, after, (unsigned)actor, msg, n))
 		return -1;
-	return wb_check_holds(m, after, msg, n);
+	if (wb_check_holds(m, after, msg, n))
+		return -1;
+	return wb_check_footprint(m, before, after, action, msg, n);
 }

@@ -192,25 +192,27 @@ static int wb_por_holder(const struct wb_model *m, const void *w, unsigned p, un
 struct sim_fp *wb_por_gate_held(const struct wb_model *m, const void *w, unsigned p,
 				unsigned self, bool pins, bool io, struct sim_por_actor *a)
 {
-	return wb_por_gate_dirtied(m, w, p, self, pins, io, false, a);
+	return wb_por_gate_any(m, w, p, self, pins, io, WB_ANY_NONE, a);
 }
 
-struct sim_fp *wb_por_gate_dirtied(const struct wb_model *m, const void *w, unsigned p,
-				   unsigned self, bool pins, bool io, bool dirtied,
-				   struct sim_por_actor *a)
+struct sim_fp *wb_por_gate_any(const struct wb_model *m, const void *w, unsigned p,
+			       unsigned self, bool pins, bool io, enum wb_any_gate kind,
+			       struct sim_por_actor *a)
 {
 	int holder = wb_por_holder(m, w, p, self, pins);
 	uint32_t any[SIM_POR_ANY];
 	unsigned nany = 0;
 
-	if (dirtied) {
+	if (kind != WB_ANY_NONE) {
 		static _Thread_local struct sim_fp unreachable;
 		bool many = false;
 		for (unsigned t = 0; t < m->ntasks && !many; t++) {
 			const struct wb_actor *act = wb_actor_of(m, t);
+			uint64_t (*may)(const struct wb_model *, const void *, unsigned) =
+				kind == WB_ANY_DIRTIER ? act->may_dirty : act->may_clean;
 			if (t == self || wb_task_finished(m, w, t))
 				continue;
-			if (act->may_dirty && !(act->may_dirty(m, w, t) & (1ull << p)))
+			if (may && !(may(m, w, t) & (1ull << p)))
 				continue;
 			if (nany == SIM_POR_ANY)
 				many = true; /* too many to say: without this gate */
@@ -220,7 +222,7 @@ struct sim_fp *wb_por_gate_dirtied(const struct wb_model *m, const void *w, unsi
 		if (many)
 			nany = 0;
 		else if (!nany)
-			return &unreachable; /* nobody can dirty it any more */
+			return &unreachable; /* nobody can any more */
 	}
 	return wb_por_part(a, io ? wb_io_gate(m, w, p) : SIM_NO_GATE,
 			   holder < 0 ? SIM_NO_GATE : wb_actor_key((unsigned)holder, -1), any,
@@ -432,3 +434,97 @@ const struct sim_ops wb_sim_ops = {
 	.ctx_clone = wb_ops_ctx_clone,
 	.ctx_free = wb_ops_ctx_free,
 };
+
+/*
+ * A transition invariant for the reduction (check_step.c, debug builds):
+ * every resource the step wrote is in its actor's `now` write set, taken on
+ * the world before it.  The reads a footprint declares are not checked (a
+ * read leaves no trace in the worlds); the task slots of other tasks are
+ * not either (a folio's removal and start_writeback clear other tasks'
+ * references and TOWRITE tags; their footprints cover it through FLAGS).
+ */
+static bool wb_fp_has_w(const struct sim_fp *f, unsigned r)
+{
+	return (f->w[r / 64] >> (r % 64)) & 1u;
+}
+
+static void wb_written(const struct wb_model *m, const uint8_t *b, const uint8_t *a,
+		       struct sim_fp *out)
+{
+	const struct wb_inode *ib = (const void *)b, *ia = (const void *)a;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (ib->seq != ia->seq)
+		wb_fp_bit(out, WB_R_MAP, WB_WR);
+	if (ib->i_size != ia->i_size)
+		wb_fp_bit(out, WB_R_ISIZE, WB_WR);
+	if (ib->rwsem_owner != ia->rwsem_owner || ib->rwsem_shared != ia->rwsem_shared)
+		wb_fp_bit(out, WB_R_RWSEM, WB_WR);
+	if (ib->norder != ia->norder || memcmp(ib->order, ia->order, sizeof(ib->order)))
+		wb_fp_bit(out, WB_R_ORDER, WB_WR);
+	if (ib->inval_excl != ia->inval_excl || ib->inval_shared != ia->inval_shared)
+		wb_fp_bit(out, WB_R_INVAL, WB_WR);
+	for (i = 0; i < m->nblocks; i++)
+		if (b[m->off_ext + i] != a[m->off_ext + i])
+			wb_fp_bit(out, WB_R_MAP, WB_WR);
+	for (unsigned p = 0; p < m->npages; p++) {
+		const struct folio *fb = wb_folio(m, WBC(b), p), *fa = wb_folio(m, WBC(a), p);
+		uint8_t x = fb->flags ^ fa->flags;
+		bool dirty_b = (fb->flags & (FOLIO_PRESENT | FOLIO_DIRTY)) ==
+			       (FOLIO_PRESENT | FOLIO_DIRTY);
+		bool dirty_a = (fa->flags & (FOLIO_PRESENT | FOLIO_DIRTY)) ==
+			       (FOLIO_PRESENT | FOLIO_DIRTY);
+		if (dirty_b != dirty_a)
+			wb_fp_bit(out, WB_R_DIRTY(p), WB_WR);
+		if (x & FOLIO_WRITEBACK)
+			wb_fp_bit(out, WB_R_WBACK(p), WB_WR);
+		if ((x & ~(FOLIO_DIRTY | FOLIO_WRITEBACK)) || fb->locked != fa->locked ||
+		    fb->uptodate != fa->uptodate)
+			wb_fp_bit(out, WB_R_FOLIO(p), WB_WR);
+		if (m->pbd && *wb_dirty(m, WBC(b), p) != *wb_dirty(m, WBC(a), p))
+			wb_fp_bit(out, WB_R_FOLIO(p), WB_WR);
+		if (memcmp(wb_io(m, WBC(b), p), wb_io(m, WBC(a), p), sizeof(struct wb_io)))
+			wb_fp_bit(out, WB_R_IO(p), WB_WR);
+		if (memcmp(wb_cache(m, WBC(b), p), wb_cache(m, WBC(a), p), m->gpp))
+			wb_fp_bit(out, WB_R_DATA(p), WB_WR);
+	}
+	for (i = 0; i < (size_t)m->nblocks * m->gpb; i++)
+		if (b[m->off_disk + i] != a[m->off_disk + i])
+			wb_fp_bit(out, WB_R_DISK(i / m->gpb / m->bpp), WB_WR);
+	if (memcmp(b + m->off_drop, a + m->off_drop, ((size_t)m->npages * m->gpp + 7) / 8))
+		wb_fp_bit(out, WB_R_DROP, WB_WR);
+}
+
+int wb_check_footprint(const struct wb_model *m, const void *before, const void *after,
+		       uint32_t action, char *msg, size_t n)
+{
+	static _Thread_local struct sim_por_actor *pa;
+	unsigned slot = WB_ACTION_SLOT(action), na, i, r;
+	uint32_t key;
+	struct sim_fp wrote;
+
+	if (!pa && !(pa = malloc(SIM_MAX_ACTORS * sizeof(*pa))))
+		return 0; /* no memory for the check: skip it */
+	if (slot < WB_IO_SLOT0) {
+		key = wb_actor_key(slot, -1);
+	} else {
+		const struct wb_io *io = wb_io(m, WBC(before), slot - WB_IO_SLOT0);
+		key = wb_actor_key(io->parent, io->k);
+	}
+	na = wb_por_actors(WBC(m), before, pa);
+	for (i = 0; i < na && pa[i].actor != key; i++)
+		;
+	if (i == na) {
+		snprintf(msg, n, "the step's actor has no footprint");
+		return -1;
+	}
+	wb_written(m, before, after, &wrote);
+	for (r = 0; r < 64 * SIM_FP_WORDS; r++)
+		if (wb_fp_has_w(&wrote, r) && !wb_fp_has_w(&pa[i].now, r)) {
+			snprintf(msg, n, "it wrote resource %u (model/por.h), which its footprint "
+				 "does not say", r);
+			return -1;
+		}
+	return 0;
+}

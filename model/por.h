@@ -134,14 +134,17 @@ struct sim_fp *wb_por_gate(const struct wb_model *m, const void *w, unsigned p,
 struct sim_fp *wb_por_gate_held(const struct wb_model *m, const void *w, unsigned p,
 				unsigned self, bool pins, bool io, struct sim_por_actor *a);
 /*
- * The same, for a part that can only be reached once page p's folio is dirty
- * (dirtied): when it is clean now, it waits for a step of one of the tasks
- * that may still dirty it (struct wb_actor's may_dirty); when none may, the
- * part is unreachable and what is written there counts nowhere.
+ * The same, for a part that can only be reached after page p's folio changes
+ * in a way only some tasks can bring about: it waits for a step of one of
+ * them; when none is left, the part is unreachable and what is written there
+ * counts nowhere.  WB_ANY_DIRTIER: the folio made dirty, or brought into the
+ * page cache (struct wb_actor's may_dirty); WB_ANY_CLEANER: cleaned or
+ * removed (may_clean).
  */
-struct sim_fp *wb_por_gate_dirtied(const struct wb_model *m, const void *w, unsigned p,
-				   unsigned self, bool pins, bool io, bool dirtied,
-				   struct sim_por_actor *a);
+enum wb_any_gate { WB_ANY_NONE, WB_ANY_DIRTIER, WB_ANY_CLEANER };
+struct sim_fp *wb_por_gate_any(const struct wb_model *m, const void *w, unsigned p,
+			       unsigned self, bool pins, bool io, enum wb_any_gate kind,
+			       struct sim_por_actor *a);
 /* Start actor a's footprints for actor key `key` (gated parts are set as they are created). */
 static inline void wb_por_start(struct sim_por_actor *a, uint32_t key)
 {
@@ -153,6 +156,12 @@ static inline void wb_por_start(struct sim_por_actor *a, uint32_t key)
 
 /* The reduction hook of the engine (ops.c): every unfinished actor's footprints. */
 unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out);
+/*
+ * Debug builds' transition invariant (check_step.c): the step wrote only what
+ * its actor's footprint says; 0, or -1 with a message.
+ */
+int wb_check_footprint(const struct wb_model *m, const void *before, const void *after,
+		       uint32_t action, char *msg, size_t n);
 /* An IO activity's footprints (writeback.c). */
 void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct sim_fp *now,
 	       struct sim_fp *future);

@@ -159,7 +159,9 @@ static void wb_reclaim_summary(const struct wb_model *m, unsigned t, char *buf, 
  * unlocked, unreferenced, clean and not under writeback.  So the eviction of
  * a folio locked or referenced by a writer waits for that writer's step, and
  * of a folio under writeback for the IO's completion: those parts of the
- * future are gated.  The removal clears a sync writeback's TOWRITE tag on it
+ * future are gated; so is the eviction of a folio that must first be cleaned
+ * (or removed and brought in again) or brought in, by one of the tasks that
+ * may still do so.  The removal clears a sync writeback's TOWRITE tag on it
  * (DIRTY), which a clean folio can still have when its pass wrote nothing.
  */
 static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t,
@@ -180,7 +182,15 @@ static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t,
 		wb_fp_wback(&a->now, p, WB_RD);
 		if (cand & (1ull << p))
 			wb_fp_add(&a->now, WB_R_DATA(p), WB_WR);
-		struct sim_fp *evict = wb_por_gate_held(m, w, p, t, true, true, a);
+		/*
+		 * A dirty folio must first be cleaned or removed (and a new one
+		 * brought in), an absent one brought in: by whom may still.
+		 */
+		const struct folio *f = wb_folio(m, WBC(w), p);
+		enum wb_any_gate any = !(f->flags & FOLIO_PRESENT) ? WB_ANY_DIRTIER
+				       : (f->flags & FOLIO_DIRTY)  ? WB_ANY_CLEANER
+								   : WB_ANY_NONE;
+		struct sim_fp *evict = wb_por_gate_any(m, w, p, t, true, true, any, a);
 		wb_fp_folio(evict, p, WB_RW);
 		wb_fp_dirty(evict, p, tags || wb_towrite_tagged(m, w, p) ? WB_RW : WB_RD);
 		wb_fp_wback(evict, p, WB_RD);
@@ -212,4 +222,5 @@ const struct wb_actor wb_actor_reclaim = {
 	.summary = wb_reclaim_summary,
 	.por = wb_reclaim_por,
 	.may_dirty = wb_never_dirties,
+	.may_clean = wb_never_dirties,
 };

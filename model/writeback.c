@@ -809,6 +809,17 @@ void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct si
 	wb_fp_or(future, &done);
 }
 
+/* It cleans the folios of its range. */
+static uint64_t wb_writeback_may_clean(const struct wb_model *m, const void *w, unsigned t)
+{
+	unsigned first, last;
+
+	if (wb_task_finished(m, w, t))
+		return 0;
+	wb_range_pages(m, t, &first, &last);
+	return (last - first == 63 ? ~0ull : ((1ull << (last - first + 1)) - 1)) << first;
+}
+
 static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t,
 			     struct sim_por_actor *a)
 {
@@ -847,14 +858,14 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 		wb_fp_dirty(future, p, WB_RD);
 		/* a background pass skips a dirty folio under writeback */
 		if (!m->sc->tasks[t].sync)
-			wb_fp_wback(wb_por_gate_dirtied(m, w, p, t, false, false, dirtied, a), p,
+			wb_fp_wback(wb_por_gate_any(m, w, p, t, false, false, dirtied ? WB_ANY_DIRTIER : WB_ANY_NONE, a), p,
 				    WB_RD);
-		wb_fp_folio(wb_por_gate_dirtied(m, w, p, t, false, false, dirtied, a), p, WB_RW);
+		wb_fp_folio(wb_por_gate_any(m, w, p, t, false, false, dirtied ? WB_ANY_DIRTIER : WB_ANY_NONE, a), p, WB_RW);
 		/*
 		 * Once locked: cleaning, zeroing past EOF, mapping (the extent
 		 * map: DELALLOC converts), the IO and its completion.
 		 */
-		struct sim_fp *g = wb_por_gate_dirtied(m, w, p, t, false, true, dirtied, a);
+		struct sim_fp *g = wb_por_gate_any(m, w, p, t, false, true, dirtied ? WB_ANY_DIRTIER : WB_ANY_NONE, a);
 		wb_fp_add(g, WB_R_FLAGS(p), WB_RW);
 		wb_fp_add(g, WB_R_DATA(p), WB_RW);
 		wb_fp_add(g, WB_R_DISK(p), WB_RW);
@@ -954,6 +965,7 @@ const struct wb_actor wb_actor_writeback = {
 	.folio_removed = wb_writeback_folio_removed,
 	.por = wb_writeback_por,
 	.may_dirty = wb_never_dirties,
+	.may_clean = wb_writeback_may_clean,
 	.holds = wb_writeback_holds,
 	.check_step = wb_writeback_check_step,
 	.summary = wb_writeback_summary,

@@ -5,8 +5,9 @@
  * extent change without a seq bump, evicting a dirty, locked, referenced or
  * under-writeback folio, a writer or a writeback pass losing the folio lock
  * its program counter says it holds, a lock taken by a task that does not
- * step, an IO out of nowhere, a task moved by another's step) are rejected
- * with a message saying what broke.
+ * step, an IO out of nowhere, a task moved by another's step, a step writing
+ * outside its reduction footprint) are rejected with a message saying what
+ * broke.
  */
 #include "tests/harness.h"
 
@@ -214,6 +215,38 @@ static void test_writeback_holds_its_folio(void **state)
 }
 
 /* Locks and program counters move only by the stepping task. */
+/*
+ * A step writes only what its partial-order reduction footprint says
+ * (model/por.h): a copy that also changes another page's bytes is rejected.
+ */
+static void test_writes_within_footprint(void **state)
+{
+	struct tc t;
+	uint8_t *before, *bad;
+	uint32_t a;
+
+	(void)state;
+	tc_open(&t,
+		"{'wbsim':1,'name':'t','file':{'size':8192,'extents':["
+		"{'offset':0,'length':8192,'state':'written','data':'O'}]},'tasks':["
+		"{'name':'W1','op':'write','offset':0,'length':4096,'data':'A'}]}",
+		SCENARIO_CHECK);
+	before = wb_xmalloc(t.m.size);
+	bad = wb_xmalloc(t.m.size);
+	take(&t, "W1", "rwsem_lock", -1, before);
+	take(&t, "W1", "iomap_begin", -1, before);
+	take(&t, "W1", "folio_get", -1, before);
+	take(&t, "W1", "iomap_valid", -1, before);
+	take(&t, "W1", "write_begin", -1, before);
+	a = take(&t, "W1", "copy", -1, before);
+	memcpy(bad, t.w, t.m.size);
+	wb_cache(&t.m, bad, 1)[0] = 'Z';
+	rejects(&t, before, bad, a, "which its footprint does not say");
+	free(before);
+	free(bad);
+	tc_close(&t);
+}
+
 static void test_only_the_stepping_task_moves(void **state)
 {
 	struct tc t;
@@ -254,6 +287,7 @@ int main(void)
 	    cmocka_unit_test(test_evict_only_clean_idle_folios),
 	    cmocka_unit_test(test_writer_holds_its_folio),
 	    cmocka_unit_test(test_writeback_holds_its_folio),
+	    cmocka_unit_test(test_writes_within_footprint),
 	    cmocka_unit_test(test_only_the_stepping_task_moves),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
