@@ -189,6 +189,33 @@ static int wb_por_holder(const struct wb_model *m, const void *w, unsigned p, un
 	return -1;
 }
 
+/*
+ * Each task's may_dirty and may_clean masks (0 for a finished task),
+ * computed once per state: wb_por_actors() forgets them at its start, and
+ * the hooks it calls compute them on first use.
+ */
+static _Thread_local struct {
+	bool valid;
+	uint64_t dirty[WB_MAX_TASKS], clean[WB_MAX_TASKS];
+} wb_por_cache;
+
+static const uint64_t *wb_por_masks(const struct wb_model *m, const void *w,
+				    enum wb_any_gate kind)
+{
+	if (!wb_por_cache.valid) {
+		for (unsigned t = 0; t < m->ntasks; t++) {
+			const struct wb_actor *act = wb_actor_of(m, t);
+			bool done = wb_task_finished(m, w, t);
+			wb_por_cache.dirty[t] =
+				done ? 0 : act->may_dirty ? act->may_dirty(m, w, t) : ~0ull;
+			wb_por_cache.clean[t] =
+				done ? 0 : act->may_clean ? act->may_clean(m, w, t) : ~0ull;
+		}
+		wb_por_cache.valid = true;
+	}
+	return kind == WB_ANY_DIRTIER ? wb_por_cache.dirty : wb_por_cache.clean;
+}
+
 struct sim_fp *wb_por_gate_held(const struct wb_model *m, const void *w, unsigned p,
 				unsigned self, bool pins, bool io, struct sim_por_actor *a)
 {
@@ -205,14 +232,10 @@ struct sim_fp *wb_por_gate_any(const struct wb_model *m, const void *w, unsigned
 
 	if (kind != WB_ANY_NONE) {
 		static _Thread_local struct sim_fp unreachable;
+		const uint64_t *mask = wb_por_masks(m, w, kind);
 		bool many = false;
 		for (unsigned t = 0; t < m->ntasks && !many; t++) {
-			const struct wb_actor *act = wb_actor_of(m, t);
-			uint64_t (*may)(const struct wb_model *, const void *, unsigned) =
-				kind == WB_ANY_DIRTIER ? act->may_dirty : act->may_clean;
-			if (t == self || wb_task_finished(m, w, t))
-				continue;
-			if (may && !(may(m, w, t) & (1ull << p)))
+			if (t == self || !(mask[t] & (1ull << p)))
 				continue;
 			if (nany == SIM_POR_ANY)
 				many = true; /* too many to say: without this gate */
@@ -234,6 +257,7 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 	const struct wb_model *m = ctx;
 	unsigned n = 0, t, p;
 
+	wb_por_cache.valid = false;
 	for (t = 0; t < m->ntasks; t++) {
 		const struct wb_actor *act = wb_actor_of(m, t);
 		if (!wb_task_finished(m, w, t)) {

@@ -44,21 +44,23 @@ static bool sim_fp_conflict(const struct sim_fp *a, const struct sim_fp *b)
 	return x != 0;
 }
 
-/* Is the actor with this key (SIM_NO_GATE: none) one of T's (in[])? */
-static bool sim_gate_in(const struct sim_por_actor *pa, unsigned na, const uint8_t *in,
-			uint32_t key)
+/* The index among pa[] of the actor with this key; SIM_MAX_ACTORS: none (or SIM_NO_GATE). */
+static uint8_t sim_actor_index(const struct sim_por_actor *pa, unsigned na, uint32_t key)
 {
 	if (key == SIM_NO_GATE)
-		return false;
+		return SIM_MAX_ACTORS;
 	for (unsigned j = 0; j < na; j++)
 		if (pa[j].actor == key)
-			return in[j] != 0;
-	return false;
+			return (uint8_t)j;
+	return SIM_MAX_ACTORS;
 }
 
-/* Does actor q's future, given the actors in T (in[]), conflict with `now`? */
-static bool sim_future_conflict(const struct sim_por_actor *pa, unsigned na, const uint8_t *in,
-				unsigned q, const struct sim_fp *now)
+/*
+ * Does actor q's future, given the actors in T (in[], which has a 0 at
+ * SIM_MAX_ACTORS), conflict with `now`?
+ */
+static bool sim_future_conflict(const struct sim_por_actor *pa, const uint8_t *in, unsigned q,
+				const struct sim_fp *now)
 {
 	const struct sim_por_actor *a = &pa[q];
 
@@ -68,9 +70,8 @@ static bool sim_future_conflict(const struct sim_por_actor *pa, unsigned na, con
 		const struct sim_por_gate *pg = &a->gated[g];
 		bool any_out = pg->nany == 0;
 		for (unsigned i = 0; i < pg->nany && !any_out; i++)
-			any_out = !sim_gate_in(pa, na, in, pg->any[i]);
-		if (any_out && !sim_gate_in(pa, na, in, pg->gate) &&
-		    !sim_gate_in(pa, na, in, pg->gate2) && sim_fp_conflict(&pg->fp, now))
+			any_out = !in[pg->anyi[i]];
+		if (any_out && !in[pg->gi] && !in[pg->gi2] && sim_fp_conflict(&pg->fp, now))
 			return true;
 	}
 	return false;
@@ -80,7 +81,7 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 			unsigned n, struct sim_por_actor *pa)
 {
 	unsigned na, i, j, k, best = n, nacts[SIM_MAX_ACTORS];
-	uint8_t in[SIM_MAX_ACTORS], best_in[SIM_MAX_ACTORS], queue[SIM_MAX_ACTORS];
+	uint8_t in[SIM_MAX_ACTORS + 1], best_in[SIM_MAX_ACTORS], queue[SIM_MAX_ACTORS];
 	uint8_t of[SIM_MAX_ENABLED];
 	bool found = false;
 
@@ -89,6 +90,16 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 	na = sm->ops->por_actors(sm->ctx, world, pa);
 	if (na > SIM_MAX_ACTORS)
 		return n;
+	/* the gates' indexes */
+	for (j = 0; j < na; j++)
+		for (unsigned g = 0; g < pa[j].ngated; g++) {
+			struct sim_por_gate *pg = &pa[j].gated[g];
+			pg->gi = sim_actor_index(pa, na, pg->gate);
+			pg->gi2 = sim_actor_index(pa, na, pg->gate2);
+			for (unsigned x = 0; x < pg->nany; x++)
+				pg->anyi[x] = sim_actor_index(pa, na, pg->any[x]);
+		}
+	in[SIM_MAX_ACTORS] = 0;
 	/* each action's actor among pa[], and how many actions each actor has */
 	memset(nacts, 0, sizeof(nacts));
 	for (i = 0; i < n; i++) {
@@ -110,7 +121,7 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 		while (head < tail && count < best) {
 			const struct sim_fp *now = &pa[queue[head++]].now;
 			for (j = 0; j < na; j++) {
-				if (in[j] || !sim_future_conflict(pa, na, in, j, now))
+				if (in[j] || !sim_future_conflict(pa, in, j, now))
 					continue;
 				in[j] = 1;
 				queue[tail++] = (uint8_t)j;

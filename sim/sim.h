@@ -99,6 +99,8 @@ struct sim_por_gate {
 	 */
 	uint32_t any[SIM_POR_ANY];
 	unsigned nany;
+	/* the engine's: the gates' indexes among the state's actors (sim/por.c) */
+	uint8_t gi, gi2, anyi[SIM_POR_ANY];
 	struct sim_fp fp;
 };
 /*
