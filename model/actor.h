@@ -140,7 +140,7 @@ struct wb_actor {
 	 * task may still touch, the actors it will create included (future).
 	 * Both start empty; say more than the truth, never less; a part of the
 	 * future reachable only after an IO in flight completes may go in a->gated
-	 * (wb_por_gate).  Optional: a task without it touches everything.
+	 * (wb_por_gates, wb_por_part_of).  Optional: a task without it touches everything.
 	 */
 	void (*por)(const struct wb_model *m, const void *w, unsigned t, struct sim_por_actor *a);
 	/*

@@ -158,12 +158,6 @@ static uint32_t wb_io_gate(const struct wb_model *m, const void *w, unsigned p)
 	return io->phase ? wb_actor_key(io->parent, io->k) : SIM_NO_GATE;
 }
 
-struct sim_fp *wb_por_gate(const struct wb_model *m, const void *w, unsigned p,
-			   struct sim_por_actor *a)
-{
-	return wb_por_part(a, wb_io_gate(m, w, p), SIM_NO_GATE, NULL, 0);
-}
-
 /*
  * A task other than self whose step must come before page p's folio is free:
  * the lock's owner, or with pins one holding a writer's reference (any one
@@ -216,40 +210,40 @@ static const uint64_t *wb_por_masks(const struct wb_model *m, const void *w,
 	return kind == WB_ANY_DIRTIER ? wb_por_cache.dirty : wb_por_cache.clean;
 }
 
-struct sim_fp *wb_por_gate_held(const struct wb_model *m, const void *w, unsigned p,
-				unsigned self, bool pins, bool io, struct sim_por_actor *a)
-{
-	return wb_por_gate_any(m, w, p, self, pins, io, WB_ANY_NONE, a);
-}
-
-struct sim_fp *wb_por_gate_any(const struct wb_model *m, const void *w, unsigned p,
-			       unsigned self, bool pins, bool io, enum wb_any_gate kind,
-			       struct sim_por_actor *a)
+void wb_por_gates(const struct wb_model *m, const void *w, unsigned p, unsigned self, bool pins,
+		  enum wb_any_gate kind, struct wb_gates *g)
 {
 	int holder = wb_por_holder(m, w, p, self, pins);
-	uint32_t any[SIM_POR_ANY];
-	unsigned nany = 0;
 
+	g->holder = holder < 0 ? SIM_NO_GATE : wb_actor_key((unsigned)holder, -1);
+	g->io = wb_io_gate(m, w, p);
+	g->nany = 0;
+	g->unreachable = false;
 	if (kind != WB_ANY_NONE) {
-		static _Thread_local struct sim_fp unreachable;
 		const uint64_t *mask = wb_por_masks(m, w, kind);
 		bool many = false;
 		for (unsigned t = 0; t < m->ntasks && !many; t++) {
 			if (t == self || !(mask[t] & (1ull << p)))
 				continue;
-			if (nany == SIM_POR_ANY)
+			if (g->nany == SIM_POR_ANY)
 				many = true; /* too many to say: without this gate */
 			else
-				any[nany++] = wb_actor_key(t, -1);
+				g->any[g->nany++] = wb_actor_key(t, -1);
 		}
 		if (many)
-			nany = 0;
-		else if (!nany)
-			return &unreachable; /* nobody can any more */
+			g->nany = 0;
+		else if (!g->nany)
+			g->unreachable = true; /* nobody can any more */
 	}
-	return wb_por_part(a, io ? wb_io_gate(m, w, p) : SIM_NO_GATE,
-			   holder < 0 ? SIM_NO_GATE : wb_actor_key((unsigned)holder, -1), any,
-			   nany);
+}
+
+struct sim_fp *wb_por_part_of(struct sim_por_actor *a, const struct wb_gates *g, bool io)
+{
+	static _Thread_local struct sim_fp unreachable;
+
+	if (g->unreachable)
+		return &unreachable;
+	return wb_por_part(a, io ? g->io : SIM_NO_GATE, g->holder, g->any, g->nany);
 }
 
 unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)

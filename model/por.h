@@ -120,31 +120,27 @@ static inline void wb_fp_or(struct sim_fp *a, const struct sim_fp *b)
 }
 
 /*
- * Where a part of task a's future that touches page p goes: the future itself,
- * or, when an IO is in flight on page p, the part gated by that IO (ops.c).
- */
-struct sim_fp *wb_por_gate(const struct wb_model *m, const void *w, unsigned p,
-			   struct sim_por_actor *a);
-/*
- * The same for a part that also needs page p's folio free of what another
- * task holds of it: its lock (pins false), or its lock and the writers'
- * references (pins true; reclaim); and with io, the IO in flight on it
- * complete.  Task `self`'s own holds do not gate it.
- */
-struct sim_fp *wb_por_gate_held(const struct wb_model *m, const void *w, unsigned p,
-				unsigned self, bool pins, bool io, struct sim_por_actor *a);
-/*
- * The same, for a part that can only be reached after page p's folio changes
- * in a way only some tasks can bring about: it waits for a step of one of
- * them; when none is left, the part is unreachable and what is written there
- * counts nowhere.  WB_ANY_DIRTIER: the folio made dirty, or brought into the
- * page cache (struct wb_actor's may_dirty); WB_ANY_CLEANER: cleaned or
- * removed (may_clean).
+ * What a part of task self's future that touches page p's folio waits for
+ * (wb_por_gates), and that part (wb_por_part_of):
+ *  - with io, the completion of the IO in flight on it;
+ *  - the task holding its lock (pins false), or its lock or a writer's
+ *    reference (pins true: reclaim), other than self;
+ *  - kind WB_ANY_DIRTIER: a step of one of the tasks that may still make it
+ *    dirty or bring it into the page cache (struct wb_actor's may_dirty);
+ *    WB_ANY_CLEANER: of one that may still clean or remove it (may_clean).
+ *    When no task may, the part is unreachable and what is written there
+ *    counts nowhere.
  */
 enum wb_any_gate { WB_ANY_NONE, WB_ANY_DIRTIER, WB_ANY_CLEANER };
-struct sim_fp *wb_por_gate_any(const struct wb_model *m, const void *w, unsigned p,
-			       unsigned self, bool pins, bool io, enum wb_any_gate kind,
-			       struct sim_por_actor *a);
+struct wb_gates {
+	uint32_t io, holder;	/* actor keys, or SIM_NO_GATE */
+	uint32_t any[SIM_POR_ANY];
+	unsigned nany;
+	bool unreachable;
+};
+void wb_por_gates(const struct wb_model *m, const void *w, unsigned p, unsigned self, bool pins,
+		  enum wb_any_gate kind, struct wb_gates *g);
+struct sim_fp *wb_por_part_of(struct sim_por_actor *a, const struct wb_gates *g, bool io);
 /* Start actor a's footprints for actor key `key` (gated parts are set as they are created). */
 static inline void wb_por_start(struct sim_por_actor *a, uint32_t key)
 {

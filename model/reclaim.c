@@ -190,7 +190,9 @@ static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t,
 		enum wb_any_gate any = !(f->flags & FOLIO_PRESENT) ? WB_ANY_DIRTIER
 				       : (f->flags & FOLIO_DIRTY)  ? WB_ANY_CLEANER
 								   : WB_ANY_NONE;
-		struct sim_fp *evict = wb_por_gate_any(m, w, p, t, true, true, any, a);
+		struct wb_gates gates;
+		wb_por_gates(m, w, p, t, true, any, &gates);
+		struct sim_fp *evict = wb_por_part_of(a, &gates, true);
 		wb_fp_folio(evict, p, WB_RW);
 		wb_fp_dirty(evict, p, tags || wb_towrite_tagged(m, w, p) ? WB_RW : WB_RD);
 		wb_fp_wback(evict, p, WB_RD);

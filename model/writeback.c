@@ -855,17 +855,19 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 		bool dirtied = !(holds && p == b->cur) &&
 			       (f->flags & (FOLIO_PRESENT | FOLIO_DIRTY)) !=
 				       (FOLIO_PRESENT | FOLIO_DIRTY);
+		struct wb_gates gates;
+		wb_por_gates(m, w, p, t, false, dirtied ? WB_ANY_DIRTIER : WB_ANY_NONE, &gates);
+		struct sim_fp *lock = wb_por_part_of(a, &gates, false);
 		wb_fp_dirty(future, p, WB_RD);
 		/* a background pass skips a dirty folio under writeback */
 		if (!m->sc->tasks[t].sync)
-			wb_fp_wback(wb_por_gate_any(m, w, p, t, false, false, dirtied ? WB_ANY_DIRTIER : WB_ANY_NONE, a), p,
-				    WB_RD);
-		wb_fp_folio(wb_por_gate_any(m, w, p, t, false, false, dirtied ? WB_ANY_DIRTIER : WB_ANY_NONE, a), p, WB_RW);
+			wb_fp_wback(lock, p, WB_RD);
+		wb_fp_folio(lock, p, WB_RW);
 		/*
 		 * Once locked: cleaning, zeroing past EOF, mapping (the extent
 		 * map: DELALLOC converts), the IO and its completion.
 		 */
-		struct sim_fp *g = wb_por_gate_any(m, w, p, t, false, true, dirtied ? WB_ANY_DIRTIER : WB_ANY_NONE, a);
+		struct sim_fp *g = wb_por_part_of(a, &gates, true);
 		wb_fp_add(g, WB_R_FLAGS(p), WB_RW);
 		wb_fp_add(g, WB_R_DATA(p), WB_RW);
 		wb_fp_add(g, WB_R_DISK(p), WB_RW);

@@ -87,6 +87,11 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 
 	if (n <= 1 || !sm->ops->por_actors)
 		return n;
+	/* the actions of one actor: every closed set with one holds them all */
+	for (i = 1; i < n && acts[i].actor == acts[0].actor; i++)
+		;
+	if (i == n)
+		return n;
 	na = sm->ops->por_actors(sm->ctx, world, pa);
 	if (na > SIM_MAX_ACTORS)
 		return n;
