@@ -140,6 +140,39 @@ struct sim_fp *wb_por_gate(const struct wb_model *m, const void *w, unsigned p,
 	return &a->gated[g].fp;
 }
 
+/*
+ * Large folios (m->lf): a step on a folio touches every page of it, and a
+ * folio lies within one aligned group of 2^max_order pages (folios are
+ * naturally aligned, at most that large).  So each page resource an actor
+ * names stands for its whole group: sound whatever the folios are now or
+ * will be, and without a change to any actor's hook.
+ */
+static void wb_por_widen_fp(const struct wb_model *m, struct sim_fp *f)
+{
+	unsigned g = 1u << m->max_order;
+
+	for (unsigned p = 0; p < m->npages; p++)
+		for (unsigned k = 0; k < 4; k++) {
+			unsigned r = WB_R_PAGES + 4u * p + k;
+			unsigned how = ((f->r[r / 64] >> (r % 64)) & 1u ? WB_RD : 0) |
+				       ((f->w[r / 64] >> (r % 64)) & 1u ? WB_WR : 0);
+			if (!how)
+				continue;
+			unsigned first = p & ~(g - 1u), last = first + g - 1u;
+			if (last >= m->npages)
+				last = m->npages - 1;
+			wb_fp_pages(f, k, first, last, how);
+		}
+}
+
+static void wb_por_widen(const struct wb_model *m, struct sim_por_actor *a)
+{
+	wb_por_widen_fp(m, &a->now);
+	wb_por_widen_fp(m, &a->future);
+	for (unsigned g = 0; g < a->ngated; g++)
+		wb_por_widen_fp(m, &a->gated[g].fp);
+}
+
 unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 {
 	const struct wb_model *m = ctx;
@@ -178,6 +211,9 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 			wb_io_por(m, w, p, &a->now, &a->future);
 		}
 	}
+	if (m->lf)
+		for (unsigned i = 0; i < n; i++)
+			wb_por_widen(m, &out[i]);
 	return n;
 }
 
