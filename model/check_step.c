@@ -118,8 +118,12 @@ static int wb_check_locks(const struct wb_model *m, const void *b, const void *a
 			FAIL("page %u evicted while %s", p,
 			     (fb->flags & FOLIO_DIRTY) ? "dirty" : "referenced");
 	}
-	if (evicts && removed != wb_fpages(m, b, WB_ACTION_ARG(action)))
-		FAIL("an evict removed %u pages", removed);
+	if (evicts && removed != wb_fpages(m, b, WB_ACTION_ARG(action))) {
+		if (wb_fpages(m, b, WB_ACTION_ARG(action)) == 1)
+			FAIL("an evict removed %u folios", removed);
+		FAIL("an evict removed %u pages of a %u-page folio", removed,
+		     wb_fpages(m, b, WB_ACTION_ARG(action)));
+	}
 	return 0;
 }
 

@@ -371,7 +371,7 @@ static int set_switch(struct wb_config *cfg, const char *key, const char *val, c
 		      size_t n)
 {
 	const struct wb_switch *sw = wb_switch_find(key);
-	char expected[160], keys[256];
+	char expected[160], keys[320];
 	unsigned v;
 
 	if (!sw) {
