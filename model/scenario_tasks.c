@@ -390,7 +390,8 @@ void sc_check_page_ranges(struct sc_ctx *c)
 /*
  * A max_folio_size above the page size (large folios, write_folios): what
  * the model covers so far is buffered writes (with their EOF zeroing),
- * writeback and reclaim.  Faults, range operations and short copies still
+ * writeback, reclaim and the range operations (their flush writes a large
+ * folio whole, their truncation splits it).  Faults and short copies still
  * assume one page per folio, so a scenario that has them is refused here,
  * whatever its config, rather than run on a half-modelled page cache.
  */
@@ -409,8 +410,6 @@ void sc_check_large_folio_tasks(struct sc_ctx *c, json_t *root)
 			continue;
 		if (op == WB_OP_READ_FAULT || op == WB_OP_MMAP_WRITE)
 			what = "page faults (read faults, mmap stores)";
-		else if (op == WB_OP_PUNCH || op == WB_OP_TRUNCATE || op == WB_OP_FALLOCATE)
-			what = "range operations (punch, truncate, fallocate: their folio split)";
 		else if (d->has_short_copy)
 			what = "short copies (the halved chunk of a rejected copy)";
 		if (!what)

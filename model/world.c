@@ -217,8 +217,12 @@ static void wb_truncate_pagecache_lf(struct wb_model *m, void *w, uint64_t start
 		}
 		for (unsigned q = head; q < head + np; q++)
 			wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_WRITE);
-		wb_desc(m, " [%llu,%llu) of page%s %u%s zeroed;", (unsigned long long)zs,
-			(unsigned long long)ze, np > 1 ? "s" : "", head, np > 1 ? "..." : "");
+		if (np > 1)
+			wb_desc(m, " [%llu,%llu) of the folio of pages %u-%u zeroed;",
+				(unsigned long long)zs, (unsigned long long)ze, head, head + np - 1);
+		else
+			wb_desc(m, " [%llu,%llu) of page %u zeroed;", (unsigned long long)zs,
+				(unsigned long long)ze, head);
 		if (np > 1) {
 			if (f->locked || (f->flags & (FOLIO_WRITEBACK | FOLIO_DIRTY | FOLIO_REF |
 						      FOLIO_FREF_MASK))) {
