@@ -88,18 +88,51 @@ static bool wb_faults_at(const struct wb_model *m, unsigned t, uint32_t pos)
 }
 
 /*
- * The chunk at the writer's position: never crosses a page, nor the
- * iteration's end; a retried short copy is cut at the copied length.
+ * The chunk at the writer's position before it has a folio: never crosses a
+ * page, nor the iteration's end; a retried short copy is cut at the copied
+ * length.  With large folios (m->lf) the chunk is the largest folio's size
+ * instead of a page (iomap_write_iter(), 6.6: chunk = the mapping's largest
+ * folio, offset = pos & (chunk - 1)).
  */
-static uint32_t wb_chunk_end(const struct wb_model *m, const struct wb_writer *wr, unsigned t)
+static uint32_t wb_chunk_len_end(const struct wb_model *m, const struct wb_writer *wr, unsigned t)
 {
-	uint32_t page_end = wb_round_down(wr->pos, m->ps) + m->ps;
+	uint32_t csize = m->lf ? m->sc->max_folio_size : m->ps;
+	uint32_t page_end = wb_round_down(wr->pos, csize) + csize;
 	uint32_t end = page_end < wr->iter_end ? page_end : wr->iter_end;
 	const struct wb_task_def *td = &m->sc->tasks[t];
 
 	if ((wr->wflags & WR_RETRY) && td->short_copy_at < end)
 		end = (uint32_t)td->short_copy_at;
 	return end;
+}
+
+/*
+ * The chunk once the folio is found or created: cut at the folio's end
+ * (iomap_write_begin(), 6.6: len cut to folio_pos + folio_size - pos), so one
+ * chunk, one validity check, per folio.  Without large folios the same as
+ * wb_chunk_len_end().
+ */
+static uint32_t wb_chunk_end(const struct wb_model *m, const void *w, const struct wb_writer *wr,
+			     unsigned t)
+{
+	uint32_t end = wb_chunk_len_end(m, wr, t);
+	unsigned page = wr->pos / m->ps;
+
+	if (m->lf && page < m->npages && (wb_folio(m, WBC(w), page)->flags & FOLIO_PRESENT)) {
+		uint32_t fend = (wb_fhead(m, w, page) + wb_fpages(m, w, page)) * m->ps;
+		if (fend < end)
+			end = fend;
+	}
+	return end;
+}
+
+/* Footprint entries for every page of the folio holding page p. */
+static void wb_fp_folio_locs(struct wb_model *m, const void *w, unsigned page, unsigned kind)
+{
+	unsigned head = wb_fhead(m, w, page), np = wb_fpages(m, w, page);
+
+	for (unsigned q = head; q < head + np; q++)
+		wb_fp(m, WB_LOC_FOLIO(m, q), kind);
 }
 
 static uint8_t wb_after_folio_pc(const struct wb_model *m)
@@ -550,7 +583,8 @@ static void iomap_write_failed_range(struct wb_model *m, void *w, uint32_t pos, 
 static void iomap_write_failed(struct wb_model *m, void *w, const struct wb_writer *wr,
 			       unsigned t)
 {
-	iomap_write_failed_range(m, w, wr->pos, wb_chunk_end(m, wr, t));
+	/* iomap_write_begin(): on a STALE mapping, the chunk's len before the folio's cut */
+	iomap_write_failed_range(m, w, wr->pos, wb_chunk_len_end(m, wr, t));
 }
 
 /* Mark the cached mapping stale (the failed half of xfs_iomap_valid()). */
@@ -585,11 +619,11 @@ static void xfs_iomap_valid(struct wb_model *m, void *w, unsigned t, const struc
 		unsigned page = wr->pos / m->ps;
 		struct folio *f = wb_folio(m, w, page);
 		wb_folio_unlock(m, w, page);
-		f->flags &= (uint8_t)~FOLIO_REF;
-		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+		wb_folio_flags(m, w, page, 0, FOLIO_REF);
+		wb_fp_folio_locs(m, w, page, WB_FP_WRITE);
 		wb_desc(m, "; page %u unlocked and released, stays cached (%s, %s)", page,
 			(f->flags & FOLIO_DIRTY) ? "dirty" : "clean",
-			f->uptodate == (1u << m->bpp) - 1 ? "uptodate" : "!uptodate");
+			wb_folio_full(m, w, page) ? "uptodate" : "!uptodate");
 		iomap_write_failed(m, w, wr, t);
 	}
 }
@@ -605,13 +639,40 @@ static void wb_folio_get(struct wb_model *m, void *w, unsigned t, const struct w
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
 
-	wb_desc(m, "chunk [%u,%u): ", wr->pos, wb_chunk_end(m, wr, t));
+	wb_desc(m, "chunk [%u,%u): ", wr->pos, wb_chunk_end(m, w, wr, t));
 	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ | WB_FP_WRITE);
 	if (f->flags & FOLIO_PRESENT) {
-		f->flags |= FOLIO_REF;
+		wb_folio_flags(m, w, page, FOLIO_REF, 0);
+		wb_fp_folio_locs(m, w, page, WB_FP_READ | WB_FP_WRITE);
 		wr->pc = WP_FOLIO_LOCK;
 		wb_desc(m, "page %u found, reference taken", page);
+		if (wb_fpages(m, w, page) > 1) {
+			char txt[48];
+			wb_folio_order_text(m, w, page, txt, sizeof(txt));
+			wb_desc(m, " (folio of %s; the chunk ends at %u)", txt,
+				wb_chunk_end(m, w, wr, t));
+		}
 		return;
+	}
+	if (m->lf) {
+		/*
+		 * Large folios (6.6): iomap_get_folio() asks __filemap_get_folio()
+		 * for fgf_set_order(len) of the chunk's length; the new folio starts
+		 * at the page holding the position (wb_new_folio_order()).
+		 */
+		uint32_t len = wb_chunk_len_end(m, wr, t) - wr->pos;
+		unsigned k = wb_new_folio_order(m, w, page, len);
+		for (unsigned q = page; q < page + (1u << k); q++) {
+			*wb_forder_p(m, w, q) = (uint8_t)k;
+			wb_folio(m, w, q)->flags = FOLIO_PRESENT | FOLIO_REF;
+			wb_folio(m, w, q)->uptodate = 0;
+			wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_READ | WB_FP_WRITE);
+			if (q != page)
+				wb_prov_new_folio(m, q);
+		}
+		if (k)
+			wb_desc(m, "fgf_set_order(%u): order %u folio of pages %u-%u; ", len, k,
+				page, page + (1u << k) - 1);
 	}
 	f->flags = FOLIO_PRESENT | FOLIO_REF;
 	wb_folio_lock_take(m, w, t, page);
@@ -640,7 +701,7 @@ static void wb_folio_lock(struct wb_model *m, void *w, unsigned t, const struct 
 	unsigned page = wr->pos / m->ps;
 
 	wb_folio_lock_take(m, w, t, page);
-	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WAIT | WB_FP_WRITE);
+	wb_fp_folio_locs(m, w, page, WB_FP_WAIT | WB_FP_WRITE);
 	wr->pc = wb_after_folio_pc(m);
 	wb_desc(m, "page %u locked", page);
 }
@@ -706,17 +767,16 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t,
 				const struct wb_iter_ref *r)
 {
 	struct wb_writer *wr = r->it;
-	unsigned page = wr->pos / m->ps;
-	struct folio *f = wb_folio(m, w, page);
-	uint32_t fpos = page * m->ps, from = wr->pos, to = wb_chunk_end(m, wr, t);
+	/* large folios: the folio from its head page; its blocks' bits are in each page's slot */
+	unsigned page = wb_fhead(m, w, wr->pos / m->ps);
+	uint32_t fpos = page * m->ps, from = wr->pos, to = wb_chunk_end(m, w, wr, t);
 	uint32_t i_size = wb_inode(w)->i_size;
 	uint32_t bstart = wb_round_down(from, m->bs), bend = wb_round_up(to, m->bs);
-	unsigned full = (1u << m->bpp) - 1;
 	bool acted = false;
 
 	wr->pc = wb_zeroing(r) ? WP_ZERO : WP_COPY;
-	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ);
-	if (f->uptodate == full) {
+	wb_fp_folio_locs(m, w, page, WB_FP_READ);
+	if (wb_folio_full(m, w, page)) {
 		wb_desc(m, "page %u uptodate: nothing to do", page);
 		return;
 	}
@@ -724,15 +784,14 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t,
 		(wr->flags & IOMAP_F_NEW) ? " NEW" : "");
 	while (bstart < bend) {
 		/* a run of consecutive not-uptodate blocks */
-		unsigned b = (bstart - fpos) / m->bs;
 		uint32_t poff, pend;
-		if (f->uptodate & (1u << b)) {
+		if (wb_block_uptodate(m, w, bstart / m->bs)) {
 			bstart += m->bs;
 			continue;
 		}
 		poff = bstart;
 		pend = bstart;
-		while (pend < bend && !(f->uptodate & (1u << ((pend - fpos) / m->bs))))
+		while (pend < bend && !wb_block_uptodate(m, w, pend / m->bs))
 			pend += m->bs;
 		/* the EOF split: the run ends at the block holding byte i_size - 1 */
 		if (i_size > 0 && poff < i_size && pend > i_size) {
@@ -756,7 +815,7 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t,
 			 */
 			if (!m->cfg.partial_zero_uptodate) {
 				wb_desc(m, " (not uptodate yet)");
-				wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+				wb_fp_folio_locs(m, w, page, WB_FP_WRITE);
 				acted = true;
 				continue;
 			}
@@ -773,8 +832,8 @@ static void __iomap_write_begin(struct wb_model *m, void *w, unsigned t,
 			wb_desc(m, " read [%u,%u) from disk", poff, pend);
 		}
 		for (uint32_t x = poff; x < pend; x += m->bs)
-			f->uptodate |= (uint16_t)(1u << ((x - fpos) / m->bs));
-		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+			wb_block_set_uptodate(m, w, x / m->bs);
+		wb_fp_folio_locs(m, w, page, WB_FP_WRITE);
 		acted = true;
 	}
 	if (!acted)
@@ -786,7 +845,7 @@ static void wb_copy(struct wb_model *m, void *w, unsigned t, const struct wb_ite
 {
 	struct wb_writer *wr = r->it;
 	unsigned page = wr->pos / m->ps;
-	uint32_t end = wb_chunk_end(m, wr, t);
+	uint32_t end = wb_chunk_end(m, w, wr, t);
 	const struct wb_task_def *td = &m->sc->tasks[t];
 	char data = td->data;
 
@@ -797,8 +856,9 @@ static void wb_copy(struct wb_model *m, void *w, unsigned t, const struct wb_ite
 	}
 	uint32_t g0 = (wr->pos % m->ps) / m->gran, g1 = g0 + (end - wr->pos) / m->gran;
 
+	/* the cache is contiguous: a chunk of a large folio runs on into its next pages */
 	memset(wb_cache(m, w, page) + g0, data, g1 - g0);
-	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+	wb_fp_folio_locs(m, w, page, WB_FP_WRITE);
 	if (m->prov) {
 		uint32_t o = wb_origin_new(m, "%s copy of '%c' into [%u,%u)", m->sc->tasks[t].name,
 					   data, wr->pos, end);
@@ -806,7 +866,13 @@ static void wb_copy(struct wb_model *m, void *w, unsigned t, const struct wb_ite
 			m->prov->cache[(size_t)page * m->gpp + g] = o;
 	}
 	wr->pc = WP_WRITE_END;
-	wb_desc(m, "'%c' x %u -> [%u,%u) of page %u", data, end - wr->pos, wr->pos, end, page);
+	if (wb_fpages(m, w, page) > 1)
+		wb_desc(m, "'%c' x %u -> [%u,%u) of the folio of pages %u-%u", data, end - wr->pos,
+			wr->pos, end, wb_fhead(m, w, page),
+			wb_fhead(m, w, page) + wb_fpages(m, w, page) - 1);
+	else
+		wb_desc(m, "'%c' x %u -> [%u,%u) of page %u", data, end - wr->pos, wr->pos, end,
+			page);
 }
 
 /* Models: the folio_zero_range() call of fs/iomap/buffered-io.c iomap_zero_iter() (6.1, 6.2). */
@@ -814,11 +880,11 @@ static void wb_zero(struct wb_model *m, void *w, unsigned t, const struct wb_ite
 {
 	struct wb_writer *wr = r->it;
 	unsigned page = wr->pos / m->ps;
-	uint32_t end = wb_chunk_end(m, wr, t);
+	uint32_t end = wb_chunk_end(m, w, wr, t);
 	uint32_t g0 = (wr->pos % m->ps) / m->gran, g1 = g0 + (end - wr->pos) / m->gran;
 
 	memset(wb_cache(m, w, page) + g0, 0, g1 - g0);
-	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+	wb_fp_folio_locs(m, w, page, WB_FP_WRITE);
 	if (m->prov) {
 		uint32_t o = wb_origin_new(m, "%s zeroing of [%u,%u) past EOF (iomap_zero_iter)",
 					   m->sc->tasks[t].name, wr->pos, end);
@@ -840,7 +906,7 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t, const struc
 	struct wb_inode *ino = wb_inode(w);
 	unsigned page = wr->pos / m->ps;
 	struct folio *f = wb_folio(m, w, page);
-	uint32_t end = wb_chunk_end(m, wr, t), fpos = page * m->ps;
+	uint32_t end = wb_chunk_end(m, w, wr, t), fpos = page * m->ps;
 	uint32_t len_end = end; /* pos + len: the chunk's end, whatever was copied */
 	unsigned full = (1u << m->bpp) - 1;
 	bool short_copy = wr->wflags & WR_SHORT;
@@ -872,22 +938,26 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t, const struc
 		}
 	}
 	wr->wflags &= (uint8_t)~WR_RETRY;
+	(void)fpos;
 	for (uint32_t x = wb_round_down(wr->pos, m->bs); x < end; x += m->bs) {
-		f->uptodate |= (uint16_t)(1u << ((x - fpos) / m->bs));
+		wb_block_set_uptodate(m, w, x / m->bs);
 		/*
 		 * per_block_dirty: __iomap_write_end() (6.6) ->
 		 * iomap_set_range_dirty(folio, offset, copied): the blocks the copy
 		 * touched, not the whole chunk
 		 */
-		if (m->pbd)
-			*wb_dirty(m, w, page) |= (uint16_t)(1u << ((x - fpos) / m->bs));
+		wb_block_set_dirty(m, w, x / m->bs);
 	}
-	f->flags |= FOLIO_DIRTY;
-	f->flags &= (uint8_t)~FOLIO_REF;
+	wb_folio_flags(m, w, page, FOLIO_DIRTY, FOLIO_REF);
 	wb_folio_unlock(m, w, page);
-	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
-	wb_desc(m, "page %u dirty%s", page,
-		f->uptodate == (1u << m->bpp) - 1 ? ", uptodate" : "");
+	wb_fp_folio_locs(m, w, page, WB_FP_WRITE);
+	if (wb_fpages(m, w, page) > 1)
+		wb_desc(m, "folio of pages %u-%u dirty%s", wb_fhead(m, w, page),
+			wb_fhead(m, w, page) + wb_fpages(m, w, page) - 1,
+			wb_folio_full(m, w, page) ? ", uptodate" : "");
+	else
+		wb_desc(m, "page %u dirty%s", page,
+			f->uptodate == (1u << m->bpp) - 1 ? ", uptodate" : "");
 	uint32_t old_size = ino->i_size;
 	if (end > ino->i_size) {
 		wb_desc(m, ", i_size %u->%u", ino->i_size, end);
@@ -1524,7 +1594,7 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 		wb_fp_add(now, WB_R_MAP, WB_RD);
 		wb_fp_add(now, WB_R_ISIZE, WB_RD);
 		wb_fp_folio(now, page, WB_RW);
-		if (wb_chunk_end(m, wr, t) > wb_inode(WBC(w))->i_size) {
+		if (wb_chunk_end(m, w, wr, t) > wb_inode(WBC(w))->i_size) {
 			wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
 			wb_fp_add(now, WB_R_DATA(page), WB_RW);
 		}
@@ -1565,7 +1635,7 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 		wb_fp_folio(now, page, WB_RW);
 		wb_fp_dirty(now, page, WB_RW);
 		wb_fp_add(now, WB_R_ISIZE,
-			  wb_chunk_end(m, wr, t) > wb_inode(WBC(w))->i_size ? WB_RW : WB_RD);
+			  wb_chunk_end(m, w, wr, t) > wb_inode(WBC(w))->i_size ? WB_RW : WB_RD);
 		if (wb_inode(WBC(w))->i_size < wr->pos) {
 			unsigned eof = wb_inode(WBC(w))->i_size / m->ps;
 			wb_fp_add(now, WB_R_FLAGS(eof), WB_RW);
@@ -1671,14 +1741,15 @@ const struct wb_actor wb_actor_write = {
  */
 uint32_t wb_iter_chunk_bytes(const struct wb_model *m, const struct wb_writer *it, unsigned t)
 {
-	uint32_t end = wb_chunk_end(m, it, t);
+	/* large folios: the chunk before the folio's cut (no world here) */
+	uint32_t end = wb_chunk_len_end(m, it, t);
 
 	return end > it->pos ? end - it->pos : 0;
 }
 
 bool wb_iter_reads(const struct wb_model *m, const void *w, const struct wb_writer *it, unsigned t)
 {
-	uint32_t page = it->pos / m->ps, end = wb_chunk_end(m, it, t);
+	uint32_t page = it->pos / m->ps, end = wb_chunk_end(m, w, it, t);
 	const struct folio *f = wb_folio(m, WBC(w), page);
 	uint16_t all = (uint16_t)((1u << m->bpp) - 1);
 

@@ -114,14 +114,19 @@ static int wb_check_locks(const struct wb_model *m, const void *b, const void *a
 		removed++;
 		if (!evicts)
 			continue;
-		if (p != WB_ACTION_ARG(action))
+		/* a large folio goes whole, named by its head page */
+		if (wb_fhead(m, b, p) != WB_ACTION_ARG(action))
 			FAIL("evict of page %u removed page %u", WB_ACTION_ARG(action), p);
 		if (fb->flags & (FOLIO_DIRTY | FOLIO_REF | FOLIO_FREF_MASK))
 			FAIL("page %u evicted while %s", p,
 			     (fb->flags & FOLIO_DIRTY) ? "dirty" : "referenced");
 	}
-	if (evicts && removed != 1)
-		FAIL("an evict removed %u folios", removed);
+	if (evicts && removed != wb_fpages(m, b, WB_ACTION_ARG(action))) {
+		if (wb_fpages(m, b, WB_ACTION_ARG(action)) == 1)
+			FAIL("an evict removed %u folios", removed);
+		FAIL("an evict removed %u pages of a %u-page folio", removed,
+		     wb_fpages(m, b, WB_ACTION_ARG(action)));
+	}
 	return 0;
 }
 
@@ -220,16 +225,19 @@ static int wb_check_holds(const struct wb_model *m, const void *w, char *msg, si
 	for (p = 0; p < m->npages; p++) {
 		const struct folio *f = wb_folio(m, cw, p);
 		unsigned frefs = 0, wrefs = 0;
+		/* large folios: a task holds the folio through any page of it */
+		unsigned head = wb_fhead(m, w, p);
 		for (t = 0; t < m->ntasks; t++) {
 			frefs += h[t].fault_ref == (int)p;
-			wrefs += h[t].writer_ref == (int)p;
+			wrefs += h[t].writer_ref >= 0 && wb_fhead(m, w, (unsigned)h[t].writer_ref) == head;
 		}
 		if ((unsigned)(f->flags & FOLIO_FREF_MASK) / FOLIO_FREF_ONE != frefs)
 			FAIL("page %u: %u fault references, %u faults hold one", p,
 			     (f->flags & FOLIO_FREF_MASK) / FOLIO_FREF_ONE, frefs);
 		if ((f->flags & FOLIO_REF) && !wrefs)
 			FAIL("page %u: a writer reference no writer holds", p);
-		if (f->locked && h[f->locked - 1u].folio_lock != (int)p)
+		if (f->locked && (h[f->locked - 1u].folio_lock < 0 ||
+				  wb_fhead(m, w, (unsigned)h[f->locked - 1u].folio_lock) != head))
 			FAIL("page %u: locked by %s, which does not hold it", p,
 			     wb_name(m, f->locked - 1u));
 	}

@@ -23,6 +23,7 @@ static const char *const check_words[] = { "off", "after_lock", "before_lock", N
 static const char *const cleanup_words[] = { "truncate_punch", "locked_truncate_punch",
 					     "scan_punch", NULL };
 static const char *const zdu_words[] = { "skip", "flush", "flush_eof", "batch", NULL };
+static const char *const wf_words[] = { "page", "large_no_order1", "large", NULL };
 /* a bool switch's values, indexed by the bool */
 static const char *const bool_words[] = { "false", "true", NULL };
 
@@ -87,6 +88,12 @@ const struct wb_switch wb_switches[] = {
 	  .help = "pagecache_isize_extended() zeroes [old size, new size) of a dirty EOF folio "
 		  "when blocks are smaller than pages (6.13, 52aecaee1c26); before, it only "
 		  "write-protects it" },
+	{ .name = "write_folios", .kind = WB_SWITCH_WORD, .words = wf_words,
+	  .offset = FIELD(write_folios), .text_pos = 11, .feature = true,
+	  .help = "the folios a buffered write creates (iomap_get_folio() with fgf_set_order(), "
+		  "6.6): page (6.1 to 6.3, one page each), large_no_order1 (6.6 to 6.8: up to the "
+		  "geometry's max_folio_size, order 1 refused) or large (6.9 and later); the check "
+		  "then runs once per folio" },
 };
 const size_t wb_nswitches = sizeof(wb_switches) / sizeof(wb_switches[0]);
 
@@ -102,13 +109,15 @@ const struct wb_kernel wb_kernels[] = {
 		    "write_fail_cleanup=truncate_punch, mkwrite_iomap_end=true, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
-		    "zero_dirty_unwritten=skip, isize_extended_zero=false" },
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
+		    "write_folios=page" },
 	{ .version = "6.2",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
-		    "zero_dirty_unwritten=skip, isize_extended_zero=false",
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
+		    "write_folios=page",
 	  .defaults = true, NO_DROP_WRITES },
 	/*
 	 * 6.3 differs from 6.2 in none of the switches: its iomap_valid hook moved
@@ -123,7 +132,8 @@ const struct wb_kernel wb_kernels[] = {
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
-		    "zero_dirty_unwritten=skip, isize_extended_zero=false",
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
+		    "write_folios=page",
 	  NO_DROP_WRITES },
 	/*
 	 * 6.6, 6.12, 6.18 and 7.1 (7.1.5, the newest release whose source was
@@ -147,28 +157,32 @@ const struct wb_kernel wb_kernels[] = {
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
-		    "zero_dirty_unwritten=skip, isize_extended_zero=false",
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
+		    "write_folios=large_no_order1",
 	  NO_DROP_WRITES },
 	{ .version = "6.12",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
-		    "zero_dirty_unwritten=flush, isize_extended_zero=false",
+		    "zero_dirty_unwritten=flush, isize_extended_zero=false, "
+		    "write_folios=large",
 	  NO_DROP_WRITES },
 	{ .version = "6.18",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
-		    "zero_dirty_unwritten=flush_eof, isize_extended_zero=true",
+		    "zero_dirty_unwritten=flush_eof, isize_extended_zero=true, "
+		    "write_folios=large",
 	  NO_DROP_WRITES },
 	{ .version = "7.1",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
-		    "zero_dirty_unwritten=batch, isize_extended_zero=true",
+		    "zero_dirty_unwritten=batch, isize_extended_zero=true, "
+		    "write_folios=large",
 	  NO_DROP_WRITES },
 };
 const size_t wb_nkernels = sizeof(wb_kernels) / sizeof(wb_kernels[0]);
@@ -192,6 +206,7 @@ const struct wb_kernel *wb_kernel_find(const char *version)
 _Static_assert(sizeof(enum wb_check) == sizeof(unsigned), "enum fields are unsigned-sized");
 _Static_assert(sizeof(enum wb_cleanup) == sizeof(unsigned), "enum fields are unsigned-sized");
 _Static_assert(sizeof(enum wb_zero_dirty) == sizeof(unsigned), "enum fields are unsigned-sized");
+_Static_assert(sizeof(enum wb_write_folios) == sizeof(unsigned), "enum fields are unsigned-sized");
 
 unsigned wb_switch_get(const struct wb_config *cfg, const struct wb_switch *sw)
 {
@@ -356,7 +371,7 @@ static int set_switch(struct wb_config *cfg, const char *key, const char *val, c
 		      size_t n)
 {
 	const struct wb_switch *sw = wb_switch_find(key);
-	char expected[160], keys[256];
+	char expected[160], keys[320];
 	unsigned v;
 
 	if (!sw) {

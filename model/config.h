@@ -35,6 +35,13 @@ enum wb_zero_dirty {
 	WB_ZDU_BATCH, /* 7.1.5: the EOF block's dirty folio zeroed from a folio batch; flush UNWRITTEN only */
 };
 
+/* Which folios a buffered write creates (iomap_get_folio() with fgf_set_order(), 6.6). */
+enum wb_write_folios {
+	WB_WF_PAGE,	       /* 6.1 to 6.3: order 0, one page */
+	WB_WF_LARGE_NO_ORDER1, /* 6.6 to 6.8: large folios, but __filemap_get_folio() refuses order 1 */
+	WB_WF_LARGE,	       /* 6.9 and later: any order up to the geometry's max_folio_size */
+};
+
 struct wb_kernel;
 
 /* The switches (docs/model.md section 10); wb_switches[] says which is which. */
@@ -50,6 +57,7 @@ struct wb_config {
 	bool per_block_dirty;
 	enum wb_zero_dirty zero_dirty_unwritten;
 	bool isize_extended_zero;
+	enum wb_write_folios write_folios;
 	const struct wb_kernel *kernel; /* the preset last applied, NULL for none */
 };
 

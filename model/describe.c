@@ -67,6 +67,13 @@ void wb_folio_text(const struct wb_model *m, const void *cw, unsigned p, char *b
 		return;
 	}
 	fprintf(out, "page %u: %s", p, (f->flags & FOLIO_DIRTY) ? "dirty" : "clean");
+	/* large folios: the folio the page belongs to (its state is the folio's) */
+	bool large = wb_fpages(m, w, p) > 1;
+	if (large) {
+		char ord[48];
+		wb_folio_order_text(m, w, p, ord, sizeof(ord));
+		fprintf(out, " (folio %s)", ord);
+	}
 	if (f->uptodate == full)
 		fprintf(out, " uptodate");
 	else if (!f->uptodate)
@@ -79,6 +86,8 @@ void wb_folio_text(const struct wb_model *m, const void *cw, unsigned p, char *b
 	}
 	/* per_block_dirty: which blocks of a partly dirty folio are dirty */
 	uint16_t dirty = m->pbd ? *wb_dirty(m, w, p) : 0;
+	if (large && (f->flags & FOLIO_DIRTY) && !dirty)
+		fprintf(out, " dirty blocks none");
 	if (dirty && dirty != full) {
 		fprintf(out, " dirty blocks");
 		for (i = 0; i < m->bpp; i++)

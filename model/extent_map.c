@@ -128,7 +128,10 @@ unsigned xfs_iomap_write_unwritten(struct wb_model *m, void *w, unsigned b0, uin
 	unsigned i, b, s, e, changed = 0, conv = 0;
 	uint32_t origin = 0;
 
-	for (i = 0; i < m->bpp; i++) {
+	/* mask: blocks of a folio from b0 (a large folio's run past one page: m->mfb) */
+	unsigned nb = m->mfb;
+
+	for (i = 0; i < nb && b0 + i < m->nblocks; i++) {
 		b = b0 + i;
 		if ((mask & (1u << i)) && ext[b] == WB_UNWRITTEN) {
 			ext[b] = WB_WRITTEN;
@@ -140,7 +143,7 @@ unsigned xfs_iomap_write_unwritten(struct wb_model *m, void *w, unsigned b0, uin
 		wb_desc(m, " UNWRITTEN -> WRITTEN");
 	changed = conv;
 	/* the rest is HOLE or DELALLOC: reached from a stale mapping only */
-	for (i = 0; i < m->bpp; i++) {
+	for (i = 0; i < nb && b0 + i < m->nblocks; i++) {
 		b = b0 + i;
 		if (!(mask & (1u << i)) || ext[b] == WB_WRITTEN)
 			continue;

@@ -109,12 +109,19 @@ bool wb_folio_lock_available(const struct wb_model *m, const void *w, unsigned p
 	return false;
 }
 
+/* A large folio's lock is in every page slot of it (world.h). */
 void wb_folio_lock_take(struct wb_model *m, void *w, unsigned t, unsigned page)
 {
-	wb_folio(m, w, page)->locked = (uint8_t)(t + 1);
+	unsigned head = wb_fhead(m, w, page), np = wb_fpages(m, w, page);
+
+	for (unsigned q = head; q < head + np; q++)
+		wb_folio(m, w, q)->locked = (uint8_t)(t + 1);
 }
 
 void wb_folio_unlock(struct wb_model *m, void *w, unsigned page)
 {
-	wb_folio(m, w, page)->locked = 0;
+	unsigned head = wb_fhead(m, w, page), np = wb_fpages(m, w, page);
+
+	for (unsigned q = head; q < head + np; q++)
+		wb_folio(m, w, q)->locked = 0;
 }

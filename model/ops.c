@@ -183,6 +183,18 @@ static int wb_por_holder(const struct wb_model *m, const void *w, unsigned p, un
 	return -1;
 }
 
+/* A mask of pages widened to whole groups of 2^max_order (large folios; see below). */
+static uint64_t wb_por_widen_mask(const struct wb_model *m, uint64_t mask)
+{
+	unsigned g = 1u << m->max_order;
+	uint64_t out = 0, group = g >= 64 ? ~0ull : (1ull << g) - 1;
+
+	for (unsigned first = 0; first < m->npages; first += g)
+		if (mask & (group << first))
+			out |= group << first;
+	return out;
+}
+
 /*
  * Each task's may_dirty and may_clean masks (0 for a finished task),
  * computed once per state: wb_por_actors() forgets them at its start, and
@@ -204,6 +216,11 @@ static const uint64_t *wb_por_masks(const struct wb_model *m, const void *w,
 				done ? 0 : act->may_dirty ? act->may_dirty(m, w, t) : ~0ull;
 			wb_por_cache.clean[t] =
 				done ? 0 : act->may_clean ? act->may_clean(m, w, t) : ~0ull;
+			/* a large folio is dirtied, cleaned, brought in or removed whole */
+			if (m->lf) {
+				wb_por_cache.dirty[t] = wb_por_widen_mask(m, wb_por_cache.dirty[t]);
+				wb_por_cache.clean[t] = wb_por_widen_mask(m, wb_por_cache.clean[t]);
+			}
 		}
 		wb_por_cache.valid = true;
 	}
@@ -246,6 +263,44 @@ struct sim_fp *wb_por_part_of(struct sim_por_actor *a, const struct wb_gates *g,
 	return wb_por_part(a, io ? g->io : SIM_NO_GATE, g->holder, g->any, g->nany);
 }
 
+/*
+ * Large folios (m->lf): a step on a folio touches every page of it, and a
+ * folio lies within one aligned group of 2^max_order pages (folios are
+ * naturally aligned, at most that large).  So each page resource an actor
+ * names stands for its whole group: sound whatever the folios are now or
+ * will be, and without a change to any actor's hook.
+ */
+static void wb_por_widen_fp(const struct wb_model *m, struct sim_fp *f)
+{
+	unsigned g = 1u << m->max_order;
+
+	for (unsigned p = 0; p < m->npages; p++)
+		for (unsigned k = 0; k < 6; k++) {
+			/* the four kinds of page resources, then DIRTY and WBACK */
+			unsigned r = k < 4 ? WB_R_PAGES + 4u * p + k
+				     : k == 4 ? WB_R_DIRTY(p) : WB_R_WBACK(p);
+			unsigned how = ((f->r[r / 64] >> (r % 64)) & 1u ? WB_RD : 0) |
+				       ((f->w[r / 64] >> (r % 64)) & 1u ? WB_WR : 0);
+			if (!how)
+				continue;
+			unsigned first = p & ~(g - 1u), last = first + g - 1u;
+			if (last >= m->npages)
+				last = m->npages - 1;
+			for (unsigned q = first; q <= last; q++)
+				wb_fp_bit(f, k < 4 ? WB_R_PAGES + 4u * q + k
+						   : k == 4 ? WB_R_DIRTY(q) : WB_R_WBACK(q), how);
+		}
+}
+
+
+static void wb_por_widen(const struct wb_model *m, struct sim_por_actor *a)
+{
+	wb_por_widen_fp(m, &a->now);
+	wb_por_widen_fp(m, &a->future);
+	for (unsigned g = 0; g < a->ngated; g++)
+		wb_por_widen_fp(m, &a->gated[g].fp);
+}
+
 unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 {
 	const struct wb_model *m = ctx;
@@ -283,6 +338,9 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 			wb_io_por(m, w, p, &a->now, &a->future);
 		}
 	}
+	if (m->lf)
+		for (unsigned i = 0; i < n; i++)
+			wb_por_widen(m, &out[i]);
 	return n;
 }
 

@@ -162,7 +162,7 @@ void wb_pack_init(struct wb_model *m)
 	k->w_page = wb_bits_for(m->npages);
 	k->w_task = wb_bits_for(m->ntasks);
 	k->w_io = wb_bits_for(maxio);
-	k->w_blkidx = wb_bits_for(m->bpp);
+	k->w_blkidx = wb_bits_for(m->mfb); /* bpp without large folios */
 	k->nordered = nordered;
 	k->w_norder = wb_bits_for(nordered);
 	k->w_order_idx = wb_bits_for(nordered ? nordered - 1 : 0);
@@ -228,9 +228,12 @@ void wb_pack_init(struct wb_model *m)
 	 * So leaving it out merges no two different worlds: the encoding stays
 	 * injective, and scenarios without the feature keep their key_bytes.
 	 */
-	k->w_iotype = !m->cfg.writeback_revalidate && rangeops ? m->bpp : 0;
+	k->w_iotype = !m->cfg.writeback_revalidate && rangeops ? m->mfb : 0;
 	/* per-block dirty bits only where they exist (wb_dirty): other key sizes stay */
 	k->w_dirty = m->pbd ? m->bpp : 0;
+	/* large folios: writeback's dirty blocks of a folio, and each page's folio order */
+	k->w_todo = m->pbd ? m->mfb : 0;
+	k->w_forder = m->lf ? wb_bits_for(m->max_order) : 0;
 	/* every task slot's fields, as its actor lays them out */
 	struct wb_pack_fields pf = { .v = k->fields, .cap = WB_MAX_PACK_FIELDS };
 	for (t = 0; t < m->ntasks; t++) {
@@ -258,6 +261,8 @@ void wb_pack_init(struct wb_model *m)
 	k->bit_pages = k->bit_task[m->ntasks] + 2 * m->nblocks;
 	k->page_bits = k->w_fflags + k->w_task + 2 * m->bpp + k->w_dirty + 2 + k->w_wb_idx + k->w_io +
 		       k->w_iotype;
+	if (m->lf) /* the IO's blocks over a large folio, and the folio's order */
+		k->page_bits += m->mfb - m->bpp + k->w_forder;
 	k->bit_content = k->bit_pages + m->npages * k->page_bits;
 	assert(k->bit_content == marks[2]);
 	k->chunk_bits = m->gpp * k->w_sym;
@@ -349,8 +354,10 @@ WB_HOT void wb_pack_page(const struct wb_model *m, void *cw, unsigned p, struct 
 	wb_put(b, io->phase, 2);
 	wb_put(b, io->phase ? k->kind_index[io->parent] : 0, k->w_wb_idx);
 	wb_put(b, io->k, k->w_io);
-	wb_put(b, io->blocks, m->bpp);
+	wb_put(b, io->blocks, m->mfb);
 	wb_put(b, io->unwritten, k->w_iotype);
+	if (k->w_forder)
+		wb_put(b, *wb_forder_p(m, cw, p), k->w_forder);
 }
 
 /* n granules of contents, as symbols of the scenario's alphabet. */
@@ -482,7 +489,8 @@ void wb_repack(const struct wb_model *m, const void *parent, const uint8_t *pare
 		size_t dof = m->off_dirty + p * sizeof(uint16_t);
 		if (!wb_differs(a + fo, c + fo, sizeof(struct folio)) &&
 		    !wb_differs(a + io, c + io, sizeof(struct wb_io)) &&
-		    !(m->pbd && wb_differs(a + dof, c + dof, sizeof(uint16_t))))
+		    !(m->pbd && wb_differs(a + dof, c + dof, sizeof(uint16_t))) &&
+		    !(m->lf && a[m->off_forder + p] != c[m->off_forder + p]))
 			continue;
 		wb_at(&b, out, k->bit_pages + p * k->page_bits);
 		wb_pack_page(m, cw, p, &b);

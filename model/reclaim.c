@@ -29,7 +29,8 @@ static uint64_t wb_reclaim_candidates(const struct wb_model *m, const void *w, u
 		return 0;
 	for (p = 0; p < m->npages; p++) {
 		const struct folio *f = wb_folio(m, cw, p);
-		if (!(allowed & (1ull << p)))
+		/* a large folio goes whole: it is named by its head page (wb_evict) */
+		if (!(allowed & (1ull << p)) || wb_fhead(m, cw, p) != p)
 			continue;
 		if ((f->flags & FOLIO_PRESENT) && !f->locked &&
 		    !(f->flags & (FOLIO_DIRTY | FOLIO_WRITEBACK | FOLIO_REF | FOLIO_FREF_MASK)))
@@ -42,11 +43,17 @@ static uint64_t wb_reclaim_candidates(const struct wb_model *m, const void *w, u
 static void wb_evict(struct wb_model *m, void *w, unsigned t, unsigned page)
 {
 	struct wb_reclaim *r = &wb_task(m, w, t)->r;
+	unsigned np = wb_fpages(m, w, page);
 
 	wb_folio_remove(m, w, page);
 	r->evicted++;
 	m->events |= WB_EV_EVICTION;
-	wb_desc(m, "page %u evicted (%u of %u)", page, r->evicted, m->sc->tasks[t].evictions);
+	if (np > 1)
+		wb_desc(m, "folio of pages %u-%u evicted (%u of %u)", page, page + np - 1,
+			r->evicted, m->sc->tasks[t].evictions);
+	else
+		wb_desc(m, "page %u evicted (%u of %u)", page, r->evicted,
+			m->sc->tasks[t].evictions);
 	if (r->evicted >= m->sc->tasks[t].evictions) {
 		r->evicted = 0; /* canonical: a finished task has no locals */
 		r->pc = 1;

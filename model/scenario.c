@@ -46,6 +46,8 @@ static void validate(struct sc_ctx *c, json_t *root)
 		c->npages = (unsigned)((c->max_end + sc->page_size - 1) / sc->page_size);
 	if (!sc_stop(c) && c->geom_ok)
 		sc_check_page_ranges(c);
+	if (!sc_stop(c) && c->geom_ok && sc->max_folio_size > sc->page_size)
+		sc_check_large_folio_tasks(c, root);
 	if (!sc_stop(c))
 		sc_check_schedules(c, root);
 	if (!sc_stop(c) && c->tasks_ok)
@@ -117,6 +119,7 @@ struct wb_scenario *wb_scenario_load_buffer(const char *path, const char *text, 
 	sc->text_len = len;
 	sc->block_size = 4096;
 	sc->page_size = 4096;
+	sc->max_folio_size = 4096;
 	wb_config_defaults(&sc->config);
 
 	root = json_loadb(sc->text, len, JSON_REJECT_DUPLICATES, &jerr);

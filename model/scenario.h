@@ -22,6 +22,9 @@
 #define WB_MAX_PAGE_SIZE 65536u
 #define WB_MAX_BLOCKS_PER_PAGE 16u
 #define WB_MAX_PAGES 64u
+/* the largest max_folio_size, and its blocks (a folio's block masks are 16 bits) */
+#define WB_MAX_FOLIO_SIZE 65536u
+#define WB_MAX_BLOCKS_PER_FOLIO 16u
 #define WB_MAX_TASKS 16u
 #define WB_MAX_PASSES 16u
 #define WB_MAX_EVICTIONS 64u
@@ -103,6 +106,11 @@ struct wb_scenario {
 	char name[64];
 	char *description;
 	unsigned block_size, page_size;
+	/*
+	 * The largest folio a buffered write may create (geometry max_folio_size;
+	 * the page size when not given).  Only write_folios other than page uses it.
+	 */
+	unsigned max_folio_size;
 	uint64_t file_size;
 	size_t nextents;
 	struct wb_extent_def *extents;

@@ -13,7 +13,7 @@
 
 static const char *const state_names[] = { "HOLE", "DELALLOC", "UNWRITTEN", "WRITTEN" };
 static const char *const state_words[] = { "hole", "delalloc", "unwritten", "written", NULL };
-static const char *const geometry_keys[] = { "block_size", "page_size", NULL };
+static const char *const geometry_keys[] = { "block_size", "page_size", "max_folio_size", NULL };
 static const char *const file_keys[] = { "size", "extents", NULL };
 static const char *const extent_keys[] = { "offset", "length", "state", "data", NULL };
 
@@ -112,6 +112,27 @@ void sc_check_geometry(struct sc_ctx *c, json_t *root)
 	if (c->geom_ok) {
 		sc->block_size = (unsigned)bs;
 		sc->page_size = (unsigned)ps;
+		sc->max_folio_size = (unsigned)ps;
+	}
+	/* large folios (write_folios): at least a page, at most 64 KiB and 16 blocks */
+	uint64_t mf = ps;
+	int rm = sc_get_int(c, g, "max_folio_size", false, 0, SC_MAX_INT, &mf);
+	if (rm == SC_OK && c->geom_ok) {
+		if (mf == 0 || (mf & (mf - 1)))
+			sc_errm(c, "max_folio_size", "must be a power of two (got %" PRIu64 ")", mf);
+		else if (mf < ps)
+			sc_errm(c, "max_folio_size",
+				"must be at least the page size %" PRIu64 " (got %" PRIu64 ")", ps, mf);
+		else if (mf > WB_MAX_FOLIO_SIZE)
+			sc_errm(c, "max_folio_size", "must be at most %u (got %" PRIu64 ")",
+				WB_MAX_FOLIO_SIZE, mf);
+		else if (mf / bs > WB_MAX_BLOCKS_PER_FOLIO)
+			sc_errm(c, "max_folio_size",
+				"a folio of %" PRIu64 " holds %" PRIu64 " blocks of %" PRIu64
+				" (at most %u blocks a folio)",
+				mf, mf / bs, bs, WB_MAX_BLOCKS_PER_FOLIO);
+		else
+			sc->max_folio_size = (unsigned)mf;
 	}
 	wb_json_ptr_pop(&c->p, mark);
 }

@@ -386,3 +386,39 @@ void sc_check_page_ranges(struct sc_ctx *c)
 	check_fault_refs(c);
 	wb_json_ptr_pop(&c->p, mark);
 }
+
+/*
+ * A max_folio_size above the page size (large folios, write_folios): what
+ * the model covers so far is buffered writes (with their EOF zeroing),
+ * writeback, reclaim and the range operations (their flush writes a large
+ * folio whole, their truncation splits it).  Faults and short copies still
+ * assume one page per folio, so a scenario that has them is refused here,
+ * whatever its config, rather than run on a half-modelled page cache.
+ */
+void sc_check_large_folio_tasks(struct sc_ctx *c, json_t *root)
+{
+	size_t mark = wb_json_ptr_key(&c->p, "tasks");
+
+	(void)root;
+	for (size_t i = 0; i < c->ntasks && !sc_stop(c); i++) {
+		const struct wb_task_def *d = &c->sc->tasks[i];
+		int op = c->task_op[i];
+		const char *what = NULL;
+		size_t m;
+
+		if (op < 0)
+			continue;
+		if (op == WB_OP_READ_FAULT || op == WB_OP_MMAP_WRITE)
+			what = "page faults (read faults, mmap stores)";
+		else if (d->has_short_copy)
+			what = "short copies (the halved chunk of a rejected copy)";
+		if (!what)
+			continue;
+		m = wb_json_ptr_index(&c->p, i);
+		sc_err(c, "not modelled yet with large folios (geometry max_folio_size %u above the "
+			  "page size %u): %s; see docs/kernel-map.md section 8.9",
+		       c->sc->max_folio_size, c->sc->page_size, what);
+		wb_json_ptr_pop(&c->p, m);
+	}
+	wb_json_ptr_pop(&c->p, mark);
+}

@@ -102,11 +102,21 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 	m->off_cache = m->off_io + (size_t)m->npages * sizeof(struct wb_io);
 	m->off_disk = m->off_cache + (size_t)m->npages * m->gpp;
 	m->off_drop = m->off_disk + (size_t)m->nblocks * m->gpb;
-	m->pbd = cfg->per_block_dirty && m->bpp > 1;
+	/* large folios: write_folios beyond page and a folio larger than a page */
+	m->lf = cfg->write_folios != WB_WF_PAGE && sc->max_folio_size > m->ps;
+	m->mfb = m->bpp;
+	if (m->lf) {
+		m->mfb = sc->max_folio_size / m->bs;
+		while ((m->ps << m->max_order) < sc->max_folio_size)
+			m->max_order++;
+	}
+	/* a large folio has several blocks even when a page has one */
+	m->pbd = cfg->per_block_dirty && (m->bpp > 1 || m->lf);
 	m->zflush = cfg->zero_dirty_unwritten != WB_ZDU_SKIP;
 	m->off_dirty = m->off_drop + ((size_t)m->npages * m->gpp + 7) / 8;
 	m->off_dirty += m->off_dirty & 1u;
-	m->size = wb_align8(m->off_dirty + (m->pbd ? (size_t)m->npages * sizeof(uint16_t) : 0));
+	m->off_forder = m->off_dirty + (m->pbd ? (size_t)m->npages * sizeof(uint16_t) : 0);
+	m->size = wb_align8(m->off_forder + (m->lf ? m->npages : 0));
 	wb_pack_init(m);
 }
 
@@ -139,11 +149,24 @@ void *wb_world_new(const struct wb_model *m)
 	return w;
 }
 
+static void wb_page_remove(struct wb_model *m, void *w, unsigned page);
+
 void wb_folio_remove(struct wb_model *m, void *w, unsigned page)
+{
+	unsigned head = wb_fhead(m, w, page), np = wb_fpages(m, w, page);
+
+	/* a large folio goes whole: every page slot of it */
+	for (unsigned q = head; q < head + np; q++)
+		wb_page_remove(m, w, q);
+}
+
+static void wb_page_remove(struct wb_model *m, void *w, unsigned page)
 {
 	unsigned i;
 
 	memset(wb_folio(m, w, page), 0, sizeof(struct folio));
+	if (m->lf)
+		*wb_forder_p(m, w, page) = 0;
 	if (m->pbd)
 		*wb_dirty(m, w, page) = 0;
 	memset(wb_cache(m, w, page), 0, m->gpp);
@@ -154,9 +177,81 @@ void wb_folio_remove(struct wb_model *m, void *w, unsigned page)
 			wb_actor_of(m, i)->folio_removed(m, w, i, page);
 }
 
+/*
+ * Models: mm/truncate.c truncate_inode_pages_range() and
+ * truncate_inode_partial_folio() for large folios (6.6 to 7.1): a folio wholly
+ * inside goes; a folio partly inside has the overlap zeroed and is split into
+ * order-0 folios, and of those the pages wholly inside go.  The split
+ * (split_folio()) fails for a dirty folio, since it first releases the
+ * folio's private state and iomap_release_folio() refuses a dirty folio; it
+ * also fails while someone else holds a reference or the folio is locked or
+ * under writeback by another task.  A folio that cannot be split stays whole,
+ * zeroed over the range (truncate_inode_partial_folio() returns false, and
+ * the dirty folio is kept).
+ */
+static void wb_truncate_pagecache_lf(struct wb_model *m, void *w, uint64_t start, uint64_t end)
+{
+	unsigned p = (unsigned)(start / m->ps);
+
+	while (p < m->npages && (uint64_t)p * m->ps < end) {
+		struct folio *f = wb_folio(m, w, p);
+		unsigned head = wb_fhead(m, w, p), np = wb_fpages(m, w, p);
+		uint64_t fs = (uint64_t)head * m->ps, fe = fs + (uint64_t)np * m->ps;
+		if (!(f->flags & FOLIO_PRESENT)) {
+			p++;
+			continue;
+		}
+		if (start <= fs && end >= fe && !f->locked && !(f->flags & FOLIO_WRITEBACK)) {
+			wb_folio_remove(m, w, head);
+			wb_desc(m, np > 1 ? " folio of pages %u-%u removed;" : " page %u removed;",
+				head, head + np - 1);
+			p = head + np;
+			continue;
+		}
+		uint64_t zs = start > fs ? start : fs, ze = end < fe ? end : fe;
+		wb_folio_flags(m, w, head, 0, FOLIO_PTE_W);
+		for (unsigned q = (unsigned)(zs / m->ps); (uint64_t)q * m->ps < ze; q++) {
+			uint64_t qs = (uint64_t)q * m->ps, qe = qs + m->ps;
+			wb_cache_zero(m, w, (uint32_t)(zs > qs ? zs : qs), (uint32_t)(ze < qe ? ze : qe),
+				      "%s truncate_pagecache", wb_prov_task(m));
+		}
+		for (unsigned q = head; q < head + np; q++)
+			wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_WRITE);
+		if (np > 1)
+			wb_desc(m, " [%llu,%llu) of the folio of pages %u-%u zeroed;",
+				(unsigned long long)zs, (unsigned long long)ze, head, head + np - 1);
+		else
+			wb_desc(m, " [%llu,%llu) of page %u zeroed;", (unsigned long long)zs,
+				(unsigned long long)ze, head);
+		if (np > 1) {
+			if (f->locked || (f->flags & (FOLIO_WRITEBACK | FOLIO_DIRTY | FOLIO_REF |
+						      FOLIO_FREF_MASK))) {
+				wb_desc(m, " the %s folio of pages %u-%u is not split, kept whole;",
+					(f->flags & FOLIO_DIRTY) ? "dirty" : "busy", head, head + np - 1);
+			} else {
+				wb_folio_split(m, w, head);
+				wb_desc(m, " folio of pages %u-%u split;", head, head + np - 1);
+				for (unsigned q = head; q < head + np; q++) {
+					uint64_t qs = (uint64_t)q * m->ps;
+					if (start <= qs && end >= qs + m->ps) {
+						wb_folio_remove(m, w, q);
+						wb_desc(m, " page %u removed;", q);
+					}
+				}
+			}
+		}
+		p = head + np;
+	}
+}
+
 void wb_truncate_pagecache(struct wb_model *m, void *w, uint64_t start, uint64_t end)
 {
 	unsigned p;
+
+	if (m->lf) {
+		wb_truncate_pagecache_lf(m, w, start, end);
+		return;
+	}
 
 	for (p = (unsigned)(start / m->ps); p < m->npages && (uint64_t)p * m->ps < end; p++) {
 		struct folio *f = wb_folio(m, w, p);
@@ -208,6 +303,21 @@ void wb_zero_past_eof(struct wb_model *m, void *w, unsigned page)
 {
 	uint32_t i_size = wb_inode(w)->i_size, fs = page * m->ps, fe = fs + m->ps;
 
+	if (m->lf && wb_fpages(m, w, page) > 1) {
+		/* a large folio: [i_size, folio end), a page at a time */
+		fs = wb_fhead(m, w, page) * m->ps;
+		fe = fs + wb_fpages(m, w, page) * m->ps;
+		if (i_size <= fs || i_size >= fe)
+			return;
+		unsigned changed = 0;
+		for (uint32_t q = i_size / m->ps * m->ps; q < fe; q += m->ps)
+			changed += wb_cache_zero(m, w, q > i_size ? q : i_size, q + m->ps,
+						 "%s writeback (past EOF %u)", wb_prov_task(m), i_size);
+		if (changed)
+			wb_desc(m, "; [%u,%u) past EOF zeroed", i_size, fe);
+		return;
+	}
+
 	/* a folio wholly past EOF is the truncate's to remove; the model's are gone */
 	if (i_size <= fs || i_size >= fe)
 		return;
@@ -241,9 +351,12 @@ void wb_isize_extended(struct wb_model *m, void *w, uint32_t from, uint32_t to)
 
 	if (!wb_isize_extended_applies(m, from, to))
 		return;
+	/* a large folio: zeroed up to its end (folio_zero_segment() to folio_size) */
+	if (m->lf)
+		fe = (wb_fhead(m, w, page) + wb_fpages(m, w, page)) * m->ps;
 	f = wb_folio(m, w, page);
 	if (f->flags & FOLIO_PTE_W) {
-		f->flags &= (uint8_t)~FOLIO_PTE_W;
+		wb_folio_flags(m, w, page, 0, FOLIO_PTE_W);
 		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 		wb_desc(m, "; page %u write-protected (i_size extended)", page);
 	}
@@ -290,6 +403,121 @@ bool wb_task_after_done(const struct wb_model *m, const void *w, unsigned t)
 	return true;
 }
 
+
+/* ---- large folios (m->lf; see world.h) ---- */
+
+void wb_folio_flags(struct wb_model *m, void *w, unsigned page, uint8_t set, uint8_t clear)
+{
+	unsigned head = wb_fhead(m, w, page), np = wb_fpages(m, w, page);
+
+	for (unsigned q = head; q < head + np; q++) {
+		struct folio *f = wb_folio(m, w, q);
+		f->flags = (uint8_t)((f->flags & ~clear) | set);
+	}
+}
+
+static uint16_t wb_folio_bits(const struct wb_model *m, const void *w, unsigned page, bool dirty)
+{
+	void *cw = WBC(w);
+	unsigned head = wb_fhead(m, w, page), np = wb_fpages(m, w, page);
+	uint32_t mask = 0;
+
+	for (unsigned j = 0; j < np; j++) {
+		uint16_t v = dirty ? (m->pbd ? *wb_dirty(m, cw, head + j) : 0)
+				   : wb_folio(m, cw, head + j)->uptodate;
+		mask |= (uint32_t)v << (j * m->bpp);
+	}
+	return (uint16_t)mask;
+}
+
+uint16_t wb_folio_uptodate(const struct wb_model *m, const void *w, unsigned page)
+{
+	return wb_folio_bits(m, w, page, false);
+}
+
+uint16_t wb_folio_dirty(const struct wb_model *m, const void *w, unsigned page)
+{
+	return wb_folio_bits(m, w, page, true);
+}
+
+bool wb_folio_full(const struct wb_model *m, const void *w, unsigned page)
+{
+	unsigned nb = wb_fpages(m, w, page) * m->bpp;
+
+	return wb_folio_uptodate(m, w, page) == (uint16_t)((1u << nb) - 1);
+}
+
+void wb_block_set_uptodate(struct wb_model *m, void *w, unsigned b)
+{
+	wb_folio(m, w, b / m->bpp)->uptodate |= (uint16_t)(1u << (b % m->bpp));
+}
+
+void wb_block_set_dirty(struct wb_model *m, void *w, unsigned b)
+{
+	if (m->pbd)
+		*wb_dirty(m, w, b / m->bpp) |= (uint16_t)(1u << (b % m->bpp));
+}
+
+bool wb_block_uptodate(const struct wb_model *m, const void *w, unsigned b)
+{
+	return wb_folio(m, WBC(w), b / m->bpp)->uptodate & (1u << (b % m->bpp));
+}
+
+unsigned wb_new_folio_order(const struct wb_model *m, const void *w, unsigned index, uint32_t len)
+{
+	unsigned order = 0;
+
+	if (!m->lf)
+		return 0;
+	/* fgf_set_order(len): floor(log2(len)) - PAGE_SHIFT, 0 for a page or less */
+	if (len > m->ps)
+		while (((uint64_t)m->ps << (order + 1)) <= len)
+			order++;
+	/* __filemap_get_folio(): clamped to the mapping's largest order */
+	if (order > m->max_order)
+		order = m->max_order;
+	/* not aligned: the index's lowest set bit (__ffs(index)) */
+	if (index & ((1u << order) - 1u))
+		order = (unsigned)__builtin_ctz(index);
+	/*
+	 * The allocation loop: order 1 becomes 0 up to 6.8 (large_no_order1);
+	 * filemap_add_folio() fails (-EEXIST) where any page of the range is
+	 * cached, and the loop tries one order lower, down to 0.
+	 */
+	for (;;) {
+		if (order == 1 && m->cfg.write_folios == WB_WF_LARGE_NO_ORDER1)
+			order = 0;
+		bool busy = false;
+		for (unsigned q = index; q < index + (1u << order); q++)
+			busy |= q >= m->npages || (wb_folio(m, WBC(w), q)->flags & FOLIO_PRESENT);
+		if (!busy || order == 0)
+			return order;
+		order--;
+	}
+}
+
+void wb_folio_split(struct wb_model *m, void *w, unsigned page)
+{
+	unsigned head = wb_fhead(m, w, page), np = wb_fpages(m, w, page);
+
+	/* every slot already holds the folio's flags, lock and its own per-block bits */
+	for (unsigned q = head; q < head + np; q++) {
+		*wb_forder_p(m, w, q) = 0;
+		wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_WRITE);
+	}
+}
+
+void wb_folio_order_text(const struct wb_model *m, const void *w, unsigned page, char *buf,
+			 size_t n)
+{
+	unsigned k = wb_forder(m, w, page), head = wb_fhead(m, w, page);
+
+	if (!k)
+		snprintf(buf, n, "%s", "");
+	else
+		snprintf(buf, n, "order %u, pages %u-%u", k, head, head + (1u << k) - 1u);
+}
+
 /* ---- invariants ---- */
 
 #define FAIL(...)                                                                                  \
@@ -313,7 +541,8 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 		const struct wb_io *io = wb_io(m, cw, p);
 		uint16_t dirty = m->pbd ? *wb_dirty(m, cw, p) : 0;
 		if (!(f->flags & FOLIO_PRESENT)) {
-			if (f->flags || f->locked || f->uptodate || dirty)
+			if (f->flags || f->locked || f->uptodate || dirty ||
+			    (m->lf && *wb_forder_p(m, cw, p)))
 				FAIL("page %u: absent folio with state", p);
 			if (io->phase)
 				FAIL("page %u: IO in flight on an absent folio", p);
@@ -322,13 +551,28 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 		/* that the owner holds it by its program counter is wb_check_step's */
 		if (f->locked && f->locked - 1u >= m->ntasks)
 			FAIL("page %u: locked by unknown task %u", p, f->locked - 1u);
-		if (f->flags & FOLIO_REF)
+		unsigned head = wb_fhead(m, cw, p), np = wb_fpages(m, cw, p);
+		if (m->lf) {
+			/* a large folio: aligned, inside the file, the same state in every slot */
+			const struct folio *h = wb_folio(m, cw, head);
+			if (wb_forder(m, cw, p) > m->max_order || head + np > m->npages)
+				FAIL("page %u: folio of order %u past the limits", p,
+				     wb_forder(m, cw, p));
+			if (wb_forder(m, cw, head) != wb_forder(m, cw, p) || h->flags != f->flags ||
+			    h->locked != f->locked)
+				FAIL("page %u: differs from its folio's head page %u", p, head);
+			if (p != head && io->phase)
+				FAIL("page %u: an IO on a tail page of the folio at page %u", p, head);
+		}
+		if ((f->flags & FOLIO_REF) && p == head)
 			refs++;
-		if (!!(f->flags & FOLIO_WRITEBACK) != !!io->phase)
+		if (p == head && !!(f->flags & FOLIO_WRITEBACK) != !!io->phase)
 			FAIL("page %u: writeback flag without exactly one IO in flight", p);
 		if (io->unwritten & ~io->blocks)
 			FAIL("page %u: IO mapped UNWRITTEN over blocks it does not write", p);
-		for (i = 0; i < m->bpp; i++)
+		if (io->blocks & ~(uint32_t)((1u << (np * m->bpp)) - 1u))
+			FAIL("page %u: IO over blocks past its folio", p);
+		for (i = 0; i < np * m->bpp; i++)
 			if ((io->unwritten & (1u << i)) && wb_ext(m, cw)[p * m->bpp + i] == WB_WRITTEN)
 				FAIL("page %u: IO's UNWRITTEN bit over WRITTEN block %u (not canonical)",
 				     p, p * m->bpp + i);
@@ -336,6 +580,8 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 			FAIL("page %u: uptodate bits past the folio", p);
 		if (dirty & ~f->uptodate)
 			FAIL("page %u: dirty blocks that are not uptodate", p);
+		if (m->lf)
+			dirty = p == head ? wb_folio_dirty(m, cw, p) : !!(f->flags & FOLIO_DIRTY);
 		if (m->pbd && !dirty != !(f->flags & FOLIO_DIRTY))
 			FAIL("page %u: the folio is %s but %s of its blocks is dirty", p,
 			     (f->flags & FOLIO_DIRTY) ? "dirty" : "clean", dirty ? "one" : "none");

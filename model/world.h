@@ -290,6 +290,8 @@ struct wb_pack {
 	unsigned w_order_idx, w_wb_idx, w_faults, w_fflags, w_wflags, w_inval, w_rwsem_shared;
 	unsigned w_iotype; /* an IO's blocks mapped UNWRITTEN: bpp bits, or 0 when determined */
 	unsigned w_dirty;  /* a folio's per-block dirty bits: bpp bits with m->pbd, else 0 */
+	unsigned w_todo;   /* writeback's dirty blocks of its folio: mfb bits with m->pbd, else 0 */
+	unsigned w_forder; /* large folios: a page's folio order (wb_forder), else 0 */
 	size_t bytes;		/* encoded size */
 	size_t splits[3];	/* where the map and cache, and the contents begin (bytes); 0 */
 	/* the task slots' fields, as their actors declare them (actor.h) */
@@ -325,6 +327,7 @@ struct wb_model {
 	uint64_t all_pages;	/* mask of valid page indexes */
 	/* layout */
 	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, off_drop, off_dirty, size;
+	size_t off_forder; /* large folios (lf): a folio order byte per page (wb_forder) */
 	struct wb_pack pack;
 	bool has_faults; /* read faults or mmap writes in the scenario */
 	/*
@@ -346,6 +349,16 @@ struct wb_model {
 	 * flush (WP_FLUSH)
 	 */
 	bool zflush;
+	/*
+	 * Large folios: write_folios other than page and a max_folio_size above
+	 * the page size.  Then a folio may span 2^k pages (k <= max_order), and
+	 * the world gains a byte per page, its folio's order (wb_forder); without
+	 * it nothing of the layout or encoding changes.  mfb is the blocks of
+	 * the largest folio (bpp without lf): the width of a folio's block masks
+	 * (an IO's blocks, writeback's block index).
+	 */
+	bool lf;
+	unsigned max_order, mfb;
 	uint32_t events; /* WB_EV_* of the step being applied */
 	struct wb_footprint *fp; /* when set, the footprint of the step being applied */
 	/* optional: provenance and step descriptions (run, replay; not explore) */
@@ -354,6 +367,7 @@ struct wb_model {
 	size_t desc_len;
 };
 
+#define WBC_(w) ((void *)(uintptr_t)(const void *)(w))
 static inline struct wb_inode *wb_inode(void *w)
 {
 	return (struct wb_inode *)w;
@@ -400,6 +414,60 @@ static inline uint16_t *wb_dirty(const struct wb_model *m, void *w, unsigned pag
 {
 	return (uint16_t *)((uint8_t *)w + m->off_dirty) + page;
 }
+/*
+ * Large folios (m->lf): the page cache as one struct folio per page index
+ * still, a folio of order k being the 2^k slots from its head, an index
+ * aligned to 2^k (__filemap_get_folio() only creates naturally aligned
+ * folios).  Every page slot of a folio holds the folio's own state: its
+ * flags (present, dirty, writeback, reference) and its lock owner are the
+ * same in every slot (each change goes to all of them: wb_folio_flags,
+ * wb_folio_lock_take), so a test of page p's flags is a test of its folio;
+ * the per-block bits (uptodate, wb_dirty) of each slot are those of the
+ * page's blocks, and the IO of a folio sits in its head's slot, its block
+ * mask over the whole folio.  wb_forder(p) is the order of the folio
+ * holding page p, the same in every slot (0 for an absent page).  Canonical:
+ * the layout is a function of the state, so states stay comparable.
+ */
+static inline uint8_t *wb_forder_p(const struct wb_model *m, void *w, unsigned page)
+{
+	return (uint8_t *)w + m->off_forder + page;
+}
+static inline unsigned wb_forder(const struct wb_model *m, const void *w, unsigned page)
+{
+	return m->lf ? *wb_forder_p(m, WBC_(w), page) : 0;
+}
+/* The head page of the folio holding page p, and its number of pages. */
+static inline unsigned wb_fhead(const struct wb_model *m, const void *w, unsigned page)
+{
+	return page & ~((1u << wb_forder(m, w, page)) - 1u);
+}
+static inline unsigned wb_fpages(const struct wb_model *m, const void *w, unsigned page)
+{
+	return 1u << wb_forder(m, w, page);
+}
+/* Set and clear flags of the folio holding page p, in every page slot of it. */
+void wb_folio_flags(struct wb_model *m, void *w, unsigned page, uint8_t set, uint8_t clear);
+/* The folio's per-block bits as one mask from its head's first block: uptodate, or wb_dirty. */
+uint16_t wb_folio_uptodate(const struct wb_model *m, const void *w, unsigned page);
+uint16_t wb_folio_dirty(const struct wb_model *m, const void *w, unsigned page);
+/* Is the folio holding page p wholly uptodate? */
+bool wb_folio_full(const struct wb_model *m, const void *w, unsigned page);
+/* Block b's uptodate and dirty bits (in its page's slot). */
+void wb_block_set_uptodate(struct wb_model *m, void *w, unsigned b);
+void wb_block_set_dirty(struct wb_model *m, void *w, unsigned b);
+bool wb_block_uptodate(const struct wb_model *m, const void *w, unsigned b);
+/*
+ * Models mm/filemap.c __filemap_get_folio() with FGP_CREAT and the order
+ * fgf_set_order(len) suggests (iomap_get_folio(), 6.6): the order of the
+ * folio a write creates at page `index` for a chunk of `len` bytes.
+ */
+unsigned wb_new_folio_order(const struct wb_model *m, const void *w, unsigned index, uint32_t len);
+/* Split the folio holding page p into order-0 folios (truncate_inode_partial_folio()). */
+void wb_folio_split(struct wb_model *m, void *w, unsigned page);
+/* "order 2, pages 0-3" or "" for an order-0 folio (--state, descriptions). */
+void wb_folio_order_text(const struct wb_model *m, const void *w, unsigned page, char *buf,
+			 size_t n);
+
 /* const views */
 #define WBC(w) ((void *)(uintptr_t)(const void *)(w))
 

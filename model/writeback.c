@@ -73,7 +73,8 @@ static int wb_candidate(const struct wb_model *m, void *w, unsigned t)
 			continue;
 		if (sync ? !(snap & (1ull << p)) : (f->flags & FOLIO_WRITEBACK) != 0)
 			continue;
-		return (int)p;
+		/* a large folio is found by any of its pages, and locked as a whole */
+		return (int)wb_fhead(m, w, p);
 	}
 	return -1;
 }
@@ -149,9 +150,13 @@ static void tag_pages_for_writeback(struct wb_model *m, void *w, unsigned t)
  */
 static uint16_t wb_blocks_to_write(const struct wb_model *m, const void *w, unsigned page)
 {
-	void *cw = WBC(w);
+	return m->pbd ? wb_folio_dirty(m, w, page) : wb_folio_uptodate(m, w, page);
+}
 
-	return m->pbd ? *wb_dirty(m, cw, page) : wb_folio(m, cw, page)->uptodate;
+/* The blocks of the folio at page (a large folio's head: all its pages). */
+static unsigned wb_folio_nblocks(const struct wb_model *m, const void *w, unsigned page)
+{
+	return wb_fpages(m, w, page) * m->bpp;
 }
 
 /*
@@ -169,8 +174,9 @@ static uint16_t wb_next_uptodate(const struct wb_model *m, const void *w, unsign
 				 uint16_t set, unsigned i)
 {
 	uint32_t i_size = wb_inode(WBC(w))->i_size;
+	unsigned nb = wb_folio_nblocks(m, w, page);
 
-	while (i < m->bpp &&
+	while (i < nb &&
 	       (!(set & (1u << i)) || (uint64_t)page * m->ps + (uint64_t)i * m->bs >= i_size))
 		i++;
 	return (uint16_t)i;
@@ -179,7 +185,7 @@ static uint16_t wb_next_uptodate(const struct wb_model *m, const void *w, unsign
 /* The blocks pass b writes of the folio it holds: see wb_blocks_to_write(). */
 static uint16_t wb_set_of(const struct wb_model *m, const void *w, const struct wb_writeback *b)
 {
-	return m->pbd ? b->todo : wb_folio(m, WBC(w), b->cur)->uptodate;
+	return m->pbd ? b->todo : wb_folio_uptodate(m, w, b->cur);
 }
 
 /*
@@ -192,25 +198,37 @@ static void wb_lock(struct wb_model *m, void *w, unsigned t)
 	struct wb_writeback *b = &wb_task(m, w, t)->b;
 	unsigned p = (unsigned)wb_candidate(m, w, t);
 
+	unsigned np = wb_fpages(m, w, p), e = p + np; /* a large folio: the pass moves past it */
+
 	wb_folio_lock_take(m, w, t, p);
-	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_READ | WB_FP_WAIT | WB_FP_WRITE);
+	for (unsigned q = p; q < e; q++)
+		wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_READ | WB_FP_WAIT | WB_FP_WRITE);
 	b->cur = (uint8_t)p;
-	b->pos = (uint8_t)(p + 1);
+	b->pos = (uint8_t)e;
 	/* canonical: snapshot entries behind the position can no longer be read */
-	wb_set_snapshot(b, wb_snapshot(b) & ~((p + 1 >= 64) ? ~0ull : ((1ull << (p + 1)) - 1)));
+	wb_set_snapshot(b, wb_snapshot(b) & ~((e >= 64) ? ~0ull : ((1ull << e) - 1)));
 	b->pc = BP_CLEAR_DIRTY;
-	wb_desc(m, "page %u locked", p);
+	if (np > 1)
+		wb_desc(m, "folio of pages %u-%u locked", p, e - 1);
+	else
+		wb_desc(m, "page %u locked", p);
 }
 
 /* Models: mm/page-writeback.c folio_clear_dirty_for_io() (6.1, 6.3). */
 static void folio_clear_dirty_for_io(struct wb_model *m, void *w, unsigned t)
 {
 	struct wb_writeback *b = &wb_task(m, w, t)->b;
-	struct folio *f = wb_folio(m, w, b->cur);
+	unsigned np = wb_fpages(m, w, b->cur);
 
-	f->flags &= (uint8_t)~(FOLIO_DIRTY | FOLIO_PTE_W); /* and write-protect */
-	wb_fp(m, WB_LOC_FOLIO(m, b->cur), WB_FP_WAIT | WB_FP_WRITE);
-	if (m->pbd) {
+	wb_folio_flags(m, w, b->cur, 0, FOLIO_DIRTY | FOLIO_PTE_W); /* and write-protect */
+	for (unsigned q = b->cur; q < b->cur + np; q++)
+		wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_WAIT | WB_FP_WRITE);
+	if (m->pbd && np > 1) {
+		/* a large folio: its dirty blocks across its pages */
+		b->todo = wb_folio_dirty(m, w, b->cur);
+		for (unsigned q = b->cur; q < b->cur + np; q++)
+			*wb_dirty(m, w, q) = 0;
+	} else if (m->pbd) {
 		/*
 		 * Models: iomap_writepage_map() (6.6) maps the blocks
 		 * ifs_block_is_dirty() says are dirty, then
@@ -224,8 +242,11 @@ static void folio_clear_dirty_for_io(struct wb_model *m, void *w, unsigned t)
 	b->blk = wb_next_uptodate(m, w, b->cur, wb_set_of(m, w, b), 0);
 	b->io_blocks = 0;
 	b->io_unwritten = 0;
-	b->pc = b->blk < m->bpp ? BP_MAP_BLOCKS : BP_START_WRITEBACK;
-	wb_desc(m, "page %u clean", b->cur);
+	b->pc = b->blk < wb_folio_nblocks(m, w, b->cur) ? BP_MAP_BLOCKS : BP_START_WRITEBACK;
+	if (np > 1)
+		wb_desc(m, "folio of pages %u-%u clean", b->cur, b->cur + np - 1);
+	else
+		wb_desc(m, "page %u clean", b->cur);
 	wb_zero_past_eof(m, w, b->cur); /* iomap_do_writepage(), right after */
 }
 
@@ -283,7 +304,7 @@ static void xfs_map_blocks(struct wb_model *m, void *w, unsigned t)
 				wb_ext_state_name(ext[blk]), wb_ext_state_name(b->cache_type));
 	}
 	b->blk = wb_next_uptodate(m, w, b->cur, wb_set_of(m, w, b), b->blk + 1u);
-	if (b->blk >= m->bpp) {
+	if (b->blk >= wb_folio_nblocks(m, w, b->cur)) {
 		b->blk = 0;
 		b->pc = BP_START_WRITEBACK;
 	}
@@ -297,14 +318,14 @@ static void xfs_map_blocks(struct wb_model *m, void *w, unsigned t)
 static void wb_start_writeback(struct wb_model *m, void *w, unsigned t)
 {
 	struct wb_writeback *b = &wb_task(m, w, t)->b;
-	unsigned p = b->cur, i;
-	struct folio *f = wb_folio(m, w, p);
+	unsigned p = b->cur, i, np = wb_fpages(m, w, p);
 
 	wb_folio_unlock(m, w, p);
-	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
+	for (unsigned q = p; q < p + np; q++)
+		wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_WRITE);
 	if (b->io_blocks) {
 		struct wb_io *io = wb_io(m, w, p);
-		f->flags |= FOLIO_WRITEBACK;
+		wb_folio_flags(m, w, p, FOLIO_WRITEBACK, 0);
 		io->phase = IO_SUBMITTED;
 		io->parent = (uint8_t)t;
 		io->k = b->nextio++;
@@ -313,11 +334,16 @@ static void wb_start_writeback(struct wb_model *m, void *w, unsigned t)
 		for (i = 0; i < m->ntasks; i++) {
 			struct wb_writeback *o = &wb_task(m, w, i)->b;
 			if (m->sc->tasks[i].op == WB_OP_WRITEBACK && m->sc->tasks[i].sync)
-				wb_set_snapshot(o, wb_snapshot(o) & ~(1ull << p));
+				for (unsigned q = p; q < p + np; q++)
+					wb_set_snapshot(o, wb_snapshot(o) & ~(1ull << q));
 		}
-		wb_desc(m, "page %u under writeback, unlocked; %s/io%u writes block", p,
-			m->sc->tasks[t].name, io->k);
-		for (i = 0; i < m->bpp; i++)
+		if (np > 1)
+			wb_desc(m, "folio of pages %u-%u under writeback, unlocked; %s/io%u writes "
+				   "block", p, p + np - 1, m->sc->tasks[t].name, io->k);
+		else
+			wb_desc(m, "page %u under writeback, unlocked; %s/io%u writes block", p,
+				m->sc->tasks[t].name, io->k);
+		for (i = 0; i < np * m->bpp; i++)
 			if (io->blocks & (1u << i))
 				wb_desc(m, " %u", p * m->bpp + i);
 	} else {
@@ -431,8 +457,11 @@ void wb_io_write(struct wb_model *m, void *w, unsigned page)
 	uint8_t *d = wb_disk(m, w);
 	unsigned i;
 
-	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_READ);
-	for (i = 0; i < m->bpp; i++) {
+	unsigned nb = wb_folio_nblocks(m, w, page);
+
+	for (unsigned q = page; q < page + nb / m->bpp; q++)
+		wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_READ);
+	for (i = 0; i < nb; i++) {
 		if (!(io->blocks & (1u << i)))
 			continue;
 		unsigned blk = page * m->bpp + i;
@@ -466,8 +495,10 @@ void xfs_end_ioend(struct wb_model *m, void *w, unsigned page)
 	const uint8_t *ext = wb_ext(m, w);
 	unsigned i, stale = 0, changed;
 
+	unsigned np = wb_fpages(m, w, page);
+
 	changed = xfs_iomap_write_unwritten(m, w, page * m->bpp, io->unwritten);
-	for (i = 0; i < m->bpp; i++)
+	for (i = 0; i < np * m->bpp; i++)
 		if ((io->blocks & ~io->unwritten & (1u << i)) &&
 		    ext[page * m->bpp + i] == WB_UNWRITTEN)
 			wb_desc(m, "%s%u", stale++ ? ", " : changed ? "; block " : "block ",
@@ -476,9 +507,13 @@ void xfs_end_ioend(struct wb_model *m, void *w, unsigned page)
 		wb_desc(m, " UNWRITTEN, but the IO was mapped WRITTEN: not converted");
 	else if (!changed)
 		wb_desc(m, "no conversion");
-	wb_folio(m, w, page)->flags &= (uint8_t)~FOLIO_WRITEBACK;
-	wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
-	wb_desc(m, "; page %u writeback ends", page);
+	wb_folio_flags(m, w, page, 0, FOLIO_WRITEBACK);
+	for (unsigned q = page; q < page + np; q++)
+		wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_WRITE);
+	if (np > 1)
+		wb_desc(m, "; folio of pages %u-%u writeback ends", page, page + np - 1);
+	else
+		wb_desc(m, "; page %u writeback ends", page);
 	memset(io, 0, sizeof(*io));
 }
 
@@ -503,23 +538,26 @@ void wb_io_apply(struct wb_model *m, void *w, unsigned page)
  */
 static void wb_write_folio_now(struct wb_model *m, void *w, unsigned page, bool to_eof)
 {
+	page = wb_fhead(m, w, page); /* a large folio: written whole, from its head */
 	struct folio *f = wb_folio(m, w, page);
 	struct wb_io *io = wb_io(m, w, page);
 	const uint8_t *ext = wb_ext(m, w);
-	unsigned i, s, e, said = 0;
+	unsigned i, s, e, said = 0, np = wb_fpages(m, w, page);
 	uint16_t set = wb_blocks_to_write(m, w, page);
 
-	f->flags &= (uint8_t)~FOLIO_DIRTY;
+	wb_folio_flags(m, w, page, 0, FOLIO_DIRTY);
 	if (m->pbd)
-		*wb_dirty(m, w, page) = 0;
+		for (unsigned q = page; q < page + np; q++)
+			*wb_dirty(m, w, q) = 0;
 	if (to_eof) {
-		f->flags &= (uint8_t)~FOLIO_PTE_W;
-		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
+		wb_folio_flags(m, w, page, 0, FOLIO_PTE_W);
+		for (unsigned q = page; q < page + np; q++)
+			wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_WRITE);
 		wb_zero_past_eof(m, w, page);
 	}
 	io->blocks = 0;
 	io->unwritten = 0;
-	for (i = to_eof ? wb_next_uptodate(m, w, page, set, 0) : 0; i < m->bpp;
+	for (i = to_eof ? wb_next_uptodate(m, w, page, set, 0) : 0; i < np * m->bpp;
 	     i = to_eof ? wb_next_uptodate(m, w, page, set, i + 1) : i + 1) {
 		unsigned blk = page * m->bpp + i;
 		if (!(set & (1u << i)) || ext[blk] == WB_HOLE)
@@ -537,7 +575,8 @@ static void wb_write_folio_now(struct wb_model *m, void *w, unsigned page, bool 
 		return;
 	}
 	io->phase = IO_SUBMITTED;
-	f->flags |= FOLIO_WRITEBACK;
+	wb_folio_flags(m, w, page, FOLIO_WRITEBACK, 0);
+	(void)f;
 	wb_desc(m, "%s", said ? "; " : "");
 	wb_io_write(m, w, page);
 	wb_desc(m, "; ");
@@ -641,9 +680,10 @@ static void wb_writeback_pack_fields(const struct wb_model *m, unsigned t,
 	WB_PACK(pf, m, t, struct wb_writeback, cur, k->w_page, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, nextio, k->w_io, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, blk, k->w_blkidx, 1);
-	WB_PACK(pf, m, t, struct wb_writeback, io_blocks, m->bpp, 1);
+	/* large folios: a folio's blocks, up to m->mfb (bpp otherwise) */
+	WB_PACK(pf, m, t, struct wb_writeback, io_blocks, m->mfb, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, io_unwritten, k->w_iotype, 1);
-	WB_PACK(pf, m, t, struct wb_writeback, todo, k->w_dirty, 1);
+	WB_PACK(pf, m, t, struct wb_writeback, todo, k->w_todo, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, cache_valid, 1, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, cache_type, 2, 1);
 	WB_PACK(pf, m, t, struct wb_writeback, cache_start, k->w_blk, 1);
@@ -667,7 +707,7 @@ static void wb_writeback_describe(const struct wb_model *m, const void *w, unsig
 		fprintf(out, ", holds page %u", b->cur);
 	if (b->todo) {
 		fprintf(out, ", dirty blocks to map");
-		for (unsigned i = 0; i < m->bpp; i++)
+		for (unsigned i = 0; i < m->mfb; i++)
 			if (b->todo & (1u << i))
 				fprintf(out, " %u", b->cur * m->bpp + i);
 	}
@@ -793,7 +833,7 @@ void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct si
 	wb_fp_add(&done, WB_R_IO(page), WB_RW);
 	if (io->unwritten)
 		wb_fp_add(&done, WB_R_MAP, WB_RW);
-	for (unsigned i = 0; i < m->bpp; i++)
+	for (unsigned i = 0; i < m->mfb && page * m->bpp + i < m->nblocks; i++)
 		if ((io->unwritten & (1u << i)) && ext[page * m->bpp + i] != WB_UNWRITTEN &&
 		    ext[page * m->bpp + i] != WB_WRITTEN)
 			wb_fp_pages(&done, WB_K_DISK, 0, m->npages - 1, WB_WR);

@@ -5,7 +5,8 @@
  * The reduced search (sim_explore_opts.reduce) must reach exactly the end
  * states of the full one.  Compared on every scenario of the catalogue and of
  * the conformance set, under kernels 6.1 and 6.2 (and 6.6, with its per-block
- * dirty bits, where blocks are smaller than pages), and on seeded random
+ * dirty bits, where blocks are smaller than pages; and 6.6 and 6.12 with and
+ * without the check where folios may be larger than pages), and on seeded random
  * scenarios over every actor: the same verdict, the same number of distinct
  * end states, the same census outcomes (each final content, expected or not,
  * failing or not), and the reduced counterexample replays to the same verdict.
@@ -185,6 +186,13 @@ static void compare_dir(const char *dir)
 		/* per-block dirty bits exist only with blocks smaller than pages */
 		if (sc->block_size < sc->page_size)
 			compare(sc, "kernel=6.6", path);
+		/* large folios: 6.6's (no order 1) and 6.12's, with and without the check */
+		if (sc->max_folio_size > sc->page_size) {
+			compare(sc, "kernel=6.6", path);
+			compare(sc, "kernel=6.12", path);
+			compare(sc, "kernel=6.12,validity_check=off", path);
+			compare(sc, "kernel=6.12,validity_check=before_lock", path);
+		}
 		wb_scenario_free(sc);
 	}
 	closedir(d);

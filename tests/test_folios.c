@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_folios.c - large folios (write_folios, geometry max_folio_size).
+ *
+ * The order a write's new folio gets (fgf_set_order() and
+ * __filemap_get_folio(): alignment to the index's lowest set bit, order 1
+ * refused up to 6.8, one order lower while a page of the range is cached);
+ * the validity check once per folio; reclaim of a whole folio; the split of
+ * truncate (a clean folio split and its pages inside the range removed, a
+ * dirty one kept whole); and that with folios of a page nothing of the
+ * world's layout or encoding changes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/actor.h"
+#include "model/config.h"
+#include "model/scenario.h"
+#include "model/world.h"
+
+/*
+ * A 32 KiB file (8 pages) preallocated UNWRITTEN, folios up to 16 KiB; W1 writes its first
+ * 16 KiB; W2 (not run) makes the granule 2 KiB.
+ */
+static const char *const text =
+	"{ \"wbsim\": 1, \"name\": \"t\","
+	"  \"geometry\": { \"block_size\": 4096, \"page_size\": 4096, \"max_folio_size\": 16384 },"
+	"  \"file\": { \"size\": 32768, \"extents\": [ { \"offset\": 0, \"length\": 32768,"
+	"    \"state\": \"unwritten\" } ] },"
+	"  \"tasks\": [ { \"name\": \"W1\", \"op\": \"write\", \"offset\": 0, \"length\": 16384,"
+	"    \"data\": \"A\" },"
+	"    { \"name\": \"RC\", \"op\": \"reclaim\", \"evictions\": 1 },"
+	"    { \"name\": \"W2\", \"op\": \"write\", \"offset\": 6144, \"length\": 2048,"
+	"      \"data\": \"B\" } ] }";
+
+struct fx {
+	struct wb_scenario *sc;
+	struct wb_model m;
+	void *w;
+};
+
+static void fx_init(struct fx *x, const char *scenario, const char *setting)
+{
+	struct wb_config cfg;
+	char err[256];
+
+	x->sc = wb_scenario_load_buffer("t.json", scenario, strlen(scenario), stderr);
+	assert_non_null(x->sc);
+	cfg = x->sc->config;
+	if (setting)
+		assert_int_equal(wb_config_apply_list(&cfg, setting, err, sizeof(err)), 0);
+	wb_model_init(&x->m, x->sc, &cfg);
+	x->w = wb_world_new(&x->m);
+}
+
+static void fx_free(struct fx *x)
+{
+	free(x->w);
+	wb_scenario_free(x->sc);
+}
+
+static void cache(struct fx *x, unsigned p)
+{
+	wb_folio(&x->m, x->w, p)->flags = FOLIO_PRESENT;
+}
+
+static void test_order_rules(void **state)
+{
+	struct fx x;
+
+	(void)state;
+	fx_init(&x, text, "kernel=6.12");
+	assert_true(x.m.lf);
+	assert_int_equal(x.m.max_order, 2);
+	/* fgf_set_order(len): floor(log2(len)) - PAGE_SHIFT, clamped to the largest folio */
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 16384), 2);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 14336), 1);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 8192), 1);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 8191), 0);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 4097), 0);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 4096), 0);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 32768), 2);
+	/* an index not aligned to the order: its lowest set bit */
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 2, 16384), 1);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 1, 16384), 0);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 4, 16384), 2);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 6, 8192), 1);
+	/* a cached page in the range: one order lower, until none is */
+	cache(&x, 3);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 16384), 1);
+	cache(&x, 1);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 16384), 0);
+	fx_free(&x);
+
+	/* 6.6 to 6.8: order 1 becomes 0, also on the way down */
+	fx_init(&x, text, "kernel=6.6");
+	assert_int_equal(x.m.cfg.write_folios, WB_WF_LARGE_NO_ORDER1);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 16384), 2);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 14336), 0);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 2, 16384), 0);
+	cache(&x, 3);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 16384), 0);
+	fx_free(&x);
+
+	/* folios of a page: order 0 whatever the length, no large-folio state */
+	fx_init(&x, text, "kernel=6.2");
+	assert_false(x.m.lf);
+	assert_int_equal(wb_new_folio_order(&x.m, x.w, 0, 16384), 0);
+	fx_free(&x);
+}
+
+/* With folios of a page (write_folios=page, or max_folio_size = page) the world is as before. */
+static void test_layout_unchanged(void **state)
+{
+	static const char *const plain =
+		"{ \"wbsim\": 1, \"name\": \"t\","
+		"  \"file\": { \"size\": 16384, \"extents\": [ { \"offset\": 0, \"length\": 16384,"
+		"    \"state\": \"unwritten\" } ] },"
+		"  \"tasks\": [ { \"name\": \"W1\", \"op\": \"write\", \"offset\": 0,"
+		"    \"length\": 16384, \"data\": \"A\" } ] }";
+	struct fx a, b, c;
+
+	(void)state;
+	fx_init(&a, plain, "kernel=6.2");
+	fx_init(&b, plain, "kernel=6.12");
+	fx_init(&c, text, "kernel=6.2");
+	assert_false(b.m.lf);
+	assert_int_equal(a.m.size, b.m.size);
+	assert_int_equal(a.m.pack.bytes, b.m.pack.bytes);
+	assert_int_equal(c.m.mfb, c.m.bpp);
+	assert_int_equal(c.m.pack.w_forder, 0);
+	fx_free(&a);
+	fx_free(&b);
+	fx_free(&c);
+}
+
+/* Run task t alone to its end; count its steps named `name`. */
+static unsigned run_task(struct fx *x, unsigned t, const char *name)
+{
+	struct sim_action acts[256];
+	unsigned count = 0;
+
+	for (unsigned guard = 0; guard < 1000; guard++) {
+		unsigned n = wb_sim_ops.enabled(&x->m, x->w, acts), i;
+		for (i = 0; i < n && WB_ACTION_SLOT(acts[i].id) != t; i++)
+			;
+		if (i == n)
+			return count;
+		const struct wb_step_def *s = wb_task_step(&x->m, x->w, t);
+		if (s && !strcmp(s->name, name))
+			count++;
+		wb_sim_ops.apply(&x->m, x->w, acts[i].id);
+		char msg[256];
+		assert_int_equal(wb_world_check(&x->m, x->w, msg, sizeof(msg)), 0);
+	}
+	fail_msg("task %u did not finish", t);
+	return count;
+}
+
+static void test_once_per_folio(void **state)
+{
+	struct fx x;
+
+	(void)state;
+	/* one 16 KiB folio: one folio_get, one iomap_valid */
+	fx_init(&x, text, "kernel=6.12");
+	assert_int_equal(run_task(&x, 0, "iomap_valid"), 1);
+	assert_int_equal(wb_forder(&x.m, x.w, 0), 2);
+	assert_int_equal(wb_forder(&x.m, x.w, 3), 2);
+	assert_int_equal(wb_fhead(&x.m, x.w, 3), 0);
+	assert_true(wb_folio(&x.m, x.w, 3)->flags & FOLIO_DIRTY);
+	assert_int_equal(wb_folio_dirty(&x.m, x.w, 2), 0xf);
+	fx_free(&x);
+	/* folios of a page: four */
+	fx_init(&x, text, "kernel=6.2");
+	assert_int_equal(run_task(&x, 0, "iomap_valid"), 4);
+	fx_free(&x);
+}
+
+static void test_reclaim_whole_folio(void **state)
+{
+	struct fx x;
+	struct sim_action acts[256];
+	unsigned n, i, ev = 0;
+
+	(void)state;
+	fx_init(&x, text, "kernel=6.12");
+	run_task(&x, 0, "");
+	/* dirty: reclaim may not take it */
+	n = wb_sim_ops.enabled(&x.m, x.w, acts);
+	for (i = 0; i < n; i++)
+		assert_int_not_equal(WB_ACTION_SLOT(acts[i].id), 1);
+	/* cleaned (as writeback would): one candidate, the head page */
+	wb_folio_flags(&x.m, x.w, 0, 0, FOLIO_DIRTY);
+	for (unsigned p = 0; p < 4; p++)
+		*wb_dirty(&x.m, x.w, p) = 0;
+	n = wb_sim_ops.enabled(&x.m, x.w, acts);
+	for (i = 0; i < n; i++)
+		if (WB_ACTION_SLOT(acts[i].id) == 1) {
+			assert_int_equal(WB_ACTION_ARG(acts[i].id), 0);
+			ev++;
+		}
+	assert_int_equal(ev, 1);
+	wb_sim_ops.apply(&x.m, x.w, WB_ACTION(1, 0));
+	for (unsigned p = 0; p < 4; p++) {
+		assert_false(wb_folio(&x.m, x.w, p)->flags & FOLIO_PRESENT);
+		assert_int_equal(wb_forder(&x.m, x.w, p), 0);
+	}
+	char msg[256];
+	assert_int_equal(wb_world_check(&x.m, x.w, msg, sizeof(msg)), 0);
+	fx_free(&x);
+}
+
+static void test_truncate_split(void **state)
+{
+	struct fx x;
+	char msg[256];
+
+	(void)state;
+	/* a clean order-2 folio: split, the pages wholly inside removed, the rest zeroed */
+	fx_init(&x, text, "kernel=6.12");
+	run_task(&x, 0, "");
+	wb_folio_flags(&x.m, x.w, 0, 0, FOLIO_DIRTY);
+	for (unsigned p = 0; p < 4; p++)
+		*wb_dirty(&x.m, x.w, p) = 0;
+	wb_truncate_pagecache(&x.m, x.w, 6144, 16384);
+	assert_true(wb_folio(&x.m, x.w, 0)->flags & FOLIO_PRESENT);
+	assert_true(wb_folio(&x.m, x.w, 1)->flags & FOLIO_PRESENT);
+	assert_false(wb_folio(&x.m, x.w, 2)->flags & FOLIO_PRESENT);
+	assert_false(wb_folio(&x.m, x.w, 3)->flags & FOLIO_PRESENT);
+	for (unsigned p = 0; p < 4; p++)
+		assert_int_equal(wb_forder(&x.m, x.w, p), 0);
+	assert_int_equal(wb_cache(&x.m, x.w, 1)[(6144 - 4096) / x.m.gran], 0);
+	assert_int_equal(wb_cache(&x.m, x.w, 1)[0], 'A');
+	assert_int_equal(wb_world_check(&x.m, x.w, msg, sizeof(msg)), 0);
+	fx_free(&x);
+
+	/* a dirty one cannot be split (iomap_release_folio() refuses): kept whole, zeroed */
+	fx_init(&x, text, "kernel=6.12");
+	run_task(&x, 0, "");
+	wb_truncate_pagecache(&x.m, x.w, 6144, 16384);
+	for (unsigned p = 0; p < 4; p++) {
+		assert_true(wb_folio(&x.m, x.w, p)->flags & FOLIO_PRESENT);
+		assert_int_equal(wb_forder(&x.m, x.w, p), 2);
+	}
+	assert_int_equal(wb_cache(&x.m, x.w, 3)[0], 0);
+	assert_int_equal(wb_world_check(&x.m, x.w, msg, sizeof(msg)), 0);
+	/* and a range over all of it removes it whole */
+	wb_truncate_pagecache(&x.m, x.w, 0, 16384);
+	for (unsigned p = 0; p < 4; p++)
+		assert_false(wb_folio(&x.m, x.w, p)->flags & FOLIO_PRESENT);
+	fx_free(&x);
+}
+
+/* What large folios do not model yet is refused with a reason, not run half-modelled. */
+static void test_refused(void **state)
+{
+	static const char *const fault =
+		"{ \"wbsim\": 1, \"name\": \"t\","
+		"  \"geometry\": { \"max_folio_size\": 16384 },"
+		"  \"file\": { \"size\": 16384 },"
+		"  \"tasks\": [ { \"name\": \"F\", \"op\": \"read_fault\", \"page\": 0 } ] }";
+	static const char *const bad =
+		"{ \"wbsim\": 1, \"name\": \"t\","
+		"  \"geometry\": { \"page_size\": 4096, \"max_folio_size\": 2048 },"
+		"  \"file\": { \"size\": 16384 }, \"tasks\": [] }";
+
+	(void)state;
+	assert_null(wb_scenario_load_buffer("t.json", fault, strlen(fault), NULL));
+	assert_null(wb_scenario_load_buffer("t.json", bad, strlen(bad), NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_order_rules),
+		cmocka_unit_test(test_layout_unchanged),
+		cmocka_unit_test(test_once_per_folio),
+		cmocka_unit_test(test_reclaim_whole_folio),
+		cmocka_unit_test(test_truncate_split),
+		cmocka_unit_test(test_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
