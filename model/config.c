@@ -24,6 +24,7 @@ static const char *const cleanup_words[] = { "truncate_punch", "locked_truncate_
 					     "scan_punch", NULL };
 static const char *const zdu_words[] = { "skip", "flush", "flush_eof", "batch", NULL };
 static const char *const wf_words[] = { "page", "large_no_order1", "large", NULL };
+static const char *const wbm_words[] = { "per_block", "per_range", NULL };
 /* a bool switch's values, indexed by the bool */
 static const char *const bool_words[] = { "false", "true", NULL };
 
@@ -94,6 +95,12 @@ const struct wb_switch wb_switches[] = {
 		  "6.6): page (6.1 to 6.3, one page each), large_no_order1 (6.6 to 6.8: up to the "
 		  "geometry's max_folio_size, order 1 refused) or large (6.9 and later); the check "
 		  "then runs once per folio" },
+	{ .name = "writeback_map", .kind = WB_SWITCH_WORD, .words = wbm_words,
+	  .offset = FIELD(writeback_map), .text_pos = 12, .feature = true,
+	  .help = "how writeback maps the blocks of a folio it writes (iomap_writepage_map()): "
+		  "per_block (6.1 to 6.8: one ->map_blocks() call, and its revalidation, per "
+		  "block) or per_range (6.9 and later: one per contiguous run of blocks to "
+		  "write, the run added to the IO as far as the mapping reaches)" },
 };
 const size_t wb_nswitches = sizeof(wb_switches) / sizeof(wb_switches[0]);
 
@@ -110,14 +117,14 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
 		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
-		    "write_folios=page" },
+		    "write_folios=page, writeback_map=per_block" },
 	{ .version = "6.2",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
 		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
-		    "write_folios=page",
+		    "write_folios=page, writeback_map=per_block",
 	  .defaults = true, NO_DROP_WRITES },
 	/*
 	 * 6.3 differs from 6.2 in none of the switches: its iomap_valid hook moved
@@ -133,7 +140,7 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
 		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
-		    "write_folios=page",
+		    "write_folios=page, writeback_map=per_block",
 	  NO_DROP_WRITES },
 	/*
 	 * 6.6, 6.12, 6.18 and 7.1 (7.1.5, the newest release whose source was
@@ -147,10 +154,12 @@ const struct wb_kernel wb_kernels[] = {
 	 * xfs_buffered_write_iomap_end() returns at once for IOMAP_FAULT), and
 	 * __iomap_write_begin() still marks a partly zeroed run uptodate.  New:
 	 * iomap_folio_state's per-block dirty bits (6.6, 4ce02c679722 "iomap:
-	 * Add per-block dirty state tracking to improve performance").  What these rows do not
-	 * model yet (large folios, the zeroing reworks of 6.11 to 6.19,
-	 * multi-block writeback mapping, iomap_write_failed()'s narrower callers
-	 * from 6.11) is listed in docs/kernel-map.md.
+	 * Add per-block dirty state tracking to improve performance"), large folios
+	 * in the write path (6.6, order 1 from 6.9: write_folios), writeback's
+	 * mapping per run of dirty blocks (6.9, iomap_writepage_map_blocks():
+	 * writeback_map).  What these rows do not model yet (the zeroing reworks
+	 * of 6.11 to 6.19, iomap_write_failed()'s narrower callers from 6.11, the
+	 * writeback bit set before mapping) is listed in docs/kernel-map.md.
 	 */
 	{ .version = "6.6",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
@@ -158,7 +167,7 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
 		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
-		    "write_folios=large_no_order1",
+		    "write_folios=large_no_order1, writeback_map=per_block",
 	  NO_DROP_WRITES },
 	{ .version = "6.12",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
@@ -166,7 +175,7 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
 		    "zero_dirty_unwritten=flush, isize_extended_zero=false, "
-		    "write_folios=large",
+		    "write_folios=large, writeback_map=per_range",
 	  NO_DROP_WRITES },
 	{ .version = "6.18",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
@@ -174,7 +183,7 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
 		    "zero_dirty_unwritten=flush_eof, isize_extended_zero=true, "
-		    "write_folios=large",
+		    "write_folios=large, writeback_map=per_range",
 	  NO_DROP_WRITES },
 	{ .version = "7.1",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
@@ -182,7 +191,7 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
 		    "zero_dirty_unwritten=batch, isize_extended_zero=true, "
-		    "write_folios=large",
+		    "write_folios=large, writeback_map=per_range",
 	  NO_DROP_WRITES },
 };
 const size_t wb_nkernels = sizeof(wb_kernels) / sizeof(wb_kernels[0]);

@@ -42,6 +42,12 @@ enum wb_write_folios {
 	WB_WF_LARGE,	       /* 6.9 and later: any order up to the geometry's max_folio_size */
 };
 
+/* How writeback maps a folio's blocks (iomap_writepage_map()). */
+enum wb_writeback_map {
+	WB_WBM_PER_BLOCK, /* 6.1 to 6.8: one ->map_blocks() per block to write */
+	WB_WBM_PER_RANGE, /* 6.9 and later: one per contiguous run of blocks to write */
+};
+
 struct wb_kernel;
 
 /* The switches (docs/model.md section 10); wb_switches[] says which is which. */
@@ -58,6 +64,7 @@ struct wb_config {
 	enum wb_zero_dirty zero_dirty_unwritten;
 	bool isize_extended_zero;
 	enum wb_write_folios write_folios;
+	enum wb_writeback_map writeback_map;
 	const struct wb_kernel *kernel; /* the preset last applied, NULL for none */
 };
 

@@ -286,24 +286,46 @@ static void xfs_map_blocks(struct wb_model *m, void *w, unsigned t)
 		b->cache_end = (uint16_t)e;
 		b->cache_seq = wb_inode(w)->seq;
 	}
+	/*
+	 * The blocks this call adds: the one block (per_block), or with
+	 * writeback_map=per_range (6.9, iomap_writepage_map_blocks()) the run of
+	 * blocks to write from it, below EOF, as far as the mapping reaches: the
+	 * rest of the run, if any, is the next call's.
+	 */
+	unsigned last = b->blk;
+	if (m->cfg.writeback_map == WB_WBM_PER_RANGE) {
+		uint16_t set = wb_set_of(m, w, b);
+		unsigned nb = wb_folio_nblocks(m, w, b->cur);
+		while (last + 1u < nb && wb_next_uptodate(m, w, b->cur, set, last + 1u) == last + 1u &&
+		       b->cur * m->bpp + last + 1u < b->cache_end)
+			last++;
+		if (last > b->blk)
+			wb_desc(m, "; blocks %u-%u", blk, b->cur * m->bpp + last);
+	}
 	if (b->cache_type == WB_HOLE) {
 		wb_desc(m, ", HOLE: not written");
 	} else {
-		b->io_blocks |= (uint16_t)(1u << b->blk);
-		/*
-		 * The ioend's type is the mapping's (iomap_add_to_ioend()): the
-		 * block is converted at completion only if it was mapped
-		 * UNWRITTEN.  Canonical: a block WRITTEN now stays WRITTEN until
-		 * the IO completes (punch and truncate wait for the folio), and
-		 * converting it would change nothing, so its bit stays clear.
-		 */
-		if (b->cache_type == WB_UNWRITTEN && ext[blk] != WB_WRITTEN)
-			b->io_unwritten |= (uint16_t)(1u << b->blk);
-		if (ext[blk] != WB_WRITTEN && b->cache_type != ext[blk])
-			wb_desc(m, ", but block %u is %s: the IO is typed %s", blk,
-				wb_ext_state_name(ext[blk]), wb_ext_state_name(b->cache_type));
+		for (unsigned i = b->blk; i <= last; i++) {
+			unsigned bi = b->cur * m->bpp + i;
+			wb_fp(m, WB_LOC_EXT(m, bi), WB_FP_READ);
+			b->io_blocks |= (uint16_t)(1u << i);
+			/*
+			 * The ioend's type is the mapping's (iomap_add_to_ioend()):
+			 * the block is converted at completion only if it was mapped
+			 * UNWRITTEN.  Canonical: a block WRITTEN now stays WRITTEN
+			 * until the IO completes (punch and truncate wait for the
+			 * folio), and converting it would change nothing, so its bit
+			 * stays clear.
+			 */
+			if (b->cache_type == WB_UNWRITTEN && ext[bi] != WB_WRITTEN)
+				b->io_unwritten |= (uint16_t)(1u << i);
+			if (ext[bi] != WB_WRITTEN && b->cache_type != ext[bi])
+				wb_desc(m, ", but block %u is %s: the IO is typed %s", bi,
+					wb_ext_state_name(ext[bi]),
+					wb_ext_state_name(b->cache_type));
+		}
 	}
-	b->blk = wb_next_uptodate(m, w, b->cur, wb_set_of(m, w, b), b->blk + 1u);
+	b->blk = wb_next_uptodate(m, w, b->cur, wb_set_of(m, w, b), last + 1u);
 	if (b->blk >= wb_folio_nblocks(m, w, b->cur)) {
 		b->blk = 0;
 		b->pc = BP_START_WRITEBACK;

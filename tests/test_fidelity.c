@@ -2353,6 +2353,59 @@ static void test_zero_flush_steps(void **state)
 }
 
 /*
+ * writeback_map (6.9's iomap_writepage_map_blocks()): with per_range one
+ * map_blocks step maps a run of blocks to write as far as the mapping reaches,
+ * and a run that crosses two extents takes two; per_block (6.6) takes one step
+ * per block.  The IO writes the same blocks, typed by their mappings.
+ */
+#define WBM_SCENARIO(kernel)                                                                      \
+	"{'wbsim':1,'name':'wbm','geometry':{'block_size':1024,'page_size':4096},"              \
+	"'config':{'kernel':'" kernel "'},"                                                       \
+	"'file':{'size':4096,'extents':[{'offset':0,'length':2048,'state':'unwritten'},"       \
+	"{'offset':2048,'length':2048,'state':'written','data':'O'}]},'tasks':["                 \
+	"{'name':'W1','op':'write','offset':0,'length':4096,'data':'A'},"                        \
+	"{'name':'WB','op':'writeback','after':['W1']}]}"
+
+static void test_writeback_map(void **state)
+{
+	struct tc t;
+	const struct wb_io *io;
+
+	(void)state;
+	tc_open(&t, WBM_SCENARIO("6.12"), SCENARIO_CHECK);
+	assert_int_equal(t.m.cfg.writeback_map, WB_WBM_PER_RANGE);
+	tc_run(&t, "W1");
+	STEP(&t, "WB", "wb_lock");
+	STEP(&t, "WB", "clear_dirty");
+	STEP(&t, "WB", "map_blocks"); /* blocks 0-1: the UNWRITTEN extent */
+	assert_int_equal(wb_task(&t.m, t.w, 1)->b.io_blocks, 0x3);
+	assert_int_equal(wb_task(&t.m, t.w, 1)->b.io_unwritten, 0x3);
+	STEP(&t, "WB", "map_blocks"); /* blocks 2-3: the WRITTEN one */
+	STEP(&t, "WB", "start_writeback");
+	io = wb_io(&t.m, t.w, 0);
+	assert_int_equal(io->blocks, 0xf);
+	assert_int_equal(io->unwritten, 0x3);
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+
+	tc_open(&t, WBM_SCENARIO("6.6"), SCENARIO_CHECK);
+	assert_int_equal(t.m.cfg.writeback_map, WB_WBM_PER_BLOCK);
+	tc_run(&t, "W1");
+	STEP(&t, "WB", "wb_lock");
+	STEP(&t, "WB", "clear_dirty");
+	for (unsigned i = 0; i < 4; i++)
+		STEP(&t, "WB", "map_blocks");
+	STEP(&t, "WB", "start_writeback");
+	io = wb_io(&t.m, t.w, 0);
+	assert_int_equal(io->blocks, 0xf);
+	assert_int_equal(io->unwritten, 0x3);
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/*
  * The flush waits: for the lock of a dirty folio another task holds, and at
  * the end for writeback of the range's folios; a folio writeback has locked
  * and cleaned is neither written nor waited for (its own writeback zeroes it).
@@ -2371,8 +2424,7 @@ static void test_zero_flush_waits(void **state)
 	assert_null(tc_next(&t, "TR"));
 	assert_non_null(strstr(tc_why(&t, "TR"), "waits for the lock of page 0"));
 	STEP(&t, "WB", "clear_dirty"); /* clean, zeroed past EOF, still locked */
-	STEP(&t, "WB", "map_blocks");
-	STEP(&t, "WB", "map_blocks");
+	STEP(&t, "WB", "map_blocks");	/* 6.12 maps the run of its two dirty blocks at once */
 	STEP(&t, "WB", "start_writeback");
 	assert_null(tc_next(&t, "TR")); /* page 0 under writeback: the wait waits */
 	assert_non_null(strstr(tc_why(&t, "TR"), "writeback of page 0"));
@@ -2926,6 +2978,7 @@ int main(void)
 		cmocka_unit_test(test_pbd_invariants),
 		cmocka_unit_test(test_zero_flush_steps),
 		cmocka_unit_test(test_zero_flush_waits),
+		cmocka_unit_test(test_writeback_map),
 		cmocka_unit_test(test_zero_flush_clean_range),
 		cmocka_unit_test(test_zero_flush_write),
 		cmocka_unit_test(test_isize_extended_zero),
