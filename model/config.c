@@ -23,6 +23,7 @@ static const char *const check_words[] = { "off", "after_lock", "before_lock", N
 static const char *const cleanup_words[] = { "truncate_punch", "locked_truncate_punch",
 					     "scan_punch", NULL };
 static const char *const zdu_words[] = { "skip", "flush", "flush_eof", "batch", NULL };
+static const char *const wft_words[] = { "always", "rejected_only", NULL };
 /* a bool switch's values, indexed by the bool */
 static const char *const bool_words[] = { "false", "true", NULL };
 
@@ -87,6 +88,18 @@ const struct wb_switch wb_switches[] = {
 	  .help = "pagecache_isize_extended() zeroes [old size, new size) of a dirty EOF folio "
 		  "when blocks are smaller than pages (6.13, 52aecaee1c26); before, it only "
 		  "write-protects it" },
+	{ .name = "write_failed_truncate", .kind = WB_SWITCH_WORD, .words = wft_words,
+	  .offset = FIELD(write_failed_truncate), .text_pos = 11, .feature = true,
+	  .help = "when iomap_write_failed() truncates the page cache a write chunk "
+		  "instantiated past EOF: always (up to 6.10: after a STALE mapping, after any "
+		  "short copy, after a failed write_begin) or rejected_only (6.11, Zhang Yi's "
+		  "zeroing rework: only after a failed write_begin and a rejected copy)" },
+	{ .name = "zero_rework", .kind = WB_SWITCH_BOOL, .offset = FIELD(zero_rework),
+	  .text_pos = 12, .feature = true,
+	  .help = "6.11's EOF zeroing rework (Zhang Yi): the zeroing no longer raises i_size "
+		  "(iomap_write_iter() does, not iomap_write_end()), and its iomap_begin converts "
+		  "a DELALLOC extent at or past the EOF block to UNWRITTEN after truncating the "
+		  "page cache from the zeroing's position" },
 };
 const size_t wb_nswitches = sizeof(wb_switches) / sizeof(wb_switches[0]);
 
@@ -102,13 +115,15 @@ const struct wb_kernel wb_kernels[] = {
 		    "write_fail_cleanup=truncate_punch, mkwrite_iomap_end=true, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
-		    "zero_dirty_unwritten=skip, isize_extended_zero=false" },
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
+		    "write_failed_truncate=always, zero_rework=false" },
 	{ .version = "6.2",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
-		    "zero_dirty_unwritten=skip, isize_extended_zero=false",
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
+		    "write_failed_truncate=always, zero_rework=false",
 	  .defaults = true, NO_DROP_WRITES },
 	/*
 	 * 6.3 differs from 6.2 in none of the switches: its iomap_valid hook moved
@@ -123,7 +138,8 @@ const struct wb_kernel wb_kernels[] = {
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
-		    "zero_dirty_unwritten=skip, isize_extended_zero=false",
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
+		    "write_failed_truncate=always, zero_rework=false",
 	  NO_DROP_WRITES },
 	/*
 	 * 6.6, 6.12, 6.18 and 7.1 (7.1.5, the newest release whose source was
@@ -137,38 +153,48 @@ const struct wb_kernel wb_kernels[] = {
 	 * xfs_buffered_write_iomap_end() returns at once for IOMAP_FAULT), and
 	 * __iomap_write_begin() still marks a partly zeroed run uptodate.  New:
 	 * iomap_folio_state's per-block dirty bits (6.6, 4ce02c679722 "iomap:
-	 * Add per-block dirty state tracking to improve performance").  What these rows do not
-	 * model yet (large folios, the zeroing reworks of 6.11 to 6.19,
-	 * multi-block writeback mapping, iomap_write_failed()'s narrower callers
-	 * from 6.11) is listed in docs/kernel-map.md.
+	 * Add per-block dirty state tracking to improve performance").  From 6.12:
+	 * 6.11's zeroing and failure rework (Zhang Yi's series "iomap: fix
+	 * non-atomic clone operation and don't update size when zeroing range
+	 * post eof"; absent in 6.9.0, present in 6.12.19): iomap_write_failed()
+	 * only for a failed iomap_write_begin() and a rejected copy
+	 * (write_failed_truncate), the zeroing leaves i_size alone and converts
+	 * post-EOF DELALLOC to UNWRITTEN (zero_rework).  What these rows do not
+	 * model yet (large folios, multi-block writeback mapping, the
+	 * invalidate_lock around a write's EOF zeroing) is listed in
+	 * docs/kernel-map.md.
 	 */
 	{ .version = "6.6",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
-		    "zero_dirty_unwritten=skip, isize_extended_zero=false",
+		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
+		    "write_failed_truncate=always, zero_rework=false",
 	  NO_DROP_WRITES },
 	{ .version = "6.12",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
-		    "zero_dirty_unwritten=flush, isize_extended_zero=false",
+		    "zero_dirty_unwritten=flush, isize_extended_zero=false, "
+		    "write_failed_truncate=rejected_only, zero_rework=true",
 	  NO_DROP_WRITES },
 	{ .version = "6.18",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
-		    "zero_dirty_unwritten=flush_eof, isize_extended_zero=true",
+		    "zero_dirty_unwritten=flush_eof, isize_extended_zero=true, "
+		    "write_failed_truncate=rejected_only, zero_rework=true",
 	  NO_DROP_WRITES },
 	{ .version = "7.1",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
-		    "zero_dirty_unwritten=batch, isize_extended_zero=true",
+		    "zero_dirty_unwritten=batch, isize_extended_zero=true, "
+		    "write_failed_truncate=rejected_only, zero_rework=true",
 	  NO_DROP_WRITES },
 };
 const size_t wb_nkernels = sizeof(wb_kernels) / sizeof(wb_kernels[0]);
@@ -192,6 +218,7 @@ const struct wb_kernel *wb_kernel_find(const char *version)
 _Static_assert(sizeof(enum wb_check) == sizeof(unsigned), "enum fields are unsigned-sized");
 _Static_assert(sizeof(enum wb_cleanup) == sizeof(unsigned), "enum fields are unsigned-sized");
 _Static_assert(sizeof(enum wb_zero_dirty) == sizeof(unsigned), "enum fields are unsigned-sized");
+_Static_assert(sizeof(enum wb_write_failed) == sizeof(unsigned), "enum fields are unsigned-sized");
 
 unsigned wb_switch_get(const struct wb_config *cfg, const struct wb_switch *sw)
 {

@@ -35,6 +35,12 @@ enum wb_zero_dirty {
 	WB_ZDU_BATCH, /* 7.1.5: the EOF block's dirty folio zeroed from a folio batch; flush UNWRITTEN only */
 };
 
+/* Which failures truncate the page cache a write instantiated past EOF (iomap_write_failed()). */
+enum wb_write_failed {
+	WB_WFT_ALWAYS,	      /* up to 6.10: a STALE mapping, any short copy, a failed write_begin */
+	WB_WFT_REJECTED_ONLY, /* 6.11+: a failed write_begin and a rejected copy only */
+};
+
 struct wb_kernel;
 
 /* The switches (docs/model.md section 10); wb_switches[] says which is which. */
@@ -50,6 +56,8 @@ struct wb_config {
 	bool per_block_dirty;
 	enum wb_zero_dirty zero_dirty_unwritten;
 	bool isize_extended_zero;
+	enum wb_write_failed write_failed_truncate;
+	bool zero_rework;
 	const struct wb_kernel *kernel; /* the preset last applied, NULL for none */
 };
 
