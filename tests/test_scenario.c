@@ -226,7 +226,7 @@ static void test_locate(void **state)
 static void test_config_set(void **state)
 {
 	struct wb_config cfg;
-	char err[256];
+	char err[512];
 
 	(void)state;
 	wb_config_defaults(&cfg);
