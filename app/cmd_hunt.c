@@ -1447,7 +1447,7 @@ int cmd_hunt(int argc, char **argv)
 			len += (size_t)snprintf(h.settings[s] + len, sizeof(h.settings[s]) - len,
 						",%s", sets[k]);
 		struct wb_config cfg;
-		char err[160];
+		char err[600];
 		wb_config_defaults(&cfg);
 		if (len >= sizeof(h.settings[s]) ||
 		    wb_config_apply_list(&cfg, h.settings[s], err, sizeof(err))) {

@@ -31,7 +31,7 @@ struct mx_run {
 	unsigned vals[WB_MAX_SWITCHES];
 	enum mx_verdict verdict;
 	const char *stopped_by; /* MX_UNKNOWN: why; MX_NA: the reason is in `why` */
-	char why[160];
+	char why[600];
 	uint64_t states;
 	double seconds;
 	char *schedule; /* a failing execution's --schedule, or NULL */
@@ -170,7 +170,7 @@ static struct mx_run *mx_explore(struct mx *mx, const struct wb_config *cfg, con
 static struct mx_run *mx_eval(struct mx *mx, const char *list)
 {
 	struct wb_config cfg = mx->sc->config;
-	char err[160];
+	char err[600];
 
 	if (wb_config_apply_list(&cfg, list, err, sizeof(err))) {
 		struct mx_run *r = wb_xcalloc(1, sizeof(*r));
@@ -253,7 +253,7 @@ static void mx_subset_list(const struct mx_fixes *f, unsigned mask, char *buf, s
 static void mx_fix_search(struct mx *mx, struct mx_fixes *f)
 {
 	struct wb_config base = mx->sc->config;
-	char err[160], list[700], sub[400];
+	char err[600], list[700], sub[400];
 
 	if (wb_config_apply_list(&base, f->base, err, sizeof(err)))
 		return; /* checked by the caller */
@@ -300,7 +300,7 @@ static void mx_expects(struct mx *mx, struct mx_expect *out)
 		const struct wb_expect *e = &mx->sc->expect[i];
 		struct wb_config cfg = mx->sc->config;
 		unsigned vals[WB_MAX_SWITCHES];
-		char err[160];
+		char err[600];
 
 		out[i].e = e;
 		out[i].run = NULL;
@@ -647,7 +647,7 @@ int cmd_matrix(int argc, char **argv)
 		return EXIT_USAGE;
 	for (size_t i = 0; i < nbases; i++) {
 		struct wb_config cfg = mx.sc->config;
-		char err[160];
+		char err[600];
 		if (wb_config_apply_list(&cfg, bases[i], err, sizeof(err))) {
 			fprintf(stderr, "wbsim matrix: error: --base %s: %s\n", bases[i], err);
 			wb_scenario_free(mx.sc);

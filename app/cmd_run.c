@@ -40,7 +40,7 @@ static void print_wrapped(FILE *out, const char *head, const char *text, size_t 
 
 static void run_help(FILE *out)
 {
-	char versions[64], kversions[64], modes[80], keys[256], text[300];
+	char versions[64], kversions[64], modes[80], keys[1024], text[1100];
 
 	/* the versions, the modes and the switches from their tables */
 	wb_kernel_versions(versions, sizeof(versions), "", "|", "|");

@@ -293,7 +293,7 @@ static void hs_check(struct hs_ctx *c, json_t *root, struct hunt_space *sp)
 		sp->nsettings = 0;
 		json_array_foreach(v, i, e) {
 			struct wb_config cfg;
-			char err[160];
+			char err[600];
 			snprintf(ptr, sizeof(ptr), "/settings/%zu", i);
 			wb_config_defaults(&cfg);
 			if (!json_is_string(e) || !*json_string_value(e) ||

@@ -110,7 +110,7 @@ int wb_cli_setting_add(struct wb_cli_settings *set, const char *cmd, int key, co
 
 int wb_job_open(struct wb_job *job, const char *path, const struct wb_cli_settings *set)
 {
-	char err[256];
+	char err[512]; /* the unknown-setting error lists every switch */
 
 	memset(job, 0, sizeof(*job));
 	job->sc = wb_scenario_load(path, stderr);

@@ -293,7 +293,7 @@ int wb_trace_read_text(const char *path, char *text, size_t len, struct wb_trace
 	const char *key;
 	json_t *val;
 	json_object_foreach(v, key, val) {
-		char kv[160], err[200];
+		char kv[160], err[600];
 		if (json_is_string(val))
 			snprintf(kv, sizeof(kv), "%s=%s", key, json_string_value(val));
 		else if (json_is_boolean(val))

@@ -52,15 +52,17 @@ _wbsim_switch_values()
 	validity_check) echo "off after_lock before_lock" ;;
 	write_fail_cleanup) echo "truncate_punch locked_truncate_punch scan_punch" ;;
 	mkwrite_iomap_end | drop_writes | writeback_revalidate | stable_pages | init_on_alloc | \
-		partial_zero_uptodate | per_block_dirty | isize_extended_zero) echo "true false" ;;
+		partial_zero_uptodate | per_block_dirty | isize_extended_zero | zero_rework) echo "true false" ;;
 	zero_dirty_unwritten) echo "skip flush flush_eof batch" ;;
 	write_folios) echo "page large_no_order1 large" ;;
 	writeback_map) echo "per_block per_range" ;;
+	write_failed_truncate) echo "always rejected_only" ;;
 	esac
 }
 _wbsim_switches="kernel validity_check write_fail_cleanup mkwrite_iomap_end drop_writes
 writeback_revalidate stable_pages init_on_alloc partial_zero_uptodate per_block_dirty
-zero_dirty_unwritten isize_extended_zero write_folios writeback_map"
+zero_dirty_unwritten isize_extended_zero write_folios writeback_map write_failed_truncate
+zero_rework"
 
 # Complete CUR as a file: with "json", a directory or a *.json file (scenarios, traces, and
 # check's directories); with "any", any file (outputs); with "dir", a directory.

@@ -245,7 +245,12 @@ static bool wb_writer_enabled(const struct wb_model *m, const void *w, unsigned 
 		WB_WHY(why, n, "finished");
 		return false;
 	case WP_RWSEM_LOCK:
-		return wb_rwsem_available(m, cw, false, why, n);
+		if (!wb_rwsem_available(m, cw, false, why, n))
+			return false;
+		/* zero_rework: a write past EOF zeroes under the invalidate_lock (wb_rwsem_lock) */
+		if (m->cfg.zero_rework && m->sc->tasks[t].offset > wb_inode(cw)->i_size)
+			return wb_inval_available(m, cw, false, why, n);
+		return true;
 	default:
 		return wb_iter_enabled(m, w, t, wr, (uint32_t)m->sc->tasks[t].offset, why, n);
 	}
@@ -273,6 +278,19 @@ static void wb_rwsem_lock(struct wb_model *m, void *w, unsigned t)
 		wb_desc(m, "; past i_size %u: zero [%u,%u) first (iomap_zero_range)", ino->i_size,
 			ino->i_size, wr->pos);
 		wr->pos = ino->i_size;
+		/*
+		 * zero_rework: xfs_file_write_checks() (6.11+, verified in 6.12.19)
+		 * takes XFS_MMAPLOCK_EXCL (the invalidate_lock) around
+		 * xfs_zero_range(), released when the zeroing is done
+		 * (wb_iomap_advance).  Folded into this step: between the two locks
+		 * only tasks that take neither could run, and i_size changes only
+		 * under i_rwsem.
+		 */
+		if (m->cfg.zero_rework) {
+			wb_inval_down(m, w, t, false);
+			wr->wflags |= WR_INVAL;
+			wb_desc(m, "; invalidate_lock taken");
+		}
 		wb_iter_zero_start(m, w, wr, zend);
 	}
 }
@@ -432,6 +450,28 @@ static void xfs_zero_iomap_begin(struct wb_model *m, void *w, unsigned t,
 			e = req_end;
 	} else {
 		wb_extent_at(m, w, b, &s, &e);
+	}
+	if (m->cfg.zero_rework && ext[b] == WB_DELALLOC) {
+		/*
+		 * zero_rework: fs/xfs/xfs_iomap.c xfs_buffered_write_iomap_begin()
+		 * with IOMAP_ZERO (6.11+, verified in 6.12.19): a DELALLOC extent
+		 * starting at or past the EOF block (offset_fsb >= eof_fsb) is
+		 * converted (convert_delay: truncate_pagecache(inode, offset), then
+		 * xfs_bmapi_convert_delalloc(), which allocates the whole delalloc
+		 * extent as UNWRITTEN and returns it with a cookie); one that
+		 * reaches past the EOF block is trimmed to it.
+		 */
+		unsigned eofb = wb_round_up(wb_inode(w)->i_size, m->bs) / m->bs;
+		if (b >= eofb) {
+			wb_desc(m, "DELALLOC at or past the EOF block: truncate_pagecache from %u:",
+				wr->pos);
+			wb_truncate_pagecache(m, w, wr->pos, (uint64_t)m->npages * m->ps);
+			wb_desc(m, " ");
+			xfs_bmapi_convert_delalloc(m, w, b, &s, &e); /* describes ", seq a->b" */
+			wb_desc(m, "; ");
+		} else if (e > eofb) {
+			e = eofb;
+		}
 	}
 	wr->type = ext[b];
 	wr->flags = 0;
@@ -624,7 +664,14 @@ static void xfs_iomap_valid(struct wb_model *m, void *w, unsigned t, const struc
 		wb_desc(m, "; page %u unlocked and released, stays cached (%s, %s)", page,
 			(f->flags & FOLIO_DIRTY) ? "dirty" : "clean",
 			wb_folio_full(m, w, page) ? "uptodate" : "!uptodate");
-		iomap_write_failed(m, w, wr, t);
+		/*
+		 * write_failed_truncate=rejected_only: from 6.11 (verified absent in
+		 * 6.9.0, present in 6.12.19) a STALE mapping is not a failure:
+		 * iomap_write_begin() sets IOMAP_F_STALE, puts the folio and returns 0,
+		 * and iomap_write_iter() leaves its loop without iomap_write_failed().
+		 */
+		if (m->cfg.write_failed_truncate == WB_WFT_ALWAYS)
+			iomap_write_failed(m, w, wr, t);
 	}
 }
 
@@ -929,7 +976,11 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t, const struc
 			wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 			wb_desc(m, "short copy into a !uptodate folio: 0 bytes, page %u unlocked",
 				page);
-			/* iomap_write_end(): ret 0 < len, so iomap_write_failed(pos, len) */
+			/*
+			 * iomap_write_end() (up to 6.10): ret 0 < len, so
+			 * iomap_write_failed(pos, len); iomap_write_iter() (6.11+, 6.12.19):
+			 * written 0, so iomap_write_failed(pos, bytes): the same range.
+			 */
 			iomap_write_failed_range(m, w, wr->pos, len_end);
 			wr->wflags |= WR_RETRY;
 			wr->pc = wb_next_chunk(m, wr, t);
@@ -959,6 +1010,17 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t, const struc
 		wb_desc(m, "page %u dirty%s", page,
 			f->uptodate == (1u << m->bpp) - 1 ? ", uptodate" : "");
 	uint32_t old_size = ino->i_size;
+	if (wb_zeroing(r) && m->cfg.zero_rework) {
+		/*
+		 * zero_rework: from 6.11 (verified in 6.12.19) iomap_write_end() no
+		 * longer raises i_size nor calls pagecache_isize_extended(); the
+		 * write's iomap_write_iter() does both, iomap_zero_iter() neither.
+		 */
+		wb_desc(m, ", unlocked (the zeroing leaves i_size %u)", ino->i_size);
+		wr->pos = end;
+		wr->pc = end < wr->iter_end ? wb_next_chunk(m, wr, t) : WP_IOMAP_END;
+		return;
+	}
 	if (end > ino->i_size) {
 		wb_desc(m, ", i_size %u->%u", ino->i_size, end);
 		ino->i_size = end;
@@ -970,8 +1032,11 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t, const struc
 	 * iomap_write_end() (6.1, 6.2): a short copy (ret < len) truncates what
 	 * the chunk instantiated past the new i_size: iomap_write_failed(pos +
 	 * ret, len - ret) drops or zeroes [max(pos + ret, i_size), pos + len).
+	 * write_failed_truncate=rejected_only: not from 6.11 (6.12.19's
+	 * iomap_write_iter() calls iomap_write_failed() only when written is 0),
+	 * so an accepted short copy leaves the folio's bytes past the new EOF.
 	 */
-	if (short_copy)
+	if (short_copy && m->cfg.write_failed_truncate == WB_WFT_ALWAYS)
 		iomap_write_failed_range(m, w, end, len_end);
 	wr->pos = end;
 	wr->pc = end < wr->iter_end ? wb_next_chunk(m, wr, t) : WP_IOMAP_END;
@@ -1090,6 +1155,12 @@ static void wb_iomap_advance(struct wb_model *m, void *w, const struct wb_iter_r
 		} else if (r->write) {
 			wr->pos = offset;
 			wb_desc(m, "; zeroing done, the write starts at %u", wr->pos);
+			if (wr->wflags & WR_INVAL) {
+				/* zero_rework: xfs_file_write_checks() drops MMAPLOCK_EXCL */
+				wb_inval_up(m, w, false);
+				wr->wflags &= (uint8_t)~WR_INVAL;
+				wb_desc(m, "; invalidate_lock released");
+			}
 		} else {
 			wr->pc = WP_DONE;
 			wb_desc(m, "; zeroing done");
@@ -1109,7 +1180,10 @@ static void wb_iomap_advance(struct wb_model *m, void *w, const struct wb_iter_r
 	 */
 	wr->type = 0;
 	wr->flags = 0;
-	wr->wflags &= (uint8_t)~(WR_ERR | WR_INVAL | WR_RETRY);
+	/* zero_rework: the write's zeroing keeps the invalidate_lock until it is done (above) */
+	if (!(wr->pc == WP_IOMAP_BEGIN && wr->pos < offset && r->write))
+		wr->wflags &= (uint8_t)~WR_INVAL;
+	wr->wflags &= (uint8_t)~(WR_ERR | WR_RETRY);
 	wr->iter_start = wr->iter_end = 0;
 	wr->map_off = wr->map_end = 0;
 	wr->cookie = 0;
@@ -1467,6 +1541,20 @@ static unsigned wb_writer_first_page(const struct wb_model *m, const void *w, un
 }
 
 /*
+ * zero_rework: may the writer's EOF zeroing still run an iomap_begin, which
+ * converts DELALLOC at or past the EOF block after truncating the page cache
+ * from its position to the end?
+ */
+static bool wb_writer_may_zero_rework(const struct wb_model *m, const void *w, unsigned t)
+{
+	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
+
+	if (!m->cfg.zero_rework || wr->pc == WP_DONE)
+		return false;
+	return wr->pc == WP_RWSEM_LOCK || wr->pos < (uint32_t)m->sc->tasks[t].offset;
+}
+
+/*
  * Can the writer still change the extent map?  Only by reserving DELALLOC over
  * a hole (iomap_begin) and punching what it reserved and did not use (the
  * cleanup, or drop_writes' forced one).  Holes appear only through a punch or
@@ -1480,6 +1568,9 @@ static bool wb_writer_may_change_map(const struct wb_model *m, const void *w, un
 	uint64_t end = m->sc->tasks[t].offset + m->sc->tasks[t].length;
 
 	if (m->cfg.drop_writes || (wr->flags & IOMAP_F_NEW) || wr->pc == WP_PUNCH_DELALLOC)
+		return true;
+	/* zero_rework: the EOF zeroing's iomap_begin converts post-EOF DELALLOC */
+	if (wb_writer_may_zero_rework(m, w, t))
 		return true;
 	for (unsigned u = 0; u < m->ntasks; u++)
 		if ((m->sc->tasks[u].op == WB_OP_PUNCH || m->sc->tasks[u].op == WB_OP_TRUNCATE) &&
@@ -1553,6 +1644,12 @@ static uint64_t wb_writer_may_clean(const struct wb_model *m, const void *w, uns
 
 	for (unsigned u = 0; u < m->ntasks && !may; u++)
 		may = wb_task_is(m, u, WB_ACT_SHRINKS);
+	/* zero_rework: the zeroing's conversion truncates from its position to the end */
+	if (wb_writer_may_zero_rework(m, w, t)) {
+		unsigned first = wb_writer_first_page(m, w, t);
+		return (first == 0 ? ~0ull : ~((1ull << first) - 1)) &
+		       (m->npages >= 64 ? ~0ull : (1ull << m->npages) - 1);
+	}
 	return may ? wb_writer_may_dirty(m, w, t) : 0;
 }
 
@@ -1573,6 +1670,9 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 		wb_fp_add(now, WB_R_RWSEM, WB_RW);
 		wb_fp_add(now, WB_R_ORDER, WB_RW);
 		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		/* zero_rework: the invalidate_lock around the EOF zeroing */
+		if (m->cfg.zero_rework)
+			wb_fp_add(now, WB_R_INVAL, WB_RW);
 		/* zero_dirty_unwritten=flush: range_dirty reads every folio's flags */
 		if (m->zflush)
 			wb_fp_pages(now, WB_K_FLAGS, 0, m->npages - 1, WB_RD);
@@ -1594,7 +1694,8 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 		wb_fp_add(now, WB_R_MAP, WB_RD);
 		wb_fp_add(now, WB_R_ISIZE, WB_RD);
 		wb_fp_folio(now, page, WB_RW);
-		if (wb_chunk_end(m, w, wr, t) > wb_inode(WBC(w))->i_size) {
+		if (m->cfg.write_failed_truncate == WB_WFT_ALWAYS &&
+		    wb_chunk_end(m, w, wr, t) > wb_inode(WBC(w))->i_size) {
 			wb_fp_add(now, WB_R_FLAGS(page), WB_RW);
 			wb_fp_add(now, WB_R_DATA(page), WB_RW);
 		}
@@ -1653,6 +1754,9 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 			wb_writer_wide(m, w, t, now);
 			break;
 		}
+		/* zero_rework: the end of the zeroing releases the invalidate_lock */
+		if (wr->wflags & WR_INVAL)
+			wb_fp_add(now, WB_R_INVAL, WB_RW);
 		if (m->zflush)
 			wb_fp_pages(now, WB_K_FLAGS, 0, m->npages - 1, WB_RD);
 		break;
@@ -1676,6 +1780,15 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 		/* zero_dirty_unwritten=batch: the folio batch looks at the EOF folio */
 		if (m->zflush)
 			wb_fp_add(now, WB_R_FLAGS(page), WB_RD);
+		/*
+		 * zero_rework: a zeroing's DELALLOC at or past the EOF block is
+		 * converted after truncate_pagecache() from the position on.
+		 */
+		if (m->cfg.zero_rework && wr->pos < (uint32_t)m->sc->tasks[t].offset) {
+			wb_fp_add(now, WB_R_MAP, WB_RW);
+			wb_fp_pages(now, WB_K_FLAGS, page, m->npages - 1, WB_RW);
+			wb_fp_pages(now, WB_K_DATA, page, m->npages - 1, WB_RW);
+		}
 		break;
 	default:
 		wb_writer_wide(m, w, t, now);

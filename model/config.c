@@ -25,6 +25,7 @@ static const char *const cleanup_words[] = { "truncate_punch", "locked_truncate_
 static const char *const zdu_words[] = { "skip", "flush", "flush_eof", "batch", NULL };
 static const char *const wf_words[] = { "page", "large_no_order1", "large", NULL };
 static const char *const wbm_words[] = { "per_block", "per_range", NULL };
+static const char *const wft_words[] = { "always", "rejected_only", NULL };
 /* a bool switch's values, indexed by the bool */
 static const char *const bool_words[] = { "false", "true", NULL };
 
@@ -101,6 +102,18 @@ const struct wb_switch wb_switches[] = {
 		  "per_block (6.1 to 6.8: one ->map_blocks() call, and its revalidation, per "
 		  "block) or per_range (6.9 and later: one per contiguous run of blocks to "
 		  "write, the run added to the IO as far as the mapping reaches)" },
+	{ .name = "write_failed_truncate", .kind = WB_SWITCH_WORD, .words = wft_words,
+	  .offset = FIELD(write_failed_truncate), .text_pos = 13, .feature = true,
+	  .help = "when iomap_write_failed() truncates the page cache a write chunk "
+		  "instantiated past EOF: always (up to 6.10: after a STALE mapping, after any "
+		  "short copy, after a failed write_begin) or rejected_only (6.11, Zhang Yi's "
+		  "zeroing rework: only after a failed write_begin and a rejected copy)" },
+	{ .name = "zero_rework", .kind = WB_SWITCH_BOOL, .offset = FIELD(zero_rework),
+	  .text_pos = 14, .feature = true,
+	  .help = "6.11's EOF zeroing rework (Zhang Yi): the zeroing no longer raises i_size "
+		  "(iomap_write_iter() does, not iomap_write_end()), and its iomap_begin converts "
+		  "a DELALLOC extent at or past the EOF block to UNWRITTEN after truncating the "
+		  "page cache from the zeroing's position" },
 };
 const size_t wb_nswitches = sizeof(wb_switches) / sizeof(wb_switches[0]);
 
@@ -117,14 +130,16 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
 		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
-		    "write_folios=page, writeback_map=per_block" },
+		    "write_folios=page, writeback_map=per_block, "
+		    "write_failed_truncate=always, zero_rework=false" },
 	{ .version = "6.2",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
 		    "write_fail_cleanup=scan_punch, mkwrite_iomap_end=false, drop_writes=false, "
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
 		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
-		    "write_folios=page, writeback_map=per_block",
+		    "write_folios=page, writeback_map=per_block, "
+		    "write_failed_truncate=always, zero_rework=false",
 	  .defaults = true, NO_DROP_WRITES },
 	/*
 	 * 6.3 differs from 6.2 in none of the switches: its iomap_valid hook moved
@@ -140,7 +155,8 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=false, "
 		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
-		    "write_folios=page, writeback_map=per_block",
+		    "write_folios=page, writeback_map=per_block, "
+		    "write_failed_truncate=always, zero_rework=false",
 	  NO_DROP_WRITES },
 	/*
 	 * 6.6, 6.12, 6.18 and 7.1 (7.1.5, the newest release whose source was
@@ -157,9 +173,14 @@ const struct wb_kernel wb_kernels[] = {
 	 * Add per-block dirty state tracking to improve performance"), large folios
 	 * in the write path (6.6, order 1 from 6.9: write_folios), writeback's
 	 * mapping per run of dirty blocks (6.9, iomap_writepage_map_blocks():
-	 * writeback_map).  What these rows do not model yet (the zeroing reworks
-	 * of 6.11 to 6.19, iomap_write_failed()'s narrower callers from 6.11, the
-	 * writeback bit set before mapping) is listed in docs/kernel-map.md.
+	 * writeback_map).  From 6.12: 6.11's zeroing and failure rework (Zhang
+	 * Yi's series "iomap: fix non-atomic clone operation and don't update
+	 * size when zeroing range post eof"; absent in 6.9.0, present in
+	 * 6.12.19): iomap_write_failed() only for a failed iomap_write_begin()
+	 * and a rejected copy (write_failed_truncate), the zeroing leaves i_size
+	 * alone and converts post-EOF DELALLOC to UNWRITTEN (zero_rework).  What
+	 * these rows do not model yet (the writeback bit set before mapping, the
+	 * later zeroing reworks' details) is listed in docs/kernel-map.md.
 	 */
 	{ .version = "6.6",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
@@ -167,7 +188,8 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
 		    "zero_dirty_unwritten=skip, isize_extended_zero=false, "
-		    "write_folios=large_no_order1, writeback_map=per_block",
+		    "write_folios=large_no_order1, writeback_map=per_block, "
+		    "write_failed_truncate=always, zero_rework=false",
 	  NO_DROP_WRITES },
 	{ .version = "6.12",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
@@ -175,7 +197,8 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
 		    "zero_dirty_unwritten=flush, isize_extended_zero=false, "
-		    "write_folios=large, writeback_map=per_range",
+		    "write_folios=large, writeback_map=per_range, "
+		    "write_failed_truncate=rejected_only, zero_rework=true",
 	  NO_DROP_WRITES },
 	{ .version = "6.18",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
@@ -183,7 +206,8 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
 		    "zero_dirty_unwritten=flush_eof, isize_extended_zero=true, "
-		    "write_folios=large, writeback_map=per_range",
+		    "write_folios=large, writeback_map=per_range, "
+		    "write_failed_truncate=rejected_only, zero_rework=true",
 	  NO_DROP_WRITES },
 	{ .version = "7.1",
 	  .values = "validity_check=after_lock, writeback_revalidate=true, "
@@ -191,7 +215,8 @@ const struct wb_kernel wb_kernels[] = {
 		    "stable_pages=false, init_on_alloc=false, partial_zero_uptodate=true, "
 		    "per_block_dirty=true, "
 		    "zero_dirty_unwritten=batch, isize_extended_zero=true, "
-		    "write_folios=large, writeback_map=per_range",
+		    "write_folios=large, writeback_map=per_range, "
+		    "write_failed_truncate=rejected_only, zero_rework=true",
 	  NO_DROP_WRITES },
 };
 const size_t wb_nkernels = sizeof(wb_kernels) / sizeof(wb_kernels[0]);
@@ -216,6 +241,7 @@ _Static_assert(sizeof(enum wb_check) == sizeof(unsigned), "enum fields are unsig
 _Static_assert(sizeof(enum wb_cleanup) == sizeof(unsigned), "enum fields are unsigned-sized");
 _Static_assert(sizeof(enum wb_zero_dirty) == sizeof(unsigned), "enum fields are unsigned-sized");
 _Static_assert(sizeof(enum wb_write_folios) == sizeof(unsigned), "enum fields are unsigned-sized");
+_Static_assert(sizeof(enum wb_write_failed) == sizeof(unsigned), "enum fields are unsigned-sized");
 
 unsigned wb_switch_get(const struct wb_config *cfg, const struct wb_switch *sw)
 {
@@ -380,7 +406,7 @@ static int set_switch(struct wb_config *cfg, const char *key, const char *val, c
 		      size_t n)
 {
 	const struct wb_switch *sw = wb_switch_find(key);
-	char expected[160], keys[320];
+	char expected[160], keys[1024];
 	unsigned v;
 
 	if (!sw) {

@@ -48,6 +48,12 @@ enum wb_writeback_map {
 	WB_WBM_PER_RANGE, /* 6.9 and later: one per contiguous run of blocks to write */
 };
 
+/* Which failures truncate the page cache a write instantiated past EOF (iomap_write_failed()). */
+enum wb_write_failed {
+	WB_WFT_ALWAYS,	      /* up to 6.10: a STALE mapping, any short copy, a failed write_begin */
+	WB_WFT_REJECTED_ONLY, /* 6.11+: a failed write_begin and a rejected copy only */
+};
+
 struct wb_kernel;
 
 /* The switches (docs/model.md section 10); wb_switches[] says which is which. */
@@ -65,6 +71,8 @@ struct wb_config {
 	bool isize_extended_zero;
 	enum wb_write_folios write_folios;
 	enum wb_writeback_map writeback_map;
+	enum wb_write_failed write_failed_truncate;
+	bool zero_rework;
 	const struct wb_kernel *kernel; /* the preset last applied, NULL for none */
 };
 

@@ -188,7 +188,7 @@ void wb_pack_init(struct wb_model *m)
 	 * EOF (a write past the smallest size the file can have, a truncate or
 	 * fallocate that may grow it); other scenarios keep their key_bytes
 	 */
-	if (m->zflush) {
+	if (m->zflush || m->cfg.zero_rework) {
 		uint64_t min = sc->file_size;
 		bool zeroes = false;
 		for (t = 0; t < m->ntasks; t++)
@@ -200,8 +200,14 @@ void wb_pack_init(struct wb_model *m)
 			zeroes |= td->op == WB_OP_TRUNCATE && td->size > min;
 			zeroes |= td->op == WB_OP_FALLOCATE && td->offset + td->length > min;
 		}
-		if (zeroes)
+		if (zeroes && m->zflush)
 			k->w_wflags = m->cfg.zero_dirty_unwritten == WB_ZDU_FLUSH_EOF ? 6 : 5;
+		/* zero_rework: WR_INVAL, a write's EOF zeroing holds the invalidate_lock */
+		if (zeroes && m->cfg.zero_rework) {
+			if (k->w_wflags < 4)
+				k->w_wflags = 4;
+			locked = true;
+		}
 	}
 	k->w_inval = nfaults || rangeops || locked ? k->w_task : 0;
 	k->w_rwsem_shared = wb_bits_for(nshared);

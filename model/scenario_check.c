@@ -218,7 +218,7 @@ void sc_check_keys(struct sc_ctx *c, json_t *obj, const char *const *allowed, co
 {
 	const char *key;
 	json_t *v;
-	char list[256], q[SC_QUOTE_LEN], hint[96];
+	char list[1024], q[SC_QUOTE_LEN], hint[96];
 
 	json_object_foreach(obj, key, v) {
 		size_t mark;

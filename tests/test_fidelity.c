@@ -2923,6 +2923,211 @@ static void test_pbd_invariants(void **state)
 	tc_close(&t);
 }
 
+/* ------------------------------------------------------------------ 6.11's rework (issue 20) */
+
+/*
+ * write_failed_truncate: a STALE mapping of a chunk past EOF.  always (up to
+ * 6.10): iomap_write_failed() truncates the new folio; rejected_only (6.11+):
+ * iomap_write_begin() only puts it, and the remap finds it again.
+ */
+static void test_write_failed_truncate_stale(void **state)
+{
+	static const char *const vals[] = { "always", "rejected_only" };
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		struct tc t;
+		char json[1024];
+		struct folio *f1;
+		struct wb_writer *wr;
+
+		snprintf(json, sizeof(json),
+			 "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'write_failed_truncate':'%s'},"
+			 "'file':{'size':4096},'tasks':["
+			 "{'name':'W','op':'write','offset':4096,'length':4096,'data':'A'},"
+			 "{'name':'P','op':'mmap_write','offset':0,'length':1024,'data':'P'}]}",
+			 vals[i]);
+		tc_open(&t, json, SCENARIO_CHECK);
+		assert_int_equal(t.m.cfg.write_failed_truncate, i);
+		f1 = tc_folio(&t, 1);
+		wr = tc_wr(&t, "W");
+		STEP(&t, "W", "rwsem_lock");
+		STEP(&t, "W", "iomap_begin");
+		STEP(&t, "W", "folio_get");
+		tc_run(&t, "P"); /* mkwrite reserves DELALLOC over page 0: seq moves on */
+		const char *d = STEP(&t, "W", "iomap_valid");
+		assert_true(wr->flags & IOMAP_F_STALE);
+		if (i == 0) {
+			assert_non_null(strstr(d, "iomap_write_failed: truncate [4096,8192)"));
+			assert_int_equal(f1->flags, 0);
+		} else {
+			assert_null(strstr(d, "iomap_write_failed"));
+			assert_int_equal(f1->flags, FOLIO_PRESENT); /* clean, !uptodate, cached */
+			assert_int_equal(f1->uptodate, 0);
+			assert_int_equal(f1->locked, 0);
+			STEP(&t, "W", "iomap_end");
+			STEP(&t, "W", "iomap_begin");
+			d = STEP(&t, "W", "folio_get");
+			assert_non_null(strstr(d, "page 1 found"));
+		}
+		tc_run_all(&t);
+		assert_string_equal(tc_expected(&t), "P*1024 0*3072 A*4096");
+		assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+		tc_close(&t);
+	}
+}
+
+/*
+ * write_failed_truncate: short copies past EOF.  An accepted one truncates
+ * [copy end, chunk end) only with always; a rejected one truncates
+ * [position, chunk end) with both (iomap_write_iter() of 6.12 still calls
+ * iomap_write_failed(pos, bytes) when written is 0).
+ */
+static void test_write_failed_truncate_short_copy(void **state)
+{
+	static const char *const vals[] = { "always", "rejected_only" };
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		struct tc t;
+		char json[1024];
+
+		/* accepted: one 4 KiB block, uptodate after write_begin (short-copy-extend) */
+		snprintf(json, sizeof(json),
+			 "{'wbsim':1,'name':'t','config':{'write_failed_truncate':'%s'},"
+			 "'file':{'size':0,'extents':[{'offset':0,'length':4096,'state':'unwritten'}]},"
+			 "'tasks':[{'name':'W','op':'write','offset':1024,'length':3072,'data':'A',"
+			 "'short_copy_at':2048}]}",
+			 vals[i]);
+		tc_open(&t, json, SCENARIO_CHECK);
+		RUN_TO(&t, "W", "copy");
+		const char *d = STEP(&t, "W", "write_end");
+		assert_int_equal(tc_ino(&t)->i_size, 2048);
+		if (i == 0) {
+			assert_non_null(strstr(d, "iomap_write_failed: truncate [2048,4096)"));
+			assert_string_equal(tc_cache(&t, 0), "0*1024 A*1024 0*2048");
+		} else {
+			assert_null(strstr(d, "iomap_write_failed"));
+			assert_string_equal(tc_cache(&t, 0), "0*1024 A*1024 ?*2048");
+			assert_true(tc_folio(&t, 0)->flags & FOLIO_DIRTY);
+		}
+		tc_run_all(&t);
+		assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE); /* past EOF: not file data */
+		tc_close(&t);
+
+		/* rejected: block 3 of the folio stays !uptodate, so the copy counts 0 */
+		snprintf(json, sizeof(json),
+			 "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'write_failed_truncate':'%s'},"
+			 "'file':{'size':0},'tasks':[{'name':'W','op':'write','offset':512,"
+			 "'length':2048,'data':'A','short_copy_at':1024}]}",
+			 vals[i]);
+		tc_open(&t, json, SCENARIO_CHECK);
+		RUN_TO(&t, "W", "copy");
+		d = STEP(&t, "W", "write_end");
+		assert_non_null(strstr(d, "0 bytes"));
+		assert_non_null(strstr(d, "iomap_write_failed: truncate [512,2560)"));
+		tc_run_all(&t);
+		assert_int_equal(tc_ino(&t)->i_size, 1024);
+		tc_close(&t);
+	}
+}
+
+/*
+ * zero_rework (6.11+): a write's EOF zeroing through the page cache leaves
+ * i_size alone and holds the invalidate_lock, which a page fault waits for,
+ * until the zeroing is done.
+ */
+static void test_zero_rework_write_zeroing(void **state)
+{
+	(void)state;
+	for (unsigned rework = 0; rework < 2; rework++) {
+		struct tc t;
+		char json[1024];
+		unsigned w2;
+
+		snprintf(json, sizeof(json),
+			 "{'wbsim':1,'name':'t','config':{'zero_rework':%s},'file':{'size':0},"
+			 "'tasks':[{'name':'W1','op':'write','offset':0,'length':2048,'data':'A'},"
+			 "{'name':'W2','op':'write','offset':8192,'length':4096,'data':'B',"
+			 "'after':['W1']},"
+			 "{'name':'R','op':'read_fault','page':0,'after':['W1']}]}",
+			 rework ? "true" : "false");
+		tc_open(&t, json, SCENARIO_CHECK);
+		w2 = tc_task(&t, "W2");
+		tc_run(&t, "W1");
+		assert_int_equal(tc_ino(&t)->i_size, 2048);
+		STEP(&t, "W2", "rwsem_lock");
+		if (rework) {
+			assert_int_equal(tc_ino(&t)->inval_excl, w2 + 1);
+			assert_true(tc_wr(&t, "W2")->wflags & WR_INVAL);
+			assert_null(tc_next(&t, "R"));
+			assert_non_null(strstr(tc_why(&t, "R"), "invalidate_lock"));
+		} else {
+			assert_int_equal(tc_ino(&t)->inval_excl, 0);
+		}
+		/* block 0 is DELALLOC below the EOF block: zeroed through the cache */
+		STEP(&t, "W2", "iomap_begin");
+		assert_int_equal(tc_wr(&t, "W2")->type, WB_DELALLOC);
+		RUN_TO(&t, "W2", "write_end");
+		assert_string_equal(tc_cache(&t, 0), "A*2048 0*2048");
+		assert_int_equal(tc_ino(&t)->i_size, rework ? 2048 : 4096);
+		const char *d = STEP(&t, "W2", "iomap_end");
+		assert_int_equal(tc_ino(&t)->inval_excl, rework ? w2 + 1 : 0); /* the HOLE is next */
+		STEP(&t, "W2", "iomap_begin");
+		d = STEP(&t, "W2", "iomap_end");
+		assert_non_null(strstr(d, "zeroing done"));
+		assert_int_equal(tc_ino(&t)->inval_excl, 0);
+		assert_false(tc_wr(&t, "W2")->wflags & WR_INVAL);
+		assert_int_equal(rework, strstr(d, "invalidate_lock released") != NULL);
+		assert_non_null(tc_next(&t, "R"));
+		tc_run_all(&t);
+		assert_int_equal(tc_ino(&t)->i_size, 12288);
+		assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+		tc_close(&t);
+	}
+}
+
+/*
+ * zero_rework (6.11+): the zeroing's iomap_begin over DELALLOC at or past the
+ * EOF block truncates the page cache from its position and converts the
+ * extent to UNWRITTEN, which it then skips; without it the DELALLOC blocks are
+ * zeroed through the page cache.
+ */
+static void test_zero_rework_convert_delalloc(void **state)
+{
+	(void)state;
+	for (unsigned rework = 0; rework < 2; rework++) {
+		struct tc t;
+		char json[1024];
+
+		snprintf(json, sizeof(json),
+			 "{'wbsim':1,'name':'t'," GEOM_1K ",'config':{'zero_rework':%s},"
+			 "'file':{'size':2048,'extents':[{'offset':0,'length':2048,'state':'written',"
+			 "'data':'I'},{'offset':2048,'length':2048,'state':'delalloc'}]},"
+			 "'tasks':[{'name':'TR','op':'truncate','size':8192}]}",
+			 rework ? "true" : "false");
+		tc_open(&t, json, SCENARIO_CHECK);
+		uint32_t seq = tc_seq(&t);
+		RUN_TO(&t, "TR", "invalidate_lock");
+		const char *d = STEP(&t, "TR", "iomap_begin");
+		if (rework) {
+			assert_non_null(strstr(d, "DELALLOC at or past the EOF block"));
+			assert_string_equal(tc_exts(&t), "WWUUHHHH");
+			assert_int_equal(tc_seq(&t), seq + 1);
+			assert_int_equal(tc_z(&t, "TR")->type, WB_UNWRITTEN);
+			assert_int_equal(tc_z(&t, "TR")->pc, WP_IOMAP_END); /* skipped */
+		} else {
+			assert_string_equal(tc_exts(&t), "WWDDHHHH");
+			assert_int_equal(tc_z(&t, "TR")->type, WB_DELALLOC);
+			assert_int_not_equal(tc_z(&t, "TR")->pc, WP_IOMAP_END);
+		}
+		tc_run_all(&t);
+		assert_int_equal(tc_ino(&t)->i_size, 8192);
+		assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+		tc_close(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2986,6 +3191,10 @@ int main(void)
 		cmocka_unit_test(test_zero_flush_eof),
 		cmocka_unit_test(test_zero_batch),
 		cmocka_unit_test(test_zero_flush_fallocate),
+		cmocka_unit_test(test_write_failed_truncate_stale),
+		cmocka_unit_test(test_write_failed_truncate_short_copy),
+		cmocka_unit_test(test_zero_rework_write_zeroing),
+		cmocka_unit_test(test_zero_rework_convert_delalloc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

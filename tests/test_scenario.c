@@ -221,7 +221,8 @@ static void test_locate(void **state)
 #define KNOWN_SETTINGS                                                                     \
 	"known: kernel, validity_check, write_fail_cleanup, mkwrite_iomap_end, drop_writes, " \
 	"writeback_revalidate, stable_pages, init_on_alloc, partial_zero_uptodate, per_block_dirty, " \
-	"zero_dirty_unwritten, isize_extended_zero, write_folios, writeback_map"
+	"zero_dirty_unwritten, isize_extended_zero, write_folios, writeback_map, "            \
+	"write_failed_truncate, zero_rework"
 
 static void test_config_set(void **state)
 {
