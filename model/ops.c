@@ -575,12 +575,14 @@ static void wb_written(const struct wb_model *m, const uint8_t *b, const uint8_t
 int wb_check_footprint(const struct wb_model *m, const void *before, const void *after,
 		       uint32_t action, char *msg, size_t n)
 {
-	static _Thread_local struct sim_por_actor *pa;
+	/* at most one actor per task and per page's IO (wb_por_actors) */
+	struct sim_por_actor *pa = malloc((m->ntasks + m->npages) * sizeof(*pa));
 	unsigned slot = WB_ACTION_SLOT(action), na, i, r;
 	uint32_t key;
 	struct sim_fp wrote;
+	int ret = 0;
 
-	if (!pa && !(pa = malloc(SIM_MAX_ACTORS * sizeof(*pa))))
+	if (!pa)
 		return 0; /* no memory for the check: skip it */
 	if (slot < WB_IO_SLOT0) {
 		key = wb_actor_key(slot, -1);
@@ -593,14 +595,16 @@ int wb_check_footprint(const struct wb_model *m, const void *before, const void 
 		;
 	if (i == na) {
 		snprintf(msg, n, "the step's actor has no footprint");
-		return -1;
+		ret = -1;
+	} else {
+		wb_written(m, before, after, &wrote);
+		for (r = 0; r < 64 * SIM_FP_WORDS && !ret; r++)
+			if (wb_fp_has_w(&wrote, r) && !wb_fp_has_w(&pa[i].now, r)) {
+				snprintf(msg, n, "it wrote resource %u (model/por.h), which its "
+					 "footprint does not say", r);
+				ret = -1;
+			}
 	}
-	wb_written(m, before, after, &wrote);
-	for (r = 0; r < 64 * SIM_FP_WORDS; r++)
-		if (wb_fp_has_w(&wrote, r) && !wb_fp_has_w(&pa[i].now, r)) {
-			snprintf(msg, n, "it wrote resource %u (model/por.h), which its footprint "
-				 "does not say", r);
-			return -1;
-		}
-	return 0;
+	free(pa);
+	return ret;
 }
