@@ -389,11 +389,12 @@ void sc_check_page_ranges(struct sc_ctx *c)
 
 /*
  * A max_folio_size above the page size (large folios, write_folios): what
- * the model covers so far is buffered writes (with their EOF zeroing),
+ * the model covers so far is buffered writes (with their EOF zeroing and
+ * their short copies: a rejected copy halves the chunk, WR_HALVED_MASK),
  * writeback, reclaim and the range operations (their flush writes a large
- * folio whole, their truncation splits it).  Faults and short copies still
- * assume one page per folio, so a scenario that has them is refused here,
- * whatever its config, rather than run on a half-modelled page cache.
+ * folio whole, their truncation splits it).  Faults still assume one page
+ * per folio, so a scenario that has them is refused here, whatever its
+ * config, rather than run on a half-modelled page cache.
  */
 void sc_check_large_folio_tasks(struct sc_ctx *c, json_t *root)
 {
@@ -408,10 +409,9 @@ void sc_check_large_folio_tasks(struct sc_ctx *c, json_t *root)
 
 		if (op < 0)
 			continue;
+		(void)d;
 		if (op == WB_OP_READ_FAULT || op == WB_OP_MMAP_WRITE)
 			what = "page faults (read faults, mmap stores)";
-		else if (d->has_short_copy)
-			what = "short copies (the halved chunk of a rejected copy)";
 		if (!what)
 			continue;
 		m = wb_json_ptr_index(&c->p, i);

@@ -87,10 +87,22 @@ enum wb_writer_pc {
  * iteration of a growing truncate's or fallocate's EOF zeroing (struct
  * wb_rangeop's z).
  */
+/*
+ * Large folios with a short copy (m->lf): the times iomap_write_iter() halved
+ * its chunk in this iteration, in bits 2-4 of the writer's flags byte beside
+ * the mapping's IOMAP_F_* (both live exactly as long as the iteration:
+ * iomap_begin and iomap_end clear them).  A copy that __iomap_write_end()
+ * rejects halves the chunk while it is above a page (iomap_write_iter(), 6.6
+ * and 6.12), so the chunk is max_folio_size >> this count.  Zero, and no bit
+ * of the encoding, in every other scenario (wb_iter_pack_fields).
+ */
+#define WR_HALVED_SHIFT 2
+#define WR_HALVED_MASK 0x1c
+
 struct wb_writer {
 	uint8_t pc;
 	uint8_t type;	/* cached mapping: IOMAP_* */
-	uint8_t flags;	/* IOMAP_F_NEW, IOMAP_F_STALE */
+	uint8_t flags;	/* IOMAP_F_NEW, IOMAP_F_STALE; WR_HALVED_MASK */
 	uint8_t wflags;	/* WR_* */
 	uint32_t pos;	/* iter.pos: the next byte to write */
 	uint32_t iter_start; /* pos when the mapping was looked up */
