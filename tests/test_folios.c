@@ -8,7 +8,9 @@
  * the validity check once per folio; reclaim of a whole folio; the split of
  * truncate (a clean folio split and its pages inside the range removed, a
  * dirty one kept whole); short copies (a rejected copy halves the chunk, an
- * accepted one dirties the copied blocks); and that with folios of a page
+ * accepted one dirties the copied blocks); faults on a page of a large folio
+ * (the whole folio's reference, lock, read and dirtying, the one page's
+ * PTE); and that with folios of a page
  * nothing of the world's layout or encoding changes.
  */
 #include <setjmp.h>
@@ -431,7 +433,121 @@ static void test_short_copy_encoding(void **state)
 	fx_free(&b);
 }
 
-/* What large folios do not model yet is refused with a reason, not run half-modelled. */
+/*
+ * Faults on a page of a large folio.  A 16 KiB file preallocated UNWRITTEN, folios up to
+ * 16 KiB; W1 writes all of it (one order-2 folio); MW stores into page 2 after W1; RF reads
+ * page 3.
+ */
+static const char *const fault_text =
+	"{ \"wbsim\": 1, \"name\": \"t\","
+	"  \"geometry\": { \"block_size\": 4096, \"page_size\": 4096, \"max_folio_size\": 16384 },"
+	"  \"file\": { \"size\": 16384, \"extents\": [ { \"offset\": 0, \"length\": 16384,"
+	"    \"state\": \"unwritten\" } ] },"
+	"  \"tasks\": [ { \"name\": \"W1\", \"op\": \"write\", \"offset\": 0, \"length\": 16384,"
+	"    \"data\": \"A\" },"
+	"    { \"name\": \"MW\", \"op\": \"mmap_write\", \"offset\": 8192, \"length\": 1024,"
+	"      \"data\": \"M\", \"after\": [ \"W1\" ] },"
+	"    { \"name\": \"RF\", \"op\": \"read_fault\", \"page\": 3 } ] }";
+
+/* One step of task t (which must be enabled); the world's invariants after it. */
+static void step_task(struct fx *x, unsigned t)
+{
+	struct sim_action acts[256];
+	char msg[256];
+	unsigned n = wb_sim_ops.enabled(&x->m, x->w, acts), i;
+
+	for (i = 0; i < n && WB_ACTION_SLOT(acts[i].id) != t; i++)
+		;
+	assert_true(i < n);
+	wb_sim_ops.apply(&x->m, x->w, acts[i].id);
+	assert_int_equal(wb_world_check(&x->m, x->w, msg, sizeof(msg)), 0);
+}
+
+/* W1 run, then its folio cleaned as writeback would (the extent left UNWRITTEN). */
+static void fault_fixture(struct fx *x)
+{
+	fx_init(x, fault_text, "kernel=6.12");
+	run_task(x, 0, "");
+	assert_int_equal(wb_forder(&x->m, x->w, 0), 2);
+	wb_folio_flags(&x->m, x->w, 0, 0, FOLIO_DIRTY);
+	for (unsigned p = 0; p < 4; p++)
+		*wb_dirty(&x->m, x->w, p) = 0;
+}
+
+static void test_mmap_store_whole_folio(void **state)
+{
+	struct fx x;
+	unsigned p;
+
+	(void)state;
+	fault_fixture(&x);
+	step_task(&x, 1); /* fault_begin */
+	step_task(&x, 1); /* folio_get: a reference on the whole folio */
+	for (p = 0; p < 4; p++)
+		assert_int_equal(wb_folio(&x.m, x.w, p)->flags & FOLIO_FREF_MASK, FOLIO_FREF_ONE);
+	step_task(&x, 1); /* folio_lock: the folio's lock, in every slot */
+	for (p = 0; p < 4; p++)
+		assert_int_equal(wb_folio(&x.m, x.w, p)->locked, 2);
+	step_task(&x, 1); /* mkwrite_iomap_begin: every block of every page dirty */
+	assert_int_equal(wb_folio_dirty(&x.m, x.w, 0), 0xf);
+	for (p = 0; p < 4; p++)
+		assert_true(wb_folio(&x.m, x.w, p)->flags & FOLIO_DIRTY);
+	step_task(&x, 1); /* fault_end: the lock and reference go; page 2 alone mapped writable */
+	for (p = 0; p < 4; p++) {
+		const struct folio *f = wb_folio(&x.m, x.w, p);
+		assert_int_equal(f->locked, 0);
+		assert_int_equal(f->flags & FOLIO_FREF_MASK, 0);
+		assert_int_equal(!!(f->flags & FOLIO_PTE_W), p == 2);
+	}
+	assert_true(wb_folio_pte_w(&x.m, x.w, 0));
+	step_task(&x, 1); /* store */
+	assert_int_equal(wb_cache(&x.m, x.w, 2)[0], 'M');
+	assert_true(wb_task_finished(&x.m, x.w, 1));
+	/* writeback's folio_mkclean() write-protects the folio: every slot */
+	wb_folio_flags(&x.m, x.w, 1, 0, FOLIO_PTE_W);
+	assert_false(wb_folio_pte_w(&x.m, x.w, 3));
+	fx_free(&x);
+}
+
+static void test_read_fault_whole_folio(void **state)
+{
+	struct fx x;
+	unsigned p;
+
+	(void)state;
+	fault_fixture(&x);
+	/* pages 2 and 3 not uptodate (clean): the folio is not wholly uptodate */
+	wb_folio(&x.m, x.w, 2)->uptodate = 0;
+	wb_folio(&x.m, x.w, 3)->uptodate = 0;
+	step_task(&x, 2); /* fault_begin */
+	step_task(&x, 2); /* folio_get: found, not uptodate: a reference */
+	for (p = 0; p < 4; p++)
+		assert_int_equal(wb_folio(&x.m, x.w, p)->flags & FOLIO_FREF_MASK, FOLIO_FREF_ONE);
+	step_task(&x, 2); /* folio_lock */
+	for (p = 0; p < 4; p++)
+		assert_int_equal(wb_folio(&x.m, x.w, p)->locked, 3);
+	step_task(&x, 2); /* read_folio: the whole folio, unlocked, the reference dropped */
+	assert_true(wb_folio_full(&x.m, x.w, 3));
+	assert_int_equal(wb_cache(&x.m, x.w, 0)[0], 'A'); /* uptodate blocks are not re-read */
+	assert_int_equal(wb_cache(&x.m, x.w, 2)[0], 0);	   /* UNWRITTEN: zeroed */
+	for (p = 0; p < 4; p++) {
+		assert_int_equal(wb_folio(&x.m, x.w, p)->locked, 0);
+		assert_int_equal(wb_folio(&x.m, x.w, p)->flags & FOLIO_FREF_MASK, 0);
+		assert_false(wb_folio(&x.m, x.w, p)->flags & FOLIO_PTE_W);
+	}
+	fx_free(&x);
+
+	/* a miss creates an order-0 folio (readahead's large folios are not modelled) */
+	fx_init(&x, fault_text, "kernel=6.12");
+	step_task(&x, 2);
+	step_task(&x, 2);
+	assert_true(wb_folio(&x.m, x.w, 3)->flags & FOLIO_PRESENT);
+	assert_int_equal(wb_forder(&x.m, x.w, 3), 0);
+	assert_false(wb_folio(&x.m, x.w, 2)->flags & FOLIO_PRESENT);
+	fx_free(&x);
+}
+
+/* What large folios cannot hold is refused with a reason; what they model loads. */
 static void test_refused(void **state)
 {
 	static const char *const fault =
@@ -439,14 +555,30 @@ static void test_refused(void **state)
 		"  \"geometry\": { \"max_folio_size\": 16384 },"
 		"  \"file\": { \"size\": 16384 },"
 		"  \"tasks\": [ { \"name\": \"F\", \"op\": \"read_fault\", \"page\": 0 } ] }";
+	/* eight faults over pages 0-3, one large folio's: its count of fault references is 3 bits */
+	static const char *const many =
+		"{ \"wbsim\": 1, \"name\": \"t\","
+		"  \"geometry\": { \"max_folio_size\": 16384 },"
+		"  \"file\": { \"size\": 16384 },"
+		"  \"tasks\": [ { \"name\": \"F0\", \"op\": \"read_fault\", \"page\": 0 },"
+		"    { \"name\": \"F1\", \"op\": \"read_fault\", \"page\": 1 },"
+		"    { \"name\": \"F2\", \"op\": \"read_fault\", \"page\": 2 },"
+		"    { \"name\": \"F3\", \"op\": \"read_fault\", \"page\": 3 },"
+		"    { \"name\": \"F4\", \"op\": \"read_fault\", \"page\": 0 },"
+		"    { \"name\": \"F5\", \"op\": \"read_fault\", \"page\": 1 },"
+		"    { \"name\": \"F6\", \"op\": \"read_fault\", \"page\": 2 },"
+		"    { \"name\": \"F7\", \"op\": \"read_fault\", \"page\": 3 } ] }";
 	static const char *const bad =
 		"{ \"wbsim\": 1, \"name\": \"t\","
 		"  \"geometry\": { \"page_size\": 4096, \"max_folio_size\": 2048 },"
 		"  \"file\": { \"size\": 16384 }, \"tasks\": [] }";
 
 	(void)state;
-	assert_null(wb_scenario_load_buffer("t.json", fault, strlen(fault), NULL));
-	/* short copies are modelled: loaded */
+	assert_null(wb_scenario_load_buffer("t.json", many, strlen(many), NULL));
+	/* faults and short copies are modelled: loaded */
+	struct wb_scenario *fsc = wb_scenario_load_buffer("t.json", fault, strlen(fault), NULL);
+	assert_non_null(fsc);
+	wb_scenario_free(fsc);
 	struct wb_scenario *sc =
 		wb_scenario_load_buffer("t.json", short_text(12288), strlen(short_text(12288)), NULL);
 	assert_non_null(sc);
@@ -465,6 +597,8 @@ int main(void)
 		cmocka_unit_test(test_short_copy_halves_chunk),
 		cmocka_unit_test(test_short_copy_accepted),
 		cmocka_unit_test(test_short_copy_encoding),
+		cmocka_unit_test(test_mmap_store_whole_folio),
+		cmocka_unit_test(test_read_fault_whole_folio),
 		cmocka_unit_test(test_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
