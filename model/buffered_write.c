@@ -94,9 +94,24 @@ static bool wb_faults_at(const struct wb_model *m, unsigned t, uint32_t pos)
  * instead of a page (iomap_write_iter(), 6.6: chunk = the mapping's largest
  * folio, offset = pos & (chunk - 1)).
  */
+static uint32_t wb_chunk_halved(const struct wb_writer *wr)
+{
+	return (uint32_t)(wr->flags & WR_HALVED_MASK) >> WR_HALVED_SHIFT;
+}
+
+/*
+ * iomap_write_iter()'s chunk: a page, or with large folios the largest
+ * folio's size halved once per rejected short copy of this iteration (6.6,
+ * 6.12: "if (chunk > PAGE_SIZE) chunk /= 2"), never below a page.
+ */
+static uint32_t wb_chunk_size(const struct wb_model *m, const struct wb_writer *wr)
+{
+	return m->lf ? m->sc->max_folio_size >> wb_chunk_halved(wr) : m->ps;
+}
+
 static uint32_t wb_chunk_len_end(const struct wb_model *m, const struct wb_writer *wr, unsigned t)
 {
-	uint32_t csize = m->lf ? m->sc->max_folio_size : m->ps;
+	uint32_t csize = wb_chunk_size(m, wr);
 	uint32_t page_end = wb_round_down(wr->pos, csize) + csize;
 	uint32_t end = page_end < wr->iter_end ? page_end : wr->iter_end;
 	const struct wb_task_def *td = &m->sc->tasks[t];
@@ -961,30 +976,49 @@ static void iomap_write_end(struct wb_model *m, void *w, unsigned t, const struc
 	if (wr->wflags & WR_SHORT) {
 		wr->wflags &= (uint8_t)~WR_SHORT;
 		end = (uint32_t)m->sc->tasks[t].short_copy_at;
-		if (f->uptodate != full) {
+		/* folio_test_uptodate(): every block of the folio (of every page, large folios) */
+		if (m->lf ? !wb_folio_full(m, w, page) : f->uptodate != full) {
+			unsigned head = wb_fhead(m, w, page), np = wb_fpages(m, w, page);
 			/*
 			 * __iomap_write_end: a short copy into a !uptodate folio counts 0.
 			 * The bytes of its !uptodate blocks stay as they are; no step reads
 			 * them (canonical: zero) unless they may be uninitialised memory that
 			 * a later partial zeroing marks uptodate (m->uninit).
 			 */
-			for (unsigned i = 0; i < m->bpp && !m->uninit; i++)
-				if (!(f->uptodate & (1u << i)))
-					memset(wb_cache(m, w, page) + (size_t)i * m->gpb, 0, m->gpb);
-			f->flags &= (uint8_t)~FOLIO_REF;
+			for (unsigned q = head; q < head + np && !m->uninit; q++)
+				for (unsigned i = 0; i < m->bpp; i++)
+					if (!(wb_folio(m, w, q)->uptodate & (1u << i)))
+						memset(wb_cache(m, w, q) + (size_t)i * m->gpb, 0, m->gpb);
+			wb_folio_flags(m, w, page, 0, FOLIO_REF);
 			wb_folio_unlock(m, w, page);
-			wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
-			wb_desc(m, "short copy into a !uptodate folio: 0 bytes, page %u unlocked",
-				page);
+			wb_fp_folio_locs(m, w, page, WB_FP_WRITE);
+			if (np > 1)
+				wb_desc(m, "short copy into a !uptodate folio: 0 bytes, folio of pages "
+					   "%u-%u unlocked", head, head + np - 1);
+			else
+				wb_desc(m, "short copy into a !uptodate folio: 0 bytes, page %u unlocked",
+					page);
 			/*
 			 * iomap_write_end() (up to 6.10): ret 0 < len, so
 			 * iomap_write_failed(pos, len); iomap_write_iter() (6.11+, 6.12.19):
-			 * written 0, so iomap_write_failed(pos, bytes): the same range.
+			 * written 0, so iomap_write_failed(pos, bytes): the same range (len
+			 * and bytes both cut at the folio's end).
 			 */
 			iomap_write_failed_range(m, w, wr->pos, len_end);
+			/*
+			 * iomap_write_iter() (6.6, 6.12): a rejected copy halves the chunk
+			 * while it is above a page, and retries at the same position with
+			 * bytes = copied, offset = pos & (chunk - 1): the retry ends at the
+			 * first of the halved chunk's end and the short copy's position
+			 * (wb_chunk_len_end).  The halving lasts for the iteration.
+			 */
+			if (wb_chunk_size(m, wr) > m->ps) {
+				wr->flags = (uint8_t)(wr->flags + (1u << WR_HALVED_SHIFT));
+				wb_desc(m, "; chunk halved to %u", wb_chunk_size(m, wr));
+			}
 			wr->wflags |= WR_RETRY;
 			wr->pc = wb_next_chunk(m, wr, t);
-			wb_desc(m, "; retry the chunk cut at %u", end);
+			wb_desc(m, "; retry the chunk cut at %u", wb_chunk_len_end(m, wr, t));
 			return;
 		}
 	}
@@ -1390,7 +1424,10 @@ void wb_iter_pack_fields(const struct wb_model *m, unsigned t, size_t off,
 			  sizeof(((struct wb_writer *)0)->field), width, div)
 	WB_ITER_PACK(pc, 4, 1);
 	WB_ITER_PACK(type, 2, 1);
-	WB_ITER_PACK(flags, 2, 1);
+	/* with large folios, a writer with a short copy: its chunk's halvings (WR_HALVED_MASK) */
+	WB_ITER_PACK(flags,
+		     2 + (m->lf && m->sc->tasks[t].has_short_copy ? wb_bits_for(m->max_order) : 0),
+		     1);
 	WB_ITER_PACK(wflags, k->w_wflags, 1);
 	WB_ITER_PACK(pos, k->w_gpos, m->gran);
 	WB_ITER_PACK(iter_start, k->w_gpos, m->gran);

@@ -228,7 +228,8 @@ static int wb_check_holds(const struct wb_model *m, const void *w, char *msg, si
 		/* large folios: a task holds the folio through any page of it */
 		unsigned head = wb_fhead(m, w, p);
 		for (t = 0; t < m->ntasks; t++) {
-			frefs += h[t].fault_ref == (int)p;
+			/* a fault's reference is on its folio, counted in every slot of it */
+			frefs += h[t].fault_ref >= 0 && wb_fhead(m, w, (unsigned)h[t].fault_ref) == head;
 			wrefs += h[t].writer_ref >= 0 && wb_fhead(m, w, (unsigned)h[t].writer_ref) == head;
 		}
 		if ((unsigned)(f->flags & FOLIO_FREF_MASK) / FOLIO_FREF_ONE != frefs)

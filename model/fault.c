@@ -10,6 +10,18 @@
  * (6.1, 6.3).  Left out: large folios from readahead, the PTE itself beyond
  * "mapped writable", SIGBUS paths other than a page past EOF.
  *
+ * Large folios (m->lf; 6.6 and later): a fault on a page of a cached large
+ * folio takes a reference on, and the lock of, the whole folio
+ * (filemap_fault(): filemap_get_folio(), lock_folio_maybe_drop_mmap());
+ * reads it whole when it is not wholly uptodate (iomap_read_folio() over the
+ * folio); page_mkwrite covers the folio up to EOF (iomap_page_mkwrite():
+ * folio_mkwrite_check_truncate()) and dirties every block of it
+ * (iomap_folio_mkwrite_iter() -> folio_mark_dirty() -> iomap_dirty_folio():
+ * iomap_set_range_dirty(folio, 0, folio_size)); finish_fault() maps the one
+ * faulting page (FOLIO_PTE_W in its slot only).  A miss creates an order-0
+ * folio, as before: readahead's large folios (page_cache_ra_order()) are
+ * not modelled.
+ *
  *   FAULT_BEGIN -fault_begin-> FOLIO_GET -folio_get-> [FOLIO_LOCK -folio_lock->]
  *   [READ -read_folio->] (read fault) FAULT_END | (mmap write) MKWRITE_BEGIN
  *   MKWRITE_BEGIN -mkwrite_iomap_begin-> [MKWRITE_END -mkwrite_iomap_end->] FAULT_END
@@ -54,6 +66,21 @@ static bool wb_store_can_pass_eof(const struct wb_model *m, unsigned t)
 		if (m->sc->tasks[i].op == WB_OP_TRUNCATE && m->sc->tasks[i].size < low)
 			low = m->sc->tasks[i].size;
 	return td->offset + td->length > low;
+}
+
+/* Is the folio holding page p wholly uptodate (every block of every page of it)? */
+static bool wb_fault_uptodate(const struct wb_model *m, const void *w, unsigned p)
+{
+	return wb_folio_full(m, w, p);
+}
+
+/* Footprint entries for every page of the folio holding page p. */
+static void wb_fault_fp_folio(struct wb_model *m, const void *w, unsigned p, unsigned kind)
+{
+	unsigned head = wb_fhead(m, w, p), np = wb_fpages(m, w, p);
+
+	for (unsigned q = head; q < head + np; q++)
+		wb_fp(m, WB_LOC_FOLIO(m, q), kind);
 }
 
 /* Can the store go ahead without a fault: cached and mapped writable? */
@@ -132,9 +159,8 @@ static void wb_fault_folio_get(struct wb_model *m, void *w, unsigned t)
 	struct wb_fault *ft = &wb_task(m, w, t)->f;
 	unsigned p = wb_fault_page(m, t);
 	struct folio *f = wb_folio(m, w, p);
-	unsigned full = (1u << m->bpp) - 1;
 
-	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_READ | WB_FP_WRITE);
+	wb_fault_fp_folio(m, w, p, WB_FP_READ | WB_FP_WRITE);
 	if (p * m->ps >= wb_inode(w)->i_size) {
 		/* filemap_fault: a page at or past EOF is a SIGBUS */
 		ft->holds |= FT_SIGBUS;
@@ -143,6 +169,7 @@ static void wb_fault_folio_get(struct wb_model *m, void *w, unsigned t)
 		return;
 	}
 	if (!(f->flags & FOLIO_PRESENT)) {
+		/* order 0 (wb_forder stays 0): readahead's large folios are not modelled */
 		f->flags = FOLIO_PRESENT | FOLIO_FREF_ONE;
 		wb_folio_lock_take(m, w, t, p);
 		f->uptodate = 0;
@@ -152,27 +179,30 @@ static void wb_fault_folio_get(struct wb_model *m, void *w, unsigned t)
 		wb_desc(m, "page %u absent -> new folio, locked", p);
 		return;
 	}
-	if (f->uptodate == full && !wb_is_mmap(m, t)) {
+	if (wb_fault_uptodate(m, w, p) && !wb_is_mmap(m, t)) {
 		ft->pc = FP_FAULT_END;
 		wb_desc(m, "page %u cached and uptodate: nothing to read", p);
 		return;
 	}
-	f->flags = (uint8_t)(f->flags + FOLIO_FREF_ONE);
+	wb_folio_fref(m, w, p, 1);
 	ft->holds |= FT_REF;
 	ft->pc = FP_FOLIO_LOCK;
-	wb_desc(m, "page %u found, reference taken", p);
+	if (wb_fpages(m, w, p) > 1)
+		wb_desc(m, "page %u found, reference taken on the folio of pages %u-%u", p,
+			wb_fhead(m, w, p), wb_fhead(m, w, p) + wb_fpages(m, w, p) - 1);
+	else
+		wb_desc(m, "page %u found, reference taken", p);
 }
 
 static void wb_fault_folio_lock(struct wb_model *m, void *w, unsigned t)
 {
 	struct wb_fault *ft = &wb_task(m, w, t)->f;
 	unsigned p = wb_fault_page(m, t);
-	struct folio *f = wb_folio(m, w, p);
-	bool uptodate = f->uptodate == (1u << m->bpp) - 1;
+	bool uptodate = wb_fault_uptodate(m, w, p);
 
 	wb_folio_lock_take(m, w, t, p);
 	ft->holds |= FT_LOCK;
-	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WAIT | WB_FP_WRITE);
+	wb_fault_fp_folio(m, w, p, WB_FP_WAIT | WB_FP_WRITE);
 	ft->pc = !uptodate ? FP_READ : wb_is_mmap(m, t) ? FP_MKWRITE_BEGIN : FP_FAULT_END;
 	wb_desc(m, "page %u locked%s", p, uptodate ? ", uptodate" : "");
 }
@@ -186,46 +216,56 @@ static void iomap_read_folio(struct wb_model *m, void *w, unsigned t)
 {
 	struct wb_fault *ft = &wb_task(m, w, t)->f;
 	unsigned p = wb_fault_page(m, t), i;
-	struct folio *f = wb_folio(m, w, p);
+	unsigned head = wb_fhead(m, w, p), np = wb_fpages(m, w, p);
 	const uint8_t *ext = wb_ext(m, w);
-	uint8_t *c = wb_cache(m, w, p);
 	uint32_t i_size = wb_inode(w)->i_size;
 
-	wb_desc(m, "page %u:", p);
-	for (i = 0; i < m->bpp; i++) {
-		unsigned b = p * m->bpp + i;
-		uint32_t bs = b * m->bs;
-		if (f->uptodate & (1u << i))
-			continue;
-		wb_fp(m, WB_LOC_EXT(m, b), WB_FP_READ);
-		if (ext[b] == WB_WRITTEN && bs < i_size) {
-			memcpy(c + (size_t)i * m->gpb, wb_disk(m, w) + (size_t)b * m->gpb, m->gpb);
-			wb_fp(m, WB_LOC_DISK(m, b), WB_FP_READ);
-			if (m->prov)
-				memcpy(m->prov->cache + (size_t)p * m->gpp + (size_t)i * m->gpb,
-				       m->prov->disk + (size_t)b * m->gpb, m->gpb * sizeof(uint32_t));
-			wb_desc(m, " block %u WRITTEN: read", b);
-		} else {
-			memset(c + (size_t)i * m->gpb, 0, m->gpb);
-			if (m->prov) {
-				uint32_t o = wb_origin_new(m, "%s read_folio zeroed block %u (%s)",
-							   m->sc->tasks[t].name, b,
-							   wb_ext_state_name((enum wb_ext_state)ext[b]));
-				for (unsigned g = 0; g < m->gpb; g++)
-					m->prov->cache[(size_t)p * m->gpp + i * m->gpb + g] = o;
+	if (np > 1)
+		wb_desc(m, "folio of pages %u-%u:", head, head + np - 1);
+	else
+		wb_desc(m, "page %u:", p);
+	/* large folios: iomap_read_folio() reads the whole folio (6.6, 6.12) */
+	for (unsigned q = head; q < head + np; q++) {
+		struct folio *f = wb_folio(m, w, q);
+		uint8_t *c = wb_cache(m, w, q);
+		for (i = 0; i < m->bpp; i++) {
+			unsigned b = q * m->bpp + i;
+			uint32_t bs = b * m->bs;
+			if (f->uptodate & (1u << i))
+				continue;
+			wb_fp(m, WB_LOC_EXT(m, b), WB_FP_READ);
+			if (ext[b] == WB_WRITTEN && bs < i_size) {
+				memcpy(c + (size_t)i * m->gpb, wb_disk(m, w) + (size_t)b * m->gpb,
+				       m->gpb);
+				wb_fp(m, WB_LOC_DISK(m, b), WB_FP_READ);
+				if (m->prov)
+					memcpy(m->prov->cache + (size_t)q * m->gpp + (size_t)i * m->gpb,
+					       m->prov->disk + (size_t)b * m->gpb,
+					       m->gpb * sizeof(uint32_t));
+				wb_desc(m, " block %u WRITTEN: read", b);
+			} else {
+				memset(c + (size_t)i * m->gpb, 0, m->gpb);
+				if (m->prov) {
+					uint32_t o = wb_origin_new(
+						m, "%s read_folio zeroed block %u (%s)",
+						m->sc->tasks[t].name, b,
+						wb_ext_state_name((enum wb_ext_state)ext[b]));
+					for (unsigned g = 0; g < m->gpb; g++)
+						m->prov->cache[(size_t)q * m->gpp + i * m->gpb + g] = o;
+				}
+				wb_desc(m, " block %u %s: zeroed", b,
+					wb_ext_state_name((enum wb_ext_state)ext[b]));
 			}
-			wb_desc(m, " block %u %s: zeroed", b,
-				wb_ext_state_name((enum wb_ext_state)ext[b]));
 		}
+		f->uptodate = (uint16_t)((1u << m->bpp) - 1);
+		wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_WRITE);
 	}
-	f->uptodate = (uint16_t)((1u << m->bpp) - 1);
-	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
 	if (wb_is_mmap(m, t)) {
 		ft->pc = FP_MKWRITE_BEGIN;
 		return;
 	}
 	wb_folio_unlock(m, w, p);
-	f->flags = (uint8_t)(f->flags - FOLIO_FREF_ONE);
+	wb_folio_fref(m, w, p, -1);
 	ft->holds &= (uint8_t)~(FT_LOCK | FT_REF);
 	ft->pc = FP_FAULT_END;
 	wb_desc(m, "; uptodate, unlocked");
@@ -241,19 +281,22 @@ static void iomap_read_folio(struct wb_model *m, void *w, unsigned t)
 static void iomap_page_mkwrite(struct wb_model *m, void *w, unsigned t)
 {
 	struct wb_fault *ft = &wb_task(m, w, t)->f;
-	unsigned p = wb_fault_page(m, t), i, b0 = p * m->bpp, r0 = 0, nres = 0;
-	struct folio *f = wb_folio(m, w, p);
+	unsigned p = wb_fault_page(m, t), i, r0 = 0, nres = 0;
+	/* large folios: the whole folio (iomap_page_mkwrite(): iter.pos = folio_pos) */
+	unsigned head = wb_fhead(m, w, p), np = wb_fpages(m, w, p), b0 = head * m->bpp;
 	uint8_t *ext = wb_ext(m, w);
-	uint32_t i_size = wb_inode(w)->i_size, fs = p * m->ps;
+	uint32_t i_size = wb_inode(w)->i_size, fs = head * m->ps;
 
+	/* folio_mkwrite_check_truncate(): the folio starts at or past EOF */
 	if (fs >= i_size) {
 		wb_desc(m, "page %u is past EOF: SIGBUS", p);
 		ft->pc = FP_FAULT_END;
 		ft->holds |= FT_SIGBUS; /* no store */
 		return;
 	}
-	wb_fp_blocks(m, b0, b0 + m->bpp, false, WB_FP_READ);
-	for (i = 0; i < m->bpp && fs + i * m->bs < i_size; i++) {
+	wb_fp_blocks(m, b0, b0 + np * m->bpp, false, WB_FP_READ);
+	/* iter.len: the folio up to EOF */
+	for (i = 0; i < np * m->bpp && fs + i * m->bs < i_size; i++) {
 		if (ext[b0 + i] != WB_HOLE)
 			continue;
 		if (!nres++)
@@ -266,17 +309,21 @@ static void iomap_page_mkwrite(struct wb_model *m, void *w, unsigned t)
 		wb_seq_bump(m, w);
 		wb_desc(m, "; ");
 	}
-	f->flags |= FOLIO_DIRTY;
+	wb_folio_flags(m, w, p, FOLIO_DIRTY, 0);
 	/*
 	 * per_block_dirty: iomap_folio_mkwrite_iter() -> folio_mark_dirty() ->
-	 * iomap_dirty_folio() (6.6 to 7.1) marks every block of the folio dirty,
-	 * past EOF too (writeback stops at EOF)
+	 * iomap_dirty_folio() (6.6 to 7.1) marks every block of the folio dirty
+	 * (iomap_set_range_dirty(folio, 0, folio_size)), past EOF too (writeback
+	 * stops at EOF), every page of a large folio
 	 */
-	if (m->pbd)
-		*wb_dirty(m, w, p) = (uint16_t)((1u << m->bpp) - 1);
-	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
+	for (unsigned q = head; q < head + np && m->pbd; q++)
+		*wb_dirty(m, w, q) = (uint16_t)((1u << m->bpp) - 1);
+	wb_fault_fp_folio(m, w, p, WB_FP_WRITE);
 	ft->pc = m->cfg.mkwrite_iomap_end ? FP_MKWRITE_END : FP_FAULT_END;
-	wb_desc(m, "page %u dirty", p);
+	if (np > 1)
+		wb_desc(m, "folio of pages %u-%u dirty", head, head + np - 1);
+	else
+		wb_desc(m, "page %u dirty", p);
 }
 
 /* Models: 6.1's xfs_buffered_write_iomap_end() run by iomap_page_mkwrite() (patch 1 removed it). */
@@ -300,10 +347,11 @@ static void wb_fault_end(struct wb_model *m, void *w, unsigned t)
 	if (ft->holds & FT_LOCK)
 		wb_folio_unlock(m, w, p);
 	if (ft->holds & FT_REF)
-		f->flags = (uint8_t)(f->flags - FOLIO_FREF_ONE);
+		wb_folio_fref(m, w, p, -1);
+	/* finish_fault(): this page's PTE only, also in a large folio (world.h) */
 	if (wb_is_mmap(m, t) && !sigbus && (f->flags & FOLIO_PRESENT))
 		f->flags |= FOLIO_PTE_W;
-	wb_fp(m, WB_LOC_FOLIO(m, p), WB_FP_WRITE);
+	wb_fault_fp_folio(m, w, p, WB_FP_WRITE);
 	wb_inval_up(m, w, true);
 	ft->holds = 0;
 	ft->pc = wb_is_mmap(m, t) && !sigbus ? FP_STORE : FP_DONE;

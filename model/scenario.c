@@ -46,8 +46,6 @@ static void validate(struct sc_ctx *c, json_t *root)
 		c->npages = (unsigned)((c->max_end + sc->page_size - 1) / sc->page_size);
 	if (!sc_stop(c) && c->geom_ok)
 		sc_check_page_ranges(c);
-	if (!sc_stop(c) && c->geom_ok && sc->max_folio_size > sc->page_size)
-		sc_check_large_folio_tasks(c, root);
 	if (!sc_stop(c))
 		sc_check_schedules(c, root);
 	if (!sc_stop(c) && c->tasks_ok)

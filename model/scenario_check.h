@@ -55,8 +55,6 @@ void sc_check_file(struct sc_ctx *c, json_t *root);
 void sc_check_config(struct sc_ctx *c, json_t *root);
 void sc_check_tasks(struct sc_ctx *c, json_t *root);
 void sc_check_page_ranges(struct sc_ctx *c); /* once the world's size is known */
-/* max_folio_size above the page size: refuse the tasks large folios do not cover yet */
-void sc_check_large_folio_tasks(struct sc_ctx *c, json_t *root);
 void sc_check_schedules(struct sc_ctx *c, json_t *root);
 void sc_check_timing(struct sc_ctx *c, json_t *root); /* scenario_timing.c */
 void sc_check_expect(struct sc_ctx *c, json_t *root, const char *name, struct wb_expect *out,

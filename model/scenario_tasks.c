@@ -345,7 +345,10 @@ void sc_check_tasks(struct sc_ctx *c, json_t *root)
 /*
  * A folio counts the faults holding a reference to it in 3 bits of its flags
  * (FOLIO_FREF_MASK, model/world.h): the faults of one page must fit, or the
- * count would wrap and reclaim could evict a folio a fault holds.
+ * count would wrap and reclaim could evict a folio a fault holds.  With large
+ * folios (max_folio_size above the page size) the count is the folio's: the
+ * faults of one aligned group of max_folio_size, the largest folio a page can
+ * be in, must fit.
  */
 #define SC_MAX_FAULTS_PER_PAGE (FOLIO_FREF_MASK / FOLIO_FREF_ONE)
 static void check_fault_refs(struct sc_ctx *c)
@@ -356,15 +359,26 @@ static void check_fault_refs(struct sc_ctx *c)
 		const struct wb_task_def *d = &c->sc->tasks[i];
 		int op = c->task_op[i];
 		uint64_t page = d->offset / c->sc->page_size;
+		uint64_t group = c->sc->max_folio_size > c->sc->page_size
+					 ? d->offset / c->sc->max_folio_size *
+						   (c->sc->max_folio_size / c->sc->page_size)
+					 : page;
 
 		if (op < 0 || !(wb_actors[op]->flags & WB_ACT_FAULT) || !d->length ||
 		    page >= WB_MAX_PAGES)
 			continue;
-		if (++nfaults[page] == SC_MAX_FAULTS_PER_PAGE + 1) {
+		if (++nfaults[group] == SC_MAX_FAULTS_PER_PAGE + 1) {
 			size_t m = wb_json_ptr_index(&c->p, i);
-			sc_err(c, "more than %u faults (read faults and mmap stores) on page %" PRIu64
-				  ": a folio counts the faults holding it in 3 bits",
-			       SC_MAX_FAULTS_PER_PAGE, page);
+			if (group != page)
+				sc_err(c, "more than %u faults (read faults and mmap stores) on pages "
+					  "%" PRIu64 "-%" PRIu64 ", which one large folio may hold: a "
+					  "folio counts the faults holding it in 3 bits",
+				       SC_MAX_FAULTS_PER_PAGE, group,
+				       group + c->sc->max_folio_size / c->sc->page_size - 1);
+			else
+				sc_err(c, "more than %u faults (read faults and mmap stores) on page "
+					  "%" PRIu64 ": a folio counts the faults holding it in 3 bits",
+				       SC_MAX_FAULTS_PER_PAGE, page);
 			wb_json_ptr_pop(&c->p, m);
 		}
 	}
@@ -384,41 +398,5 @@ void sc_check_page_ranges(struct sc_ctx *c)
 		wb_json_ptr_pop(&c->p, m);
 	}
 	check_fault_refs(c);
-	wb_json_ptr_pop(&c->p, mark);
-}
-
-/*
- * A max_folio_size above the page size (large folios, write_folios): what
- * the model covers so far is buffered writes (with their EOF zeroing),
- * writeback, reclaim and the range operations (their flush writes a large
- * folio whole, their truncation splits it).  Faults and short copies still
- * assume one page per folio, so a scenario that has them is refused here,
- * whatever its config, rather than run on a half-modelled page cache.
- */
-void sc_check_large_folio_tasks(struct sc_ctx *c, json_t *root)
-{
-	size_t mark = wb_json_ptr_key(&c->p, "tasks");
-
-	(void)root;
-	for (size_t i = 0; i < c->ntasks && !sc_stop(c); i++) {
-		const struct wb_task_def *d = &c->sc->tasks[i];
-		int op = c->task_op[i];
-		const char *what = NULL;
-		size_t m;
-
-		if (op < 0)
-			continue;
-		if (op == WB_OP_READ_FAULT || op == WB_OP_MMAP_WRITE)
-			what = "page faults (read faults, mmap stores)";
-		else if (d->has_short_copy)
-			what = "short copies (the halved chunk of a rejected copy)";
-		if (!what)
-			continue;
-		m = wb_json_ptr_index(&c->p, i);
-		sc_err(c, "not modelled yet with large folios (geometry max_folio_size %u above the "
-			  "page size %u): %s; see docs/kernel-map.md section 8.9",
-		       c->sc->max_folio_size, c->sc->page_size, what);
-		wb_json_ptr_pop(&c->p, m);
-	}
 	wb_json_ptr_pop(&c->p, mark);
 }

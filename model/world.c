@@ -355,7 +355,8 @@ void wb_isize_extended(struct wb_model *m, void *w, uint32_t from, uint32_t to)
 	if (m->lf)
 		fe = (wb_fhead(m, w, page) + wb_fpages(m, w, page)) * m->ps;
 	f = wb_folio(m, w, page);
-	if (f->flags & FOLIO_PTE_W) {
+	/* folio_mkclean(): every page of the folio (large folios: any may be mapped writable) */
+	if (wb_folio_pte_w(m, w, page)) {
 		wb_folio_flags(m, w, page, 0, FOLIO_PTE_W);
 		wb_fp(m, WB_LOC_FOLIO(m, page), WB_FP_WRITE);
 		wb_desc(m, "; page %u write-protected (i_size extended)", page);
@@ -405,6 +406,26 @@ bool wb_task_after_done(const struct wb_model *m, const void *w, unsigned t)
 
 
 /* ---- large folios (m->lf; see world.h) ---- */
+
+void wb_folio_fref(struct wb_model *m, void *w, unsigned page, int delta)
+{
+	unsigned head = wb_fhead(m, w, page), np = wb_fpages(m, w, page);
+
+	for (unsigned q = head; q < head + np; q++) {
+		struct folio *f = wb_folio(m, w, q);
+		f->flags = (uint8_t)(f->flags + delta * FOLIO_FREF_ONE);
+	}
+}
+
+bool wb_folio_pte_w(const struct wb_model *m, const void *w, unsigned page)
+{
+	unsigned head = wb_fhead(m, w, page), np = wb_fpages(m, w, page);
+
+	for (unsigned q = head; q < head + np; q++)
+		if (wb_folio(m, WBC(w), q)->flags & FOLIO_PTE_W)
+			return true;
+	return false;
+}
 
 void wb_folio_flags(struct wb_model *m, void *w, unsigned page, uint8_t set, uint8_t clear)
 {
@@ -558,8 +579,9 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 			if (wb_forder(m, cw, p) > m->max_order || head + np > m->npages)
 				FAIL("page %u: folio of order %u past the limits", p,
 				     wb_forder(m, cw, p));
-			if (wb_forder(m, cw, head) != wb_forder(m, cw, p) || h->flags != f->flags ||
-			    h->locked != f->locked)
+			/* the PTE bit is the page's own (world.h) */
+			if (wb_forder(m, cw, head) != wb_forder(m, cw, p) ||
+			    ((h->flags ^ f->flags) & (uint8_t)~FOLIO_PTE_W) || h->locked != f->locked)
 				FAIL("page %u: differs from its folio's head page %u", p, head);
 			if (p != head && io->phase)
 				FAIL("page %u: an IO on a tail page of the folio at page %u", p, head);

@@ -87,10 +87,22 @@ enum wb_writer_pc {
  * iteration of a growing truncate's or fallocate's EOF zeroing (struct
  * wb_rangeop's z).
  */
+/*
+ * Large folios with a short copy (m->lf): the times iomap_write_iter() halved
+ * its chunk in this iteration, in bits 2-4 of the writer's flags byte beside
+ * the mapping's IOMAP_F_* (both live exactly as long as the iteration:
+ * iomap_begin and iomap_end clear them).  A copy that __iomap_write_end()
+ * rejects halves the chunk while it is above a page (iomap_write_iter(), 6.6
+ * and 6.12), so the chunk is max_folio_size >> this count.  Zero, and no bit
+ * of the encoding, in every other scenario (wb_iter_pack_fields).
+ */
+#define WR_HALVED_SHIFT 2
+#define WR_HALVED_MASK 0x1c
+
 struct wb_writer {
 	uint8_t pc;
 	uint8_t type;	/* cached mapping: IOMAP_* */
-	uint8_t flags;	/* IOMAP_F_NEW, IOMAP_F_STALE */
+	uint8_t flags;	/* IOMAP_F_NEW, IOMAP_F_STALE; WR_HALVED_MASK */
 	uint8_t wflags;	/* WR_* */
 	uint32_t pos;	/* iter.pos: the next byte to write */
 	uint32_t iter_start; /* pos when the mapping was looked up */
@@ -202,7 +214,15 @@ union wb_task_state {
 #define FOLIO_DIRTY 0x02
 #define FOLIO_WRITEBACK 0x04
 #define FOLIO_REF 0x08	/* a writer holds a reference */
-#define FOLIO_PTE_W 0x10 /* mapped writable into a user page table */
+/*
+ * Mapped writable into a user page table.  The one flag that is a page's, not
+ * its folio's (large folios): finish_fault() maps one page of a file folio
+ * (set_pte_range(..., 1, ...) in 6.6; nr_pages = 1 for any mapping but anon
+ * shmem in 6.12), so a fault sets it in its page's slot only; every clear is
+ * the folio's (folio_mkclean(), unmap_mapping_folio()), through
+ * wb_folio_flags().
+ */
+#define FOLIO_PTE_W 0x10
 #define FOLIO_FREF_ONE 0x20  /* faults holding a reference: a count in the top 3 bits */
 #define FOLIO_FREF_MASK 0xe0
 
@@ -419,9 +439,10 @@ static inline uint16_t *wb_dirty(const struct wb_model *m, void *w, unsigned pag
  * still, a folio of order k being the 2^k slots from its head, an index
  * aligned to 2^k (__filemap_get_folio() only creates naturally aligned
  * folios).  Every page slot of a folio holds the folio's own state: its
- * flags (present, dirty, writeback, reference) and its lock owner are the
- * same in every slot (each change goes to all of them: wb_folio_flags,
- * wb_folio_lock_take), so a test of page p's flags is a test of its folio;
+ * flags (present, dirty, writeback, reference, fault references) and its
+ * lock owner are the same in every slot (each change goes to all of them:
+ * wb_folio_flags, wb_folio_fref, wb_folio_lock_take), so a test of page p's
+ * flags is a test of its folio (FOLIO_PTE_W excepted: a page's own PTE);
  * the per-block bits (uptodate, wb_dirty) of each slot are those of the
  * page's blocks, and the IO of a folio sits in its head's slot, its block
  * mask over the whole folio.  wb_forder(p) is the order of the folio
@@ -447,6 +468,10 @@ static inline unsigned wb_fpages(const struct wb_model *m, const void *w, unsign
 }
 /* Set and clear flags of the folio holding page p, in every page slot of it. */
 void wb_folio_flags(struct wb_model *m, void *w, unsigned page, uint8_t set, uint8_t clear);
+/* Take (+1) or drop (-1) a fault's reference on the folio holding page p: every slot's count. */
+void wb_folio_fref(struct wb_model *m, void *w, unsigned page, int delta);
+/* Is any page of the folio holding page p mapped writable? */
+bool wb_folio_pte_w(const struct wb_model *m, const void *w, unsigned page);
 /* The folio's per-block bits as one mask from its head's first block: uptodate, or wb_dirty. */
 uint16_t wb_folio_uptodate(const struct wb_model *m, const void *w, unsigned page);
 uint16_t wb_folio_dirty(const struct wb_model *m, const void *w, unsigned page);
