@@ -133,11 +133,16 @@ static struct sim_fp *wb_por_part(struct sim_por_actor *a, uint32_t g1, uint32_t
 	}
 	if (g1 == SIM_NO_GATE && !nany)
 		return &a->future;
-	for (g = 0; g < a->ngated; g++)
-		if (a->gated[g].gate == g1 && a->gated[g].gate2 == g2 &&
-		    a->gated[g].nany == nany &&
-		    !memcmp(a->gated[g].any, any, nany * sizeof(*any)))
+	for (g = 0; g < a->ngated; g++) {
+		const struct sim_por_gate *pg = &a->gated[g];
+		unsigned i;
+		if (pg->gate != g1 || pg->gate2 != g2 || pg->nany != nany)
+			continue;
+		for (i = 0; i < nany && pg->any[i] == any[i]; i++)
+			;
+		if (i == nany)
 			break;
+	}
 	if (g == a->ngated) {
 		if (g == SIM_POR_GATES)
 			return &a->future; /* no room: say it without the gate */
