@@ -7,7 +7,8 @@
  * the conformance set, under kernels 6.1 and 6.2 (and 6.6, with its per-block
  * dirty bits, where blocks are smaller than pages; and 6.6 and 6.12 with and
  * without the check where folios may be larger than pages), and on seeded random
- * scenarios over every actor: the same verdict, the same number of distinct
+ * scenarios over every actor, and random large-folio ones under 6.6 and 6.12:
+ * the same verdict, the same number of distinct
  * end states, the same census outcomes (each final content, expected or not,
  * failing or not), and the reduced counterexample replays to the same verdict.
  * A two-task toy model shows an end state that a naive reduction (one enabled
@@ -231,10 +232,14 @@ static void test_catalogue(void **state)
  * waiting), reclaim, and maybe a read fault, an mmap store, a punch, a
  * fallocate or a truncate.
  */
-static void gen_scenario(struct gen *g, unsigned i)
+/*
+ * A random scenario; with lf, of at least two pages with folios of up to
+ * 8 KiB (large folios: their presets are 6.6 and later).
+ */
+static void gen_scenario_lf(struct gen *g, unsigned i, bool lf)
 {
 	static const char *const states[] = { "hole", "unwritten", "written", "delalloc" };
-	unsigned bs = gen_below(g, 2) ? 4096 : 1024, pages = 1 + gen_below(g, 3);
+	unsigned bs = gen_below(g, 2) ? 4096 : 1024, pages = (lf ? 2 : 1) + gen_below(g, lf ? 2 : 3);
 	unsigned world = pages * 4096, nblocks = world / bs, b = 0;
 	unsigned size = gen_below(g, 4) ? world : bs * gen_below(g, nblocks);
 	unsigned nw = 1 + gen_below(g, pages > 1 ? 3 : 2);
@@ -242,8 +247,8 @@ static void gen_scenario(struct gen *g, unsigned i)
 
 	g->len = 0;
 	gen_add(g, "{\"wbsim\":1,\"name\":\"rand-%u\",\"geometry\":{\"block_size\":%u,"
-		   "\"page_size\":4096},\"file\":{\"size\":%u,\"extents\":[",
-		i, bs, size);
+		   "\"page_size\":4096%s},\"file\":{\"size\":%u,\"extents\":[",
+		i, bs, lf ? ",\"max_folio_size\":8192" : "", size);
 	while (b < nblocks) {
 		unsigned run = 1 + gen_below(g, nblocks - b), s = gen_below(g, 4);
 		if (s) {
@@ -303,6 +308,11 @@ static void gen_scenario(struct gen *g, unsigned i)
 	gen_add(g, "]}");
 }
 
+static void gen_scenario(struct gen *g, unsigned i)
+{
+	gen_scenario_lf(g, i, false);
+}
+
 static void test_random(void **state)
 {
 	struct gen g;
@@ -344,6 +354,40 @@ static void test_random(void **state)
 		      loaded, ncompared, nfailing, nskipped, nfull_states, nreduced_states,
 		      nthreaded);
 	assert_true(loaded >= (want < 200 ? want : 200) && ncompared >= (want < 200 ? want : 300));
+}
+
+/*
+ * Large folios: random scenarios of two or three pages with folios of up to
+ * 8 KiB, under 6.6 (no order-1 folios: order 0 only at this size) and 6.12
+ * (order 1), with the check after the lock and off.
+ */
+static void test_random_large_folios(void **state)
+{
+	struct gen g;
+#ifdef WBSIM_CHECK_EVERY_STEP
+	unsigned loaded = 0, want = 6;
+#else
+	unsigned loaded = 0, want = 40;
+#endif
+
+	(void)state;
+	ncompared = nskipped = nfailing = nfull_states = nreduced_states = nthreaded = 0;
+	sim_rng_seed(&g.rng, 20261208);
+	for (unsigned i = 0; loaded < want && i < 10 * want; i++) {
+		gen_scenario_lf(&g, i, true);
+		struct wb_scenario *sc = wb_scenario_load_buffer("random-lf.json", g.buf, g.len, NULL);
+		if (!sc)
+			continue; /* not every draw is valid */
+		loaded++;
+		compare(sc, "kernel=6.6", g.buf);
+		compare(sc, "kernel=6.12", g.buf);
+		compare(sc, "kernel=6.12,validity_check=off", g.buf);
+		wb_scenario_free(sc);
+	}
+	print_message("random, large folios: %u scenarios, %u compared (%u failing), %u too big; "
+		      "states %u full, %u reduced\n",
+		      loaded, ncompared, nfailing, nskipped, nfull_states, nreduced_states);
+	assert_true(loaded == want && ncompared >= want);
 }
 
 /* ---- a toy model: two tasks, one step each ---- */
@@ -513,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_toy),
 		cmocka_unit_test(test_catalogue),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_random_large_folios),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
