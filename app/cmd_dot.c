@@ -180,7 +180,7 @@ static char *compare_title(struct wb_dot_mem *mm, const struct wb_job *job0, con
 				   "schedule (recorded under validity_check=%s): ",
 				job0->sc->name, wb_check_name(job0->cfg.validity_check));
 	} else {
-		char rec[200];
+		char rec[WB_SETTINGS_TEXT_MAX];
 		wb_config_text(&job0->cfg, rec, sizeof(rec));
 		p = s + sprintf(s, "%s: the trace's schedule under %s and under %s\n"
 				   "schedule (recorded under %s): ",

@@ -1100,7 +1100,7 @@ int cmd_explain(int argc, char **argv)
 	struct ex_step *st = explain_actors(&job, tr.choices, tr.nchoices);
 	size_t ne, i;
 	struct ex_edge *e = explain_edges(&job, &ex, st, &ne);
-	char settings[200], a[400], b[400];
+	char settings[WB_SETTINGS_TEXT_MAX], a[400], b[400];
 
 	wb_settings_text(&job.cfg, settings, sizeof(settings));
 	printf("explain %s: scenario %s (%s), %s\n", path, job.sc->name, settings,

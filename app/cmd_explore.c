@@ -443,7 +443,7 @@ int cmd_explore(int argc, char **argv)
 			trace_out ? "--trace-out" : dot ? "--dot" : "--svg");
 	const char *verdict = have_cex ? wb_verdict_name(res.verdict)
 			      : res.complete ? "safe" : "unknown";
-	char settings[160];
+	char settings[WB_SETTINGS_TEXT_MAX];
 	wb_settings_text(&job.cfg, settings, sizeof(settings));
 	ex_txt = wb_count_text(&res.executions);
 	fail_txt = wb_count_text(&res.failing);

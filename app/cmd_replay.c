@@ -104,7 +104,7 @@ int cmd_replay(int argc, char **argv)
 		printf("after step %llu (%s %s):\n", at, s->actor, s->step);
 		fputs(ex.states + ex.state_off[at - 1], stdout);
 	} else {
-		char settings[160];
+		char settings[WB_SETTINGS_TEXT_MAX];
 		wb_settings_text(&job.cfg, settings, sizeof(settings));
 		printf("replay %s: scenario %s (%s), %zu steps reproduced\n", path, job.sc->name,
 		       settings, ex.nsteps);

@@ -221,7 +221,7 @@ int cmd_run(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 		goto out_ex;
 	}
-	char settings[160];
+	char settings[WB_SETTINGS_TEXT_MAX];
 	wb_settings_text(&job.cfg, settings, sizeof(settings));
 	enum sim_verdict v = ex.report.verdict;
 	if (json) {

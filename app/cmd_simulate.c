@@ -519,7 +519,7 @@ static void simulate_print(const struct wb_job *job, struct simulate_variant *v,
 {
 	struct simulate_result *r = &v->res;
 	struct simulate_windows w;
-	char settings[160], a[32], b[32], c[32], d[32], e[32];
+	char settings[WB_SETTINGS_TEXT_MAX], a[32], b[32], c[32], d[32], e[32];
 	double lo, hi;
 
 	wb_settings_text(&job->cfg, settings, sizeof(settings));
@@ -1016,7 +1016,7 @@ int cmd_simulate(int argc, char **argv)
 		fputc('\n', stdout);
 		json_decref(o);
 	} else {
-		char settings[160];
+		char settings[WB_SETTINGS_TEXT_MAX];
 		int w = (int)strlen(vary_key);
 		for (size_t i = 0; i < nv; i++)
 			if ((int)strlen(v[i].value) > w)

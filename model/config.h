@@ -54,6 +54,9 @@ enum wb_write_failed {
 	WB_WFT_REJECTED_ONLY, /* 6.11+: a failed write_begin and a rejected copy only */
 };
 
+/* A buffer that holds any settings text (wb_config_text): every switch at its longest value. */
+#define WB_SETTINGS_TEXT_MAX 1024
+
 struct wb_kernel;
 
 /* The switches (docs/model.md section 10); wb_switches[] says which is which. */
