@@ -171,6 +171,15 @@ static inline bool wb_task_is(const struct wb_model *m, unsigned t, unsigned fla
 	return (wb_actor_of(m, t)->flags & flag) != 0;
 }
 
+/* Is some task of the scenario of an actor with this flag (WB_ACT_*)? */
+static inline bool wb_any_task_is(const struct wb_model *m, unsigned flag)
+{
+	for (unsigned t = 0; t < m->ntasks; t++)
+		if (wb_task_is(m, t, flag))
+			return true;
+	return false;
+}
+
 /* may_dirty of a task that never dirties a folio (writeback, reclaim) */
 uint64_t wb_never_dirties(const struct wb_model *m, const void *w, unsigned t);
 

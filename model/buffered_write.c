@@ -1557,9 +1557,8 @@ static unsigned wb_writer_first_page(const struct wb_model *m, const void *w, un
 	const struct wb_writer *wr = &wb_task(m, WBC(w), t)->w;
 	uint32_t lo, i_size = wb_inode(WBC(w))->i_size;
 
-	for (unsigned u = 0; u < m->ntasks; u++)
-		if (wb_task_is(m, u, WB_ACT_SHRINKS))
-			return 0;
+	if (wb_any_task_is(m, WB_ACT_SHRINKS))
+		return 0;
 	if (wr->pc == WP_RWSEM_LOCK) {
 		/* the write, or the EOF zeroing from i_size */
 		lo = (uint32_t)m->sc->tasks[t].offset;
@@ -1662,7 +1661,7 @@ static uint64_t wb_writer_may_dirty(const struct wb_model *m, const void *w, uns
 		last = m->npages - 1;
 	if (first > last)
 		return 0;
-	return (last - first == 63 ? ~0ull : ((1ull << (last - first + 1)) - 1)) << first;
+	return wb_page_range_mask(first, last);
 }
 
 /*
@@ -1677,16 +1676,12 @@ static uint64_t wb_writer_may_clean(const struct wb_model *m, const void *w, uns
 	const struct wb_task_def *td = &m->sc->tasks[t];
 	bool may = m->zflush || m->cfg.drop_writes ||
 		   m->cfg.write_fail_cleanup != WB_CLEANUP_SCAN_PUNCH ||
-		   td->offset + td->length > wb_inode(WBC(w))->i_size;
+		   td->offset + td->length > wb_inode(WBC(w))->i_size ||
+		   wb_any_task_is(m, WB_ACT_SHRINKS);
 
-	for (unsigned u = 0; u < m->ntasks && !may; u++)
-		may = wb_task_is(m, u, WB_ACT_SHRINKS);
 	/* zero_rework: the zeroing's conversion truncates from its position to the end */
-	if (wb_writer_may_zero_rework(m, w, t)) {
-		unsigned first = wb_writer_first_page(m, w, t);
-		return (first == 0 ? ~0ull : ~((1ull << first) - 1)) &
-		       (m->npages >= 64 ? ~0ull : (1ull << m->npages) - 1);
-	}
+	if (wb_writer_may_zero_rework(m, w, t))
+		return wb_page_range_mask(wb_writer_first_page(m, w, t), m->npages - 1);
 	return may ? wb_writer_may_dirty(m, w, t) : 0;
 }
 

@@ -113,12 +113,6 @@ static uint32_t wb_ops_apply(void *ctx, void *w, uint32_t a)
 
 
 /*
- * Partial-order reduction: every unfinished actor's footprints (model/por.h),
- * from its actor's hook (a task without one touches everything), with the
- * "after" ordering: a task's steps may finish it (DONE(t)), and a task waits
- * for the tasks it runs after.
- */
-/*
  * The gated part of a's future for gates (g1, g2) and any[0..nany), made if
  * new; the future itself if no room.
  */
@@ -192,7 +186,7 @@ static int wb_por_holder(const struct wb_model *m, const void *w, unsigned p, un
 static uint64_t wb_por_widen_mask(const struct wb_model *m, uint64_t mask)
 {
 	unsigned g = 1u << m->max_order;
-	uint64_t out = 0, group = g >= 64 ? ~0ull : (1ull << g) - 1;
+	uint64_t out = 0, group = wb_page_range_mask(0, g - 1);
 
 	for (unsigned first = 0; first < m->npages; first += g)
 		if (mask & (group << first))
@@ -275,15 +269,19 @@ struct sim_fp *wb_por_part_of(struct sim_por_actor *a, const struct wb_gates *g,
  * names stands for its whole group: sound whatever the folios are now or
  * will be, and without a change to any actor's hook.
  */
+/* Page p's resource of kind k: the four of WB_K_*, then DIRTY (4) and WBACK (5). */
+static unsigned wb_page_resource(unsigned p, unsigned k)
+{
+	return k < 4 ? WB_R_PAGES + 4u * p + k : k == 4 ? WB_R_DIRTY(p) : WB_R_WBACK(p);
+}
+
 static void wb_por_widen_fp(const struct wb_model *m, struct sim_fp *f)
 {
 	unsigned g = 1u << m->max_order;
 
 	for (unsigned p = 0; p < m->npages; p++)
 		for (unsigned k = 0; k < 6; k++) {
-			/* the four kinds of page resources, then DIRTY and WBACK */
-			unsigned r = k < 4 ? WB_R_PAGES + 4u * p + k
-				     : k == 4 ? WB_R_DIRTY(p) : WB_R_WBACK(p);
+			unsigned r = wb_page_resource(p, k);
 			unsigned how = ((f->r[r / 64] >> (r % 64)) & 1u ? WB_RD : 0) |
 				       ((f->w[r / 64] >> (r % 64)) & 1u ? WB_WR : 0);
 			if (!how)
@@ -292,11 +290,9 @@ static void wb_por_widen_fp(const struct wb_model *m, struct sim_fp *f)
 			if (last >= m->npages)
 				last = m->npages - 1;
 			for (unsigned q = first; q <= last; q++)
-				wb_fp_bit(f, k < 4 ? WB_R_PAGES + 4u * q + k
-						   : k == 4 ? WB_R_DIRTY(q) : WB_R_WBACK(q), how);
+				wb_fp_bit(f, wb_page_resource(q, k), how);
 		}
 }
-
 
 static void wb_por_widen(const struct wb_model *m, struct sim_por_actor *a)
 {
@@ -306,6 +302,12 @@ static void wb_por_widen(const struct wb_model *m, struct sim_por_actor *a)
 		wb_por_widen_fp(m, &a->gated[g].fp);
 }
 
+/*
+ * Partial-order reduction: every unfinished actor's footprints (model/por.h),
+ * from its actor's hook (a task without one touches everything), with the
+ * "after" ordering: a task's steps may finish it (DONE(t)), and a task waits
+ * for the tasks it runs after.
+ */
 unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 {
 	const struct wb_model *m = ctx;

@@ -183,9 +183,9 @@ static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t,
 	for (unsigned p = 0; p < m->npages; p++) {
 		if (!(allowed & (1ull << p)))
 			continue;
+		bool tagged = wb_towrite_tagged(m, w, p);
 		wb_fp_folio(&a->now, p, (cand & (1ull << p)) ? WB_RW : WB_RD);
-		wb_fp_dirty(&a->now, p,
-			    (cand & (1ull << p)) && wb_towrite_tagged(m, w, p) ? WB_RW : WB_RD);
+		wb_fp_dirty(&a->now, p, (cand & (1ull << p)) && tagged ? WB_RW : WB_RD);
 		wb_fp_wback(&a->now, p, WB_RD);
 		if (cand & (1ull << p))
 			wb_fp_add(&a->now, WB_R_DATA(p), WB_WR);
@@ -201,7 +201,7 @@ static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t,
 		wb_por_gates(m, w, p, t, true, any, &gates);
 		struct sim_fp *evict = wb_por_part_of(a, &gates, true);
 		wb_fp_folio(evict, p, WB_RW);
-		wb_fp_dirty(evict, p, tags || wb_towrite_tagged(m, w, p) ? WB_RW : WB_RD);
+		wb_fp_dirty(evict, p, tags || tagged ? WB_RW : WB_RD);
 		wb_fp_wback(evict, p, WB_RD);
 		wb_fp_add(evict, WB_R_DATA(p), WB_WR);
 	}

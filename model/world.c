@@ -89,7 +89,7 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 	}
 	m->npages = (unsigned)((end + m->ps - 1) / m->ps);
 	m->nblocks = m->npages * m->bpp;
-	m->all_pages = m->npages >= 64 ? ~0ull : ((1ull << m->npages) - 1);
+	m->all_pages = wb_page_range_mask(0, m->npages - 1);
 	m->gran = wb_granule(sc);
 	m->gpb = m->bs / m->gran;
 	m->gpp = m->ps / m->gran;

@@ -388,6 +388,11 @@ struct wb_model {
 };
 
 #define WBC_(w) ((void *)(uintptr_t)(const void *)(w))
+/* The mask of pages first..last (last < 64). */
+static inline uint64_t wb_page_range_mask(unsigned first, unsigned last)
+{
+	return (last - first >= 63 ? ~0ull : (1ull << (last - first + 1)) - 1) << first;
+}
 static inline struct wb_inode *wb_inode(void *w)
 {
 	return (struct wb_inode *)w;

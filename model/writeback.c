@@ -879,7 +879,7 @@ static uint64_t wb_writeback_may_clean(const struct wb_model *m, const void *w, 
 	if (wb_task_finished(m, w, t))
 		return 0;
 	wb_range_pages(m, t, &first, &last);
-	return (last - first == 63 ? ~0ull : ((1ull << (last - first + 1)) - 1)) << first;
+	return wb_page_range_mask(first, last);
 }
 
 static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t,
@@ -892,7 +892,7 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 	if (b->pc == BP_DONE)
 		return;
 	wb_range_pages(m, t, &first, &last);
-	if (b->pc == BP_FDATAWAIT) {
+	if (b->pc == BP_FDATAWAIT) { /* its range's writeback flags, nothing else from here on */
 		for (unsigned p = first; p <= last; p++)
 			wb_fp_wback(now, p, WB_RD);
 		*future = *now;
@@ -948,10 +948,6 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 	case BP_TAG: /* the dirty folios of the range */
 		for (unsigned p = first; p <= last; p++)
 			wb_fp_dirty(now, p, WB_RD);
-		break;
-	case BP_FDATAWAIT: /* their writeback flags, and nothing else from here on */
-		for (unsigned p = first; p <= last; p++)
-			wb_fp_wback(now, p, WB_RD);
 		break;
 	case BP_SCAN: { /* the next dirty (or TOWRITE) folio, and its lock; or pass_end */
 		int c = wb_candidate(m, WBC(w), t);
