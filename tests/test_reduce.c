@@ -308,47 +308,71 @@ static void gen_scenario_lf(struct gen *g, unsigned i, bool lf)
 	gen_add(g, "]}");
 }
 
-static void gen_scenario(struct gen *g, unsigned i)
+/* The comparisons of one random scenario (the tests below). */
+static void compare_random(struct wb_scenario *sc, const char *json)
 {
-	gen_scenario_lf(g, i, false);
+	compare(sc, "kernel=6.1", json);
+	compare(sc, "kernel=6.2", json);
+	if (sc->block_size < sc->page_size)
+		compare(sc, "kernel=6.6", json);
+}
+
+static void compare_random_lf(struct wb_scenario *sc, const char *json)
+{
+	compare(sc, "kernel=6.6", json);
+	compare(sc, "kernel=6.12", json);
+	compare(sc, "kernel=6.12,validity_check=off", json);
+}
+
+/*
+ * Generate `want` valid random scenarios from `seed` (large-folio ones with
+ * lf) and compare each; the counters start from zero.  Returns how many
+ * loaded.
+ */
+static unsigned random_campaign(uint64_t seed, unsigned want, bool lf,
+				void (*each)(struct wb_scenario *, const char *))
+{
+	struct gen g;
+	unsigned loaded = 0;
+
+	ncompared = nskipped = nfailing = nfull_states = nreduced_states = nthreaded = 0;
+	sim_rng_seed(&g.rng, seed);
+	for (unsigned i = 0; loaded < want && i < 10 * want; i++) {
+		gen_scenario_lf(&g, i, lf);
+		struct wb_scenario *sc = wb_scenario_load_buffer("random.json", g.buf, g.len, NULL);
+		if (!sc)
+			continue; /* not every draw is valid */
+		loaded++;
+		each(sc, g.buf);
+		wb_scenario_free(sc);
+	}
+	return loaded;
 }
 
 static void test_random(void **state)
 {
-	struct gen g;
 #ifdef WBSIM_CHECK_EVERY_STEP
 	/*
 	 * Debug and sanitizer builds check every step (the footprints too), at
 	 * many times the cost: a third of the random scenarios there; the
 	 * release build compares all 210.
 	 */
-	unsigned loaded = 0, want = 70;
+	unsigned want = 70;
 #else
-	unsigned loaded = 0, want = 210;
+	unsigned want = 210;
 #endif
 	const char *env;
+	uint64_t seed;
 
 	(void)state;
-	ncompared = nskipped = nfailing = nfull_states = nreduced_states = nthreaded = 0;
 	/*
 	 * A longer campaign: WBSIM_REDUCE_RANDOM=N scenarios, from seed
 	 * WBSIM_REDUCE_SEED (docs/hacking.md).
 	 */
-	sim_rng_seed(&g.rng, (env = getenv("WBSIM_REDUCE_SEED")) ? strtoull(env, NULL, 0) : 20261207);
+	seed = (env = getenv("WBSIM_REDUCE_SEED")) ? strtoull(env, NULL, 0) : 20261207;
 	if ((env = getenv("WBSIM_REDUCE_RANDOM")) && atoi(env) > 0)
 		want = (unsigned)atoi(env);
-	for (unsigned i = 0; loaded < want && i < 10 * want; i++) {
-		gen_scenario(&g, i);
-		struct wb_scenario *sc = wb_scenario_load_buffer("random.json", g.buf, g.len, NULL);
-		if (!sc)
-			continue; /* not every draw is valid */
-		loaded++;
-		compare(sc, "kernel=6.1", g.buf);
-		compare(sc, "kernel=6.2", g.buf);
-		if (sc->block_size < sc->page_size)
-			compare(sc, "kernel=6.6", g.buf);
-		wb_scenario_free(sc);
-	}
+	unsigned loaded = random_campaign(seed, want, false, compare_random);
 	print_message("random: %u scenarios, %u compared (%u failing), %u too big; states %u "
 		      "full, %u reduced; %u threaded searches equal to one thread's\n",
 		      loaded, ncompared, nfailing, nskipped, nfull_states, nreduced_states,
@@ -363,27 +387,14 @@ static void test_random(void **state)
  */
 static void test_random_large_folios(void **state)
 {
-	struct gen g;
 #ifdef WBSIM_CHECK_EVERY_STEP
-	unsigned loaded = 0, want = 6;
+	unsigned want = 6;
 #else
-	unsigned loaded = 0, want = 40;
+	unsigned want = 40;
 #endif
 
 	(void)state;
-	ncompared = nskipped = nfailing = nfull_states = nreduced_states = nthreaded = 0;
-	sim_rng_seed(&g.rng, 20261208);
-	for (unsigned i = 0; loaded < want && i < 10 * want; i++) {
-		gen_scenario_lf(&g, i, true);
-		struct wb_scenario *sc = wb_scenario_load_buffer("random-lf.json", g.buf, g.len, NULL);
-		if (!sc)
-			continue; /* not every draw is valid */
-		loaded++;
-		compare(sc, "kernel=6.6", g.buf);
-		compare(sc, "kernel=6.12", g.buf);
-		compare(sc, "kernel=6.12,validity_check=off", g.buf);
-		wb_scenario_free(sc);
-	}
+	unsigned loaded = random_campaign(20261208, want, true, compare_random_lf);
 	print_message("random, large folios: %u scenarios, %u compared (%u failing), %u too big; "
 		      "states %u full, %u reduced\n",
 		      loaded, ncompared, nfailing, nskipped, nfull_states, nreduced_states);
