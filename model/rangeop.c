@@ -203,7 +203,8 @@ static void xfs_flush_unmap_range(struct wb_model *m, void *w, unsigned t)
  * (newsize < oldsize), up to its extent change, in one step:
  *  - filemap_write_and_wait_range(mapping, newsize, newsize): the folio holding
  *    the byte at the new size, if dirty, written back by writeback's rules with
- *    the old i_size still in place, and its IO completed;
+ *    the old i_size still in place, and its IO completed (6.1 to 6.11 only:
+ *    6.12.19's xfs_setattr_size() has no such call, see below);
  *  - xfs_truncate_page(): zeroes the rest of the block at the new size through
  *    the cache, nothing here (truncate sizes are block-aligned);
  *  - truncate_setsize(): i_size_write(newsize) first, then truncate_pagecache()
@@ -231,7 +232,17 @@ static void xfs_setattr_size_flush(struct wb_model *m, void *w, unsigned t)
 		unsigned p = new_size / m->ps;
 		const struct folio *f = p < m->npages ? wb_folio(m, w, p) : NULL;
 
-		if (f && (f->flags & FOLIO_PRESENT) && (f->flags & FOLIO_DIRTY)) {
+		/*
+		 * 6.1 to 6.11 write back the folio at the new size first, because
+		 * iomap_zero_range() would skip a dirty folio over an UNWRITTEN
+		 * block.  6.12 (c5c810b94cfd, the zeroing's own flush) removed that
+		 * write-back: xfs_setattr_size() goes straight to
+		 * xfs_truncate_page(), which has nothing to zero at a
+		 * block-aligned size.  The flush is tied to the same switch.
+		 */
+		bool flush = m->cfg.zero_dirty_unwritten == WB_ZDU_SKIP;
+
+		if (flush && f && (f->flags & FOLIO_PRESENT) && (f->flags & FOLIO_DIRTY)) {
 			wb_desc(m, "page %u written back (", p);
 			wb_write_and_wait_folio(m, w, p);
 			wb_desc(m, "); ");
