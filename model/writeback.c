@@ -214,6 +214,41 @@ static void wb_lock(struct wb_model *m, void *w, unsigned t)
 		wb_desc(m, "page %u locked", p);
 }
 
+/*
+ * Models: mm/page-writeback.c folio_start_writeback() -> __folio_start_writeback()
+ * (6.1, 6.12): the folio's writeback flag set, and its TOWRITE mark cleared,
+ * which in the model is its bit in every sync pass's snapshot.
+ */
+static void wb_folio_start_writeback(struct wb_model *m, void *w, unsigned p)
+{
+	unsigned np = wb_fpages(m, w, p);
+
+	wb_folio_flags(m, w, p, FOLIO_WRITEBACK, 0);
+	for (unsigned i = 0; i < m->ntasks; i++) {
+		struct wb_writeback *o = &wb_task(m, w, i)->b;
+		if (m->sc->tasks[i].op == WB_OP_WRITEBACK && m->sc->tasks[i].sync)
+			for (unsigned q = p; q < p + np; q++)
+				wb_set_snapshot(o, wb_snapshot(o) & ~(1ull << q));
+	}
+}
+
+/*
+ * Models: fs/iomap/buffered-io.c iomap_writepage_map() from 6.9 (read in
+ * 6.12.19): once iomap_writepage_handle_eof() found the folio inside EOF, it
+ * calls folio_start_writeback() before it maps any block ("set the writeback
+ * bit ASAP"), and with nothing added to an ioend ends the writeback itself
+ * after the unlock.  The folio is locked by the pass throughout, so only
+ * what reads the flag without the lock sees the difference: the waits of
+ * filemap_fdatawait_range() and of the zeroing's flush.
+ */
+static void wb_start_writeback_early(struct wb_model *m, void *w, unsigned t)
+{
+	struct wb_writeback *b = &wb_task(m, w, t)->b;
+
+	wb_folio_start_writeback(m, w, b->cur);
+	wb_desc(m, "; under writeback");
+}
+
 /* Models: mm/page-writeback.c folio_clear_dirty_for_io() (6.1, 6.3). */
 static void folio_clear_dirty_for_io(struct wb_model *m, void *w, unsigned t)
 {
@@ -248,6 +283,9 @@ static void folio_clear_dirty_for_io(struct wb_model *m, void *w, unsigned t)
 	else
 		wb_desc(m, "page %u clean", b->cur);
 	wb_zero_past_eof(m, w, b->cur); /* iomap_do_writepage(), right after */
+	if (m->cfg.writeback_map == WB_WBM_PER_RANGE &&
+	    wb_fhead(m, w, b->cur) * m->ps < wb_inode(w)->i_size)
+		wb_start_writeback_early(m, w, t);
 }
 
 /*
@@ -342,23 +380,20 @@ static void wb_start_writeback(struct wb_model *m, void *w, unsigned t)
 	struct wb_writeback *b = &wb_task(m, w, t)->b;
 	unsigned p = b->cur, i, np = wb_fpages(m, w, p);
 
+	bool early = wb_folio(m, w, p)->flags & FOLIO_WRITEBACK; /* 6.9 on: set before mapping */
+
 	wb_folio_unlock(m, w, p);
 	for (unsigned q = p; q < p + np; q++)
 		wb_fp(m, WB_LOC_FOLIO(m, q), WB_FP_WRITE);
 	if (b->io_blocks) {
 		struct wb_io *io = wb_io(m, w, p);
-		wb_folio_flags(m, w, p, FOLIO_WRITEBACK, 0);
+		if (!early)
+			wb_folio_start_writeback(m, w, p);
 		io->phase = IO_SUBMITTED;
 		io->parent = (uint8_t)t;
 		io->k = b->nextio++;
 		io->blocks = b->io_blocks;
 		io->unwritten = b->io_unwritten;
-		for (i = 0; i < m->ntasks; i++) {
-			struct wb_writeback *o = &wb_task(m, w, i)->b;
-			if (m->sc->tasks[i].op == WB_OP_WRITEBACK && m->sc->tasks[i].sync)
-				for (unsigned q = p; q < p + np; q++)
-					wb_set_snapshot(o, wb_snapshot(o) & ~(1ull << q));
-		}
 		if (np > 1)
 			wb_desc(m, "folio of pages %u-%u under writeback, unlocked; %s/io%u writes "
 				   "block", p, p + np - 1, m->sc->tasks[t].name, io->k);
@@ -368,6 +403,10 @@ static void wb_start_writeback(struct wb_model *m, void *w, unsigned t)
 		for (i = 0; i < np * m->bpp; i++)
 			if (io->blocks & (1u << i))
 				wb_desc(m, " %u", p * m->bpp + i);
+	} else if (early) {
+		/* iomap_writepage_map() (6.9 on): nothing added, folio_end_writeback() */
+		wb_folio_flags(m, w, p, 0, FOLIO_WRITEBACK);
+		wb_desc(m, "no block to write: page %u clean, unlocked, writeback ended", p);
 	} else {
 		wb_desc(m, "no block to write: page %u clean, unlocked", p);
 	}
@@ -766,7 +805,8 @@ static void wb_writeback_folio_removed(struct wb_model *m, void *w, unsigned t, 
 
 /*
  * Between wb_lock and start_writeback a pass holds the lock of the folio it
- * works on, and from map_blocks on that folio is not under writeback.
+ * works on, and from map_blocks on that folio is under writeback exactly when
+ * writeback_map=per_range set the flag early (and then without an IO yet).
  */
 static int wb_writeback_holds(const struct wb_model *m, const void *w, unsigned t,
 			      struct wb_held *h, char *msg, size_t n)
@@ -780,8 +820,14 @@ static int wb_writeback_holds(const struct wb_model *m, const void *w, unsigned 
 	if (b->pc < BP_CLEAR_DIRTY || b->pc > BP_START_WRITEBACK)
 		return 0;
 	h->folio_lock = b->cur;
-	if (b->pc != BP_CLEAR_DIRTY && (wb_folio(m, WBC(w), b->cur)->flags & FOLIO_WRITEBACK))
+	if (b->pc == BP_CLEAR_DIRTY)
+		return 0;
+	bool wback = wb_folio(m, WBC(w), b->cur)->flags & FOLIO_WRITEBACK;
+	if (m->cfg.writeback_map != WB_WBM_PER_RANGE && wback)
 		HOLDS_FAIL("%s at pc %u: page %u is already under writeback", name, b->pc, b->cur);
+	if (wback && wb_io(m, WBC(w), b->cur)->phase)
+		HOLDS_FAIL("%s at pc %u: page %u has an IO before start_writeback", name, b->pc,
+			   b->cur);
 	return 0;
 }
 

@@ -315,6 +315,12 @@ static void compare_random(struct wb_scenario *sc, const char *json)
 	compare(sc, "kernel=6.2", json);
 	if (sc->block_size < sc->page_size)
 		compare(sc, "kernel=6.6", json);
+	/*
+	 * 6.12: the zeroing's flush, 6.11's rework, and a writeback bit set
+	 * before the mapping (writeback_map=per_range), which fdatawait and the
+	 * flush read without the folio's lock.
+	 */
+	compare(sc, "kernel=6.12", json);
 }
 
 static void compare_random_lf(struct wb_scenario *sc, const char *json)
