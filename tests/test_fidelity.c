@@ -1716,6 +1716,93 @@ static void test_truncate_flush_folio_at_size(void **state)
 }
 
 /*
+ * 6.12 removed xfs_setattr_size()'s write-back of the folio at the new size
+ * (c5c810b94cfd): the same truncate as above under kernel 6.12 writes nothing
+ * back, drops page 1 dirty, and frees its block (DELALLOC) at setsize.
+ */
+static void test_truncate_no_flush_612(void **state)
+{
+	struct tc t;
+	const char *d;
+
+	(void)state;
+	tc_open(&t, "{'wbsim':1,'name':'t','config':{'kernel':'6.12'},"
+		    "'geometry':{'block_size':4096,'page_size':4096},'file':{'size':8192},"
+		    "'tasks':["
+		    "{'name':'W1','op':'write','offset':0,'length':8192,'data':'A'},"
+		    "{'name':'TR','op':'truncate','size':4096,'after':['W1']}]}",
+		SCENARIO_CHECK);
+	tc_run(&t, "W1");
+	RUN_TO(&t, "TR", "invalidate_lock");
+	d = STEP(&t, "TR", "flush_range");
+	assert_null(strstr(d, "written back"));
+	assert_string_equal(tc_disk(&t, 1, 1), "#*4096"); /* nothing written to block 1 */
+	assert_true(tc_folio(&t, 0)->flags & FOLIO_DIRTY);
+	assert_int_equal(tc_folio(&t, 1)->flags, 0);
+	assert_int_equal(tc_ino(&t)->i_size, 4096);
+	assert_int_equal(tc_exts(&t)[1], 'D');
+	STEP(&t, "TR", "setsize");
+	assert_int_equal(tc_exts(&t)[1], 'H');
+	tc_run_all(&t);
+	assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+	tc_close(&t);
+}
+
+/*
+ * The writeback bit's place: 6.9's iomap_writepage_map() sets it before the
+ * mapping (writeback_map=per_range, kernel 6.12), so a sync pass's fdatawait
+ * waits for a folio another pass is still mapping; 6.6 sets it after, and
+ * fdatawait passes the folio, clean and not yet under writeback.
+ */
+static void test_writeback_bit_before_map(void **state)
+{
+	static const char *const kernels[] = { "6.6", "6.12" };
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		char text[512];
+		struct tc t;
+		const char *d;
+
+		snprintf(text, sizeof(text),
+			 "{'wbsim':1,'name':'t','config':{'kernel':'%s'},"
+			 "'geometry':{'block_size':4096,'page_size':4096},'file':{'size':4096},"
+			 "'tasks':["
+			 "{'name':'W','op':'write','offset':0,'length':4096,'data':'A'},"
+			 "{'name':'BG','op':'writeback','after':['W']},"
+			 "{'name':'FS','op':'writeback','mode':'sync','wait':true,'after':['W']}]}",
+			 kernels[k]);
+		tc_open(&t, text, SCENARIO_CHECK);
+		tc_run(&t, "W");
+		STEP(&t, "BG", "wb_lock");
+		d = STEP(&t, "BG", "clear_dirty");
+		assert_true(!strstr(d, "under writeback") == !k);
+		/* FS finds nothing dirty: its pass ends, then it waits, or not */
+		RUN_TO(&t, "FS", "pass_end");
+		assert_string_equal(t.trace, "tag_towrite pass_end");
+		assert_string_equal(tc_label(&t, "FS"), "fdatawait");
+		if (k) {
+			assert_true(tc_folio(&t, 0)->flags & FOLIO_WRITEBACK);
+			assert_int_equal(wb_io(&t.m, t.w, 0)->phase, 0);
+			assert_null(tc_next(&t, "FS"));
+			assert_non_null(strstr(tc_why(&t, "FS"), "fdatawait"));
+			STEP(&t, "BG", "map_blocks");
+			STEP(&t, "BG", "start_writeback");
+			assert_int_equal(wb_io(&t.m, t.w, 0)->phase, IO_SUBMITTED);
+			assert_null(tc_next(&t, "FS"));
+			tc_run(&t, "BG/io0");
+		} else {
+			assert_false(tc_folio(&t, 0)->flags & FOLIO_WRITEBACK);
+		}
+		STEP(&t, "FS", "fdatawait");
+		assert_true(tc_finished(&t, "FS"));
+		tc_run_all(&t);
+		assert_int_equal(tc_verdict(&t, NULL), SIM_SAFE);
+		tc_close(&t);
+	}
+}
+
+/*
  * The punch waits for writeback of any folio of its rounded range, and writes
  * back with it the bytes of the page outside the punch: 2 KiB blocks, W1 fills
  * page 0, the punch frees its second block; the first reaches the disk.
@@ -3184,6 +3271,8 @@ int main(void)
 		cmocka_unit_test(test_zero_flush_steps),
 		cmocka_unit_test(test_zero_flush_waits),
 		cmocka_unit_test(test_writeback_map),
+		cmocka_unit_test(test_writeback_bit_before_map),
+		cmocka_unit_test(test_truncate_no_flush_612),
 		cmocka_unit_test(test_zero_flush_clean_range),
 		cmocka_unit_test(test_zero_flush_write),
 		cmocka_unit_test(test_isize_extended_zero),
