@@ -7,7 +7,8 @@
  * the conformance set, under kernels 6.1 and 6.2 (and 6.6, with its per-block
  * dirty bits, where blocks are smaller than pages; and 6.6 and 6.12 with and
  * without the check where folios may be larger than pages), and on seeded random
- * scenarios over every actor, and random large-folio ones under 6.6 and 6.12:
+ * scenarios over every actor (under 6.1, 6.2 and 6.12, and 6.6 where blocks are
+ * smaller than pages), and random large-folio ones under 6.6 and 6.12:
  * the same verdict, the same number of distinct
  * end states, the same census outcomes (each final content, expected or not,
  * failing or not), and the reduced counterexample replays to the same verdict.
