@@ -37,6 +37,7 @@
 #include "model/scenario_check.h"
 #include "model/extent_map.h"
 #include "model/locks.h"
+#include "model/por.h"
 
 
 static bool wb_is_mmap(const struct wb_model *m, unsigned t)
@@ -609,6 +610,82 @@ static int wb_fault_holds(const struct wb_model *m, const void *w, unsigned t, s
 	return 0;
 }
 
+/*
+ * Partial-order reduction (model/por.h).  A fault touches one page's folio
+ * (the engine widens it to the largest folio that may hold the page), the
+ * invalidate_lock, i_size and the extent map; an mmap store also the content
+ * order.  Its future: every step it may still take, also the refault after a
+ * store that finds the page write-protected.
+ */
+static void wb_fault_por(const struct wb_model *m, const void *w, unsigned t,
+			 struct sim_por_actor *a)
+{
+	const struct wb_fault *ft = &wb_task(m, WBC(w), t)->f;
+	struct sim_fp *now = &a->now, *future = &a->future;
+	unsigned p = wb_fault_page(m, t);
+	bool mmap = wb_is_mmap(m, t);
+
+	if (ft->pc == FP_DONE)
+		return;
+	wb_fp_add(future, WB_R_INVAL, WB_RW);
+	wb_fp_add(future, WB_R_ISIZE, WB_RD);
+	wb_fp_add(future, WB_R_MAP, mmap ? WB_RW : WB_RD); /* page_mkwrite reserves */
+	wb_fp_add(future, WB_R_FLAGS(p), WB_RW);
+	wb_fp_add(future, WB_R_DATA(p), WB_RW);
+	wb_fp_add(future, WB_R_DISK(p), WB_RD);
+	if (mmap)
+		wb_fp_add(future, WB_R_ORDER, WB_RW);
+	switch (ft->pc) {
+	case FP_FAULT_BEGIN: /* waits for, then takes, the invalidate_lock shared */
+		wb_fp_add(now, WB_R_INVAL, WB_RW);
+		break;
+	case FP_FOLIO_GET: /* EOF (SIGBUS); find (a reference) or create (locked) */
+		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		wb_fp_folio(now, p, WB_RW);
+		wb_fp_add(now, WB_R_DATA(p), WB_RW);
+		break;
+	case FP_FOLIO_LOCK: /* waits for the lock; reads the uptodate bits */
+		wb_fp_folio(now, p, WB_RW);
+		break;
+	case FP_READ: /* the blocks' states and bytes into the folio; a read fault unlocks */
+		wb_fp_add(now, WB_R_MAP, WB_RD);
+		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		wb_fp_add(now, WB_R_DISK(p), WB_RD);
+		wb_fp_folio(now, p, WB_RW);
+		wb_fp_add(now, WB_R_DATA(p), WB_RW);
+		break;
+	case FP_MKWRITE_BEGIN: /* EOF; DELALLOC over holes (seq); the folio dirty */
+		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		wb_fp_add(now, WB_R_MAP, WB_RW);
+		wb_fp_add(now, WB_R_FLAGS(p), WB_RW);
+		break;
+	case FP_MKWRITE_END: /* enabled unless its cleanup would truncate its own folio */
+		wb_fp_add(now, WB_R_MAP, WB_RD);
+		break;
+	case FP_FAULT_END: /* unlock, put, map the page (writable), the invalidate_lock */
+		wb_fp_folio(now, p, WB_RW);
+		wb_fp_add(now, WB_R_INVAL, WB_RW);
+		break;
+	case FP_STORE: /* mapped writable? then the bytes, the order, past EOF? */
+		wb_fp_folio(now, p, WB_RD);
+		wb_fp_add(now, WB_R_DATA(p), WB_RW);
+		wb_fp_add(now, WB_R_ORDER, WB_RW);
+		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		break;
+	default:
+		wb_fp_all(now);
+		break;
+	}
+}
+
+/* It brings its page into the page cache, and an mmap write dirties it. */
+static uint64_t wb_fault_may_dirty(const struct wb_model *m, const void *w, unsigned t)
+{
+	if (wb_task(m, WBC(w), t)->f.pc == FP_DONE)
+		return 0;
+	return 1ull << wb_fault_page(m, t);
+}
+
 static const struct wb_step_def wb_read_fault_steps[] = {
 	{ FP_FAULT_BEGIN, "fault_begin",
 	  "filemap_fault / xfs_filemap_page_mkwrite: invalidate_lock shared" },
@@ -651,6 +728,9 @@ const struct wb_actor wb_actor_read_fault = {
 	.describe = wb_fault_describe,
 	.folio_removed = wb_fault_folio_removed,
 	.holds = wb_fault_holds,
+	.por = wb_fault_por,
+	.may_dirty = wb_fault_may_dirty,
+	.may_clean = wb_never_dirties,
 };
 
 const struct wb_actor wb_actor_mmap_write = {
@@ -673,4 +753,7 @@ const struct wb_actor wb_actor_mmap_write = {
 	.expected = wb_mmap_write_expected,
 	.folio_removed = wb_fault_folio_removed,
 	.holds = wb_fault_holds,
+	.por = wb_fault_por,
+	.may_dirty = wb_fault_may_dirty,
+	.may_clean = wb_never_dirties,
 };
