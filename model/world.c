@@ -591,10 +591,12 @@ int wb_world_check(const struct wb_model *m, const void *w, char *msg, size_t n)
 		/*
 		 * With writeback_map=per_range (6.9 on) a pass sets the flag before
 		 * it maps the folio's blocks, so it may be set without an IO while
-		 * the folio is locked (the pass's holds check says by whom).
+		 * a writeback task holds the folio's lock (its holds check says at
+		 * which steps).
 		 */
 		if (p == head && !!(f->flags & FOLIO_WRITEBACK) != !!io->phase &&
-		    !(m->cfg.writeback_map == WB_WBM_PER_RANGE && f->locked && !io->phase))
+		    !(m->cfg.writeback_map == WB_WBM_PER_RANGE && !io->phase && f->locked &&
+		      wb_task_is(m, f->locked - 1u, WB_ACT_IO)))
 			FAIL("page %u: writeback flag without exactly one IO in flight", p);
 		if (io->unwritten & ~io->blocks)
 			FAIL("page %u: IO mapped UNWRITTEN over blocks it does not write", p);

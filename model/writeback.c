@@ -825,6 +825,9 @@ static int wb_writeback_holds(const struct wb_model *m, const void *w, unsigned 
 	bool wback = wb_folio(m, WBC(w), b->cur)->flags & FOLIO_WRITEBACK;
 	if (m->cfg.writeback_map != WB_WBM_PER_RANGE && wback)
 		HOLDS_FAIL("%s at pc %u: page %u is already under writeback", name, b->pc, b->cur);
+	/* per_range: a block to map starts below EOF, so clear_dirty set the flag */
+	if (m->cfg.writeback_map == WB_WBM_PER_RANGE && b->pc == BP_MAP_BLOCKS && !wback)
+		HOLDS_FAIL("%s at map_blocks: page %u is not under writeback", name, b->cur);
 	if (wback && wb_io(m, WBC(w), b->cur)->phase)
 		HOLDS_FAIL("%s at pc %u: page %u has an IO before start_writeback", name, b->pc,
 			   b->cur);

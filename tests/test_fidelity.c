@@ -1751,8 +1751,11 @@ static void test_truncate_no_flush_612(void **state)
 /*
  * The writeback bit's place: 6.9's iomap_writepage_map() sets it before the
  * mapping (writeback_map=per_range, kernel 6.12), so a sync pass's fdatawait
- * waits for a folio another pass is still mapping; 6.6 sets it after, and
- * fdatawait passes the folio, clean and not yet under writeback.
+ * waits for a folio another pass is still mapping.  6.6 sets it after: with
+ * per_block the model's fdatawait passes the folio, clean and not yet under
+ * writeback.  (The 6.6 kernel's sync pass would find the folio by its DIRTY
+ * mark, wait for its lock and then wait for its IO: a known difference of the
+ * model, docs/kernel-map.md 4.12.)
  */
 static void test_writeback_bit_before_map(void **state)
 {
