@@ -45,6 +45,7 @@
 #include "model/scenario_check.h"
 #include "model/extent_map.h"
 #include "model/locks.h"
+#include "model/por.h"
 #include "model/writeback.h"
 
 _Static_assert(sizeof(struct wb_rangeop) <= WB_TASK_SLOT, "struct wb_rangeop fits its slot");
@@ -628,12 +629,96 @@ static int wb_rangeop_holds(const struct wb_model *m, const void *w, unsigned t,
 	return wb_iter_holds(m, w, t, &o->z, h, msg, n);
 }
 
+/*
+ * Partial-order reduction (model/por.h): the pages a range operation may
+ * still touch, [*first, *last].  A punch: its range rounded out.  A truncate
+ * or a fallocate: from the lowest of the new size, i_size (the EOF zeroing
+ * and pagecache_isize_extended() start there) and the zeroing's position, to
+ * the end of the file; from page 0 when another task may shrink the file
+ * first.
+ */
+static void wb_rangeop_pages(const struct wb_model *m, const void *w, unsigned t,
+			     unsigned *first, unsigned *last)
+{
+	const struct wb_rangeop *o = &wb_task(m, WBC(w), t)->o;
+	uint64_t s, e, lo;
+
+	wb_rangeop_range(m, t, &s, &e);
+	if (m->sc->tasks[t].op == WB_OP_PUNCH) {
+		*first = (unsigned)(s / m->ps);
+		*last = e > s ? (unsigned)((e - 1) / m->ps) : *first;
+		if (*last >= m->npages)
+			*last = m->npages - 1;
+		return;
+	}
+	*last = m->npages - 1;
+	for (unsigned i = 0; i < m->ntasks; i++)
+		if (i != t && wb_task_is(m, i, WB_ACT_SHRINKS) && !wb_task_finished(m, w, i)) {
+			*first = 0;
+			return;
+		}
+	lo = wb_rangeop_new_size(m, t);
+	if (wb_inode(WBC(w))->i_size < lo)
+		lo = wb_inode(WBC(w))->i_size;
+	if (o->pc == RP_ZERO && o->z.pos < lo)
+		lo = o->z.pos;
+	if (o->pc == RP_ZERO && o->z.iter_end && o->z.iter_start < lo)
+		lo = o->z.iter_start;
+	if (o->pc == RP_ISIZE_EXT && o->z.pos < lo)
+		lo = o->z.pos;
+	*first = lo / m->ps < m->npages ? (unsigned)(lo / m->ps) : m->npages - 1;
+}
+
+/*
+ * Its footprint: both locks, the map, i_size, the content order, and every
+ * resource of the pages it may touch (the flush writes back and truncates,
+ * the zeroing reads, writes, flushes); the zeroing's range_dirty sample reads
+ * every folio.  Taking i_rwsem is its own step: then only i_rwsem.
+ */
+static void wb_rangeop_por(const struct wb_model *m, const void *w, unsigned t,
+			   struct sim_por_actor *a)
+{
+	const struct wb_rangeop *o = &wb_task(m, WBC(w), t)->o;
+	struct sim_fp *future = &a->future;
+	unsigned first, last;
+
+	if (o->pc == RP_DONE)
+		return;
+	wb_rangeop_pages(m, w, t, &first, &last);
+	wb_fp_add(future, WB_R_RWSEM, WB_RW);
+	wb_fp_add(future, WB_R_INVAL, WB_RW);
+	wb_fp_add(future, WB_R_MAP, WB_RW);
+	wb_fp_add(future, WB_R_ISIZE, WB_RW);
+	wb_fp_add(future, WB_R_ORDER, WB_RW);
+	wb_fp_add(future, WB_R_DROP, WB_RW);
+	for (unsigned k = WB_K_FLAGS; k <= WB_K_IO; k++)
+		wb_fp_pages(future, k, first, last, WB_RW);
+	if (m->zflush)
+		wb_fp_pages(future, WB_K_FLAGS, 0, m->npages - 1, WB_RD);
+	if (o->pc == RP_RWSEM_LOCK)
+		wb_fp_add(&a->now, WB_R_RWSEM, WB_RW);
+	else
+		a->now = *future;
+}
+
+/* It may bring in, dirty (the EOF zeroing), clean or remove (the flush) the pages it touches. */
+static uint64_t wb_rangeop_may(const struct wb_model *m, const void *w, unsigned t)
+{
+	unsigned first, last;
+
+	if (wb_task(m, WBC(w), t)->o.pc == RP_DONE)
+		return 0;
+	wb_rangeop_pages(m, w, t, &first, &last);
+	return wb_page_range_mask(first, last);
+}
+
 #define WB_RANGEOP_ROW(steps_)                                                                     \
 	.steps = steps_, .nsteps = sizeof(steps_) / sizeof(steps_[0]), .npc = RP_ISIZE_EXT + 1,     \
 	.done_pc = RP_DONE, .enabled = wb_rangeop_enabled, .apply = wb_rangeop_apply,              \
 	.step = wb_rangeop_step, .pack_fields = wb_rangeop_pack_fields,                            \
 	.describe = wb_rangeop_describe, .mapping_text = wb_rangeop_mapping_text,                  \
-	.holds = wb_rangeop_holds
+	.holds = wb_rangeop_holds, .por = wb_rangeop_por, .may_dirty = wb_rangeop_may,        \
+	.may_clean = wb_rangeop_may
 
 const struct wb_actor wb_actor_punch = {
 	.name = "punch",
