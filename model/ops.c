@@ -141,11 +141,13 @@ static struct sim_fp *wb_por_part(struct sim_por_actor *a, uint32_t g1, uint32_t
 		if (g == SIM_POR_GATES)
 			return &a->future; /* no room: say it without the gate */
 		a->ngated++;
-		memset(&a->gated[g], 0, sizeof(a->gated[g]));
+		/* what the engine reads of it: any[] only up to nany */
+		memset(&a->gated[g].fp, 0, sizeof(a->gated[g].fp));
 		a->gated[g].gate = g1;
 		a->gated[g].gate2 = g2;
 		a->gated[g].nany = nany;
-		memcpy(a->gated[g].any, any, nany * sizeof(*any));
+		for (unsigned i = 0; i < nany; i++)
+			a->gated[g].any[i] = any[i];
 	}
 	return &a->gated[g].fp;
 }
@@ -197,10 +199,12 @@ static uint64_t wb_por_widen_mask(const struct wb_model *m, uint64_t mask)
 /*
  * Each task's may_dirty and may_clean masks (0 for a finished task),
  * computed once per state: wb_por_actors() forgets them at its start, and
- * the hooks it calls compute them on first use.
+ * the hooks it calls compute them on first use.  And the finished tasks,
+ * which wb_por_actors() sets at its start.
  */
 static _Thread_local struct {
 	bool valid;
+	uint32_t finished;
 	uint64_t dirty[WB_MAX_TASKS], clean[WB_MAX_TASKS];
 } wb_por_cache;
 
@@ -210,7 +214,7 @@ static const uint64_t *wb_por_masks(const struct wb_model *m, const void *w,
 	if (!wb_por_cache.valid) {
 		for (unsigned t = 0; t < m->ntasks; t++) {
 			const struct wb_actor *act = wb_actor_of(m, t);
-			bool done = wb_task_finished(m, w, t);
+			bool done = (wb_por_cache.finished >> t) & 1u;
 			wb_por_cache.dirty[t] =
 				done ? 0 : act->may_dirty ? act->may_dirty(m, w, t) : ~0ull;
 			wb_por_cache.clean[t] =
@@ -269,10 +273,10 @@ struct sim_fp *wb_por_part_of(struct sim_por_actor *a, const struct wb_gates *g,
  * names stands for its whole group: sound whatever the folios are now or
  * will be, and without a change to any actor's hook.
  */
-/* Page p's resource of kind k: the four of WB_K_*, then DIRTY (4) and WBACK (5). */
+/* Page p's resource of kind k: FOLIO (0), DATA, DISK, IO, then DIRTY (4) and WBACK (5). */
 static unsigned wb_page_resource(unsigned p, unsigned k)
 {
-	return k < 4 ? WB_R_PAGES + 4u * p + k : k == 4 ? WB_R_DIRTY(p) : WB_R_WBACK(p);
+	return WB_R_PAGES + 6u * p + k;
 }
 
 static void wb_por_widen_fp(const struct wb_model *m, struct sim_fp *f)
@@ -314,9 +318,13 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 	unsigned n = 0, t, p;
 
 	wb_por_cache.valid = false;
+	wb_por_cache.finished = 0;
+	for (t = 0; t < m->ntasks; t++)
+		if (wb_task_finished(m, w, t))
+			wb_por_cache.finished |= 1u << t;
 	for (t = 0; t < m->ntasks; t++) {
 		const struct wb_actor *act = wb_actor_of(m, t);
-		if (!wb_task_finished(m, w, t)) {
+		if (!((wb_por_cache.finished >> t) & 1u)) {
 			struct sim_por_actor *a = &out[n++];
 			uint32_t after = m->sc->tasks[t].after;
 			wb_por_start(a, wb_actor_key(t, -1));
@@ -329,7 +337,7 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 			wb_fp_add(&a->now, WB_R_DONE(t), WB_WR);
 			wb_fp_add(&a->future, WB_R_DONE(t), WB_WR);
 			for (unsigned i = 0; after; i++, after >>= 1)
-				if ((after & 1) && !wb_task_finished(m, w, i)) {
+				if ((after & 1) && !((wb_por_cache.finished >> i) & 1u)) {
 					wb_fp_add(&a->now, WB_R_DONE(i), WB_RD);
 					wb_fp_add(&a->future, WB_R_DONE(i), WB_RD);
 				}

@@ -39,17 +39,25 @@ enum {
 	WB_R_ISIZE,
 	WB_R_ORDER,
 	WB_R_DROP,
-	WB_R_PAGES, /* then 4 per page, then DIRTY(p) per page, then DONE(t) per task */
+	WB_R_DONE0, /* DONE(t) per task */
+	/*
+	 * Then 6 per page: FOLIO, DATA, DISK, IO, DIRTY, WBACK.  A few pages'
+	 * resources all lie in the first word of a footprint: sim/por.c tests
+	 * only the words some actor's `now` uses.
+	 */
+	WB_R_PAGES = WB_R_DONE0 + WB_MAX_TASKS,
 };
-#define WB_R_FLAGS(p) (WB_R_PAGES + 4u * (p))
-#define WB_R_FOLIO(p) WB_R_FLAGS(p) /* with wb_fp_folio(): without DIRTY(p) */
-#define WB_R_DATA(p) (WB_R_PAGES + 4u * (p) + 1u)
-#define WB_R_DISK(p) (WB_R_PAGES + 4u * (p) + 2u)
-#define WB_R_IO(p) (WB_R_PAGES + 4u * (p) + 3u)
-#define WB_R_DIRTY(p) (WB_R_PAGES + 4u * 64u + (p))
-#define WB_R_WBACK(p) (WB_R_PAGES + 5u * 64u + (p))
-#define WB_R_DONE(t) (WB_R_PAGES + 6u * 64u + (t))
-_Static_assert(WB_R_PAGES + 6 * 64 + WB_MAX_TASKS <= 64 * SIM_FP_WORDS,
+#define WB_R_FOLIO(p) (WB_R_PAGES + 6u * (p))
+/* Not a resource of its own: wb_fp_add() sets FOLIO(p), DIRTY(p) and WBACK(p) for it */
+#define WB_R_FLAGS0 (64u * SIM_FP_WORDS)
+#define WB_R_FLAGS(p) (WB_R_FLAGS0 + (p))
+#define WB_R_DATA(p) (WB_R_PAGES + 6u * (p) + 1u)
+#define WB_R_DISK(p) (WB_R_PAGES + 6u * (p) + 2u)
+#define WB_R_IO(p) (WB_R_PAGES + 6u * (p) + 3u)
+#define WB_R_DIRTY(p) (WB_R_PAGES + 6u * (p) + 4u)
+#define WB_R_WBACK(p) (WB_R_PAGES + 6u * (p) + 5u)
+#define WB_R_DONE(t) (WB_R_DONE0 + (t))
+_Static_assert(WB_R_PAGES + 6 * WB_MAX_PAGES <= 64 * SIM_FP_WORDS,
 	       "the model's resources fit a footprint");
 
 #define WB_RD 1u
@@ -67,10 +75,12 @@ static inline void wb_fp_bit(struct sim_fp *f, unsigned r, unsigned how)
 /* Resource r; FLAGS(p) is FOLIO(p), DIRTY(p) and WBACK(p). */
 static inline void wb_fp_add(struct sim_fp *f, unsigned r, unsigned how)
 {
-	wb_fp_bit(f, r, how);
-	if (r >= WB_R_PAGES && r < WB_R_PAGES + 4u * 64u && (r - WB_R_PAGES) % 4u == 0) {
-		wb_fp_bit(f, WB_R_DIRTY((r - WB_R_PAGES) / 4u), how);
-		wb_fp_bit(f, WB_R_WBACK((r - WB_R_PAGES) / 4u), how);
+	if (r >= WB_R_FLAGS0) {
+		wb_fp_bit(f, WB_R_FOLIO(r - WB_R_FLAGS0), how);
+		wb_fp_bit(f, WB_R_DIRTY(r - WB_R_FLAGS0), how);
+		wb_fp_bit(f, WB_R_WBACK(r - WB_R_FLAGS0), how);
+	} else {
+		wb_fp_bit(f, r, how);
 	}
 }
 
@@ -92,17 +102,17 @@ static inline void wb_fp_wback(struct sim_fp *f, unsigned p, unsigned how)
 	wb_fp_bit(f, WB_R_WBACK(p), how);
 }
 
-/* Resource kind k (WB_R_FLAGS(0) + k: 0 flags, 1 data, 2 disk, 3 IO) of pages [first, last]. */
-static inline void wb_fp_pages(struct sim_fp *f, unsigned k, unsigned first, unsigned last,
-			       unsigned how)
-{
-	for (unsigned p = first; p <= last; p++)
-		wb_fp_add(f, WB_R_PAGES + 4u * p + k, how);
-}
 #define WB_K_FLAGS 0u
 #define WB_K_DATA 1u
 #define WB_K_DISK 2u
 #define WB_K_IO 3u
+/* Resource kind k (0 flags, then WB_R_FOLIO(p) + k: 1 data, 2 disk, 3 IO) of pages [first, last]. */
+static inline void wb_fp_pages(struct sim_fp *f, unsigned k, unsigned first, unsigned last,
+			       unsigned how)
+{
+	for (unsigned p = first; p <= last; p++)
+		wb_fp_add(f, k == WB_K_FLAGS ? WB_R_FLAGS(p) : WB_R_FOLIO(p) + k, how);
+}
 
 /* Everything: a step or a future the model does not describe more closely. */
 static inline void wb_fp_all(struct sim_fp *f)

@@ -177,13 +177,15 @@ static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t,
 	uint64_t allowed = m->sc->tasks[t].pages & m->all_pages;
 	uint64_t cand = wb_reclaim_candidates(m, w, t);
 	bool tags = wb_sync_writeback_left(m, w);
+	uint64_t towrite;
 
 	if (wb_task(m, WBC(w), t)->r.pc)
 		return;
+	towrite = wb_towrite_pages(m, w);
 	for (unsigned p = 0; p < m->npages; p++) {
 		if (!(allowed & (1ull << p)))
 			continue;
-		bool tagged = wb_towrite_tagged(m, w, p);
+		bool tagged = (towrite >> p) & 1u;
 		wb_fp_folio(&a->now, p, (cand & (1ull << p)) ? WB_RW : WB_RD);
 		wb_fp_dirty(&a->now, p, (cand & (1ull << p)) && tagged ? WB_RW : WB_RD);
 		wb_fp_wback(&a->now, p, WB_RD);

@@ -865,13 +865,14 @@ static void wb_writeback_summary(const struct wb_model *m, unsigned t, char *buf
 
 /* ---- partial-order reduction: footprints (model/por.h) ---- */
 
-bool wb_towrite_tagged(const struct wb_model *m, const void *w, unsigned p)
+uint64_t wb_towrite_pages(const struct wb_model *m, const void *w)
 {
+	uint64_t pages = 0;
+
 	for (unsigned t = 0; t < m->ntasks; t++)
-		if (m->sc->tasks[t].op == WB_OP_WRITEBACK && m->sc->tasks[t].sync &&
-		    (wb_snapshot(&wb_task(m, WBC(w), t)->b) & (1ull << p)))
-			return true;
-	return false;
+		if (m->sc->tasks[t].op == WB_OP_WRITEBACK && m->sc->tasks[t].sync)
+			pages |= wb_snapshot(&wb_task(m, WBC(w), t)->b);
+	return pages;
 }
 
 bool wb_sync_writeback_left(const struct wb_model *m, const void *w)

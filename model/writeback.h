@@ -25,10 +25,10 @@ unsigned wb_writeback_page(const struct wb_model *m, const void *w, unsigned t);
 /* A punch's write-and-wait of one dirty folio (xfs_flush_unmap_range()), by the same rules. */
 void wb_write_and_wait_folio(struct wb_model *m, void *w, unsigned page);
 /*
- * Partial-order reduction: does a sync writeback task have a TOWRITE tag on
- * page p now (a folio's removal clears it); may one still tag any page?
+ * Partial-order reduction: the pages a sync writeback task has a TOWRITE tag
+ * on now (a folio's removal clears it); may one still tag any page?
  */
-bool wb_towrite_tagged(const struct wb_model *m, const void *w, unsigned p);
+uint64_t wb_towrite_pages(const struct wb_model *m, const void *w);
 bool wb_sync_writeback_left(const struct wb_model *m, const void *w);
 
 #endif

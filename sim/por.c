@@ -35,11 +35,20 @@
 
 #include "sim/sim.h"
 
-static bool sim_fp_conflict(const struct sim_fp *a, const struct sim_fp *b)
+/*
+ * Words [lo, hi) of the footprints: every conflict tested here is with some
+ * actor's `now`, and outside the words some `now` uses there is none.
+ */
+struct sim_fp_words {
+	unsigned lo, hi;
+};
+
+static bool sim_fp_conflict(const struct sim_fp *a, const struct sim_fp *b,
+			    struct sim_fp_words ws)
 {
 	uint64_t x = 0;
 
-	for (unsigned i = 0; i < SIM_FP_WORDS; i++)
+	for (unsigned i = ws.lo; i < ws.hi; i++)
 		x |= (a->w[i] & (b->r[i] | b->w[i])) | (a->r[i] & b->w[i]);
 	return x != 0;
 }
@@ -60,18 +69,18 @@ static uint8_t sim_actor_index(const struct sim_por_actor *pa, unsigned na, uint
  * SIM_MAX_ACTORS), conflict with `now`?
  */
 static bool sim_future_conflict(const struct sim_por_actor *pa, const uint8_t *in, unsigned q,
-				const struct sim_fp *now)
+				const struct sim_fp *now, struct sim_fp_words ws)
 {
 	const struct sim_por_actor *a = &pa[q];
 
-	if (sim_fp_conflict(&a->future, now))
+	if (sim_fp_conflict(&a->future, now, ws))
 		return true;
 	for (unsigned g = 0; g < a->ngated; g++) {
 		const struct sim_por_gate *pg = &a->gated[g];
 		bool any_out = pg->nany == 0;
 		for (unsigned i = 0; i < pg->nany && !any_out; i++)
 			any_out = !in[pg->anyi[i]];
-		if (any_out && !in[pg->gi] && !in[pg->gi2] && sim_fp_conflict(&pg->fp, now))
+		if (any_out && !in[pg->gi] && !in[pg->gi2] && sim_fp_conflict(&pg->fp, now, ws))
 			return true;
 	}
 	return false;
@@ -95,6 +104,16 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 	na = sm->ops->por_actors(sm->ctx, world, pa);
 	if (na > SIM_MAX_ACTORS)
 		return n;
+	/* the words the actors' `now` use */
+	uint64_t used[SIM_FP_WORDS] = { 0 };
+	struct sim_fp_words ws;
+	for (j = 0; j < na; j++)
+		for (i = 0; i < SIM_FP_WORDS; i++)
+			used[i] |= pa[j].now.r[i] | pa[j].now.w[i];
+	for (ws.lo = 0; ws.lo < SIM_FP_WORDS && !used[ws.lo]; ws.lo++)
+		;
+	for (ws.hi = SIM_FP_WORDS; ws.hi > ws.lo && !used[ws.hi - 1]; ws.hi--)
+		;
 	/* the gates' indexes */
 	for (j = 0; j < na; j++)
 		for (unsigned g = 0; g < pa[j].ngated; g++) {
@@ -106,7 +125,7 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 		}
 	in[SIM_MAX_ACTORS] = 0;
 	/* each action's actor among pa[], and how many actions each actor has */
-	memset(nacts, 0, sizeof(nacts));
+	memset(nacts, 0, na * sizeof(*nacts));
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < na && pa[j].actor != acts[i].actor; j++)
 			;
@@ -126,7 +145,7 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 		while (head < tail && count < best) {
 			const struct sim_fp *now = &pa[queue[head++]].now;
 			for (j = 0; j < na; j++) {
-				if (in[j] || !sim_future_conflict(pa, in, j, now))
+				if (in[j] || !sim_future_conflict(pa, in, j, now, ws))
 					continue;
 				in[j] = 1;
 				queue[tail++] = (uint8_t)j;
