@@ -55,11 +55,6 @@ uint64_t wb_never_dirties(const struct wb_model *m, const void *w, unsigned t)
 	return 0;
 }
 
-bool wb_task_finished(const struct wb_model *m, const void *w, unsigned t)
-{
-	return wb_task(m, WBC(w), t)->raw[0] == wb_actor_of(m, t)->done_pc;
-}
-
 /*
  * The step names of an actor, each once, in table order: the vocabulary
  * schedules are checked against.  Built once per actor on first use.

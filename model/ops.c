@@ -142,7 +142,7 @@ static struct sim_fp *wb_por_part(struct sim_por_actor *a, uint32_t g1, uint32_t
 			return &a->future; /* no room: say it without the gate */
 		a->ngated++;
 		/* what the engine reads of it: any[] only up to nany */
-		memset(&a->gated[g].fp, 0, sizeof(a->gated[g].fp));
+		a->gated[g].fp = wb_fp_empty;
 		a->gated[g].gate = g1;
 		a->gated[g].gate2 = g2;
 		a->gated[g].nany = nany;

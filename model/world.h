@@ -344,6 +344,7 @@ struct wb_model {
 	unsigned npages, nblocks;
 	unsigned gran, gpb, gpp; /* granule, granules per block and per page */
 	unsigned ntasks;
+	uint8_t done_pc[WB_MAX_TASKS]; /* each task's actor's done_pc (wb_task_finished) */
 	uint64_t all_pages;	/* mask of valid page indexes */
 	/* layout */
 	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, off_drop, off_dirty, size;
@@ -535,7 +536,10 @@ bool wb_task_summary(const struct wb_model *m, unsigned t, char *buf, size_t n);
 /* Print the whole world: inode, extent map, page cache, IOs, disk, tasks. */
 void wb_world_print(const struct wb_model *m, const void *w, FILE *out);
 
-bool wb_task_finished(const struct wb_model *m, const void *w, unsigned t);
+static inline bool wb_task_finished(const struct wb_model *m, const void *w, unsigned t)
+{
+	return wb_task(m, WBC_(w), t)->raw[0] == m->done_pc[t];
+}
 bool wb_task_after_done(const struct wb_model *m, const void *w, unsigned t);
 
 /* Remove a folio from the page cache (eviction, truncation). */

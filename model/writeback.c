@@ -889,7 +889,7 @@ void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct si
 {
 	const struct wb_io *io = wb_io(m, WBC(w), page);
 	const uint8_t *ext = wb_ext(m, WBC(w));
-	struct sim_fp done;
+	struct sim_fp done = wb_fp_empty;
 
 	/*
 	 * io_complete: xfs_iomap_write_unwritten() over the blocks mapped
@@ -900,7 +900,6 @@ void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct si
 	 * cannot become a HOLE or DELALLOC while its folio is under writeback (a
 	 * punch or a truncate waits for it).
 	 */
-	memset(&done, 0, sizeof(done));
 	wb_fp_wback(&done, page, WB_RW);
 	wb_fp_add(&done, WB_R_IO(page), WB_RW);
 	if (io->unwritten)

@@ -90,7 +90,8 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 			unsigned n, struct sim_por_actor *pa)
 {
 	unsigned na, i, j, k, best = n, nacts[SIM_MAX_ACTORS];
-	uint8_t in[SIM_MAX_ACTORS + 1], best_in[SIM_MAX_ACTORS], queue[SIM_MAX_ACTORS];
+	unsigned nbest = 0;
+	uint8_t in[SIM_MAX_ACTORS + 1], best_set[SIM_MAX_ACTORS], queue[SIM_MAX_ACTORS];
 	uint8_t of[SIM_MAX_ENABLED];
 	bool found = false;
 
@@ -104,18 +105,18 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 	na = sm->ops->por_actors(sm->ctx, world, pa);
 	if (na > SIM_MAX_ACTORS)
 		return n;
-	/* the words the actors' `now` use */
+	/*
+	 * The words the actors' `now` use; the gates' indexes.  (Small arrays
+	 * are cleared by hand here: a memset() of a variable size is a
+	 * slow-starting `rep stos`.)
+	 */
 	uint64_t used[SIM_FP_WORDS] = { 0 };
 	struct sim_fp_words ws;
-	for (j = 0; j < na; j++)
+	for (j = 0; j < na; j++) {
+		nacts[j] = 0;
+		in[j] = 0;
 		for (i = 0; i < SIM_FP_WORDS; i++)
 			used[i] |= pa[j].now.r[i] | pa[j].now.w[i];
-	for (ws.lo = 0; ws.lo < SIM_FP_WORDS && !used[ws.lo]; ws.lo++)
-		;
-	for (ws.hi = SIM_FP_WORDS; ws.hi > ws.lo && !used[ws.hi - 1]; ws.hi--)
-		;
-	/* the gates' indexes */
-	for (j = 0; j < na; j++)
 		for (unsigned g = 0; g < pa[j].ngated; g++) {
 			struct sim_por_gate *pg = &pa[j].gated[g];
 			pg->gi = sim_actor_index(pa, na, pg->gate);
@@ -123,9 +124,13 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 			for (unsigned x = 0; x < pg->nany; x++)
 				pg->anyi[x] = sim_actor_index(pa, na, pg->any[x]);
 		}
+	}
 	in[SIM_MAX_ACTORS] = 0;
+	for (ws.lo = 0; ws.lo < SIM_FP_WORDS && !used[ws.lo]; ws.lo++)
+		;
+	for (ws.hi = SIM_FP_WORDS; ws.hi > ws.lo && !used[ws.hi - 1]; ws.hi--)
+		;
 	/* each action's actor among pa[], and how many actions each actor has */
-	memset(nacts, 0, na * sizeof(*nacts));
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < na && pa[j].actor != acts[i].actor; j++)
 			;
@@ -134,11 +139,11 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 		of[i] = (uint8_t)j;
 		nacts[j]++;
 	}
+	/* T is in[] (queue[0..tail) lists its members) */
 	for (k = 0; k < na; k++) {
 		unsigned head = 0, tail = 0, count;
 		if (!nacts[k])
 			continue;
-		memset(in, 0, na);
 		in[k] = 1;
 		queue[tail++] = (uint8_t)k;
 		count = nacts[k];
@@ -154,24 +159,28 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 		}
 		if (count < best) {
 			best = count;
-			memcpy(best_in, in, na);
+			for (nbest = 0; nbest < tail; nbest++)
+				best_set[nbest] = queue[nbest];
 			found = true;
 		}
+		for (i = 0; i < tail; i++)
+			in[queue[i]] = 0;
 		if (best == 1)
 			break;
 	}
 	if (!found)
 		return n;
+	for (i = 0; i < nbest; i++)
+		in[best_set[i]] = 1;
 	/* the chosen actions first, in their order; the others after them */
-	struct sim_action keep[SIM_MAX_ENABLED], rest[SIM_MAX_ENABLED];
+	struct sim_action rest[SIM_MAX_ENABLED];
 	unsigned nk = 0, nr = 0;
 	for (i = 0; i < n; i++) {
-		if (best_in[of[i]])
-			keep[nk++] = acts[i];
+		if (in[of[i]])
+			acts[nk++] = acts[i];
 		else
 			rest[nr++] = acts[i];
 	}
-	memcpy(acts, keep, nk * sizeof(*acts));
 	memcpy(acts + nk, rest, nr * sizeof(*acts));
 	return nk;
 }
