@@ -1628,19 +1628,17 @@ static void wb_writer_wide(const struct wb_model *m, const void *w, unsigned t, 
 {
 	unsigned first = wb_writer_first_page(m, w, t);
 
-	wb_fp_add(f, WB_R_MAP, wb_writer_may_change_map(m, w, t, first) ? WB_RW : WB_RD);
-	wb_fp_add(f, WB_R_ISIZE, WB_RW);
-	wb_fp_add(f, WB_R_INVAL, WB_RW);
-	wb_fp_add(f, WB_R_DROP, WB_RW);
-	wb_fp_add(f, WB_R_RWSEM, WB_RD);
-	wb_fp_pages(f, WB_K_FLAGS, first, m->npages - 1, WB_RW);
-	wb_fp_pages(f, WB_K_DATA, first, m->npages - 1, WB_RW);
+	uint64_t both = WB_M(WB_R_ISIZE) | WB_M(WB_R_INVAL) | WB_M(WB_R_DROP);
+
+	wb_fp_inode(f, both | WB_M(WB_R_MAP) | WB_M(WB_R_RWSEM),
+		    both | (wb_writer_may_change_map(m, w, t, first) ? WB_M(WB_R_MAP) : 0));
 	/* zero_dirty_unwritten=flush: the zeroing's flush writes and converts (wb_zero_flush) */
-	wb_fp_pages(f, WB_K_DISK, first, m->npages - 1, m->zflush ? WB_RW : WB_RD);
+	wb_fp_page_range(f, first, m->npages - 1, WB_KM_FLAGS | WB_KM_DATA | WB_KM_DISK,
+			 WB_KM_FLAGS | WB_KM_DATA | (m->zflush ? WB_KM_DISK : 0));
 	if (m->zflush) {
-		wb_fp_add(f, WB_R_MAP, WB_RW);
+		wb_fp_inode(f, WB_M(WB_R_MAP), WB_M(WB_R_MAP));
 		/* range_dirty's tag test reads every folio */
-		wb_fp_pages(f, WB_K_FLAGS, 0, m->npages - 1, WB_RD);
+		wb_fp_page_range(f, 0, m->npages - 1, WB_KM_FLAGS, 0);
 	}
 }
 
@@ -1695,8 +1693,7 @@ static void wb_writer_por(const struct wb_model *m, const void *w, unsigned t,
 	if (wr->pc == WP_DONE)
 		return;
 	wb_writer_wide(m, w, t, future);
-	wb_fp_add(future, WB_R_RWSEM, WB_RW);
-	wb_fp_add(future, WB_R_ORDER, WB_RW);
+	wb_fp_inode(future, WB_M(WB_R_RWSEM) | WB_M(WB_R_ORDER), WB_M(WB_R_RWSEM) | WB_M(WB_R_ORDER));
 	switch (wr->pc) {
 	case WP_RWSEM_LOCK: /* the lock, the content order, i_size for the EOF zeroing */
 		wb_fp_add(now, WB_R_RWSEM, WB_RW);

@@ -108,6 +108,75 @@ static inline void wb_fp_wback(struct sim_fp *f, unsigned p, unsigned how)
 	wb_fp_bit(f, WB_R_WBACK(p), how);
 }
 
+/*
+ * Several resources at once: each `|=` on a footprint word waits for the one
+ * before it on the same word, so a hook that sets its bits one at a time
+ * spends its time in that chain.
+ *
+ * Page p's resources as a mask of 6 bits, in their order from WB_R_FOLIO(p):
+ */
+#define WB_KM_FOLIO 0x01u
+#define WB_KM_DATA 0x02u
+#define WB_KM_DISK 0x04u
+#define WB_KM_IO 0x08u
+#define WB_KM_DIRTY 0x10u
+#define WB_KM_WBACK 0x20u
+#define WB_KM_FLAGS (WB_KM_FOLIO | WB_KM_DIRTY | WB_KM_WBACK)
+#define WB_KM_ALL 0x3fu
+
+/* Page p's resources rk read and wk written (WB_KM_* masks). */
+static inline void wb_fp_page(struct sim_fp *f, unsigned p, unsigned rk, unsigned wk)
+{
+	unsigned r = WB_R_FOLIO(p), i = r / 64, s = r % 64;
+
+	f->r[i] |= (uint64_t)rk << s;
+	f->w[i] |= (uint64_t)wk << s;
+	if (s > 64 - 6) { /* they go on in the next word */
+		f->r[i + 1] |= (uint64_t)rk >> (64 - s);
+		f->w[i + 1] |= (uint64_t)wk >> (64 - s);
+	}
+}
+
+/* The same resources rk read and wk written of every page in [first, last]. */
+static inline void wb_fp_page_range(struct sim_fp *f, unsigned first, unsigned last, unsigned rk,
+				    unsigned wk)
+{
+	uint64_t accr = 0, accw = 0;
+	unsigned cur = WB_R_FOLIO(first) / 64;
+
+	for (unsigned p = first; p <= last; p++) {
+		unsigned r = WB_R_FOLIO(p), i = r / 64, s = r % 64;
+		if (i != cur) {
+			f->r[cur] |= accr;
+			f->w[cur] |= accw;
+			accr = accw = 0;
+			cur = i;
+		}
+		accr |= (uint64_t)rk << s;
+		accw |= (uint64_t)wk << s;
+		if (s > 64 - 6) {
+			f->r[cur] |= accr;
+			f->w[cur] |= accw;
+			accr = (uint64_t)rk >> (64 - s);
+			accw = (uint64_t)wk >> (64 - s);
+			cur = i + 1;
+		}
+	}
+	if (first <= last) {
+		f->r[cur] |= accr;
+		f->w[cur] |= accw;
+	}
+}
+
+/* The inode's resources and DONE(t), all in the first word: masks of WB_M(r). */
+#define WB_M(r) (1ull << (r))
+_Static_assert(WB_R_PAGES <= 64, "the inode's resources and DONE(t) lie in the first word");
+static inline void wb_fp_inode(struct sim_fp *f, uint64_t rd, uint64_t wr)
+{
+	f->r[0] |= rd;
+	f->w[0] |= wr;
+}
+
 #define WB_K_FLAGS 0u
 #define WB_K_DATA 1u
 #define WB_K_DISK 2u
@@ -116,8 +185,9 @@ static inline void wb_fp_wback(struct sim_fp *f, unsigned p, unsigned how)
 static inline void wb_fp_pages(struct sim_fp *f, unsigned k, unsigned first, unsigned last,
 			       unsigned how)
 {
-	for (unsigned p = first; p <= last; p++)
-		wb_fp_add(f, k == WB_K_FLAGS ? WB_R_FLAGS(p) : WB_R_FOLIO(p) + k, how);
+	unsigned km = k == WB_K_FLAGS ? WB_KM_FLAGS : 1u << k;
+
+	wb_fp_page_range(f, first, last, how & WB_RD ? km : 0, how & WB_WR ? km : 0);
 }
 
 /* Everything: a step or a future the model does not describe more closely. */

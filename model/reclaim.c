@@ -185,12 +185,10 @@ static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t,
 	for (unsigned p = 0; p < m->npages; p++) {
 		if (!(allowed & (1ull << p)))
 			continue;
-		bool tagged = (towrite >> p) & 1u;
-		wb_fp_folio(&a->now, p, (cand & (1ull << p)) ? WB_RW : WB_RD);
-		wb_fp_dirty(&a->now, p, (cand & (1ull << p)) && tagged ? WB_RW : WB_RD);
-		wb_fp_wback(&a->now, p, WB_RD);
-		if (cand & (1ull << p))
-			wb_fp_add(&a->now, WB_R_DATA(p), WB_WR);
+		bool tagged = (towrite >> p) & 1u, c = (cand >> p) & 1u;
+		/* FOLIO and DIRTY read, written with DATA by an eviction (DIRTY: a tag) */
+		wb_fp_page(&a->now, p, WB_KM_FLAGS,
+			   c ? WB_KM_FOLIO | WB_KM_DATA | (tagged ? WB_KM_DIRTY : 0) : 0);
 		/*
 		 * A dirty folio must first be cleaned or removed (and a new one
 		 * brought in), an absent one brought in: by whom may still.
@@ -202,10 +200,8 @@ static void wb_reclaim_por(const struct wb_model *m, const void *w, unsigned t,
 		struct wb_gates gates;
 		wb_por_gates(m, w, p, t, true, any, &gates);
 		struct sim_fp *evict = wb_por_part_of(a, &gates, true);
-		wb_fp_folio(evict, p, WB_RW);
-		wb_fp_dirty(evict, p, tags || tagged ? WB_RW : WB_RD);
-		wb_fp_wback(evict, p, WB_RD);
-		wb_fp_add(evict, WB_R_DATA(p), WB_WR);
+		wb_fp_page(evict, p, WB_KM_FLAGS,
+			   WB_KM_FOLIO | WB_KM_DATA | (tags || tagged ? WB_KM_DIRTY : 0));
 	}
 }
 

@@ -900,19 +900,16 @@ void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct si
 	 * cannot become a HOLE or DELALLOC while its folio is under writeback (a
 	 * punch or a truncate waits for it).
 	 */
-	wb_fp_wback(&done, page, WB_RW);
-	wb_fp_add(&done, WB_R_IO(page), WB_RW);
+	wb_fp_page(&done, page, WB_KM_WBACK | WB_KM_IO, WB_KM_WBACK | WB_KM_IO);
 	if (io->unwritten)
-		wb_fp_add(&done, WB_R_MAP, WB_RW);
+		wb_fp_inode(&done, WB_M(WB_R_MAP), WB_M(WB_R_MAP));
 	for (unsigned i = 0; i < m->mfb && page * m->bpp + i < m->nblocks; i++)
 		if ((io->unwritten & (1u << i)) && ext[page * m->bpp + i] != WB_UNWRITTEN &&
 		    ext[page * m->bpp + i] != WB_WRITTEN)
 			wb_fp_pages(&done, WB_K_DISK, 0, m->npages - 1, WB_WR);
 	if (io->phase == IO_SUBMITTED) {
 		/* io_write: the folio's bytes to disk */
-		wb_fp_add(now, WB_R_DATA(page), WB_RD);
-		wb_fp_add(now, WB_R_DISK(page), WB_WR);
-		wb_fp_add(now, WB_R_IO(page), WB_RW);
+		wb_fp_page(now, page, WB_KM_DATA | WB_KM_IO, WB_KM_DISK | WB_KM_IO);
 	} else {
 		wb_fp_or(now, &done);
 	}
@@ -942,8 +939,7 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 		return;
 	wb_range_pages(m, t, &first, &last);
 	if (b->pc == BP_FDATAWAIT) { /* its range's writeback flags, nothing else from here on */
-		for (unsigned p = first; p <= last; p++)
-			wb_fp_wback(now, p, WB_RD);
+		wb_fp_page_range(now, first, last, WB_KM_WBACK, 0);
 		*future = *now;
 		return;
 	}
@@ -969,50 +965,38 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 		struct wb_gates gates;
 		wb_por_gates(m, w, p, t, false, dirtied ? WB_ANY_DIRTIER : WB_ANY_NONE, &gates);
 		struct sim_fp *lock = wb_por_part_of(a, &gates, false);
-		wb_fp_dirty(future, p, WB_RD);
+		wb_fp_page(future, p, WB_KM_DIRTY, 0);
 		/* a background pass skips a dirty folio under writeback */
-		if (!m->sc->tasks[t].sync)
-			wb_fp_wback(lock, p, WB_RD);
-		wb_fp_folio(lock, p, WB_RW);
+		wb_fp_page(lock, p, WB_KM_FOLIO | (m->sc->tasks[t].sync ? 0 : WB_KM_WBACK),
+			   WB_KM_FOLIO);
 		/*
 		 * Once locked: cleaning, zeroing past EOF, mapping (the extent
 		 * map: DELALLOC converts), the IO and its completion.
 		 */
 		struct sim_fp *g = wb_por_part_of(a, &gates, true);
-		wb_fp_add(g, WB_R_FLAGS(p), WB_RW);
-		wb_fp_add(g, WB_R_DATA(p), WB_RW);
-		wb_fp_add(g, WB_R_DISK(p), WB_RW);
-		wb_fp_add(g, WB_R_IO(p), WB_RW);
-		wb_fp_add(g, WB_R_MAP, WB_RW);
-		wb_fp_add(g, WB_R_ISIZE, WB_RD);
+		wb_fp_page(g, p, WB_KM_ALL, WB_KM_ALL);
+		wb_fp_inode(g, WB_M(WB_R_MAP) | WB_M(WB_R_ISIZE), WB_M(WB_R_MAP));
 		/* an IO of a stale mapping may allocate an extent beyond the range with garbage */
 		if (m->sc->tasks[t].has_range)
-			wb_fp_pages(g, WB_K_DISK, 0, m->npages - 1, WB_WR);
+			wb_fp_page_range(g, 0, m->npages - 1, 0, WB_KM_DISK);
 	}
-	if (holds) {
-		wb_fp_add(future, WB_R_MAP, WB_RW);
-		wb_fp_add(future, WB_R_ISIZE, WB_RD);
-	}
+	if (holds)
+		wb_fp_inode(future, WB_M(WB_R_MAP) | WB_M(WB_R_ISIZE), WB_M(WB_R_MAP));
 	switch (b->pc) {
 	case BP_TAG: /* the dirty folios of the range */
-		for (unsigned p = first; p <= last; p++)
-			wb_fp_dirty(now, p, WB_RD);
+		wb_fp_page_range(now, first, last, WB_KM_DIRTY, 0);
 		break;
 	case BP_SCAN: { /* the next dirty (or TOWRITE) folio, and its lock; or pass_end */
 		int c = wb_candidate(m, WBC(w), t);
-		for (unsigned p = b->pos; p <= last; p++) {
-			wb_fp_dirty(now, p, WB_RD);
-			if (!m->sc->tasks[t].sync)
-				wb_fp_wback(now, p, WB_RD);
-		}
+		wb_fp_page_range(now, b->pos, last,
+				 WB_KM_DIRTY | (m->sc->tasks[t].sync ? 0 : WB_KM_WBACK), 0);
 		if (c >= 0)
 			wb_fp_folio(now, (unsigned)c, WB_RW);
 		break;
 	}
 	case BP_CLEAR_DIRTY: /* waits for writeback; clean, write-protect, zero past EOF */
-		wb_fp_add(now, WB_R_FLAGS(b->cur), WB_RW);
-		wb_fp_add(now, WB_R_DATA(b->cur), WB_RW);
-		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		wb_fp_page(now, b->cur, WB_KM_FLAGS | WB_KM_DATA, WB_KM_FLAGS | WB_KM_DATA);
+		wb_fp_inode(now, WB_M(WB_R_ISIZE), 0);
 		break;
 	case BP_MAP_BLOCKS: /* the extent map (a DELALLOC block converts), the uptodate bits */
 		wb_fp_add(now, WB_R_MAP,
@@ -1022,8 +1006,7 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 		wb_fp_add(now, WB_R_ISIZE, WB_RD);
 		break;
 	case BP_START_WRITEBACK: /* writeback flag, unlock, TOWRITE tags, the IO */
-		wb_fp_add(now, WB_R_FLAGS(b->cur), WB_RW);
-		wb_fp_add(now, WB_R_IO(b->cur), WB_RW);
+		wb_fp_page(now, b->cur, WB_KM_FLAGS | WB_KM_IO, WB_KM_FLAGS | WB_KM_IO);
 		break;
 	default:
 		wb_fp_all(now);
