@@ -31,6 +31,7 @@
 
 #include <cmocka.h>
 
+#include "model/por.h"
 #include "model/world.h"
 #include "tests/gen.h"
 
@@ -569,9 +570,45 @@ static void test_toy(void **state)
 	sim_explore_result_free(&red);
 }
 
+/* The helpers that set several footprint bits at once set those wb_fp_bit() would. */
+static void test_footprint_masks(void **state)
+{
+	(void)state;
+	for (unsigned p = 0; p < WB_MAX_PAGES; p++)
+		for (unsigned rk = 0; rk <= WB_KM_ALL; rk++) {
+			unsigned wk = rk ^ 0x2a;
+			struct sim_fp a = wb_fp_empty, b = wb_fp_empty;
+			wb_fp_page(&a, p, rk, wk);
+			for (unsigned k = 0; k < 6; k++) {
+				if (rk & (1u << k))
+					wb_fp_bit(&b, WB_R_FOLIO(p) + k, WB_RD);
+				if (wk & (1u << k))
+					wb_fp_bit(&b, WB_R_FOLIO(p) + k, WB_WR);
+			}
+			assert_memory_equal(&a, &b, sizeof(a));
+		}
+	for (unsigned first = 0; first < WB_MAX_PAGES; first++)
+		for (unsigned last = 0; last < WB_MAX_PAGES; last++) {
+			struct sim_fp a = wb_fp_empty, b = wb_fp_empty;
+			wb_fp_page_range(&a, first, last, WB_KM_FLAGS, WB_KM_DATA | WB_KM_IO);
+			for (unsigned p = first; p <= last; p++)
+				wb_fp_page(&b, p, WB_KM_FLAGS, WB_KM_DATA | WB_KM_IO);
+			assert_memory_equal(&a, &b, sizeof(a));
+		}
+	for (unsigned k = WB_K_FLAGS; k <= WB_K_IO; k++)
+		for (unsigned how = WB_RD; how <= WB_RW; how++) {
+			struct sim_fp a = wb_fp_empty, b = wb_fp_empty;
+			wb_fp_pages(&a, k, 3, WB_MAX_PAGES - 1, how);
+			for (unsigned p = 3; p < WB_MAX_PAGES; p++)
+				wb_fp_add(&b, k == WB_K_FLAGS ? WB_R_FLAGS(p) : WB_R_FOLIO(p) + k, how);
+			assert_memory_equal(&a, &b, sizeof(a));
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_footprint_masks),
 		cmocka_unit_test(test_toy),
 		cmocka_unit_test(test_catalogue),
 		cmocka_unit_test(test_random),
