@@ -1573,7 +1573,9 @@ static unsigned wb_writer_first_page(const struct wb_model *m, const void *w, un
 	}
 	if (i_size < lo)
 		lo = i_size;
-	return lo / m->ps < m->npages ? lo / m->ps : m->npages - 1;
+	/* lo / m->ps, without a division: the page size is a power of two */
+	lo >>= __builtin_ctz(m->ps);
+	return lo < m->npages ? lo : m->npages - 1;
 }
 
 /*
