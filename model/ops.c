@@ -326,7 +326,10 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 		const struct wb_actor *act = wb_actor_of(m, t);
 		if (!((wb_por_cache.finished >> t) & 1u)) {
 			struct sim_por_actor *a = &out[n++];
-			uint32_t after = m->sc->tasks[t].after;
+			/* its own DONE(t), and those of the unfinished tasks it runs after */
+			uint64_t done = WB_M(WB_R_DONE(t)),
+				 waits = (uint64_t)(m->sc->tasks[t].after & ~wb_por_cache.finished)
+					 << WB_R_DONE(0);
 			wb_por_start(a, wb_actor_key(t, -1));
 			if (act->por) {
 				act->por(m, w, t, a);
@@ -334,13 +337,8 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 				wb_fp_all(&a->now);
 				wb_fp_all(&a->future);
 			}
-			wb_fp_add(&a->now, WB_R_DONE(t), WB_WR);
-			wb_fp_add(&a->future, WB_R_DONE(t), WB_WR);
-			for (unsigned i = 0; after; i++, after >>= 1)
-				if ((after & 1) && !((wb_por_cache.finished >> i) & 1u)) {
-					wb_fp_add(&a->now, WB_R_DONE(i), WB_RD);
-					wb_fp_add(&a->future, WB_R_DONE(i), WB_RD);
-				}
+			wb_fp_inode(&a->now, waits, done);
+			wb_fp_inode(&a->future, waits, done);
 		}
 		if (!(act->flags & WB_ACT_IO))
 			continue;
