@@ -112,46 +112,6 @@ static uint32_t wb_ops_apply(void *ctx, void *w, uint32_t a)
 }
 
 
-/*
- * The gated part of a's future for gates (g1, g2) and any[0..nany), made if
- * new; the future itself if no room.
- */
-static struct sim_fp *wb_por_part(struct sim_por_actor *a, uint32_t g1, uint32_t g2,
-				  const uint32_t *any, unsigned nany)
-{
-	unsigned g;
-
-	if (g1 == SIM_NO_GATE) {
-		g1 = g2;
-		g2 = SIM_NO_GATE;
-	}
-	if (g1 == SIM_NO_GATE && !nany)
-		return &a->future;
-	for (g = 0; g < a->ngated; g++) {
-		const struct sim_por_gate *pg = &a->gated[g];
-		unsigned i;
-		if (pg->gate != g1 || pg->gate2 != g2 || pg->nany != nany)
-			continue;
-		for (i = 0; i < nany && pg->any[i] == any[i]; i++)
-			;
-		if (i == nany)
-			break;
-	}
-	if (g == a->ngated) {
-		if (g == SIM_POR_GATES)
-			return &a->future; /* no room: say it without the gate */
-		a->ngated++;
-		/* what the engine reads of it: any[] only up to nany */
-		a->gated[g].fp = wb_fp_empty;
-		a->gated[g].gate = g1;
-		a->gated[g].gate2 = g2;
-		a->gated[g].nany = nany;
-		for (unsigned i = 0; i < nany; i++)
-			a->gated[g].any[i] = any[i];
-	}
-	return &a->gated[g].fp;
-}
-
 static uint32_t wb_io_gate(const struct wb_model *m, const void *w, unsigned p)
 {
 	const struct wb_io *io = wb_io(m, WBC(w), p);
@@ -257,14 +217,7 @@ void wb_por_gates(const struct wb_model *m, const void *w, unsigned p, unsigned 
 	}
 }
 
-struct sim_fp *wb_por_part_of(struct sim_por_actor *a, const struct wb_gates *g, bool io)
-{
-	static _Thread_local struct sim_fp unreachable;
-
-	if (g->unreachable)
-		return &unreachable;
-	return wb_por_part(a, io ? g->io : SIM_NO_GATE, g->holder, g->any, g->nany);
-}
+_Thread_local struct sim_fp wb_por_unreachable;
 
 /*
  * Large folios (m->lf): a step on a folio touches every page of it, and a

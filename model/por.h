@@ -226,7 +226,56 @@ struct wb_gates {
 };
 void wb_por_gates(const struct wb_model *m, const void *w, unsigned p, unsigned self, bool pins,
 		  enum wb_any_gate kind, struct wb_gates *g);
-struct sim_fp *wb_por_part_of(struct sim_por_actor *a, const struct wb_gates *g, bool io);
+/*
+ * The gated part of a's future for gates (g1, g2) and any[0..nany), made if
+ * new; the future itself if no room.
+ */
+static inline struct sim_fp *wb_por_part(struct sim_por_actor *a, uint32_t g1, uint32_t g2,
+					 const uint32_t any[SIM_POR_ANY], unsigned nany)
+{
+	unsigned g;
+
+	if (g1 == SIM_NO_GATE) {
+		g1 = g2;
+		g2 = SIM_NO_GATE;
+	}
+	if (g1 == SIM_NO_GATE && !nany)
+		return &a->future;
+	for (g = 0; g < a->ngated; g++) {
+		const struct sim_por_gate *pg = &a->gated[g];
+		unsigned i;
+		if (pg->gate != g1 || pg->gate2 != g2 || pg->nany != nany)
+			continue;
+		for (i = 0; i < nany && pg->any[i] == any[i]; i++)
+			;
+		if (i == nany)
+			break;
+	}
+	if (g == a->ngated) {
+		if (g == SIM_POR_GATES)
+			return &a->future; /* no room: say it without the gate */
+		a->ngated++;
+		/* what the engine reads of it (any[] up to nany: the rest is copied unread) */
+		a->gated[g].fp = wb_fp_empty;
+		a->gated[g].gate = g1;
+		a->gated[g].gate2 = g2;
+		a->gated[g].nany = nany;
+		memcpy(a->gated[g].any, any, sizeof(a->gated[g].any));
+	}
+	return &a->gated[g].fp;
+}
+
+/* What is written to an unreachable part counts nowhere (ops.c). */
+extern _Thread_local struct sim_fp wb_por_unreachable;
+
+static inline struct sim_fp *wb_por_part_of(struct sim_por_actor *a, const struct wb_gates *g,
+					    bool io)
+{
+	if (g->unreachable)
+		return &wb_por_unreachable;
+	return wb_por_part(a, io ? g->io : SIM_NO_GATE, g->holder, g->any, g->nany);
+}
+
 /* Start actor a's footprints for actor key `key` (gated parts are set as they are created). */
 static inline void wb_por_start(struct sim_por_actor *a, uint32_t key)
 {
