@@ -564,6 +564,7 @@ int wb_check_footprint(const struct wb_model *m, const void *before, const void 
 		ret = -1;
 	} else {
 		wb_written(m, before, after, &wrote);
+		pa[i].now.w[0] |= pa[i].now.inc; /* a commutative update writes too */
 		for (r = 0; r < 64 * SIM_FP_WORDS && !ret; r++)
 			if (wb_fp_has_w(&wrote, r) && !wb_fp_has_w(&pa[i].now, r)) {
 				snprintf(msg, n, "it wrote resource %u (model/por.h), which its "

@@ -203,6 +203,7 @@ static inline void wb_fp_or(struct sim_fp *a, const struct sim_fp *b)
 		a->r[i] |= b->r[i];
 		a->w[i] |= b->w[i];
 	}
+	a->inc |= b->inc;
 }
 
 /*

@@ -899,14 +899,25 @@ void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct si
 	 * and changes nothing else of the folio).  A block mapped UNWRITTEN
 	 * cannot become a HOLE or DELALLOC while its folio is under writeback (a
 	 * punch or a truncate waits for it).
+	 *
+	 * Without a stale block, the completion converts its own blocks
+	 * UNWRITTEN -> WRITTEN and bumps seq: two such completions, of two
+	 * folios' disjoint blocks, end in the same map and seq in either order
+	 * and never disable each other, so the map is a commutative update
+	 * (sim.h's inc) for them, and a read or write for every other step.
 	 */
 	wb_fp_page(&done, page, WB_KM_WBACK | WB_KM_IO, WB_KM_WBACK | WB_KM_IO);
-	if (io->unwritten)
-		wb_fp_inode(&done, WB_M(WB_R_MAP), WB_M(WB_R_MAP));
+	bool stale = false;
 	for (unsigned i = 0; i < m->mfb && page * m->bpp + i < m->nblocks; i++)
 		if ((io->unwritten & (1u << i)) && ext[page * m->bpp + i] != WB_UNWRITTEN &&
-		    ext[page * m->bpp + i] != WB_WRITTEN)
+		    ext[page * m->bpp + i] != WB_WRITTEN) {
 			wb_fp_pages(&done, WB_K_DISK, 0, m->npages - 1, WB_WR);
+			stale = true;
+		}
+	if (io->unwritten && stale)
+		wb_fp_inode(&done, WB_M(WB_R_MAP), WB_M(WB_R_MAP));
+	else if (io->unwritten)
+		done.inc |= WB_M(WB_R_MAP);
 	if (io->phase == IO_SUBMITTED) {
 		/* io_write: the folio's bytes to disk */
 		wb_fp_page(now, page, WB_KM_DATA | WB_KM_IO, WB_KM_DISK | WB_KM_IO);
@@ -918,6 +929,7 @@ void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct si
 		future->r[i] |= now->r[i] | done.r[i];
 		future->w[i] |= now->w[i] | done.w[i];
 	}
+	future->inc |= now->inc | done.inc;
 }
 
 /* It cleans the folios of its range. */
@@ -991,7 +1003,13 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 		break;
 	case BP_SCAN: { /* the next dirty (or TOWRITE) folio, and its lock; or pass_end */
 		int c = wb_candidate(m, WBC(w), t);
-		wb_fp_page_range(now, b->pos, last,
+		/*
+		 * The choice reads the pages from the position to the first
+		 * candidate (the first page of it at or past the position): what
+		 * lies past it cannot change the step.  Without one, to the end.
+		 */
+		unsigned upto = c < 0 ? last : (unsigned)c > b->pos ? (unsigned)c : b->pos;
+		wb_fp_page_range(now, b->pos, upto,
 				 WB_KM_DIRTY | (m->sc->tasks[t].sync ? 0 : WB_KM_WBACK), 0);
 		if (c >= 0)
 			wb_fp_folio(now, (unsigned)c, WB_RW);

@@ -50,6 +50,9 @@ static bool sim_fp_conflict(const struct sim_fp *a, const struct sim_fp *b,
 
 	for (unsigned i = ws.lo; i < ws.hi; i++)
 		x |= (a->w[i] & (b->r[i] | b->w[i])) | (a->r[i] & b->w[i]);
+	/* commutative updates: against reads and writes, not against each other */
+	if (ws.lo == 0)
+		x |= ((a->r[0] | a->w[0]) & b->inc) | (a->inc & (b->r[0] | b->w[0]));
 	return x != 0;
 }
 
@@ -117,6 +120,7 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 		in[j] = 0;
 		for (i = 0; i < SIM_FP_WORDS; i++)
 			used[i] |= pa[j].now.r[i] | pa[j].now.w[i];
+		used[0] |= pa[j].now.inc;
 		for (unsigned g = 0; g < pa[j].ngated; g++) {
 			struct sim_por_gate *pg = &pa[j].gated[g];
 			pg->gi = sim_actor_index(pa, na, pg->gate);

@@ -70,10 +70,19 @@ struct sim_label {
  * waits on), and `future`, everything it, and every actor it will create, may
  * still read or write from here on, its next steps included.  Both may say
  * more than the truth, never less.
+ *
+ * `inc` marks commutative updates of the first word's resources: two steps
+ * that only update a resource that way commute with each other (a counter
+ * both bump; disjoint parts of a table both change, its version both bump),
+ * so they do not conflict; an update conflicts with every read or write of
+ * the resource.  A step may use it only if, with every other step that
+ * updates the resource that way, the two orders end in the same world and
+ * neither enables nor disables the other.
  */
 #define SIM_FP_WORDS 7
 struct sim_fp {
 	uint64_t r[SIM_FP_WORDS], w[SIM_FP_WORDS];
+	uint64_t inc; /* resources 0..63 (word 0) updated commutatively */
 };
 #define SIM_MAX_ACTORS 128
 #define SIM_POR_GATES 12
