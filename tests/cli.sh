@@ -38,10 +38,18 @@ done
 expect_rc 1 "$W" explore "$C1" --check off --trace-out "$T/cex.json"
 has "states 721, transitions 1611, executions 2706974, failing 82460, max depth 35"
 [ -s "$T/cex.json" ] || fail "no trace written"
-sched=$(sed -n 's/^  --schedule //p' "$T/out")
+has "  reproduce: wbsim run $C1 --check off --schedule W1:"
+repro=$(sed -n 's/^  reproduce: wbsim //p' "$T/out")
 lost=$(grep "  lost:" "$T/out")
-expect_rc 1 "$W" run "$C1" --check off --schedule "$sched"
-grep -qF -- "$lost" "$T/out" || fail "explore's schedule does not reproduce '$lost'"
+eval "expect_rc 1 \"\$W\" $repro"
+grep -qF -- "$lost" "$T/out" || fail "explore's reproduce line does not reproduce '$lost'"
+# every setting of the command line is in it, in order, and a path is quoted for the shell
+cp "$C1" "$T/c1 copy.json"
+expect_rc 1 "$W" explore "$T/c1 copy.json" --set stable_pages=true --kernel 6.1 --reduce --quiet
+has "  reproduce: wbsim run '$T/c1 copy.json' --set stable_pages=true --kernel 6.1 --schedule "
+repro=$(sed -n 's/^  reproduce: wbsim //p' "$T/out")
+eval "expect_rc 1 \"\$W\" $repro"
+has "scenario c1-unwritten (kernel=6.1, validity_check=off"
 expect_rc 0 "$W" explore "$C1" --check after_lock
 has "verdict: safe"
 expect_rc 1 "$W" explore "$C1" --check before_lock --json --quiet
@@ -73,8 +81,8 @@ has "verdict: corrupt (exploration incomplete)"
 has "stopped by: first-failure"
 has "shortest found counterexample: 34 steps, 1 preemption"
 has "lost: [6144,8192) expected A*2048 (written by W1), found 0*2048"
-sched=$(sed -n 's/^  --schedule //p' "$T/out")
-expect_rc 1 "$W" run "$C1" --check off --schedule "$sched"
+repro=$(sed -n 's/^  reproduce: wbsim //p' "$T/out")
+eval "expect_rc 1 \"\$W\" $repro"
 expect_rc 1 "$W" explore "$C1" --check off --first --reduce --json --quiet
 has '"stopped_by": "first-failure"'
 has '"shortest_found": true'
