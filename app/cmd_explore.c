@@ -373,7 +373,8 @@ int cmd_explore(int argc, char **argv)
 			else if (!strcmp(optarg, "shuffle"))
 				eo.order = SIM_ORDER_SHUFFLE;
 			else {
-				wb_usage_error("explore", "--order: forward, reverse or shuffle");
+				wb_usage_error("explore", "--order: expected forward, reverse or "
+							  "shuffle, got '%s'", optarg);
 				return EXIT_USAGE;
 			}
 			break;

@@ -314,6 +314,38 @@ has_err "(expected $versions)"
 expect_rc 0 "$W" run --help
 has "[--kernel $(echo "$versions" | sed 's/, /|/g; s/ or /|/')]"
 
+# --- settings errors: the command's name and the hint, like other usage errors
+expect_rc 2 "$W" run "$C1" --set stable_pages
+has_err "wbsim run: error: --set: expected KEY=VALUE, got 'stable_pages'"
+has_err "Try 'wbsim run --help'."
+expect_rc 1 "$W" run "$C1" --set off
+has "validity_check=off"
+expect_rc 2 "$W" explore "$C1" --check bogus
+has_err "wbsim explore: error: bad value 'bogus' for validity_check"
+has_err "Try 'wbsim explore --help'."
+expect_rc 2 "$W" shrink "$C1" -o "$T/s.json" --kernel 9.9
+has_err "wbsim shrink: error: bad value '9.9' for kernel"
+has_err "Try 'wbsim shrink --help'."
+expect_rc 2 "$W" simulate "$C1" --kernel 7.1 --set drop_writes=true
+has_err "wbsim simulate: error: drop_writes is not available with kernel 7.1"
+has_err "Try 'wbsim simulate --help'."
+expect_rc 2 "$W" hunt "$S/hunts/default.json" --count 1 --seed 1 -o "$T/h" --set stable_pages
+has_err "wbsim hunt: error: --set: expected KEY=VALUE, got 'stable_pages'"
+expect_rc 2 "$W" matrix "$C1" --base kernel=6.1,stable_pages
+has_err "wbsim matrix: error: --base kernel=6.1,stable_pages: expected KEY=VALUE, got 'stable_pages'"
+has_err "Try 'wbsim matrix --help'."
+expect_rc 2 "$W" explore "$C1" --order random
+has_err "wbsim explore: error: --order: expected forward, reverse or shuffle, got 'random'"
+# --- a scenario where a trace belongs says so
+for c in replay dot explain fstest; do
+	if [ $c = fstest ]; then
+		expect_rc 2 "$W" $c "$C1" -o "$T/ft"
+	else
+		expect_rc 2 "$W" $c "$C1"
+	fi
+	has_err "$C1: error: this is a scenario file, not a trace"
+done
+
 if [ "$fails" -ne 0 ]; then
 	echo "cli.sh: $fails failures" >&2
 	exit 1
