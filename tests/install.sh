@@ -41,6 +41,11 @@ done
 want=$(cd "$S/scenarios" && find . -type f | sort)
 got=$(cd "$P/share/wbsim/scenarios" 2>/dev/null && find . -type f | sort)
 [ "$want" = "$got" ] || fail "share/wbsim/scenarios differs from scenarios/"
+for d in hunts timing; do
+	want=$(cd "$S/$d" && find . -type f | sort)
+	got=$(cd "$P/share/wbsim/$d" 2>/dev/null && find . -type f | sort)
+	[ "$want" = "$got" ] || fail "share/wbsim/$d differs from $d/"
+done
 
 # --- -V and --version: the version of the build, the same as the page's
 "$W" -V >"$T/v" 2>&1 || fail "wbsim -V exits $?"
