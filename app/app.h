@@ -28,10 +28,17 @@ struct wb_cli_settings {
 	const char *kv[WB_MAX_SETTINGS];
 	char buf[WB_MAX_SETTINGS][64];
 	size_t n;
+	const char *cmd; /* the command, for its usage errors (set by wb_cli_setting_add) */
 };
 
 /* Add --check MODE (key 'c'), --kernel V ('k') or --set KEY=VALUE ('S'); an exit code. */
 int wb_cli_setting_add(struct wb_cli_settings *set, const char *cmd, int key, const char *arg);
+/*
+ * A settings list ("K=V,K=V") whose pieces are all KEY=VALUE or a bare
+ * validity_check mode ("off", the shorthand of expect keys): 0, or -1 with
+ * "expected KEY=VALUE, got 'WORD' ..." in err.
+ */
+int wb_settings_words_check(const char *list, char *err, size_t n);
 
 /* A scenario with its resolved config, its model and initial world. */
 struct wb_job {

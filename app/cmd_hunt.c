@@ -1314,6 +1314,7 @@ int cmd_hunt(int argc, char **argv)
 	bool have_draw = false;
 	unsigned long long v, draw = 0, max_states = 0;
 	int c, rc;
+	char werr[200];
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:q", longopts, NULL)) != -1) {
@@ -1353,6 +1354,10 @@ int cmd_hunt(int argc, char **argv)
 		case 'S':
 			if (nsets == WB_MAX_SETTINGS) {
 				wb_usage_error("hunt", "at most %d --set", WB_MAX_SETTINGS);
+				return EXIT_USAGE;
+			}
+			if (wb_settings_words_check(optarg, werr, sizeof(werr))) {
+				wb_usage_error("hunt", "--set: %s", werr);
 				return EXIT_USAGE;
 			}
 			sets[nsets++] = optarg;

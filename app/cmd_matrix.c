@@ -648,8 +648,9 @@ int cmd_matrix(int argc, char **argv)
 	for (size_t i = 0; i < nbases; i++) {
 		struct wb_config cfg = mx.sc->config;
 		char err[600];
-		if (wb_config_apply_list(&cfg, bases[i], err, sizeof(err))) {
-			fprintf(stderr, "wbsim matrix: error: --base %s: %s\n", bases[i], err);
+		if (wb_settings_words_check(bases[i], err, sizeof(err)) ||
+		    wb_config_apply_list(&cfg, bases[i], err, sizeof(err))) {
+			wb_usage_error("matrix", "--base %s: %s", bases[i], err);
 			wb_scenario_free(mx.sc);
 			return EXIT_USAGE;
 		}

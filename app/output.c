@@ -80,8 +80,30 @@ static void wb_job_build(struct wb_job *job)
 				: sc->schedule.present ? &sc->schedule : NULL;
 }
 
+int wb_settings_words_check(const char *list, char *err, size_t n)
+{
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		char word[96];
+		enum wb_check mode;
+
+		snprintf(word, sizeof(word), "%.*s", (int)len, p);
+		if (!strchr(word, '=') && wb_check_parse(word, &mode)) {
+			snprintf(err, n, "expected KEY=VALUE, got '%s' (a word without '=' is "
+					 "only taken as a validity_check mode: off, after_lock or "
+					 "before_lock)", word);
+			return -1;
+		}
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
 int wb_cli_setting_add(struct wb_cli_settings *set, const char *cmd, int key, const char *arg)
 {
+	char err[200];
+
+	set->cmd = cmd;
 	if (set->n == WB_MAX_SETTINGS) {
 		wb_usage_error(cmd, "too many settings (at most %d)", WB_MAX_SETTINGS);
 		return EXIT_USAGE;
@@ -94,6 +116,10 @@ int wb_cli_setting_add(struct wb_cli_settings *set, const char *cmd, int key, co
 		return EXIT_USAGE;
 	}
 	if (key == 'S') {
+		if (wb_settings_words_check(arg, err, sizeof(err))) {
+			wb_usage_error(cmd, "--set: %s", err);
+			return EXIT_USAGE;
+		}
 		set->kv[set->n++] = arg;
 		return EXIT_OK;
 	}
@@ -130,7 +156,11 @@ int wb_job_open(struct wb_job *job, const char *path, const struct wb_cli_settin
 	int rc = wb_config_apply_list(&job->cfg, list, err, sizeof(err));
 	free(list);
 	if (rc) {
-		fprintf(stderr, "wbsim: error: %s\n", err);
+		/* a bad --check, --kernel or --set is a usage error of the command */
+		if (set && set->cmd)
+			wb_usage_error(set->cmd, "%s", err);
+		else
+			fprintf(stderr, "wbsim: error: %s\n", err);
 		wb_scenario_free(job->sc);
 		job->sc = NULL;
 		return EXIT_USAGE;

@@ -264,6 +264,9 @@ int wb_trace_read_text(const char *path, char *text, size_t len, struct wb_trace
 	if (!json_is_object(tr->root))
 		return wb_trace_error(tr, "not a trace: expected a JSON object");
 	v = json_object_get(tr->root, "wbsim_trace");
+	if (!v && json_object_get(tr->root, "wbsim") && json_object_get(tr->root, "tasks"))
+		return wb_trace_error(tr, "this is a scenario file, not a trace: a trace is "
+					  "what wbsim run or explore writes with --trace-out FILE");
 	if (!json_is_integer(v) || json_integer_value(v) != 1)
 		return wb_trace_error(tr, "/wbsim_trace: missing or not 1 (not a wbsim trace, or "
 					    "a version this wbsim does not read)");

@@ -38,10 +38,18 @@ done
 expect_rc 1 "$W" explore "$C1" --check off --trace-out "$T/cex.json"
 has "states 721, transitions 1611, executions 2706974, failing 82460, max depth 35"
 [ -s "$T/cex.json" ] || fail "no trace written"
-sched=$(sed -n 's/^  --schedule //p' "$T/out")
+has "  reproduce: wbsim run $C1 --check off --schedule W1:"
+repro=$(sed -n 's/^  reproduce: wbsim //p' "$T/out")
 lost=$(grep "  lost:" "$T/out")
-expect_rc 1 "$W" run "$C1" --check off --schedule "$sched"
-grep -qF -- "$lost" "$T/out" || fail "explore's schedule does not reproduce '$lost'"
+eval "expect_rc 1 \"\$W\" $repro"
+grep -qF -- "$lost" "$T/out" || fail "explore's reproduce line does not reproduce '$lost'"
+# every setting of the command line is in it, in order, and a path is quoted for the shell
+cp "$C1" "$T/c1 copy.json"
+expect_rc 1 "$W" explore "$T/c1 copy.json" --set stable_pages=true --kernel 6.1 --reduce --quiet
+has "  reproduce: wbsim run '$T/c1 copy.json' --set stable_pages=true --kernel 6.1 --schedule "
+repro=$(sed -n 's/^  reproduce: wbsim //p' "$T/out")
+eval "expect_rc 1 \"\$W\" $repro"
+has "scenario c1-unwritten (kernel=6.1, validity_check=off"
 expect_rc 0 "$W" explore "$C1" --check after_lock
 has "verdict: safe"
 expect_rc 1 "$W" explore "$C1" --check before_lock --json --quiet
@@ -73,8 +81,8 @@ has "verdict: corrupt (exploration incomplete)"
 has "stopped by: first-failure"
 has "shortest found counterexample: 34 steps, 1 preemption"
 has "lost: [6144,8192) expected A*2048 (written by W1), found 0*2048"
-sched=$(sed -n 's/^  --schedule //p' "$T/out")
-expect_rc 1 "$W" run "$C1" --check off --schedule "$sched"
+repro=$(sed -n 's/^  reproduce: wbsim //p' "$T/out")
+eval "expect_rc 1 \"\$W\" $repro"
 expect_rc 1 "$W" explore "$C1" --check off --first --reduce --json --quiet
 has '"stopped_by": "first-failure"'
 has '"shortest_found": true'
@@ -305,6 +313,38 @@ expect_rc 2 "$W" explore "$C1" --kernel 5.9
 has_err "(expected $versions)"
 expect_rc 0 "$W" run --help
 has "[--kernel $(echo "$versions" | sed 's/, /|/g; s/ or /|/')]"
+
+# --- settings errors: the command's name and the hint, like other usage errors
+expect_rc 2 "$W" run "$C1" --set stable_pages
+has_err "wbsim run: error: --set: expected KEY=VALUE, got 'stable_pages'"
+has_err "Try 'wbsim run --help'."
+expect_rc 1 "$W" run "$C1" --set off
+has "validity_check=off"
+expect_rc 2 "$W" explore "$C1" --check bogus
+has_err "wbsim explore: error: bad value 'bogus' for validity_check"
+has_err "Try 'wbsim explore --help'."
+expect_rc 2 "$W" shrink "$C1" -o "$T/s.json" --kernel 9.9
+has_err "wbsim shrink: error: bad value '9.9' for kernel"
+has_err "Try 'wbsim shrink --help'."
+expect_rc 2 "$W" simulate "$C1" --kernel 7.1 --set drop_writes=true
+has_err "wbsim simulate: error: drop_writes is not available with kernel 7.1"
+has_err "Try 'wbsim simulate --help'."
+expect_rc 2 "$W" hunt "$S/hunts/default.json" --count 1 --seed 1 -o "$T/h" --set stable_pages
+has_err "wbsim hunt: error: --set: expected KEY=VALUE, got 'stable_pages'"
+expect_rc 2 "$W" matrix "$C1" --base kernel=6.1,stable_pages
+has_err "wbsim matrix: error: --base kernel=6.1,stable_pages: expected KEY=VALUE, got 'stable_pages'"
+has_err "Try 'wbsim matrix --help'."
+expect_rc 2 "$W" explore "$C1" --order random
+has_err "wbsim explore: error: --order: expected forward, reverse or shuffle, got 'random'"
+# --- a scenario where a trace belongs says so
+for c in replay dot explain fstest; do
+	if [ $c = fstest ]; then
+		expect_rc 2 "$W" $c "$C1" -o "$T/ft"
+	else
+		expect_rc 2 "$W" $c "$C1"
+	fi
+	has_err "$C1: error: this is a scenario file, not a trace"
+done
 
 if [ "$fails" -ne 0 ]; then
 	echo "cli.sh: $fails failures" >&2

@@ -41,6 +41,11 @@ done
 want=$(cd "$S/scenarios" && find . -type f | sort)
 got=$(cd "$P/share/wbsim/scenarios" 2>/dev/null && find . -type f | sort)
 [ "$want" = "$got" ] || fail "share/wbsim/scenarios differs from scenarios/"
+for d in hunts timing; do
+	want=$(cd "$S/$d" && find . -type f | sort)
+	got=$(cd "$P/share/wbsim/$d" 2>/dev/null && find . -type f | sort)
+	[ "$want" = "$got" ] || fail "share/wbsim/$d differs from $d/"
+done
 
 # --- -V and --version: the version of the build, the same as the page's
 "$W" -V >"$T/v" 2>&1 || fail "wbsim -V exits $?"
@@ -81,6 +86,11 @@ usage_options() {
 	"$W" "$1" --help | awk '/^usage:/ { on = 1 } on && /^$/ { exit } on' |
 		grep -oE -- '(^|[][ |])--?[a-zA-Z][a-zA-Z-]*' | sed 's/^[][ |]*//' | sort -u
 }
+# top_options CMD: the options of CMD's lines in the usage of `wbsim --help`, one per line
+top_options() {
+	"$W" --help | awk -v c="$1" '/^  wbsim / { on = $2 == c } /^$/ { on = 0 } on' |
+		grep -oE -- '(^|[][ |])--?[a-zA-Z][a-zA-Z-]*' | sed 's/^[][ |]*//' | sort -u
+}
 # same WHAT WANT GOT: two sorted lists are equal
 same() {
 	[ "$2" = "$3" ] || fail "$1: $(diff <(echo "$2") <(echo "$3") | grep '^[<>] .' |
@@ -95,6 +105,8 @@ same "the completion's commands against wbsim --help" "$cmds" \
 for c in $cmds; do
 	opts=$(usage_options "$c")
 	[ -n "$opts" ] || fail "no options found in wbsim $c --help"
+	same "the options of 'wbsim $c' in wbsim --help against wbsim $c --help" \
+		"$opts" "$(top_options "$c")"
 	same "the completion of 'wbsim $c -' against its --help" \
 		"$(printf '%s\n' $opts --help | sort -u)" "$(complete_words wbsim "$c" -)"
 	man_section "$c" >"$T/sec"
