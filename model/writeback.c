@@ -991,8 +991,14 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 		struct sim_fp *g = wb_por_part_of(a, &gates, true);
 		wb_fp_page(g, p, WB_KM_ALL, WB_KM_ALL);
 		wb_fp_inode(g, WB_M(WB_R_MAP) | WB_M(WB_R_ISIZE), WB_M(WB_R_MAP));
-		/* an IO of a stale mapping may allocate an extent beyond the range with garbage */
-		if (m->sc->tasks[t].has_range)
+		/*
+		 * An IO of a stale mapping may allocate an extent beyond the range
+		 * with garbage.  Only without writeback_revalidate: with it, a
+		 * cached mapping is used only while seq, which every change of the
+		 * map bumps, is unchanged, so an IO is typed by its blocks' states
+		 * at map_blocks, which they keep until it completes (pack.c).
+		 */
+		if (m->sc->tasks[t].has_range && !m->cfg.writeback_revalidate)
 			wb_fp_page_range(g, 0, m->npages - 1, 0, WB_KM_DISK);
 	}
 	if (holds)
