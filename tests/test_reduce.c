@@ -414,10 +414,14 @@ static void test_random_large_folios(void **state)
 /*
  * Task i writes value i + 1 to variable var[i].  With var = {0, 0} the two
  * writes race on one variable: both orders give different end states.  With
- * var = {0, 1} they are independent: one order suffices.
+ * var = {0, 1} they are independent: one order suffices.  With `add`, task i
+ * adds i + 1 instead, which its footprint says is a commutative update (inc)
+ * when `inc[i]`, a write otherwise.
  */
 struct two {
 	unsigned var[2];
+	bool add;
+	bool inc[2];
 };
 struct two_world {
 	uint8_t done[2];
@@ -442,7 +446,10 @@ static uint32_t two_apply(void *ctx, void *world, uint32_t a)
 	struct two_world *w = world;
 
 	w->done[a] = 1;
-	w->x[c->var[a]] = (uint8_t)(a + 1);
+	if (c->add)
+		w->x[c->var[a]] = (uint8_t)(w->x[c->var[a]] + a + 1);
+	else
+		w->x[c->var[a]] = (uint8_t)(a + 1);
 	return 0;
 }
 
@@ -491,7 +498,10 @@ static unsigned two_por(void *ctx, const void *world, struct sim_por_actor *out)
 			continue;
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].actor = i;
-		out[n].now.w[0] = 1ull << c->var[i];
+		if (c->add && c->inc[i])
+			out[n].now.inc = 1ull << c->var[i];
+		else
+			out[n].now.w[0] = 1ull << c->var[i];
 		out[n].future = out[n].now;
 		n++;
 	}
@@ -533,7 +543,8 @@ static void test_toy(void **state)
 					    .check = two_check,
 					    .label = two_label,
 					    .por_actors = two_por };
-	struct two racing = { { 0, 0 } }, apart = { { 0, 1 } };
+	struct two racing = { { 0, 0 }, false, { false, false } };
+	struct two apart = { { 0, 1 }, false, { false, false } };
 	struct two_world init = { { 0, 0 }, { 0, 0 } };
 	struct sim_model sm = { .ops = &ops, .ctx = &racing, .size = sizeof(init) };
 	struct sim_explore_opts eo = { .census = true };
@@ -566,6 +577,29 @@ static void test_toy(void **state)
 	uint64_t re = 0, fe = 0;
 	assert_true(sim_count_u64(&red.executions, &re) && sim_count_u64(&full.executions, &fe));
 	assert_true(re == 1 && fe == 2);
+	sim_explore_result_free(&full);
+	sim_explore_result_free(&red);
+
+	/*
+	 * Two additions to one variable: one end state ("3 0") in either order.
+	 * Said to be commutative updates (inc), one order is explored; said to
+	 * be a write by either, both.
+	 */
+	struct two adding = { { 0, 0 }, true, { true, true } };
+	sm.ctx = &adding;
+	eo.reduce = false;
+	assert_int_equal(sim_explore(&sm, &init, &eo, &full), 0);
+	assert_int_equal(full.end_states, 1);
+	assert_int_equal(full.states, 4);
+	eo.reduce = true;
+	assert_int_equal(sim_explore(&sm, &init, &eo, &red), 0);
+	assert_int_equal(red.end_states, 1);
+	assert_true(same_outcomes(&full, &red));
+	assert_int_equal(red.states, 3);
+	sim_explore_result_free(&red);
+	adding.inc[1] = false;
+	assert_int_equal(sim_explore(&sm, &init, &eo, &red), 0);
+	assert_int_equal(red.states, 4);
 	sim_explore_result_free(&full);
 	sim_explore_result_free(&red);
 }
