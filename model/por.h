@@ -27,6 +27,7 @@
 #ifndef WBSIM_POR_H
 #define WBSIM_POR_H
 
+#include <assert.h>
 #include <string.h>
 
 #include "model/world.h"
@@ -72,6 +73,7 @@ static const struct sim_fp wb_fp_empty;
 
 static inline void wb_fp_bit(struct sim_fp *f, unsigned r, unsigned how)
 {
+	assert(r < WB_R_FLAGS0); /* a resource: WB_R_FLAGS(p) goes through wb_fp_add() */
 	if (how & WB_RD)
 		f->r[r / 64] |= 1ull << (r % 64);
 	if (how & WB_WR)
