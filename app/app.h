@@ -39,6 +39,12 @@ int wb_cli_setting_add(struct wb_cli_settings *set, const char *cmd, int key, co
  * "expected KEY=VALUE, got 'WORD' ..." in err.
  */
 int wb_settings_words_check(const char *list, char *err, size_t n);
+/*
+ * "  reproduce: wbsim run PATH [--kernel V] [--check MODE] [--set K=V]...
+ * --schedule LIST": the command line's settings in their order, each word
+ * quoted for the shell where needed.
+ */
+void wb_print_reproduce(const char *path, const struct wb_cli_settings *set, const char *schedule);
 
 /* A scenario with its resolved config, its model and initial world. */
 struct wb_job {

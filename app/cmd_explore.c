@@ -155,55 +155,6 @@ static void explore_fewest_preemptions(struct wb_job *job, const struct sim_expl
  * ...; the number goes before a ".trace.json" or ".json" suffix, so that
  * x.trace.json gives x-1.trace.json (matched by *.trace.json, as the file is).
  */
-/* A word as the shell reads it back: as is when safe, else in single quotes. */
-static void explore_print_word(const char *w)
-{
-	if (*w && w[strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			      "0123456789_-+./:=,@%")] == '\0') {
-		fputs(w, stdout);
-		return;
-	}
-	putchar('\'');
-	for (; *w; w++) {
-		if (*w == '\'')
-			fputs("'\\''", stdout);
-		else
-			putchar(*w);
-	}
-	putchar('\'');
-}
-
-/*
- * The counterexample as a command that reproduces it: wbsim run with the
- * settings of this command line (the kernel preset, --check, --set, in the
- * order given, as wbsim run applies them) and the schedule.
- */
-static void explore_print_reproduce(const char *path, const struct wb_cli_settings *set,
-				    const char *schedule)
-{
-	printf("  reproduce: wbsim run ");
-	explore_print_word(path);
-	for (size_t i = 0; i < set->n; i++) {
-		const char *kv = set->kv[i];
-		if (!strncmp(kv, "validity_check=", 15)) {
-			printf(" --check ");
-			explore_print_word(kv + 15);
-		} else if (!strchr(kv, '=')) { /* --set MODE, short for --check MODE */
-			printf(" --check ");
-			explore_print_word(kv);
-		} else if (!strncmp(kv, "kernel=", 7)) {
-			printf(" --kernel ");
-			explore_print_word(kv + 7);
-		} else {
-			printf(" --set ");
-			explore_print_word(kv);
-		}
-	}
-	printf(" --schedule ");
-	explore_print_word(schedule);
-	putchar('\n');
-}
-
 static int explore_write_failing(struct wb_job *job, const struct sim_explore_result *res,
 				 const char *trace_out)
 {
@@ -567,7 +518,7 @@ int cmd_explore(int argc, char **argv)
 			       : res.complete	? "shortest"
 						: "shortest found",
 			       res.cex_len, preemptions, preemptions == 1 ? "" : "s");
-			explore_print_reproduce(argv[optind], &set, schedule);
+			wb_print_reproduce(argv[optind], &set, schedule);
 			if (ex.report.verdict == SIM_CORRUPT && ex.report.exposed) {
 				printf("  exposed: [%u,%u) expected %s, found %s (never written by "
 				       "anyone)\n", ex.report.offset,

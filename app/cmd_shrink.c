@@ -1189,7 +1189,7 @@ int cmd_shrink(int argc, char **argv)
 		       : timed_out	  ? " (stopped by the time limit)"
 					  : "");
 		printf("  scenario: %s\n", out);
-		printf("  --schedule %s\n", sched);
+		wb_print_reproduce(out, &set, sched);
 		if (ex.report.verdict == SIM_DEADLOCK)
 			printf("  stuck: %s\n", ex.report.deadlock);
 		else if (ex.report.exposed)

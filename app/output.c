@@ -735,3 +735,52 @@ int wb_parse_threads(const char *cmd, const char *arg, unsigned *out)
 	*out = (unsigned)v;
 	return 0;
 }
+
+/* A word as the shell reads it back: as is when safe, else in single quotes. */
+static void wb_print_word(const char *w)
+{
+	if (*w && w[strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			      "0123456789_-+./:=,@%")] == '\0') {
+		fputs(w, stdout);
+		return;
+	}
+	putchar('\'');
+	for (; *w; w++) {
+		if (*w == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*w);
+	}
+	putchar('\'');
+}
+
+/*
+ * The counterexample as a command that reproduces it: wbsim run with the
+ * settings of this command line (the kernel preset, --check, --set, in the
+ * order given, as wbsim run applies them) and the schedule.
+ */
+void wb_print_reproduce(const char *path, const struct wb_cli_settings *set,
+			const char *schedule)
+{
+	printf("  reproduce: wbsim run ");
+	wb_print_word(path);
+	for (size_t i = 0; i < set->n; i++) {
+		const char *kv = set->kv[i];
+		if (!strncmp(kv, "validity_check=", 15)) {
+			printf(" --check ");
+			wb_print_word(kv + 15);
+		} else if (!strchr(kv, '=')) { /* --set MODE, short for --check MODE */
+			printf(" --check ");
+			wb_print_word(kv);
+		} else if (!strncmp(kv, "kernel=", 7)) {
+			printf(" --kernel ");
+			wb_print_word(kv + 7);
+		} else {
+			printf(" --set ");
+			wb_print_word(kv);
+		}
+	}
+	printf(" --schedule ");
+	wb_print_word(schedule);
+	putchar('\n');
+}
