@@ -627,50 +627,40 @@ static void wb_fault_por(const struct wb_model *m, const void *w, unsigned t,
 
 	if (ft->pc == FP_DONE)
 		return;
-	wb_fp_add(future, WB_R_INVAL, WB_RW);
-	wb_fp_add(future, WB_R_ISIZE, WB_RD);
-	wb_fp_add(future, WB_R_MAP, mmap ? WB_RW : WB_RD); /* page_mkwrite reserves */
-	wb_fp_add(future, WB_R_FLAGS(p), WB_RW);
-	wb_fp_add(future, WB_R_DATA(p), WB_RW);
-	wb_fp_add(future, WB_R_DISK(p), WB_RD);
-	if (mmap)
-		wb_fp_add(future, WB_R_ORDER, WB_RW);
+	/* page_mkwrite reserves (the map), a store joins the content order */
+	uint64_t own = mmap ? WB_M(WB_R_MAP) | WB_M(WB_R_ORDER) : 0;
+	wb_fp_inode(future, WB_M(WB_R_INVAL) | WB_M(WB_R_ISIZE) | WB_M(WB_R_MAP) | own,
+		    WB_M(WB_R_INVAL) | own);
+	wb_fp_page(future, p, WB_KM_FLAGS | WB_KM_DATA | WB_KM_DISK, WB_KM_FLAGS | WB_KM_DATA);
 	switch (ft->pc) {
 	case FP_FAULT_BEGIN: /* waits for, then takes, the invalidate_lock shared */
-		wb_fp_add(now, WB_R_INVAL, WB_RW);
+		wb_fp_inode(now, WB_M(WB_R_INVAL), WB_M(WB_R_INVAL));
 		break;
 	case FP_FOLIO_GET: /* EOF (SIGBUS); find (a reference) or create (locked) */
-		wb_fp_add(now, WB_R_ISIZE, WB_RD);
-		wb_fp_folio(now, p, WB_RW);
-		wb_fp_add(now, WB_R_DATA(p), WB_RW);
+		wb_fp_inode(now, WB_M(WB_R_ISIZE), 0);
+		wb_fp_page(now, p, WB_KM_FOLIO | WB_KM_DATA, WB_KM_FOLIO | WB_KM_DATA);
 		break;
 	case FP_FOLIO_LOCK: /* waits for the lock; reads the uptodate bits */
-		wb_fp_folio(now, p, WB_RW);
+		wb_fp_page(now, p, WB_KM_FOLIO, WB_KM_FOLIO);
 		break;
 	case FP_READ: /* the blocks' states and bytes into the folio; a read fault unlocks */
-		wb_fp_add(now, WB_R_MAP, WB_RD);
-		wb_fp_add(now, WB_R_ISIZE, WB_RD);
-		wb_fp_add(now, WB_R_DISK(p), WB_RD);
-		wb_fp_folio(now, p, WB_RW);
-		wb_fp_add(now, WB_R_DATA(p), WB_RW);
+		wb_fp_inode(now, WB_M(WB_R_MAP) | WB_M(WB_R_ISIZE), 0);
+		wb_fp_page(now, p, WB_KM_FOLIO | WB_KM_DATA | WB_KM_DISK, WB_KM_FOLIO | WB_KM_DATA);
 		break;
 	case FP_MKWRITE_BEGIN: /* EOF; DELALLOC over holes (seq); the folio dirty */
-		wb_fp_add(now, WB_R_ISIZE, WB_RD);
-		wb_fp_add(now, WB_R_MAP, WB_RW);
-		wb_fp_add(now, WB_R_FLAGS(p), WB_RW);
+		wb_fp_inode(now, WB_M(WB_R_ISIZE) | WB_M(WB_R_MAP), WB_M(WB_R_MAP));
+		wb_fp_page(now, p, WB_KM_FLAGS, WB_KM_FLAGS);
 		break;
 	case FP_MKWRITE_END: /* enabled unless its cleanup would truncate its own folio */
-		wb_fp_add(now, WB_R_MAP, WB_RD);
+		wb_fp_inode(now, WB_M(WB_R_MAP), 0);
 		break;
 	case FP_FAULT_END: /* unlock, put, map the page (writable), the invalidate_lock */
-		wb_fp_folio(now, p, WB_RW);
-		wb_fp_add(now, WB_R_INVAL, WB_RW);
+		wb_fp_page(now, p, WB_KM_FOLIO, WB_KM_FOLIO);
+		wb_fp_inode(now, WB_M(WB_R_INVAL), WB_M(WB_R_INVAL));
 		break;
 	case FP_STORE: /* mapped writable? then the bytes, the order, past EOF? */
-		wb_fp_folio(now, p, WB_RD);
-		wb_fp_add(now, WB_R_DATA(p), WB_RW);
-		wb_fp_add(now, WB_R_ORDER, WB_RW);
-		wb_fp_add(now, WB_R_ISIZE, WB_RD);
+		wb_fp_page(now, p, WB_KM_FOLIO | WB_KM_DATA, WB_KM_DATA);
+		wb_fp_inode(now, WB_M(WB_R_ORDER) | WB_M(WB_R_ISIZE), WB_M(WB_R_ORDER));
 		break;
 	default:
 		wb_fp_all(now);

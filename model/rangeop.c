@@ -685,18 +685,14 @@ static void wb_rangeop_por(const struct wb_model *m, const void *w, unsigned t,
 	if (o->pc == RP_DONE)
 		return;
 	wb_rangeop_pages(m, w, t, &first, &last);
-	wb_fp_add(future, WB_R_RWSEM, WB_RW);
-	wb_fp_add(future, WB_R_INVAL, WB_RW);
-	wb_fp_add(future, WB_R_MAP, WB_RW);
-	wb_fp_add(future, WB_R_ISIZE, WB_RW);
-	wb_fp_add(future, WB_R_ORDER, WB_RW);
-	wb_fp_add(future, WB_R_DROP, WB_RW);
-	for (unsigned k = WB_K_FLAGS; k <= WB_K_IO; k++)
-		wb_fp_pages(future, k, first, last, WB_RW);
+	uint64_t inode = WB_M(WB_R_RWSEM) | WB_M(WB_R_INVAL) | WB_M(WB_R_MAP) | WB_M(WB_R_ISIZE) |
+			 WB_M(WB_R_ORDER) | WB_M(WB_R_DROP);
+	wb_fp_inode(future, inode, inode);
+	wb_fp_page_range(future, first, last, WB_KM_ALL, WB_KM_ALL);
 	if (m->zflush)
-		wb_fp_pages(future, WB_K_FLAGS, 0, m->npages - 1, WB_RD);
+		wb_fp_page_range(future, 0, m->npages - 1, WB_KM_FLAGS, 0);
 	if (o->pc == RP_RWSEM_LOCK)
-		wb_fp_add(&a->now, WB_R_RWSEM, WB_RW);
+		wb_fp_inode(&a->now, WB_M(WB_R_RWSEM), WB_M(WB_R_RWSEM));
 	else
 		a->now = *future;
 }
