@@ -45,6 +45,8 @@ int wb_settings_words_check(const char *list, char *err, size_t n);
  * quoted for the shell where needed.
  */
 void wb_print_reproduce(const char *path, const struct wb_cli_settings *set, const char *schedule);
+/* "wbsim run PATH [options] --schedule LIST\n" to f, for a settings list "K=V,K=V". */
+void wb_fprint_run(FILE *f, const char *path, const char *settings, const char *schedule);
 
 /* A scenario with its resolved config, its model and initial world. */
 struct wb_job {

@@ -1052,7 +1052,10 @@ static void hunt_md(FILE *f, const struct hunt *h, const struct hunt_report *rp,
 		fprintf(f, ". %s counterexample of %zu steps:\n\n", rep->shortest ? "The shortest"
 										 : "A",
 			rep->steps);
-		fprintf(f, "```\n--schedule %s\n", rep->schedule ? rep->schedule : "");
+		char rpath[128];
+		snprintf(rpath, sizeof(rpath), "%s/scenario.json", rep->dir);
+		fputs("```\n", f);
+		wb_fprint_run(f, rpath, h->settings[g->rep.setting], rep->schedule ? rep->schedule : "");
 		if (r->verdict == SIM_DEADLOCK)
 			fprintf(f, "stuck: %s\n", r->deadlock);
 		else if (r->exposed)

@@ -737,21 +737,57 @@ int wb_parse_threads(const char *cmd, const char *arg, unsigned *out)
 }
 
 /* A word as the shell reads it back: as is when safe, else in single quotes. */
-static void wb_print_word(const char *w)
+static void wb_print_word(FILE *f, const char *w)
 {
 	if (*w && w[strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			      "0123456789_-+./:=,@%")] == '\0') {
-		fputs(w, stdout);
+		fputs(w, f);
 		return;
 	}
-	putchar('\'');
+	fputc('\'', f);
 	for (; *w; w++) {
 		if (*w == '\'')
-			fputs("'\\''", stdout);
+			fputs("'\\''", f);
 		else
-			putchar(*w);
+			fputc(*w, f);
 	}
-	putchar('\'');
+	fputc('\'', f);
+}
+
+/* One setting as its option: --check MODE, --kernel V or --set K=V (len: its length). */
+static void wb_print_setting(FILE *f, const char *kv, size_t len)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)len, kv);
+	if (!strncmp(buf, "validity_check=", 15)) {
+		fputs(" --check ", f);
+		wb_print_word(f, buf + 15);
+	} else if (!strchr(buf, '=')) { /* a bare mode, short for --check MODE */
+		fputs(" --check ", f);
+		wb_print_word(f, buf);
+	} else if (!strncmp(buf, "kernel=", 7)) {
+		fputs(" --kernel ", f);
+		wb_print_word(f, buf + 7);
+	} else {
+		fputs(" --set ", f);
+		wb_print_word(f, buf);
+	}
+}
+
+void wb_fprint_run(FILE *f, const char *path, const char *settings, const char *schedule)
+{
+	fputs("wbsim run ", f);
+	wb_print_word(f, path);
+	for (const char *s = settings; s && *s;) {
+		size_t len = strcspn(s, ",");
+		if (len)
+			wb_print_setting(f, s, len);
+		s += len + (s[len] == ',');
+	}
+	fputs(" --schedule ", f);
+	wb_print_word(f, schedule);
+	fputc('\n', f);
 }
 
 /*
@@ -763,24 +799,10 @@ void wb_print_reproduce(const char *path, const struct wb_cli_settings *set,
 			const char *schedule)
 {
 	printf("  reproduce: wbsim run ");
-	wb_print_word(path);
-	for (size_t i = 0; i < set->n; i++) {
-		const char *kv = set->kv[i];
-		if (!strncmp(kv, "validity_check=", 15)) {
-			printf(" --check ");
-			wb_print_word(kv + 15);
-		} else if (!strchr(kv, '=')) { /* --set MODE, short for --check MODE */
-			printf(" --check ");
-			wb_print_word(kv);
-		} else if (!strncmp(kv, "kernel=", 7)) {
-			printf(" --kernel ");
-			wb_print_word(kv + 7);
-		} else {
-			printf(" --set ");
-			wb_print_word(kv);
-		}
-	}
+	wb_print_word(stdout, path);
+	for (size_t i = 0; i < set->n; i++)
+		wb_print_setting(stdout, set->kv[i], strlen(set->kv[i]));
 	printf(" --schedule ");
-	wb_print_word(schedule);
+	wb_print_word(stdout, schedule);
 	putchar('\n');
 }
