@@ -960,7 +960,8 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 	}
 	/*
 	 * Its passes over the range, and the IOs they will submit.  The scan
-	 * and the tagging read what DIRTY(p) covers; whatever else the task does
+	 * and the tagging read what DIRTY(p) covers (and a background scan
+	 * WBACK(p)); whatever else the task does
 	 * to a folio it does holding the folio's lock, so that part waits for
 	 * the task holding the lock now to let it go.  Of a folio under
 	 * writeback it can only take the lock (a sync pass, which then waits)
@@ -980,10 +981,13 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 		struct wb_gates gates;
 		wb_por_gates(m, w, p, t, false, dirtied ? WB_ANY_DIRTIER : WB_ANY_NONE, &gates);
 		struct sim_fp *lock = wb_por_part_of(a, &gates, false);
-		wb_fp_page(future, p, WB_KM_DIRTY, 0);
-		/* a background pass skips a dirty folio under writeback */
-		wb_fp_page(lock, p, WB_KM_FOLIO | (m->sc->tasks[t].sync ? 0 : WB_KM_WBACK),
-			   WB_KM_FOLIO);
+		/*
+		 * The scan reads DIRTY, and a background pass also WBACK (it skips
+		 * a dirty folio under writeback), without the folio's lock: not
+		 * gated by its holder, who may hold it while the IO completes.
+		 */
+		wb_fp_page(future, p, WB_KM_DIRTY | (m->sc->tasks[t].sync ? 0 : WB_KM_WBACK), 0);
+		wb_fp_page(lock, p, WB_KM_FOLIO, WB_KM_FOLIO);
 		/*
 		 * Once locked: cleaning, zeroing past EOF, mapping (the extent
 		 * map: DELALLOC converts), the IO and its completion.
