@@ -208,6 +208,16 @@ static inline void wb_fp_or(struct sim_fp *a, const struct sim_fp *b)
 	a->inc |= b->inc;
 }
 
+/* a |= b | c, in one pass over the words */
+static inline void wb_fp_or2(struct sim_fp *a, const struct sim_fp *b, const struct sim_fp *c)
+{
+	for (unsigned i = 0; i < SIM_FP_WORDS; i++) {
+		a->r[i] |= b->r[i] | c->r[i];
+		a->w[i] |= b->w[i] | c->w[i];
+	}
+	a->inc |= b->inc | c->inc;
+}
+
 /*
  * What a part of task self's future that touches page p's folio waits for
  * (wb_por_gates), and that part (wb_por_part_of):

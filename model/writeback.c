@@ -924,12 +924,7 @@ void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct si
 	} else {
 		wb_fp_or(now, &done);
 	}
-	/* the future: now and done (one pass over the words) */
-	for (unsigned i = 0; i < SIM_FP_WORDS; i++) {
-		future->r[i] |= now->r[i] | done.r[i];
-		future->w[i] |= now->w[i] | done.w[i];
-	}
-	future->inc |= now->inc | done.inc;
+	wb_fp_or2(future, now, &done);
 }
 
 /* It cleans the folios of its range. */
