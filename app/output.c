@@ -775,19 +775,31 @@ static void wb_print_setting(FILE *f, const char *kv, size_t len)
 	}
 }
 
-void wb_fprint_run(FILE *f, const char *path, const char *settings, const char *schedule)
+/*
+ * "wbsim run PATH" with each setting of the lists kv[0..n) ("K=V,K=V" each)
+ * as its own option, then the schedule.  A --kernel preset is applied first
+ * wherever it stands, so one option per piece means what the list meant.
+ */
+static void wb_fprint_run_lists(FILE *f, const char *path, const char *const *kv, size_t n,
+				const char *schedule)
 {
 	fputs("wbsim run ", f);
 	wb_print_word(f, path);
-	for (const char *s = settings; s && *s;) {
-		size_t len = strcspn(s, ",");
-		if (len)
-			wb_print_setting(f, s, len);
-		s += len + (s[len] == ',');
-	}
+	for (size_t i = 0; i < n; i++)
+		for (const char *s = kv[i]; s && *s;) {
+			size_t len = strcspn(s, ",");
+			if (len)
+				wb_print_setting(f, s, len);
+			s += len + (s[len] == ',');
+		}
 	fputs(" --schedule ", f);
 	wb_print_word(f, schedule);
 	fputc('\n', f);
+}
+
+void wb_fprint_run(FILE *f, const char *path, const char *settings, const char *schedule)
+{
+	wb_fprint_run_lists(f, path, &settings, 1, schedule);
 }
 
 /*
@@ -798,11 +810,6 @@ void wb_fprint_run(FILE *f, const char *path, const char *settings, const char *
 void wb_print_reproduce(const char *path, const struct wb_cli_settings *set,
 			const char *schedule)
 {
-	printf("  reproduce: wbsim run ");
-	wb_print_word(stdout, path);
-	for (size_t i = 0; i < set->n; i++)
-		wb_print_setting(stdout, set->kv[i], strlen(set->kv[i]));
-	printf(" --schedule ");
-	wb_print_word(stdout, schedule);
-	putchar('\n');
+	fputs("  reproduce: ", stdout);
+	wb_fprint_run_lists(stdout, path, set->kv, set->n, schedule);
 }
