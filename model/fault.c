@@ -69,12 +69,6 @@ static bool wb_store_can_pass_eof(const struct wb_model *m, unsigned t)
 	return td->offset + td->length > low;
 }
 
-/* Is the folio holding page p wholly uptodate (every block of every page of it)? */
-static bool wb_fault_uptodate(const struct wb_model *m, const void *w, unsigned p)
-{
-	return wb_folio_full(m, w, p);
-}
-
 /* Footprint entries for every page of the folio holding page p. */
 static void wb_fault_fp_folio(struct wb_model *m, const void *w, unsigned p, unsigned kind)
 {
@@ -180,7 +174,7 @@ static void wb_fault_folio_get(struct wb_model *m, void *w, unsigned t)
 		wb_desc(m, "page %u absent -> new folio, locked", p);
 		return;
 	}
-	if (wb_fault_uptodate(m, w, p) && !wb_is_mmap(m, t)) {
+	if (wb_folio_full(m, w, p) && !wb_is_mmap(m, t)) {
 		ft->pc = FP_FAULT_END;
 		wb_desc(m, "page %u cached and uptodate: nothing to read", p);
 		return;
@@ -199,7 +193,7 @@ static void wb_fault_folio_lock(struct wb_model *m, void *w, unsigned t)
 {
 	struct wb_fault *ft = &wb_task(m, w, t)->f;
 	unsigned p = wb_fault_page(m, t);
-	bool uptodate = wb_fault_uptodate(m, w, p);
+	bool uptodate = wb_folio_full(m, w, p);
 
 	wb_folio_lock_take(m, w, t, p);
 	ft->holds |= FT_LOCK;
