@@ -261,6 +261,45 @@ static inline void sim_table_place(struct sim_table *t, size_t r, uint64_t h)
 	t->slots[s] = sim_slot_value(t, r, h);
 }
 
+static inline void sim_table_prefetch(const struct sim_table *t, uint64_t h)
+{
+	__builtin_prefetch(&t->slots[(size_t)h & (t->nslots - 1)]);
+}
+
+/*
+ * The second half of a lookup's prefetch, once its slot has arrived: the key
+ * of the first record there with the same tag (most lookups find a state
+ * seen before, and compare its key).  A hint only: the slot is read again.
+ */
+static inline void sim_table_prefetch_key(const struct sim_table *t, uint64_t h)
+{
+	size_t mask = t->nslots - 1, i = (size_t)h & mask;
+	uint32_t imask = (uint32_t)mask, tag = sim_slot_value(t, 0, h) & ~imask, v;
+
+	for (unsigned n = 0; n < 4 && (v = SIM_LOAD(&t->slots[i])) != 0; n++, i = (i + 1) & mask)
+		if ((v & ~imask) == tag && (v & imask) != imask) {
+			__builtin_prefetch(sim_key(t, (v & imask) - 1));
+			return;
+		}
+}
+
+/* Records rehashed ahead of their placing when the index grows (sim_table_grow). */
+#define SIM_GROW_BATCH 32
+
+/* Place records rb[0..nb) in the index: hash them all and prefetch their slots first. */
+static size_t sim_grow_batch(struct sim_table *t, const size_t *rb, size_t nb)
+{
+	uint64_t h[SIM_GROW_BATCH];
+
+	for (size_t k = 0; k < nb; k++) {
+		h[k] = sim_hash(t, sim_key(t, rb[k]));
+		sim_table_prefetch(t, h[k]);
+	}
+	for (size_t k = 0; k < nb; k++)
+		sim_table_place(t, rb[k], h[k]);
+	return 0;
+}
+
 /*
  * Double the index; -1 if refused (the table stays as it is, loaded past
  * 3/4).  `every`: every record taken is in the index (one thread so far),
@@ -285,27 +324,35 @@ static int sim_table_grow(struct sim_table *t, bool every)
 	t->slots = slots;
 	t->ibits++;
 	t->nslots = n;
+	/*
+	 * Each record's new slot is a random read: records are hashed a batch
+	 * ahead of their placing and their slots prefetched, so that the reads
+	 * overlap instead of waiting one after another.
+	 */
+	size_t rb[SIM_GROW_BATCH], nb = 0;
 	if (every) {
 		/* the keys in order, a chunk at a time: no random read but the new slot */
-		for (i = 0; i < t->nrec; i++)
-			sim_table_place(t, i, sim_hash(t, sim_key(t, i)));
+		for (i = 0; i < t->nrec; i++) {
+			rb[nb++] = i;
+			if (nb == SIM_GROW_BATCH)
+				nb = sim_grow_batch(t, rb, nb);
+		}
 	} else {
 		/* from the old index: records taken but never used are not in it */
 		for (i = 0; i < oldn; i++) {
 			if (!old[i])
 				continue;
-			size_t r = (old[i] & oldmask) - 1;
-			sim_table_place(t, r, sim_hash(t, sim_key(t, r)));
+			rb[nb] = (old[i] & oldmask) - 1;
+			__builtin_prefetch(sim_key(t, rb[nb]));
+			if (++nb == SIM_GROW_BATCH)
+				nb = sim_grow_batch(t, rb, nb);
 		}
 	}
+	sim_grow_batch(t, rb, nb);
 	sim_mem_free(t->mem, old, oldn * sizeof(uint32_t));
 	return 0;
 }
 
-static inline void sim_table_prefetch(const struct sim_table *t, uint64_t h)
-{
-	__builtin_prefetch(&t->slots[(size_t)h & (t->nslots - 1)]);
-}
 
 /* Find a key; returns its record index or -1, and the slot where it would go. */
 static long sim_table_find(const struct sim_table *t, const void *key, uint64_t h, size_t *slot)
@@ -1591,9 +1638,13 @@ static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w, const 
 	} else {
 		kept = sim_expand(wk, d, w, pk, e, acts, n, l);
 		wk->pending += kept;
+		if (kept)
+			sim_table_prefetch_key(t, l->hashes[0]);
 		for (i = 0; i < kept; i++) {
 			const uint8_t *c = l->worlds + i * s->sm->size;
 			size_t cr = 0;
+			if (i + 1 < kept)
+				sim_table_prefetch_key(t, l->hashes[i + 1]);
 			int got = sim_get(wk, sim_child_key(s, l, i), l->hashes[i], &cr);
 			wk->pending--;
 			l->hashes[i] = SIM_NOREC;
