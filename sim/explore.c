@@ -266,23 +266,6 @@ static inline void sim_table_prefetch(const struct sim_table *t, uint64_t h)
 	__builtin_prefetch(&t->slots[(size_t)h & (t->nslots - 1)]);
 }
 
-/*
- * The second half of a lookup's prefetch, once its slot has arrived: the key
- * of the first record there with the same tag (most lookups find a state
- * seen before, and compare its key).  A hint only: the slot is read again.
- */
-static inline void sim_table_prefetch_key(const struct sim_table *t, uint64_t h)
-{
-	size_t mask = t->nslots - 1, i = (size_t)h & mask;
-	uint32_t imask = (uint32_t)mask, tag = sim_slot_value(t, 0, h) & ~imask, v;
-
-	for (unsigned n = 0; n < 4 && (v = SIM_LOAD(&t->slots[i])) != 0; n++, i = (i + 1) & mask)
-		if ((v & ~imask) == tag && (v & imask) != imask) {
-			__builtin_prefetch(sim_key(t, (v & imask) - 1));
-			return;
-		}
-}
-
 /* Records rehashed ahead of their placing when the index grows (sim_table_grow). */
 #define SIM_GROW_BATCH 32
 
@@ -1638,13 +1621,9 @@ static size_t sim_visit(struct sim_worker *wk, unsigned d, const void *w, const 
 	} else {
 		kept = sim_expand(wk, d, w, pk, e, acts, n, l);
 		wk->pending += kept;
-		if (kept)
-			sim_table_prefetch_key(t, l->hashes[0]);
 		for (i = 0; i < kept; i++) {
 			const uint8_t *c = l->worlds + i * s->sm->size;
 			size_t cr = 0;
-			if (i + 1 < kept)
-				sim_table_prefetch_key(t, l->hashes[i + 1]);
 			int got = sim_get(wk, sim_child_key(s, l, i), l->hashes[i], &cr);
 			wk->pending--;
 			l->hashes[i] = SIM_NOREC;
