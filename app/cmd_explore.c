@@ -110,6 +110,15 @@ static void explore_memory_note(const struct sim_explore_opts *eo,
 			"wbsim explore: out of memory: an allocation failed after %llu states "
 			"(%.1f MiB held); the report is partial\n",
 			(unsigned long long)res->states, (double)res->memory_bytes / (1 << 20));
+	else
+		return;
+	/* what would make the same question fit, where it is not in use already */
+	if (!eo->reduce && !eo->bound_preemptions && !eo->constrain)
+		fprintf(stderr, "wbsim explore: hint: --reduce answers \"can data be lost?\" "
+				"from fewer states (the counts are then the reduced graph's)\n");
+	if (!eo->compress)
+		fprintf(stderr, "wbsim explore: hint: --compress stores each state in about a "
+				"third less memory, for some time\n");
 }
 
 /*

@@ -111,6 +111,8 @@ if (ulimit -v 24576 && "$W" --help) >/dev/null 2>&1; then
 	[ "$rc" -eq 4 ] || { fail "under ulimit -v: exit $rc, expected 4"; cat "$T/err" >&2; }
 	has '"stopped_by": "max-memory"'
 	has_err "(the default: 80% of the memory available; --max-memory sets it)"
+	has_err "hint: --reduce answers"
+	has_err "hint: --compress stores each state"
 	(ulimit -v 24576 && exec "$W" explore "$BIG" --check after_lock --max-memory 1T) \
 		>"$T/out" 2>"$T/err"
 	rc=$?
