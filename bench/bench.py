@@ -6,8 +6,15 @@ usage: bench/bench.py [WBSIM]   (default: build/release/wbsim; build it with
        cmake --preset release && cmake --build --preset release)
        bench/bench.py --spin [--memlim MB] [--sizes P,PASSES,EV ...] [WBSIM]
        bench/bench.py --threads N [--files SCENARIO ...] [WBSIM]
+       bench/bench.py --goals [--eight-limit SECONDS] [WBSIM]
 Prints a Markdown table.  Speeds on shared machines vary: compare ratios
 measured in one run.
+
+--goals measures issue 16's goals one command each on bench/scenarios (the
+4- and 5-page full search against the issue's states per second and bytes per
+state, two threads against one, the reduced 5- and 6-page searches, the
+8-page shape under a time limit, SPIN at 4 pages) and prints each with its
+command, the figure and whether it is met.
 
 --spin compares wbsim with SPIN's verifier (Debian package spin:
 scripts/deps.sh --bench) on the same race and the same sizes, one after the
@@ -157,6 +164,95 @@ def bench_threads(wbsim, n, files):
             sys.stdout.flush()
 
 
+# Issue 16's figures of the day it was filed (its table): states per second of
+# the full search, one thread, and the bytes per stored state it measured.
+ISSUE16_RATE = {"4p": 1986593 / 1.55, "5p": 28626010 / 46.0}
+ISSUE16_BYTES = 81
+
+
+def explore_json(wbsim, path, *args):
+    """wbsim explore PATH --check after_lock --json --quiet ARGS: (JSON, exit code,
+    user seconds, peak resident MB).  stderr (a stop's note) is kept apart."""
+    argv = [wbsim, "explore", path, "--check", "after_lock", "--json", "--quiet"] + list(args)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(argv, stdout=out, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)
+        rc = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode()
+    if not text.strip():
+        sys.exit("bench.py: no report from %s (exit %d)" % (" ".join(argv), rc))
+    return json.loads(text), rc, ru.ru_utime, ru.ru_maxrss / 1024.0
+
+
+def bench_goals(wbsim, eight_limit, memlim):
+    """Issue 16's goals, each measured by one command, with the figure it asks."""
+    sc = lambda f: os.path.join(here, "scenarios", f)
+    f4, f5 = sc("bench-4p-4pass-2ev-4096b.json"), sc("bench-5p-5pass-3ev-4096b.json")
+    f6, f8 = sc("bench-6p-6pass-3ev-4096b.json"), sc("bench-8p-4writers.json")
+    rows = []
+
+    def row(goal, cmd, measured, met):
+        rows.append((goal, cmd, measured, "yes" if met else "**no**"))
+        print("| %s | `%s` | %s | %s |" % rows[-1], flush=True)
+
+    def per_state(d):
+        return (d["table_bytes"] + d["counter_bytes"]) / d["states"]
+
+    print("| goal | command (`wbsim explore FILE --check after_lock --json --quiet` and) "
+          "| measured | met |")
+    print("|---|---|---|---|")
+    full = {}
+    for name, path in (("4p", f4), ("5p", f5)):
+        d, rc, user, rss = explore_json(wbsim, path, "--full", "--threads", "1")
+        full[name] = d
+        rate = d["states"] / d["seconds"]
+        ratio = rate / ISSUE16_RATE[name]
+        row("full search, %s, one thread: 2.5x the issue's %.0f states/s" % (
+            name, ISSUE16_RATE[name]), "%s --full --threads 1" % os.path.basename(path),
+            "%d states in %.2f s (%.2f s user): %.0f states/s, %.2fx" % (
+                d["states"], d["seconds"], user, rate, ratio), ratio >= 2.5)
+        row("full search, %s: at most 48 B per stored state (the issue: %d)" % (
+            name, ISSUE16_BYTES), "%s --full --threads 1" % os.path.basename(path),
+            "%.1f B (table %.1f, counters %.1f)" % (
+                per_state(d), d["table_bytes"] / d["states"],
+                d["counter_bytes"] / d["states"]), per_state(d) <= 48)
+    d, rc, user, rss = explore_json(wbsim, f5, "--full", "--threads", "1", "--compress")
+    row("the same with `--compress`", "bench-5p --full --threads 1 --compress",
+        "%.1f B per state, %.2f s" % (per_state(d), d["seconds"]), per_state(d) <= 48)
+    d, rc, user, rss = explore_json(wbsim, f5, "--full", "--threads", "2")
+    sp = full["5p"]["seconds"] / d["seconds"]
+    same = all(d[k] == full["5p"][k] for k in ("states", "transitions", "executions"))
+    row("`--threads 2` at least 1.7x one thread (5p, full)", "bench-5p --full --threads 2",
+        "%.2f s against %.2f s: %.2fx%s" % (d["seconds"], full["5p"]["seconds"], sp,
+                                            "" if same else " (RESULTS DIFFER)"),
+        sp >= 1.7 and same)
+    for t in (1, 2):
+        d, rc, user, rss = explore_json(wbsim, f5, "--reduce", "--threads", str(t))
+        row("reduced, 5p, %d thread%s: under 5 s and 500 MB" % (t, "s" if t > 1 else ""),
+            "bench-5p --reduce --threads %d" % t,
+            "%d states in %.2f s, %.0f MB accounted, %.0f MB peak RSS" % (
+                d["states"], d["seconds"], d["memory_bytes"] / 1e6, rss),
+            d["complete"] and d["seconds"] < 5 and d["memory_bytes"] < 500e6)
+    d, rc, user, rss = explore_json(wbsim, f6, "--reduce", "--threads", "2")
+    row("reduced, 6p: under 60 s and 4 GB", "bench-6p --reduce --threads 2",
+        "%d states in %.1f s, %.2f GB accounted" % (d["states"], d["seconds"],
+                                                   d["memory_bytes"] / 1e9),
+        d["complete"] and d["seconds"] < 60 and d["memory_bytes"] < 4e9)
+    d, rc, user, rss = explore_json(wbsim, f8, "--reduce", "--compress", "--threads", "2",
+                                    "--time-limit", str(eight_limit))
+    row("the 8-page 4-writer shape complete", "bench-8p-4writers --reduce --compress "
+        "--threads 2 --time-limit %d" % eight_limit,
+        "complete" if d["complete"] else "stopped by %s after %d states (%.1f GB)" % (
+            d.get("stopped_by"), d["states"], d["memory_bytes"] / 1e9), d["complete"])
+    if shutil.which("spin") and shutil.which("gcc"):
+        print("\nSPIN at 4 pages, 4 passes, 2 evictions (`bench.py --spin --sizes 4,4,2`; the "
+              "goal: SPIN's seconds / wbsim's at least 100):\n", flush=True)
+        bench_spin(wbsim, memlim, [(4, 4, 2)])
+    else:
+        print("\n(SPIN's comparison skipped: spin or gcc not found; scripts/deps.sh --bench)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("wbsim", nargs="?", default=default_wbsim)
@@ -169,7 +265,14 @@ def main():
     ap.add_argument("--threads", type=int, metavar="N",
                     help="compare N threads with one on bench/scenarios' 4- and 5-page files")
     ap.add_argument("--files", nargs="+", metavar="SCENARIO", help="the files for --threads")
+    ap.add_argument("--goals", action="store_true",
+                    help="measure issue 16's goals on bench/scenarios (about 5 minutes)")
+    ap.add_argument("--eight-limit", type=int, default=120, metavar="SECONDS",
+                    help="--goals: the 8-page shape's --time-limit (default 120)")
     a = ap.parse_args()
+    if a.goals:
+        bench_goals(a.wbsim, a.eight_limit, a.memlim)
+        return
     if a.threads:
         files = a.files or [os.path.join(here, "scenarios", f) for f in (
             "bench-4p-4pass-2ev-4096b.json", "bench-5p-5pass-3ev-4096b.json")]
