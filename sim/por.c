@@ -30,8 +30,17 @@
  * Among the closed sets grown from each actor with an enabled action, the one
  * with the fewest enabled actions is taken (the first on ties: the result is
  * deterministic).
+ *
+ * Two implementations grow the same sets: with up to 64 actors (bitsets, each
+ * actor's conflicts with the others computed once per state) and beyond
+ * (arrays, each pair tested as the closure meets it).  Debug builds run both
+ * and compare.
  */
 #include <string.h>
+#if defined(WBSIM_CHECK_EVERY_STEP) || defined(SIM_POR_VERIFY)
+#include <stdio.h>
+#include <stdlib.h>
+#endif
 
 #include "sim/sim.h"
 
@@ -89,25 +98,16 @@ static bool sim_future_conflict(const struct sim_por_actor *pa, const uint8_t *i
 	return false;
 }
 
-unsigned sim_por_select(const struct sim_model *sm, const void *world, struct sim_action *acts,
-			unsigned n, struct sim_por_actor *pa)
+/* More than 64 actors: T as an array, each pair tested as the closure meets it. */
+static unsigned sim_por_select_wide(struct sim_action *acts, unsigned n, struct sim_por_actor *pa,
+				    unsigned na)
 {
-	unsigned na, i, j, k, best = n, nacts[SIM_MAX_ACTORS];
+	unsigned i, j, k, best = n, nacts[SIM_MAX_ACTORS];
 	unsigned nbest = 0;
 	uint8_t in[SIM_MAX_ACTORS + 1], best_set[SIM_MAX_ACTORS], queue[SIM_MAX_ACTORS];
 	uint8_t of[SIM_MAX_ENABLED];
 	bool found = false;
 
-	if (n <= 1 || !sm->ops->por_actors)
-		return n;
-	/* the actions of one actor: every closed set with one holds them all */
-	for (i = 1; i < n && acts[i].actor == acts[0].actor; i++)
-		;
-	if (i == n)
-		return n;
-	na = sm->ops->por_actors(sm->ctx, world, pa);
-	if (na > SIM_MAX_ACTORS)
-		return n;
 	/*
 	 * The words the actors' `now` use; the gates' indexes.  (Small arrays
 	 * are cleared by hand here: a memset() of a variable size is a
@@ -187,4 +187,247 @@ unsigned sim_por_select(const struct sim_model *sm, const void *world, struct si
 	}
 	memcpy(acts + nk, rest, nr * sizeof(*acts));
 	return nk;
+}
+
+/*
+ * Up to 64 actors (every state of the model's scenarios): T and the rows as
+ * bitsets.  Actor p's row, computed the first time the closure takes p out of
+ * its queue, says which actors' futures conflict with now(p): fut, by their
+ * ungated part; gated, by gated parts only (gm[p][q] lists those parts of q),
+ * which count only while their gates are outside T when the closure tests
+ * them, as in sim_future_conflict().
+ */
+#define SIM_POR_NARROW 64
+_Static_assert(SIM_POR_GATES <= 16, "a gated part's bit in a uint16_t");
+
+/* now(p) in one word L: what a part of a future conflicts with there */
+struct sim_now1 {
+	uint64_t mw, mr, minc;
+};
+
+/* A gated part's gates as masks of actors */
+struct sim_gate_mask {
+	uint64_t gates; /* gate and gate2 */
+	uint64_t any;	/* the "any" gates */
+	bool any_out;	/* no "any" gate, or one that is not an actor: always out of T */
+};
+
+struct sim_por_narrow {
+	const struct sim_por_actor *pa;
+	unsigned na;
+	struct sim_fp_words ws;
+	bool one;	/* every `now` lies in word L (or is empty) */
+	unsigned L;
+	uint64_t rows;	/* actors whose row is computed */
+	uint64_t masks; /* actors whose gates' masks are computed */
+	uint64_t fut[SIM_POR_NARROW], gated[SIM_POR_NARROW];
+	uint16_t gm[SIM_POR_NARROW][SIM_POR_NARROW];
+	struct sim_gate_mask gmask[SIM_POR_NARROW][SIM_POR_GATES];
+};
+
+static inline bool sim_conflict1(const struct sim_fp *f, unsigned L, const struct sim_now1 *c)
+{
+	return ((f->w[L] & c->mw) | (f->r[L] & c->mr) | (f->inc & c->minc)) != 0;
+}
+
+static void sim_por_row(struct sim_por_narrow *c, unsigned p)
+{
+	const struct sim_por_actor *pa = c->pa;
+	const struct sim_fp *now = &pa[p].now;
+	uint64_t fut = 0, gated = 0;
+
+	if (c->one) {
+		unsigned L = c->L;
+		uint64_t rw = now->r[L] | now->w[L], inc = L == 0 ? now->inc : 0;
+		struct sim_now1 m = { rw | inc, now->w[L] | inc, L == 0 ? rw : 0 };
+		for (unsigned q = 0; q < c->na; q++) {
+			if (q == p)
+				continue;
+			if (sim_conflict1(&pa[q].future, L, &m)) {
+				fut |= 1ull << q;
+				continue;
+			}
+			unsigned gm = 0;
+			for (unsigned g = 0; g < pa[q].ngated; g++)
+				if (sim_conflict1(&pa[q].gated[g].fp, L, &m))
+					gm |= 1u << g;
+			if (gm) {
+				gated |= 1ull << q;
+				c->gm[p][q] = (uint16_t)gm;
+			}
+		}
+	} else {
+		for (unsigned q = 0; q < c->na; q++) {
+			if (q == p)
+				continue;
+			if (sim_fp_conflict(&pa[q].future, now, c->ws)) {
+				fut |= 1ull << q;
+				continue;
+			}
+			unsigned gm = 0;
+			for (unsigned g = 0; g < pa[q].ngated; g++)
+				if (sim_fp_conflict(&pa[q].gated[g].fp, now, c->ws))
+					gm |= 1u << g;
+			if (gm) {
+				gated |= 1ull << q;
+				c->gm[p][q] = (uint16_t)gm;
+			}
+		}
+	}
+	c->fut[p] = fut;
+	c->gated[p] = gated;
+	c->rows |= 1ull << p;
+}
+
+/* The actor with this key as a mask: 0 for none (or SIM_NO_GATE). */
+static uint64_t sim_actor_bit(const struct sim_por_actor *pa, unsigned na, uint32_t key)
+{
+	unsigned j = sim_actor_index(pa, na, key);
+
+	return j < na ? 1ull << j : 0;
+}
+
+static void sim_por_gate_masks(struct sim_por_narrow *c, unsigned q)
+{
+	const struct sim_por_actor *a = &c->pa[q];
+
+	for (unsigned g = 0; g < a->ngated; g++) {
+		const struct sim_por_gate *pg = &a->gated[g];
+		struct sim_gate_mask *gk = &c->gmask[q][g];
+		gk->gates = sim_actor_bit(c->pa, c->na, pg->gate) |
+			    sim_actor_bit(c->pa, c->na, pg->gate2);
+		gk->any = 0;
+		gk->any_out = pg->nany == 0;
+		for (unsigned i = 0; i < pg->nany; i++) {
+			uint64_t b = sim_actor_bit(c->pa, c->na, pg->any[i]);
+			gk->any |= b;
+			if (!b)
+				gk->any_out = true;
+		}
+	}
+	c->masks |= 1ull << q;
+}
+
+/* Does one of q's gated parts that conflict with now(p) count, given T? */
+static bool sim_gated_counts(struct sim_por_narrow *c, unsigned p, unsigned q, uint64_t T)
+{
+	if (!((c->masks >> q) & 1u))
+		sim_por_gate_masks(c, q);
+	for (unsigned gm = c->gm[p][q]; gm; gm &= gm - 1) {
+		const struct sim_gate_mask *gk = &c->gmask[q][__builtin_ctz(gm)];
+		if ((gk->any_out || (gk->any & ~T)) && !(gk->gates & T))
+			return true;
+	}
+	return false;
+}
+
+static unsigned sim_por_select_narrow(struct sim_action *acts, unsigned n,
+				      const struct sim_por_actor *pa, unsigned na)
+{
+	unsigned i, j, best = n, nacts[SIM_POR_NARROW];
+	uint8_t of[SIM_MAX_ENABLED];
+	uint64_t enabled = 0, best_T = 0;
+	struct sim_por_narrow c;
+
+	/* the words the actors' `now` use */
+	uint64_t used[SIM_FP_WORDS] = { 0 };
+	for (j = 0; j < na; j++) {
+		nacts[j] = 0;
+		for (i = 0; i < SIM_FP_WORDS; i++)
+			used[i] |= pa[j].now.r[i] | pa[j].now.w[i];
+		used[0] |= pa[j].now.inc;
+	}
+	for (c.ws.lo = 0; c.ws.lo < SIM_FP_WORDS && !used[c.ws.lo]; c.ws.lo++)
+		;
+	for (c.ws.hi = SIM_FP_WORDS; c.ws.hi > c.ws.lo && !used[c.ws.hi - 1]; c.ws.hi--)
+		;
+	c.one = c.ws.hi - c.ws.lo <= 1;
+	c.L = c.ws.lo < SIM_FP_WORDS ? c.ws.lo : 0;
+	c.pa = pa;
+	c.na = na;
+	c.rows = c.masks = 0;
+	/* each action's actor among pa[] (those of one actor are consecutive), and their counts */
+	for (i = 0, j = 0; i < n; i++) {
+		if (j >= na || pa[j].actor != acts[i].actor)
+			for (j = 0; j < na && pa[j].actor != acts[i].actor; j++)
+				;
+		if (j == na)
+			return n; /* an enabled actor the model did not describe */
+		of[i] = (uint8_t)j;
+		nacts[j]++;
+		enabled |= 1ull << j;
+	}
+	/* the closed set grown from each actor with actions, in their order */
+	for (uint64_t ks = enabled; ks; ks &= ks - 1) {
+		unsigned k = (unsigned)__builtin_ctzll(ks), head = 0, tail = 0, count = nacts[k];
+		uint8_t queue[SIM_POR_NARROW];
+		uint64_t T = 1ull << k;
+		queue[tail++] = (uint8_t)k;
+		while (head < tail && count < best) {
+			unsigned p = queue[head++];
+			if (!((c.rows >> p) & 1u))
+				sim_por_row(&c, p);
+			/* in increasing order, each tested with T as it is then */
+			for (uint64_t cand = (c.fut[p] | c.gated[p]) & ~T; cand; cand &= cand - 1) {
+				unsigned q = (unsigned)__builtin_ctzll(cand);
+				if (!((c.fut[p] >> q) & 1u) && !sim_gated_counts(&c, p, q, T))
+					continue;
+				T |= 1ull << q;
+				queue[tail++] = (uint8_t)q;
+				count += nacts[q];
+			}
+		}
+		if (count < best) {
+			best = count;
+			best_T = T;
+		}
+		if (best == 1)
+			break;
+	}
+	if (!best_T)
+		return n;
+	/* the chosen actions first, in their order; the others after them */
+	struct sim_action rest[SIM_MAX_ENABLED];
+	unsigned nk = 0, nr = 0;
+	for (i = 0; i < n; i++) {
+		if ((best_T >> of[i]) & 1u)
+			acts[nk++] = acts[i];
+		else
+			rest[nr++] = acts[i];
+	}
+	memcpy(acts + nk, rest, nr * sizeof(*acts));
+	return nk;
+}
+
+unsigned sim_por_select(const struct sim_model *sm, const void *world, struct sim_action *acts,
+			unsigned n, struct sim_por_actor *pa)
+{
+	unsigned na, i;
+
+	if (n <= 1 || !sm->ops->por_actors)
+		return n;
+	/* the actions of one actor: every closed set with one holds them all */
+	for (i = 1; i < n && acts[i].actor == acts[0].actor; i++)
+		;
+	if (i == n)
+		return n;
+	na = sm->ops->por_actors(sm->ctx, world, pa);
+	if (na > SIM_MAX_ACTORS)
+		return n;
+	if (na > SIM_POR_NARROW)
+		return sim_por_select_wide(acts, n, pa, na);
+#if defined(WBSIM_CHECK_EVERY_STEP) || defined(SIM_POR_VERIFY)
+	/* debug builds (and -DSIM_POR_VERIFY): the bitsets choose what the pairwise tests do */
+	struct sim_action ref[SIM_MAX_ENABLED];
+	memcpy(ref, acts, n * sizeof(*acts));
+	unsigned nref = sim_por_select_wide(ref, n, pa, na);
+	unsigned nk = sim_por_select_narrow(acts, n, pa, na);
+	if (nk != nref || memcmp(ref, acts, n * sizeof(*acts)) != 0) {
+		fprintf(stderr, "sim_por_select: narrow %u != wide %u\n", nk, nref);
+		abort();
+	}
+	return nk;
+#else
+	return sim_por_select_narrow(acts, n, pa, na);
+#endif
 }
