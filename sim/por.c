@@ -215,9 +215,6 @@ struct sim_gate_mask {
 struct sim_por_narrow {
 	const struct sim_por_actor *pa;
 	unsigned na;
-	struct sim_fp_words ws;
-	bool one;	/* every `now` lies in word L (or is empty) */
-	unsigned L;
 	uint64_t rows;	/* actors whose row is computed */
 	uint64_t masks; /* actors whose gates' masks are computed */
 	uint64_t fut[SIM_POR_NARROW], gated[SIM_POR_NARROW];
@@ -230,14 +227,37 @@ static inline bool sim_conflict1(const struct sim_fp *f, unsigned L, const struc
 	return ((f->w[L] & c->mw) | (f->r[L] & c->mr) | (f->inc & c->minc)) != 0;
 }
 
+/*
+ * A conflict with now(p) lies in a word now(p) uses (inc: word 0), so only
+ * those words are tested; when they are one, word L, with masks.
+ */
 static void sim_por_row(struct sim_por_narrow *c, unsigned p)
 {
 	const struct sim_por_actor *pa = c->pa;
 	const struct sim_fp *now = &pa[p].now;
 	uint64_t fut = 0, gated = 0;
+	struct sim_fp_words ws = { 0, 0 };
+	uint64_t above = 0;
 
-	if (c->one) {
-		unsigned L = c->L;
+	/* most often word 0 alone */
+	for (unsigned i = 1; i < SIM_FP_WORDS; i++)
+		above |= now->r[i] | now->w[i];
+	if (!above) {
+		ws.hi = (now->r[0] | now->w[0] | now->inc) != 0;
+	} else {
+		for (unsigned i = 0; i < SIM_FP_WORDS; i++)
+			if (now->r[i] | now->w[i]) {
+				if (!ws.hi)
+					ws.lo = i;
+				ws.hi = i + 1;
+			}
+		if (now->inc)
+			ws.lo = 0;
+	}
+	if (ws.hi == ws.lo) {
+		/* an empty `now`: no conflict */
+	} else if (ws.hi - ws.lo == 1) {
+		unsigned L = ws.lo;
 		uint64_t rw = now->r[L] | now->w[L], inc = L == 0 ? now->inc : 0;
 		struct sim_now1 m = { rw | inc, now->w[L] | inc, L == 0 ? rw : 0 };
 		for (unsigned q = 0; q < c->na; q++) {
@@ -260,13 +280,13 @@ static void sim_por_row(struct sim_por_narrow *c, unsigned p)
 		for (unsigned q = 0; q < c->na; q++) {
 			if (q == p)
 				continue;
-			if (sim_fp_conflict(&pa[q].future, now, c->ws)) {
+			if (sim_fp_conflict(&pa[q].future, now, ws)) {
 				fut |= 1ull << q;
 				continue;
 			}
 			unsigned gm = 0;
 			for (unsigned g = 0; g < pa[q].ngated; g++)
-				if (sim_fp_conflict(&pa[q].gated[g].fp, now, c->ws))
+				if (sim_fp_conflict(&pa[q].gated[g].fp, now, ws))
 					gm |= 1u << g;
 			if (gm) {
 				gated |= 1ull << q;
@@ -329,20 +349,8 @@ static unsigned sim_por_select_narrow(struct sim_action *acts, unsigned n,
 	uint64_t enabled = 0, best_T = 0;
 	struct sim_por_narrow c;
 
-	/* the words the actors' `now` use */
-	uint64_t used[SIM_FP_WORDS] = { 0 };
-	for (j = 0; j < na; j++) {
+	for (j = 0; j < na; j++)
 		nacts[j] = 0;
-		for (i = 0; i < SIM_FP_WORDS; i++)
-			used[i] |= pa[j].now.r[i] | pa[j].now.w[i];
-		used[0] |= pa[j].now.inc;
-	}
-	for (c.ws.lo = 0; c.ws.lo < SIM_FP_WORDS && !used[c.ws.lo]; c.ws.lo++)
-		;
-	for (c.ws.hi = SIM_FP_WORDS; c.ws.hi > c.ws.lo && !used[c.ws.hi - 1]; c.ws.hi--)
-		;
-	c.one = c.ws.hi - c.ws.lo <= 1;
-	c.L = c.ws.lo < SIM_FP_WORDS ? c.ws.lo : 0;
 	c.pa = pa;
 	c.na = na;
 	c.rows = c.masks = 0;
