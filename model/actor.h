@@ -174,10 +174,7 @@ static inline bool wb_task_is(const struct wb_model *m, unsigned t, unsigned fla
 /* Is some task of the scenario of an actor with this flag (WB_ACT_*)? */
 static inline bool wb_any_task_is(const struct wb_model *m, unsigned flag)
 {
-	for (unsigned t = 0; t < m->ntasks; t++)
-		if (wb_task_is(m, t, flag))
-			return true;
-	return false;
+	return (m->task_flags & flag) != 0;
 }
 
 /* may_dirty of a task that never dirties a folio (writeback, reclaim) */

@@ -157,37 +157,44 @@ static uint64_t wb_por_widen_mask(const struct wb_model *m, uint64_t mask)
 }
 
 /*
- * Each task's may_dirty and may_clean masks (0 for a finished task),
- * computed once per state: wb_por_actors() forgets them at its start, and
- * the hooks it calls compute them on first use.  And the finished tasks,
- * which wb_por_actors() sets at its start.
+ * For each page the tasks that may still dirty it (may_dirty) and those that
+ * may still clean or remove it (may_clean), a finished task in neither,
+ * computed once per state, each kind on its first use: wb_por_actors()
+ * forgets them at its start, and the hooks it calls compute them.  And the
+ * finished tasks, which wb_por_actors() sets at its start.
  */
+_Static_assert(WB_MAX_TASKS <= 32, "a set of tasks in a uint32_t");
 static _Thread_local struct {
-	bool valid;
+	unsigned valid; /* 1u << kind */
 	uint32_t finished;
-	uint64_t dirty[WB_MAX_TASKS], clean[WB_MAX_TASKS];
+	uint32_t tasks[2][WB_MAX_PAGES]; /* [kind - 1][page] */
 } wb_por_cache;
 
-static const uint64_t *wb_por_masks(const struct wb_model *m, const void *w,
+static const uint32_t *wb_por_tasks(const struct wb_model *m, const void *w,
 				    enum wb_any_gate kind)
 {
-	if (!wb_por_cache.valid) {
+	uint32_t *tasks = wb_por_cache.tasks[kind - 1];
+
+	if (!((wb_por_cache.valid >> kind) & 1u)) {
+		uint64_t pages = wb_page_range_mask(0, m->npages - 1);
+		for (unsigned p = 0; p < m->npages; p++)
+			tasks[p] = 0;
 		for (unsigned t = 0; t < m->ntasks; t++) {
 			const struct wb_actor *act = wb_actor_of(m, t);
-			bool done = (wb_por_cache.finished >> t) & 1u;
-			wb_por_cache.dirty[t] =
-				done ? 0 : act->may_dirty ? act->may_dirty(m, w, t) : ~0ull;
-			wb_por_cache.clean[t] =
-				done ? 0 : act->may_clean ? act->may_clean(m, w, t) : ~0ull;
+			if ((wb_por_cache.finished >> t) & 1u)
+				continue;
+			uint64_t (*may)(const struct wb_model *, const void *, unsigned) =
+				kind == WB_ANY_DIRTIER ? act->may_dirty : act->may_clean;
+			uint64_t mask = may ? may(m, w, t) : ~0ull;
 			/* a large folio is dirtied, cleaned, brought in or removed whole */
-			if (m->lf) {
-				wb_por_cache.dirty[t] = wb_por_widen_mask(m, wb_por_cache.dirty[t]);
-				wb_por_cache.clean[t] = wb_por_widen_mask(m, wb_por_cache.clean[t]);
-			}
+			if (m->lf)
+				mask = wb_por_widen_mask(m, mask);
+			for (mask &= pages; mask; mask &= mask - 1)
+				tasks[__builtin_ctzll(mask)] |= 1u << t;
 		}
-		wb_por_cache.valid = true;
+		wb_por_cache.valid |= 1u << kind;
 	}
-	return kind == WB_ANY_DIRTIER ? wb_por_cache.dirty : wb_por_cache.clean;
+	return tasks;
 }
 
 void wb_por_gates(const struct wb_model *m, const void *w, unsigned p, unsigned self, bool pins,
@@ -200,20 +207,14 @@ void wb_por_gates(const struct wb_model *m, const void *w, unsigned p, unsigned 
 	g->nany = 0;
 	g->unreachable = false;
 	if (kind != WB_ANY_NONE) {
-		const uint64_t *mask = wb_por_masks(m, w, kind);
-		bool many = false;
-		for (unsigned t = 0; t < m->ntasks && !many; t++) {
-			if (t == self || !(mask[t] & (1ull << p)))
-				continue;
-			if (g->nany == SIM_POR_ANY)
-				many = true; /* too many to say: without this gate */
-			else
-				g->any[g->nany++] = wb_actor_key(t, -1);
-		}
-		if (many)
-			g->nany = 0;
-		else if (!g->nany)
+		/* the others that may, in task order */
+		uint32_t tasks = wb_por_tasks(m, w, kind)[p] & ~(1u << self);
+		if (!tasks)
 			g->unreachable = true; /* nobody can any more */
+		for (; tasks && g->nany < SIM_POR_ANY; tasks &= tasks - 1)
+			g->any[g->nany++] = wb_actor_key((unsigned)__builtin_ctz(tasks), -1);
+		if (tasks)
+			g->nany = 0; /* too many to say: without this gate */
 	}
 }
 
@@ -270,7 +271,7 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 	const struct wb_model *m = ctx;
 	unsigned n = 0, t, p;
 
-	wb_por_cache.valid = false;
+	wb_por_cache.valid = 0;
 	wb_por_cache.finished = 0;
 	for (t = 0; t < m->ntasks; t++)
 		if (wb_task_finished(m, w, t))

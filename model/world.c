@@ -66,6 +66,7 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 		const struct wb_actor *a = wb_actors[sc->tasks[i].op];
 		uint64_t v[4];
 		m->done_pc[i] = a->done_pc;
+		m->task_flags |= a->flags;
 		unsigned n = a->offsets ? a->offsets(&sc->tasks[i], v) : 0;
 		for (unsigned j = 0; j < n; j++)
 			if (v[j] > end)

@@ -345,6 +345,7 @@ struct wb_model {
 	unsigned gran, gpb, gpp; /* granule, granules per block and per page */
 	unsigned ntasks;
 	uint8_t done_pc[WB_MAX_TASKS]; /* each task's actor's done_pc (wb_task_finished) */
+	unsigned task_flags;	/* the WB_ACT_* flags of the tasks' actors, together (wb_any_task_is) */
 	uint64_t all_pages;	/* mask of valid page indexes */
 	/* layout */
 	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, off_drop, off_dirty, size;
