@@ -397,7 +397,9 @@ static unsigned sim_por_select_narrow(struct sim_action *acts, unsigned n,
 	/* the chosen actions first, in their order; the others after them */
 	struct sim_action rest[SIM_MAX_ENABLED];
 	unsigned nk = 0, nr = 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && ((best_T >> of[i]) & 1u); i++) /* already in place */
+		nk++;
+	for (; i < n; i++) {
 		if ((best_T >> of[i]) & 1u)
 			acts[nk++] = acts[i];
 		else
