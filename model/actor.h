@@ -163,7 +163,7 @@ extern const struct wb_actor *const wb_actors[WB_OP_NOPS];
 
 static inline const struct wb_actor *wb_actor_of(const struct wb_model *m, unsigned t)
 {
-	return wb_actors[m->sc->tasks[t].op];
+	return m->actor[t]; /* wb_actors[m->sc->tasks[t].op], kept by wb_model_init */
 }
 
 static inline bool wb_task_is(const struct wb_model *m, unsigned t, unsigned flag)

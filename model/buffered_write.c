@@ -1610,9 +1610,8 @@ static bool wb_writer_may_change_map(const struct wb_model *m, const void *w, un
 	/* zero_rework: the EOF zeroing's iomap_begin converts post-EOF DELALLOC */
 	if (wb_writer_may_zero_rework(m, w, t))
 		return true;
-	for (unsigned u = 0; u < m->ntasks; u++)
-		if ((m->sc->tasks[u].op == WB_OP_PUNCH || m->sc->tasks[u].op == WB_OP_TRUNCATE) &&
-		    !wb_task_finished(m, w, u))
+	for (uint32_t u = m->op_tasks[WB_OP_PUNCH] | m->op_tasks[WB_OP_TRUNCATE]; u; u &= u - 1)
+		if (!wb_task_finished(m, w, (unsigned)__builtin_ctz(u)))
 			return true;
 	for (uint64_t b = (uint64_t)first * m->bpp; b < m->nblocks && b * m->bs < end; b++)
 		if (ext[b] == WB_HOLE)

@@ -67,6 +67,10 @@ void wb_model_init(struct wb_model *m, const struct wb_scenario *sc, const struc
 		uint64_t v[4];
 		m->done_pc[i] = a->done_pc;
 		m->task_flags |= a->flags;
+		m->actor[i] = a;
+		m->op_tasks[sc->tasks[i].op] |= 1u << i;
+		if (sc->tasks[i].op == WB_OP_WRITEBACK && sc->tasks[i].sync)
+			m->sync_writebacks |= 1u << i;
 		unsigned n = a->offsets ? a->offsets(&sc->tasks[i], v) : 0;
 		for (unsigned j = 0; j < n; j++)
 			if (v[j] > end)

@@ -336,6 +336,8 @@ struct wb_pack {
 	uint32_t bit_drop, bits;	       /* drop_writes' record; the total */
 };
 
+struct wb_actor;
+
 /* Everything fixed for one scenario and config: the model's context. */
 struct wb_model {
 	const struct wb_scenario *sc;
@@ -346,6 +348,9 @@ struct wb_model {
 	unsigned ntasks;
 	uint8_t done_pc[WB_MAX_TASKS]; /* each task's actor's done_pc (wb_task_finished) */
 	unsigned task_flags;	/* the WB_ACT_* flags of the tasks' actors, together (wb_any_task_is) */
+	const struct wb_actor *actor[WB_MAX_TASKS]; /* each task's actor (wb_actor_of) */
+	uint32_t op_tasks[WB_OP_NOPS];	/* the tasks of each operation, as masks */
+	uint32_t sync_writebacks;	/* the sync writeback tasks */
 	uint64_t all_pages;	/* mask of valid page indexes */
 	/* layout */
 	size_t off_tasks, off_ext, off_folio, off_io, off_cache, off_disk, off_drop, off_dirty, size;

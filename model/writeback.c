@@ -869,17 +869,15 @@ uint64_t wb_towrite_pages(const struct wb_model *m, const void *w)
 {
 	uint64_t pages = 0;
 
-	for (unsigned t = 0; t < m->ntasks; t++)
-		if (m->sc->tasks[t].op == WB_OP_WRITEBACK && m->sc->tasks[t].sync)
-			pages |= wb_snapshot(&wb_task(m, WBC(w), t)->b);
+	for (uint32_t t = m->sync_writebacks; t; t &= t - 1)
+		pages |= wb_snapshot(&wb_task(m, WBC(w), (unsigned)__builtin_ctz(t))->b);
 	return pages;
 }
 
 bool wb_sync_writeback_left(const struct wb_model *m, const void *w)
 {
-	for (unsigned t = 0; t < m->ntasks; t++)
-		if (m->sc->tasks[t].op == WB_OP_WRITEBACK && m->sc->tasks[t].sync &&
-		    !wb_task_finished(m, w, t))
+	for (uint32_t t = m->sync_writebacks; t; t &= t - 1)
+		if (!wb_task_finished(m, w, (unsigned)__builtin_ctz(t)))
 			return true;
 	return false;
 }
