@@ -19,10 +19,6 @@
 #include "model/world.h"
 #include "model/writeback.h"
 
-static uint32_t wb_actor_key(unsigned task, int k)
-{
-	return ((uint32_t)task << 16) | (uint32_t)(k + 1);
-}
 
 static bool wb_task_can_step(const struct wb_model *m, const void *w, unsigned t, char *why,
 			     size_t n)
@@ -112,32 +108,21 @@ static uint32_t wb_ops_apply(void *ctx, void *w, uint32_t a)
 }
 
 
-static uint32_t wb_io_gate(const struct wb_model *m, const void *w, unsigned p)
-{
-	const struct wb_io *io = wb_io(m, WBC(w), p);
-
-	return io->phase ? wb_actor_key(io->parent, io->k) : SIM_NO_GATE;
-}
 
 /*
- * A task other than self whose step must come before page p's folio is free:
- * the lock's owner, or with pins one holding a writer's reference (any one
- * will do: every holder must let go).  Only a task's own step lets go of
- * these: no task removes a locked folio, and a writer's reference is taken
- * under i_rwsem, which every task that removes folios but reclaim holds.  A
- * fault's reference is not one of them: a truncate may remove its folio.
- * -1: none.
+ * A task other than self whose step must come before page p's folio is free
+ * (wb_por_gates): the lock's owner, or with pins one holding a writer's
+ * reference (any one will do: every holder must let go).  Only a task's own
+ * step lets go of these: no task removes a locked folio, and a writer's
+ * reference is taken under i_rwsem, which every task that removes folios but
+ * reclaim holds.  A fault's reference is not one of them: a truncate may
+ * remove its folio.  Here the one holding a writer's reference of a folio that
+ * has one; -1: none.
  */
-static int wb_por_holder(const struct wb_model *m, const void *w, unsigned p, unsigned self,
-			 bool pins)
+int wb_por_ref_holder(const struct wb_model *m, const void *w, unsigned p, unsigned self)
 {
-	const struct folio *f = wb_folio(m, WBC(w), p);
 	struct wb_held h;
 
-	if (f->locked && f->locked - 1u != self)
-		return f->locked - 1;
-	if (!pins || !(f->flags & FOLIO_REF))
-		return -1;
 	for (unsigned t = 0; t < m->ntasks; t++)
 		if (t != self && wb_task_holds(m, w, t, &h, NULL, 0) == 0 && h.writer_ref == (int)p)
 			return (int)t;
@@ -156,66 +141,31 @@ static uint64_t wb_por_widen_mask(const struct wb_model *m, uint64_t mask)
 	return out;
 }
 
-/*
- * For each page the tasks that may still dirty it (may_dirty) and those that
- * may still clean or remove it (may_clean), a finished task in neither,
- * computed once per state, each kind on its first use: wb_por_actors()
- * forgets them at its start, and the hooks it calls compute them.  And the
- * finished tasks, which wb_por_actors() sets at its start.
- */
-_Static_assert(WB_MAX_TASKS <= 32, "a set of tasks in a uint32_t");
-static _Thread_local struct {
-	unsigned valid; /* 1u << kind */
-	uint32_t finished;
-	uint32_t tasks[2][WB_MAX_PAGES]; /* [kind - 1][page] */
-} wb_por_cache;
+/* The reduction's facts of the state (model/por.h) */
+_Thread_local struct wb_por_state wb_por_state;
 
-static const uint32_t *wb_por_tasks(const struct wb_model *m, const void *w,
-				    enum wb_any_gate kind)
+const uint32_t *wb_por_tasks_fill(const struct wb_model *m, const void *w, enum wb_any_gate kind)
 {
-	uint32_t *tasks = wb_por_cache.tasks[kind - 1];
+	uint32_t *tasks = wb_por_state.tasks[kind - 1];
+	uint64_t pages = wb_page_range_mask(0, m->npages - 1);
 
-	if (!((wb_por_cache.valid >> kind) & 1u)) {
-		uint64_t pages = wb_page_range_mask(0, m->npages - 1);
-		for (unsigned p = 0; p < m->npages; p++)
-			tasks[p] = 0;
-		for (unsigned t = 0; t < m->ntasks; t++) {
-			const struct wb_actor *act = wb_actor_of(m, t);
-			if ((wb_por_cache.finished >> t) & 1u)
-				continue;
-			uint64_t (*may)(const struct wb_model *, const void *, unsigned) =
-				kind == WB_ANY_DIRTIER ? act->may_dirty : act->may_clean;
-			uint64_t mask = may ? may(m, w, t) : ~0ull;
-			/* a large folio is dirtied, cleaned, brought in or removed whole */
-			if (m->lf)
-				mask = wb_por_widen_mask(m, mask);
-			for (mask &= pages; mask; mask &= mask - 1)
-				tasks[__builtin_ctzll(mask)] |= 1u << t;
-		}
-		wb_por_cache.valid |= 1u << kind;
+	for (unsigned p = 0; p < m->npages; p++)
+		tasks[p] = 0;
+	for (unsigned t = 0; t < m->ntasks; t++) {
+		const struct wb_actor *act = wb_actor_of(m, t);
+		if ((wb_por_state.finished >> t) & 1u)
+			continue;
+		uint64_t (*may)(const struct wb_model *, const void *, unsigned) =
+			kind == WB_ANY_DIRTIER ? act->may_dirty : act->may_clean;
+		uint64_t mask = may ? may(m, w, t) : ~0ull;
+		/* a large folio is dirtied, cleaned, brought in or removed whole */
+		if (m->lf)
+			mask = wb_por_widen_mask(m, mask);
+		for (mask &= pages; mask; mask &= mask - 1)
+			tasks[__builtin_ctzll(mask)] |= 1u << t;
 	}
+	wb_por_state.valid |= 1u << kind;
 	return tasks;
-}
-
-void wb_por_gates(const struct wb_model *m, const void *w, unsigned p, unsigned self, bool pins,
-		  enum wb_any_gate kind, struct wb_gates *g)
-{
-	int holder = wb_por_holder(m, w, p, self, pins);
-
-	g->holder = holder < 0 ? SIM_NO_GATE : wb_actor_key((unsigned)holder, -1);
-	g->io = wb_io_gate(m, w, p);
-	g->nany = 0;
-	g->unreachable = false;
-	if (kind != WB_ANY_NONE) {
-		/* the others that may, in task order */
-		uint32_t tasks = wb_por_tasks(m, w, kind)[p] & ~(1u << self);
-		if (!tasks)
-			g->unreachable = true; /* nobody can any more */
-		for (; tasks && g->nany < SIM_POR_ANY; tasks &= tasks - 1)
-			g->any[g->nany++] = wb_actor_key((unsigned)__builtin_ctz(tasks), -1);
-		if (tasks)
-			g->nany = 0; /* too many to say: without this gate */
-	}
 }
 
 _Thread_local struct sim_fp wb_por_unreachable;
@@ -271,18 +221,18 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 	const struct wb_model *m = ctx;
 	unsigned n = 0, t, p;
 
-	wb_por_cache.valid = 0;
-	wb_por_cache.finished = 0;
+	wb_por_state.valid = 0;
+	wb_por_state.finished = 0;
 	for (t = 0; t < m->ntasks; t++)
 		if (wb_task_finished(m, w, t))
-			wb_por_cache.finished |= 1u << t;
+			wb_por_state.finished |= 1u << t;
 	for (t = 0; t < m->ntasks; t++) {
 		const struct wb_actor *act = wb_actor_of(m, t);
-		if (!((wb_por_cache.finished >> t) & 1u)) {
+		if (!((wb_por_state.finished >> t) & 1u)) {
 			struct sim_por_actor *a = &out[n++];
 			/* its own DONE(t), and those of the unfinished tasks it runs after */
 			uint64_t done = WB_M(WB_R_DONE(t)),
-				 waits = (uint64_t)(m->sc->tasks[t].after & ~wb_por_cache.finished)
+				 waits = (uint64_t)(m->sc->tasks[t].after & ~wb_por_state.finished)
 					 << WB_R_DONE(0);
 			wb_por_start(a, wb_actor_key(t, -1));
 			if (act->por) {

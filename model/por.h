@@ -237,8 +237,60 @@ struct wb_gates {
 	unsigned nany;
 	bool unreachable;
 };
-void wb_por_gates(const struct wb_model *m, const void *w, unsigned p, unsigned self, bool pins,
-		  enum wb_any_gate kind, struct wb_gates *g);
+
+/* The actor key of task t's actions (k < 0), or of its IO number k (struct sim_action) */
+static inline uint32_t wb_actor_key(unsigned task, int k)
+{
+	return ((uint32_t)task << 16) | (uint32_t)(k + 1);
+}
+
+/*
+ * Facts of the state the hooks share (ops.c), computed once per state:
+ * wb_por_actors() sets the finished tasks and forgets the rest at its start.
+ * tasks[kind - 1][p]: the tasks that may still dirty page p (WB_ANY_DIRTIER,
+ * may_dirty) or clean or remove it (WB_ANY_CLEANER, may_clean), a finished
+ * task in neither, each kind computed on its first use (valid: 1u << kind).
+ */
+_Static_assert(WB_MAX_TASKS <= 32, "a set of tasks in a uint32_t");
+struct wb_por_state {
+	unsigned valid;
+	uint32_t finished;
+	uint32_t tasks[2][WB_MAX_PAGES];
+};
+extern _Thread_local struct wb_por_state wb_por_state;
+const uint32_t *wb_por_tasks_fill(const struct wb_model *m, const void *w, enum wb_any_gate kind);
+int wb_por_ref_holder(const struct wb_model *m, const void *w, unsigned p, unsigned self);
+
+static inline void wb_por_gates(const struct wb_model *m, const void *w, unsigned p, unsigned self,
+				bool pins, enum wb_any_gate kind, struct wb_gates *g)
+{
+	const struct folio *f = wb_folio(m, WBC(w), p);
+	const struct wb_io *io = wb_io(m, WBC(w), p);
+	int holder = -1;
+
+	/* the holder: its lock's owner, or (pins) a writer's reference's (ops.c) */
+	if (f->locked && f->locked - 1u != self)
+		holder = f->locked - 1;
+	else if (pins && (f->flags & FOLIO_REF))
+		holder = wb_por_ref_holder(m, w, p, self);
+	g->holder = holder < 0 ? SIM_NO_GATE : wb_actor_key((unsigned)holder, -1);
+	g->io = io->phase ? wb_actor_key(io->parent, io->k) : SIM_NO_GATE;
+	g->nany = 0;
+	g->unreachable = false;
+	if (kind != WB_ANY_NONE) {
+		/* the others that may, in task order */
+		uint32_t tasks = (wb_por_state.valid >> kind) & 1u
+					 ? wb_por_state.tasks[kind - 1][p]
+					 : wb_por_tasks_fill(m, w, kind)[p];
+		tasks &= ~(1u << self);
+		if (!tasks)
+			g->unreachable = true; /* nobody can any more */
+		for (; tasks && g->nany < SIM_POR_ANY; tasks &= tasks - 1)
+			g->any[g->nany++] = wb_actor_key((unsigned)__builtin_ctz(tasks), -1);
+		if (tasks)
+			g->nany = 0; /* too many to say: without this gate */
+	}
+}
 /*
  * The gated part of a's future for gates (g1, g2) and any[0..nany), made if
  * new; the future itself if no room.
