@@ -157,6 +157,8 @@ const uint32_t *wb_por_tasks_fill(const struct wb_model *m, const void *w, enum 
 			continue;
 		uint64_t (*may)(const struct wb_model *, const void *, unsigned) =
 			kind == WB_ANY_DIRTIER ? act->may_dirty : act->may_clean;
+		if (may == wb_never_dirties)
+			continue; /* no page */
 		uint64_t mask = may ? may(m, w, t) : ~0ull;
 		/* a large folio is dirtied, cleaned, brought in or removed whole */
 		if (m->lf)
