@@ -882,12 +882,24 @@ bool wb_sync_writeback_left(const struct wb_model *m, const void *w)
 	return false;
 }
 
+/* What io_complete touches (wb_io_por): stale, some of its blocks is no longer UNWRITTEN */
+static void wb_io_complete_fp(const struct wb_model *m, unsigned page, unsigned unwritten,
+			      bool stale, struct sim_fp *f)
+{
+	wb_fp_page(f, page, WB_KM_WBACK | WB_KM_IO, WB_KM_WBACK | WB_KM_IO);
+	if (stale)
+		wb_fp_pages(f, WB_K_DISK, 0, m->npages - 1, WB_WR);
+	if (unwritten && stale)
+		wb_fp_inode(f, WB_M(WB_R_MAP), WB_M(WB_R_MAP));
+	else if (unwritten)
+		f->inc |= WB_M(WB_R_MAP);
+}
+
 void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct sim_fp *now,
 	       struct sim_fp *future)
 {
 	const struct wb_io *io = wb_io(m, WBC(w), page);
 	const uint8_t *ext = wb_ext(m, WBC(w));
-	struct sim_fp done = wb_fp_empty;
 
 	/*
 	 * io_complete: xfs_iomap_write_unwritten() over the blocks mapped
@@ -904,25 +916,19 @@ void wb_io_por(const struct wb_model *m, const void *w, unsigned page, struct si
 	 * and never disable each other, so the map is a commutative update
 	 * (sim.h's inc) for them, and a read or write for every other step.
 	 */
-	wb_fp_page(&done, page, WB_KM_WBACK | WB_KM_IO, WB_KM_WBACK | WB_KM_IO);
 	bool stale = false;
 	for (unsigned i = 0; i < m->mfb && page * m->bpp + i < m->nblocks; i++)
 		if ((io->unwritten & (1u << i)) && ext[page * m->bpp + i] != WB_UNWRITTEN &&
-		    ext[page * m->bpp + i] != WB_WRITTEN) {
-			wb_fp_pages(&done, WB_K_DISK, 0, m->npages - 1, WB_WR);
+		    ext[page * m->bpp + i] != WB_WRITTEN)
 			stale = true;
-		}
-	if (io->unwritten && stale)
-		wb_fp_inode(&done, WB_M(WB_R_MAP), WB_M(WB_R_MAP));
-	else if (io->unwritten)
-		done.inc |= WB_M(WB_R_MAP);
 	if (io->phase == IO_SUBMITTED) {
 		/* io_write: the folio's bytes to disk */
 		wb_fp_page(now, page, WB_KM_DATA | WB_KM_IO, WB_KM_DISK | WB_KM_IO);
 	} else {
-		wb_fp_or(now, &done);
+		wb_io_complete_fp(m, page, io->unwritten, stale, now);
 	}
-	wb_fp_or2(future, now, &done);
+	wb_fp_or(future, now);
+	wb_io_complete_fp(m, page, io->unwritten, stale, future);
 }
 
 /* It cleans the folios of its range. */
