@@ -44,10 +44,16 @@ static unsigned wb_ops_enabled(void *ctx, const void *w, struct sim_action *out)
 {
 	const struct wb_model *m = ctx;
 	unsigned n = 0, t, p;
+	uint32_t finished = 0;
 
+	/* wb_task_can_step(), with the finished tasks found once */
+	for (t = 0; t < m->ntasks; t++)
+		if (wb_task_finished(m, w, t))
+			finished |= 1u << t;
 	for (t = 0; t < m->ntasks; t++) {
 		const struct wb_actor *act = wb_actor_of(m, t);
-		if (wb_task_can_step(m, w, t, NULL, 0)) {
+		if (!((finished >> t) & 1u) && !(m->sc->tasks[t].after & ~finished) &&
+		    act->enabled(m, w, t, NULL, 0)) {
 			if (act->choices) {
 				uint64_t c = act->choices(m, w, t);
 				for (p = 0; p < m->npages; p++)
