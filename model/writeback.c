@@ -991,7 +991,8 @@ static void wb_writeback_por(const struct wb_model *m, const void *w, unsigned t
 		 * Once locked: cleaning, zeroing past EOF, mapping (the extent
 		 * map: DELALLOC converts), the IO and its completion.
 		 */
-		struct sim_fp *g = wb_por_part_of(a, &gates, true);
+		/* without an IO in flight, the same part as the lock's */
+		struct sim_fp *g = gates.io == SIM_NO_GATE ? lock : wb_por_part_of(a, &gates, true);
 		wb_fp_page(g, p, WB_KM_ALL, WB_KM_ALL);
 		wb_fp_inode(g, WB_M(WB_R_MAP) | WB_M(WB_R_ISIZE), WB_M(WB_R_MAP));
 		/*
