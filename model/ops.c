@@ -19,7 +19,6 @@
 #include "model/world.h"
 #include "model/writeback.h"
 
-
 static bool wb_task_can_step(const struct wb_model *m, const void *w, unsigned t, char *why,
 			     size_t n)
 {
@@ -112,8 +111,6 @@ static uint32_t wb_ops_apply(void *ctx, void *w, uint32_t a)
 	wb_ops_dispatch(m, w, slot, a);
 	return m->events;
 }
-
-
 
 /*
  * A task other than self whose step must come before page p's folio is free

@@ -882,7 +882,7 @@ bool wb_sync_writeback_left(const struct wb_model *m, const void *w)
 	return false;
 }
 
-/* What io_complete touches (wb_io_por): stale, some of its blocks is no longer UNWRITTEN */
+/* What io_complete touches (wb_io_por); stale: a block it converts is now a HOLE or DELALLOC */
 static void wb_io_complete_fp(const struct wb_model *m, unsigned page, unsigned unwritten,
 			      bool stale, struct sim_fp *f)
 {
