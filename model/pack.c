@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "model/actor.h"
 #include "sim/xmalloc.h"
@@ -284,6 +287,34 @@ void wb_pack_init(struct wb_model *m)
 	k->splits[0] = marks[1] / 8;
 	k->splits[1] = marks[2] / 8;
 	k->splits[2] = 0;
+	/* wb_repack's part of each byte of the world, where they fit */
+	unsigned pext = m->ntasks + 1, ppage = pext + 1, pchunk = ppage + m->npages;
+	unsigned pdrop = pchunk + 2 * m->npages;
+	k->repack_bytes = m->size <= WB_REPACK_MAX_BYTES && pdrop < WB_PART_NONE;
+	if (k->repack_bytes) {
+		memset(k->part_of, WB_PART_NONE, sizeof(k->part_of));
+		memset(k->part_of, 0, sizeof(struct wb_inode));
+		for (t = 0; t < m->ntasks; t++)
+			memset(k->part_of + m->off_tasks + (size_t)t * WB_TASK_SLOT, (int)(1 + t),
+			       WB_TASK_SLOT);
+		memset(k->part_of + m->off_ext, (int)pext, m->nblocks);
+		for (unsigned p = 0; p < m->npages; p++) {
+			memset(k->part_of + m->off_folio + p * sizeof(struct folio), (int)(ppage + p),
+			       sizeof(struct folio));
+			memset(k->part_of + m->off_io + p * sizeof(struct wb_io), (int)(ppage + p),
+			       sizeof(struct wb_io));
+			if (m->pbd)
+				memset(k->part_of + m->off_dirty + p * sizeof(uint16_t),
+				       (int)(ppage + p), sizeof(uint16_t));
+			if (m->lf)
+				k->part_of[m->off_forder + p] = (uint8_t)(ppage + p);
+		}
+		for (unsigned q = 0; q < 2 * m->npages; q++)
+			memset(k->part_of + m->off_cache + (size_t)q * m->gpp, (int)(pchunk + q),
+			       m->gpp);
+		if (m->cfg.drop_writes)
+			memset(k->part_of + m->off_drop, (int)pdrop, (m->npages * m->gpp + 7) / 8);
+	}
 	free(buf);
 	free(zero);
 }
@@ -470,13 +501,93 @@ WB_HOT bool wb_differs(const uint8_t *a, const uint8_t *b, size_t n)
 }
 
 /*
- * The encoding of world w, given the encoding of `parent`, a world one step
- * before it: a step changes few parts (one task's slot, a folio or two, the
- * bytes of a page), so the parts whose bytes are unchanged are copied and
- * only the others written again.  The result is wb_pack's, bit for bit.
+ * wb_repack's first pass, for worlds of WB_REPACK_MAX_BYTES bytes at most:
+ * which bytes a step changed, as a bitmap (bit i % 64 of word i / 64 for
+ * byte i), then the parts of the encoding those bytes are packed in.
  */
-void wb_repack(const struct wb_model *m, const void *parent, const uint8_t *parent_key,
-	       const void *w, uint8_t *out)
+
+/* The bytes of 8 that differ between u and v: bit j for byte j. */
+WB_HOT uint64_t wb_byte_diffs8(uint64_t u, uint64_t v)
+{
+	uint64_t x = u ^ v;
+
+	x |= x >> 4;
+	x |= x >> 2;
+	x |= x >> 1;
+	x &= 0x0101010101010101ull; /* bit 0 of each byte: the byte differs */
+	return (x * 0x0102040810204080ull) >> 56; /* gathered into the top byte */
+}
+
+/* The parts whose bytes differ between worlds a and b (size: a multiple of 8), as a mask. */
+WB_HOT uint64_t wb_changed_parts(const struct wb_pack *k, const uint8_t *a, const uint8_t *b,
+				 size_t size)
+{
+	const uint8_t *part_of = k->part_of;
+	uint64_t parts = 0, d;
+	size_t i = 0;
+
+#ifdef __SSE2__
+	for (; i + 64 <= size; i += 64) {
+		uint64_t e = 0;
+		for (unsigned q = 0; q < 4; q++) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(a + i + 16 * q));
+			__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + i + 16 * q));
+			e |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) << (16 * q);
+		}
+		for (d = ~e; d; d &= d - 1)
+			parts |= 1ull << part_of[i + (unsigned)__builtin_ctzll(d)];
+	}
+#endif
+	for (; i < size; i += 8) {
+		uint64_t u, v;
+		memcpy(&u, a + i, 8);
+		memcpy(&v, b + i, 8);
+		if (u == v)
+			continue;
+		for (d = wb_byte_diffs8(u, v); d; d &= d - 1)
+			parts |= 1ull << part_of[i + (unsigned)__builtin_ctzll(d)];
+	}
+	return parts;
+}
+
+/* Rewrite part `part` of the encoding out from world w (the parts of wb_pack_init's part_of). */
+WB_HOT void wb_repack_part(const struct wb_model *m, const uint8_t *c, unsigned part, uint8_t *out)
+{
+	const struct wb_pack *k = &m->pack;
+	void *cw = WBC(c);
+	unsigned pext = m->ntasks + 1, ppage = pext + 1, pchunk = ppage + m->npages;
+	unsigned pdrop = pchunk + 2 * m->npages;
+	struct wb_bits b;
+
+	if (part == 0) {
+		wb_at(&b, out, 0);
+		wb_pack_header(m, cw, &b);
+	} else if (part < pext) {
+		unsigned t = part - 1;
+		wb_at(&b, out, k->bit_task[t]);
+		wb_pack_tasks(m, c, k->task_field[t], k->task_field[t + 1], &b);
+	} else if (part == pext) {
+		wb_at(&b, out, k->bit_task[m->ntasks]);
+		wb_pack_ext(m, cw, &b);
+	} else if (part < pchunk) {
+		unsigned p = part - ppage;
+		wb_at(&b, out, k->bit_pages + p * k->page_bits);
+		wb_pack_page(m, cw, p, &b);
+	} else if (part < pdrop) {
+		unsigned q = part - pchunk;
+		wb_at(&b, out, k->bit_content + q * k->chunk_bits);
+		wb_pack_syms(m, c + m->off_cache + (size_t)q * m->gpp, m->gpp, &b);
+	} else {
+		assert(part == pdrop);
+		wb_at(&b, out, k->bit_drop);
+		wb_pack_drop(m, cw, &b);
+	}
+	wb_close(&b);
+}
+
+/* wb_repack for worlds without part_of: compare each part's bytes. */
+static void wb_repack_cmp(const struct wb_model *m, const void *parent, const void *w,
+			  uint8_t *out)
 {
 	const struct wb_pack *k = &m->pack;
 	const uint8_t *a = parent, *c = w;
@@ -484,7 +595,6 @@ void wb_repack(const struct wb_model *m, const void *parent, const uint8_t *pare
 	struct wb_bits b;
 	unsigned t, p;
 
-	memcpy(out, parent_key, k->bytes);
 	if (wb_differs(a, c, sizeof(struct wb_inode))) {
 		wb_at(&b, out, 0);
 		wb_pack_header(m, cw, &b);
@@ -541,6 +651,28 @@ void wb_repack(const struct wb_model *m, const void *parent, const uint8_t *pare
 		wb_at(&b, out, k->bit_drop);
 		wb_pack_drop(m, cw, &b);
 		wb_close(&b);
+	}
+}
+
+/*
+ * The encoding of world w, given the encoding of `parent`, a world one step
+ * before it: a step changes few parts (one task's slot, a folio or two, the
+ * bytes of a page), so the parts whose bytes are unchanged are copied and
+ * only the others written again.  The result is wb_pack's, bit for bit.
+ */
+void wb_repack(const struct wb_model *m, const void *parent, const uint8_t *parent_key,
+	       const void *w, uint8_t *out)
+{
+	const struct wb_pack *k = &m->pack;
+
+	memcpy(out, parent_key, k->bytes);
+	if (k->repack_bytes) {
+		const uint8_t *a = parent, *c = w;
+		uint64_t parts = wb_changed_parts(k, a, c, m->size) & ~(1ull << WB_PART_NONE);
+		for (; parts; parts &= parts - 1)
+			wb_repack_part(m, c, (unsigned)__builtin_ctzll(parts), out);
+	} else {
+		wb_repack_cmp(m, parent, w, out); /* larger worlds: compare each part's bytes */
 	}
 #ifdef WBSIM_CHECK_EVERY_STEP
 	{

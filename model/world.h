@@ -334,6 +334,17 @@ struct wb_pack {
 	uint32_t bit_pages, page_bits;	       /* page 0's folio and IO, and each page's size */
 	uint32_t bit_content, chunk_bits;      /* the cache then disk, a page's worth at a time */
 	uint32_t bit_drop, bits;	       /* drop_writes' record; the total */
+	/*
+	 * wb_repack's map from a byte of the world to the part of the encoding
+	 * it is packed in (WB_PART_NONE: none), where the world has at most
+	 * WB_REPACK_MAX_BYTES bytes and at most 63 parts (repack_bytes); the
+	 * parts: the header, the task slots, the extent map, each page's folio
+	 * and IO, each page's contents (cache then disk), drop_writes' record.
+	 */
+#define WB_REPACK_MAX_BYTES 1024
+#define WB_PART_NONE 63
+	bool repack_bytes;
+	uint8_t part_of[WB_REPACK_MAX_BYTES];
 };
 
 struct wb_actor;
