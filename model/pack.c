@@ -314,6 +314,11 @@ void wb_pack_init(struct wb_model *m)
 			       m->gpp);
 		if (m->cfg.drop_writes)
 			memset(k->part_of + m->off_drop, (int)pdrop, (m->npages * m->gpp + 7) / 8);
+		for (size_t i = WB_REPACK_MAX_BYTES; i-- > 0;) {
+			bool more = i + 1 < WB_REPACK_MAX_BYTES && k->part_of[i + 1] == k->part_of[i];
+			k->part_run[i] = (uint8_t)(more && k->part_run[i + 1] < 63 ? k->part_run[i + 1] + 1
+									: 1);
+		}
 	}
 	free(buf);
 	free(zero);
@@ -522,7 +527,7 @@ WB_HOT uint64_t wb_byte_diffs8(uint64_t u, uint64_t v)
 WB_HOT uint64_t wb_changed_parts(const struct wb_pack *k, const uint8_t *a, const uint8_t *b,
 				 size_t size)
 {
-	const uint8_t *part_of = k->part_of;
+	const uint8_t *part_of = k->part_of, *part_run = k->part_run;
 	uint64_t parts = 0, d;
 	size_t i = 0;
 
@@ -534,8 +539,12 @@ WB_HOT uint64_t wb_changed_parts(const struct wb_pack *k, const uint8_t *a, cons
 			__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + i + 16 * q));
 			e |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) << (16 * q);
 		}
-		for (d = ~e; d; d &= d - 1)
-			parts |= 1ull << part_of[i + (unsigned)__builtin_ctzll(d)];
+		/* a changed byte's part, then past the rest of that part's bytes in the word */
+		for (d = ~e; d;) {
+			unsigned j = (unsigned)__builtin_ctzll(d);
+			parts |= 1ull << part_of[i + j];
+			d &= ~(((1ull << part_run[i + j]) - 1) << j);
+		}
 	}
 #endif
 	for (; i < size; i += 8) {

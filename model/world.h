@@ -345,6 +345,7 @@ struct wb_pack {
 #define WB_PART_NONE 63
 	bool repack_bytes;
 	uint8_t part_of[WB_REPACK_MAX_BYTES];
+	uint8_t part_run[WB_REPACK_MAX_BYTES]; /* bytes from this one on in its part: 1 to 63 */
 };
 
 struct wb_actor;
