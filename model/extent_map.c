@@ -136,7 +136,8 @@ unsigned xfs_iomap_write_unwritten(struct wb_model *m, void *w, unsigned b0, uin
 		if ((mask & (1u << i)) && ext[b] == WB_UNWRITTEN) {
 			ext[b] = WB_WRITTEN;
 			wb_fp(m, WB_LOC_EXT(m, b), WB_FP_WRITE);
-			wb_desc(m, conv++ ? " %u" : "block %u", b);
+			wb_desc(m, conv ? " %u" : "block %u", b);
+			conv++;
 		}
 	}
 	if (conv)

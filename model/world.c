@@ -656,7 +656,7 @@ void wb_bytes_text(const uint8_t *sym, size_t n, unsigned gran, char *buf, size_
 	}
 }
 
-void wb_desc(struct wb_model *m, const char *fmt, ...)
+void wb_desc_append(struct wb_model *m, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -583,8 +583,17 @@ void wb_fp_blocks(struct wb_model *m, unsigned b0, unsigned b1, bool disk, unsig
 /* "folio 1", "block 3", "disk 3", "seq", "i_rwsem" */
 void wb_loc_name(const struct wb_model *m, unsigned loc, char *buf, size_t n);
 
-/* Step descriptions: append to m->desc when it is set. */
-void wb_desc(struct wb_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Step descriptions: append to m->desc when it is set.  A macro, so that an
+ * exploration (m->desc NULL) pays a test, not a variadic call, per description:
+ * its arguments are then not evaluated, so they must have no side effects.
+ */
+void wb_desc_append(struct wb_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define wb_desc(m, ...)                                                                            \
+	do {                                                                                       \
+		if ((m)->desc)                                                                     \
+			wb_desc_append((m), __VA_ARGS__);                                          \
+	} while (0)
 /* Provenance: record an origin for the step being applied, return its id. */
 uint32_t wb_origin_new(struct wb_model *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -561,9 +561,11 @@ void xfs_end_ioend(struct wb_model *m, void *w, unsigned page)
 	changed = xfs_iomap_write_unwritten(m, w, page * m->bpp, io->unwritten);
 	for (i = 0; i < np * m->bpp; i++)
 		if ((io->blocks & ~io->unwritten & (1u << i)) &&
-		    ext[page * m->bpp + i] == WB_UNWRITTEN)
-			wb_desc(m, "%s%u", stale++ ? ", " : changed ? "; block " : "block ",
+		    ext[page * m->bpp + i] == WB_UNWRITTEN) {
+			wb_desc(m, "%s%u", stale ? ", " : changed ? "; block " : "block ",
 				page * m->bpp + i);
+			stale++;
+		}
 	if (stale)
 		wb_desc(m, " UNWRITTEN, but the IO was mapped WRITTEN: not converted");
 	else if (!changed)
@@ -624,7 +626,8 @@ static void wb_write_folio_now(struct wb_model *m, void *w, unsigned page, bool 
 		if (!(set & (1u << i)) || ext[blk] == WB_HOLE)
 			continue;
 		if (ext[blk] == WB_DELALLOC) {
-			wb_desc(m, "%s", said++ ? "; " : "");
+			wb_desc(m, "%s", said ? "; " : "");
+			said++;
 			xfs_bmapi_convert_delalloc(m, w, blk, &s, &e);
 		}
 		io->blocks |= (uint16_t)(1u << i);
