@@ -43,12 +43,9 @@ static unsigned wb_ops_enabled(void *ctx, const void *w, struct sim_action *out)
 {
 	const struct wb_model *m = ctx;
 	unsigned n = 0, t, p;
-	uint32_t finished = 0;
-
 	/* wb_task_can_step(), with the finished tasks found once */
-	for (t = 0; t < m->ntasks; t++)
-		if (wb_task_finished(m, w, t))
-			finished |= 1u << t;
+	uint32_t finished = wb_tasks_finished(m, w);
+
 	for (t = 0; t < m->ntasks; t++) {
 		const struct wb_actor *act = wb_actor_of(m, t);
 		if (!((finished >> t) & 1u) && !(m->sc->tasks[t].after & ~finished) &&
@@ -227,10 +224,7 @@ unsigned wb_por_actors(void *ctx, const void *w, struct sim_por_actor *out)
 	unsigned n = 0, t, p;
 
 	wb_por_state.valid = 0;
-	wb_por_state.finished = 0;
-	for (t = 0; t < m->ntasks; t++)
-		if (wb_task_finished(m, w, t))
-			wb_por_state.finished |= 1u << t;
+	wb_por_state.finished = wb_tasks_finished(m, w);
 	for (t = 0; t < m->ntasks; t++) {
 		const struct wb_actor *act = wb_actor_of(m, t);
 		if (!((wb_por_state.finished >> t) & 1u)) {

@@ -558,6 +558,16 @@ static inline bool wb_task_finished(const struct wb_model *m, const void *w, uns
 {
 	return wb_task(m, WBC_(w), t)->raw[0] == m->done_pc[t];
 }
+/* The finished tasks, as a mask */
+static inline uint32_t wb_tasks_finished(const struct wb_model *m, const void *w)
+{
+	uint32_t finished = 0;
+
+	for (unsigned t = 0; t < m->ntasks; t++)
+		if (wb_task_finished(m, w, t))
+			finished |= 1u << t;
+	return finished;
+}
 bool wb_task_after_done(const struct wb_model *m, const void *w, unsigned t);
 
 /* Remove a folio from the page cache (eviction, truncation). */
