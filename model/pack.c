@@ -130,6 +130,26 @@ void wb_pack_seq_add(struct wb_pack_fields *pf, const struct wb_model *m, unsign
 
 WB_HOT void wb_pack_bits(const struct wb_model *m, const void *w, struct wb_bits *b);
 
+/*
+ * wb_repack's parts, numbered: 0 the inode, 1 + t task t's slot, then the
+ * extent map, each page's folio and IO, each page's contents (the cache's,
+ * then the disk's), drop_writes' record.  Where each numbering begins:
+ */
+struct wb_parts {
+	unsigned ext, page, chunk, drop;
+};
+
+static struct wb_parts wb_parts(const struct wb_model *m)
+{
+	struct wb_parts pn;
+
+	pn.ext = m->ntasks + 1;
+	pn.page = pn.ext + 1;
+	pn.chunk = pn.page + m->npages;
+	pn.drop = pn.chunk + 2 * m->npages;
+	return pn;
+}
+
 void wb_pack_init(struct wb_model *m)
 {
 	struct wb_pack *k = &m->pack;
@@ -288,32 +308,31 @@ void wb_pack_init(struct wb_model *m)
 	k->splits[1] = marks[2] / 8;
 	k->splits[2] = 0;
 	/* wb_repack's part of each byte of the world, where they fit */
-	unsigned pext = m->ntasks + 1, ppage = pext + 1, pchunk = ppage + m->npages;
-	unsigned pdrop = pchunk + 2 * m->npages;
-	k->repack_bytes = m->size <= WB_REPACK_MAX_BYTES && pdrop < WB_PART_NONE;
+	const struct wb_parts pn = wb_parts(m);
+	k->repack_bytes = m->size <= WB_REPACK_MAX_BYTES && pn.drop < WB_PART_NONE;
 	if (k->repack_bytes) {
 		memset(k->part_of, WB_PART_NONE, sizeof(k->part_of));
 		memset(k->part_of, 0, sizeof(struct wb_inode));
 		for (t = 0; t < m->ntasks; t++)
 			memset(k->part_of + m->off_tasks + (size_t)t * WB_TASK_SLOT, (int)(1 + t),
 			       WB_TASK_SLOT);
-		memset(k->part_of + m->off_ext, (int)pext, m->nblocks);
+		memset(k->part_of + m->off_ext, (int)pn.ext, m->nblocks);
 		for (unsigned p = 0; p < m->npages; p++) {
-			memset(k->part_of + m->off_folio + p * sizeof(struct folio), (int)(ppage + p),
+			memset(k->part_of + m->off_folio + p * sizeof(struct folio), (int)(pn.page + p),
 			       sizeof(struct folio));
-			memset(k->part_of + m->off_io + p * sizeof(struct wb_io), (int)(ppage + p),
+			memset(k->part_of + m->off_io + p * sizeof(struct wb_io), (int)(pn.page + p),
 			       sizeof(struct wb_io));
 			if (m->pbd)
 				memset(k->part_of + m->off_dirty + p * sizeof(uint16_t),
-				       (int)(ppage + p), sizeof(uint16_t));
+				       (int)(pn.page + p), sizeof(uint16_t));
 			if (m->lf)
-				k->part_of[m->off_forder + p] = (uint8_t)(ppage + p);
+				k->part_of[m->off_forder + p] = (uint8_t)(pn.page + p);
 		}
 		for (unsigned q = 0; q < 2 * m->npages; q++)
-			memset(k->part_of + m->off_cache + (size_t)q * m->gpp, (int)(pchunk + q),
+			memset(k->part_of + m->off_cache + (size_t)q * m->gpp, (int)(pn.chunk + q),
 			       m->gpp);
 		if (m->cfg.drop_writes)
-			memset(k->part_of + m->off_drop, (int)pdrop, (m->npages * m->gpp + 7) / 8);
+			memset(k->part_of + m->off_drop, (int)pn.drop, (m->npages * m->gpp + 7) / 8);
 		for (size_t i = WB_REPACK_MAX_BYTES; i-- > 0;) {
 			bool more = i + 1 < WB_REPACK_MAX_BYTES && k->part_of[i + 1] == k->part_of[i];
 			k->part_run[i] = (uint8_t)(more && k->part_run[i + 1] < 63 ? k->part_run[i + 1] + 1
@@ -564,30 +583,29 @@ WB_HOT void wb_repack_part(const struct wb_model *m, const uint8_t *c, unsigned 
 {
 	const struct wb_pack *k = &m->pack;
 	void *cw = WBC(c);
-	unsigned pext = m->ntasks + 1, ppage = pext + 1, pchunk = ppage + m->npages;
-	unsigned pdrop = pchunk + 2 * m->npages;
+	const struct wb_parts pn = wb_parts(m);
 	struct wb_bits b;
 
 	if (part == 0) {
 		wb_at(&b, out, 0);
 		wb_pack_header(m, cw, &b);
-	} else if (part < pext) {
+	} else if (part < pn.ext) {
 		unsigned t = part - 1;
 		wb_at(&b, out, k->bit_task[t]);
 		wb_pack_tasks(m, c, k->task_field[t], k->task_field[t + 1], &b);
-	} else if (part == pext) {
+	} else if (part == pn.ext) {
 		wb_at(&b, out, k->bit_task[m->ntasks]);
 		wb_pack_ext(m, cw, &b);
-	} else if (part < pchunk) {
-		unsigned p = part - ppage;
+	} else if (part < pn.chunk) {
+		unsigned p = part - pn.page;
 		wb_at(&b, out, k->bit_pages + p * k->page_bits);
 		wb_pack_page(m, cw, p, &b);
-	} else if (part < pdrop) {
-		unsigned q = part - pchunk;
+	} else if (part < pn.drop) {
+		unsigned q = part - pn.chunk;
 		wb_at(&b, out, k->bit_content + q * k->chunk_bits);
 		wb_pack_syms(m, c + m->off_cache + (size_t)q * m->gpp, m->gpp, &b);
 	} else {
-		assert(part == pdrop);
+		assert(part == pn.drop);
 		wb_at(&b, out, k->bit_drop);
 		wb_pack_drop(m, cw, &b);
 	}
