@@ -270,7 +270,7 @@ static inline void sim_table_prefetch(const struct sim_table *t, uint64_t h)
 #define SIM_GROW_BATCH 32
 
 /* Place records rb[0..nb) in the index: hash them all and prefetch their slots first. */
-static size_t sim_grow_batch(struct sim_table *t, const size_t *rb, size_t nb)
+static void sim_grow_batch(struct sim_table *t, const size_t *rb, size_t nb)
 {
 	uint64_t h[SIM_GROW_BATCH];
 
@@ -280,7 +280,6 @@ static size_t sim_grow_batch(struct sim_table *t, const size_t *rb, size_t nb)
 	}
 	for (size_t k = 0; k < nb; k++)
 		sim_table_place(t, rb[k], h[k]);
-	return 0;
 }
 
 /*
@@ -317,8 +316,10 @@ static int sim_table_grow(struct sim_table *t, bool every)
 		/* the keys in order, a chunk at a time: no random read but the new slot */
 		for (i = 0; i < t->nrec; i++) {
 			rb[nb++] = i;
-			if (nb == SIM_GROW_BATCH)
-				nb = sim_grow_batch(t, rb, nb);
+			if (nb == SIM_GROW_BATCH) {
+				sim_grow_batch(t, rb, nb);
+				nb = 0;
+			}
 		}
 	} else {
 		/* from the old index: records taken but never used are not in it */
@@ -327,15 +328,16 @@ static int sim_table_grow(struct sim_table *t, bool every)
 				continue;
 			rb[nb] = (old[i] & oldmask) - 1;
 			__builtin_prefetch(sim_key(t, rb[nb]));
-			if (++nb == SIM_GROW_BATCH)
-				nb = sim_grow_batch(t, rb, nb);
+			if (++nb == SIM_GROW_BATCH) {
+				sim_grow_batch(t, rb, nb);
+				nb = 0;
+			}
 		}
 	}
 	sim_grow_batch(t, rb, nb);
 	sim_mem_free(t->mem, old, oldn * sizeof(uint32_t));
 	return 0;
 }
-
 
 /* Find a key; returns its record index or -1, and the slot where it would go. */
 static long sim_table_find(const struct sim_table *t, const void *key, uint64_t h, size_t *slot)
