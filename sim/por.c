@@ -200,10 +200,25 @@ static unsigned sim_por_select_wide(struct sim_action *acts, unsigned n, struct 
 #define SIM_POR_NARROW 64
 _Static_assert(SIM_POR_GATES <= 16, "a gated part's bit in a uint16_t");
 
-/* now(p) in one word L: what a part of a future conflicts with there */
-struct sim_now1 {
+/*
+ * The test of a footprint against now(p): when now(p) uses one word L, with
+ * masks of what conflicts with it there (most often word 0 alone); else the
+ * general test over the words it uses, [ws.lo, ws.hi).
+ */
+struct sim_now_test {
+	const struct sim_fp *now;
+	struct sim_fp_words ws;
+	unsigned L;
 	uint64_t mw, mr, minc;
 };
+
+/* (one: now(p) uses word t->L alone; a constant where sim_por_scan is specialized) */
+static inline bool sim_now_conflict(const struct sim_fp *f, const struct sim_now_test *t, bool one)
+{
+	if (!one)
+		return sim_fp_conflict(f, t->now, t->ws);
+	return ((f->w[t->L] & t->mw) | (f->r[t->L] & t->mr) | (f->inc & t->minc)) != 0;
+}
 
 /* A gated part's gates as masks of actors */
 struct sim_gate_mask {
@@ -222,9 +237,35 @@ struct sim_por_narrow {
 	struct sim_gate_mask gmask[SIM_POR_NARROW][SIM_POR_GATES];
 };
 
-static inline bool sim_conflict1(const struct sim_fp *f, unsigned L, const struct sim_now1 *c)
+/*
+ * Actor p's row: the actors whose future (fut), or only some gated parts of
+ * it (gated, with c->gm[p][q]), conflict with now(p).  Written once, made
+ * twice by the compiler: for a `now` in one word and for the general case.
+ */
+static inline __attribute__((always_inline)) void
+sim_por_scan(struct sim_por_narrow *c, unsigned p, const struct sim_now_test *nt, bool one)
 {
-	return ((f->w[L] & c->mw) | (f->r[L] & c->mr) | (f->inc & c->minc)) != 0;
+	const struct sim_por_actor *pa = c->pa;
+	uint64_t fut = 0, gated = 0;
+
+	for (unsigned q = 0; q < c->na; q++) {
+		if (q == p)
+			continue;
+		if (sim_now_conflict(&pa[q].future, nt, one)) {
+			fut |= 1ull << q;
+			continue;
+		}
+		unsigned gm = 0;
+		for (unsigned g = 0; g < pa[q].ngated; g++)
+			if (sim_now_conflict(&pa[q].gated[g].fp, nt, one))
+				gm |= 1u << g;
+		if (gm) {
+			gated |= 1ull << q;
+			c->gm[p][q] = (uint16_t)gm;
+		}
+	}
+	c->fut[p] = fut;
+	c->gated[p] = gated;
 }
 
 /*
@@ -235,7 +276,6 @@ static void sim_por_row(struct sim_por_narrow *c, unsigned p)
 {
 	const struct sim_por_actor *pa = c->pa;
 	const struct sim_fp *now = &pa[p].now;
-	uint64_t fut = 0, gated = 0;
 	struct sim_fp_words ws = { 0, 0 };
 	uint64_t above = 0;
 
@@ -254,48 +294,19 @@ static void sim_por_row(struct sim_por_narrow *c, unsigned p)
 		if (now->inc)
 			ws.lo = 0;
 	}
-	if (ws.hi == ws.lo) {
-		/* an empty `now`: no conflict */
-	} else if (ws.hi - ws.lo == 1) {
-		unsigned L = ws.lo;
-		uint64_t rw = now->r[L] | now->w[L], inc = L == 0 ? now->inc : 0;
-		struct sim_now1 m = { rw | inc, now->w[L] | inc, L == 0 ? rw : 0 };
-		for (unsigned q = 0; q < c->na; q++) {
-			if (q == p)
-				continue;
-			if (sim_conflict1(&pa[q].future, L, &m)) {
-				fut |= 1ull << q;
-				continue;
-			}
-			unsigned gm = 0;
-			for (unsigned g = 0; g < pa[q].ngated; g++)
-				if (sim_conflict1(&pa[q].gated[g].fp, L, &m))
-					gm |= 1u << g;
-			if (gm) {
-				gated |= 1ull << q;
-				c->gm[p][q] = (uint16_t)gm;
-			}
-		}
-	} else {
-		for (unsigned q = 0; q < c->na; q++) {
-			if (q == p)
-				continue;
-			if (sim_fp_conflict(&pa[q].future, now, ws)) {
-				fut |= 1ull << q;
-				continue;
-			}
-			unsigned gm = 0;
-			for (unsigned g = 0; g < pa[q].ngated; g++)
-				if (sim_fp_conflict(&pa[q].gated[g].fp, now, ws))
-					gm |= 1u << g;
-			if (gm) {
-				gated |= 1ull << q;
-				c->gm[p][q] = (uint16_t)gm;
-			}
-		}
+	struct sim_now_test nt = { now, ws, ws.lo, 0, 0, 0 };
+	if (ws.hi - ws.lo == 1) {
+		uint64_t rw = now->r[nt.L] | now->w[nt.L], inc = nt.L == 0 ? now->inc : 0;
+		nt.mw = rw | inc;
+		nt.mr = now->w[nt.L] | inc;
+		nt.minc = nt.L == 0 ? rw : 0;
+		sim_por_scan(c, p, &nt, true);
+	} else if (ws.hi > ws.lo) {
+		sim_por_scan(c, p, &nt, false);
+	} else { /* an empty `now`: no conflict */
+		c->fut[p] = 0;
+		c->gated[p] = 0;
 	}
-	c->fut[p] = fut;
-	c->gated[p] = gated;
 	c->rows |= 1ull << p;
 }
 
